@@ -1,0 +1,150 @@
+/**
+ * Typed requests to the mm-jupyter REST API (`/mm-jupyter/api/`, see docs/rest.md).
+ *
+ * Every request goes through `ServerConnection.makeRequest`, which adds the token and
+ * the XSRF header. Responses are decoded from `unknown` by `decode.ts`.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import {
+  decodeChanges,
+  decodeKeys,
+  decodeMeta,
+  decodeRunDetail,
+  decodeRunList,
+  isObject
+} from './decode';
+import { MM } from './tokens';
+
+/**
+ * An HTTP error answer (or a network failure, with `status` 0) from the REST API.
+ */
+export class MMApiError extends Error {
+  /**
+   * @param status - HTTP status, 0 for a network error.
+   * @param message - Message from the server's `{"message": ...}` or a summary.
+   */
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message);
+    this.name = 'MMApiError';
+  }
+
+  /** Whether the server answered 404 or could not be reached at all. */
+  get isMissing(): boolean {
+    return this.status === 404 || this.status === 0;
+  }
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * Client of the mm-jupyter REST API.
+ */
+export class MMApi {
+  /**
+   * @param settings - Server connection settings; defaults to the page's.
+   */
+  constructor(settings?: ServerConnection.ISettings) {
+    this._settings = settings ?? ServerConnection.makeSettings();
+  }
+
+  /** Build the absolute URL of an API path with a query string. */
+  url(path: string[], query: Query = {}): string {
+    const base = URLExt.join(
+      this._settings.baseUrl,
+      'mm-jupyter',
+      'api',
+      ...path.map(encodeURIComponent)
+    );
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== '') {
+        params[k] = String(v);
+      }
+    }
+    return base + URLExt.objectToQueryString(params);
+  }
+
+  /** `GET meta`: version handshake and registry location. */
+  async meta(): Promise<MM.IMeta> {
+    return decodeMeta(await this._json(['meta']));
+  }
+
+  /** `GET runs`: one page of runs. */
+  async runs(query: MM.IRunQuery): Promise<MM.IRunList> {
+    return decodeRunList(
+      await this._json(['runs'], {
+        q: query.q.trim(),
+        experiment: query.experiment,
+        status: query.status,
+        sort: query.sort,
+        order: query.order,
+        limit: query.limit,
+        offset: query.offset
+      })
+    );
+  }
+
+  /** `GET keys`: experiments, metric and param keys. */
+  async keys(): Promise<MM.IKeys> {
+    return decodeKeys(await this._json(['keys']));
+  }
+
+  /** `GET runs/{id}`: everything about one run. */
+  async run(id: string): Promise<MM.IRunDetail> {
+    return decodeRunDetail(await this._json(['runs', id]));
+  }
+
+  /** `GET changes?since=N`: cheap change cursor. */
+  async changes(since: number): Promise<MM.IChanges> {
+    return decodeChanges(await this._json(['changes'], { since }));
+  }
+
+  /** `GET blobs/{digest}`: raw bytes of a blob. */
+  async blob(digest: string): Promise<Blob> {
+    const response = await this._request(['blobs', digest]);
+    return response.blob();
+  }
+
+  private async _request(path: string[], query: Query = {}): Promise<Response> {
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        this.url(path, query),
+        { method: 'GET' },
+        this._settings
+      );
+    } catch (err) {
+      throw new MMApiError(0, `Cannot reach the Jupyter server: ${String(err)}`);
+    }
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try {
+        const body: unknown = await response.json();
+        if (isObject(body) && typeof body.message === 'string' && body.message) {
+          message = body.message;
+        }
+      } catch {
+        // Not JSON (e.g. tornado's HTML 404 page): keep the status line.
+      }
+      throw new MMApiError(response.status, message);
+    }
+    return response;
+  }
+
+  private async _json(path: string[], query: Query = {}): Promise<unknown> {
+    const response = await this._request(path, query);
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new MMApiError(response.status, 'The server sent invalid JSON');
+    }
+  }
+
+  private _settings: ServerConnection.ISettings;
+}

@@ -1,0 +1,281 @@
+/**
+ * Decoders from untyped JSON (`unknown`) to the types in `tokens.ts`.
+ *
+ * They are lenient about missing optional fields (a newer server may omit or add
+ * some) but never let a wrongly typed value through: a string stays a string, so
+ * nothing the server sends can reach the DOM as anything but text.
+ */
+import { MM } from './tokens';
+
+/**
+ * Raised when a response does not have the documented shape.
+ */
+export class DecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecodeError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+/** Whether `v` is a plain JSON object. */
+export function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function obj(v: unknown, what: string): Obj {
+  if (!isObject(v)) {
+    throw new DecodeError(`${what}: expected an object`);
+  }
+  return v;
+}
+
+function str(v: unknown, what: string): string {
+  if (typeof v !== 'string') {
+    throw new DecodeError(`${what}: expected a string`);
+  }
+  return v;
+}
+
+function optStr(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/**
+ * Decode a JSON number, accepting the strings the server uses for non-finite floats.
+ */
+export function toNumber(v: unknown): number | null {
+  if (typeof v === 'number') {
+    return v;
+  }
+  switch (v) {
+    case 'NaN':
+      return NaN;
+    case 'Infinity':
+      return Infinity;
+    case '-Infinity':
+      return -Infinity;
+    default:
+      return null;
+  }
+}
+
+function num(v: unknown, what: string): number {
+  const n = toNumber(v);
+  if (n === null) {
+    throw new DecodeError(`${what}: expected a number`);
+  }
+  return n;
+}
+
+function optNum(v: unknown): number | null {
+  return toNumber(v);
+}
+
+function strList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function json(v: unknown): MM.JSONValue {
+  if (
+    v === null ||
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'boolean'
+  ) {
+    return v;
+  }
+  if (Array.isArray(v)) {
+    return v.map(json);
+  }
+  if (isObject(v)) {
+    return jsonRecord(v);
+  }
+  return null;
+}
+
+function jsonRecord(v: unknown): Record<string, MM.JSONValue> {
+  const out: Record<string, MM.JSONValue> = {};
+  if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      out[k] = json(x);
+    }
+  }
+  return out;
+}
+
+function record<T>(v: unknown, each: (x: unknown) => T | null): Record<string, T> {
+  const out: Record<string, T> = {};
+  if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      const d = each(x);
+      if (d !== null) {
+        out[k] = d;
+      }
+    }
+  }
+  return out;
+}
+
+/** Decode `GET meta`. */
+export function decodeMeta(v: unknown): MM.IMeta {
+  const o = obj(v, 'meta');
+  const reg = isObject(o.registry) ? o.registry : {};
+  return {
+    name: str(o.name, 'meta.name'),
+    version: str(o.version, 'meta.version'),
+    api_version: num(o.api_version, 'meta.api_version'),
+    registry: { path: optStr(reg.path) ?? '', source: optStr(reg.source) ?? '' },
+    schema_version: optNum(o.schema_version) ?? 0
+  };
+}
+
+/** Decode a `RunSummary`. */
+export function decodeRunSummary(v: unknown): MM.IRunSummary {
+  const o = obj(v, 'run');
+  return {
+    id: str(o.id, 'run.id'),
+    name: optStr(o.name) ?? '',
+    experiment: optStr(o.experiment) ?? '',
+    status: optStr(o.status) ?? 'unknown',
+    started_at: optStr(o.started_at),
+    finished_at: optStr(o.finished_at),
+    duration_s: optNum(o.duration_s),
+    user: optStr(o.user),
+    host: optStr(o.host),
+    notebook_path: optStr(o.notebook_path),
+    tags: jsonRecord(o.tags),
+    params: jsonRecord(o.params),
+    metrics: record(o.metrics, toNumber),
+    n_outputs: optNum(o.n_outputs) ?? 0,
+    n_figures: optNum(o.n_figures) ?? 0
+  };
+}
+
+/** Decode `GET runs`. */
+export function decodeRunList(v: unknown): MM.IRunList {
+  const o = obj(v, 'runs');
+  if (!Array.isArray(o.runs)) {
+    throw new DecodeError('runs.runs: expected a list');
+  }
+  return {
+    total: num(o.total, 'runs.total'),
+    offset: optNum(o.offset) ?? 0,
+    limit: optNum(o.limit) ?? o.runs.length,
+    cursor: optNum(o.cursor) ?? 0,
+    runs: o.runs.map(decodeRunSummary)
+  };
+}
+
+/** Decode `GET keys`. */
+export function decodeKeys(v: unknown): MM.IKeys {
+  const o = obj(v, 'keys');
+  return {
+    experiments: strList(o.experiments),
+    metrics: strList(o.metrics),
+    params: strList(o.params)
+  };
+}
+
+/** Decode `GET changes`. */
+export function decodeChanges(v: unknown): MM.IChanges {
+  const o = obj(v, 'changes');
+  return {
+    cursor: num(o.cursor, 'changes.cursor'),
+    changed: o.changed === true
+  };
+}
+
+function decodePoint(v: unknown): MM.IMetricPoint | null {
+  if (!isObject(v)) {
+    return null;
+  }
+  const step = toNumber(v.step);
+  const value = toNumber(v.value);
+  if (step === null || value === null) {
+    return null;
+  }
+  return { step, value, timestamp_ts: toNumber(v.timestamp_ts) };
+}
+
+function decodeOutput(v: unknown, index: number): MM.IOutput {
+  const o = obj(v, 'output');
+  const blobs = record(o.blobs, (b): MM.IBlobRef | null =>
+    isObject(b) && typeof b.digest === 'string'
+      ? { digest: b.digest, size: toNumber(b.size) ?? 0 }
+      : null
+  );
+  return {
+    seq: optNum(o.seq) ?? index,
+    output_type: optStr(o.output_type) ?? 'display_data',
+    name: optStr(o.name),
+    text: optStr(o.text),
+    data: isObject(o.data) ? jsonRecord(o.data) : null,
+    metadata: jsonRecord(o.metadata),
+    blobs,
+    truncated_bytes: optNum(o.truncated_bytes) ?? 0
+  };
+}
+
+function decodeCode(v: unknown): MM.ICode {
+  const o = isObject(v) ? v : {};
+  const history = Array.isArray(o.history)
+    ? o.history.filter(isObject).map((h, i) => ({
+        n: toNumber(h.n) ?? i + 1,
+        source: optStr(h.source) ?? ''
+      }))
+    : [];
+  const nb = isObject(o.notebook) ? o.notebook : null;
+  return {
+    cell: optStr(o.cell) ?? '',
+    history,
+    notebook: nb
+      ? {
+          path: optStr(nb.path) ?? '',
+          digest: optStr(nb.digest) ?? '',
+          size: toNumber(nb.size) ?? 0
+        }
+      : null
+  };
+}
+
+function decodeEnvironment(v: unknown): MM.IEnvironment | null {
+  if (!isObject(v)) {
+    return null;
+  }
+  const git = isObject(v.git) ? v.git : null;
+  return {
+    python: optStr(v.python) ?? '',
+    platform: optStr(v.platform) ?? '',
+    packages: record(v.packages, x =>
+      typeof x === 'string' ? x : x === null ? null : String(x)
+    ),
+    git: git ? { commit: optStr(git.commit) ?? '', dirty: git.dirty === true } : null
+  };
+}
+
+/** Decode `GET runs/{id}`. */
+export function decodeRunDetail(v: unknown): MM.IRunDetail {
+  const o = obj(v, 'run detail');
+  const metrics: Record<string, MM.IMetricPoint[]> = {};
+  if (isObject(o.metrics)) {
+    for (const [k, series] of Object.entries(o.metrics)) {
+      if (Array.isArray(series)) {
+        metrics[k] = series
+          .map(decodePoint)
+          .filter((p): p is MM.IMetricPoint => p !== null)
+          .sort((a, b) => a.step - b.step);
+      }
+    }
+  }
+  return {
+    run: decodeRunSummary(o.run),
+    param_sources: record(o.param_sources, optStr),
+    metrics,
+    outputs: Array.isArray(o.outputs) ? o.outputs.map(decodeOutput) : [],
+    code: decodeCode(o.code),
+    environment: decodeEnvironment(o.environment),
+    error: optStr(o.error)
+  };
+}

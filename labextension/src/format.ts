@@ -1,0 +1,157 @@
+/**
+ * Text formatting of values shown in the sidebar and run details. Every function
+ * returns plain text; React renders it as text.
+ */
+import { MM } from './tokens';
+
+/**
+ * Format a number compactly: 4 significant digits, exponent for tiny or huge values.
+ */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined) {
+    return '';
+  }
+  if (Number.isNaN(value)) {
+    return 'NaN';
+  }
+  if (!Number.isFinite(value)) {
+    return value > 0 ? '∞' : '−∞';
+  }
+  if (Number.isInteger(value) && Math.abs(value) < 1e9) {
+    return String(value);
+  }
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) {
+    return value.toExponential(2);
+  }
+  return String(Number(value.toPrecision(4)));
+}
+
+/**
+ * Format a param, tag or other JSON value as text.
+ */
+export function formatValue(value: MM.JSONValue | undefined): string {
+  if (value === undefined) {
+    return '';
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number') {
+    return formatNumber(value);
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Format a duration in seconds: `850 ms`, `4.2 s`, `3 m 05 s`, `2 h 07 m`.
+ */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) {
+    return '';
+  }
+  if (seconds < 1) {
+    return `${Math.round(seconds * 1000)} ms`;
+  }
+  if (seconds < 60) {
+    return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  }
+  const s = Math.round(seconds);
+  if (s < 3600) {
+    return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
+  }
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
+}
+
+/**
+ * Parse an ISO-8601 timestamp, or return null.
+ */
+export function parseTime(iso: string | null | undefined): Date | null {
+  if (!iso) {
+    return null;
+  }
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Format a timestamp relative to `now`: `just now`, `5 min ago`, `3 h ago`,
+ * `yesterday`, `4 d ago`, then the date.
+ */
+export function formatRelative(
+  iso: string | null | undefined,
+  now: Date = new Date()
+): string {
+  const date = parseTime(iso);
+  if (!date) {
+    return '';
+  }
+  const seconds = (now.getTime() - date.getTime()) / 1000;
+  if (seconds < 45) {
+    return 'just now';
+  }
+  if (seconds < 3600) {
+    return `${Math.max(1, Math.round(seconds / 60))} min ago`;
+  }
+  if (seconds < 86400) {
+    return `${Math.round(seconds / 3600)} h ago`;
+  }
+  if (seconds < 2 * 86400) {
+    return 'yesterday';
+  }
+  if (seconds < 7 * 86400) {
+    return `${Math.floor(seconds / 86400)} d ago`;
+  }
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Format a timestamp in the user's locale, for tooltips and details.
+ */
+export function formatTime(iso: string | null | undefined): string {
+  const date = parseTime(iso);
+  return date ? date.toLocaleString() : '';
+}
+
+/**
+ * Format a byte count: `512 B`, `3.4 kB`, `1.2 MB`.
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) {
+    return `${bytes} B`;
+  }
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 'B';
+  for (const u of units) {
+    if (value < 1000) {
+      break;
+    }
+    value /= 1000;
+    unit = u;
+  }
+  return `${value.toFixed(1)} ${unit}`;
+}
+
+/**
+ * Strip ANSI escape sequences (IPython colours tracebacks).
+ */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+/**
+ * The duration of a run: recorded, or elapsed so far while it is running.
+ */
+export function runDuration(run: MM.IRunSummary, now: Date = new Date()): number | null {
+  if (run.duration_s !== null) {
+    return run.duration_s;
+  }
+  const started = parseTime(run.started_at);
+  if (run.status === 'running' && started) {
+    return Math.max(0, (now.getTime() - started.getTime()) / 1000);
+  }
+  return null;
+}

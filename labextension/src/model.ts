@@ -1,0 +1,310 @@
+/**
+ * State of the runs sidebar, and the change-cursor poll shared by every view.
+ *
+ * No React and no widgets here: views read the getters and re-render on
+ * `stateChanged`; run detail views reload on `registryChanged`.
+ */
+import { IDisposable } from '@lumino/disposable';
+import { Debouncer, Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { MMApi, MMApiError } from './api';
+import { API_VERSION, MM } from './tokens';
+
+/** Page size of the runs table. */
+export const PAGE_SIZE = 50;
+
+/** How many metric columns are shown before the user picks any. */
+const DEFAULT_METRIC_COLUMNS = 2;
+
+/** Sort keys whose natural first order is ascending. */
+const ASCENDING_FIRST = new Set(['name', 'experiment', 'status', 'id']);
+
+/**
+ * Model of the registry as the sidebar shows it.
+ */
+export class RunsModel implements IDisposable {
+  /**
+   * @param api - REST client.
+   */
+  constructor(readonly api: MMApi) {
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._checkChanges(),
+      frequency: { interval: 1000, backoff: true, max: 30 * 1000 },
+      name: 'mm-jupyter:changes',
+      standby: () => this._visible.size === 0 || 'when-hidden'
+    });
+    this._debouncer = new Debouncer(() => this._fetchRuns(), 300);
+  }
+
+  /** Emitted whenever anything a view shows has changed. */
+  get stateChanged(): ISignal<this, void> {
+    return this._stateChanged;
+  }
+
+  /** Emitted with the new cursor when the registry changed on the server. */
+  get registryChanged(): ISignal<this, number> {
+    return this._registryChanged;
+  }
+
+  /** Connection to the server extension. */
+  get connection(): MM.Connection {
+    return this._connection;
+  }
+
+  /** Current filters, sort and page. */
+  get query(): Readonly<MM.IRunQuery> {
+    return this._query;
+  }
+
+  /** The current page of runs, null before the first answer. */
+  get page(): MM.IRunList | null {
+    return this._page;
+  }
+
+  /** Choices for columns and filters. */
+  get keys(): MM.IKeys {
+    return this._keys;
+  }
+
+  /** Metric keys shown as columns. */
+  get metricColumns(): string[] {
+    return this._metricColumns ?? this._keys.metrics.slice(0, DEFAULT_METRIC_COLUMNS);
+  }
+
+  /** Whether a runs request is in flight. */
+  get loading(): boolean {
+    return this._loading;
+  }
+
+  /** Message of the last failed runs request, if the last one failed. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /** Whether the model has been disposed. */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Check `meta`, then load the first page and start polling.
+   *
+   * Safe to call again (the "Retry" button does).
+   */
+  async connect(): Promise<void> {
+    this._setConnection({ kind: 'connecting' });
+    let meta: MM.IMeta;
+    try {
+      meta = await this.api.meta();
+    } catch (err) {
+      if (err instanceof MMApiError && err.isMissing) {
+        this._setConnection({ kind: 'missing', detail: err.message });
+      } else {
+        this._setConnection({ kind: 'error', detail: String(err) });
+      }
+      return;
+    }
+    if (meta.api_version !== API_VERSION) {
+      this._setConnection({ kind: 'mismatch', meta });
+      return;
+    }
+    this._setConnection({ kind: 'ready', meta });
+    await this.refresh();
+    void this._poll.start();
+  }
+
+  /** Reload keys and the current page now. */
+  async refresh(): Promise<void> {
+    if (this._connection.kind !== 'ready') {
+      return this.connect();
+    }
+    await Promise.all([this._fetchKeys(), this._fetchRuns()]);
+  }
+
+  /**
+   * Change filters, sort or page. Text search is debounced; the rest applies now.
+   *
+   * Any change other than `offset` goes back to the first page.
+   */
+  setQuery(patch: Partial<MM.IRunQuery>): void {
+    const next = { ...this._query, ...patch };
+    if (patch.offset === undefined) {
+      next.offset = 0;
+    }
+    this._query = next;
+    this._stateChanged.emit();
+    if (Object.keys(patch).length === 1 && patch.q !== undefined) {
+      void this._debouncer.invoke();
+    } else {
+      void this._fetchRuns();
+    }
+  }
+
+  /** Sort by `key`; sorting by the current key again flips the order. */
+  sortBy(key: string): void {
+    const order: MM.SortOrder =
+      key === this._query.sort
+        ? this._query.order === 'asc'
+          ? 'desc'
+          : 'asc'
+        : ASCENDING_FIRST.has(key)
+          ? 'asc'
+          : 'desc';
+    this.setQuery({ sort: key, order });
+  }
+
+  /** Go to the next (+1) or previous (-1) page, if there is one. */
+  turnPage(direction: 1 | -1): void {
+    const total = this._page?.total ?? 0;
+    const offset = this._query.offset + direction * this._query.limit;
+    if (offset < 0 || offset >= total) {
+      return;
+    }
+    this.setQuery({ offset });
+  }
+
+  /** Choose the metric columns. */
+  setMetricColumns(keys: string[]): void {
+    this._metricColumns = [...new Set(keys)];
+    this._stateChanged.emit();
+  }
+
+  /**
+   * Tell the model whether a view that needs fresh data is visible.
+   *
+   * The poll stands by while no view is visible (or the browser tab is hidden).
+   *
+   * @param consumer - A stable id of the view (`sidebar`, a run id, ...).
+   * @param visible - Whether that view is now visible.
+   */
+  setVisible(consumer: string, visible: boolean): void {
+    if (visible) {
+      this._visible.add(consumer);
+      if (consumer === 'sidebar' && this._stale) {
+        void this.refresh();
+      }
+      if (this._connection.kind === 'ready') {
+        void this._poll.refresh();
+      }
+    } else {
+      this._visible.delete(consumer);
+    }
+  }
+
+  /** Stop polling and disconnect signals. */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    this._debouncer.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _checkChanges(): Promise<void> {
+    if (this._cursor === null) {
+      // The first page never loaded: retry it (a rejection makes the poll back off).
+      await this._fetchRuns();
+      if (this._error !== null) {
+        throw new Error(this._error);
+      }
+      return;
+    }
+    const changes = await this.api.changes(this._cursor);
+    // A cursor that moved backwards means the registry was replaced: reload too.
+    if (!changes.changed && changes.cursor === this._cursor) {
+      return;
+    }
+    this._cursor = changes.cursor;
+    if (this._visible.has('sidebar')) {
+      await this._fetchRuns();
+    } else {
+      this._stale = true;
+    }
+    this._registryChanged.emit(this._cursor);
+  }
+
+  private async _fetchRuns(): Promise<void> {
+    const request = ++this._request;
+    this._loading = true;
+    this._stateChanged.emit();
+    try {
+      const page = await this.api.runs(this._query);
+      if (request !== this._request) {
+        return; // A newer request superseded this one.
+      }
+      this._page = page;
+      if (this._cursor === null) {
+        // Only the first page sets the cursor: later ones must not hide a change
+        // from the poll, which run detail views rely on.
+        this._cursor = page.cursor;
+      }
+      this._error = null;
+      this._stale = false;
+      if (this._hasUnknownKeys(page)) {
+        // Keys are a DISTINCT over the whole registry: fetch them only when a
+        // run shows an experiment or metric the filters do not offer yet.
+        void this._fetchKeys();
+      }
+    } catch (err) {
+      if (request !== this._request) {
+        return;
+      }
+      this._error = err instanceof Error ? err.message : String(err);
+    }
+    this._loading = false;
+    this._stateChanged.emit();
+  }
+
+  private _hasUnknownKeys(page: MM.IRunList): boolean {
+    const experiments = new Set(this._keys.experiments);
+    const metrics = new Set(this._keys.metrics);
+    return page.runs.some(
+      run =>
+        (run.experiment && !experiments.has(run.experiment)) ||
+        Object.keys(run.metrics).some(k => !metrics.has(k))
+    );
+  }
+
+  private async _fetchKeys(): Promise<void> {
+    try {
+      this._keys = await this.api.keys();
+      this._stateChanged.emit();
+    } catch (err) {
+      console.warn('mm-jupyter: cannot load keys', err);
+    }
+  }
+
+  private _setConnection(connection: MM.Connection): void {
+    this._connection = connection;
+    this._stateChanged.emit();
+  }
+
+  private _connection: MM.Connection = { kind: 'connecting' };
+  private _cursor: number | null = null;
+  private _debouncer: Debouncer;
+  private _error: string | null = null;
+  private _isDisposed = false;
+  private _keys: MM.IKeys = { experiments: [], metrics: [], params: [] };
+  private _loading = false;
+  private _metricColumns: string[] | null = null;
+  private _page: MM.IRunList | null = null;
+  private _poll: Poll;
+  private _query: MM.IRunQuery = {
+    q: '',
+    experiment: '',
+    status: '',
+    sort: 'started_at',
+    order: 'desc',
+    limit: PAGE_SIZE,
+    offset: 0
+  };
+  private _registryChanged = new Signal<this, number>(this);
+  private _request = 0;
+  private _stale = false;
+  private _stateChanged = new Signal<this, void>(this);
+  private _visible = new Set<string>();
+}

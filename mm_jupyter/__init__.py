@@ -1,0 +1,66 @@
+"""mm-jupyter: notebook-native model management.
+
+``%load_ext mm_jupyter`` registers the ``%%mm_track`` and ``%mm`` magics;
+``import mm_jupyter as mm`` gives the Python API (``mm.track``, ``mm.log_metric``, ...).
+Heavy modules load on first use so that ``import mm_jupyter`` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+# Bumped when the REST payloads change incompatibly; the sidebar checks it.
+API_VERSION = 1
+
+_API = (
+    "track",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "set_tags",
+    "active_run",
+    "get_run",
+    "list_runs",
+    "set_experiment",
+    "get_registry",
+)
+__all__ = ["API_VERSION", "__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562 lazy attributes: the API module imports the store only when used.
+    if name in _API:
+        from mm_jupyter import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'mm_jupyter' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register the magics (``%load_ext mm_jupyter``)."""
+    from mm_jupyter.magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """Unregister the magics and stop background work (``%unload_ext mm_jupyter``)."""
+    from mm_jupyter.magics import unload_ipython_extension as unload
+
+    unload(ipython)
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "mm-jupyter"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "mm_jupyter"}]
+
+
+def _load_jupyter_server_extension(server_app: Any) -> None:
+    from mm_jupyter.server.routes import setup_handlers
+
+    setup_handlers(server_app)

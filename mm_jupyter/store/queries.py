@@ -1,0 +1,262 @@
+"""Read runs for lists, details, the CLI and the server; never writes.
+
+Lists stay fast at 100k runs: the first page sorted by a metric walks the
+``latest_metrics (key, value)`` index and stops after one page; params and metrics are
+fetched only for the runs on the page.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from mm_jupyter.encoding import decode_float
+from mm_jupyter.errors import NotFoundError
+from mm_jupyter.store.db import Registry
+
+SORT_COLUMNS = {
+    "id": "r.id",
+    "name": "r.name",
+    "experiment": "e.name",
+    "status": "r.status",
+    "started_at": "r.started_at",
+    "finished_at": "r.finished_at",
+    "duration_s": "r.duration_s",
+}
+# Numeric range that excludes NULL and the text 'NaN' (text sorts above numbers).
+FINITE_OR_INF = "BETWEEN -9e999 AND 9e999"
+SUMMARY_SELECT = (
+    "SELECT r.id, r.name, e.name, r.status, r.started_at, r.finished_at, r.duration_s,"
+    " r.user, r.host, r.notebook_path, r.tags, r.n_outputs, r.n_figures"
+    " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+)
+MAX_LIMIT = 500
+
+
+def resolve_run(registry: Registry, ref: str) -> str:
+    """Return the id of the run ``ref`` names: an id, a unique id prefix, or a name.
+
+    A name means the latest run of that name.
+    """
+    ref = str(ref).strip()
+    with registry.read() as conn:
+        row = conn.execute("SELECT id FROM runs WHERE id = ?", (ref,)).fetchone()
+        if row:
+            return str(row[0])
+        row = conn.execute(
+            "SELECT id FROM runs WHERE name = ? ORDER BY started_at DESC LIMIT 1", (ref,)
+        ).fetchone()
+        if row:
+            return str(row[0])
+        if len(ref) >= 4 and all(c in "0123456789abcdef" for c in ref):
+            rows = conn.execute(
+                "SELECT id FROM runs WHERE id >= ? AND id < ? LIMIT 2",
+                (ref, ref + "g"),
+            ).fetchall()
+            if len(rows) == 1:
+                return str(rows[0][0])
+            if len(rows) > 1:
+                raise NotFoundError(f"run id prefix {ref!r} is ambiguous")
+    raise NotFoundError(f"no run with id or name {ref!r}")
+
+
+def _filters(
+    experiment: str | None, status: str | None, q: str | None
+) -> tuple[str, list[Any]]:
+    clauses, args = [], []
+    if experiment:
+        clauses.append("e.name = ?")
+        args.append(experiment)
+    if status:
+        clauses.append("r.status = ?")
+        args.append(status)
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(
+            "(r.name LIKE ? ESCAPE '\\' OR r.id LIKE ? ESCAPE '\\'"
+            " OR e.name LIKE ? ESCAPE '\\' OR r.tags LIKE ? ESCAPE '\\')"
+        )
+        args += [like] * 4
+    return (" AND ".join(clauses) or "1"), args
+
+
+def parse_sort(sort: str | None) -> tuple[str, str | None]:
+    """Split a sort spec into ``(kind, key)``; raise ``ValueError`` naming it if bad."""
+    sort = sort or "started_at"
+    if sort in SORT_COLUMNS:
+        return "column", sort
+    kind, _, key = sort.partition(":")
+    if kind in ("metric", "param") and key:
+        return kind, key
+    raise ValueError(
+        f"unknown sort {sort!r}: use one of {', '.join(SORT_COLUMNS)},"
+        " metric:KEY or param:KEY"
+    )
+
+
+def query_runs(
+    registry: Registry,
+    *,
+    experiment: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    order: str = "desc",
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Return one page of run summaries plus ``total`` and the change ``cursor``."""
+    kind, key = parse_sort(sort)
+    if order not in ("asc", "desc"):
+        raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, not {offset}")
+    where, args = _filters(experiment, status, q)
+    direction = "DESC" if order == "desc" else "ASC"
+    base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+    with registry.read() as conn:
+        total = conn.execute(f"SELECT count(*) {base} WHERE {where}", args).fetchone()[0]
+        if kind == "column":
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT r.id {base} WHERE {where}"
+                    f" ORDER BY {SORT_COLUMNS[key or '']} {direction} LIMIT ? OFFSET ?",
+                    [*args, limit, offset],
+                )
+            ]
+        else:
+            ids = _ids_sorted_by_value(
+                conn, kind, key or "", where, args, direction, limit, offset
+            )
+        runs = _summaries(conn, ids)
+        cursor = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
+    return {"total": total, "offset": offset, "limit": limit, "cursor": cursor, "runs": runs}
+
+
+def _ids_sorted_by_value(
+    conn: sqlite3.Connection,
+    kind: str,
+    key: str,
+    where: str,
+    args: list[Any],
+    direction: str,
+    limit: int,
+    offset: int,
+) -> list[str]:
+    """Page through runs with a numeric value for ``key`` first, then the rest."""
+    table, column = (
+        ("latest_metrics", "value") if kind == "metric" else ("params", "value_num")
+    )
+    base = (
+        f"FROM {table} v JOIN runs r ON r.id = v.run_id"
+        " JOIN experiments e ON e.id = r.experiment_id"
+        f" WHERE v.key = ? AND v.{column} {FINITE_OR_INF} AND {where}"
+    )
+    ids = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT r.id {base} ORDER BY v.{column} {direction} LIMIT ? OFFSET ?",
+            [key, *args, limit, offset],
+        )
+    ]
+    if len(ids) == limit:
+        return ids
+    n_valued = conn.execute(f"SELECT count(*) {base}", [key, *args]).fetchone()[0]
+    rest_offset = max(0, offset - n_valued)
+    ids += [
+        row[0]
+        for row in conn.execute(
+            "SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+            f" WHERE {where} AND NOT EXISTS (SELECT 1 FROM {table} v WHERE"
+            f" v.run_id = r.id AND v.key = ? AND v.{column} {FINITE_OR_INF})"
+            " ORDER BY r.started_at DESC LIMIT ? OFFSET ?",
+            [*args, key, limit - len(ids), rest_offset],
+        )
+    ]
+    return ids
+
+
+def _summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"{SUMMARY_SELECT} WHERE r.id IN ({marks})", ids).fetchall()
+    params: dict[str, dict[str, Any]] = {i: {} for i in ids}
+    metrics: dict[str, dict[str, Any]] = {i: {} for i in ids}
+    for run_id, key, value in conn.execute(
+        f"SELECT run_id, key, value FROM params WHERE run_id IN ({marks})", ids
+    ):
+        params[run_id][key] = json.loads(value)
+    for run_id, key, value in conn.execute(
+        f"SELECT run_id, key, value FROM latest_metrics WHERE run_id IN ({marks})", ids
+    ):
+        metrics[run_id][key] = decode_float(value)
+    by_id = {row[0]: _summary(row, params[row[0]], metrics[row[0]]) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _summary(
+    row: tuple[Any, ...], params: dict[str, Any], metrics: dict[str, Any]
+) -> dict[str, Any]:
+    try:
+        tags = json.loads(row[10])
+    except (TypeError, ValueError):  # one bad record must not hide the rest
+        tags = {"_unreadable": str(row[10])[:200]}
+    return {
+        "id": row[0],
+        "name": row[1],
+        "experiment": row[2],
+        "status": row[3],
+        "started_at": row[4],
+        "finished_at": row[5],
+        "duration_s": row[6],
+        "user": row[7],
+        "host": row[8],
+        "notebook_path": row[9],
+        "tags": tags,
+        "params": params,
+        "metrics": metrics,
+        "n_outputs": row[11],
+        "n_figures": row[12],
+    }
+
+
+def get_run_summary(registry: Registry, ref: str) -> dict[str, Any]:
+    """Return the summary of the run ``ref`` names (id, id prefix or name)."""
+    run_id = resolve_run(registry, ref)
+    with registry.read() as conn:
+        return _summaries(conn, [run_id])[0]
+
+
+def list_run_summaries(
+    registry: Registry,
+    *,
+    experiment: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """Return the most recent runs, newest first."""
+    page = query_runs(
+        registry, experiment=experiment, status=status, limit=min(limit, MAX_LIMIT)
+    )
+    return list(page["runs"])
+
+
+def keys(registry: Registry) -> dict[str, list[str]]:
+    """Return the experiment names and the metric and param keys in use."""
+    with registry.read() as conn:
+        experiments = [r[0] for r in conn.execute("SELECT name FROM experiments ORDER BY name")]
+        # DISTINCT over the (key, value) index: one skip per key, cheap at 100k runs.
+        metrics = [r[0] for r in conn.execute("SELECT DISTINCT key FROM latest_metrics ORDER BY key")]
+        params = [r[0] for r in conn.execute("SELECT DISTINCT key FROM params ORDER BY key")]
+    return {"experiments": experiments, "metrics": metrics, "params": params}
+
+
+def changes(registry: Registry, since: int) -> dict[str, Any]:
+    """Return the change cursor and whether anything changed after ``since``."""
+    cursor = registry.change_seq()
+    return {"cursor": cursor, "changed": cursor != since}

@@ -1,0 +1,305 @@
+"""Write runs and what they record: params, tags, metric points, outputs, code."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import secrets
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from mm_jupyter.encoding import dumps, numeric_value
+from mm_jupyter.store.db import Registry
+
+STATUSES = ("running", "finished", "failed", "interrupted", "killed")
+PARAM_SOURCES = ("auto", "explicit", "namespace")
+CURRENT_SEQ = "(SELECT change_seq FROM registry_state)"
+
+
+def iso_now() -> str:
+    """Return the current UTC time as ISO-8601 with milliseconds and ``Z``."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+def new_run_id() -> str:
+    """Return a fresh 12-hex-digit run id (48 random bits)."""
+    return secrets.token_hex(6)
+
+
+@dataclass
+class NewRun:
+    """Everything known about a run when it starts."""
+
+    id: str
+    name: str
+    experiment: str
+    started_at: str
+    user: str | None = None
+    host: str | None = None
+    pid: int | None = None
+    notebook_path: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    params: Sequence[tuple[str, Any, str]] = ()
+    cell_source: str | None = None
+    history: Sequence[tuple[int, str]] | None = None
+    notebook_text: str | None = None
+    heartbeat_ts: float | None = None
+
+
+@dataclass
+class OutputRecord:
+    """One captured output of a run, already capped; big payloads are blob digests."""
+
+    seq: int
+    output_type: str
+    name: str | None = None
+    text: str | None = None
+    data: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    blobs: dict[str, dict[str, Any]] | None = None
+    truncated_bytes: int = 0
+
+
+def _experiment_id(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone()
+    if row:
+        return int(row[0])
+    cur = conn.execute(
+        "INSERT INTO experiments (name, created_at) VALUES (?, ?)", (name, iso_now())
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _snapshot(conn: sqlite3.Connection, kind: str, content: str | None) -> str | None:
+    """Store ``content`` once per distinct text; return its digest."""
+    if content is None:
+        return None
+    data = content.encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(data).hexdigest()
+    conn.execute(
+        "INSERT OR IGNORE INTO code_snapshots (digest, kind, content, size, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (digest, kind, content, len(data), iso_now()),
+    )
+    return digest
+
+
+def _param_rows(
+    run_id: str, params: Iterable[tuple[str, Any, str]]
+) -> list[tuple[str, str, str, float | None, str]]:
+    rows = []
+    for key, value, source in params:
+        if source not in PARAM_SOURCES:
+            raise ValueError(f"param source must be one of {PARAM_SOURCES}: {source!r}")
+        rows.append((run_id, str(key), dumps(value), numeric_value(value), source))
+    return rows
+
+
+def create_run(registry: Registry, run: NewRun) -> None:
+    """Insert a running run with its params and code snapshots, in one transaction."""
+    history = None if run.history is None else json.dumps(list(run.history))
+    with registry.write() as conn:
+        experiment_id = _experiment_id(conn, run.experiment)
+        conn.execute(
+            "INSERT INTO runs (id, name, experiment_id, status, user, host, pid,"
+            " notebook_path, started_at, heartbeat_ts, tags, cell_digest,"
+            " history_digest, notebook_digest, change_seq)"
+            f" VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {CURRENT_SEQ})",
+            (
+                run.id,
+                run.name,
+                experiment_id,
+                run.user,
+                run.host,
+                run.pid,
+                run.notebook_path,
+                run.started_at,
+                run.heartbeat_ts,
+                dumps(run.tags),
+                _snapshot(conn, "cell", run.cell_source),
+                _snapshot(conn, "history", history),
+                _snapshot(conn, "notebook", run.notebook_text),
+            ),
+        )
+        _upsert_params(conn, run.id, run.params)
+
+
+def _upsert_params(
+    conn: sqlite3.Connection, run_id: str, params: Iterable[tuple[str, Any, str]]
+) -> None:
+    conn.executemany(
+        "INSERT INTO params (run_id, key, value, value_num, source) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value,"
+        " value_num = excluded.value_num, source = excluded.source",
+        _param_rows(run_id, params),
+    )
+
+
+def log_params(
+    registry: Registry, run_id: str, params: Iterable[tuple[str, Any, str]]
+) -> None:
+    """Set params of a run (later values of a key replace earlier ones)."""
+    with registry.write() as conn:
+        _upsert_params(conn, run_id, params)
+        _touch(conn, run_id)
+
+
+def set_tags(registry: Registry, run_id: str, tags: dict[str, Any]) -> None:
+    """Merge ``tags`` into a run's tags."""
+    with registry.write() as conn:
+        row = conn.execute("SELECT tags FROM runs WHERE id = ?", (run_id,)).fetchone()
+        merged = {**json.loads(row[0] if row else "{}"), **tags}
+        conn.execute(
+            f"UPDATE runs SET tags = ?, change_seq = {CURRENT_SEQ} WHERE id = ?",
+            (dumps(merged), run_id),
+        )
+
+
+def _touch(conn: sqlite3.Connection, run_id: str) -> None:
+    conn.execute(f"UPDATE runs SET change_seq = {CURRENT_SEQ} WHERE id = ?", (run_id,))
+
+
+def db_float(value: float) -> float | str:
+    """Return the database spelling of a metric value (NaN as the text ``'NaN'``)."""
+    return "NaN" if math.isnan(value) else value
+
+
+def write_metric_points(
+    registry: Registry,
+    points: Sequence[tuple[str, str, int, float, float]],
+    *,
+    heartbeat: Iterable[str] = (),
+) -> None:
+    """Append ``(run_id, key, step, value, timestamp_ts)`` points in one transaction.
+
+    Also keeps ``latest_metrics`` (highest step, then latest time) and heartbeats the
+    given running runs.
+    """
+    if not points and not heartbeat:
+        return
+    rows = [(r, k, s, db_float(v), t) for r, k, s, v, t in points]
+    with registry.write() as conn:
+        conn.executemany(
+            "INSERT INTO metrics (run_id, key, step, value, timestamp_ts)"
+            " VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.executemany(
+            "INSERT INTO latest_metrics (run_id, key, step, value, timestamp_ts)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET"
+            " step = excluded.step, value = excluded.value,"
+            " timestamp_ts = excluded.timestamp_ts"
+            " WHERE excluded.step >= latest_metrics.step",
+            rows,
+        )
+        run_ids = {r for r, *_ in points} | set(heartbeat)
+        now = max((t for *_, t in points), default=None)
+        conn.executemany(
+            f"UPDATE runs SET change_seq = {CURRENT_SEQ},"
+            " heartbeat_ts = COALESCE(?, heartbeat_ts) WHERE id = ? AND status = 'running'",
+            [(now, r) for r in run_ids],
+        )
+
+
+def heartbeat(registry: Registry, run_ids: Iterable[str], ts: float) -> None:
+    """Record that the process owning these running runs is alive at ``ts``."""
+    ids = list(run_ids)
+    if not ids:
+        return
+    # No cursor bump: a heartbeat is not a change anyone needs to see.
+    with registry.write(bump=False) as conn:
+        conn.executemany(
+            "UPDATE runs SET heartbeat_ts = ? WHERE id = ? AND status = 'running'",
+            [(ts, r) for r in ids],
+        )
+
+
+def finish_run(
+    registry: Registry,
+    run_id: str,
+    *,
+    status: str,
+    finished_at: str,
+    duration_s: float,
+    error: str | None = None,
+    outputs: Sequence[OutputRecord] = (),
+    environment_digest: str | None = None,
+    blobs: Iterable[tuple[str, int, str]] = (),
+) -> None:
+    """End a run: status, timing, outputs and the blob rows its outputs reference.
+
+    ``blobs`` are ``(digest, size, media_type)`` of files already written to the blob
+    store, so a row never points at bytes that are not on disk.
+    """
+    if status not in STATUSES or status == "running":
+        raise ValueError(f"cannot finish a run with status {status!r}")
+    with registry.write() as conn:
+        now = iso_now()
+        conn.executemany(
+            "INSERT OR IGNORE INTO blobs (digest, size, media_type, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            [(d, s, m, now) for d, s, m in blobs],
+        )
+        conn.executemany(
+            "INSERT INTO outputs (run_id, seq, output_type, name, text, data, metadata,"
+            " blobs, truncated_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    run_id,
+                    o.seq,
+                    o.output_type,
+                    o.name,
+                    o.text,
+                    None if o.data is None else json.dumps(o.data),
+                    None if o.metadata is None else dumps(o.metadata),
+                    None if o.blobs is None else json.dumps(o.blobs),
+                    o.truncated_bytes,
+                )
+                for o in outputs
+            ],
+        )
+        conn.execute(
+            "UPDATE runs SET status = ?, finished_at = ?, duration_s = ?, error = ?,"
+            " environment_digest = COALESCE(?, environment_digest),"
+            " n_outputs = n_outputs + ?, n_figures = n_figures + ?,"
+            f" change_seq = {CURRENT_SEQ} WHERE id = ?",
+            (
+                status,
+                finished_at,
+                duration_s,
+                error,
+                environment_digest,
+                len(outputs),
+                sum(1 for o in outputs if o.output_type == "figure"),
+                run_id,
+            ),
+        )
+
+
+def put_environment(registry: Registry, env: dict[str, Any]) -> str:
+    """Store an environment description once; return its digest."""
+    packages = json.dumps(env.get("packages", {}), sort_keys=True)
+    git = env.get("git") or {}
+    key = json.dumps(
+        [env["python"], env["platform"], packages, git.get("commit"), git.get("dirty")]
+    )
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    with registry.write(bump=False) as conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO environments (digest, python, platform, packages,"
+            " git_commit, git_dirty, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest,
+                env["python"],
+                env["platform"],
+                packages,
+                git.get("commit"),
+                None if git.get("dirty") is None else int(bool(git["dirty"])),
+                iso_now(),
+            ),
+        )
+    return digest

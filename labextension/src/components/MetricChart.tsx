@@ -1,0 +1,173 @@
+import * as React from 'react';
+
+import { formatNumber } from '../format';
+import { MM } from '../tokens';
+
+/**
+ * Props of {@link MetricChart}.
+ */
+export interface IMetricChartProps {
+  /** Metric key, shown as the title. */
+  name: string;
+  /** The step series, sorted by step. Non-finite values leave gaps. */
+  points: MM.IMetricPoint[];
+  /** Width of the drawing in SVG units (it scales to its box). */
+  width?: number;
+  /** Height of the drawing in SVG units. */
+  height?: number;
+}
+
+const PAD = { left: 44, right: 10, top: 8, bottom: 20 };
+
+/**
+ * Split a series into runs of consecutive finite points; NaN and ±Infinity break it.
+ */
+export function segments(points: MM.IMetricPoint[]): MM.IMetricPoint[][] {
+  const out: MM.IMetricPoint[][] = [];
+  let current: MM.IMetricPoint[] = [];
+  for (const p of points) {
+    if (Number.isFinite(p.value) && Number.isFinite(p.step)) {
+      current.push(p);
+    } else if (current.length) {
+      out.push(current);
+      current = [];
+    }
+  }
+  if (current.length) {
+    out.push(current);
+  }
+  return out;
+}
+
+function extent(values: number[]): [number, number] {
+  // A loop, not Math.min(...values): long series would overflow the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  if (lo === hi) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  return [lo, hi];
+}
+
+/**
+ * A small SVG line chart of one metric over steps. A series with a single point
+ * is shown as its value instead.
+ */
+export function MetricChart(props: IMetricChartProps): JSX.Element {
+  const { name, points } = props;
+  const width = props.width ?? 320;
+  const height = props.height ?? 130;
+  const last = points.length ? points[points.length - 1] : null;
+  const finite = points.filter(p => Number.isFinite(p.value) && Number.isFinite(p.step));
+  const nonFinite = points.length - finite.length;
+
+  const header = (
+    <div className="jp-mm-MetricChart-header">
+      <span className="jp-mm-MetricChart-name" title={name}>
+        {name}
+      </span>
+      <span className="jp-mm-MetricChart-last" title="Last value">
+        {last ? formatNumber(last.value) : '—'}
+      </span>
+    </div>
+  );
+
+  if (points.length <= 1 || finite.length === 0) {
+    return (
+      <div className="jp-mm-MetricChart jp-mm-mod-single">
+        {header}
+        <div className="jp-mm-MetricChart-note">
+          {points.length === 0
+            ? 'no values'
+            : points.length === 1
+              ? `step ${formatNumber(points[0].step)}`
+              : `${points.length} steps, no finite value`}
+        </div>
+      </div>
+    );
+  }
+
+  const [x0, x1] = extent(finite.map(p => p.step));
+  const [y0, y1] = extent(finite.map(p => p.value));
+  const plotW = width - PAD.left - PAD.right;
+  const plotH = height - PAD.top - PAD.bottom;
+  const sx = (step: number): number => PAD.left + ((step - x0) / (x1 - x0)) * plotW;
+  const sy = (value: number): number => PAD.top + (1 - (value - y0) / (y1 - y0)) * plotH;
+  const parts = segments(points);
+  const showDots = finite.length <= 40;
+
+  return (
+    <div className="jp-mm-MetricChart">
+      {header}
+      <svg
+        className="jp-mm-MetricChart-svg"
+        viewBox={`0 0 ${width} ${height}`}
+        preserveAspectRatio="xMidYMid meet"
+        role="img"
+        aria-label={`${name} over ${points.length} steps`}
+      >
+        <line
+          className="jp-mm-MetricChart-axis"
+          x1={PAD.left}
+          y1={PAD.top + plotH}
+          x2={PAD.left + plotW}
+          y2={PAD.top + plotH}
+        />
+        <line
+          className="jp-mm-MetricChart-axis"
+          x1={PAD.left}
+          y1={PAD.top}
+          x2={PAD.left}
+          y2={PAD.top + plotH}
+        />
+        <text className="jp-mm-MetricChart-tick" x={PAD.left - 4} y={PAD.top + 8} textAnchor="end">
+          {formatNumber(y1)}
+        </text>
+        <text className="jp-mm-MetricChart-tick" x={PAD.left - 4} y={PAD.top + plotH} textAnchor="end">
+          {formatNumber(y0)}
+        </text>
+        <text className="jp-mm-MetricChart-tick" x={PAD.left} y={height - 4} textAnchor="start">
+          {formatNumber(x0)}
+        </text>
+        <text className="jp-mm-MetricChart-tick" x={PAD.left + plotW} y={height - 4} textAnchor="end">
+          {`step ${formatNumber(x1)}`}
+        </text>
+        {parts.map((seg, i) =>
+          seg.length > 1 ? (
+            <polyline
+              key={i}
+              className="jp-mm-MetricChart-line"
+              points={seg.map(p => `${sx(p.step).toFixed(1)},${sy(p.value).toFixed(1)}`).join(' ')}
+            />
+          ) : null
+        )}
+        {parts.map(seg =>
+          seg.length === 1 || showDots
+            ? seg.map(p => (
+                <circle
+                  key={`${p.step}:${p.value}`}
+                  className="jp-mm-MetricChart-dot"
+                  cx={sx(p.step)}
+                  cy={sy(p.value)}
+                  r={seg.length === 1 ? 2.5 : 1.8}
+                >
+                  <title>{`step ${formatNumber(p.step)}: ${formatNumber(p.value)}`}</title>
+                </circle>
+              ))
+            : null
+        )}
+      </svg>
+      {nonFinite > 0 && (
+        <div className="jp-mm-MetricChart-note">
+          {`${nonFinite} non-finite value${nonFinite === 1 ? '' : 's'} (gaps)`}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import * as React from 'react';
+
+import { stripAnsi } from '../format';
+import { MM } from '../tokens';
+import { CodeView } from './CodeView';
+import { EnvironmentView } from './EnvironmentView';
+import { MetricChart } from './MetricChart';
+import { OutputView } from './OutputView';
+import { ParamsTable } from './ParamsTable';
+import { RunHeader } from './RunHeader';
+
+/**
+ * Props of {@link RunDetail}.
+ */
+export interface IRunDetailProps {
+  /** Everything about the run. */
+  detail: MM.IRunDetail;
+  /** JupyterLab's renderers, for rich outputs (rendered untrusted). */
+  rendermime: IRenderMimeRegistry | null;
+  /** Fetch a blob's bytes by digest. */
+  loadBlob: (digest: string) => Promise<Blob>;
+}
+
+function Section(props: {
+  title: string;
+  name: string;
+  children: React.ReactNode;
+}): JSX.Element {
+  return (
+    <section className={`jp-mm-Section jp-mm-Section-${props.name}`}>
+      <h2 className="jp-mm-Section-title">{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+/**
+ * The run detail page: header, error, params, metrics, outputs, code, environment.
+ */
+export function RunDetail(props: IRunDetailProps): JSX.Element {
+  const { detail } = props;
+  const { run } = detail;
+  const seriesKeys = Object.keys(detail.metrics);
+  // Latest values without a step series still deserve a tile.
+  const latestOnly = Object.keys(run.metrics).filter(k => !(k in detail.metrics));
+  const metricKeys = [...seriesKeys, ...latestOnly].sort();
+  return (
+    <div className="jp-mm-RunDetail">
+      <RunHeader run={run} />
+      {detail.error && (
+        <Section title="Error" name="error">
+          <pre className="jp-mm-Traceback">{stripAnsi(detail.error)}</pre>
+        </Section>
+      )}
+      <Section title="Params" name="params">
+        <ParamsTable params={run.params} sources={detail.param_sources} />
+      </Section>
+      <Section title="Metrics" name="metrics">
+        {metricKeys.length === 0 ? (
+          <p className="jp-mm-Empty">No metrics recorded.</p>
+        ) : (
+          <div className="jp-mm-MetricGrid">
+            {metricKeys.map(key => (
+              <MetricChart
+                key={key}
+                name={key}
+                points={
+                  detail.metrics[key] ?? [
+                    { step: 0, value: run.metrics[key], timestamp_ts: null }
+                  ]
+                }
+              />
+            ))}
+          </div>
+        )}
+      </Section>
+      <Section title={`Outputs (${detail.outputs.length})`} name="outputs">
+        {detail.outputs.length === 0 ? (
+          <p className="jp-mm-Empty">No outputs recorded.</p>
+        ) : (
+          <div className="jp-mm-Outputs">
+            {detail.outputs.map(output => (
+              <OutputView
+                key={output.seq}
+                output={output}
+                rendermime={props.rendermime}
+                loadBlob={props.loadBlob}
+              />
+            ))}
+          </div>
+        )}
+      </Section>
+      <Section title="Code" name="code">
+        <CodeView code={detail.code} />
+      </Section>
+      <Section title="Environment" name="environment">
+        <EnvironmentView environment={detail.environment} />
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import * as React from 'react';
+
+import { formatDuration, formatTime, formatValue, runDuration } from '../format';
+import { MM } from '../tokens';
+import { StatusBadge } from './StatusBadge';
+
+/**
+ * Props of {@link RunHeader}.
+ */
+export interface IRunHeaderProps {
+  /** The run. */
+  run: MM.IRunSummary;
+}
+
+/**
+ * Name, status and the facts of a run, as a definition list.
+ */
+export function RunHeader(props: IRunHeaderProps): JSX.Element {
+  const { run } = props;
+  const who = [run.user, run.host].filter(Boolean).join('@');
+  const facts: [string, string][] = [
+    ['Run id', run.id],
+    ['Experiment', run.experiment],
+    ['Started', formatTime(run.started_at)],
+    ['Finished', formatTime(run.finished_at)],
+    ['Duration', formatDuration(runDuration(run))],
+    ['User', who],
+    ['Notebook', run.notebook_path ?? '']
+  ];
+  const tags = Object.entries(run.tags);
+  return (
+    <header className="jp-mm-RunHeader">
+      <div className="jp-mm-RunHeader-title">
+        <h1 className="jp-mm-RunHeader-name">{run.name || run.id}</h1>
+        <StatusBadge status={run.status} />
+      </div>
+      <dl className="jp-mm-Facts">
+        {facts
+          .filter(([, value]) => value !== '')
+          .map(([label, value]) => (
+            <React.Fragment key={label}>
+              <dt>{label}</dt>
+              <dd title={value}>{value}</dd>
+            </React.Fragment>
+          ))}
+        {tags.length > 0 && (
+          <>
+            <dt>Tags</dt>
+            <dd className="jp-mm-RunHeader-tags">
+              {tags.map(([key, value]) => (
+                <span key={key} className="jp-mm-Tag">
+                  <span className="jp-mm-Tag-key">{key}</span>
+                  <span className="jp-mm-Tag-value">{formatValue(value)}</span>
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
+      </dl>
+    </header>
+  );
+}

@@ -1,0 +1,140 @@
+import * as React from 'react';
+
+import {
+  formatDuration,
+  formatNumber,
+  formatRelative,
+  formatTime,
+  runDuration
+} from '../format';
+import { MM } from '../tokens';
+import { StatusBadge } from './StatusBadge';
+
+/**
+ * Props of {@link RunsTable}.
+ */
+export interface IRunsTableProps {
+  /** Runs of the current page. */
+  runs: MM.IRunSummary[];
+  /** Metric keys shown as extra columns. */
+  metricColumns: string[];
+  /** Current sort key (`started_at`, `metric:acc`, ...). */
+  sort: string;
+  /** Current sort order. */
+  order: MM.SortOrder;
+  /** Called when a column header is clicked. */
+  onSort: (key: string) => void;
+  /** Called when a run is clicked or Enter is pressed on it. */
+  onOpen: (run: MM.IRunSummary) => void;
+  /** Id of the run to highlight, if any. */
+  activeId?: string | null;
+  /** "Now", for relative times (a prop so that tests are deterministic). */
+  now?: Date;
+}
+
+interface IColumn {
+  key: string;
+  label: string;
+  title: string;
+  numeric?: boolean;
+}
+
+const FIXED_COLUMNS: IColumn[] = [
+  { key: 'status', label: '', title: 'Status' },
+  { key: 'name', label: 'Name', title: 'Run name' },
+  { key: 'experiment', label: 'Experiment', title: 'Experiment' },
+  { key: 'started_at', label: 'Started', title: 'Start time' },
+  { key: 'duration_s', label: 'Duration', title: 'Duration', numeric: true }
+];
+
+/**
+ * The runs table: one row `<tr data-run-id>` per run; headers sort server-side.
+ */
+export function RunsTable(props: IRunsTableProps): JSX.Element {
+  const { runs, metricColumns, sort, order } = props;
+  const now = props.now ?? new Date();
+  const columns: IColumn[] = [
+    ...FIXED_COLUMNS,
+    ...metricColumns.map(key => ({
+      key: `metric:${key}`,
+      label: key,
+      title: `Metric ${key}`,
+      numeric: true
+    }))
+  ];
+  return (
+    <table className="jp-mm-RunsTable">
+      <thead>
+        <tr>
+          {columns.map(col => {
+            const sorted = sort === col.key;
+            return (
+              <th
+                key={col.key}
+                className={
+                  'jp-mm-RunsTable-header' +
+                  (col.numeric ? ' jp-mm-mod-numeric' : '') +
+                  (sorted ? ' jp-mm-mod-sorted' : '')
+                }
+                title={`Sort by ${col.title}`}
+                aria-sort={sorted ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}
+              >
+                <button
+                  className="jp-mm-RunsTable-sort"
+                  onClick={() => props.onSort(col.key)}
+                >
+                  <span className="jp-mm-RunsTable-label">{col.label || '●'}</span>
+                  <span className="jp-mm-RunsTable-arrow" aria-hidden="true">
+                    {sorted ? (order === 'asc' ? '▲' : '▼') : ''}
+                  </span>
+                </button>
+              </th>
+            );
+          })}
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map(run => (
+          <tr
+            key={run.id}
+            data-run-id={run.id}
+            className={
+              'jp-mm-RunsTable-row' +
+              (props.activeId === run.id ? ' jp-mm-mod-active' : '')
+            }
+            tabIndex={0}
+            title={`Open run ${run.name || run.id}`}
+            onClick={() => props.onOpen(run)}
+            onKeyDown={e => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                props.onOpen(run);
+              }
+            }}
+          >
+            <td className="jp-mm-RunsTable-status">
+              <StatusBadge status={run.status} />
+            </td>
+            <td className="jp-mm-RunsTable-name" title={`${run.name} (${run.id})`}>
+              {run.name || run.id}
+            </td>
+            <td className="jp-mm-RunsTable-experiment" title={run.experiment}>
+              {run.experiment}
+            </td>
+            <td className="jp-mm-RunsTable-started" title={formatTime(run.started_at)}>
+              {formatRelative(run.started_at, now)}
+            </td>
+            <td className="jp-mm-mod-numeric">
+              {formatDuration(runDuration(run, now))}
+            </td>
+            {metricColumns.map(key => (
+              <td key={key} className="jp-mm-mod-numeric" title={`${key} = ${String(run.metrics[key] ?? '')}`}>
+                {formatNumber(run.metrics[key])}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

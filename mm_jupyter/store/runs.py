@@ -47,6 +47,8 @@ class NewRun:
     cell_source: str | None = None
     history: Sequence[tuple[int, str]] | None = None
     notebook_text: str | None = None
+    # Digest of a notebook snapshot already stored (the file did not change).
+    notebook_digest: str | None = None
     heartbeat_ts: float | None = None
 
 
@@ -122,7 +124,7 @@ def create_run(registry: Registry, run: NewRun) -> None:
                 dumps(run.tags),
                 _snapshot(conn, "cell", run.cell_source),
                 _snapshot(conn, "history", history),
-                _snapshot(conn, "notebook", run.notebook_text),
+                _snapshot(conn, "notebook", run.notebook_text) or run.notebook_digest,
             ),
         )
         _upsert_params(conn, run.id, run.params)
@@ -182,7 +184,8 @@ def write_metric_points(
     if not points and not heartbeat:
         return
     rows = [(r, k, s, db_float(v), t) for r, k, s, v, t in points]
-    with registry.write() as conn:
+    # A bare heartbeat is not a change the sidebar needs to see: no cursor bump.
+    with registry.write(bump=bool(points)) as conn:
         conn.executemany(
             "INSERT INTO metrics (run_id, key, step, value, timestamp_ts)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -274,7 +277,7 @@ def finish_run(
                 error,
                 environment_digest,
                 len(outputs),
-                sum(1 for o in outputs if o.output_type == "figure"),
+                sum(1 for o in outputs if o.blobs and "image/png" in o.blobs),
                 run_id,
             ),
         )

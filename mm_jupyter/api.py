@@ -1,0 +1,209 @@
+"""The public Python API: everything a magic does is also one call here."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from mm_jupyter.capture.params import as_metric_value
+from mm_jupyter.records import ActiveRunHandle, Run
+from mm_jupyter.session import get_session
+
+__all__ = [
+    "active_run",
+    "get_registry",
+    "get_run",
+    "list_runs",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "set_experiment",
+    "set_tags",
+    "track",
+]
+
+
+def _metric_float(key: str, value: Any) -> float:
+    number = as_metric_value(value)
+    if number is None:
+        raise TypeError(
+            f"metric {key!r} must be a real number, not {type(value).__name__}"
+        )
+    return number
+
+
+def _check_key(kind: str, key: Any) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise ValueError(f"{kind} name must be a non-empty string, not {key!r}")
+    if len(key) > 250:
+        raise ValueError(f"{kind} name is {len(key)} characters; the limit is 250")
+    return key
+
+
+def log_metric(key: str, value: Any, step: int | None = None) -> None:
+    """Log one point of metric ``key`` in the active run.
+
+    ``step`` defaults to one more than the key's last step. Points are buffered and
+    written at least every second, so this is cheap inside training loops.
+    """
+    session = get_session()
+    run = session.current()
+    _check_key("metric", key)
+    number = _metric_float(key, value)
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int)):
+        try:
+            step = int(step)
+        except (TypeError, ValueError):
+            raise TypeError(f"step of metric {key!r} must be an int, not {step!r}") from None
+    session.add_point(run, key, run.next_step(key, step), number)
+
+
+def log_metrics(metrics: Mapping[str, Any], step: int | None = None) -> None:
+    """Log several metrics at once; all are checked before any is logged."""
+    checked = {_check_key("metric", k): _metric_float(k, v) for k, v in metrics.items()}
+    session = get_session()
+    run = session.current()
+    for key, number in checked.items():
+        session.add_point(run, key, run.next_step(key, step), number)
+
+
+def log_param(key: str, value: Any) -> None:
+    """Record param ``key`` of the active run (replacing an earlier value)."""
+    log_params({key: value})
+
+
+def log_params(params: Mapping[str, Any]) -> None:
+    """Record several params of the active run (source ``explicit``)."""
+    rows = [(_check_key("param", k), v, "explicit") for k, v in params.items()]
+    session = get_session()
+    run = session.current()
+    registry = session.registry()
+    if run.id is None or registry is None:
+        return
+    from mm_jupyter.errors import RegistryError
+    from mm_jupyter.store.runs import log_params as store_log_params
+
+    try:
+        store_log_params(registry, run.id, rows)
+    except RegistryError as exc:
+        session.warn_once("params", f"params not saved ({exc})")
+
+
+def set_tags(tags: Mapping[str, Any]) -> None:
+    """Merge ``tags`` (string values) into the active run's tags."""
+    clean = {_check_key("tag", k): str(v) for k, v in tags.items()}
+    session = get_session()
+    run = session.current()
+    registry = session.registry()
+    if run.id is None or registry is None:
+        return
+    from mm_jupyter.errors import RegistryError
+    from mm_jupyter.store.runs import set_tags as store_set_tags
+
+    try:
+        store_set_tags(registry, run.id, clean)
+    except RegistryError as exc:
+        session.warn_once("tags", f"tags not saved ({exc})")
+
+
+def active_run() -> ActiveRunHandle | None:
+    """Return the innermost run in progress in this process, or ``None``."""
+    session = get_session()
+    if not session.active:
+        return None
+    run = session.active[-1]
+    return ActiveRunHandle(run.id, run.name, run.experiment)
+
+
+def set_experiment(name: str) -> str:
+    """Make ``name`` the experiment of the runs started after this call."""
+    get_session().experiment = _check_key("experiment", name)
+    return name
+
+
+def get_registry() -> Any:
+    """Return the open registry (see ``mm_jupyter.store.Registry``)."""
+    return get_session().require_registry()
+
+
+def get_run(id_or_name: str) -> Run:
+    """Return a run by id, unique id prefix, or name (the latest run of that name)."""
+    from mm_jupyter.store.queries import get_run_summary
+
+    session = get_session()
+    session.flush()  # make this process's own buffered metrics visible
+    return Run.from_summary(get_run_summary(session.require_registry(), id_or_name))
+
+
+def list_runs(
+    experiment: str | None = None, *, status: str | None = None, limit: int = 50
+) -> list[Run]:
+    """Return the most recent runs, newest first."""
+    from mm_jupyter.store.queries import list_run_summaries
+
+    session = get_session()
+    session.flush()
+    summaries = list_run_summaries(
+        session.require_registry(), experiment=experiment, status=status, limit=limit
+    )
+    return [Run.from_summary(s) for s in summaries]
+
+
+def _script_source() -> tuple[str | None, str | None]:
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if not path:
+        return None, None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(), path
+    except (OSError, UnicodeDecodeError):
+        return None, path
+
+
+@contextlib.contextmanager
+def track(
+    name: str | None = None,
+    experiment: str | None = None,
+    *,
+    tags: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    capture_outputs: bool = True,
+) -> Iterator[ActiveRunHandle]:
+    """Track a block of code as a run (for scripts; notebooks use ``%%mm_track``).
+
+    The script's source is snapshotted, stdout/stderr are tee'd, and the run ends
+    ``finished``, ``failed`` (exception, re-raised unchanged) or ``interrupted``.
+    """
+    from mm_jupyter.capture.recorder import RunRecorder
+
+    tags = {_check_key("tag", k): str(v) for k, v in (tags or {}).items()}
+    rows = [(_check_key("param", k), v, "explicit") for k, v in (params or {}).items()]
+    code, path = _script_source()
+    session = get_session()
+    recorder = RunRecorder(
+        session,
+        name=name,
+        experiment=experiment,
+        tags=tags,
+        params=rows,
+        code=code,
+        capture_outputs=capture_outputs,
+    )
+    if path:
+        recorder.tags.setdefault("script", path)
+    run = recorder.start()
+    handle = ActiveRunHandle(run.id, run.name, run.experiment)
+    try:
+        yield handle
+    except KeyboardInterrupt as exc:
+        recorder.finish("interrupted", exc=exc)
+        raise
+    except BaseException as exc:
+        recorder.finish("failed", exc=exc)
+        raise
+    else:
+        recorder.finish("finished")

@@ -1,0 +1,1 @@
+"""Capture what a tracked cell does: code, params, outputs, figures, environment."""

@@ -1,0 +1,237 @@
+"""A run's lifecycle around the user's code: start, capture, finish.
+
+``RunRecorder`` never raises on the user's behalf: if the registry fails, it warns
+once and the user's code runs and returns exactly as it would untracked.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from mm_jupyter.capture.outputs import OutputCapture
+from mm_jupyter.errors import MMError, RegistryError
+from mm_jupyter.session import ActiveRun, Session
+from mm_jupyter.store import runs as store_runs
+
+MAX_ERROR_CHARS = 20_000
+_RECOVERABLE = (RegistryError, MMError, OSError, ValueError, TypeError)
+
+
+def _user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def format_error(exc: BaseException) -> str:
+    """Return a bounded traceback text; never raises (even for a hostile ``__str__``)."""
+    tb = exc.__traceback__
+    # Skip the frames of the tracking machinery: show the user's code first.
+    while tb is not None and tb.tb_next is not None and (
+        tb.tb_frame.f_globals.get("__name__", "").startswith(("mm_jupyter", "IPython"))
+    ):
+        tb = tb.tb_next
+    try:
+        text = "".join(traceback.format_exception(type(exc), exc, tb))
+    except BaseException:
+        text = f"{type(exc).__qualname__} (its message could not be formatted)"
+    if len(text) > MAX_ERROR_CHARS:
+        text = text[:2000] + "\n...\n" + text[-(MAX_ERROR_CHARS - 2000) :]
+    return text
+
+
+class RunRecorder:
+    """Record one run: a tracked cell or a ``with mm.track():`` block."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        name: str | None,
+        experiment: str | None,
+        tags: dict[str, str] | None = None,
+        params: Sequence[tuple[str, Any, str]] = (),
+        code: str | None = None,
+        history: Sequence[tuple[int, str]] | None = None,
+        notebook_path: str | None = None,
+        notebook: tuple[str | None, str | None] = (None, None),
+        shell: Any = None,
+        capture_outputs: bool = True,
+    ) -> None:
+        self.session = session
+        self.name = name
+        self.experiment = experiment or session.experiment or "default"
+        self.tags = dict(tags or {})
+        self.params = list(params)
+        self.code = code
+        self.history = history
+        self.notebook_path = notebook_path
+        self.notebook = notebook
+        self.shell = shell
+        self.capture = OutputCapture(shell) if capture_outputs else None
+        self.run = ActiveRun(None, name or "", self.experiment)
+        self._t0 = 0.0
+        self._figures_before: dict[int, int] = {}
+
+    # -- start ------------------------------------------------------------------
+
+    def start(self) -> ActiveRun:
+        """Create the run row and begin capturing; a registry failure only warns."""
+        self._t0 = time.perf_counter()
+        session = self.session
+        session.start_environment()
+        run_id = store_runs.new_run_id()
+        self.run.name = self.name or f"run-{run_id[:6]}"
+        registry = session.registry()
+        if registry is not None:
+            text, digest = self.notebook
+            try:
+                store_runs.create_run(
+                    registry,
+                    store_runs.NewRun(
+                        id=run_id,
+                        name=self.run.name,
+                        experiment=self.experiment,
+                        started_at=store_runs.iso_now(),
+                        user=_user(),
+                        host=socket.gethostname(),
+                        pid=os.getpid(),
+                        notebook_path=self.notebook_path,
+                        tags=self.tags,
+                        params=self.params,
+                        cell_source=self.code,
+                        history=self.history,
+                        notebook_text=text,
+                        notebook_digest=digest,
+                        heartbeat_ts=time.time(),
+                    ),
+                )
+                self.run.id = run_id
+                session.ensure_flusher()
+            except _RECOVERABLE as exc:
+                session.warn_once("start", f"run not recorded ({exc})")
+        session.active.append(self.run)
+        self._figures_before = _figures()
+        if self.capture is not None:
+            try:
+                self.capture.__enter__()
+            except Exception as exc:  # capture is optional; the cell is not
+                self.capture = None
+                session.warn_once("capture", f"outputs not captured ({exc})")
+        return self.run
+
+    # -- finish -----------------------------------------------------------------
+
+    def finish(
+        self,
+        status: str,
+        *,
+        exc: BaseException | None = None,
+        result: Any = None,
+        auto_metrics: dict[str, float] | None = None,
+    ) -> None:
+        """End capture and write the run's end state; never raises."""
+        duration = time.perf_counter() - self._t0
+        if self.capture is not None:
+            self.capture.__exit__(None, None, None)
+        if self.run in self.session.active:
+            self.session.active.remove(self.run)
+        if self.run.id is None:
+            return
+        try:
+            self._write_end(status, duration, exc, result, auto_metrics or {})
+        except Exception as error:
+            self.session.warn_once("finish", f"run end not recorded ({error})")
+
+    def _write_end(
+        self,
+        status: str,
+        duration: float,
+        exc: BaseException | None,
+        result: Any,
+        auto_metrics: dict[str, float],
+    ) -> None:
+        session, run = self.session, self.run
+        for key, value in auto_metrics.items():
+            session.add_point(run, key, run.next_step(key, None), value)
+        capture = self.capture
+        if capture is not None:
+            for png in _new_figure_pngs(self._figures_before):
+                capture.add_figure(png)
+            if result is not None and self.shell is not None:
+                bundle, metadata = _format_result(self.shell, result)
+                if bundle:
+                    capture.add_result(bundle, metadata)
+        session.flush()
+        registry = session.registry()
+        blobs: list[tuple[str, int, str]] = []
+
+        def put_blob(data: bytes, media_type: str) -> str:
+            digest = registry.blobs.put_bytes(data)
+            blobs.append((digest, len(data), media_type))
+            return digest
+
+        outputs = capture.records(put_blob) if capture is not None else []
+        store_runs.finish_run(
+            registry,
+            run.id or "",
+            status=status,
+            finished_at=store_runs.iso_now(),
+            duration_s=duration,
+            error=None if exc is None else format_error(exc),
+            outputs=outputs,
+            environment_digest=session.environment(registry),
+            blobs=blobs,
+        )
+
+    @property
+    def duration(self) -> float:
+        """Seconds since ``start``."""
+        return time.perf_counter() - self._t0
+
+
+def _figures() -> dict[int, int]:
+    """Return ``{figure number: id(figure)}`` of open pyplot figures (no import)."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return {}
+    from matplotlib._pylab_helpers import Gcf
+
+    return {m.num: id(m.canvas.figure) for m in Gcf.get_all_fig_managers()}
+
+
+def _new_figure_pngs(before: dict[int, int]) -> list[bytes]:
+    """Return PNGs of figures created or changed since ``before``."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return []
+    import io
+
+    from matplotlib._pylab_helpers import Gcf
+
+    pngs = []
+    for manager in Gcf.get_all_fig_managers():
+        fig = manager.canvas.figure
+        if before.get(manager.num) == id(fig) and not fig.stale:
+            continue
+        buffer = io.BytesIO()
+        try:
+            fig.savefig(buffer, format="png", bbox_inches="tight")
+        except Exception:
+            continue  # a figure that cannot render is the user's to see, not ours
+        pngs.append(buffer.getvalue())
+    return pngs
+
+
+def _format_result(shell: Any, result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    try:
+        bundle, metadata = shell.display_formatter.format(result)
+    except Exception:
+        return {}, {}
+    return dict(bundle or {}), dict(metadata or {})

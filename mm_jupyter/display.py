@@ -1,0 +1,135 @@
+"""HTML and text presentations of runs in the notebook. Every name is escaped."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from mm_jupyter.encoding import safe_repr
+
+if TYPE_CHECKING:
+    from mm_jupyter.records import Run
+
+STATUS_COLOURS = {
+    "running": "#1976d2",
+    "finished": "#2e7d32",
+    "failed": "#c62828",
+    "interrupted": "#ef6c00",
+    "killed": "#6d4c41",
+}
+
+
+def fmt_value(value: Any) -> str:
+    """Return a short human form of a param or metric value."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return safe_repr(value, 80) if not isinstance(value, str) else value[:80]
+
+
+def fmt_duration(seconds: float | None) -> str:
+    """Return ``1.23 s`` / ``2 min 3 s`` / ``-``."""
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return f"{seconds:.3g} s"
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes} min {secs} s"
+
+
+def _pairs(mapping: dict[str, Any], limit: int = 12) -> str:
+    items = list(mapping.items())
+    text = ", ".join(
+        f"<b>{html.escape(str(k))}</b>={html.escape(fmt_value(v))}" for k, v in items[:limit]
+    )
+    if len(items) > limit:
+        text += f", … (+{len(items) - limit})"
+    return text or "<i>none</i>"
+
+
+def _badge(status: str) -> str:
+    colour = STATUS_COLOURS.get(status, "#555")
+    return (
+        f'<span style="background:{colour};color:#fff;border-radius:3px;'
+        f'padding:0 4px;font-size:90%">{html.escape(status)}</span>'
+    )
+
+
+def run_html(run: Run) -> str:
+    """Return a compact HTML card of a run (the summary below a tracked cell)."""
+    return (
+        '<div class="mm-run-summary" style="border-left:3px solid #888;'
+        'padding:2px 8px;font-size:12px;line-height:1.5">'
+        f"{_badge(run.status)} <b>{html.escape(run.name)}</b> "
+        f"<code>{html.escape(run.id)}</code> · {html.escape(run.experiment)} · "
+        f"{fmt_duration(run.duration_s)} · {run.n_outputs} outputs, "
+        f"{run.n_figures} figures<br>"
+        f"params: {_pairs(run.params)}<br>metrics: {_pairs(run.metrics)}</div>"
+    )
+
+
+def run_text(run: Run) -> str:
+    """Return a plain-text summary of a run."""
+    params = ", ".join(f"{k}={fmt_value(v)}" for k, v in run.params.items()) or "none"
+    metrics = ", ".join(f"{k}={fmt_value(v)}" for k, v in run.metrics.items()) or "none"
+    return (
+        f"[{run.status}] {run.name} ({run.id}) · {run.experiment} · "
+        f"{fmt_duration(run.duration_s)} · {run.n_outputs} outputs, {run.n_figures} figures\n"
+        f"  params: {params}\n  metrics: {metrics}"
+    )
+
+
+class RunSummary:
+    """Displayable summary of a run: HTML in notebooks, text in terminals."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+
+    def _repr_html_(self) -> str:
+        return run_html(self.run)
+
+    def __repr__(self) -> str:
+        return run_text(self.run)
+
+
+def runs_table_text(runs: Iterable[Run]) -> str:
+    """Return a fixed-width table of runs (``%mm runs``, ``mm-jupyter runs list``)."""
+    rows = [("ID", "NAME", "EXPERIMENT", "STATUS", "STARTED", "DURATION", "METRICS")]
+    for r in runs:
+        metrics = ", ".join(f"{k}={fmt_value(v)}" for k, v in list(r.metrics.items())[:3])
+        rows.append(
+            (r.id, r.name[:30], r.experiment[:20], r.status, r.started_at[:19],
+             fmt_duration(r.duration_s), metrics)
+        )
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join(str(c).ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        for row in rows
+    )
+
+
+class RunsTable:
+    """Displayable table of runs."""
+
+    def __init__(self, runs: list[Run]) -> None:
+        self.runs = runs
+
+    def __repr__(self) -> str:
+        return runs_table_text(self.runs) if self.runs else "no runs yet"
+
+    def _repr_html_(self) -> str:
+        if not self.runs:
+            return "<i>no runs yet</i>"
+        head = "".join(
+            f"<th>{h}</th>" for h in ("id", "name", "experiment", "status", "started",
+                                      "duration", "params", "metrics")
+        )
+        body = "".join(
+            "<tr>"
+            f"<td><code>{html.escape(r.id)}</code></td><td>{html.escape(r.name)}</td>"
+            f"<td>{html.escape(r.experiment)}</td><td>{_badge(r.status)}</td>"
+            f"<td>{html.escape(r.started_at[:19])}</td><td>{fmt_duration(r.duration_s)}</td>"
+            f"<td>{_pairs(r.params, 4)}</td><td>{_pairs(r.metrics, 4)}</td></tr>"
+            for r in self.runs
+        )
+        return f'<table class="mm-runs"><tr>{head}</tr>{body}</table>'

@@ -1,0 +1,31 @@
+"""JSON Schemas (draft 2020-12) of every REST payload (docs/rest.md).
+
+The files are package data; ``load`` reads one. Each has an ``$id`` under
+``https://mm-jupyter.invalid/schemas/v1/`` (a reserved, never-resolving domain) and
+refers to the others by relative ``$ref``, so a validator resolves them offline from
+these files (see tests/test_contract.py).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+NAMES = (
+    "common",
+    "meta",
+    "run_summary",
+    "runs_page",
+    "run_detail",
+    "keys",
+    "changes",
+)
+
+
+def load(name: str) -> dict[str, Any]:
+    """Return the schema ``name`` (e.g. ``"runs_page"``) as a dict."""
+    if name not in NAMES:
+        raise ValueError(f"unknown schema {name!r}: use one of {', '.join(NAMES)}")
+    text = resources.files(__name__).joinpath(f"{name}.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]

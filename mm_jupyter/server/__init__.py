@@ -1,0 +1,1 @@
+"""The Jupyter server extension: the REST API the sidebar reads (docs/rest.md)."""

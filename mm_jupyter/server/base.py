@@ -1,0 +1,237 @@
+"""The shared handler base: registry access, strict JSON, error mapping, parameters.
+
+Like jupyterlab-git's ``GitHandler``, one base class maps domain errors to HTTP codes
+(``ValueError`` → 400, ``NotFoundError`` → 404, ``RegistryError`` → 503, anything
+else → 500) so that handlers stay a few lines each. Error bodies are
+``{"message": ..., "reason": ...}`` and never carry a traceback, a file path or a
+token (RELIABILITY.md §0 rule 9, tests 34–36).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jupyter_server.base.handlers import APIHandler
+from tornado.httputil import responses
+from tornado.web import HTTPError
+
+from mm_jupyter.errors import (
+    BlobCorruptedError,
+    NotFoundError,
+    RegistryError,
+    RegistryNewerError,
+)
+from mm_jupyter.store import Registry, open_registry, resolve_location
+
+T = TypeVar("T")
+
+REGISTRY_KEY = "mm_jupyter_registry"
+PATH_KEY = "mm_jupyter_registry_path"
+LOCK_KEY = "mm_jupyter_registry_lock"
+ROOT_DIR_KEY = "mm_jupyter_root_dir"
+
+MAX_TEXT_ARG = 500
+_INT_RE = re.compile(r"[0-9]{1,19}")
+
+
+class ParameterError(ValueError):
+    """A query parameter is missing, malformed or out of range (→ 400)."""
+
+
+def strict_json(value: Any) -> str:
+    """Serialise a store payload as strict JSON, unbounded, non-finite floats as text.
+
+    ``mm_jupyter.encoding.dumps`` bounds user values (1,000 items, 10,000 chars), which
+    would turn a 1,001-point metric series into a repr string; store payloads are
+    already plain JSON types, so only the non-finite floats need spelling out.
+    """
+    return json.dumps(_finite(value), allow_nan=False, separators=(",", ":"))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def open_server_registry(settings: dict[str, Any]) -> Registry:
+    """Open the server's registry: the configured path, else the location rule.
+
+    The location rule runs with the server's ``root_dir`` as the working directory,
+    so a ``.mm/`` folder in the notebook root is found like a kernel there finds it.
+    """
+    configured = settings.get(PATH_KEY)
+    if configured:
+        return open_registry(configured)
+    location = resolve_location(settings.get(ROOT_DIR_KEY) or None)
+    registry = open_registry(location.path)
+    # open_registry(path) labels the location "explicit"; keep the rule's own source.
+    registry.location = location
+    return registry
+
+
+def registry_for(settings: dict[str, Any]) -> Registry:
+    """Return the server app's registry, opening it once (thread-safe, retried on error)."""
+    registry = settings.get(REGISTRY_KEY)
+    if registry is not None:
+        return registry  # type: ignore[no-any-return]
+    lock = settings.setdefault(LOCK_KEY, threading.Lock())
+    with lock:
+        registry = settings.get(REGISTRY_KEY)
+        if registry is None:
+            registry = open_server_registry(settings)
+            settings[REGISTRY_KEY] = registry
+    return registry  # type: ignore[no-any-return]
+
+
+class BaseHandler(APIHandler):
+    """Base of every mm-jupyter REST handler (resource ``mm_jupyter``)."""
+
+    auth_resource = "mm_jupyter"
+
+    def set_default_headers(self) -> None:
+        """Set Jupyter's headers, then insist on ``nosniff`` (settings cannot drop it)."""
+        super().set_default_headers()
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Cache-Control", "no-store")
+
+    # -- store access -------------------------------------------------------------
+
+    async def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``func(registry, *args, **kwargs)`` off the event loop.
+
+        SQLite waits (busy timeout, first open and migration) must not stall the
+        server; the registry's own lock serialises its one connection.
+        """
+        settings = self.settings
+
+        def work() -> T:
+            return func(registry_for(settings), *args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(None, work)
+
+    def write_json(self, payload: Any) -> None:
+        """Finish with ``payload`` as strict JSON."""
+        self.finish(strict_json(payload))
+
+    # -- errors ---------------------------------------------------------------------
+
+    @contextmanager
+    def mapped_errors(self) -> Iterator[None]:
+        """Turn exceptions raised inside into JSON error replies (and swallow them)."""
+        try:
+            yield
+        except Exception as exc:  # every error becomes a safe JSON reply
+            status, message = self.classify(exc)
+            if status >= 500:
+                self.log.error(
+                    "mm-jupyter: %s %s failed",
+                    self.request.method,
+                    self.request.path,
+                    exc_info=exc,
+                )
+            self.reply_error(status, message)
+
+    def classify(self, exc: Exception) -> tuple[int, str]:
+        """Return the status and the client-safe message for ``exc``."""
+        if isinstance(exc, HTTPError):
+            return exc.status_code, exc.log_message or responses.get(exc.status_code, "")
+        if isinstance(exc, NotFoundError):
+            return 404, self.scrub(str(exc))
+        if isinstance(exc, ValueError):
+            return 400, self.scrub(str(exc))
+        if isinstance(exc, BlobCorruptedError):
+            return 500, f"blob {exc.digest} is corrupted in the registry"
+        if isinstance(exc, RegistryNewerError):
+            return 503, (
+                "the registry was written by a newer mm-jupyter; upgrade mm-jupyter"
+                " in the Jupyter server's environment"
+            )
+        if isinstance(exc, RegistryError):
+            return 503, "the model registry is unavailable; see the Jupyter server log"
+        return 500, "internal error in mm-jupyter; see the Jupyter server log"
+
+    def scrub(self, message: str) -> str:
+        """Remove the registry folder from a message and bound its length."""
+        registry = self.settings.get(REGISTRY_KEY)
+        if registry is not None:
+            message = message.replace(str(registry.root), "<registry>")
+        home = str(Path.home())
+        if len(home) > 1:
+            message = message.replace(home, "~")
+        return message if len(message) <= 1000 else message[:997] + "..."
+
+    def reply_error(self, status: int, message: str) -> None:
+        """Finish with a JSON error; never raise (the reply may already be gone)."""
+        if self._finished:
+            return
+        self.clear()
+        self.set_status(status)
+        self.finish(json.dumps({"message": message, "reason": self._reason}))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Reply to errors raised outside ``mapped_errors`` (403s, tornado's own)."""
+        exc_info = kwargs.get("exc_info")
+        exc = exc_info[1] if exc_info else None
+        message = getattr(exc, "log_message", None) or self._reason
+        if status_code >= 500:
+            message = "internal error in mm-jupyter; see the Jupyter server log"
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": message, "reason": self._reason}))
+
+    # -- query parameters ---------------------------------------------------------------
+
+    def text_arg(self, name: str, *, max_len: int = MAX_TEXT_ARG) -> str | None:
+        """Return a text parameter (``None`` when absent or empty), bounded in length."""
+        value = self.get_query_argument(name, None)
+        if value is None or value == "":
+            return None
+        if len(value) > max_len:
+            raise ParameterError(f"parameter {name!r} is longer than {max_len} characters")
+        if "\x00" in value:
+            raise ParameterError(f"parameter {name!r} contains a NUL character")
+        return value
+
+    def choice_arg(self, name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+        """Return a parameter that must be one of ``choices``."""
+        value = self.text_arg(name, max_len=100)
+        if value is None:
+            return default
+        if value not in choices:
+            raise ParameterError(
+                f"parameter {name!r} must be one of {', '.join(choices)}, not {value!r}"
+            )
+        return value
+
+    def int_arg(self, name: str, *, default: int, low: int, high: int) -> int:
+        """Return a decimal integer parameter within ``[low, high]``."""
+        raw = self.get_query_argument(name, None)
+        if raw is None or raw == "":
+            return default
+        if not _INT_RE.fullmatch(raw):
+            raise ParameterError(
+                f"parameter {name!r} must be an integer from {low} to {high},"
+                f" not {raw[:40]!r}"
+            )
+        value = int(raw)
+        if not low <= value <= high:
+            raise ParameterError(
+                f"parameter {name!r} must be between {low} and {high}, not {value}"
+            )
+        return value

@@ -1,0 +1,39 @@
+"""``GET meta``: what the sidebar checks first (package version, API version, registry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tornado.web
+from jupyter_server.auth.decorator import authorized
+
+import mm_jupyter
+from mm_jupyter.server.base import BaseHandler
+from mm_jupyter.store import Registry
+
+
+def meta(registry: Registry) -> dict[str, Any]:
+    """Return the ``meta`` payload for ``registry``."""
+    with registry.lock:
+        schema_version = registry.schema_version()
+    return {
+        "name": "mm-jupyter",
+        "version": mm_jupyter.__version__,
+        "api_version": mm_jupyter.API_VERSION,
+        "registry": {
+            "path": str(registry.location.path),
+            "source": registry.location.source,
+        },
+        "schema_version": schema_version,
+    }
+
+
+class MetaHandler(BaseHandler):
+    """Reply with the package and registry description."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply with ``{"name", "version", "api_version", "registry", "schema_version"}``."""
+        with self.mapped_errors():
+            self.write_json(await self.call(meta))

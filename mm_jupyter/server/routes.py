@@ -1,0 +1,44 @@
+"""The route table of the REST API under ``{base_url}mm-jupyter/api/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server.utils import url_path_join
+
+from mm_jupyter.server.base import PATH_KEY, ROOT_DIR_KEY
+from mm_jupyter.server.blobs import BlobHandler
+from mm_jupyter.server.meta import MetaHandler
+from mm_jupyter.server.runs import ChangesHandler, KeysHandler, RunHandler, RunsHandler
+
+API_PREFIX = ("mm-jupyter", "api")
+
+# (path under the API prefix, handler). Ids are resolved by the store (exact match);
+# anything under blobs/ reaches the handler so that a non-digest gets a clear 400.
+ROUTES = (
+    ("meta", MetaHandler),
+    ("runs", RunsHandler),
+    ("runs/([^/]+)", RunHandler),
+    ("keys", KeysHandler),
+    ("changes", ChangesHandler),
+    ("blobs/(.+)", BlobHandler),
+)
+
+
+def setup_handlers(server_app: Any) -> None:
+    """Register the REST handlers on ``server_app``'s web app.
+
+    The registry opens lazily on the first request: from the ``mm_jupyter_registry_path``
+    web-app setting when given, else by the location rule run in the server's
+    ``root_dir``.
+    """
+    web_app = server_app.web_app
+    settings = web_app.settings
+    settings.setdefault(ROOT_DIR_KEY, getattr(server_app, "root_dir", None))
+    settings.setdefault(PATH_KEY, None)
+    base_url = settings.get("base_url", "/")
+    handlers = [
+        (url_path_join(base_url, *API_PREFIX, path) + "$", handler)
+        for path, handler in ROUTES
+    ]
+    web_app.add_handlers(".*$", handlers)

@@ -1,0 +1,144 @@
+"""The ``mm-jupyter`` command line (click, already a sqlite-utils dependency)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mm_jupyter import __version__
+from mm_jupyter.errors import MMError
+
+
+def _registry() -> Any:
+    from mm_jupyter.store import open_registry
+
+    return open_registry()
+
+
+def _emit_json(value: Any) -> None:
+    from mm_jupyter.encoding import dumps
+
+    click.echo(dumps(value, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mm-jupyter")
+def main() -> None:
+    """Notebook-native model management: inspect the run registry."""
+
+
+@main.command()
+def init() -> None:
+    """Create a project registry (.mm/) in the current folder."""
+    from mm_jupyter.store import open_registry
+    from mm_jupyter.store.location import PROJECT_DIR
+
+    path = Path.cwd() / PROJECT_DIR
+    existed = path.is_dir()
+    open_registry(path).close()
+    verb = "Registry already exists at" if existed else "Created registry at"
+    click.echo(f"{verb} {path}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def info(as_json: bool) -> None:
+    """Show which registry is used and why."""
+    registry = _registry()
+    data = {
+        "version": __version__,
+        "registry": str(registry.root),
+        "source": registry.location.source,
+        "schema_version": registry.schema_version(),
+    }
+    if as_json:
+        _emit_json(data)
+    else:
+        for key, value in data.items():
+            click.echo(f"{key}: {value}")
+
+
+@main.group()
+def runs() -> None:
+    """List and show runs."""
+
+
+@runs.command("list")
+@click.option("--experiment", "-e", help="Only runs of this experiment.")
+@click.option("--status", type=click.Choice(["running", "finished", "failed",
+                                             "interrupted", "killed"]))
+@click.option("--limit", "-n", default=50, show_default=True,
+              type=click.IntRange(1, 500), help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of runs.")
+def runs_list(experiment: str | None, status: str | None, limit: int, as_json: bool) -> None:
+    """List recent runs, newest first."""
+    from mm_jupyter.display import runs_table_text
+    from mm_jupyter.records import Run
+    from mm_jupyter.store.queries import list_run_summaries
+
+    found = [
+        Run.from_summary(s)
+        for s in list_run_summaries(
+            _registry(), experiment=experiment, status=status, limit=limit
+        )
+    ]
+    if as_json:
+        _emit_json([r.to_dict() for r in found])
+    elif found:
+        click.echo(runs_table_text(found))
+    else:
+        click.echo("no runs yet")
+
+
+@runs.command("show")
+@click.argument("run")
+@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
+def runs_show(run: str, as_json: bool) -> None:
+    """Show one run (id, id prefix or name)."""
+    from mm_jupyter.display import run_text
+    from mm_jupyter.records import Run
+    from mm_jupyter.store.details import run_detail
+
+    detail = run_detail(_registry(), run)
+    record = Run.from_summary(detail["run"])
+    if as_json:
+        data = record.to_dict()
+        data["param_sources"] = detail["param_sources"]
+        data["metric_series"] = detail["metrics"]
+        data["code"] = detail["code"]
+        data["error"] = detail["error"]
+        _emit_json(data)
+        return
+    click.echo(run_text(record))
+    if detail["code"]["cell"]:
+        click.echo("  code:")
+        for line in detail["code"]["cell"].splitlines():
+            click.echo(f"    {line}")
+    if detail["error"]:
+        click.echo("  error:")
+        click.echo("    " + detail["error"].strip().splitlines()[-1])
+
+
+def run() -> None:
+    """Entry point that turns our errors into one clear line and exit code 1."""
+    try:
+        main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except MMError as exc:
+        click.echo(f"mm-jupyter: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -204,8 +204,6 @@ class BaseHandler(APIHandler):
             return None
         if len(value) > max_len:
             raise ParameterError(f"parameter {name!r} is longer than {max_len} characters")
-        if "\x00" in value:
-            raise ParameterError(f"parameter {name!r} contains a NUL character")
         return value
 
     def choice_arg(self, name: str, choices: tuple[str, ...], default: str | None) -> str | None:

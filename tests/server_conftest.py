@@ -1,0 +1,207 @@
+"""Fixtures shared by the server tests (imported by name from the test modules).
+
+pytest only honours ``pytest_plugins`` in the root conftest, which enables
+``pytest_jupyter.jupyter_server``; these fixtures build on its ``jp_*`` ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from traitlets.config import Config
+
+from mm_jupyter.store import Registry, open_registry
+from mm_jupyter.store.runs import (
+    NewRun,
+    OutputRecord,
+    create_run,
+    finish_run,
+    new_run_id,
+    put_environment,
+    write_metric_points,
+)
+
+API = ("mm-jupyter", "api")
+DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def raise_on_constant(name: str) -> Any:
+    """``parse_constant`` hook: strict JSON has no NaN/Infinity literals."""
+    raise AssertionError(f"non-strict JSON constant {name!r} in a response")
+
+
+def strict_loads(body: bytes | str) -> Any:
+    """Parse a response body, failing on ``NaN``/``Infinity`` literals."""
+    return json.loads(body, parse_constant=raise_on_constant)
+
+
+@pytest.fixture
+def server_registry_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The registry folder the server under test uses (through ``MM_JUPYTER_HOME``)."""
+    path = tmp_path / "registry"
+    monkeypatch.setenv("MM_JUPYTER_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def extra_server_config() -> dict[str, Any]:
+    """Per-test additions to the ``ServerApp`` config (override in a test module)."""
+    return {}
+
+
+@pytest.fixture
+def jp_server_config(
+    server_registry_dir: Path, extra_server_config: dict[str, Any]
+) -> Config:
+    """Enable mm_jupyter, refuse unauthenticated access (like the extension template)."""
+    server = {
+        "jpserver_extensions": {"mm_jupyter": True},
+        "allow_unauthenticated_access": False,
+        **extra_server_config,
+    }
+    return Config({"ServerApp": server})
+
+
+@pytest.fixture
+def store(server_registry_dir: Path) -> Iterator[Registry]:
+    """A second connection to the server's registry, as a kernel would hold one."""
+    registry = open_registry(server_registry_dir)
+    yield registry
+    registry.close()
+
+
+class Seeder:
+    """Write complete runs through the store's own writers."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.count = 0
+
+    def blob(self, data: bytes, media_type: str) -> tuple[str, int, str]:
+        """Store bytes in the blob store; return the ``(digest, size, type)`` row."""
+        digest = self.registry.blobs.put_bytes(data)
+        return digest, len(data), media_type
+
+    def run(
+        self,
+        name: str = "run",
+        *,
+        experiment: str = "default",
+        status: str = "finished",
+        params: dict[str, Any] | None = None,
+        metrics: dict[str, float | list[float]] | None = None,
+        tags: dict[str, str] | None = None,
+        outputs: list[OutputRecord] | None = None,
+        blobs: list[tuple[str, int, str]] | None = None,
+        environment: dict[str, Any] | None = None,
+        error: str | None = None,
+        cell: str | None = "x = 1\n",
+        history: list[tuple[int, str]] | None = None,
+        notebook: str | None = None,
+        run_id: str | None = None,
+    ) -> str:
+        """Create one run, log its metrics and finish it (unless ``running``)."""
+        self.count += 1
+        n = self.count
+        run_id = run_id or new_run_id()
+        create_run(
+            self.registry,
+            NewRun(
+                id=run_id,
+                name=name,
+                experiment=experiment,
+                started_at=f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}.000Z",
+                user="tester",
+                host="box",
+                pid=None,
+                notebook_path="/abs/nb.ipynb" if notebook else None,
+                tags=tags or {},
+                params=[(k, v, "explicit") for k, v in (params or {}).items()],
+                cell_source=cell,
+                history=history if history is not None else [(1, "import mm_jupyter")],
+                notebook_text=notebook,
+            ),
+        )
+        points = []
+        for key, value in (metrics or {}).items():
+            values = value if isinstance(value, list) else [value]
+            points += [
+                (run_id, key, step, float(v), 1764171425.0 + step)
+                for step, v in enumerate(values)
+            ]
+        write_metric_points(self.registry, points)
+        if status != "running":
+            env_digest = put_environment(self.registry, environment) if environment else None
+            finish_run(
+                self.registry,
+                run_id,
+                status=status,
+                finished_at=f"2026-01-01T01:{n // 60:02d}:{n % 60:02d}.000Z",
+                duration_s=float(n),
+                error=error,
+                outputs=outputs or [],
+                environment_digest=env_digest,
+                blobs=blobs or [],
+            )
+        return run_id
+
+
+@pytest.fixture
+def seed(store: Registry) -> Seeder:
+    """A factory of runs in the server's registry (like jupyterlab-git's repo factory)."""
+    return Seeder(store)
+
+
+@pytest.fixture
+def raw_fetch(
+    http_server_client: Any, jp_auth_header: dict[str, str], jp_base_url: str
+) -> Callable[..., Any]:
+    """Fetch an already-encoded path (``jp_fetch`` would escape ``%`` again)."""
+
+    def fetch(path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        merged = {**jp_auth_header, **(headers or {})}
+        return http_server_client.fetch(
+            jp_base_url + path, headers=merged, raise_error=False, **kwargs
+        )
+
+    return fetch
+
+
+def extension_routes(web_app: Any) -> list[str]:
+    """Return the URL patterns the mm_jupyter extension registered on ``web_app``."""
+    patterns: list[str] = []
+
+    def walk(router: Any) -> None:
+        for rule in getattr(router, "rules", []):
+            target = rule.target
+            if hasattr(target, "rules"):
+                walk(target)
+                continue
+            regex = getattr(rule.matcher, "regex", None)
+            if regex is not None and "/mm-jupyter/" in regex.pattern:
+                patterns.append(regex.pattern)
+
+    walk(web_app.default_router)
+    walk(web_app.wildcard_router)
+    return sorted(set(patterns))
+
+
+def sample_path(pattern: str, base_url: str, values: dict[str, str]) -> str:
+    """Turn a route regex into a concrete path, filling each group from ``values``."""
+    path = pattern.rstrip("$")
+    for group, value in values.items():
+        path = path.replace(group, value)
+    assert "(" not in path, f"no sample value for a group in {pattern}"
+    assert path.startswith(base_url)
+    return path[len(base_url) :]
+
+
+def sha256(data: bytes) -> str:
+    """Return the hex digest of ``data``."""
+    return hashlib.sha256(data).hexdigest()

@@ -66,7 +66,7 @@ class BlobHandler(BaseHandler):
         with self.mapped_errors():
             if (
                 self.request.headers.get("Sec-Fetch-Site") == "cross-site"
-                and "Authorization" not in self.request.headers
+                and not self.request.headers.get("Authorization")
             ):
                 # A cookie-authenticated cross-site load (<script src>, <img src>) of
                 # user bytes: refuse it (XSSI, RELIABILITY.md test 31).

@@ -1,0 +1,353 @@
+"""Auth, headers and blob safety of the REST API (RELIABILITY.md tests 30–36)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import pytest
+from jupyter_server.auth import Authorizer
+from server_conftest import (  # noqa: F401  (fixtures)
+    extension_routes,
+    extra_server_config,
+    jp_server_config,
+    raw_fetch,
+    sample_path,
+    seed,
+    server_registry_dir,
+    sha256,
+    store,
+    strict_loads,
+)
+
+from mm_jupyter.server.routes import ROUTES
+
+EXPECTED_ROUTES = {path for path, _ in ROUTES}
+
+
+class DenyMMJupyter(Authorizer):
+    """Allow everything except the mm_jupyter resource."""
+
+    def is_authorized(self, handler, user, action, resource):
+        return resource != "mm_jupyter"
+
+
+@pytest.fixture
+def blobs(seed):
+    """One recorded blob per interesting media type, keyed by a short name."""
+    made = {
+        "png": seed.blob(b"\x89PNG\r\n\x1a\n fake png", "image/png"),
+        "html": seed.blob(b"<script>alert(document.cookie)</script>", "text/html"),
+        "svg": seed.blob(
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "image/svg+xml",
+        ),
+        "js": seed.blob(b"alert(1)", "text/javascript"),
+        "json": seed.blob(b'{"a": 1}', "application/json"),
+        "odd": seed.blob(b"odd type", "text/html\r\nX-Evil: 1"),
+    }
+    seed.run("with-blobs", blobs=list(made.values()))
+    return {name: row[0] for name, row in made.items()}
+
+
+@pytest.fixture
+def route_paths(jp_serverapp, jp_base_url, seed, blobs):
+    """A concrete, existing URL for every route the extension registered."""
+    run_id = seed.run("probe")
+    patterns = extension_routes(jp_serverapp.web_app)
+    values = {"([^/]+)": run_id, "(.+)": blobs["png"]}
+    return [sample_path(p, jp_base_url, values) for p in patterns]
+
+
+def test_routes_are_exactly_the_contract(jp_serverapp):
+    # The app's router holds the routes of docs/rest.md and nothing else of ours.
+    patterns = extension_routes(jp_serverapp.web_app)
+    assert len(patterns) == len(EXPECTED_ROUTES) == 6
+    suffixes = {p.split("/mm-jupyter/api/", 1)[1].rstrip("$") for p in patterns}
+    assert suffixes == EXPECTED_ROUTES
+
+
+def test_every_handler_method_is_authenticated_and_authorized():
+    # Like the extension template's check_auth.py, but on our own classes: each
+    # HTTP method is @web.authenticated around @authorized.
+    for _, handler in ROUTES:
+        assert handler.auth_resource == "mm_jupyter"
+        for method in ("get", "post", "put", "patch", "delete"):
+            impl = handler.__dict__.get(method)
+            if impl is None:
+                continue
+            assert impl.__qualname__.endswith(f"{handler.__name__}.{method}")
+            where = f"{handler.__name__}.{method}"
+            # outermost: tornado's @web.authenticated (as in jupyter_server itself)
+            assert impl.__code__.co_filename.endswith("tornado/web.py"), where
+            assert impl.__code__.co_name == "wrapper", where
+            # then jupyter_server's @authorized
+            inner = impl.__wrapped__
+            assert inner.__code__.co_filename.endswith("auth/decorator.py"), where
+
+
+async def test_every_route_is_200_with_token_and_403_without(raw_fetch, route_paths):
+    assert len(route_paths) == 6
+    for path in route_paths:
+        ok = await raw_fetch(path)
+        assert ok.code == 200, path
+        denied = await raw_fetch(path, headers={"Authorization": ""})
+        assert denied.code == 403, path
+        assert b"mm-jupyter" not in denied.body or b"message" in denied.body
+        wrong = await raw_fetch(path, headers={"Authorization": "token wrong"})
+        assert wrong.code == 403, path
+
+
+@pytest.mark.parametrize(
+    "extra_server_config", [{"authorizer_class": DenyMMJupyter}]
+)
+async def test_authorizer_denying_the_resource_gives_403(
+    raw_fetch, route_paths, extra_server_config
+):
+    for path in route_paths:
+        response = await raw_fetch(path)
+        assert response.code == 403, path
+        assert "mm_jupyter" in strict_loads(response.body)["message"]
+    # Jupyter's own API stays reachable: only our resource is denied
+    assert (await raw_fetch("api/status")).code == 200
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+async def test_other_methods_are_refused(raw_fetch, route_paths, method):
+    for path in route_paths:
+        body = None if method == "DELETE" else b"{}"
+        response = await raw_fetch(
+            path, method=method, body=body, allow_nonstandard_methods=True
+        )
+        assert response.code in (403, 405), (method, path)
+
+
+@pytest.mark.parametrize(
+    "extra_server_config", [{"allow_origin_pat": r"https?://localhost(:[0-9]+)?"}]
+)
+async def test_foreign_origin_gets_no_cors_grant(
+    raw_fetch, route_paths, extra_server_config
+):
+    evil = {"Origin": "http://localhost.evil.com"}
+    for path in route_paths:
+        # Without credentials: refused like any anonymous request
+        anonymous = await raw_fetch(path, headers={"Authorization": "", **evil})
+        assert anonymous.code == 403, path
+        # A look-alike origin is not granted CORS (the pattern must match in full)
+        response = await raw_fetch(path, headers=evil)
+        assert "Access-Control-Allow-Origin" not in response.headers, path
+        # The allowed origin is
+        good = await raw_fetch(path, headers={"Origin": "http://localhost:8888"})
+        assert good.headers["Access-Control-Allow-Origin"] == "http://localhost:8888"
+
+
+# -- headers -------------------------------------------------------------------------
+
+
+async def test_json_routes_send_nosniff_and_strict_csp(raw_fetch, route_paths):
+    for path in route_paths:
+        if "/blobs/" in path:
+            continue
+        response = await raw_fetch(path)
+        assert response.headers["Content-Type"].startswith("application/json")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+        strict_loads(response.body)
+
+
+async def test_error_replies_send_nosniff_and_csp(raw_fetch):
+    for path in ("mm-jupyter/api/runs?limit=0", "mm-jupyter/api/runs/nope"):
+        response = await raw_fetch(path)
+        assert response.code in (400, 404)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["Content-Type"].startswith("application/json")
+
+
+async def test_png_blob_is_served_inline_with_sandbox(raw_fetch, blobs):
+    response = await raw_fetch(f"mm-jupyter/api/blobs/{blobs['png']}")
+    assert response.code == 200
+    assert response.body == b"\x89PNG\r\n\x1a\n fake png"
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    csp = response.headers["Content-Security-Policy"]
+    assert "sandbox" in csp and "default-src 'none'" in csp
+    assert "Content-Disposition" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("html", "text/html"),
+        ("svg", "image/svg+xml"),
+        ("js", "text/javascript"),
+        ("json", "application/json"),
+        ("odd", "application/octet-stream"),
+    ],
+)
+async def test_active_blobs_are_attachments_with_sandbox(
+    raw_fetch, blobs, name, media_type
+):
+    digest = blobs[name]
+    response = await raw_fetch(f"mm-jupyter/api/blobs/{digest}")
+    assert response.code == 200
+    assert sha256(response.body) == digest
+    assert response.headers["Content-Type"] == media_type
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{digest}"'
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert "X-Evil" not in response.headers
+
+
+async def test_cross_site_cookie_style_blob_load_is_refused(raw_fetch, jp_serverapp, blobs):
+    # A cross-site <img>/<script> load carries no Authorization header; here the token
+    # rides in the URL the way a leaked link would.
+    token = jp_serverapp.identity_provider.token
+    response = await raw_fetch(
+        f"mm-jupyter/api/blobs/{blobs['js']}?token={token}",
+        headers={"Authorization": "", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.code == 403
+    same = await raw_fetch(
+        f"mm-jupyter/api/blobs/{blobs['js']}?token={token}",
+        headers={"Authorization": "", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert same.code == 200
+
+
+# -- blob addressing -------------------------------------------------------------------------
+
+TRAVERSALS = [
+    "../etc/passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "%252e%252e%252f",
+    "..%5c..%5cregistry.db",
+    "%2fetc%2fpasswd",
+    "file:%2f%2f%2fetc%2fpasswd",
+    "%2f%2fproc%2fself%2froot%2fetc%2fpasswd",
+    "x%23%2f..%2f",
+    "%00",
+    "abc%00def",
+    "registry.db",
+    "..%2fregistry.db",
+    "sha256%2fab%2fcdef",
+    "CANARY_DIGEST_UPPER",
+    "CANARY_DIGEST_63",
+    "CANARY_DIGEST_65",
+    "CANARY_DIGEST_SLASH",
+    "CANARY_DIGEST_SPACE",
+]
+
+
+def concrete(case: str, digest: str) -> str:
+    return {
+        "CANARY_DIGEST_UPPER": digest.upper(),
+        "CANARY_DIGEST_63": digest[:63],
+        "CANARY_DIGEST_65": digest + "0",
+        "CANARY_DIGEST_SLASH": f"{digest[:2]}/{digest[2:]}",
+        "CANARY_DIGEST_SPACE": f"{digest}%20",
+    }.get(case, case)
+
+
+@pytest.fixture
+def canary(tmp_path, seed):
+    """A secret file outside the registry, and a symlink to it planted in the store."""
+    secret = f"CANARY-{secrets.token_hex(16)}".encode()
+    outside = tmp_path / "outside" / "canary.txt"
+    outside.parent.mkdir()
+    outside.write_bytes(secret)
+    # A blob-store entry that is a symlink to the canary, recorded under some digest
+    fake = sha256(b"the bytes this digest claims")
+    link = seed.registry.blobs.path_for(fake)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside)
+    seed.run("linked", blobs=[(fake, len(secret), "text/plain")])
+    # And the canary's own digest, recorded too, but pointing at no file in the store
+    real = sha256(secret)
+    seed.run("dangling", blobs=[(real, len(secret), "text/plain")])
+    return {"secret": secret, "link_digest": fake, "digest": real}
+
+
+@pytest.mark.parametrize("case", TRAVERSALS)
+async def test_blob_traversal_matrix(raw_fetch, canary, case):
+    path = "mm-jupyter/api/blobs/" + concrete(case, canary["digest"])
+    # Without a token: 403 whatever the path (no oracle)
+    anonymous = await raw_fetch(path, headers={"Authorization": ""})
+    assert anonymous.code == 403
+    # With a token: 400 (not a digest) or 404 (tornado found no route)
+    response = await raw_fetch(path)
+    assert response.code in (400, 404), response.code
+    assert canary["secret"] not in response.body
+    if response.code == 400:
+        assert b"sha256" in response.body
+
+
+async def test_symlinked_blob_is_not_served(raw_fetch, canary, server_registry_dir):
+    # The symlink's target does not hash to the digest: 500 "corrupted", no bytes
+    response = await raw_fetch(f"mm-jupyter/api/blobs/{canary['link_digest']}")
+    assert response.code == 500
+    assert canary["secret"] not in response.body
+    body = strict_loads(response.body)
+    assert "corrupted" in body["message"]
+    assert str(server_registry_dir) not in response.body.decode()
+    # The canary's own digest names no file inside the store: 404
+    response = await raw_fetch(f"mm-jupyter/api/blobs/{canary['digest']}")
+    assert response.code == 404
+    assert canary["secret"] not in response.body
+
+
+async def test_unknown_and_orphan_blobs_are_404(raw_fetch, seed):
+    unknown = sha256(b"never stored")
+    response = await raw_fetch(f"mm-jupyter/api/blobs/{unknown}")
+    assert response.code == 404
+    assert strict_loads(response.body)["message"].startswith("no blob")
+    # A file in the blob store without a row in `blobs` is not registry content
+    orphan = seed.registry.blobs.put_bytes(b"orphan bytes")
+    response = await raw_fetch(f"mm-jupyter/api/blobs/{orphan}")
+    assert response.code == 404
+
+
+async def test_corrupted_blob_is_a_safe_500(raw_fetch, seed, server_registry_dir):
+    row = seed.blob(b"original bytes", "image/png")
+    seed.run("r", blobs=[row])
+    path = seed.registry.blobs.path_for(row[0])
+    path.chmod(0o644)
+    path.write_bytes(b"tampered bytes")
+    response = await raw_fetch(f"mm-jupyter/api/blobs/{row[0]}")
+    assert response.code == 500
+    assert b"tampered" not in response.body
+    assert str(server_registry_dir).encode() not in response.body
+    assert "Content-Disposition" not in response.headers
+    assert response.headers["Content-Type"].startswith("application/json")
+
+
+# -- bounded requests --------------------------------------------------------------------------
+
+
+async def test_huge_limit_is_refused_quickly_and_server_stays_responsive(raw_fetch, seed):
+    seed.run("r")
+    start = time.monotonic()
+    response = await raw_fetch(f"mm-jupyter/api/runs?limit={10**9}")
+    assert response.code == 400
+    response = await raw_fetch("mm-jupyter/api/runs?limit=" + "9" * 10_000)
+    assert response.code == 400
+    response = await raw_fetch("mm-jupyter/api/runs?q=" + "x" * 20_000)
+    assert response.code == 400
+    ok = await raw_fetch("mm-jupyter/api/runs")
+    assert ok.code == 200
+    assert time.monotonic() - start < 2.0
+
+
+async def test_many_concurrent_list_requests(raw_fetch, seed):
+    import asyncio
+
+    for i in range(20):
+        seed.run(f"r{i}", metrics={"acc": i / 20})
+    start = time.monotonic()
+    responses = await asyncio.gather(
+        *[raw_fetch("mm-jupyter/api/runs?sort=metric:acc") for _ in range(200)]
+    )
+    assert {r.code for r in responses} == {200}
+    assert len({r.body for r in responses}) == 1
+    assert time.monotonic() - start < 20

@@ -18,7 +18,7 @@ from IPython.core.magic import (
     magics_class,
     output_can_be_silenced,
 )
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, Unicode
 
 from mm_jupyter.capture.params import (
@@ -130,10 +130,13 @@ class MMMagics(Magics):
         return result
 
     def _parse_track(self, line: str) -> Any:
+        # shlex in POSIX mode, so --name "my run" loses its quotes (IPython's
+        # arg_split keeps them on Linux); the parser raises UsageError itself.
         try:
-            args = parse_argstring(self.mm_track, line)
-        except ValueError as exc:  # shlex: unbalanced quotes
+            argv = shlex.split(line)
+        except ValueError as exc:  # unbalanced quotes
             raise UsageError(f"%%mm_track {line!r}: {exc}") from None
+        args = self.mm_track.parser.parse_args(argv)
         args.tags = _pairs(args.tag, "--tag")
         args.params = {k: _param_value(v) for k, v in _pairs(args.param, "--param").items()}
         for flag in ("name", "experiment"):

@@ -97,6 +97,8 @@ class Session:
             self._registry.close()
         self._registry = None
         self._registry_failed = False
+        self._warned.clear()
+        self.environment_digest = None  # stored per registry
 
     def warn_once(self, kind: str, message: str) -> None:
         """Warn about ``kind`` of failure once per session."""

@@ -23,3 +23,29 @@ def registry(registry_dir):
     reg = open_registry(registry_dir)
     yield reg
     reg.close()
+
+
+@pytest.fixture
+def ip(registry_dir):
+    """A real IPython ``InteractiveShell`` with the extension loaded.
+
+    The registry is re-resolved for each test (``MM_JUPYTER_HOME`` points at a fresh
+    folder); summaries are off so outputs compare exactly.
+    """
+    from IPython.testing.globalipapp import get_ipython
+
+    from mm_jupyter.session import get_session
+
+    shell = get_ipython()
+    session = get_session()
+    session.reset_registry()
+    session.experiment = None
+    shell.run_line_magic("load_ext", "mm_jupyter")
+    shell.run_line_magic("config", "MMMagics.show_summary = False")
+    yield shell
+    shell.run_line_magic("unload_ext", "mm_jupyter")
+    session.reset_registry()
+    session.active.clear()
+    for name in [n for n in shell.user_ns if not n.startswith("_")]:
+        if name not in ("In", "Out", "get_ipython", "exit", "quit"):
+            shell.user_ns.pop(name, None)

@@ -41,6 +41,7 @@ class OutputCapture:
         self.shell = shell
         self.items: list[list[Any]] = []  # [kind, name_or_bundle, text_parts, size]
         self.dropped = 0
+        self._in_publish = 0
         self._restore: list[Any] = []
 
     # -- hooks ------------------------------------------------------------------
@@ -54,7 +55,12 @@ class OutputCapture:
 
             def publish(data: Any, metadata: Any = None, *args: Any, **kw: Any) -> Any:
                 self._record_display(data, metadata)
-                return original(data, metadata, *args, **kw)
+                # A terminal shell prints displays to stdout: not a second output.
+                self._in_publish += 1
+                try:
+                    return original(data, metadata, *args, **kw)
+                finally:
+                    self._in_publish -= 1
 
             publisher.publish = publish
             self._restore.append(lambda: _unpatch(publisher, "publish", original))
@@ -71,7 +77,7 @@ class OutputCapture:
 
         def write(text: Any) -> Any:
             result = original(text)
-            if isinstance(text, str):
+            if isinstance(text, str) and not self._in_publish:
                 self._record_stream(name, text)
             return result
 

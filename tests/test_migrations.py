@@ -1,0 +1,78 @@
+"""Schema migrations: from empty, idempotent, race-free across processes, no downgrade."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sqlite3
+
+import pytest
+
+from mm_jupyter.errors import RegistryNewerError
+from mm_jupyter.store import SCHEMA_VERSION, open_registry
+from mm_jupyter.store.migrations import MIGRATIONS
+
+TABLES = {
+    "experiments", "runs", "params", "metrics", "latest_metrics", "outputs",
+    "code_snapshots", "environments", "blobs", "registry_state",
+}
+
+
+def test_schema_version_counts_the_migrations():
+    assert SCHEMA_VERSION == len(MIGRATIONS._migrations)
+
+
+def test_fresh_registry_has_every_table_and_pragmas(tmp_path):
+    reg = open_registry(tmp_path / "r")
+    tables = {r[0] for r in reg.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert TABLES <= tables
+    assert reg.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert reg.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
+    assert reg.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert reg.schema_version() == SCHEMA_VERSION
+    reg.close()
+
+
+def test_reopening_applies_nothing_twice(tmp_path):
+    open_registry(tmp_path / "r").close()
+    reg = open_registry(tmp_path / "r")
+    applied = reg.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    assert applied == SCHEMA_VERSION
+    reg.close()
+
+
+def test_newer_registry_is_refused_with_a_clear_error(tmp_path):
+    open_registry(tmp_path / "r").close()
+    conn = sqlite3.connect(tmp_path / "r" / "registry.db")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(RegistryNewerError, match="newer than"):
+        open_registry(tmp_path / "r")
+
+
+def _open_at_barrier(path: str, barrier, results) -> None:
+    barrier.wait()
+    try:
+        reg = open_registry(path)
+        results.put(("ok", reg.schema_version()))
+        reg.close()
+    except Exception as exc:  # reported to the parent, which fails the test
+        results.put(("error", repr(exc)))
+
+
+@pytest.mark.slow
+def test_eight_processes_opening_a_fresh_registry_migrate_it_once(tmp_path):
+    # Given eight processes released at the same instant against a new folder
+    ctx = mp.get_context("spawn")
+    barrier, results = ctx.Barrier(8), ctx.Queue()
+    path = str(tmp_path / "shared")
+    procs = [ctx.Process(target=_open_at_barrier, args=(path, barrier, results)) for _ in range(8)]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+    # Then every process opened it and the migration ran exactly once
+    assert outcomes == [("ok", SCHEMA_VERSION)] * 8
+    conn = sqlite3.connect(tmp_path / "shared" / "registry.db")
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,60 @@
+# Two commands set everything up from a fresh clone: `make lab` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8888
+# jlpm scripts call `jupyter-builder`, which must be on PATH (TOOLCHAIN.md pitfall 16).
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+EXT_SRC := $(shell find labextension/src labextension/style -type f 2>/dev/null) \
+           labextension/package.json labextension/yarn.lock labextension/tsconfig.json
+
+.PHONY: lab test test-fast bench build-ext chromium clean
+
+# The Python environment: the package (editable), its test extras, a python3 kernel.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -U pip
+	$(PY) -m pip install -q "jupyterlab>=4.6,<4.7" hatchling hatch-jupyter-builder editables
+	$(MAKE) build-ext
+	$(PY) -m pip install -q --no-build-isolation -e ".[test]"
+	$(VENV)/bin/jupyter labextension develop --overwrite . >/dev/null
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+# The JupyterLab extension, built from labextension/ into mm_jupyter/labextension/.
+mm_jupyter/labextension/package.json: $(EXT_SRC)
+	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(VENV)/bin/jupyter-builder || $(PY) -m pip install -q "jupyterlab>=4.6,<4.7"
+	cd labextension && jlpm install && jlpm build:prod
+	touch $@
+
+build-ext: mm_jupyter/labextension/package.json
+
+# Debian's Chromium for the browser tests (installed only if missing).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# JupyterLab on examples/ with the sidebar, on the embedded SQLite registry (examples/.mm).
+lab: $(VENV)/.installed build-ext
+	cd examples && ../$(VENV)/bin/mm-jupyter init >/dev/null && \
+	  ../$(VENV)/bin/jupyter lab --ip 127.0.0.1 --port $(PORT) --no-browser \
+	    $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+# Every test: store, capture, magics, CLI, notebooks (nbclient), REST, browser.
+test: $(VENV)/.installed build-ext chromium
+	$(PY) -m pytest -q -p no:cacheprovider
+
+# Everything but the browser tests.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -q -m "not browser"
+
+# Benchmarks: prints one JSON object.
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) mm_jupyter/labextension labextension/node_modules labextension/lib

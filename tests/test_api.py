@@ -1,0 +1,59 @@
+"""The Python API in a script: mm.track() as a context manager, in a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SCRIPT = textwrap.dedent(
+    """
+    import mm_jupyter as mm
+
+    with mm.track("script-run", experiment="scripts", tags={"k": "v"}, params={"alpha": 0.5}) as run:
+        assert mm.active_run().id == run.id
+        mm.log_param("beta", [1, 2])
+        mm.log_params({"gamma": "g"})
+        mm.set_tags({"stage": "dev"})
+        for step in range(100):
+            mm.log_metric("loss", 1 / (step + 1))
+        mm.log_metrics({"acc": 0.75, "nan_metric": float("nan")}, step=7)
+        print("from the script")
+    assert mm.active_run() is None
+    got = mm.get_run("script-run")
+    print("JSON" + __import__("json").dumps(got.to_dict()))
+    try:
+        with mm.track("failing"):
+            raise RuntimeError("kept")
+    except RuntimeError as exc:
+        assert str(exc) == "kept"
+    print("STATUS", mm.get_run("failing").status)
+    """
+)
+
+
+@pytest.mark.slow
+def test_track_context_manager_in_a_script(tmp_path, registry_dir):
+    script = tmp_path / "train.py"
+    script.write_text(SCRIPT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "from the script" in done.stdout
+    data = json.loads(done.stdout.split("JSON", 1)[1].splitlines()[0])
+    assert data["status"] == "finished" and data["experiment"] == "scripts"
+    assert data["params"] == {"alpha": 0.5, "beta": [1, 2], "gamma": "g"}
+    assert data["metrics"] == {"loss": 0.01, "acc": 0.75, "nan_metric": "NaN"}
+    assert data["tags"] == {"k": "v", "stage": "dev", "script": str(script)}
+    assert "STATUS failed" in done.stdout
+
+    from mm_jupyter.store import open_registry
+    from mm_jupyter.store.details import run_detail
+
+    detail = run_detail(open_registry(registry_dir), "script-run")
+    assert detail["code"]["cell"] == SCRIPT  # the script is the run's code
+    assert len(detail["metrics"]["loss"]) == 100
+    assert detail["metrics"]["acc"][0]["step"] == 7
+    assert detail["outputs"][0]["text"] == "from the script\n"

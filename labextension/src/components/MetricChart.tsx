@@ -17,7 +17,7 @@ export interface IMetricChartProps {
   height?: number;
 }
 
-const PAD = { left: 44, right: 10, top: 8, bottom: 20 };
+const PAD = { left: 40, right: 8, top: 8, bottom: 18 };
 
 /**
  * Split a series into runs of consecutive finite points; NaN and ±Infinity break it.
@@ -61,8 +61,8 @@ function extent(values: number[]): [number, number] {
  */
 export function MetricChart(props: IMetricChartProps): JSX.Element {
   const { name, points } = props;
-  const width = props.width ?? 320;
-  const height = props.height ?? 130;
+  const width = props.width ?? 260;
+  const height = props.height ?? 120;
   const last = points.length ? points[points.length - 1] : null;
   const finite = points.filter(p => Number.isFinite(p.value) && Number.isFinite(p.step));
   const nonFinite = points.length - finite.length;

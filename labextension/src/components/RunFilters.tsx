@@ -31,7 +31,8 @@ export function RunFilters(props: IRunFiltersProps): JSX.Element {
       <input
         className="jp-mm-RunFilters-search jp-mod-styled"
         type="search"
-        placeholder="Search runs (name, id, experiment, tag)"
+        placeholder="Search runs…"
+        title="Search run names, id prefixes, experiments and tag values"
         aria-label="Search runs"
         value={text}
         onChange={e => {

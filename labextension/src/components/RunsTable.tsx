@@ -104,6 +104,9 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             }
             tabIndex={0}
             title={`Open run ${run.name || run.id}`}
+            // Keyboard users focus rows with Tab; a click must not focus the row,
+            // or the browser scrolls the wide table sideways to reveal it.
+            onMouseDown={e => e.preventDefault()}
             onClick={() => props.onOpen(run)}
             onKeyDown={e => {
               if (e.key === 'Enter' || e.key === ' ') {
@@ -113,7 +116,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             }}
           >
             <td className="jp-mm-RunsTable-status">
-              <StatusBadge status={run.status} />
+              <StatusBadge status={run.status} compact />
             </td>
             <td className="jp-mm-RunsTable-name" title={`${run.name} (${run.id})`}>
               {run.name || run.id}

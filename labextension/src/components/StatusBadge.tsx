@@ -6,6 +6,8 @@ import * as React from 'react';
 export interface IStatusBadgeProps {
   /** Run status (`running`, `finished`, `failed`, ...). */
   status: string;
+  /** Show a coloured dot (with the status as tooltip and for screen readers). */
+  compact?: boolean;
 }
 
 const KNOWN = new Set(['running', 'finished', 'failed', 'interrupted', 'killed']);
@@ -15,12 +17,12 @@ const KNOWN = new Set(['running', 'finished', 'failed', 'interrupted', 'killed']
  */
 export function StatusBadge(props: IStatusBadgeProps): JSX.Element {
   const kind = KNOWN.has(props.status) ? props.status : 'unknown';
+  const className =
+    `jp-mm-StatusBadge jp-mm-StatusBadge-${kind}` +
+    (props.compact ? ' jp-mm-mod-compact' : '');
   return (
-    <span
-      className={`jp-mm-StatusBadge jp-mm-StatusBadge-${kind}`}
-      title={props.status}
-    >
-      {props.status}
+    <span className={className} title={props.status} data-status={props.status}>
+      <span className="jp-mm-StatusBadge-text">{props.status}</span>
     </span>
   );
 }

@@ -79,17 +79,28 @@ export class RunDetailWidget extends ReactWidget {
     super.dispose();
   }
 
+  // A tab added as the current one is attached visible and never gets
+  // after-show; a tab switched to gets after-show. Handle both.
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      this._becameVisible();
+    }
+  }
+
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this._model.setVisible(this._consumer, true);
-    if (this._stale || (!this._detail && !this._error)) {
-      void this.load();
-    }
+    this._becameVisible();
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
     this._model.setVisible(this._consumer, false);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._model.setVisible(this._consumer, false);
+    super.onBeforeDetach(msg);
   }
 
   protected render(): JSX.Element {
@@ -117,6 +128,13 @@ export class RunDetailWidget extends ReactWidget {
         />
       </>
     );
+  }
+
+  private _becameVisible(): void {
+    this._model.setVisible(this._consumer, true);
+    if (this._stale || (!this._detail && !this._error)) {
+      void this.load();
+    }
   }
 
   private _onRegistryChanged(): void {

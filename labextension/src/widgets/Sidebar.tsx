@@ -56,6 +56,20 @@ export class MMSidebar extends ReactWidget {
     super.dispose();
   }
 
+  // Restored as the open panel, the sidebar is attached visible without an
+  // after-show message.
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      this._model.setVisible('sidebar', true);
+    }
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._model.setVisible('sidebar', false);
+    super.onBeforeDetach(msg);
+  }
+
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     this._model.setVisible('sidebar', true);
@@ -86,7 +100,10 @@ export class MMSidebar extends ReactWidget {
         {connection.kind === 'ready' && (
           <div className="jp-mm-Registry" title={connection.meta.registry.path}>
             <span className="jp-mm-Registry-label">Registry</span>
-            <span className="jp-mm-Registry-path">{connection.meta.registry.path}</span>
+            <span className="jp-mm-Registry-path">
+              {/* LRM marks keep slashes in place inside the right-to-left ellipsis box */}
+              {`\u200e${connection.meta.registry.path}\u200e`}
+            </span>
             {connection.meta.registry.source && (
               <span className="jp-mm-Registry-source">{connection.meta.registry.source}</span>
             )}

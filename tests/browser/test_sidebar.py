@@ -1,0 +1,151 @@
+"""The sidebar and the run detail view, driven in a real browser.
+
+Golden path: a notebook cell tracked with ``%%mm_track`` shows up in the sidebar
+while it is open (polling), and its detail view shows params and outputs.
+Security: an output with script-bearing HTML renders without running anything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SIDEBAR_TAB = '.jp-SideBar.jp-mod-left li[data-id="mm-jupyter-sidebar"]'
+SIDEBAR = "#mm-jupyter-sidebar"
+KERNEL_IDLE = "Python 3 (ipykernel) | Idle"
+XSS_HTML = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+EXECUTE_NOTEBOOK = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+
+nb = nbformat.read(sys.argv[1], as_version=4)
+resources = {"metadata": {"path": sys.argv[2]}}
+NotebookClient(nb, timeout=120, kernel_name="python3", resources=resources).execute()
+"""
+
+
+def write_notebook(path: Path, sources: list[str]) -> None:
+    """Write a notebook with one code cell per source."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, path)
+
+
+def open_sidebar(page: Any) -> Any:
+    """Click the sidebar tab and return the panel."""
+    page.locator(SIDEBAR_TAB).click()
+    panel = page.locator(SIDEBAR)
+    panel.wait_for(state="visible")
+    return panel
+
+
+def open_run(page: Any, panel: Any, name: str, timeout_ms: float = 10_000) -> Any:
+    """Click the run named ``name`` in the sidebar; return its main-area view."""
+    row = panel.locator("tr[data-run-id]", has_text=name).first
+    row.wait_for(timeout=timeout_ms)
+    run_id = row.get_attribute("data-run-id")
+    assert run_id
+    row.click()
+    view = page.locator(f"#mm-jupyter-run-{run_id}")
+    view.wait_for(state="visible")
+    return view
+
+
+def test_tracked_cell_appears_and_opens(
+    lab: Any, page: Any, artifacts_dir: Path
+) -> None:
+    # Given a notebook with a tracked cell, opened in JupyterLab
+    write_notebook(
+        lab.root_dir / "tracked.ipynb",
+        [
+            "%load_ext mm_jupyter",
+            '%%mm_track --name browser-run --experiment e2e\nlr = 0.1\nacc = 0.9\nprint("hello")',
+        ],
+    )
+    page.goto(lab.lab_url("lab/tree/tracked.ipynb"))
+    page.get_by_text(KERNEL_IDLE).wait_for(timeout=60_000)
+
+    # And the sidebar is open, connected to the server's registry
+    panel = open_sidebar(page)
+    panel.locator(".jp-mm-Registry-path").wait_for()
+    assert str(lab.registry_dir.name) in panel.locator(".jp-mm-Registry-path").inner_text()
+    assert panel.locator(".jp-mm-Notice-warn").count() == 0
+
+    # When both cells run
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    page.locator(".jp-Notebook .jp-OutputArea-output", has_text="hello").wait_for(
+        timeout=60_000
+    )
+
+    # Then the run appears in the open sidebar within a few seconds (polling)
+    view = open_run(page, panel, "browser-run", timeout_ms=10_000)
+
+    # And its detail view shows the param and the captured stdout
+    view.locator('[data-param="lr"]').wait_for()
+    assert "0.1" in view.locator('[data-param="lr"]').inner_text()
+    view.locator(".jp-mm-OutputView-stream", has_text="hello").wait_for()
+    assert "e2e" in view.locator(".jp-mm-RunHeader").inner_text()
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    assert "browser-run" in tab.inner_text()
+
+    page.wait_for_timeout(300)  # let the charts and fonts settle for the picture
+    page.screenshot(path=str(artifacts_dir / "sidebar.png"))
+
+
+def test_untrusted_html_output_runs_no_script(
+    lab: Any, page: Any, page_errors: list[str], artifacts_dir: Path
+) -> None:
+    # Given a run whose output is HTML with an onerror handler and a script,
+    # recorded headlessly (a live notebook would render its own fresh output
+    # as trusted, which is not what this test is about)
+    path = lab.root_dir / "xss.ipynb"
+    write_notebook(
+        path,
+        [
+            "%load_ext mm_jupyter",
+            "%%mm_track --name xss-run --experiment e2e\n"
+            "from IPython.display import HTML, display\n"
+            f"display(HTML({XSS_HTML!r}))",
+        ],
+    )
+    # nbclient runs in a child process: Playwright's sync API owns this thread's
+    # event loop, which nbclient's own loop handling would trip over.
+    subprocess.run(
+        [sys.executable, "-c", EXECUTE_NOTEBOOK, str(path), str(lab.root_dir)],
+        env={**os.environ, "MM_JUPYTER_HOME": str(lab.registry_dir)},
+        check=True,
+        timeout=180,
+    )
+
+    # When the run's detail view opens (found through the search box)
+    page.goto(lab.lab_url())
+    panel = open_sidebar(page)
+    panel.get_by_label("Search runs").fill("xss-run")
+    view = open_run(page, panel, "xss-run")
+    rendered = view.locator(".jp-mm-OutputView-rendered")
+    rendered.first.wait_for(state="attached")
+    page.wait_for_timeout(1000)  # give a broken image's onerror time to fire
+
+    # Then nothing ran, and the handler and the script were stripped
+    assert page.evaluate("window.__pwned") is None
+    html = rendered.first.inner_html()
+    assert "onerror" not in html
+    assert "<script" not in html
+    assert not [e for e in page_errors if "__pwned" in e]
+    page.screenshot(path=str(artifacts_dir / "xss.png"))

@@ -1,0 +1,97 @@
+"""Tracking benchmarks: cell overhead, import time, metric logging rate.
+
+Prints one JSON object. Run through ``make bench`` (benchmarks/run_all.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def import_time_ms(repeats: int = 7) -> float:
+    """Median wall time of ``import mm_jupyter`` in a fresh interpreter."""
+    code = (
+        "import time; t = time.perf_counter(); import mm_jupyter; "
+        "print((time.perf_counter() - t) * 1000)"
+    )
+    samples = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                             text=True, check=True).stdout)
+        for _ in range(repeats)
+    ]
+    return statistics.median(samples)
+
+
+def cell_overhead_ms(n: int = 300, summary: bool = False) -> dict[str, float]:
+    """Median tracked-minus-untracked time of a trivial cell in one shell."""
+    from IPython.testing.globalipapp import get_ipython
+
+    ip = get_ipython()
+    if "mm_jupyter" not in ip.extension_manager.loaded:
+        ip.run_line_magic("load_ext", "mm_jupyter")
+    ip.run_line_magic("config", f"MMMagics.show_summary = {summary}")
+    devnull = open(os.devnull, "w")
+    stdout = sys.stdout
+    sys.stdout = devnull  # a summary printed to a terminal is not what we measure
+    try:
+        for _ in range(20):  # warm up: environment probe, first run, caches
+            ip.run_cell("%%mm_track\nx = 1")
+            ip.run_cell("x = 1")
+        plain, tracked = [], []
+        for _ in range(n):
+            t = time.perf_counter()
+            ip.run_cell("x = 1")
+            plain.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            ip.run_cell("%%mm_track\nx = 1")
+            tracked.append(time.perf_counter() - t)
+    finally:
+        sys.stdout = stdout
+    return {
+        "untracked_ms": statistics.median(plain) * 1000,
+        "tracked_ms": statistics.median(tracked) * 1000,
+        "overhead_ms": (statistics.median(tracked) - statistics.median(plain)) * 1000,
+    }
+
+
+def log_metric_rate(n: int = 300_000) -> dict[str, float]:
+    """Points per second of ``mm.log_metric`` in a loop, and of the flush to SQLite."""
+    import mm_jupyter as mm
+    from mm_jupyter.session import get_session
+
+    with mm.track("bench-metrics", capture_outputs=False):
+        log = mm.log_metric
+        t = time.perf_counter()
+        for i in range(n):
+            log("loss", 1.0 / (i + 1), step=i)
+        loop = time.perf_counter() - t
+        t = time.perf_counter()
+        get_session().flush()
+        flush = time.perf_counter() - t
+    return {
+        "log_metric_points_per_s": n / loop,
+        "log_metric_us_per_point": loop / n * 1e6,
+        "metric_flush_points_per_s": n / flush if flush else float("inf"),
+    }
+
+
+def main() -> None:
+    os.environ["MM_JUPYTER_HOME"] = tempfile.mkdtemp(prefix="mm-bench-")
+    result = {"import_mm_jupyter_ms": import_time_ms()}
+    overhead = cell_overhead_ms()
+    result["tracked_cell_overhead_ms"] = overhead["overhead_ms"]
+    result["untracked_cell_ms"] = overhead["untracked_ms"]
+    result["tracked_cell_ms"] = overhead["tracked_ms"]
+    result["tracked_cell_overhead_with_summary_ms"] = cell_overhead_ms(200, True)["overhead_ms"]
+    result.update(log_metric_rate())
+    print(json.dumps({k: round(v, 4) for k, v in result.items()}))
+
+
+if __name__ == "__main__":
+    main()

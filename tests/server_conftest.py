@@ -59,7 +59,7 @@ def extra_server_config() -> dict[str, Any]:
 def jp_server_config(
     server_registry_dir: Path, extra_server_config: dict[str, Any]
 ) -> Config:
-    """Enable mm_jupyter, refuse unauthenticated access (like the extension template)."""
+    """Enable mm_jupyter; refuse unauthenticated access (as the template does)."""
     server = {
         "jpserver_extensions": {"mm_jupyter": True},
         "allow_unauthenticated_access": False,
@@ -137,7 +137,9 @@ class Seeder:
             ]
         write_metric_points(self.registry, points)
         if status != "running":
-            env_digest = put_environment(self.registry, environment) if environment else None
+            env_digest = (
+                put_environment(self.registry, environment) if environment else None
+            )
             finish_run(
                 self.registry,
                 run_id,
@@ -154,7 +156,7 @@ class Seeder:
 
 @pytest.fixture
 def seed(store: Registry) -> Seeder:
-    """A factory of runs in the server's registry (like jupyterlab-git's repo factory)."""
+    """A factory of runs in the server's registry (like jupyterlab-git's repos)."""
     return Seeder(store)
 
 
@@ -164,7 +166,9 @@ def raw_fetch(
 ) -> Callable[..., Any]:
     """Fetch an already-encoded path (``jp_fetch`` would escape ``%`` again)."""
 
-    def fetch(path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    def fetch(
+        path: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> Any:
         merged = {**jp_auth_header, **(headers or {})}
         return http_server_client.fetch(
             jp_base_url + path, headers=merged, raise_error=False, **kwargs

@@ -9,22 +9,23 @@ from __future__ import annotations
 import math
 
 import pytest
+import server_conftest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-from server_conftest import (  # noqa: F401  (fixtures)
-    API,
-    extra_server_config,
-    jp_server_config,
-    raw_fetch,
-    seed,
-    server_registry_dir,
-    store,
-    strict_loads,
-)
+from server_conftest import API, strict_loads
 from tornado.httpclient import HTTPClientError
 
 from mm_jupyter import schemas
 from mm_jupyter.store.runs import OutputRecord
+
+# Shared fixtures (pytest only loads conftest.py files and root-level plugins).
+extra_server_config = server_conftest.extra_server_config
+jp_server_config = server_conftest.jp_server_config
+raw_fetch = server_conftest.raw_fetch
+seed = server_conftest.seed
+server_registry_dir = server_conftest.server_registry_dir
+store = server_conftest.store
+
 
 BASE = "https://mm-jupyter.invalid/schemas/v1/"
 
@@ -85,7 +86,13 @@ def seeded(seed):
         "rich": seed.run(
             "rich ✓ run",
             experiment="churn",
-            params={"lr": 0.1, "depth": 5, "name": "gbm", "grid": [1, 2], "bad": math.nan},
+            params={
+                "lr": 0.1,
+                "depth": 5,
+                "name": "gbm",
+                "grid": [1, 2],
+                "bad": math.nan,
+            },
             metrics={"acc": [0.5, 0.9], "loss": [math.nan, math.inf, -math.inf, 0.3]},
             tags={"team": "risk", "note": "<b>not html</b>"},
             outputs=[

@@ -1,4 +1,4 @@
-"""Auth, headers and blob safety of the REST API (RELIABILITY.md tests 30–36)."""
+"""Auth, headers and blob safety of the REST API (RELIABILITY.md tests 30-36)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,20 @@ import secrets
 import time
 
 import pytest
+import server_conftest
 from jupyter_server.auth import Authorizer
-from server_conftest import (  # noqa: F401  (fixtures)
-    extension_routes,
-    extra_server_config,
-    jp_server_config,
-    raw_fetch,
-    sample_path,
-    seed,
-    server_registry_dir,
-    sha256,
-    store,
-    strict_loads,
-)
+from server_conftest import extension_routes, sample_path, sha256, strict_loads
 
 from mm_jupyter.server.routes import ROUTES
+
+# Shared fixtures (pytest only loads conftest.py files and root-level plugins).
+extra_server_config = server_conftest.extra_server_config
+jp_server_config = server_conftest.jp_server_config
+raw_fetch = server_conftest.raw_fetch
+seed = server_conftest.seed
+server_registry_dir = server_conftest.server_registry_dir
+store = server_conftest.store
+
 
 EXPECTED_ROUTES = {path for path, _ in ROUTES}
 
@@ -98,9 +97,7 @@ async def test_every_route_is_200_with_token_and_403_without(raw_fetch, route_pa
         assert wrong.code == 403, path
 
 
-@pytest.mark.parametrize(
-    "extra_server_config", [{"authorizer_class": DenyMMJupyter}]
-)
+@pytest.mark.parametrize("extra_server_config", [{"authorizer_class": DenyMMJupyter}])
 async def test_authorizer_denying_the_resource_gives_403(
     raw_fetch, route_paths, extra_server_config
 ):
@@ -199,7 +196,9 @@ async def test_active_blobs_are_attachments_with_sandbox(
     assert "X-Evil" not in response.headers
 
 
-async def test_cross_site_cookie_style_blob_load_is_refused(raw_fetch, jp_serverapp, blobs):
+async def test_cross_site_cookie_style_blob_load_is_refused(
+    raw_fetch, jp_serverapp, blobs
+):
     # A cross-site <img>/<script> load carries no Authorization header; here the token
     # rides in the URL the way a leaked link would.
     token = jp_serverapp.identity_provider.token
@@ -215,7 +214,7 @@ async def test_cross_site_cookie_style_blob_load_is_refused(raw_fetch, jp_server
     assert same.code == 200
 
 
-# -- blob addressing -------------------------------------------------------------------------
+# -- blob addressing -------------------------------------------------------------------
 
 TRAVERSALS = [
     "../etc/passwd",
@@ -322,10 +321,12 @@ async def test_corrupted_blob_is_a_safe_500(raw_fetch, seed, server_registry_dir
     assert response.headers["Content-Type"].startswith("application/json")
 
 
-# -- bounded requests --------------------------------------------------------------------------
+# -- bounded requests ------------------------------------------------------------------
 
 
-async def test_huge_limit_is_refused_quickly_and_server_stays_responsive(raw_fetch, seed):
+async def test_huge_limit_is_refused_quickly_and_server_stays_responsive(
+    raw_fetch, seed
+):
     seed.run("r")
     start = time.monotonic()
     response = await raw_fetch(f"mm-jupyter/api/runs?limit={10**9}")

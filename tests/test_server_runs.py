@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
+import sqlite3
 from pathlib import Path
 
 import pytest
-from server_conftest import (  # noqa: F401  (fixtures)
-    API,
-    extra_server_config,
-    jp_server_config,
-    raw_fetch,
-    seed,
-    server_registry_dir,
-    store,
-    strict_loads,
-)
+import server_conftest
+from server_conftest import API, strict_loads
 from tornado.httpclient import HTTPClientError
 
 import mm_jupyter
@@ -23,6 +17,14 @@ from mm_jupyter.errors import RegistryError
 from mm_jupyter.server.base import REGISTRY_KEY
 from mm_jupyter.store import queries
 from mm_jupyter.store.runs import OutputRecord, write_metric_points
+
+# Shared fixtures (pytest only loads conftest.py files and root-level plugins).
+extra_server_config = server_conftest.extra_server_config
+jp_server_config = server_conftest.jp_server_config
+raw_fetch = server_conftest.raw_fetch
+seed = server_conftest.seed
+server_registry_dir = server_conftest.server_registry_dir
+store = server_conftest.store
 
 
 async def get_json(jp_fetch, *path, **params):
@@ -49,7 +51,10 @@ async def test_meta_describes_package_and_env_registry(jp_fetch, server_registry
     assert meta["name"] == "mm-jupyter"
     assert meta["version"] == mm_jupyter.__version__
     assert meta["api_version"] == mm_jupyter.API_VERSION
-    assert meta["registry"] == {"path": str(server_registry_dir.resolve()), "source": "env"}
+    assert meta["registry"] == {
+        "path": str(server_registry_dir.resolve()),
+        "source": "env",
+    }
     assert meta["schema_version"] >= 1
 
 
@@ -254,7 +259,9 @@ async def test_nan_and_infinity_round_trip_as_strict_json(jp_fetch, seed):
         ({"experiment": "x" * 501}, "experiment"),
     ],
 )
-async def test_runs_bad_parameters_are_400_naming_the_parameter(jp_fetch, params, named):
+async def test_runs_bad_parameters_are_400_naming_the_parameter(
+    jp_fetch, params, named
+):
     code, body = await get_error(jp_fetch, "runs", **params)
     assert code == 400
     assert named in body["message"]
@@ -262,7 +269,7 @@ async def test_runs_bad_parameters_are_400_naming_the_parameter(jp_fetch, params
     assert set(body) <= {"message", "reason"}
 
 
-# -- run detail --------------------------------------------------------------------------
+# -- run detail ------------------------------------------------------------------------
 
 
 async def test_run_detail(jp_fetch, seed):
@@ -318,7 +325,9 @@ async def test_run_detail_keeps_long_series_and_long_text(jp_fetch, seed):
     # A 2,000-step series and a 50,000-char traceback come back whole, not as a
     # bounded repr (encoding.dumps caps user values at 1,000 items / 10,000 chars).
     run_id = seed.run(
-        "long", metrics={"loss": [float(i) for i in range(2000)]}, status="failed",
+        "long",
+        metrics={"loss": [float(i) for i in range(2000)]},
+        status="failed",
         error="E" * 50_000,
     )
     detail = await get_json(jp_fetch, "runs", run_id)
@@ -348,7 +357,7 @@ async def test_run_detail_takes_exact_ids_only(jp_fetch, seed, kind):
     assert "no run" in body["message"]
 
 
-# -- keys and changes --------------------------------------------------------------------
+# -- keys and changes ------------------------------------------------------------------
 
 
 async def test_keys(jp_fetch, seed):
@@ -387,7 +396,7 @@ async def test_changes_bad_since_is_400(jp_fetch, since):
     assert "since" in body["message"]
 
 
-# -- errors -------------------------------------------------------------------------------
+# -- errors ----------------------------------------------------------------------------
 
 
 async def test_internal_error_is_a_generic_500(
@@ -431,9 +440,29 @@ async def test_registry_error_is_a_generic_503(
     assert str(server_registry_dir) not in str(body)
 
 
-async def test_unopenable_registry_is_503_and_retried(
-    jp_fetch, jp_serverapp, tmp_path
-):
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (json.JSONDecodeError("Expecting value", "{bad", 0), 500),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), 500),
+        (sqlite3.OperationalError("database is locked"), 503),
+        (sqlite3.DatabaseError("database disk image is malformed"), 500),
+        (KeyError("x"), 500),
+    ],
+)
+async def test_store_data_errors_are_server_errors(jp_fetch, monkeypatch, error, code):
+    # A corrupt stored value is the server's problem, not a 400 for the client
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(queries, "keys", broken)
+    status, body = await get_error(jp_fetch, "keys")
+    assert status == code
+    assert "Expecting" not in body["message"]
+    assert "malformed" not in body["message"]
+
+
+async def test_unopenable_registry_is_503_and_retried(jp_fetch, jp_serverapp, tmp_path):
     # Given a registry path that is a file, not a folder
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder")

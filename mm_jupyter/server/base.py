@@ -1,10 +1,11 @@
 """The shared handler base: registry access, strict JSON, error mapping, parameters.
 
 Like jupyterlab-git's ``GitHandler``, one base class maps domain errors to HTTP codes
-(``ValueError`` → 400, ``NotFoundError`` → 404, ``RegistryError`` → 503, anything
-else → 500) so that handlers stay a few lines each. Error bodies are
+(``ValueError`` → 400 unless it is a decoding error of stored data,
+``NotFoundError`` → 404, ``RegistryError`` and ``sqlite3.OperationalError`` → 503,
+anything else → 500) so that handlers stay a few lines each. Error bodies are
 ``{"message": ..., "reason": ...}`` and never carry a traceback, a file path or a
-token (RELIABILITY.md §0 rule 9, tests 34–36).
+token (RELIABILITY.md §0 rule 9, tests 34-36).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import json
 import math
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,6 +42,10 @@ ROOT_DIR_KEY = "mm_jupyter_root_dir"
 
 MAX_TEXT_ARG = 500
 _INT_RE = re.compile(r"[0-9]{1,19}")
+
+
+# ValueErrors that mean bad stored data, not a bad request: they are 500s.
+_DATA_ERRORS = (json.JSONDecodeError, UnicodeError)
 
 
 class ParameterError(ValueError):
@@ -87,7 +93,7 @@ def open_server_registry(settings: dict[str, Any]) -> Registry:
 
 
 def registry_for(settings: dict[str, Any]) -> Registry:
-    """Return the server app's registry, opening it once (thread-safe, retried on error)."""
+    """Return the app's registry, opened once (thread-safe; a failure is retried)."""
     registry = settings.get(REGISTRY_KEY)
     if registry is not None:
         return registry  # type: ignore[no-any-return]
@@ -106,7 +112,7 @@ class BaseHandler(APIHandler):
     auth_resource = "mm_jupyter"
 
     def set_default_headers(self) -> None:
-        """Set Jupyter's headers, then insist on ``nosniff`` (settings cannot drop it)."""
+        """Set Jupyter's headers, then insist on ``nosniff`` (config cannot drop it)."""
         super().set_default_headers()
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Cache-Control", "no-store")
@@ -151,11 +157,15 @@ class BaseHandler(APIHandler):
     def classify(self, exc: Exception) -> tuple[int, str]:
         """Return the status and the client-safe message for ``exc``."""
         if isinstance(exc, HTTPError):
-            return exc.status_code, exc.log_message or responses.get(exc.status_code, "")
+            return exc.status_code, exc.log_message or responses.get(
+                exc.status_code, ""
+            )
         if isinstance(exc, NotFoundError):
             return 404, self.scrub(str(exc))
-        if isinstance(exc, ValueError):
+        if isinstance(exc, ValueError) and not isinstance(exc, _DATA_ERRORS):
             return 400, self.scrub(str(exc))
+        if isinstance(exc, sqlite3.OperationalError):  # locked, busy, I/O: transient
+            return 503, "the model registry is unavailable; see the Jupyter server log"
         if isinstance(exc, BlobCorruptedError):
             return 500, f"blob {exc.digest} is corrupted in the registry"
         if isinstance(exc, RegistryNewerError):
@@ -195,18 +205,22 @@ class BaseHandler(APIHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"message": message, "reason": self._reason}))
 
-    # -- query parameters ---------------------------------------------------------------
+    # -- query parameters --------------------------------------------------------------
 
     def text_arg(self, name: str, *, max_len: int = MAX_TEXT_ARG) -> str | None:
-        """Return a text parameter (``None`` when absent or empty), bounded in length."""
+        """Return a text parameter (``None`` if absent or empty), bounded in length."""
         value = self.get_query_argument(name, None)
         if value is None or value == "":
             return None
         if len(value) > max_len:
-            raise ParameterError(f"parameter {name!r} is longer than {max_len} characters")
+            raise ParameterError(
+                f"parameter {name!r} is longer than {max_len} characters"
+            )
         return value
 
-    def choice_arg(self, name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+    def choice_arg(
+        self, name: str, choices: tuple[str, ...], default: str | None
+    ) -> str | None:
         """Return a parameter that must be one of ``choices``."""
         value = self.text_arg(name, max_len=100)
         if value is None:

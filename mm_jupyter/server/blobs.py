@@ -24,7 +24,9 @@ INLINE_TYPES = frozenset(
     {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp"}
 )
 FALLBACK_TYPE = "application/octet-stream"
-_MEDIA_TYPE_RE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}")
+_MEDIA_TYPE_RE = re.compile(
+    r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}"
+)
 
 
 def safe_media_type(recorded: str | None) -> str:
@@ -47,7 +49,9 @@ def read_blob(registry: Registry, digest: str) -> tuple[bytes, str]:
     try:
         data = registry.blobs.get_bytes(digest)
     except NotFoundError:
-        raise NotFoundError(f"blob {digest} is recorded but its file is missing") from None
+        raise NotFoundError(
+            f"blob {digest} is recorded but its file is missing"
+        ) from None
     return data, safe_media_type(row.get("media_type"))
 
 
@@ -64,10 +68,9 @@ class BlobHandler(BaseHandler):
     async def get(self, digest: str) -> None:
         """Reply with the blob's bytes; 400 for anything but a lowercase hex digest."""
         with self.mapped_errors():
-            if (
-                self.request.headers.get("Sec-Fetch-Site") == "cross-site"
-                and not self.request.headers.get("Authorization")
-            ):
+            if self.request.headers.get(
+                "Sec-Fetch-Site"
+            ) == "cross-site" and not self.request.headers.get("Authorization"):
                 # A cookie-authenticated cross-site load (<script src>, <img src>) of
                 # user bytes: refuse it (XSSI, RELIABILITY.md test 31).
                 raise tornado.web.HTTPError(403, "cross-site blob request refused")

@@ -1,4 +1,4 @@
-"""``GET meta``: what the sidebar checks first (package version, API version, registry)."""
+"""``GET meta``: what the sidebar checks first (versions and the registry used)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,6 @@ class MetaHandler(BaseHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        """Reply with ``{"name", "version", "api_version", "registry", "schema_version"}``."""
+        """Reply with the name, versions and registry (docs/rest.md ``GET meta``)."""
         with self.mapped_errors():
             self.write_json(await self.call(meta))

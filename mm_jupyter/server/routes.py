@@ -28,9 +28,9 @@ ROUTES = (
 def setup_handlers(server_app: Any) -> None:
     """Register the REST handlers on ``server_app``'s web app.
 
-    The registry opens lazily on the first request: from the ``mm_jupyter_registry_path``
-    web-app setting when given, else by the location rule run in the server's
-    ``root_dir``.
+    The registry opens lazily on the first request: from the web-app setting
+    ``mm_jupyter_registry_path`` when given, else by the location rule run in the
+    server's ``root_dir``.
     """
     web_app = server_app.web_app
     settings = web_app.settings

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,23 @@ def lab(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     server = start_lab(tmp_path_factory.mktemp("lab"))
     yield server
     stop_lab(server)
+
+
+@pytest.fixture
+def lab_factory(
+    chromium_path: Path, tmp_path: Path
+) -> Iterator[Callable[..., LabServer]]:
+    """Start extra ``jupyter lab`` servers with extra arguments; stopped after the test."""
+    servers: list[LabServer] = []
+
+    def factory(*extra_args: str) -> LabServer:
+        server = start_lab(tmp_path / f"lab{len(servers)}", *extra_args)
+        servers.append(server)
+        return server
+
+    yield factory
+    for server in servers:
+        stop_lab(server)
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,18 @@ def open_sidebar(page: Any) -> Any:
     return panel
 
 
+def widen_sidebar(page: Any, pixels: int) -> None:
+    """Drag the handle between the left panel and the main area to the right."""
+    handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle").first
+    box = handle.bounding_box()
+    assert box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + pixels, y, steps=5)
+    page.mouse.up()
+
+
 def open_run(page: Any, panel: Any, name: str, timeout_ms: float = 10_000) -> Any:
     """Click the run named ``name`` in the sidebar; return its main-area view."""
     row = panel.locator("tr[data-run-id]", has_text=name).first
@@ -104,7 +116,8 @@ def test_tracked_cell_appears_and_opens(
     tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
     assert "browser-run" in tab.inner_text()
 
-    page.wait_for_timeout(300)  # let the charts and fonts settle for the picture
+    widen_sidebar(page, 130)  # room for all columns in the picture
+    page.wait_for_timeout(300)  # let the layout and fonts settle
     page.screenshot(path=str(artifacts_dir / "sidebar.png"))
 
 
@@ -149,3 +162,24 @@ def test_untrusted_html_output_runs_no_script(
     assert "<script" not in html
     assert not [e for e in page_errors if "__pwned" in e]
     page.screenshot(path=str(artifacts_dir / "xss.png"))
+
+
+def test_missing_server_extension_is_explained(
+    lab_factory: Any, page: Any, artifacts_dir: Path
+) -> None:
+    # Given a lab whose server does not load the mm_jupyter server extension
+    lab = lab_factory("--ServerApp.jpserver_extensions=mm_jupyter=False")
+
+    # When the sidebar opens
+    page.goto(lab.lab_url())
+    panel = open_sidebar(page)
+
+    # Then it says what is missing and how to fix it
+    notice = panel.locator(".jp-mm-Notice-warn")
+    notice.wait_for()
+    text = notice.inner_text()
+    assert "server extension is not available" in text
+    assert "pip install mm-jupyter" in text
+    assert "jupyter server extension enable mm_jupyter" in text
+    assert panel.locator("tr[data-run-id]").count() == 0
+    page.screenshot(path=str(artifacts_dir / "missing-server-extension.png"))

@@ -183,3 +183,88 @@ def test_missing_server_extension_is_explained(
     assert "jupyter server extension enable mm_jupyter" in text
     assert panel.locator("tr[data-run-id]").count() == 0
     page.screenshot(path=str(artifacts_dir / "missing-server-extension.png"))
+
+
+SEED_RUNS = """
+import mm_jupyter as mm
+
+for i in range(60):
+    experiment = "grid" if i % 2 else "other"
+    with mm.track(f"grid-{i:02d}", experiment=experiment, params={"i": i}):
+        mm.log_metric("score", i / 100)
+        for step in range(4):
+            mm.log_metric("loss", 1 / (step + 1 + i), step=step)
+try:
+    with mm.track("boom", experiment="grid"):
+        raise ValueError("boom")
+except ValueError:
+    pass
+"""
+
+
+def row_names(panel: Any) -> list[str]:
+    """Run names in the table, top to bottom."""
+    return panel.locator("tbody .jp-mm-RunsTable-name").all_inner_texts()
+
+
+def test_runs_table_pages_sorts_and_filters(
+    lab_factory: Any, page: Any, tmp_path: Path
+) -> None:
+    # Given a registry with 61 runs (60 finished, 1 failed) in two experiments
+    lab = lab_factory()
+    subprocess.run(
+        [sys.executable, "-c", SEED_RUNS],
+        cwd=tmp_path,
+        env={**os.environ, "MM_JUPYTER_HOME": str(lab.registry_dir)},
+        check=True,
+        timeout=300,
+    )
+    page.goto(lab.lab_url())
+    panel = open_sidebar(page)
+    pager = panel.locator(".jp-mm-Pager-range")
+
+    # Then the first page holds 50 runs, newest first
+    pager.filter(has_text="1–50 of 61").wait_for()
+    assert len(row_names(panel)) == 50
+    assert row_names(panel)[0] == "boom"
+
+    # When the next page is requested, the remaining 11 show
+    panel.get_by_role("button", name="Next page").click()
+    pager.filter(has_text="51–61 of 61").wait_for()
+    assert len(row_names(panel)) == 11
+    panel.get_by_role("button", name="Previous page").click()
+    pager.filter(has_text="1–50 of 61").wait_for()
+
+    # When sorting by a metric column: descending first, then ascending;
+    # the run without the metric comes last either way
+    header = panel.locator("th", has_text="score")
+    header.click()
+    panel.locator("tbody tr").first.filter(has_text="grid-59").wait_for()
+    header.click()
+    panel.locator("tbody tr").first.filter(has_text="grid-00").wait_for()
+    panel.get_by_role("button", name="Next page").click()
+    pager.filter(has_text="51–61 of 61").wait_for()
+    assert row_names(panel)[-1] == "boom"
+
+    # When filtering by status, experiment and text
+    panel.get_by_label("Status").select_option("failed")
+    pager.filter(has_text="1–1 of 1").wait_for()
+    assert row_names(panel) == ["boom"]
+    panel.get_by_label("Status").select_option("")
+    panel.get_by_label("Experiment").select_option("other")
+    pager.filter(has_text="1–30 of 30").wait_for()
+    panel.get_by_label("Search runs").fill("grid-1")
+    pager.filter(has_text="1–5 of 5").wait_for()  # grid-10, -12, -14, -16, -18
+    assert sorted(row_names(panel)) == [f"grid-{i}" for i in (10, 12, 14, 16, 18)]
+
+    # And a run's detail shows its loss curve as a line chart
+    view = open_run(page, panel, "grid-12")
+    chart = view.locator(".jp-mm-MetricChart", has_text="loss")
+    chart.locator("polyline").wait_for()
+    assert chart.locator("circle").count() == 4
+
+    # And the failed run's detail shows its traceback
+    panel.get_by_label("Search runs").fill("boom")
+    panel.get_by_label("Experiment").select_option("")
+    view = open_run(page, panel, "boom")
+    view.locator(".jp-mm-Traceback", has_text="ValueError: boom").wait_for()

@@ -270,9 +270,9 @@ def main() -> None:
                 result[f"runs_{label}_{name}_ms"] = value
     key = f"runs_{max(args.sizes) // 1000}k_first_page_metric_sort_ms"
     if key in result:
-        result["target_ms"] = TARGET_MS
-        result["target_met"] = result[key] <= TARGET_MS
-        if not result["target_met"]:
+        result["server_metric_sort_target_ms"] = TARGET_MS
+        met = result["server_metric_sort_target_met"] = result[key] <= TARGET_MS
+        if not met:
             registry = open_registry(cached_registry(max(args.sizes)))
             try:
                 result["metric_sort_query_plan"] = explain(

@@ -138,6 +138,12 @@ async def test_foreign_origin_gets_no_cors_grant(
         assert good.headers["Access-Control-Allow-Origin"] == "http://localhost:8888"
 
 
+async def test_dns_rebinding_host_is_refused(raw_fetch, route_paths):
+    for path in route_paths:
+        response = await raw_fetch(path, headers={"Host": "attacker.example"})
+        assert response.code == 403, path
+
+
 # -- headers -------------------------------------------------------------------------
 
 

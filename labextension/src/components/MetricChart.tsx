@@ -17,7 +17,7 @@ export interface IMetricChartProps {
   height?: number;
 }
 
-const PAD = { left: 40, right: 8, top: 8, bottom: 18 };
+const PAD = { left: 44, right: 8, top: 8, bottom: 18 };
 
 /**
  * Split a series into runs of consecutive finite points; NaN and ±Infinity break it.
@@ -37,6 +37,14 @@ export function segments(points: MM.IMetricPoint[]): MM.IMetricPoint[][] {
     out.push(current);
   }
   return out;
+}
+
+/** Short label of an axis end: 3 significant digits. */
+function tick(value: number): string {
+  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5)) {
+    return value.toExponential(1);
+  }
+  return String(Number(value.toPrecision(3)));
 }
 
 function extent(values: number[]): [number, number] {
@@ -127,16 +135,16 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
           y2={PAD.top + plotH}
         />
         <text className="jp-mm-MetricChart-tick" x={PAD.left - 4} y={PAD.top + 8} textAnchor="end">
-          {formatNumber(y1)}
+          {tick(y1)}
         </text>
         <text className="jp-mm-MetricChart-tick" x={PAD.left - 4} y={PAD.top + plotH} textAnchor="end">
-          {formatNumber(y0)}
+          {tick(y0)}
         </text>
         <text className="jp-mm-MetricChart-tick" x={PAD.left} y={height - 4} textAnchor="start">
-          {formatNumber(x0)}
+          {tick(x0)}
         </text>
         <text className="jp-mm-MetricChart-tick" x={PAD.left + plotW} y={height - 4} textAnchor="end">
-          {`step ${formatNumber(x1)}`}
+          {`step ${tick(x1)}`}
         </text>
         {parts.map((seg, i) =>
           seg.length > 1 ? (

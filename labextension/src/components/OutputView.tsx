@@ -32,16 +32,7 @@ export function OutputView(props: IOutputViewProps): JSX.Element {
   const { output, rendermime } = props;
   let body: JSX.Element;
   if (output.output_type === 'stream') {
-    body = (
-      <pre
-        className={
-          'jp-mm-OutputView-stream' +
-          (output.name === 'stderr' ? ' jp-mm-mod-stderr' : '')
-        }
-      >
-        {output.text ?? ''}
-      </pre>
-    );
+    body = <StreamOutput output={output} loadBlob={props.loadBlob} />;
   } else {
     const data = output.data ?? {};
     const blobMimes = Object.keys(output.blobs);
@@ -88,6 +79,56 @@ export function OutputView(props: IOutputViewProps): JSX.Element {
         </div>
       )}
     </div>
+  );
+}
+
+interface IStreamOutputProps {
+  output: MM.IOutput;
+  loadBlob: (digest: string) => Promise<Blob>;
+}
+
+/**
+ * A stream as text. When the server kept the full text in a blob, a button
+ * loads it on demand (it can be megabytes).
+ */
+function StreamOutput(props: IStreamOutputProps): JSX.Element {
+  const { output, loadBlob } = props;
+  const [full, setFull] = React.useState<string | null>(null);
+  const [state, setState] = React.useState<'idle' | 'loading' | 'error'>('idle');
+  const blob = output.blobs['text/plain'];
+  const load = (): void => {
+    if (!blob) {
+      return;
+    }
+    setState('loading');
+    loadBlob(blob.digest)
+      .then(b => b.text())
+      .then(text => {
+        setFull(text);
+        setState('idle');
+      })
+      .catch(() => setState('error'));
+  };
+  return (
+    <>
+      <pre
+        className={
+          'jp-mm-OutputView-stream' +
+          (output.name === 'stderr' ? ' jp-mm-mod-stderr' : '')
+        }
+      >
+        {full ?? output.text ?? ''}
+      </pre>
+      {blob && full === null && (
+        <button className="jp-mm-Button jp-mm-OutputView-more" onClick={load} disabled={state === 'loading'}>
+          {state === 'loading'
+            ? 'Loading…'
+            : state === 'error'
+              ? 'Could not load the full output, retry'
+              : `Show full output (${formatBytes(blob.size)})`}
+        </button>
+      )}
+    </>
   );
 }
 

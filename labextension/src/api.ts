@@ -15,29 +15,10 @@ import {
   decodeRunList,
   isObject
 } from './decode';
+import { MMApiError } from './errors';
 import { MM } from './tokens';
 
-/**
- * An HTTP error answer (or a network failure, with `status` 0) from the REST API.
- */
-export class MMApiError extends Error {
-  /**
-   * @param status - HTTP status, 0 for a network error.
-   * @param message - Message from the server's `{"message": ...}` or a summary.
-   */
-  constructor(
-    readonly status: number,
-    message: string
-  ) {
-    super(message);
-    this.name = 'MMApiError';
-  }
-
-  /** Whether the server answered 404 or could not be reached at all. */
-  get isMissing(): boolean {
-    return this.status === 404 || this.status === 0;
-  }
-}
+export { MMApiError };
 
 type Query = Record<string, string | number | undefined>;
 

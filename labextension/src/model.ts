@@ -8,8 +8,14 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { MMApi, MMApiError } from './api';
+import type { MMApi } from './api';
+import { MMApiError } from './errors';
 import { API_VERSION, MM } from './tokens';
+
+/**
+ * The part of {@link MMApi} the model and the views use.
+ */
+export type IRunsApi = Pick<MMApi, 'meta' | 'runs' | 'keys' | 'changes' | 'run' | 'blob'>;
 
 /** Page size of the runs table. */
 export const PAGE_SIZE = 50;
@@ -25,9 +31,9 @@ const ASCENDING_FIRST = new Set(['name', 'experiment', 'status', 'id']);
  */
 export class RunsModel implements IDisposable {
   /**
-   * @param api - REST client.
+   * @param api - REST client (any object with the same methods, in tests).
    */
-  constructor(readonly api: MMApi) {
+  constructor(readonly api: IRunsApi) {
     this._poll = new Poll({
       auto: false,
       factory: () => this._checkChanges(),

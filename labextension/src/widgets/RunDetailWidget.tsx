@@ -3,7 +3,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
-import { MMApiError } from '../api';
+import { MMApiError } from '../errors';
 import { RunDetail } from '../components/RunDetail';
 import { mmIcon } from '../icons';
 import { RunsModel } from '../model';

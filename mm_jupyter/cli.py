@@ -20,9 +20,9 @@ def _registry() -> Any:
 
 
 def _emit_json(value: Any) -> None:
-    from mm_jupyter.encoding import dumps
+    from mm_jupyter.encoding import payload_dumps
 
-    click.echo(dumps(value, indent=2))
+    click.echo(payload_dumps(value, indent=2))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

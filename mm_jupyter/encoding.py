@@ -75,6 +75,26 @@ def dumps(value: Any, **kwargs: Any) -> str:
     return json.dumps(to_jsonable(value), allow_nan=False, **kwargs)
 
 
+def spell_non_finite(value: Any) -> Any:
+    """Return a copy of a plain JSON-like payload with non-finite floats spelled out.
+
+    Unlike ``to_jsonable`` this does not bound anything: store payloads (metric series,
+    tracebacks) are already plain JSON types of a known size.
+    """
+    if isinstance(value, float):
+        return encode_float(value)
+    if isinstance(value, dict):
+        return {str(k): spell_non_finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [spell_non_finite(v) for v in value]
+    return value
+
+
+def payload_dumps(value: Any, **kwargs: Any) -> str:
+    """Serialise a store payload as strict JSON (for the CLI and the server)."""
+    return json.dumps(spell_non_finite(value), allow_nan=False, **kwargs)
+
+
 def numeric_value(value: Any) -> float | None:
     """Return ``value`` as a float when it is a plain real number, else ``None``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

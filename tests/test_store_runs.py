@@ -158,3 +158,32 @@ def test_finish_run_records_outputs_and_status(registry):
     assert detail["error"].endswith("ValueError: x")
     with pytest.raises(ValueError, match="cannot finish"):
         runs.finish_run(registry, run_id, status="running", finished_at="", duration_s=0)
+
+
+def test_one_unreadable_record_does_not_hide_the_others(registry):
+    good = make_run(registry, name="good", params=[("a", 1, "auto")])
+    bad = make_run(registry, name="bad", params=[("a", 2, "auto")])
+    with registry.write() as conn:
+        conn.execute("UPDATE params SET value = '{broken' WHERE run_id = ?", (bad,))
+        conn.execute("UPDATE runs SET tags = 'nope' WHERE id = ?", (bad,))
+    page = {r["id"]: r for r in queries.query_runs(registry)["runs"]}
+    assert page[good]["params"] == {"a": 1}
+    assert "_unreadable" in page[bad]["params"]["a"] and "_unreadable" in page[bad]["tags"]
+
+
+def test_keys_lists_each_distinct_key_once(registry):
+    for i in range(3):
+        run_id = make_run(registry, experiment=f"e{i % 2}", params=[("lr", i, "auto"), ("d", 1, "auto")])
+        runs.write_metric_points(registry, [(run_id, "acc", 0, 0.1, time.time()),
+                                            (run_id, "loss", 0, 0.2, time.time())])
+    assert queries.keys(registry) == {
+        "experiments": ["e0", "e1"], "metrics": ["acc", "loss"], "params": ["d", "lr"]
+    }
+
+
+def test_long_series_survive_strict_json():
+    from mm_jupyter.encoding import payload_dumps
+
+    payload = {"series": [{"value": float(i)} for i in range(5000)], "x": float("nan")}
+    text = payload_dumps(payload)
+    assert '"NaN"' in text and text.count('"value"') == 5000

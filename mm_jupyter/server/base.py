@@ -31,7 +31,8 @@ from mm_jupyter.errors import (
     RegistryError,
     RegistryNewerError,
 )
-from mm_jupyter.store import Registry, open_registry, resolve_location
+from mm_jupyter.encoding import payload_dumps
+from mm_jupyter.store import Registry, open_registry
 
 T = TypeVar("T")
 
@@ -53,27 +54,8 @@ class ParameterError(ValueError):
 
 
 def strict_json(value: Any) -> str:
-    """Serialise a store payload as strict JSON, unbounded, non-finite floats as text.
-
-    ``mm_jupyter.encoding.dumps`` bounds user values (1,000 items, 10,000 chars), which
-    would turn a 1,001-point metric series into a repr string; store payloads are
-    already plain JSON types, so only the non-finite floats need spelling out.
-    """
-    return json.dumps(_finite(value), allow_nan=False, separators=(",", ":"))
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return value
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
+    """Serialise a store payload as compact strict JSON (non-finite floats as text)."""
+    return payload_dumps(value, separators=(",", ":"))
 
 
 def open_server_registry(settings: dict[str, Any]) -> Registry:
@@ -85,11 +67,7 @@ def open_server_registry(settings: dict[str, Any]) -> Registry:
     configured = settings.get(PATH_KEY)
     if configured:
         return open_registry(configured)
-    location = resolve_location(settings.get(ROOT_DIR_KEY) or None)
-    registry = open_registry(location.path)
-    # open_registry(path) labels the location "explicit"; keep the rule's own source.
-    registry.location = location
-    return registry
+    return open_registry(cwd=settings.get(ROOT_DIR_KEY) or None)
 
 
 def registry_for(settings: dict[str, Any]) -> Registry:

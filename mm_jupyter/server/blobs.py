@@ -12,11 +12,10 @@ import re
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
-from sqlite_utils.db import NotFoundError as RowNotFoundError
 
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import BaseHandler, ParameterError
-from mm_jupyter.store import Registry
+from mm_jupyter.store import Registry, queries
 from mm_jupyter.store.blobs import is_digest
 
 # Raster images are inert when opened directly; every other type is downloaded.
@@ -39,20 +38,18 @@ def read_blob(registry: Registry, digest: str) -> tuple[bytes, str]:
     """Return a recorded blob's verified bytes and its media type.
 
     Only blobs with a row in ``blobs`` are served: an orphan file is not registry
-    content. The store has no media-type lookup yet, so use sqlite-utils' table API.
+    content.
     """
-    with registry.read():
-        try:
-            row = registry.db["blobs"].get(digest)
-        except RowNotFoundError:
-            raise NotFoundError(f"no blob {digest} in the registry") from None
+    info = queries.blob_info(registry, digest)
+    if info is None:
+        raise NotFoundError(f"no blob {digest} in the registry")
     try:
         data = registry.blobs.get_bytes(digest)
     except NotFoundError:
         raise NotFoundError(
             f"blob {digest} is recorded but its file is missing"
         ) from None
-    return data, safe_media_type(row.get("media_type"))
+    return data, safe_media_type(info["media_type"])
 
 
 class BlobHandler(BaseHandler):

@@ -46,9 +46,9 @@ def exact_run_detail(registry: Registry, run_id: str) -> dict[str, Any]:
     The store also resolves names and id prefixes; the REST route takes exact ids only
     so that a URL always names one run.
     """
-    if len(run_id) > MAX_RUN_ID or queries.resolve_run(registry, run_id) != run_id:
+    if len(run_id) > MAX_RUN_ID:
         raise NotFoundError(f"no run with id {run_id[:80]!r}")
-    return details.run_detail(registry, run_id)
+    return details.run_detail(registry, run_id, exact=True)
 
 
 class RunHandler(BaseHandler):

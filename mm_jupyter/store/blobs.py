@@ -66,7 +66,7 @@ class BlobStore:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise NotFoundError(f"blob {digest} is missing from {self.root}") from None
+            raise NotFoundError(f"blob {digest} is missing from the registry") from None
         actual = hashlib.sha256(data).hexdigest()
         if actual != digest:
             raise BlobCorruptedError(digest, actual)

@@ -157,12 +157,15 @@ class Registry:
             if conn.in_transaction:
                 yield conn
                 return
-            conn.execute("BEGIN")
             try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:  # locked, I/O error, disk gone
+                raise RegistryError(f"cannot read registry {self.db_path}: {exc}") from exc
 
     def change_seq(self) -> int:
         """Return the change cursor: it grows with every committed write."""
@@ -183,15 +186,18 @@ class Registry:
 
 
 def open_registry(
-    path: str | os.PathLike[str] | None = None, *, timeout: float | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    timeout: float | None = None,
+    cwd: str | os.PathLike[str] | None = None,
 ) -> Registry:
     """Open (creating and migrating if needed) the registry at ``path``.
 
     Without ``path`` the location rule applies (``MM_JUPYTER_HOME``, nearest
-    ``.mm/``, per-user default). Dead runs are reaped on every open.
+    ``.mm/`` above ``cwd``, per-user default). Dead runs are reaped on every open.
     """
     if path is None:
-        location = resolve_location()
+        location = resolve_location(cwd)
     else:
         location = RegistryLocation(Path(path).expanduser().resolve(), "explicit")
     registry = Registry(location, timeout=timeout)

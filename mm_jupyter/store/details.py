@@ -107,9 +107,9 @@ def _environment(conn: sqlite3.Connection, digest: str | None) -> dict[str, Any]
     }
 
 
-def run_detail(registry: Registry, ref: str) -> dict[str, Any]:
+def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str, Any]:
     """Return everything about the run ``ref`` names (see docs/rest.md)."""
-    run_id = resolve_run(registry, ref)
+    run_id = resolve_run(registry, ref, exact=exact)
     with registry.read() as conn:
         summary = _summaries(conn, [run_id])[0]
         sources = dict(

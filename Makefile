@@ -45,8 +45,12 @@ lab: $(VENV)/.installed build-ext
 	    $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 # Every test: store, capture, magics, CLI, notebooks (nbclient), REST, browser.
+# The browser tests run in their own pytest process: Playwright's sync API keeps an
+# event loop running for the session, which pytest-jupyter's loop fixtures must not see.
 test: $(VENV)/.installed build-ext chromium
-	$(PY) -m pytest -q -p no:cacheprovider
+	cd labextension && jlpm test
+	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/browser
+	$(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 # Everything but the browser tests.
 test-fast: $(VENV)/.installed

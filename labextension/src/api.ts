@@ -100,13 +100,20 @@ export class MMApi {
         this._settings
       );
     } catch (err) {
-      throw new MMApiError(0, `Cannot reach the Jupyter server: ${String(err)}`);
+      throw new MMApiError(
+        0,
+        `Cannot reach the Jupyter server: ${String(err)}`
+      );
     }
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
       try {
         const body: unknown = await response.json();
-        if (isObject(body) && typeof body.message === 'string' && body.message) {
+        if (
+          isObject(body) &&
+          typeof body.message === 'string' &&
+          body.message
+        ) {
           message = body.message;
         }
       } catch {

@@ -74,7 +74,9 @@ function optNum(v: unknown): number | null {
 }
 
 function strList(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === 'string')
+    : [];
 }
 
 function json(v: unknown): MM.JSONValue {
@@ -105,7 +107,10 @@ function jsonRecord(v: unknown): Record<string, MM.JSONValue> {
   return out;
 }
 
-function record<T>(v: unknown, each: (x: unknown) => T | null): Record<string, T> {
+function record<T>(
+  v: unknown,
+  each: (x: unknown) => T | null
+): Record<string, T> {
   const out: Record<string, T> = {};
   if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
@@ -126,7 +131,10 @@ export function decodeMeta(v: unknown): MM.IMeta {
     name: str(o.name, 'meta.name'),
     version: str(o.version, 'meta.version'),
     api_version: num(o.api_version, 'meta.api_version'),
-    registry: { path: optStr(reg.path) ?? '', source: optStr(reg.source) ?? '' },
+    registry: {
+      path: optStr(reg.path) ?? '',
+      source: optStr(reg.source) ?? ''
+    },
     schema_version: optNum(o.schema_version) ?? 0
   };
 }
@@ -251,7 +259,9 @@ function decodeEnvironment(v: unknown): MM.IEnvironment | null {
     packages: record(v.packages, x =>
       typeof x === 'string' ? x : x === null ? null : String(x)
     ),
-    git: git ? { commit: optStr(git.commit) ?? '', dirty: git.dirty === true } : null
+    git: git
+      ? { commit: optStr(git.commit) ?? '', dirty: git.dirty === true }
+      : null
   };
 }
 

@@ -145,7 +145,10 @@ export function stripAnsi(text: string): string {
 /**
  * The duration of a run: recorded, or elapsed so far while it is running.
  */
-export function runDuration(run: MM.IRunSummary, now: Date = new Date()): number | null {
+export function runDuration(
+  run: MM.IRunSummary,
+  now: Date = new Date()
+): number | null {
   if (run.duration_s !== null) {
     return run.duration_s;
   }

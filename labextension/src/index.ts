@@ -6,7 +6,11 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { MMApi } from './api';
@@ -20,7 +24,8 @@ import { RunDetailWidget } from './widgets/RunDetailWidget';
  */
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'mm-jupyter:plugin',
-  description: 'Model management: tracked runs of notebook cells, in a sidebar.',
+  description:
+    'Model management: tracked runs of notebook cells, in a sidebar.',
   autoStart: true,
   optional: [IRenderMimeRegistry, ICommandPalette, ILayoutRestorer],
   activate: (
@@ -39,7 +44,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       model,
       openRun: run => {
         sidebar.activeId = run.id;
-        void app.commands.execute(CommandIDs.openRun, { id: run.id, name: run.name });
+        void app.commands.execute(CommandIDs.openRun, {
+          id: run.id,
+          name: run.name
+        });
       }
     });
     app.shell.add(sidebar, 'left', { rank: 900 });
@@ -47,7 +55,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       restorer.add(sidebar, SIDEBAR_ID);
     }
     if (palette) {
-      palette.addItem({ command: CommandIDs.refresh, category: 'Model Management' });
+      palette.addItem({
+        command: CommandIDs.refresh,
+        category: 'Model Management'
+      });
     }
 
     void model.connect();

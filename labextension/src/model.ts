@@ -10,21 +10,19 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type { MMApi } from './api';
 import { MMApiError } from './errors';
+import { defaultQuery, nextSort, pageOffset } from './query';
 import { API_VERSION, MM } from './tokens';
 
 /**
  * The part of {@link MMApi} the model and the views use.
  */
-export type IRunsApi = Pick<MMApi, 'meta' | 'runs' | 'keys' | 'changes' | 'run' | 'blob'>;
-
-/** Page size of the runs table. */
-export const PAGE_SIZE = 50;
+export type IRunsApi = Pick<
+  MMApi,
+  'meta' | 'runs' | 'keys' | 'changes' | 'run' | 'blob'
+>;
 
 /** How many metric columns are shown before the user picks any. */
 const DEFAULT_METRIC_COLUMNS = 2;
-
-/** Sort keys whose natural first order is ascending. */
-const ASCENDING_FIRST = new Set(['name', 'experiment', 'status', 'id']);
 
 /**
  * Model of the registry as the sidebar shows it.
@@ -76,7 +74,9 @@ export class RunsModel implements IDisposable {
 
   /** Metric keys shown as columns. */
   get metricColumns(): string[] {
-    return this._metricColumns ?? this._keys.metrics.slice(0, DEFAULT_METRIC_COLUMNS);
+    return (
+      this._metricColumns ?? this._keys.metrics.slice(0, DEFAULT_METRIC_COLUMNS)
+    );
   }
 
   /** Whether a runs request is in flight. */
@@ -150,25 +150,15 @@ export class RunsModel implements IDisposable {
 
   /** Sort by `key`; sorting by the current key again flips the order. */
   sortBy(key: string): void {
-    const order: MM.SortOrder =
-      key === this._query.sort
-        ? this._query.order === 'asc'
-          ? 'desc'
-          : 'asc'
-        : ASCENDING_FIRST.has(key)
-          ? 'asc'
-          : 'desc';
-    this.setQuery({ sort: key, order });
+    this.setQuery(nextSort(this._query, key));
   }
 
   /** Go to the next (+1) or previous (-1) page, if there is one. */
   turnPage(direction: 1 | -1): void {
-    const total = this._page?.total ?? 0;
-    const offset = this._query.offset + direction * this._query.limit;
-    if (offset < 0 || offset >= total) {
-      return;
+    const offset = pageOffset(this._query, this._page?.total ?? 0, direction);
+    if (offset !== null) {
+      this.setQuery({ offset });
     }
-    this.setQuery({ offset });
   }
 
   /** Choose the metric columns. */
@@ -299,15 +289,7 @@ export class RunsModel implements IDisposable {
   private _metricColumns: string[] | null = null;
   private _page: MM.IRunList | null = null;
   private _poll: Poll;
-  private _query: MM.IRunQuery = {
-    q: '',
-    experiment: '',
-    status: '',
-    sort: 'started_at',
-    order: 'desc',
-    limit: PAGE_SIZE,
-    offset: 0
-  };
+  private _query: MM.IRunQuery = defaultQuery();
   private _registryChanged = new Signal<this, number>(this);
   private _request = 0;
   private _stale = false;

@@ -20,11 +20,7 @@ export namespace MM {
    * The status of a run.
    */
   export type RunStatus =
-    | 'running'
-    | 'finished'
-    | 'failed'
-    | 'interrupted'
-    | 'killed';
+    'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
 
   /**
    * Every run status, in the order the filter offers them.

@@ -46,7 +46,13 @@ describe('toNumber', () => {
 
 describe('decodeRunList', () => {
   it('decodes a page with non-finite metrics', () => {
-    const page = decodeRunList({ total: 1234, offset: 0, limit: 50, cursor: 987, runs: [SUMMARY] });
+    const page = decodeRunList({
+      total: 1234,
+      offset: 0,
+      limit: 50,
+      cursor: 987,
+      runs: [SUMMARY]
+    });
     assert.equal(page.total, 1234);
     assert.equal(page.cursor, 987);
     const run = page.runs[0];
@@ -67,14 +73,20 @@ describe('decodeRunList', () => {
   });
 
   it('never turns a non-string into a name', () => {
-    const run = decodeRunList({ total: 1, runs: [{ id: 'x', name: { html: '<b>' } }] }).runs[0];
+    const run = decodeRunList({
+      total: 1,
+      runs: [{ id: 'x', name: { html: '<b>' } }]
+    }).runs[0];
     assert.equal(run.name, '');
   });
 
   it('fails on a wrong shape', () => {
     assert.throws(() => decodeRunList({ total: 1, runs: 'nope' }), DecodeError);
     assert.throws(() => decodeRunList([]), DecodeError);
-    assert.throws(() => decodeRunList({ total: 1, runs: [{ id: 7 }] }), DecodeError);
+    assert.throws(
+      () => decodeRunList({ total: 1, runs: [{ id: 7 }] }),
+      DecodeError
+    );
   });
 });
 
@@ -91,7 +103,16 @@ describe('decodeRunDetail', () => {
       ]
     },
     outputs: [
-      { seq: 0, output_type: 'stream', name: 'stdout', text: 'done\n', data: null, metadata: {}, blobs: {}, truncated_bytes: 0 },
+      {
+        seq: 0,
+        output_type: 'stream',
+        name: 'stdout',
+        text: 'done\n',
+        data: null,
+        metadata: {},
+        blobs: {},
+        truncated_bytes: 0
+      },
       {
         seq: 1,
         output_type: 'figure',
@@ -99,7 +120,10 @@ describe('decodeRunDetail', () => {
         text: null,
         data: null,
         metadata: {},
-        blobs: { 'image/png': { digest: 'ab'.repeat(32), size: 12345 }, bad: { size: 1 } },
+        blobs: {
+          'image/png': { digest: 'ab'.repeat(32), size: 12345 },
+          bad: { size: 1 }
+        },
         truncated_bytes: 0
       }
     ],
@@ -108,7 +132,12 @@ describe('decodeRunDetail', () => {
       history: [{ n: 1, source: '%load_ext mm_jupyter' }],
       notebook: { path: '/abs/q.ipynb', digest: 'cd', size: 10 }
     },
-    environment: { python: '3.11.7', platform: 'Linux', packages: { numpy: '2.1.0' }, git: { commit: 'abc', dirty: true } },
+    environment: {
+      python: '3.11.7',
+      platform: 'Linux',
+      packages: { numpy: '2.1.0' },
+      git: { commit: 'abc', dirty: true }
+    },
     error: null
   });
 
@@ -136,7 +165,11 @@ describe('decodeRunDetail', () => {
   });
 
   it('accepts a run without environment or notebook', () => {
-    const bare = decodeRunDetail({ run: { id: 'x' }, code: { cell: '', history: [], notebook: null }, environment: null });
+    const bare = decodeRunDetail({
+      run: { id: 'x' },
+      code: { cell: '', history: [], notebook: null },
+      environment: null
+    });
     assert.equal(bare.environment, null);
     assert.equal(bare.code.notebook, null);
     assert.deepEqual(bare.outputs, []);
@@ -159,7 +192,10 @@ describe('small payloads', () => {
       metrics: ['acc'],
       params: []
     });
-    assert.deepEqual(decodeChanges({ cursor: 990, changed: true }), { cursor: 990, changed: true });
+    assert.deepEqual(decodeChanges({ cursor: 990, changed: true }), {
+      cursor: 990,
+      changed: true
+    });
     assert.throws(() => decodeMeta({ name: 'x' }), DecodeError);
   });
 });

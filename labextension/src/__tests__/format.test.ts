@@ -88,7 +88,10 @@ describe('formatBytes', () => {
 
 describe('stripAnsi', () => {
   it('removes colour codes of IPython tracebacks', () => {
-    assert.equal(stripAnsi('\x1b[31mValueError\x1b[39m: boom'), 'ValueError: boom');
+    assert.equal(
+      stripAnsi('\x1b[31mValueError\x1b[39m: boom'),
+      'ValueError: boom'
+    );
   });
 });
 
@@ -113,7 +116,10 @@ describe('runDuration', () => {
   it('is the elapsed time while running, the recorded one after', () => {
     const now = new Date('2026-11-26T12:00:00.000Z');
     assert.equal(runDuration(base, now), 60);
-    assert.equal(runDuration({ ...base, status: 'finished', duration_s: 3 }, now), 3);
+    assert.equal(
+      runDuration({ ...base, status: 'finished', duration_s: 3 }, now),
+      3
+    );
     assert.equal(runDuration({ ...base, status: 'killed' }, now), null);
   });
 });

@@ -13,7 +13,10 @@ const META: MM.IMeta = {
   schema_version: 1
 };
 
-function summary(id: string, extra: Partial<MM.IRunSummary> = {}): MM.IRunSummary {
+function summary(
+  id: string,
+  extra: Partial<MM.IRunSummary> = {}
+): MM.IRunSummary {
   return {
     id,
     name: id,
@@ -34,7 +37,8 @@ function summary(id: string, extra: Partial<MM.IRunSummary> = {}): MM.IRunSummar
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+const sleep = (ms: number): Promise<void> =>
+  new Promise(resolve => setTimeout(resolve, ms));
 
 /** A fake REST client: canned answers, and a log of the calls. */
 class FakeApi implements IRunsApi {

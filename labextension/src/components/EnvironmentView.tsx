@@ -33,7 +33,9 @@ export function EnvironmentView(props: IEnvironmentViewProps): JSX.Element {
           {env.git ? (
             <>
               <code title={env.git.commit}>{env.git.commit.slice(0, 12)}</code>
-              {env.git.dirty && <span className="jp-mm-Dirty"> (uncommitted changes)</span>}
+              {env.git.dirty && (
+                <span className="jp-mm-Dirty"> (uncommitted changes)</span>
+              )}
             </>
           ) : (
             'not a git repository'

@@ -27,19 +27,24 @@ export function MetaNotice(props: IMetaNoticeProps): JSX.Element | null {
     case 'ready':
       return null;
     case 'connecting':
-      return <div className="jp-mm-Notice">Connecting to the mm-jupyter server…</div>;
+      return (
+        <div className="jp-mm-Notice">Connecting to the mm-jupyter server…</div>
+      );
     case 'missing':
       return (
         <div className="jp-mm-Notice jp-mm-Notice-warn" role="alert">
           <p>
-            <strong>The mm-jupyter server extension is not available.</strong> The
-            Jupyter server does not answer at <code>/mm-jupyter/api/meta</code>, so the
-            Python package <code>mm_jupyter</code> is not installed in the server's
+            <strong>The mm-jupyter server extension is not available.</strong>{' '}
+            The Jupyter server does not answer at{' '}
+            <code>/mm-jupyter/api/meta</code>, so the Python package{' '}
+            <code>mm_jupyter</code> is not installed in the server's
             environment, or its server extension is not enabled.
           </p>
           <p>Install and enable it, then restart JupyterLab:</p>
           <pre className="jp-mm-Notice-code">
-            {'pip install mm-jupyter\njupyter server extension enable mm_jupyter'}
+            {
+              'pip install mm-jupyter\njupyter server extension enable mm_jupyter'
+            }
           </pre>
           <p className="jp-mm-Notice-detail">{connection.detail}</p>
           {retry}
@@ -56,8 +61,8 @@ export function MetaNotice(props: IMetaNoticeProps): JSX.Element | null {
           </p>
           <p>
             The Python package and the JupyterLab extension come from different
-            releases. Reinstall one version of both (<code>pip install -U mm-jupyter</code>
-            ) and restart JupyterLab.
+            releases. Reinstall one version of both (
+            <code>pip install -U mm-jupyter</code>) and restart JupyterLab.
           </p>
           {retry}
         </div>

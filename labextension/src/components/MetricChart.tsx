@@ -72,7 +72,9 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
   const width = props.width ?? 260;
   const height = props.height ?? 120;
   const last = points.length ? points[points.length - 1] : null;
-  const finite = points.filter(p => Number.isFinite(p.value) && Number.isFinite(p.step));
+  const finite = points.filter(
+    p => Number.isFinite(p.value) && Number.isFinite(p.step)
+  );
   const nonFinite = points.length - finite.length;
 
   const header = (
@@ -105,8 +107,10 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
   const [y0, y1] = extent(finite.map(p => p.value));
   const plotW = width - PAD.left - PAD.right;
   const plotH = height - PAD.top - PAD.bottom;
-  const sx = (step: number): number => PAD.left + ((step - x0) / (x1 - x0)) * plotW;
-  const sy = (value: number): number => PAD.top + (1 - (value - y0) / (y1 - y0)) * plotH;
+  const sx = (step: number): number =>
+    PAD.left + ((step - x0) / (x1 - x0)) * plotW;
+  const sy = (value: number): number =>
+    PAD.top + (1 - (value - y0) / (y1 - y0)) * plotH;
   const parts = segments(points);
   const showDots = finite.length <= 40;
 
@@ -134,16 +138,36 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
           x2={PAD.left}
           y2={PAD.top + plotH}
         />
-        <text className="jp-mm-MetricChart-tick" x={PAD.left - 4} y={PAD.top + 8} textAnchor="end">
+        <text
+          className="jp-mm-MetricChart-tick"
+          x={PAD.left - 4}
+          y={PAD.top + 8}
+          textAnchor="end"
+        >
           {tick(y1)}
         </text>
-        <text className="jp-mm-MetricChart-tick" x={PAD.left - 4} y={PAD.top + plotH} textAnchor="end">
+        <text
+          className="jp-mm-MetricChart-tick"
+          x={PAD.left - 4}
+          y={PAD.top + plotH}
+          textAnchor="end"
+        >
           {tick(y0)}
         </text>
-        <text className="jp-mm-MetricChart-tick" x={PAD.left} y={height - 4} textAnchor="start">
+        <text
+          className="jp-mm-MetricChart-tick"
+          x={PAD.left}
+          y={height - 4}
+          textAnchor="start"
+        >
           {tick(x0)}
         </text>
-        <text className="jp-mm-MetricChart-tick" x={PAD.left + plotW} y={height - 4} textAnchor="end">
+        <text
+          className="jp-mm-MetricChart-tick"
+          x={PAD.left + plotW}
+          y={height - 4}
+          textAnchor="end"
+        >
           {`step ${tick(x1)}`}
         </text>
         {parts.map((seg, i) =>
@@ -151,7 +175,9 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
             <polyline
               key={i}
               className="jp-mm-MetricChart-line"
-              points={seg.map(p => `${sx(p.step).toFixed(1)},${sy(p.value).toFixed(1)}`).join(' ')}
+              points={seg
+                .map(p => `${sx(p.step).toFixed(1)},${sy(p.value).toFixed(1)}`)
+                .join(' ')}
             />
           ) : null
         )}

@@ -43,11 +43,15 @@ export function OutputView(props: IOutputViewProps): JSX.Element {
     }
     let mime = rendermime?.preferredMimeType(ranked, 'ensure');
     if (!mime) {
-      mime = blobMimes.find(isImage) ?? ('text/plain' in data ? 'text/plain' : undefined);
+      mime =
+        blobMimes.find(isImage) ??
+        ('text/plain' in data ? 'text/plain' : undefined);
     }
     const blob = mime ? output.blobs[mime] : undefined;
     if (mime && blob && isImage(mime)) {
-      body = <BlobImage digest={blob.digest} mime={mime} loadBlob={props.loadBlob} />;
+      body = (
+        <BlobImage digest={blob.digest} mime={mime} loadBlob={props.loadBlob} />
+      );
     } else if (mime && blob) {
       body = (
         <BlobBundle
@@ -59,7 +63,14 @@ export function OutputView(props: IOutputViewProps): JSX.Element {
         />
       );
     } else if (mime && rendermime) {
-      body = <MimeBundle data={data} metadata={output.metadata} mime={mime} rendermime={rendermime} />;
+      body = (
+        <MimeBundle
+          data={data}
+          metadata={output.metadata}
+          mime={mime}
+          rendermime={rendermime}
+        />
+      );
     } else if (typeof data['text/plain'] === 'string') {
       body = <pre className="jp-mm-OutputView-text">{data['text/plain']}</pre>;
     } else {
@@ -94,7 +105,9 @@ interface IStreamOutputProps {
 function StreamOutput(props: IStreamOutputProps): JSX.Element {
   const { output, loadBlob } = props;
   const [full, setFull] = React.useState<string | null>(null);
-  const [state, setState] = React.useState<'idle' | 'loading' | 'error'>('idle');
+  const [state, setState] = React.useState<'idle' | 'loading' | 'error'>(
+    'idle'
+  );
   const blob = output.blobs['text/plain'];
   const load = (): void => {
     if (!blob) {
@@ -120,7 +133,11 @@ function StreamOutput(props: IStreamOutputProps): JSX.Element {
         {full ?? output.text ?? ''}
       </pre>
       {blob && full === null && (
-        <button className="jp-mm-Button jp-mm-OutputView-more" onClick={load} disabled={state === 'loading'}>
+        <button
+          className="jp-mm-Button jp-mm-OutputView-more"
+          onClick={load}
+          disabled={state === 'loading'}
+        >
           {state === 'loading'
             ? 'Loading…'
             : state === 'error'
@@ -210,7 +227,9 @@ function BlobImage(props: IBlobProps): JSX.Element {
     };
   }, [digest, mime, loadBlob]);
   if (error) {
-    return <div className="jp-mm-OutputView-note">{`Cannot load image: ${error}`}</div>;
+    return (
+      <div className="jp-mm-OutputView-note">{`Cannot load image: ${error}`}</div>
+    );
   }
   return url ? (
     <img className="jp-mm-OutputView-image" src={url} alt={`${mime} output`} />
@@ -237,7 +256,9 @@ function BlobBundle(props: IBlobBundleProps): JSX.Element {
       .then(blob => blob.text())
       .then(text => {
         if (!cancelled) {
-          setValue(/json$/.test(mime) ? (JSON.parse(text) as MM.JSONValue) : text);
+          setValue(
+            /json$/.test(mime) ? (JSON.parse(text) as MM.JSONValue) : text
+          );
         }
       })
       .catch(err => !cancelled && setError(String(err)));
@@ -246,13 +267,19 @@ function BlobBundle(props: IBlobBundleProps): JSX.Element {
     };
   }, [digest, mime, loadBlob]);
   if (error) {
-    return <div className="jp-mm-OutputView-note">{`Cannot load output: ${error}`}</div>;
+    return (
+      <div className="jp-mm-OutputView-note">{`Cannot load output: ${error}`}</div>
+    );
   }
   if (value === undefined) {
     return <div className="jp-mm-OutputView-note">Loading output…</div>;
   }
   if (!props.rendermime) {
-    return <pre className="jp-mm-OutputView-text">{typeof value === 'string' ? value : JSON.stringify(value)}</pre>;
+    return (
+      <pre className="jp-mm-OutputView-text">
+        {typeof value === 'string' ? value : JSON.stringify(value)}
+      </pre>
+    );
   }
   return (
     <MimeBundle

@@ -34,8 +34,12 @@ export function ParamsTable(props: IParamsTableProps): JSX.Element {
         {keys.map(key => (
           <tr key={key} data-param={key}>
             <td className="jp-mm-KeyValueTable-key">{key}</td>
-            <td className="jp-mm-KeyValueTable-value">{formatValue(props.params[key])}</td>
-            <td className="jp-mm-KeyValueTable-source">{props.sources[key] ?? ''}</td>
+            <td className="jp-mm-KeyValueTable-value">
+              {formatValue(props.params[key])}
+            </td>
+            <td className="jp-mm-KeyValueTable-source">
+              {props.sources[key] ?? ''}
+            </td>
           </tr>
         ))}
       </tbody>

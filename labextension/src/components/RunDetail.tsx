@@ -43,7 +43,9 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
   const { run } = detail;
   const seriesKeys = Object.keys(detail.metrics);
   // Latest values without a step series still deserve a tile.
-  const latestOnly = Object.keys(run.metrics).filter(k => !(k in detail.metrics));
+  const latestOnly = Object.keys(run.metrics).filter(
+    k => !(k in detail.metrics)
+  );
   const metricKeys = [...seriesKeys, ...latestOnly].sort();
   return (
     <div className="jp-mm-RunDetail">

@@ -23,9 +23,10 @@ export interface IRunFiltersProps {
 export function RunFilters(props: IRunFiltersProps): JSX.Element {
   const { query, onChange } = props;
   const [text, setText] = React.useState(query.q);
-  const experiments = props.experiments.includes(query.experiment) || !query.experiment
-    ? props.experiments
-    : [query.experiment, ...props.experiments];
+  const experiments =
+    props.experiments.includes(query.experiment) || !query.experiment
+      ? props.experiments
+      : [query.experiment, ...props.experiments];
   return (
     <div className="jp-mm-RunFilters">
       <input

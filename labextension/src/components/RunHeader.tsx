@@ -1,6 +1,11 @@
 import * as React from 'react';
 
-import { formatDuration, formatTime, formatValue, runDuration } from '../format';
+import {
+  formatDuration,
+  formatTime,
+  formatValue,
+  runDuration
+} from '../format';
 import { MM } from '../tokens';
 import { StatusBadge } from './StatusBadge';
 

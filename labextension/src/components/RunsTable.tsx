@@ -77,13 +77,21 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                   (sorted ? ' jp-mm-mod-sorted' : '')
                 }
                 title={`Sort by ${col.title}`}
-                aria-sort={sorted ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}
+                aria-sort={
+                  sorted
+                    ? order === 'asc'
+                      ? 'ascending'
+                      : 'descending'
+                    : 'none'
+                }
               >
                 <button
                   className="jp-mm-RunsTable-sort"
                   onClick={() => props.onSort(col.key)}
                 >
-                  <span className="jp-mm-RunsTable-label">{col.label || '●'}</span>
+                  <span className="jp-mm-RunsTable-label">
+                    {col.label || '●'}
+                  </span>
                   <span className="jp-mm-RunsTable-arrow" aria-hidden="true">
                     {sorted ? (order === 'asc' ? '▲' : '▼') : ''}
                   </span>
@@ -118,20 +126,30 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             <td className="jp-mm-RunsTable-status">
               <StatusBadge status={run.status} compact />
             </td>
-            <td className="jp-mm-RunsTable-name" title={`${run.name} (${run.id})`}>
+            <td
+              className="jp-mm-RunsTable-name"
+              title={`${run.name} (${run.id})`}
+            >
               {run.name || run.id}
             </td>
             <td className="jp-mm-RunsTable-experiment" title={run.experiment}>
               {run.experiment}
             </td>
-            <td className="jp-mm-RunsTable-started" title={formatTime(run.started_at)}>
+            <td
+              className="jp-mm-RunsTable-started"
+              title={formatTime(run.started_at)}
+            >
               {formatRelative(run.started_at, now)}
             </td>
             <td className="jp-mm-mod-numeric">
               {formatDuration(runDuration(run, now))}
             </td>
             {metricColumns.map(key => (
-              <td key={key} className="jp-mm-mod-numeric" title={`${key} = ${String(run.metrics[key] ?? '')}`}>
+              <td
+                key={key}
+                className="jp-mm-mod-numeric"
+                title={`${key} = ${String(run.metrics[key] ?? '')}`}
+              >
                 {formatNumber(run.metrics[key])}
               </td>
             ))}

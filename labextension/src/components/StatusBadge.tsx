@@ -10,7 +10,13 @@ export interface IStatusBadgeProps {
   compact?: boolean;
 }
 
-const KNOWN = new Set(['running', 'finished', 'failed', 'interrupted', 'killed']);
+const KNOWN = new Set([
+  'running',
+  'finished',
+  'failed',
+  'interrupted',
+  'killed'
+]);
 
 /**
  * A coloured pill showing a run's status.

@@ -151,7 +151,8 @@ export class RunDetailWidget extends ReactWidget {
 
   private _detail: MM.IRunDetail | null = null;
   private _error: string | null = null;
-  private _loadBlob = (digest: string): Promise<Blob> => this._model.api.blob(digest);
+  private _loadBlob = (digest: string): Promise<Blob> =>
+    this._model.api.blob(digest);
   private _model: RunsModel;
   private _rendermime: IRenderMimeRegistry | null;
   private _snapshot = '';

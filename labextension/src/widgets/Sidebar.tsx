@@ -105,11 +105,16 @@ export class MMSidebar extends ReactWidget {
               {`\u200e${connection.meta.registry.path}\u200e`}
             </span>
             {connection.meta.registry.source && (
-              <span className="jp-mm-Registry-source">{connection.meta.registry.source}</span>
+              <span className="jp-mm-Registry-source">
+                {connection.meta.registry.source}
+              </span>
             )}
           </div>
         )}
-        <MetaNotice connection={connection} onRetry={() => void model.connect()} />
+        <MetaNotice
+          connection={connection}
+          onRetry={() => void model.connect()}
+        />
         {connection.kind === 'ready' && this._renderRuns()}
       </div>
     );
@@ -119,7 +124,9 @@ export class MMSidebar extends ReactWidget {
     const model = this._model;
     const { page, query } = model;
     const runs = page?.runs ?? [];
-    const filtered = Boolean(query.q.trim() || query.experiment || query.status);
+    const filtered = Boolean(
+      query.q.trim() || query.experiment || query.status
+    );
     return (
       <div className="jp-mm-Runs">
         <RunFilters
@@ -137,7 +144,11 @@ export class MMSidebar extends ReactWidget {
             {`Cannot load runs: ${model.error}`}
           </div>
         )}
-        <div className={'jp-mm-RunsScroll' + (model.loading ? ' jp-mm-mod-loading' : '')}>
+        <div
+          className={
+            'jp-mm-RunsScroll' + (model.loading ? ' jp-mm-mod-loading' : '')
+          }
+        >
           <RunsTable
             runs={runs}
             metricColumns={model.metricColumns}
@@ -153,13 +164,16 @@ export class MMSidebar extends ReactWidget {
                 'No runs match these filters.'
               ) : (
                 <>
-                  No runs yet. Track a cell with <code>%load_ext mm_jupyter</code> and{' '}
+                  No runs yet. Track a cell with{' '}
+                  <code>%load_ext mm_jupyter</code> and{' '}
                   <code>%%mm_track --name my-run</code>.
                 </>
               )}
             </div>
           )}
-          {!page && !model.error && <div className="jp-mm-Empty">Loading runs…</div>}
+          {!page && !model.error && (
+            <div className="jp-mm-Empty">Loading runs…</div>
+          )}
         </div>
         {page && (
           <Pager

@@ -1,0 +1,51 @@
+/**
+ * Pure rules of the runs query: defaults, sort toggling, paging.
+ */
+import { MM } from './tokens';
+
+/** Page size of the runs table. */
+export const PAGE_SIZE = 50;
+
+/** Sort keys whose natural first order is ascending (text); others start descending. */
+const ASCENDING_FIRST = new Set(['name', 'experiment', 'status', 'id']);
+
+/**
+ * The query of a fresh sidebar: newest runs first, first page.
+ */
+export function defaultQuery(): MM.IRunQuery {
+  return {
+    q: '',
+    experiment: '',
+    status: '',
+    sort: 'started_at',
+    order: 'desc',
+    limit: PAGE_SIZE,
+    offset: 0
+  };
+}
+
+/**
+ * The sort after clicking the header of `key`: the same key flips the order, a new
+ * key starts in its natural order.
+ */
+export function nextSort(
+  query: Readonly<MM.IRunQuery>,
+  key: string
+): Pick<MM.IRunQuery, 'sort' | 'order'> {
+  if (key === query.sort) {
+    return { sort: key, order: query.order === 'asc' ? 'desc' : 'asc' };
+  }
+  return { sort: key, order: ASCENDING_FIRST.has(key) ? 'asc' : 'desc' };
+}
+
+/**
+ * The offset of the next (+1) or previous (-1) page, or null if there is none.
+ */
+export function pageOffset(
+  query: Readonly<MM.IRunQuery>,
+  total: number,
+  direction: 1 | -1
+): number | null {
+  const offset = query.offset + direction * query.limit;
+  return offset < 0 || offset >= total ? null : offset;
+}

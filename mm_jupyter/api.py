@@ -77,36 +77,33 @@ def log_param(key: str, value: Any) -> None:
 
 def log_params(params: Mapping[str, Any]) -> None:
     """Record several params of the active run (source ``explicit``)."""
-    rows = [(_check_key("param", k), v, "explicit") for k, v in params.items()]
-    session = get_session()
-    run = session.current()
-    registry = session.registry()
-    if run.id is None or registry is None:
-        return
-    from mm_jupyter.errors import RegistryError
     from mm_jupyter.store.runs import log_params as store_log_params
 
-    try:
-        store_log_params(registry, run.id, rows)
-    except RegistryError as exc:
-        session.warn_once("params", f"params not saved ({exc})")
+    rows = [(_check_key("param", k), v, "explicit") for k, v in params.items()]
+    _write_to_active_run("params", store_log_params, rows)
 
 
 def set_tags(tags: Mapping[str, Any]) -> None:
     """Merge ``tags`` (string values) into the active run's tags."""
+    from mm_jupyter.store.runs import set_tags as store_set_tags
+
     clean = {_check_key("tag", k): str(v) for k, v in tags.items()}
+    _write_to_active_run("tags", store_set_tags, clean)
+
+
+def _write_to_active_run(what: str, write: Any, payload: Any) -> None:
+    """Write ``payload`` for the active run; a registry failure only warns."""
+    from mm_jupyter.errors import RegistryError
+
     session = get_session()
     run = session.current()
     registry = session.registry()
     if run.id is None or registry is None:
-        return
-    from mm_jupyter.errors import RegistryError
-    from mm_jupyter.store.runs import set_tags as store_set_tags
-
+        return  # the run is not being recorded; the user was warned when it started
     try:
-        store_set_tags(registry, run.id, clean)
+        write(registry, run.id, payload)
     except RegistryError as exc:
-        session.warn_once("tags", f"tags not saved ({exc})")
+        session.warn_once(what, f"{what} not saved ({exc})")
 
 
 def active_run() -> ActiveRunHandle | None:

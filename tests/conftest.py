@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
+# server_conftest: fixtures of the REST tests (a seeded registry behind a server).
+pytest_plugins = ("pytest_jupyter.jupyter_server", "server_conftest")
 
 
 @pytest.fixture

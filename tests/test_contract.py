@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import pytest
-import server_conftest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from server_conftest import API, strict_loads
@@ -18,13 +17,6 @@ from tornado.httpclient import HTTPClientError
 from mm_jupyter import schemas
 from mm_jupyter.store.runs import OutputRecord
 
-# Shared fixtures (pytest only loads conftest.py files and root-level plugins).
-extra_server_config = server_conftest.extra_server_config
-jp_server_config = server_conftest.jp_server_config
-raw_fetch = server_conftest.raw_fetch
-seed = server_conftest.seed
-server_registry_dir = server_conftest.server_registry_dir
-store = server_conftest.store
 
 
 BASE = "https://mm-jupyter.invalid/schemas/v1/"

@@ -6,19 +6,11 @@ import secrets
 import time
 
 import pytest
-import server_conftest
 from jupyter_server.auth import Authorizer
 from server_conftest import extension_routes, sample_path, sha256, strict_loads
 
 from mm_jupyter.server.routes import ROUTES
 
-# Shared fixtures (pytest only loads conftest.py files and root-level plugins).
-extra_server_config = server_conftest.extra_server_config
-jp_server_config = server_conftest.jp_server_config
-raw_fetch = server_conftest.raw_fetch
-seed = server_conftest.seed
-server_registry_dir = server_conftest.server_registry_dir
-store = server_conftest.store
 
 
 EXPECTED_ROUTES = {path for path, _ in ROUTES}

@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import server_conftest
 from server_conftest import API, strict_loads
 from tornado.httpclient import HTTPClientError
 
@@ -18,13 +17,6 @@ from mm_jupyter.server.base import REGISTRY_KEY
 from mm_jupyter.store import queries
 from mm_jupyter.store.runs import OutputRecord, write_metric_points
 
-# Shared fixtures (pytest only loads conftest.py files and root-level plugins).
-extra_server_config = server_conftest.extra_server_config
-jp_server_config = server_conftest.jp_server_config
-raw_fetch = server_conftest.raw_fetch
-seed = server_conftest.seed
-server_registry_dir = server_conftest.server_registry_dir
-store = server_conftest.store
 
 
 async def get_json(jp_fetch, *path, **params):

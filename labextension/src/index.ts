@@ -34,7 +34,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
   ) => {
-    const model = new RunsModel(new MMApi());
+    const model = new RunsModel(new MMApi(app.serviceManager.serverSettings));
     const tracker = new WidgetTracker<MainAreaWidget<RunDetailWidget>>({
       namespace: 'mm-jupyter-run'
     });
@@ -53,6 +53,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(sidebar, 'left', { rank: 900 });
     if (restorer) {
       restorer.add(sidebar, SIDEBAR_ID);
+      // Reopen the run tabs of the saved layout.
+      void restorer.restore(tracker, {
+        command: CommandIDs.openRun,
+        args: widget => ({
+          id: widget.content.runId,
+          name: widget.content.title.label
+        }),
+        name: widget => widget.content.runId
+      });
     }
     if (palette) {
       palette.addItem({

@@ -14,6 +14,9 @@ import { MM } from '../tokens';
 /** Id of the sidebar panel (and of its tab, `li[data-id=...]`). */
 export const SIDEBAR_ID = 'mm-jupyter-sidebar';
 
+/** How often relative times are redrawn while the panel is visible. */
+const CLOCK_MS = 15 * 1000;
+
 /**
  * Options of {@link MMSidebar}.
  */
@@ -51,6 +54,7 @@ export class MMSidebar extends ReactWidget {
     if (this.isDisposed) {
       return;
     }
+    this._stopClock();
     this._model.stateChanged.disconnect(this._onStateChanged, this);
     this._model.setVisible('sidebar', false);
     super.dispose();
@@ -62,23 +66,27 @@ export class MMSidebar extends ReactWidget {
     super.onAfterAttach(msg);
     if (this.isVisible) {
       this._model.setVisible('sidebar', true);
+      this._startClock();
     }
   }
 
   protected onBeforeDetach(msg: Message): void {
     this._model.setVisible('sidebar', false);
+    this._stopClock();
     super.onBeforeDetach(msg);
   }
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     this._model.setVisible('sidebar', true);
+    this._startClock();
     this.update();
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
     this._model.setVisible('sidebar', false);
+    this._stopClock();
   }
 
   protected render(): JSX.Element {
@@ -192,6 +200,21 @@ export class MMSidebar extends ReactWidget {
     this.update();
   }
 
+  /** Re-render now and then, so "5 min ago" and running durations stay true. */
+  private _startClock(): void {
+    if (this._clock === null) {
+      this._clock = window.setInterval(() => this.update(), CLOCK_MS);
+    }
+  }
+
+  private _stopClock(): void {
+    if (this._clock !== null) {
+      window.clearInterval(this._clock);
+      this._clock = null;
+    }
+  }
+
+  private _clock: number | null = null;
   private _activeId: string | null = null;
   private _model: RunsModel;
   private _openRun: (run: MM.IRunSummary) => void;

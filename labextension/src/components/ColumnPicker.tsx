@@ -38,7 +38,7 @@ export function ColumnPicker(props: IColumnPickerProps): JSX.Element {
       ))}
       {addable.length > 0 && (
         <select
-          className="jp-mm-Select jp-mm-ColumnPicker-add jp-mod-styled"
+          className="jp-mm-ColumnPicker-add"
           aria-label="Add metric column"
           value=""
           onChange={e => {

@@ -87,6 +87,8 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
               >
                 <button
                   className="jp-mm-RunsTable-sort"
+                  // No focus on click: focusing scrolls the wide table sideways.
+                  onMouseDown={e => e.preventDefault()}
                   onClick={() => props.onSort(col.key)}
                 >
                   <span className="jp-mm-RunsTable-label">

@@ -166,7 +166,8 @@ class MMMagics(Magics):
         experiment = args.experiment or session.experiment
         if experiment is None and path:
             experiment = path.rsplit("/", 1)[-1].removesuffix(".ipynb")
-        history = namespace.get("In")
+        # What the user typed (%magics included), not the transformed Python in `In`.
+        history = getattr(shell.history_manager, "input_hist_raw", None)
         return RunRecorder(
             session,
             name=args.name,

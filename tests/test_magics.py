@@ -263,3 +263,24 @@ def test_unload_removes_the_magics(ip):
     assert "mm_track" not in ip.magics_manager.magics["cell"]
     ip.run_line_magic("load_ext", "mm_jupyter")
     ip.run_line_magic("config", "MMMagics.show_summary = False")
+
+
+def test_history_keeps_what_the_user_typed(ip):
+    ip.run_cell("%config MMMagics.auto_metrics = True", store_history=True)
+    ip.run_cell("%%mm_track --name hist\nx = 1", store_history=True)
+    history = detail("hist")["code"]["history"]
+    assert history[-2]["source"] == "%config MMMagics.auto_metrics = True"
+    assert history[-1]["source"] == "%%mm_track --name hist\nx = 1"
+
+
+def test_figure_left_open_is_not_recorded_again(ip):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ip.run_cell("%%mm_track --name fa\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()")
+    ip.run_cell("%%mm_track --name fb\nx = 1")
+    ip.run_cell("%%mm_track --name fc\nplt.plot([2, 1]);")
+    assert detail("fa")["run"]["n_figures"] == 1
+    assert detail("fb")["run"]["n_figures"] == 0
+    assert detail("fc")["run"]["n_figures"] == 1  # changed: recorded again
+    ip.run_cell("plt.close('all')")

@@ -12,6 +12,7 @@ import socket
 import sys
 import time
 import traceback
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -207,10 +208,16 @@ def _figures() -> dict[int, int]:
     return {m.num: id(m.canvas.figure) for m in Gcf.get_all_fig_managers()}
 
 
+# PNG digest of each figure as last recorded: a figure left open (non-inline
+# backends) is recorded again only when its picture changed.
+_RECORDED_FIGURES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
 def _new_figure_pngs(before: dict[int, int]) -> list[bytes]:
     """Return PNGs of figures created or changed since ``before``."""
     if "matplotlib.pyplot" not in sys.modules:
         return []
+    import hashlib
     import io
 
     from matplotlib._pylab_helpers import Gcf
@@ -225,7 +232,12 @@ def _new_figure_pngs(before: dict[int, int]) -> list[bytes]:
             fig.savefig(buffer, format="png", bbox_inches="tight")
         except Exception:
             continue  # a figure that cannot render is the user's to see, not ours
-        pngs.append(buffer.getvalue())
+        png = buffer.getvalue()
+        digest = hashlib.sha256(png).hexdigest()
+        if _RECORDED_FIGURES.get(fig) == digest:
+            continue
+        _RECORDED_FIGURES[fig] = digest
+        pngs.append(png)
     return pngs
 
 

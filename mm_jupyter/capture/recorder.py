@@ -193,11 +193,6 @@ class RunRecorder:
             blobs=blobs,
         )
 
-    @property
-    def duration(self) -> float:
-        """Seconds since ``start``."""
-        return time.perf_counter() - self._t0
-
 
 def _figures() -> dict[int, int]:
     """Return ``{figure number: id(figure)}`` of open pyplot figures (no import)."""

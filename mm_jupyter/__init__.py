@@ -26,7 +26,15 @@ _API = (
     "set_experiment",
     "get_registry",
 )
-__all__ = ["API_VERSION", "__version__", *_API]
+_ARTIFACT_API = (
+    "log_artifact",
+    "use_artifact",
+    "get_artifact",
+    "list_artifacts",
+    "set_alias",
+    "lineage",
+)
+__all__ = ["API_VERSION", "__version__", *_API, *_ARTIFACT_API]
 
 
 def __getattr__(name: str) -> Any:
@@ -35,6 +43,10 @@ def __getattr__(name: str) -> Any:
         from mm_jupyter import api
 
         return getattr(api, name)
+    if name in _ARTIFACT_API:
+        from mm_jupyter.artifacts import api as artifact_api
+
+        return getattr(artifact_api, name)
     raise AttributeError(f"module 'mm_jupyter' has no attribute {name!r}")
 
 

@@ -64,3 +64,41 @@ class ActiveRunHandle:
 
     def _repr_html_(self) -> str:
         return f"<code>{html.escape(str(self))}</code>"
+
+
+@dataclass
+class ArtifactVersion:
+    """One version of an artifact, as ``mm.log_artifact`` and ``mm.get_artifact`` return it."""
+
+    name: str
+    version: int
+    kind: str
+    digest: str
+    size: int
+    format: str
+    media_type: str
+    file_name: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    created_at: str | None = None
+    run_id: str | None = None
+    created: bool = False  # whether this call made a new version
+
+    @property
+    def ref(self) -> str:
+        """``name:vN``."""
+        return f"{self.name}:v{self.version}"
+
+    @classmethod
+    def from_store(cls, row: dict[str, Any], *, created: bool = False) -> ArtifactVersion:
+        """Build from a store version dict."""
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in row.items() if k in names}, created=created)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (with ``ref``)."""
+        data: dict[str, Any] = to_jsonable({**asdict(self), "ref": self.ref})
+        return data
+
+    def __repr__(self) -> str:
+        new = "new" if self.created else "existing"
+        return f"<ArtifactVersion {self.ref} {self.kind} {self.size} B sha256:{self.digest[:12]} ({new})>"

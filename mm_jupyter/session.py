@@ -39,6 +39,8 @@ class ActiveRun:
     name: str
     experiment: str
     steps: dict[str, int] = field(default_factory=dict)
+    # Files this run logged or used explicitly: auto-logging skips them.
+    logged_paths: set[str] = field(default_factory=set)
 
     def next_step(self, key: str, step: int | None) -> int:
         """Return the step of the next point of ``key`` (explicit, else +1)."""

@@ -14,6 +14,8 @@ from mm_jupyter.store.migrations import MIGRATIONS
 TABLES = {
     "experiments", "runs", "params", "metrics", "latest_metrics", "outputs",
     "code_snapshots", "environments", "blobs", "registry_state",
+    "artifacts", "artifact_versions", "version_files", "artifact_aliases", "alias_history",
+    "lineage", "file_digests",
 }
 
 

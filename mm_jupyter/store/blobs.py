@@ -8,15 +8,53 @@ missing or partial bytes. Reads verify the digest.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from mm_jupyter.errors import BlobCorruptedError, NotFoundError
 
 DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 8 * 1024 * 1024
+
+
+class SourceChangedError(OSError):
+    """A file changed while it was being stored; nothing was kept."""
+
+
+def hash_file(path: str | os.PathLike[str]) -> str:
+    """Return the SHA-256 of a file, streamed in 8 MiB chunks."""
+    digest = hashlib.sha256()
+    buffer = bytearray(CHUNK)
+    view = memoryview(buffer)
+    with open(path, "rb") as handle:
+        while n := handle.readinto(buffer):
+            digest.update(view[:n])  # releases the GIL for large chunks
+    return digest.hexdigest()
+
+
+def _copy(source: int, target: int, size: int) -> None:
+    """Copy ``size`` bytes in the kernel (copy_file_range), else through user space."""
+    copied = 0
+    try:
+        while copied < size:
+            n = os.copy_file_range(source, target, size - copied)
+            if n == 0:
+                break
+            copied += n
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise
+    os.lseek(source, copied, os.SEEK_SET)
+    os.lseek(target, copied, os.SEEK_SET)
+    with os.fdopen(os.dup(source), "rb") as src, os.fdopen(os.dup(target), "wb") as dst:
+        shutil.copyfileobj(src, dst, CHUNK)
 
 
 def is_digest(value: str) -> bool:
@@ -60,6 +98,98 @@ class BlobStore:
         _fsync_dir(target.parent)
         return digest
 
+    def has(self, digest: str) -> bool:
+        """Return whether the blob file of ``digest`` exists."""
+        return self.path_for(digest).exists()
+
+    def put_file(self, path: str | os.PathLike[str]) -> tuple[str, int]:
+        """Store a copy of the file at ``path``; return ``(digest, size)``.
+
+        Hashing (a thread reading the source) overlaps the kernel-side copy into a temp
+        file, so a new file costs about one copy. The source is checked unchanged
+        (size, mtime, inode) afterwards; the stored bytes are never a link to it.
+        """
+        before = os.stat(path)
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix=".tmp-")
+        result: dict[str, object] = {}
+
+        def hash_source() -> None:
+            try:
+                result["digest"] = hash_file(path)
+            except BaseException as exc:  # re-raised in the caller's thread
+                result["error"] = exc
+
+        hasher = threading.Thread(target=hash_source, daemon=True)
+        hasher.start()
+        try:
+            try:
+                with open(path, "rb") as source:
+                    _copy(source.fileno(), fd, before.st_size)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                hasher.join()
+            if "error" in result:
+                raise result["error"]  # type: ignore[misc]
+            after = os.stat(path)
+            if _stat_key(after) != _stat_key(before):
+                raise SourceChangedError(f"{os.fspath(path)} changed while it was stored")
+            digest = str(result["digest"])
+            target = self.path_for(digest)
+            if target.exists():
+                os.unlink(tmp)
+                return digest, before.st_size
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(tmp, 0o444)
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        _fsync_dir(target.parent)
+        return digest, before.st_size
+
+    def copy_out(self, digest: str, target: Path) -> None:
+        """Write a verified copy of blob ``digest`` to ``target`` (atomically)."""
+        source = self.path_for(digest)
+        if not source.exists():
+            raise NotFoundError(f"blob {digest} is missing from the registry")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with open(source, "rb") as src:
+                _copy(src.fileno(), fd, os.fstat(src.fileno()).st_size)
+            os.close(fd)
+            actual = hash_file(tmp)
+            if actual != digest:
+                raise BlobCorruptedError(digest, actual)
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    def iter_digests(self) -> list[str]:
+        """Return the digests of every blob file on disk."""
+        found = []
+        base = self.root / "sha256"
+        if not base.is_dir():
+            return found
+        for sub in base.iterdir():
+            if sub.is_dir() and len(sub.name) == 2:
+                found += [sub.name + f.name for f in sub.iterdir() if is_digest(sub.name + f.name)]
+        return found
+
     def get_bytes(self, digest: str) -> bytes:
         """Return the bytes of ``digest``, verified; raise if missing or corrupted."""
         path = self.path_for(digest)
@@ -71,6 +201,10 @@ class BlobStore:
         if actual != digest:
             raise BlobCorruptedError(digest, actual)
         return data
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _fsync_dir(path: Path) -> None:

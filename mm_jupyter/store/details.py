@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from mm_jupyter.encoding import decode_float
+from mm_jupyter.store.artifact_queries import run_artifacts
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.queries import _summaries, resolve_run
 
@@ -128,6 +129,7 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
             "code": _code(conn, row[:4]),
             "environment": _environment(conn, row[4]),
             "error": row[5],
+            "artifacts": run_artifacts(conn, run_id),
         }
 
 

@@ -1,0 +1,1 @@
+"""Artifact versioning: serialise objects, ingest files, track lineage."""

@@ -1,0 +1,267 @@
+"""Artifacts and their content-addressed versions, aliases and run edges.
+
+Blob files are written (and fsynced) before any of these rows exist; a version row
+therefore never points at missing or partial bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mm_jupyter.encoding import dumps
+from mm_jupyter.errors import NotFoundError
+from mm_jupyter.store.db import Registry
+from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
+
+KINDS = ("dataset", "model", "file", "report", "figure")
+_VERSION_SUFFIX = re.compile(r"^(?P<name>.+):v?(?P<version>\d+)$")
+_ALIAS_SUFFIX = re.compile(r"^(?P<name>.+)@(?P<alias>[A-Za-z0-9_.-]+)$")
+ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass
+class NewVersion:
+    """A version about to be recorded; its blobs are already on disk."""
+
+    name: str
+    kind: str
+    digest: str
+    size: int
+    media_type: str
+    format: str
+    file_name: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    run_id: str | None = None
+    is_dir: bool = False
+    files: Sequence[tuple[str, str, int]] = ()  # (path, digest, size) of a directory
+    blobs: Sequence[tuple[str, int, str]] = ()  # (digest, size, media_type) rows to add
+    description: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    aliases: Sequence[str] = ()
+
+
+def parse_ref(ref: str) -> tuple[str, int | None, str | None]:
+    """Split ``name``, ``name:vN`` / ``name:N`` or ``name@alias``."""
+    ref = str(ref).strip()
+    if m := _VERSION_SUFFIX.match(ref):
+        return m["name"], int(m["version"]), None
+    if m := _ALIAS_SUFFIX.match(ref):
+        return m["name"], None, m["alias"]
+    if not ref:
+        raise ValueError("an artifact reference must not be empty")
+    return ref, None, None
+
+
+def check_alias(alias: str) -> str:
+    """Return ``alias`` if valid, else raise naming it."""
+    if not ALIAS_RE.match(alias) or alias.isdigit():
+        raise ValueError(
+            f"alias {alias!r} must start with a letter and use letters, digits, _ . -"
+        )
+    return alias
+
+
+def _artifact_id(conn: sqlite3.Connection, new: NewVersion) -> int:
+    row = conn.execute("SELECT id, kind FROM artifacts WHERE name = ?", (new.name,)).fetchone()
+    if row:
+        if row[1] != new.kind:
+            raise ValueError(
+                f"artifact {new.name!r} is a {row[1]}; cannot log a {new.kind} under that name"
+            )
+        if new.description is not None:
+            conn.execute(
+                "UPDATE artifacts SET description = ? WHERE id = ?", (new.description, row[0])
+            )
+        if new.tags:
+            old = conn.execute("SELECT tags FROM artifacts WHERE id = ?", (row[0],)).fetchone()
+            merged = {**json.loads(old[0] or "{}"), **new.tags}
+            conn.execute("UPDATE artifacts SET tags = ? WHERE id = ?", (dumps(merged), row[0]))
+        return int(row[0])
+    cur = conn.execute(
+        "INSERT INTO artifacts (name, kind, description, tags, created_at, change_seq)"
+        f" VALUES (?, ?, ?, ?, ?, {CURRENT_SEQ})",
+        (new.name, new.kind, new.description, dumps(new.tags), iso_now()),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def add_version(registry: Registry, new: NewVersion, *, user: str | None = None) -> tuple[int, bool]:
+    """Record a version; return ``(version_id, created)``.
+
+    Identical content under the same name returns the existing version (no new version,
+    no new bytes); the run is still recorded as having produced it.
+    """
+    if new.kind not in KINDS:
+        raise ValueError(f"artifact kind must be one of {', '.join(KINDS)}, not {new.kind!r}")
+    for alias in new.aliases:
+        check_alias(alias)
+    with registry.write() as conn:
+        now = iso_now()
+        conn.executemany(
+            "INSERT OR IGNORE INTO blobs (digest, size, media_type, created_at) VALUES (?, ?, ?, ?)",
+            [(d, s, m, now) for d, s, m in new.blobs],
+        )
+        artifact_id = _artifact_id(conn, new)
+        row = conn.execute(
+            "SELECT id FROM artifact_versions WHERE artifact_id = ? AND digest = ?",
+            (artifact_id, new.digest),
+        ).fetchone()
+        created = row is None
+        if row:
+            version_id = int(row[0])
+        else:
+            number = conn.execute(
+                "SELECT COALESCE(max(version), 0) + 1 FROM artifact_versions WHERE artifact_id = ?",
+                (artifact_id,),
+            ).fetchone()[0]
+            cur = conn.execute(
+                "INSERT INTO artifact_versions (artifact_id, version, digest, size, media_type,"
+                " format, is_dir, file_name, metadata, run_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (artifact_id, number, new.digest, new.size, new.media_type, new.format,
+                 int(new.is_dir), new.file_name, dumps(new.metadata), new.run_id, now),
+            )
+            version_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO version_files (version_id, path, digest, size) VALUES (?, ?, ?, ?)",
+                [(version_id, p, d, s) for p, d, s in new.files],
+            )
+        if new.run_id:
+            _edge(conn, new.run_id, version_id, "output")
+        for alias in new.aliases:
+            _move_alias(conn, artifact_id, alias, version_id, user)
+        conn.execute(f"UPDATE artifacts SET change_seq = {CURRENT_SEQ} WHERE id = ?", (artifact_id,))
+    return version_id, created
+
+
+def _edge(conn: sqlite3.Connection, run_id: str, version_id: int, direction: str) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO lineage (run_id, version_id, direction, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        (run_id, version_id, direction, iso_now()),
+    )
+    conn.execute(f"UPDATE runs SET change_seq = {CURRENT_SEQ} WHERE id = ?", (run_id,))
+
+
+def record_input(registry: Registry, run_id: str, version_id: int) -> None:
+    """Record that ``run_id`` consumed version ``version_id``."""
+    with registry.write() as conn:
+        _edge(conn, run_id, version_id, "input")
+
+
+def _move_alias(
+    conn: sqlite3.Connection, artifact_id: int, alias: str, version_id: int, user: str | None
+) -> None:
+    row = conn.execute(
+        "SELECT version_id FROM artifact_aliases WHERE artifact_id = ? AND alias = ?",
+        (artifact_id, alias),
+    ).fetchone()
+    previous = row[0] if row else None
+    if previous == version_id:
+        return
+    conn.execute(
+        "INSERT INTO artifact_aliases (artifact_id, alias, version_id) VALUES (?, ?, ?)"
+        " ON CONFLICT (artifact_id, alias) DO UPDATE SET version_id = excluded.version_id",
+        (artifact_id, alias, version_id),
+    )
+    conn.execute(
+        "INSERT INTO alias_history (artifact_id, alias, from_version_id, to_version_id,"
+        " changed_at, user) VALUES (?, ?, ?, ?, ?, ?)",
+        (artifact_id, alias, previous, version_id, iso_now(), user),
+    )
+
+
+def set_alias(registry: Registry, ref: str, alias: str, *, user: str | None = None) -> int:
+    """Point ``alias`` at the version ``ref`` names (moving it); return the version id."""
+    check_alias(alias)
+    version = resolve_version(registry, ref)
+    with registry.write() as conn:
+        _move_alias(conn, version["artifact_id"], alias, version["id"], user)
+        conn.execute(
+            f"UPDATE artifacts SET change_seq = {CURRENT_SEQ} WHERE id = ?",
+            (version["artifact_id"],),
+        )
+    return int(version["id"])
+
+
+VERSION_SELECT = (
+    "SELECT v.id, v.artifact_id, a.name, a.kind, v.version, v.digest, v.size, v.media_type,"
+    " v.format, v.is_dir, v.file_name, v.metadata, v.run_id, v.created_at"
+    " FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id"
+)
+
+
+def _version_row(row: Sequence[Any]) -> dict[str, Any]:
+    try:
+        metadata = json.loads(row[11])
+    except (TypeError, ValueError):
+        metadata = {"_unreadable": str(row[11])[:200]}
+    return {
+        "id": row[0], "artifact_id": row[1], "name": row[2], "kind": row[3],
+        "version": row[4], "ref": f"{row[2]}:v{row[4]}", "digest": row[5], "size": row[6],
+        "media_type": row[7], "format": row[8], "is_dir": bool(row[9]),
+        "file_name": row[10], "metadata": metadata, "run_id": row[12], "created_at": row[13],
+    }
+
+
+def resolve_version(registry: Registry, ref: str) -> dict[str, Any]:
+    """Return the version ``ref`` names: ``name`` (latest), ``name:vN``, ``name@alias``."""
+    name, number, alias = parse_ref(ref)
+    with registry.read() as conn:
+        if not conn.execute("SELECT 1 FROM artifacts WHERE name = ?", (name,)).fetchone():
+            raise NotFoundError(f"no artifact named {name!r}")
+        if number is not None:
+            row = conn.execute(f"{VERSION_SELECT} WHERE a.name = ? AND v.version = ?", (name, number)).fetchone()
+            missing = f"artifact {name!r} has no version v{number}"
+        elif alias is not None:
+            row = conn.execute(
+                f"{VERSION_SELECT} JOIN artifact_aliases al ON al.version_id = v.id"
+                " WHERE a.name = ? AND al.alias = ?",
+                (name, alias),
+            ).fetchone()
+            missing = f"artifact {name!r} has no alias {alias!r}"
+        else:
+            row = conn.execute(
+                f"{VERSION_SELECT} WHERE a.name = ? ORDER BY v.version DESC LIMIT 1", (name,)
+            ).fetchone()
+            missing = f"artifact {name!r} has no versions"
+    if row is None:
+        raise NotFoundError(missing)
+    return _version_row(row)
+
+
+def version_files(registry: Registry, version_id: int) -> list[dict[str, Any]]:
+    """Return the member files of a directory version."""
+    with registry.read() as conn:
+        return [
+            {"path": p, "digest": d, "size": s}
+            for p, d, s in conn.execute(
+                "SELECT path, digest, size FROM version_files WHERE version_id = ? ORDER BY path",
+                (version_id,),
+            )
+        ]
+
+
+def cached_digest(registry: Registry, path: str, key: tuple[int, int, int]) -> str | None:
+    """Return the digest remembered for ``path`` if its (size, mtime_ns, inode) match."""
+    with registry.read() as conn:
+        row = conn.execute(
+            "SELECT size, mtime_ns, inode, digest FROM file_digests WHERE path = ?", (path,)
+        ).fetchone()
+    return str(row[3]) if row and tuple(row[:3]) == key else None
+
+
+def remember_digest(registry: Registry, path: str, key: tuple[int, int, int], digest: str) -> None:
+    """Remember the digest of ``path`` at (size, mtime_ns, inode)."""
+    with registry.write(bump=False) as conn:
+        conn.execute(
+            "INSERT INTO file_digests (path, size, mtime_ns, inode, digest) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (path) DO UPDATE SET size = excluded.size,"
+            " mtime_ns = excluded.mtime_ns, inode = excluded.inode, digest = excluded.digest",
+            (path, *key, digest),
+        )

@@ -1,0 +1,122 @@
+"""Walk lineage: input version → run → output version, upstream and downstream."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from mm_jupyter.errors import NotFoundError
+from mm_jupyter.store.artifact_queries import version_ref
+from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row, resolve_version
+from mm_jupyter.store.db import Registry
+
+MAX_DEPTH = 50
+MAX_NODES = 5000
+
+
+def _in_clause(ids: list[Any]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def lineage_graph(
+    registry: Registry, *, run: str | None = None, version: str | None = None, depth: int = 10
+) -> dict[str, Any]:
+    """Return the lineage graph around a run (exact id) or a version (``name:vN``)."""
+    if (run is None) == (version is None):
+        raise ValueError("give exactly one of run= or version=")
+    if not 1 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
+    if version is not None:
+        root_version = resolve_version(registry, version)
+        start: tuple[set[str], set[int]] = (set(), {root_version["id"]})
+        root = f"version:{root_version['ref']}"
+    with registry.read() as conn:
+        if run is not None:
+            if not conn.execute("SELECT 1 FROM runs WHERE id = ?", (run,)).fetchone():
+                raise NotFoundError(f"no run with id {run[:80]!r}")
+            start, root = ({run}, set()), f"run:{run}"
+        edges: set[tuple[str, int, str]] = set()  # (run_id, version_id, direction)
+        truncated = False
+        for direction in ("up", "down"):
+            runs, versions = set(start[0]), set(start[1])
+            frontier_runs, frontier_versions = set(runs), set(versions)
+            for _ in range(depth):
+                new_runs, new_versions = _step(conn, direction, frontier_runs, frontier_versions, edges)
+                new_runs -= runs
+                new_versions -= versions
+                if not new_runs and not new_versions:
+                    break
+                runs |= new_runs
+                versions |= new_versions
+                frontier_runs, frontier_versions = new_runs, new_versions
+                if len(edges) > MAX_NODES:
+                    truncated = True
+                    break
+            else:
+                truncated = truncated or bool(frontier_runs or frontier_versions)
+        return _graph(conn, root, start, edges, truncated)
+
+
+def _step(
+    conn: sqlite3.Connection, direction: str, runs: set[str], versions: set[int],
+    edges: set[tuple[str, int, str]],
+) -> tuple[set[str], set[int]]:
+    """One hop: upstream a version's producer and a run's inputs; downstream the reverse."""
+    found_runs: set[str] = set()
+    found_versions: set[int] = set()
+    # version -> run: upstream via 'output' (who produced it), downstream via 'input'
+    via = "output" if direction == "up" else "input"
+    if versions:
+        ids = list(versions)
+        for run_id, version_id in conn.execute(
+            f"SELECT run_id, version_id FROM lineage WHERE direction = ? AND version_id IN ({_in_clause(ids)})",
+            [via, *ids],
+        ):
+            edges.add((run_id, version_id, via))
+            found_runs.add(run_id)
+    # run -> version: upstream via 'input' (what it read), downstream via 'output'
+    via = "input" if direction == "up" else "output"
+    if runs:
+        ids = list(runs)
+        for run_id, version_id in conn.execute(
+            f"SELECT run_id, version_id FROM lineage WHERE direction = ? AND run_id IN ({_in_clause(ids)})",
+            [via, *ids],
+        ):
+            edges.add((run_id, version_id, via))
+            found_versions.add(version_id)
+    return found_runs, found_versions
+
+
+def _graph(
+    conn: sqlite3.Connection, root: str, start: tuple[set[str], set[int]],
+    edges: set[tuple[str, int, str]], truncated: bool,
+) -> dict[str, Any]:
+    run_ids = sorted(start[0] | {e[0] for e in edges})
+    version_ids = sorted(start[1] | {e[1] for e in edges})
+    nodes: list[dict[str, Any]] = []
+    refs: dict[int, str] = {}
+    for i in range(0, len(version_ids), 500):
+        chunk = version_ids[i : i + 500]
+        for row in conn.execute(f"{VERSION_SELECT} WHERE v.id IN ({_in_clause(chunk)})", chunk):
+            v = _version_row(row)
+            refs[v["id"]] = v["ref"]
+            nodes.append({"id": f"version:{v['ref']}", "type": "version", "version": version_ref(v)})
+    for i in range(0, len(run_ids), 500):
+        chunk = run_ids[i : i + 500]
+        for run_id, name, status, experiment in conn.execute(
+            "SELECT r.id, r.name, r.status, e.name FROM runs r JOIN experiments e"
+            f" ON e.id = r.experiment_id WHERE r.id IN ({_in_clause(chunk)})",
+            chunk,
+        ):
+            nodes.append({
+                "id": f"run:{run_id}", "type": "run",
+                "run": {"id": run_id, "name": name, "status": status, "experiment": experiment},
+            })
+    out_edges = []
+    for run_id, version_id, direction in sorted(edges):
+        run_node, version_node = f"run:{run_id}", f"version:{refs[version_id]}"
+        if direction == "input":
+            out_edges.append({"source": version_node, "target": run_node, "kind": "input"})
+        else:
+            out_edges.append({"source": run_node, "target": version_node, "kind": "output"})
+    return {"root": root, "nodes": nodes, "edges": out_edges, "truncated": truncated}

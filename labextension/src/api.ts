@@ -8,8 +8,11 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import {
+  decodeArtifactDetail,
+  decodeArtifactList,
   decodeChanges,
   decodeKeys,
+  decodeLineage,
   decodeMeta,
   decodeRunDetail,
   decodeRunList,
@@ -21,6 +24,14 @@ import { MM } from './tokens';
 export { MMApiError };
 
 type Query = Record<string, string | number | undefined>;
+
+/**
+ * Encode one path segment; `.` and `..` too, which URL joining would resolve.
+ */
+function encodeSegment(segment: string): string {
+  const encoded = encodeURIComponent(segment);
+  return /^\.+$/.test(encoded) ? encoded.replace(/\./g, '%2E') : encoded;
+}
 
 /**
  * Client of the mm-jupyter REST API.
@@ -39,7 +50,7 @@ export class MMApi {
       this._settings.baseUrl,
       'mm-jupyter',
       'api',
-      ...path.map(encodeURIComponent)
+      ...path.map(encodeSegment)
     );
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(query)) {
@@ -83,6 +94,36 @@ export class MMApi {
   /** `GET changes?since=N`: cheap change cursor. */
   async changes(since: number): Promise<MM.IChanges> {
     return decodeChanges(await this._json(['changes'], { since }));
+  }
+
+  /** `GET artifacts`: one page of artifacts. */
+  async artifacts(query: MM.IArtifactQuery): Promise<MM.IArtifactList> {
+    return decodeArtifactList(
+      await this._json(['artifacts'], {
+        q: query.q.trim(),
+        kind: query.kind,
+        limit: query.limit,
+        offset: query.offset
+      })
+    );
+  }
+
+  /** `GET artifacts/{name}/versions`: an artifact with its versions, newest first. */
+  async artifactVersions(name: string): Promise<MM.IArtifactDetail> {
+    return decodeArtifactDetail(
+      await this._json(['artifacts', name, 'versions'])
+    );
+  }
+
+  /** `GET lineage?run=ID` or `?version=NAME:vN`: the graph around a run or version. */
+  async lineage(root: MM.LineageRoot, depth?: number): Promise<MM.ILineage> {
+    return decodeLineage(
+      await this._json(['lineage'], {
+        run: root.kind === 'run' ? root.id : undefined,
+        version: root.kind === 'version' ? root.ref : undefined,
+        depth
+      })
+    );
   }
 
   /** `GET blobs/{digest}`: raw bytes of a blob. */

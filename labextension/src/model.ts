@@ -18,7 +18,15 @@ import { API_VERSION, MM } from './tokens';
  */
 export type IRunsApi = Pick<
   MMApi,
-  'meta' | 'runs' | 'keys' | 'changes' | 'run' | 'blob'
+  | 'meta'
+  | 'runs'
+  | 'keys'
+  | 'changes'
+  | 'run'
+  | 'blob'
+  | 'artifacts'
+  | 'artifactVersions'
+  | 'lineage'
 >;
 
 /** How many metric columns are shown before the user picks any. */

@@ -1,5 +1,5 @@
 /**
- * Pure rules of the runs query: defaults, sort toggling, paging.
+ * Pure rules of the runs and artifacts queries: defaults, sort toggling, paging.
  */
 import { MM } from './tokens';
 
@@ -25,6 +25,13 @@ export function defaultQuery(): MM.IRunQuery {
 }
 
 /**
+ * The query of a fresh artifacts list: all kinds, first page.
+ */
+export function defaultArtifactQuery(): MM.IArtifactQuery {
+  return { q: '', kind: '', limit: PAGE_SIZE, offset: 0 };
+}
+
+/**
  * The sort after clicking the header of `key`: the same key flips the order, a new
  * key starts in its natural order.
  */
@@ -42,7 +49,7 @@ export function nextSort(
  * The offset of the next (+1) or previous (-1) page, or null if there is none.
  */
 export function pageOffset(
-  query: Readonly<MM.IRunQuery>,
+  query: Readonly<Pick<MM.IRunQuery, 'offset' | 'limit'>>,
   total: number,
   direction: 1 | -1
 ): number | null {

@@ -169,8 +169,14 @@ def list_artifacts(*, q: str | None = None, kind: str | None = None, limit: int 
     return list(query(get_session().require_registry(), q=q, kind=kind, limit=limit)["artifacts"])
 
 
-def lineage(ref: str, *, depth: int = 10) -> Any:
-    """Return the lineage graph of a run (id or name) or a version (``name[:vN]``)."""
+def lineage(ref: str, *, depth: int | None = None) -> Any:
+    """Return the lineage graph of a run (id or name) or a version (``name[:vN]``).
+
+    ``depth`` bounds the hops walked up- and downstream (default: the whole graph).
+    """
+    from mm_jupyter.store.lineage import MAX_DEPTH
+
+    depth = MAX_DEPTH if depth is None else depth
     from mm_jupyter.artifacts.lineage_view import Lineage
     from mm_jupyter.errors import NotFoundError
     from mm_jupyter.store.lineage import lineage_graph

@@ -10,8 +10,8 @@ from mm_jupyter.store.artifact_queries import version_ref
 from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row, resolve_version
 from mm_jupyter.store.db import Registry
 
-MAX_DEPTH = 50
-MAX_NODES = 5000
+MAX_DEPTH = 10_000  # hops; a 1,000-version chain is 2,000 hops
+MAX_NODES = 20_000
 
 
 def _in_clause(ids: list[Any]) -> str:

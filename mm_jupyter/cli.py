@@ -123,6 +123,15 @@ def runs_show(run: str, as_json: bool) -> None:
         click.echo("    " + detail["error"].strip().splitlines()[-1])
 
 
+def _register_subcommands() -> None:
+    from mm_jupyter.artifacts.cli import register
+
+    register(main)
+
+
+_register_subcommands()
+
+
 def run() -> None:
     """Entry point that turns our errors into one clear line and exit code 1."""
     try:

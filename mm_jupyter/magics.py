@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import shlex
+import time
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -19,7 +20,7 @@ from IPython.core.magic import (
     output_can_be_silenced,
 )
 from IPython.core.magic_arguments import argument, magic_arguments
-from traitlets import Bool, Unicode
+from traitlets import Bool, Int, List, Unicode
 
 from mm_jupyter.capture.params import (
     DEFAULT_METRIC_PATTERN,
@@ -28,6 +29,8 @@ from mm_jupyter.capture.params import (
     namespace_params,
     plan_cell,
 )
+from mm_jupyter.artifacts.autolog import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+from mm_jupyter.artifacts.verbs import ArtifactVerbs
 from mm_jupyter.session import get_session
 
 HELP = """\
@@ -36,6 +39,9 @@ HELP = """\
   %mm experiment NAME         set the experiment of the next runs
   %mm runs [-e EXP] [-n N]    table of recent runs
   %mm show RUN                one run (id, id prefix or name)
+  %mm artifacts               table of artifacts
+  %mm artifact NAME           the versions of an artifact
+  %mm lineage NAME[:vN]|RUN   lineage graph (what produced and used it)
   %mm help                    this help
 
 %%mm_track [--name N] [--experiment E] [--tag k=v]... [--param k=v]...
@@ -64,7 +70,7 @@ def _param_value(text: str) -> Any:
 
 
 @magics_class
-class MMMagics(Magics):
+class MMMagics(ArtifactVerbs, Magics):
     """The mm-jupyter magics; configure with ``%config MMMagics.<option> = ...``."""
 
     show_summary = Bool(True, help="Show a run summary below each tracked cell.").tag(
@@ -79,6 +85,18 @@ class MMMagics(Magics):
     metric_pattern = Unicode(
         DEFAULT_METRIC_PATTERN, help="Regular expression of metric-like names."
     ).tag(config=True)
+    autolog_files = Bool(
+        True, help="Log files a tracked cell wrote under the working directory."
+    ).tag(config=True)
+    autolog_include = List(
+        Unicode(), list(DEFAULT_INCLUDE), help="Globs of files to auto-log."
+    ).tag(config=True)
+    autolog_exclude = List(
+        Unicode(), list(DEFAULT_EXCLUDE), help="Globs of files never auto-logged."
+    ).tag(config=True)
+    autolog_max_mb = Int(1024, help="Files larger than this are not auto-logged.").tag(
+        config=True
+    )
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
@@ -110,6 +128,8 @@ class MMMagics(Magics):
         shell = self.shell
         source = transform(shell, cell)
         recorder = self._recorder(args, cell, source)
+        # mtimes come from a coarse kernel clock: allow a few ticks of slack
+        self._started_ns = time.time_ns() - 20_000_000
         recorder.start()
         try:
             result = run_body(shell, source, cell)
@@ -121,6 +141,8 @@ class MMMagics(Magics):
             recorder.finish("failed", exc=exc)
             self._schedule_summary(recorder)
             raise
+        if self.autolog_files and recorder.run.id is not None:
+            self._autolog(recorder)
         recorder.finish(
             "finished",
             result=None if is_silenced(cell) else result,
@@ -181,6 +203,31 @@ class MMMagics(Magics):
             shell=shell,
             capture_outputs=not args.no_capture_outputs,
         )
+
+    def _autolog(self, recorder: Any) -> None:
+        """Log files the cell wrote (never failing the cell)."""
+        from pathlib import Path
+
+        from mm_jupyter.artifacts.api import log_artifact
+        from mm_jupyter.artifacts.autolog import written_files
+
+        session = get_session()
+        try:
+            root = Path.cwd()
+            registry_root = str(session.registry().root)
+            for path in written_files(
+                root,
+                self._started_ns,
+                include=self.autolog_include,
+                exclude=self.autolog_exclude,
+                max_bytes=self.autolog_max_mb * 1024 * 1024,
+                skip=recorder.run.logged_paths,
+            ):
+                if str(path).startswith(registry_root):
+                    continue
+                log_artifact(path, name=path.relative_to(root).as_posix())
+        except Exception as exc:  # auto-logging is a courtesy; the cell's work stands
+            session.warn_once("autolog", f"written files not logged ({exc})")
 
     def _auto_metrics(self, source: str) -> dict[str, float]:
         if not self.auto_metrics:

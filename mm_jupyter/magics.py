@@ -129,7 +129,7 @@ class MMMagics(ArtifactVerbs, Magics):
         source = transform(shell, cell)
         recorder = self._recorder(args, cell, source)
         # mtimes come from a coarse kernel clock: allow a few ticks of slack
-        self._started_ns = time.time_ns() - 20_000_000
+        self._started_ns = time.time_ns() - 10_000_000
         recorder.start()
         try:
             result = run_body(shell, source, cell)

@@ -1,0 +1,103 @@
+"""Artifacts through the magics (auto-logging, %mm verbs) and the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from IPython.core.error import UsageError
+
+import mm_jupyter as mm
+from mm_jupyter.store.details import run_detail
+
+CLI = [sys.executable, "-m", "mm_jupyter.cli"]
+
+
+@pytest.fixture
+def cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_files_written_by_a_tracked_cell_are_logged(ip, cwd):
+    (cwd / "old.csv").write_text("before the cell")
+    os.utime(cwd / "old.csv", (1e9, 1e9))  # written long before the cell
+    ip.run_cell(
+        "%%mm_track --name writer\nimport pathlib, mm_jupyter as mm\n"
+        "pathlib.Path('out').mkdir(exist_ok=True)\n"
+        "pathlib.Path('out/preds.csv').write_text('p\\n1\\n')\n"
+        "pathlib.Path('model.pkl').write_bytes(b'model')\n"
+        "pathlib.Path('helper.py').write_text('x = 1')\n"
+        "pathlib.Path('.hidden.csv').write_text('h')\n"
+        "pathlib.Path('explicit.csv').write_text('e')\n"
+        "mm.log_artifact('explicit.csv', name='my-data', kind='dataset')"
+    )
+    outputs = run_detail(mm.get_registry(), "writer")["artifacts"]["outputs"]
+    assert {(v["name"], v["kind"]) for v in outputs} == {
+        ("out/preds.csv", "dataset"), ("model.pkl", "model"), ("my-data", "dataset")
+    }
+
+
+def test_autolog_can_be_turned_off(ip, cwd):
+    ip.run_line_magic("config", "MMMagics.autolog_files = False")
+    try:
+        ip.run_cell("%%mm_track --name quiet\nopen('x.csv', 'w').write('1')")
+    finally:
+        ip.run_line_magic("config", "MMMagics.autolog_files = True")
+    assert run_detail(mm.get_registry(), "quiet")["artifacts"]["outputs"] == []
+
+
+def test_mm_artifact_verbs(ip, cwd):
+    (cwd / "raw.csv").write_text("a\n1\n")
+    ip.run_cell("%%mm_track --name prep\nimport mm_jupyter as mm\nmm.log_artifact('raw.csv', name='raw')")
+    ip.run_cell("%%mm_track --name use\nimport mm_jupyter as mm\np = mm.use_artifact('raw')")
+    table = ip.run_line_magic("mm", "artifacts")
+    assert "raw" in repr(table) and "prep" in repr(table)
+    versions = ip.run_line_magic("mm", "artifact raw")
+    assert "raw:v1" in repr(versions) and "use" in repr(versions)
+    graph = ip.run_line_magic("mm", "lineage raw:v1")
+    assert "<svg" in graph._repr_html_() and "prep -> raw:v1" in repr(graph)
+    with pytest.raises(UsageError, match="no artifact"):
+        ip.run_line_magic("mm", "artifact missing")
+    with pytest.raises(UsageError, match="usage"):
+        ip.run_line_magic("mm", "lineage")
+
+
+def test_names_in_artifact_tables_are_escaped(ip, cwd):
+    mm.log_artifact(b"x", name="<script>alert(1)</script>")
+    html = ip.run_line_magic("mm", "artifacts")._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_cli_artifacts_get_verify_and_json(registry, tmp_path):
+    from mm_jupyter.session import get_session
+
+    get_session().reset_registry()
+    src = tmp_path / "data.csv"
+    src.write_text("a,b\n1,2\n")
+    mm.log_artifact(src, name="data", aliases=["prod"])
+    env = {**os.environ}
+
+    def cli(*args):
+        return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=60)
+
+    listed = json.loads(cli("artifacts", "list", "--json").stdout)
+    assert listed[0]["name"] == "data" and listed[0]["aliases"] == {"prod": 1}
+    shown = json.loads(cli("artifacts", "show", "data", "--json").stdout)
+    assert shown["versions"][0]["ref"] == "data:v1"
+    out = tmp_path / "fetched.csv"
+    got = json.loads(cli("artifacts", "get", "data@prod", "--out", str(out), "--json").stdout)
+    assert out.read_text() == "a,b\n1,2\n" and got["ref"] == "data:v1"
+    assert cli("verify").returncode == 0
+    blob = mm.get_registry().blobs.path_for(got["digest"])
+    os.chmod(blob, 0o644)
+    blob.write_text("tampered")
+    damaged = cli("verify")
+    assert damaged.returncode == 1 and "CORRUPT" in damaged.stdout
+    failed = cli("artifacts", "get", "data", "--out", str(tmp_path / "again.csv"))
+    assert failed.returncode == 1 and "corrupted" in failed.stderr
+    assert not (tmp_path / "again.csv").exists()
+    get_session().reset_registry()

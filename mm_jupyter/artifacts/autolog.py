@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +25,28 @@ MAX_ENTRIES = 5_000
 MAX_DEPTH = 4
 
 
+class _Globs:
+    """Globs compiled into one regex each for names and for relative paths.
+
+    One regex match per entry instead of one fnmatch call per pattern keeps a scan of
+    thousands of entries well under a millisecond.
+    """
+
+    def __init__(self, globs: Iterable[str]) -> None:
+        globs = list(globs)
+        self.name = _union([g for g in globs if "/" not in g])
+        self.path = _union([g for g in globs if "/" in g])
+
+    def match(self, name: str, relative: str | None) -> bool:
+        if self.name is not None and self.name.match(name):
+            return True
+        return self.path is not None and relative is not None and bool(self.path.match(relative))
+
+
+def _union(globs: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
+
+
 def written_files(
     root: Path,
     since_ns: int,
@@ -34,7 +57,7 @@ def written_files(
     skip: Iterable[str] = (),
 ) -> list[Path]:
     """Return files under ``root`` modified at or after ``since_ns`` that match."""
-    include, exclude, skipped = tuple(include), tuple(exclude), set(skip)
+    includes, excludes, skipped = _Globs(include), _Globs(exclude), set(skip)
     found: list[Path] = []
     seen = 0
     stack = [(root, 0)]
@@ -56,15 +79,18 @@ def written_files(
                     continue
                 if not entry.is_file(follow_symlinks=False):
                     continue
+                # Match names before stat(): most files are not candidates at all.
+                relative = (
+                    os.path.relpath(entry.path, root)
+                    if includes.path is not None or excludes.path is not None
+                    else None
+                )
+                if not includes.match(name, relative) or excludes.match(name, relative):
+                    continue
                 st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
             if st.st_mtime_ns < since_ns or st.st_size > max_bytes:
-                continue
-            relative = os.path.relpath(entry.path, root)
-            if not any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(relative, g) for g in include):
-                continue
-            if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(relative, g) for g in exclude):
                 continue
             if os.path.realpath(entry.path) in skipped:
                 continue

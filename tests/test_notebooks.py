@@ -47,8 +47,15 @@ def test_quickstart_example_runs_and_records_two_runs(registry_dir, tmp_path):
     assert baseline["environment"]["packages"]["scikit-learn"]
     assert run_detail(registry, "tuned")["run"]["status"] == "finished"
     # the summary is displayed below the tracked cell
-    summaries = [o for o in nb.cells[3].outputs if "mm-run-summary" in o.get("data", {}).get("text/html", "")]
+    summaries = [o for o in nb.cells[5].outputs if "mm-run-summary" in o.get("data", {}).get("text/html", "")]
     assert len(summaries) == 1
+    # data prep feeds training: lineage links the runs through the dataset versions
+    prep = run_detail(registry, "prep")
+    assert prep["run"]["params"] == {"test_size": 0.25, "seed": 0}
+    assert [v["ref"] for v in prep["artifacts"]["outputs"]] == ["cancer-test:v1", "cancer-train:v1"]
+    assert [v["ref"] for v in baseline["artifacts"]["inputs"]] == ["cancer-test:v1", "cancer-train:v1"]
+    lineage_svg = nb.cells[12].outputs[0]["data"]["text/html"]
+    assert "cancer-train:v1" in lineage_svg and "baseline" in lineage_svg and "prep" in lineage_svg
 
 
 BODIES = [

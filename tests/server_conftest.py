@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -158,6 +159,74 @@ class Seeder:
 def seed(store: Registry) -> Seeder:
     """A factory of runs in the server's registry (like jupyterlab-git's repos)."""
     return Seeder(store)
+
+
+@pytest.fixture
+def mm(server_registry_dir: Path) -> Iterator[Any]:
+    """The public Python API (``import mm_jupyter as mm``) writing to the server's
+    registry, as a kernel next to the server would."""
+    import mm_jupyter
+    from mm_jupyter.session import get_session
+
+    session = get_session()
+    session.reset_registry()  # forget a registry another test opened
+    session.experiment = None
+    yield mm_jupyter
+    session.reset_registry()
+    session.active.clear()
+
+
+MODEL_BYTES = b"\x80\x04\x95 not really a pickle \x00\xff" * 3
+HTML_BYTES = b"<html><script>alert(document.cookie)</script></html>"
+SVG_BYTES = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
+
+
+@pytest.fixture
+def chain(mm: Any, tmp_path: Path) -> SimpleNamespace:
+    """A lineage chain through the public API, with every kind of version content.
+
+    ``churn-raw`` v1 (bytes, no producer) → run ``prep`` → ``churn-clean`` v1 (a
+    DataFrame) → run ``train`` → ``models/model.pkl`` v1 (a file) and
+    ``report bündel ✓`` v1 (a directory with HTML, SVG and CSV members). ``churn-raw``
+    gets a v2 and its alias ``prod`` moves from v1 to v2.
+    """
+    import pandas as pd
+
+    made = SimpleNamespace()
+    made.raw = mm.log_artifact(
+        b"age,churn\n31,0\n47,1\n",
+        "churn-raw",
+        kind="dataset",
+        description="raw customer export",
+        tags={"source": "crm"},
+        aliases=["prod"],
+    )
+    with mm.track("prep", experiment="churn") as prep:
+        mm.use_artifact("churn-raw:v1")
+        made.frame = pd.DataFrame({"age": [31, 47], "churn": [0, 1]})
+        made.clean = mm.log_artifact(made.frame, "churn-clean")
+    model_file = tmp_path / "work" / "model.pkl"
+    model_file.parent.mkdir()
+    model_file.write_bytes(MODEL_BYTES)
+    bundle = tmp_path / "work" / "bundle"
+    (bundle / "data").mkdir(parents=True)
+    made.members = {
+        "index.html": HTML_BYTES,
+        "figure.svg": SVG_BYTES,
+        "data/x.csv": b"a,b\n1,2\n",
+    }
+    for rel, data in made.members.items():
+        (bundle / rel).write_bytes(data)
+    with mm.track("train", experiment="churn") as train:
+        mm.use_artifact("churn-clean:v1")
+        made.model = mm.log_artifact(model_file, "models/model.pkl")
+        made.bundle = mm.log_artifact(bundle, "report bündel ✓", kind="report")
+    made.raw2 = mm.log_artifact(
+        b"age,churn\n31,0\n47,1\n52,0\n", "churn-raw", kind="dataset"
+    )
+    mm.set_alias("churn-raw:v2", "prod")
+    made.prep, made.train = prep.id, train.id
+    return made
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ from server_conftest import extension_routes, sample_path, sha256, strict_loads
 
 from mm_jupyter.server.routes import ROUTES
 
-
-
 EXPECTED_ROUTES = {path for path, _ in ROUTES}
 
 
@@ -42,18 +40,47 @@ def blobs(seed):
 
 
 @pytest.fixture
-def route_paths(jp_serverapp, jp_base_url, seed, blobs):
-    """A concrete, existing URL for every route the extension registered."""
+def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain):
+    """Concrete, existing URLs for every route the extension registered.
+
+    Each route pattern gets its own sample values (several routes capture ``(.+)``);
+    a route without samples here fails the fixture, so a new route cannot slip past
+    the auth tests.
+    """
     run_id = seed.run("probe")
-    patterns = extension_routes(jp_serverapp.web_app)
-    values = {"([^/]+)": run_id, "(.+)": blobs["png"]}
-    return [sample_path(p, jp_base_url, values) for p in patterns]
+    samples = {
+        "runs/([^/]+)": [{"([^/]+)": run_id}],
+        "blobs/(.+)": [{"(.+)": blobs["png"]}, {"(.+)": chain.model.digest}],
+        "artifacts/(.+)/versions": [
+            {"(.+)": "models%2Fmodel.pkl"},
+            {"(.+)": "report%20b%C3%BCndel%20%E2%9C%93"},
+        ],
+    }
+    queries = {
+        "artifacts": ["", "?kind=dataset&q=churn&limit=2"],
+        "lineage": [
+            f"?run={chain.prep}",
+            "?version=models%2Fmodel.pkl%3Av1&depth=3",
+        ],
+    }
+    paths = []
+    for pattern in extension_routes(jp_serverapp.web_app):
+        route = pattern.split("/mm-jupyter/api/", 1)[1].rstrip("$")
+        if "(" not in route:
+            paths += [
+                sample_path(pattern, jp_base_url, {}) + query
+                for query in queries.get(route, [""])
+            ]
+            continue
+        assert route in samples, f"no sample values for route {route}"
+        paths += [sample_path(pattern, jp_base_url, v) for v in samples[route]]
+    return paths
 
 
 def test_routes_are_exactly_the_contract(jp_serverapp):
     # The app's router holds the routes of docs/rest.md and nothing else of ours.
     patterns = extension_routes(jp_serverapp.web_app)
-    assert len(patterns) == len(EXPECTED_ROUTES) == 6
+    assert len(patterns) == len(EXPECTED_ROUTES) == 9
     suffixes = {p.split("/mm-jupyter/api/", 1)[1].rstrip("$") for p in patterns}
     assert suffixes == EXPECTED_ROUTES
 
@@ -78,7 +105,9 @@ def test_every_handler_method_is_authenticated_and_authorized():
 
 
 async def test_every_route_is_200_with_token_and_403_without(raw_fetch, route_paths):
-    assert len(route_paths) == 6
+    assert len(route_paths) == 13
+    assert sum("/lineage?" in p for p in route_paths) == 2
+    assert sum("/artifacts/" in p for p in route_paths) == 2
     for path in route_paths:
         ok = await raw_fetch(path)
         assert ok.code == 200, path
@@ -151,7 +180,14 @@ async def test_json_routes_send_nosniff_and_strict_csp(raw_fetch, route_paths):
 
 
 async def test_error_replies_send_nosniff_and_csp(raw_fetch):
-    for path in ("mm-jupyter/api/runs?limit=0", "mm-jupyter/api/runs/nope"):
+    for path in (
+        "mm-jupyter/api/runs?limit=0",
+        "mm-jupyter/api/runs/nope",
+        "mm-jupyter/api/artifacts?kind=nope",
+        "mm-jupyter/api/artifacts/nope/versions",
+        "mm-jupyter/api/lineage",
+        "mm-jupyter/api/lineage?run=nope",
+    ):
         response = await raw_fetch(path)
         assert response.code in (400, 404)
         assert response.headers["X-Content-Type-Options"] == "nosniff"

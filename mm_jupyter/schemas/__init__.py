@@ -20,6 +20,9 @@ NAMES = (
     "run_detail",
     "keys",
     "changes",
+    "artifacts_page",
+    "artifact_versions",
+    "lineage",
 )
 
 

@@ -4,16 +4,30 @@ Blob content is untrusted user output. It is never addressed by a path, always s
 with ``nosniff`` and a CSP ``sandbox``, and everything but plain raster images is sent
 as an attachment so that a browser never renders user HTML, SVG or script in the
 Jupyter origin (RELIABILITY.md tests 32 and 35).
+
+Bytes are verified against the digest before the first byte is sent, so a blob file
+altered on disk is a JSON 500, never partial or wrong content. Small blobs are read
+whole; large ones (artifacts: models, datasets) are hashed in a first pass and then
+streamed in chunks, so the server never holds a whole model in memory. The stream is
+hashed again as it goes and its last chunk is held back: should the file change
+in-place between the passes, the connection is closed short of ``Content-Length``
+and the client sees a failed download rather than wrong bytes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import os
 import re
+from dataclasses import dataclass
+from typing import BinaryIO
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
+from tornado.iostream import StreamClosedError
 
-from mm_jupyter.errors import NotFoundError
+from mm_jupyter.errors import BlobCorruptedError, NotFoundError
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.store import Registry, queries
 from mm_jupyter.store.blobs import is_digest
@@ -26,6 +40,8 @@ FALLBACK_TYPE = "application/octet-stream"
 _MEDIA_TYPE_RE = re.compile(
     r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}"
 )
+STREAM_ABOVE = 16 * 1024 * 1024  # bytes; larger blobs are streamed (tests lower it)
+CHUNK = 1024 * 1024
 
 
 def safe_media_type(recorded: str | None) -> str:
@@ -34,22 +50,70 @@ def safe_media_type(recorded: str | None) -> str:
     return media_type if _MEDIA_TYPE_RE.fullmatch(media_type) else FALLBACK_TYPE
 
 
-def read_blob(registry: Registry, digest: str) -> tuple[bytes, str]:
-    """Return a recorded blob's verified bytes and its media type.
+@dataclass
+class Blob:
+    """A verified blob: its bytes (small blobs) or an open file at offset 0."""
 
-    Only blobs with a row in ``blobs`` are served: an orphan file is not registry
-    content.
+    digest: str
+    media_type: str
+    size: int
+    data: bytes | None = None
+    handle: BinaryIO | None = None
+
+
+def _recorded(registry: Registry, digest: str) -> str:
+    """Return the media type of a recorded blob; 404 unless it has a ``blobs`` row.
+
+    An orphan file in the blob store is not registry content.
     """
     info = queries.blob_info(registry, digest)
     if info is None:
         raise NotFoundError(f"no blob {digest} in the registry")
+    return safe_media_type(info["media_type"])
+
+
+def _missing(digest: str) -> NotFoundError:
+    return NotFoundError(f"blob {digest} is recorded but its file is missing")
+
+
+def read_blob(registry: Registry, digest: str) -> tuple[bytes, str]:
+    """Return a recorded blob's verified bytes and its media type."""
+    media_type = _recorded(registry, digest)
     try:
         data = registry.blobs.get_bytes(digest)
     except NotFoundError:
-        raise NotFoundError(
-            f"blob {digest} is recorded but its file is missing"
-        ) from None
-    return data, safe_media_type(info["media_type"])
+        raise _missing(digest) from None
+    return data, media_type
+
+
+def open_blob(registry: Registry, digest: str) -> Blob:
+    """Return a recorded, verified blob: read whole if small, else an open file."""
+    media_type = _recorded(registry, digest)
+    path = registry.blobs.path_for(digest)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - the handler closes it
+    except FileNotFoundError:
+        raise _missing(digest) from None
+    try:
+        size = os.fstat(handle.fileno()).st_size
+        if size <= STREAM_ABOVE:
+            data = handle.read()
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise BlobCorruptedError(digest, hashlib.sha256(data).hexdigest())
+            handle.close()
+            return Blob(digest, media_type, len(data), data=data)
+        hasher = hashlib.sha256()
+        buffer = bytearray(CHUNK)
+        view = memoryview(buffer)
+        while n := handle.readinto(buffer):
+            hasher.update(view[:n])
+        if hasher.hexdigest() != digest:
+            raise BlobCorruptedError(digest, hasher.hexdigest())
+        handle.seek(0)
+        return Blob(digest, media_type, size, handle=handle)
+    except BaseException:
+        handle.close()
+        raise
 
 
 class BlobHandler(BaseHandler):
@@ -76,10 +140,49 @@ class BlobHandler(BaseHandler):
                     "blobs are addressed by their sha256 digest: 64 lowercase hex"
                     f" characters, not {digest[:80]!r}"
                 )
-            data, media_type = await self.call(read_blob, digest)
-            self.set_header("Cache-Control", "private, max-age=31536000, immutable")
-            if media_type not in INLINE_TYPES:
-                self.set_header(
-                    "Content-Disposition", f'attachment; filename="{digest}"'
-                )
-            self.finish(data, set_content_type=media_type)
+            blob = await self.call(open_blob, digest)
+        if self._finished:
+            return
+        self.set_header("Cache-Control", "private, max-age=31536000, immutable")
+        if blob.media_type not in INLINE_TYPES:
+            self.set_header(
+                "Content-Disposition", f'attachment; filename="{blob.digest}"'
+            )
+        if blob.data is not None:
+            self.finish(blob.data, set_content_type=blob.media_type)
+            return
+        await self.stream(blob)
+
+    async def stream(self, blob: Blob) -> None:
+        """Send a large verified blob in chunks, re-hashing what is sent."""
+        assert blob.handle is not None
+        handle, loop = blob.handle, asyncio.get_running_loop()
+        self.set_header("Content-Type", blob.media_type)
+        self.set_header("Content-Length", str(blob.size))
+        hasher = hashlib.sha256()
+        held = b""
+        try:
+            while chunk := await loop.run_in_executor(None, handle.read, CHUNK):
+                hasher.update(chunk)
+                if held:
+                    self.write(held)
+                    await self.flush()
+                held = chunk
+            if hasher.hexdigest() != blob.digest:
+                raise BlobCorruptedError(blob.digest, hasher.hexdigest())
+            self.write(held)
+            await self.finish(set_content_type=blob.media_type)
+        except StreamClosedError:
+            pass  # the client went away
+        except Exception as exc:
+            # Headers are gone: end the reply short of Content-Length (a failed
+            # download) instead of completing it with wrong bytes.
+            self.log.error(
+                "mm-jupyter: blob %s failed while it was sent",
+                blob.digest,
+                exc_info=exc,
+            )
+            self.request.connection.close()
+            self._finished = True
+        finally:
+            handle.close()

@@ -6,6 +6,11 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
+from mm_jupyter.server.artifacts import (
+    ArtifactsHandler,
+    ArtifactVersionsHandler,
+    LineageHandler,
+)
 from mm_jupyter.server.base import PATH_KEY, ROOT_DIR_KEY
 from mm_jupyter.server.blobs import BlobHandler
 from mm_jupyter.server.meta import MetaHandler
@@ -15,6 +20,9 @@ API_PREFIX = ("mm-jupyter", "api")
 
 # (path under the API prefix, handler). Ids are resolved by the store (exact match);
 # anything under blobs/ reaches the handler so that a non-digest gets a clear 400.
+# Artifact names may contain "/" (users name them after paths, "models/model.pkl"):
+# the name group is greedy, so it runs up to the last "/versions"; tornado
+# percent-decodes it.
 ROUTES = (
     ("meta", MetaHandler),
     ("runs", RunsHandler),
@@ -22,6 +30,9 @@ ROUTES = (
     ("keys", KeysHandler),
     ("changes", ChangesHandler),
     ("blobs/(.+)", BlobHandler),
+    ("artifacts", ArtifactsHandler),
+    ("artifacts/(.+)/versions", ArtifactVersionsHandler),
+    ("lineage", LineageHandler),
 )
 
 

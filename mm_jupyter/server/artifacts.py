@@ -1,0 +1,99 @@
+"""Artifact handlers: the artifacts list, one artifact's versions, and lineage.
+
+Content is not served here: a version's bytes (or a directory member's) come from
+``GET blobs/{digest}`` like every other blob, with the same safety headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tornado.web
+from jupyter_server.auth.decorator import authorized
+
+from mm_jupyter.errors import NotFoundError
+from mm_jupyter.server.base import BaseHandler, ParameterError
+from mm_jupyter.server.runs import MAX_OFFSET, MAX_RUN_ID
+from mm_jupyter.store import Registry, artifact_queries, lineage
+from mm_jupyter.store.artifacts import KINDS, parse_ref
+
+# Longer than any name log_artifact accepts (250), so a bound never hides an artifact.
+MAX_NAME = 1000
+DEFAULT_DEPTH = 10
+
+
+class ArtifactsHandler(BaseHandler):
+    """``GET artifacts``: one page of artifacts with their latest version."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply with ``{"total", "offset", "limit", "cursor", "artifacts"}``."""
+        with self.mapped_errors():
+            options: dict[str, Any] = {
+                "q": self.text_arg("q"),
+                "kind": self.choice_arg("kind", KINDS, None),
+                "limit": self.int_arg(
+                    "limit", default=50, low=1, high=artifact_queries.MAX_LIMIT
+                ),
+                "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
+            }
+            self.write_json(await self.call(artifact_queries.list_artifacts, **options))
+
+
+def exact_artifact_detail(registry: Registry, name: str) -> dict[str, Any]:
+    """Return the artifact named exactly ``name`` with all its versions."""
+    if len(name) > MAX_NAME:
+        raise NotFoundError(f"no artifact named {name[:80]!r}...")
+    return artifact_queries.artifact_detail(registry, name)
+
+
+class ArtifactVersionsHandler(BaseHandler):
+    """``GET artifacts/{name}/versions``: an artifact, its versions and alias history.
+
+    ``{name}`` is percent-decoded by tornado (UTF-8; invalid UTF-8 is a 400). The route
+    captures greedily up to the last ``/versions``, so a name may hold ``/`` either
+    encoded (``%2F``, as the sidebar sends it) or not.
+    """
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self, name: str) -> None:
+        """Reply with ``{"artifact", "versions", "alias_history"}``; 404 if unknown."""
+        with self.mapped_errors():
+            self.write_json(await self.call(exact_artifact_detail, name))
+
+
+def lineage_root(run: str | None, version: str | None) -> dict[str, str]:
+    """Check the root parameters: exactly one of an exact run id or ``NAME:vN``."""
+    if (run is None) == (version is None):
+        raise ParameterError(
+            "give exactly one of the parameters 'run' (a run id) or 'version' (NAME:vN)"
+        )
+    if run is not None:
+        if len(run) > MAX_RUN_ID:
+            raise NotFoundError(f"no run with id {run[:80]!r}")
+        return {"run": run}
+    assert version is not None
+    if parse_ref(version)[1] is None:
+        # Names and aliases resolve to different versions over time; a lineage URL
+        # names one version, like a run URL names one run.
+        raise ParameterError(
+            f"parameter 'version' must be NAME:vN (e.g. churn-clean:v2), not {version[:80]!r}"
+        )
+    return {"version": version}
+
+
+class LineageHandler(BaseHandler):
+    """``GET lineage?run=ID|version=NAME:vN&depth=N``: the graph around one node."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply with ``{"root", "nodes", "edges", "truncated"}``."""
+        with self.mapped_errors():
+            root = lineage_root(self.text_arg("run"), self.text_arg("version"))
+            depth = self.int_arg(
+                "depth", default=DEFAULT_DEPTH, low=1, high=lineage.MAX_DEPTH
+            )
+            self.write_json(await self.call(lineage.lineage_graph, depth=depth, **root))

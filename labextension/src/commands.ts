@@ -7,8 +7,13 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { mmIcon } from './icons';
+import { IActions } from './actions';
+import { artifactIcon, lineageIcon, mmIcon } from './icons';
+import { parseVersionRef, rootNodeId } from './lineageLayout';
 import { RunsModel } from './model';
+import { MM } from './tokens';
+import { ArtifactWidget } from './widgets/ArtifactWidget';
+import { LineageWidget } from './widgets/LineageWidget';
 import { RunDetailWidget } from './widgets/RunDetailWidget';
 
 /**
@@ -19,6 +24,22 @@ export namespace CommandIDs {
   export const refresh = 'mm-jupyter:refresh';
   /** Open a run's detail view in the main area; args `{id, name?}`. */
   export const openRun = 'mm-jupyter:open-run';
+  /** Open an artifact's versions in the main area; args `{name, version?}`. */
+  export const openArtifact = 'mm-jupyter:open-artifact';
+  /** Open a lineage view; args `{run}` (a run id) or `{version}` (`name:vN`). */
+  export const openLineage = 'mm-jupyter:open-lineage';
+}
+
+/**
+ * Trackers of the main-area views.
+ */
+export interface ITrackers {
+  /** Run detail views. */
+  runs: WidgetTracker<MainAreaWidget<RunDetailWidget>>;
+  /** Artifact views. */
+  artifacts: WidgetTracker<MainAreaWidget<ArtifactWidget>>;
+  /** Lineage views. */
+  lineage: WidgetTracker<MainAreaWidget<LineageWidget>>;
 }
 
 /**
@@ -31,8 +52,8 @@ export interface ICommandContext {
   model: RunsModel;
   /** JupyterLab's renderers, or null. */
   rendermime: IRenderMimeRegistry | null;
-  /** Tracker of the open run detail views. */
-  tracker: WidgetTracker<MainAreaWidget<RunDetailWidget>>;
+  /** Trackers of the open views. */
+  trackers: ITrackers;
 }
 
 /** Main-area widget id of a run's detail view. */
@@ -40,11 +61,66 @@ export function runWidgetId(runId: string): string {
   return `mm-jupyter-run-${runId}`;
 }
 
+/** Main-area widget id of an artifact's view (the name made safe for an id). */
+export function artifactWidgetId(name: string): string {
+  return `mm-jupyter-artifact-${encodeURIComponent(name)}`;
+}
+
+/** Main-area widget id of a lineage view (the root made safe for an id). */
+export function lineageWidgetId(root: MM.LineageRoot): string {
+  return `mm-jupyter-lineage-${encodeURIComponent(rootNodeId(root))}`;
+}
+
+/**
+ * The lineage root named by command args `{run}` or `{version}`, or null.
+ */
+export function lineageRootOfArgs(
+  args: ReadonlyPartialJSONObject
+): MM.LineageRoot | null {
+  const run = typeof args.run === 'string' ? args.run : '';
+  const version = typeof args.version === 'string' ? args.version : '';
+  if (run && !version) {
+    return { kind: 'run', id: run };
+  }
+  if (version && !run && parseVersionRef(version)) {
+    return { kind: 'version', ref: version };
+  }
+  return null;
+}
+
+/**
+ * Navigation through the commands, for the views.
+ */
+export function commandActions(app: JupyterFrontEnd): IActions {
+  const run = (id: string, args: ReadonlyPartialJSONObject) =>
+    void app.commands.execute(id, args).catch(err => {
+      console.error(`mm-jupyter: ${id} failed`, err);
+    });
+  return {
+    openRun: r =>
+      run(
+        CommandIDs.openRun,
+        r.name ? { id: r.id, name: r.name } : { id: r.id }
+      ),
+    openArtifact: (name, version) =>
+      run(
+        CommandIDs.openArtifact,
+        version === undefined ? { name } : { name, version }
+      ),
+    openLineage: root =>
+      run(
+        CommandIDs.openLineage,
+        root.kind === 'run' ? { run: root.id } : { version: root.ref }
+      )
+  };
+}
+
 /**
  * Register the commands.
  */
 export function addCommands(context: ICommandContext): void {
-  const { app, model, rendermime, tracker } = context;
+  const { app, model, rendermime, trackers } = context;
+  const actions = commandActions(app);
 
   app.commands.addCommand(CommandIDs.refresh, {
     label: 'Refresh Model Management Runs',
@@ -73,7 +149,7 @@ export function addCommands(context: ICommandContext): void {
         throw new Error(`${CommandIDs.openRun} needs an "id" argument`);
       }
       const widgetId = runWidgetId(id);
-      const open = tracker.find(w => w.id === widgetId);
+      const open = trackers.runs.find(w => w.id === widgetId);
       if (open) {
         app.shell.activateById(widgetId);
         void open.content.load();
@@ -83,12 +159,116 @@ export function addCommands(context: ICommandContext): void {
         runId: id,
         label: typeof args.name === 'string' ? args.name : undefined,
         model,
-        rendermime
+        rendermime,
+        actions
       });
       const widget = new MainAreaWidget({ content });
       widget.id = widgetId;
       widget.addClass('jp-mm-RunDetailPanel');
-      void tracker.add(widget);
+      void trackers.runs.add(widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widgetId);
+      return widget;
+    }
+  });
+
+  app.commands.addCommand(CommandIDs.openArtifact, {
+    label: args =>
+      args.name ? `Open Artifact ${String(args.name)}` : 'Open Artifact',
+    caption: 'Open the versions of an artifact',
+    icon: artifactIcon,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'Artifact name' },
+          version: {
+            type: 'number',
+            description: 'Version to highlight'
+          }
+        },
+        required: ['name']
+      }
+    },
+    execute: (args: ReadonlyPartialJSONObject) => {
+      const name = typeof args.name === 'string' ? args.name : '';
+      if (!name) {
+        throw new Error(`${CommandIDs.openArtifact} needs a "name" argument`);
+      }
+      const version = typeof args.version === 'number' ? args.version : null;
+      const widgetId = artifactWidgetId(name);
+      const open = trackers.artifacts.find(w => w.id === widgetId);
+      if (open) {
+        app.shell.activateById(widgetId);
+        open.content.focusVersion(version);
+        void open.content.load();
+        return open;
+      }
+      const content = new ArtifactWidget({ name, version, model, actions });
+      const widget = new MainAreaWidget({ content });
+      widget.id = widgetId;
+      widget.addClass('jp-mm-RunDetailPanel');
+      void trackers.artifacts.add(widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widgetId);
+      return widget;
+    }
+  });
+
+  // Re-rooting a view: activate another open view of that root, or re-root this
+  // one and let its id follow.
+  const reroot = (content: LineageWidget, root: MM.LineageRoot) => {
+    const other = trackers.lineage.find(
+      w => w.id === lineageWidgetId(root) && w.content !== content
+    );
+    if (other) {
+      app.shell.activateById(other.id);
+    } else {
+      content.setRoot(root);
+    }
+  };
+
+  app.commands.addCommand(CommandIDs.openLineage, {
+    label: args =>
+      args.run
+        ? `Open Lineage of Run ${String(args.run)}`
+        : args.version
+          ? `Open Lineage of ${String(args.version)}`
+          : 'Open Lineage',
+    caption: 'Show where a run or an artifact version came from and went to',
+    icon: lineageIcon,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          run: { type: 'string', description: 'Run id' },
+          version: { type: 'string', description: 'Version, as name:vN' }
+        }
+      }
+    },
+    execute: (args: ReadonlyPartialJSONObject) => {
+      const root = lineageRootOfArgs(args);
+      if (!root) {
+        throw new Error(
+          `${CommandIDs.openLineage} needs either "run" (a run id) or "version" (name:vN)`
+        );
+      }
+      const widgetId = lineageWidgetId(root);
+      const open = trackers.lineage.find(w => w.id === widgetId);
+      if (open) {
+        app.shell.activateById(widgetId);
+        void open.content.load();
+        return open;
+      }
+      const content = new LineageWidget({ root, model, actions, reroot });
+      const widget = new MainAreaWidget({ content });
+      widget.id = widgetId;
+      widget.addClass('jp-mm-RunDetailPanel');
+      content.rootChanged.connect((_, newRoot) => {
+        widget.id = lineageWidgetId(newRoot);
+        void trackers.lineage.save(widget);
+      });
+      void trackers.lineage.add(widget);
       app.shell.add(widget, 'main');
       app.shell.activateById(widgetId);
       return widget;

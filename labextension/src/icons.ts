@@ -17,3 +17,34 @@ const MM_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" v
  * The mm-jupyter icon: a rising line chart on axes.
  */
 export const mmIcon = new LabIcon({ name: 'mm-jupyter:icon', svgstr: MM_SVG });
+
+const ARTIFACT_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M12 2 3 6.5v11L12 22l9-4.5v-11zm0 2.2 6.3 3.1L12 10.5 5.7 7.3zM5 9l6 3v7.6l-6-3zm8 10.6V12l6-3v7.6z"/>
+  </g>
+</svg>`;
+
+/**
+ * An artifact: a package box.
+ */
+export const artifactIcon = new LabIcon({
+  name: 'mm-jupyter:artifact',
+  svgstr: ARTIFACT_SVG
+});
+
+const LINEAGE_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <rect x="2" y="9" width="6" height="6" rx="1"/>
+    <rect x="16" y="3" width="6" height="6" rx="3"/>
+    <rect x="16" y="15" width="6" height="6" rx="1"/>
+    <path d="M8 11.2h3.2V6.2H16v1.6h-3.2v3.4H8zm0 1.6h4.8v4.4H16v1.6h-4.8v-4.4H8z"/>
+  </g>
+</svg>`;
+
+/**
+ * Lineage: boxes joined left to right.
+ */
+export const lineageIcon = new LabIcon({
+  name: 'mm-jupyter:lineage',
+  svgstr: LINEAGE_SVG
+});

@@ -14,8 +14,11 @@ import {
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { MMApi } from './api';
-import { addCommands, CommandIDs } from './commands';
+import { ArtifactsModel } from './artifactsModel';
+import { addCommands, CommandIDs, ITrackers } from './commands';
 import { RunsModel } from './model';
+import { ArtifactWidget } from './widgets/ArtifactWidget';
+import { LineageWidget } from './widgets/LineageWidget';
 import { MMSidebar, SIDEBAR_ID } from './widgets/Sidebar';
 import { RunDetailWidget } from './widgets/RunDetailWidget';
 
@@ -25,7 +28,7 @@ import { RunDetailWidget } from './widgets/RunDetailWidget';
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'mm-jupyter:plugin',
   description:
-    'Model management: tracked runs of notebook cells, in a sidebar.',
+    'Model management: tracked runs of notebook cells and versioned artifacts with lineage.',
   autoStart: true,
   optional: [IRenderMimeRegistry, ICommandPalette, ILayoutRestorer],
   activate: (
@@ -35,32 +38,61 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     const model = new RunsModel(new MMApi(app.serviceManager.serverSettings));
-    const tracker = new WidgetTracker<MainAreaWidget<RunDetailWidget>>({
-      namespace: 'mm-jupyter-run'
-    });
-    addCommands({ app, model, rendermime, tracker });
+    const artifacts = new ArtifactsModel(model);
+    const trackers: ITrackers = {
+      runs: new WidgetTracker<MainAreaWidget<RunDetailWidget>>({
+        namespace: 'mm-jupyter-run'
+      }),
+      artifacts: new WidgetTracker<MainAreaWidget<ArtifactWidget>>({
+        namespace: 'mm-jupyter-artifact'
+      }),
+      lineage: new WidgetTracker<MainAreaWidget<LineageWidget>>({
+        namespace: 'mm-jupyter-lineage'
+      })
+    };
+    addCommands({ app, model, rendermime, trackers });
 
     const sidebar = new MMSidebar({
       model,
+      artifacts,
       openRun: run => {
         sidebar.activeId = run.id;
         void app.commands.execute(CommandIDs.openRun, {
           id: run.id,
           name: run.name
         });
+      },
+      openArtifact: artifact => {
+        sidebar.activeArtifact = artifact.name;
+        void app.commands.execute(CommandIDs.openArtifact, {
+          name: artifact.name
+        });
       }
     });
     app.shell.add(sidebar, 'left', { rank: 900 });
     if (restorer) {
       restorer.add(sidebar, SIDEBAR_ID);
-      // Reopen the run tabs of the saved layout.
-      void restorer.restore(tracker, {
+      // Reopen the tabs of the saved layout.
+      void restorer.restore(trackers.runs, {
         command: CommandIDs.openRun,
         args: widget => ({
           id: widget.content.runId,
           name: widget.content.title.label
         }),
         name: widget => widget.content.runId
+      });
+      void restorer.restore(trackers.artifacts, {
+        command: CommandIDs.openArtifact,
+        args: widget => ({ name: widget.content.artifactName }),
+        name: widget => widget.content.artifactName
+      });
+      void restorer.restore(trackers.lineage, {
+        command: CommandIDs.openLineage,
+        args: widget => {
+          const root = widget.content.root;
+          return root.kind === 'run' ? { run: root.id } : { version: root.ref };
+        },
+        name: widget => widget.id
       });
     }
     if (palette) {

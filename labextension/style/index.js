@@ -1,3 +1,4 @@
 import './base.css';
 import './sidebar.css';
 import './detail.css';
+import './artifacts.css';

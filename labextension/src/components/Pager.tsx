@@ -14,6 +14,8 @@ export interface IPagerProps {
   total: number;
   /** Go to the previous (-1) or next (+1) page. */
   onTurn: (direction: 1 | -1) => void;
+  /** What is counted, plural (`runs` by default). */
+  noun?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export function Pager(props: IPagerProps): JSX.Element {
   const { offset, count, limit, total } = props;
   const range =
     total === 0
-      ? 'No runs'
+      ? `No ${props.noun ?? 'runs'}`
       : `${(offset + 1).toLocaleString()}–${(offset + count).toLocaleString()} of ${total.toLocaleString()}`;
   return (
     <div className="jp-mm-Pager">

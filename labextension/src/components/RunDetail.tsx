@@ -1,13 +1,16 @@
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import * as React from 'react';
 
+import { IActions } from '../actions';
 import { stripAnsi } from '../format';
+import { lineageIcon } from '../icons';
 import { MM } from '../tokens';
 import { CodeView } from './CodeView';
 import { EnvironmentView } from './EnvironmentView';
 import { MetricChart } from './MetricChart';
 import { OutputView } from './OutputView';
 import { ParamsTable } from './ParamsTable';
+import { RunArtifacts } from './RunArtifacts';
 import { RunHeader } from './RunHeader';
 
 /**
@@ -20,16 +23,24 @@ export interface IRunDetailProps {
   rendermime: IRenderMimeRegistry | null;
   /** Fetch a blob's bytes by digest. */
   loadBlob: (digest: string) => Promise<Blob>;
+  /** Navigation to artifacts and lineage; without it those links are hidden. */
+  actions?: IActions;
 }
 
 function Section(props: {
   title: string;
   name: string;
+  tools?: React.ReactNode;
   children: React.ReactNode;
 }): JSX.Element {
   return (
     <section className={`jp-mm-Section jp-mm-Section-${props.name}`}>
-      <h2 className="jp-mm-Section-title">{props.title}</h2>
+      <h2 className="jp-mm-Section-title">
+        <span>{props.title}</span>
+        {props.tools && (
+          <span className="jp-mm-Section-tools">{props.tools}</span>
+        )}
+      </h2>
       {props.children}
     </section>
   );
@@ -77,6 +88,31 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
           </div>
         )}
       </Section>
+      {props.actions && (
+        <Section
+          title="Artifacts"
+          name="artifacts"
+          tools={
+            <button
+              className="jp-mm-Button jp-mm-Button-icon jp-mm-LineageButton"
+              title={`Show the lineage of run ${run.name || run.id}`}
+              onClick={() =>
+                props.actions?.openLineage({ kind: 'run', id: run.id })
+              }
+            >
+              <lineageIcon.react tag="span" className="jp-mm-IconButton-icon" />
+              <span>Lineage</span>
+            </button>
+          }
+        >
+          <RunArtifacts
+            artifacts={detail.artifacts}
+            onOpenVersion={version =>
+              props.actions?.openArtifact(version.name, version.version)
+            }
+          />
+        </Section>
+      )}
       <Section title={`Outputs (${detail.outputs.length})`} name="outputs">
         {detail.outputs.length === 0 ? (
           <p className="jp-mm-Empty">No outputs recorded.</p>

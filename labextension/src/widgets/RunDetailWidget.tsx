@@ -3,6 +3,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { IActions } from '../actions';
 import { MMApiError } from '../errors';
 import { RunDetail } from '../components/RunDetail';
 import { mmIcon } from '../icons';
@@ -21,6 +22,8 @@ export interface IRunDetailWidgetOptions {
   model: RunsModel;
   /** JupyterLab's renderers, or null. */
   rendermime: IRenderMimeRegistry | null;
+  /** Navigation to artifacts and lineage. */
+  actions?: IActions;
 }
 
 /**
@@ -33,6 +36,7 @@ export class RunDetailWidget extends ReactWidget {
     this.runId = options.runId;
     this._model = options.model;
     this._rendermime = options.rendermime;
+    this._actions = options.actions;
     this.addClass('jp-mm-RunDetailWidget');
     this.title.label = options.label || options.runId;
     this.title.caption = `Run ${options.runId}`;
@@ -125,6 +129,7 @@ export class RunDetailWidget extends ReactWidget {
           detail={this._detail}
           rendermime={this._rendermime}
           loadBlob={this._loadBlob}
+          actions={this._actions}
         />
       </>
     );
@@ -149,6 +154,7 @@ export class RunDetailWidget extends ReactWidget {
     return `run:${this.runId}`;
   }
 
+  private _actions: IActions | undefined;
   private _detail: MM.IRunDetail | null = null;
   private _error: string | null = null;
   private _loadBlob = (digest: string): Promise<Blob> =>

@@ -2,6 +2,9 @@ import { ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { ArtifactsModel } from '../artifactsModel';
+import { ArtifactFilters } from '../components/ArtifactFilters';
+import { ArtifactsList } from '../components/ArtifactsList';
 import { ColumnPicker } from '../components/ColumnPicker';
 import { MetaNotice } from '../components/MetaNotice';
 import { Pager } from '../components/Pager';
@@ -17,14 +20,21 @@ export const SIDEBAR_ID = 'mm-jupyter-sidebar';
 /** How often relative times are redrawn while the panel is visible. */
 const CLOCK_MS = 15 * 1000;
 
+/** The views of the sidebar. */
+export type SidebarTab = 'runs' | 'artifacts';
+
 /**
  * Options of {@link MMSidebar}.
  */
 export interface ISidebarOptions {
   /** The shared model. */
   model: RunsModel;
+  /** The artifacts list, riding on the shared model's change cursor. */
+  artifacts: ArtifactsModel;
   /** Open a run's detail view. */
   openRun: (run: MM.IRunSummary) => void;
+  /** Open an artifact's view. */
+  openArtifact: (artifact: MM.IArtifactSummary) => void;
 }
 
 /**
@@ -36,17 +46,40 @@ export class MMSidebar extends ReactWidget {
   constructor(options: ISidebarOptions) {
     super();
     this._model = options.model;
+    this._artifacts = options.artifacts;
     this._openRun = options.openRun;
+    this._openArtifact = options.openArtifact;
     this.id = SIDEBAR_ID;
     this.title.icon = mmIcon;
     this.title.caption = 'Model management';
     this.addClass('jp-mm-Sidebar');
     this._model.stateChanged.connect(this._onStateChanged, this);
+    this._artifacts.stateChanged.connect(this._onStateChanged, this);
   }
 
   /** Highlight a run (the one whose detail view was opened last). */
   set activeId(id: string | null) {
     this._activeId = id;
+    this.update();
+  }
+
+  /** Highlight an artifact (the one whose view was opened last). */
+  set activeArtifact(name: string | null) {
+    this._activeArtifact = name;
+    this.update();
+  }
+
+  /** The view shown: runs or artifacts. */
+  get tab(): SidebarTab {
+    return this._tab;
+  }
+
+  set tab(tab: SidebarTab) {
+    if (tab === this._tab) {
+      return;
+    }
+    this._tab = tab;
+    this._syncVisibility();
     this.update();
   }
 
@@ -56,7 +89,9 @@ export class MMSidebar extends ReactWidget {
     }
     this._stopClock();
     this._model.stateChanged.disconnect(this._onStateChanged, this);
-    this._model.setVisible('sidebar', false);
+    this._artifacts.stateChanged.disconnect(this._onStateChanged, this);
+    this._shown = false;
+    this._syncVisibility();
     super.dispose();
   }
 
@@ -65,28 +100,38 @@ export class MMSidebar extends ReactWidget {
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     if (this.isVisible) {
-      this._model.setVisible('sidebar', true);
+      this._shown = true;
+      this._syncVisibility();
       this._startClock();
     }
   }
 
   protected onBeforeDetach(msg: Message): void {
-    this._model.setVisible('sidebar', false);
+    this._shown = false;
+    this._syncVisibility();
     this._stopClock();
     super.onBeforeDetach(msg);
   }
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this._model.setVisible('sidebar', true);
+    this._shown = true;
+    this._syncVisibility();
     this._startClock();
     this.update();
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
-    this._model.setVisible('sidebar', false);
+    this._shown = false;
+    this._syncVisibility();
     this._stopClock();
+  }
+
+  /** Only the list on screen counts as visible: the other one goes stale. */
+  private _syncVisibility(): void {
+    this._model.setVisible('sidebar', this._shown && this._tab === 'runs');
+    this._artifacts.setVisible(this._shown && this._tab === 'artifacts');
   }
 
   protected render(): JSX.Element {
@@ -98,9 +143,15 @@ export class MMSidebar extends ReactWidget {
           <h2 className="jp-mm-Sidebar-title">Model management</h2>
           <button
             className="jp-mm-IconButton"
-            title="Refresh runs"
-            aria-label="Refresh runs"
-            onClick={() => void model.refresh()}
+            title={`Refresh ${this._tab}`}
+            aria-label={`Refresh ${this._tab}`}
+            onClick={() =>
+              void (this._tab === 'runs'
+                ? model.refresh()
+                : connection.kind === 'ready'
+                  ? this._artifacts.refresh()
+                  : model.connect())
+            }
           >
             <refreshIcon.react tag="span" className="jp-mm-IconButton-icon" />
           </button>
@@ -123,7 +174,106 @@ export class MMSidebar extends ReactWidget {
           connection={connection}
           onRetry={() => void model.connect()}
         />
-        {connection.kind === 'ready' && this._renderRuns()}
+        {connection.kind === 'ready' && this._renderTabs()}
+        {connection.kind === 'ready' &&
+          (this._tab === 'runs' ? this._renderRuns() : this._renderArtifacts())}
+      </div>
+    );
+  }
+
+  private _renderTabs(): JSX.Element {
+    const tabs: [SidebarTab, string][] = [
+      ['runs', 'Runs'],
+      ['artifacts', 'Artifacts']
+    ];
+    const runsTotal = this._model.page?.total;
+    const artifactsTotal = this._artifacts.page?.total;
+    return (
+      <div className="jp-mm-Tabs" role="tablist" aria-label="Sidebar view">
+        {tabs.map(([tab, label]) => {
+          const total = tab === 'runs' ? runsTotal : artifactsTotal;
+          const selected = this._tab === tab;
+          return (
+            <button
+              key={tab}
+              role="tab"
+              id={`jp-mm-tab-${tab}`}
+              aria-selected={selected}
+              aria-controls={`jp-mm-panel-${tab}`}
+              className={'jp-mm-Tab' + (selected ? ' jp-mm-mod-selected' : '')}
+              data-tab={tab}
+              onClick={() => (this.tab = tab)}
+            >
+              <span className="jp-mm-Tab-label">{label}</span>
+              {total !== undefined && (
+                <span className="jp-mm-Tab-count" aria-hidden="true">
+                  {total.toLocaleString()}
+                </span>
+              )}
+            </button>
+          );
+        })}
+      </div>
+    );
+  }
+
+  private _renderArtifacts(): JSX.Element {
+    const artifacts = this._artifacts;
+    const { page, query } = artifacts;
+    const items = page?.artifacts ?? [];
+    const filtered = Boolean(query.q.trim() || query.kind);
+    return (
+      <div
+        className="jp-mm-Runs jp-mm-Artifacts"
+        role="tabpanel"
+        id="jp-mm-panel-artifacts"
+        aria-labelledby="jp-mm-tab-artifacts"
+      >
+        <ArtifactFilters
+          query={query}
+          onChange={patch => artifacts.setQuery(patch)}
+        />
+        {artifacts.error && (
+          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
+            {`Cannot load artifacts: ${artifacts.error}`}
+          </div>
+        )}
+        <div
+          className={
+            'jp-mm-RunsScroll' + (artifacts.loading ? ' jp-mm-mod-loading' : '')
+          }
+        >
+          <ArtifactsList
+            artifacts={items}
+            onOpen={artifact => this._openArtifact(artifact)}
+            activeName={this._activeArtifact}
+          />
+          {page && items.length === 0 && (
+            <div className="jp-mm-Empty">
+              {filtered ? (
+                'No artifacts match these filters.'
+              ) : (
+                <>
+                  No artifacts yet. Log one from a tracked cell with{' '}
+                  <code>mm.log_artifact(path, name=…)</code>.
+                </>
+              )}
+            </div>
+          )}
+          {!page && !artifacts.error && (
+            <div className="jp-mm-Empty">Loading artifacts…</div>
+          )}
+        </div>
+        {page && (
+          <Pager
+            offset={page.offset}
+            count={items.length}
+            limit={query.limit}
+            total={page.total}
+            noun="artifacts"
+            onTurn={direction => artifacts.turnPage(direction)}
+          />
+        )}
       </div>
     );
   }
@@ -136,7 +286,12 @@ export class MMSidebar extends ReactWidget {
       query.q.trim() || query.experiment || query.status
     );
     return (
-      <div className="jp-mm-Runs">
+      <div
+        className="jp-mm-Runs"
+        role="tabpanel"
+        id="jp-mm-panel-runs"
+        aria-labelledby="jp-mm-tab-runs"
+      >
         <RunFilters
           query={query}
           experiments={model.keys.experiments}
@@ -214,8 +369,13 @@ export class MMSidebar extends ReactWidget {
     }
   }
 
-  private _clock: number | null = null;
+  private _activeArtifact: string | null = null;
   private _activeId: string | null = null;
+  private _artifacts: ArtifactsModel;
+  private _clock: number | null = null;
   private _model: RunsModel;
+  private _openArtifact: (artifact: MM.IArtifactSummary) => void;
   private _openRun: (run: MM.IRunSummary) => void;
+  private _shown = false;
+  private _tab: SidebarTab = 'runs';
 }

@@ -7,17 +7,16 @@ JSON (no ``NaN``/``Infinity`` literals).
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 
 import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-from server_conftest import API, strict_loads
+from server_conftest import API, sha256, strict_loads
 from tornado.httpclient import HTTPClientError
 
 from mm_jupyter import schemas
 from mm_jupyter.store.runs import OutputRecord
-
-
 
 BASE = "https://mm-jupyter.invalid/schemas/v1/"
 
@@ -67,6 +66,66 @@ def test_schemas_reject_drift():
     assert not validator("changes").is_valid({"cursor": 1, "changed": True, "x": 1})
     assert not validator("changes").is_valid({"cursor": "1", "changed": True})
     assert not validator("keys").is_valid({"experiments": [], "metrics": []})
+
+
+VERSION = {
+    "name": "m", "version": 1, "ref": "m:v1", "kind": "model", "digest": "0" * 64,
+    "size": 3, "media_type": "application/octet-stream", "format": "file",
+    "is_dir": False, "file_name": "m.pkl", "metadata": {},
+    "created_at": "2026-01-01T00:00:00.000Z", "aliases": ["prod"],
+    "producer": {"id": "abc", "name": "train", "status": "finished"},
+    "consumers": [], "files": None,
+}  # fmt: skip
+ARTIFACT = {
+    "name": "m", "kind": "model", "description": None, "tags": {},
+    "created_at": "2026-01-01T00:00:00.000Z", "n_versions": 1, "aliases": {"prod": 1},
+}  # fmt: skip
+
+
+def artifact_version(**changes: object) -> dict[str, object]:
+    return {**VERSION, **changes}
+
+
+def test_artifact_schemas_reject_drift():
+    check = Draft202012Validator(
+        {"$ref": f"{BASE}common.json#/$defs/artifact_version"}, registry=REGISTRY
+    )
+    assert check.is_valid(VERSION)
+    # the contract's shape of a directory
+    member = {"path": "a/b.csv", "digest": "1" * 64, "size": 3}
+    assert check.is_valid(
+        artifact_version(is_dir=True, format="directory", files=[member])
+    )
+    for bad in (
+        artifact_version(extra=1),
+        artifact_version(kind="weights"),
+        artifact_version(format="pickle"),
+        artifact_version(version=0),
+        artifact_version(ref="m"),
+        artifact_version(digest="ABC"),
+        artifact_version(is_dir=True, format="directory", files=None),
+        artifact_version(files=[member]),  # files only for directories
+        artifact_version(producer={"id": "abc"}),
+        artifact_version(aliases=["1bad"]),
+    ):
+        assert not check.is_valid(bad), bad
+    page = {"total": 1, "offset": 0, "limit": 50, "cursor": 1}
+    assert validator("artifacts_page").is_valid(
+        {**page, "artifacts": [{**ARTIFACT, "latest": VERSION}]}
+    )
+    for item in (ARTIFACT, {**ARTIFACT, "latest": VERSION, "x": 1}):
+        assert not validator("artifacts_page").is_valid({**page, "artifacts": [item]})
+    detail = {"artifact": ARTIFACT, "versions": [VERSION], "alias_history": []}
+    assert validator("artifact_versions").is_valid(detail)
+    # the summary of a versions reply has no `latest`
+    assert not validator("artifact_versions").is_valid(
+        {**detail, "artifact": {**ARTIFACT, "latest": VERSION}}
+    )
+    graph = {"root": "run:abc", "nodes": [], "edges": [], "truncated": False}
+    assert validator("lineage").is_valid(graph)
+    backwards = {"source": "run:abc", "target": "version:m:v1", "kind": "input"}
+    assert not validator("lineage").is_valid({**graph, "edges": [backwards]})
+    assert not validator("lineage").is_valid({**graph, "root": "abc"})
 
 
 @pytest.fixture
@@ -202,6 +261,124 @@ async def test_empty_registry_matches_schema(jp_fetch):
     await fetch_valid(jp_fetch, "runs_page", "runs")
     await fetch_valid(jp_fetch, "keys", "keys")
     await fetch_valid(jp_fetch, "changes", "changes", since="0")
+
+
+@pytest.fixture
+def artifact_graph(chain, mm):
+    """The chain, plus an array, text and a second DataFrame version with an alias."""
+    import numpy as np
+    import pandas as pd
+
+    with mm.track("more", experiment="churn") as run:
+        mm.use_artifact("churn-clean:v1")
+        mm.log_artifact(np.arange(6, dtype="float64").reshape(2, 3), "features")
+        mm.log_artifact("notes ✓\n", "notes", format="text")
+        mm.log_artifact(
+            pd.DataFrame({"age": [1.5, float("nan")]}),
+            "churn-clean",
+            aliases=["champion"],
+        )
+    chain.more = run.id
+    return chain
+
+
+async def test_artifact_payloads_match_schema(jp_fetch, raw_fetch, artifact_graph):
+    # Every list page and filter
+    for params in (
+        {},
+        {"kind": "dataset"},
+        {"kind": "figure"},
+        {"q": "churn"},
+        {"limit": "1", "offset": "2"},
+        {"offset": "99"},
+    ):
+        await fetch_valid(jp_fetch, "artifacts_page", "artifacts", **params)
+    page = await fetch_valid(jp_fetch, "artifacts_page", "artifacts", limit="500")
+    formats = {a["latest"]["format"] for a in page["artifacts"]}
+    assert {"bytes", "csv", "file", "directory", "npy", "text"} <= formats
+    versions_seen = []
+    for artifact in page["artifacts"]:
+        # the versions of each (names with "/", spaces, unicode), encoded as a segment
+        response = await raw_fetch(
+            f"mm-jupyter/api/artifacts/{quote(artifact['name'], safe='')}/versions"
+        )
+        assert response.code == 200
+        detail = strict_loads(response.body)
+        assert_valid("artifact_versions", detail)
+        assert detail["versions"][0] == artifact["latest"]
+        assert {k: v for k, v in artifact.items() if k != "latest"} == detail["artifact"]
+        versions_seen += detail["versions"]
+    assert len(versions_seen) == sum(a["n_versions"] for a in page["artifacts"])
+    assert any(v["is_dir"] for v in versions_seen)
+    assert any(v["aliases"] for v in versions_seen)
+    # The lineage of every version and every run, shallow and deep
+    roots = [{"version": v["ref"]} for v in versions_seen]
+    runs = await fetch_valid(jp_fetch, "runs_page", "runs")
+    roots += [{"run": r["id"]} for r in runs["runs"]]
+    for root in roots:
+        for depth in ("1", "10"):
+            graph = await fetch_valid(jp_fetch, "lineage", "lineage", depth=depth, **root)
+            assert_consistent_graph(graph)
+    # Run details list the versions they consumed and produced
+    train = await fetch_valid(jp_fetch, "run_detail", "runs", artifact_graph.train)
+    assert [v["ref"] for v in train["artifacts"]["inputs"]] == ["churn-clean:v1"]
+    assert {v["ref"] for v in train["artifacts"]["outputs"]} == {
+        "models/model.pkl:v1",
+        "report bündel ✓:v1",
+    }
+    await fetch_valid(jp_fetch, "run_detail", "runs", artifact_graph.more)
+
+
+def assert_consistent_graph(graph: dict) -> None:
+    """Beyond the schema: ids are unique, edges join returned nodes, the root is one."""
+    ids = [n["id"] for n in graph["nodes"]]
+    assert len(ids) == len(set(ids))
+    assert graph["root"] in ids
+    for node in graph["nodes"]:
+        if node["type"] == "version":
+            assert node["id"] == f"version:{node['version']['ref']}"
+        else:
+            assert node["id"] == f"run:{node['run']['id']}"
+    edges = [(e["source"], e["target"], e["kind"]) for e in graph["edges"]]
+    assert len(edges) == len(set(edges))
+    for source, target, _ in edges:
+        assert source in ids and target in ids
+
+
+async def test_artifact_content_digests_are_downloadable(raw_fetch, artifact_graph):
+    page = strict_loads((await raw_fetch("mm-jupyter/api/artifacts?limit=500")).body)
+    for artifact in page["artifacts"]:
+        latest = artifact["latest"]
+        digests = [latest["digest"]] + [f["digest"] for f in latest["files"] or []]
+        for digest in digests:
+            response = await raw_fetch(f"mm-jupyter/api/blobs/{digest}")
+            assert response.code == 200, artifact["name"]
+            assert sha256(response.body) == digest
+
+
+async def test_empty_registry_artifacts_match_schema(jp_fetch):
+    await fetch_valid(jp_fetch, "artifacts_page", "artifacts")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "code"),
+    [
+        (("artifacts",), {"kind": "bogus"}, 400),
+        (("artifacts",), {"limit": "0"}, 400),
+        (("artifacts", "nope", "versions"), {}, 404),
+        (("lineage",), {}, 400),
+        (("lineage",), {"run": "x", "version": "y:v1"}, 400),
+        (("lineage",), {"version": "y"}, 400),
+        (("lineage",), {"version": "y:v1", "depth": "0"}, 400),
+        (("lineage",), {"run": "0123456789ab"}, 404),
+        (("lineage",), {"version": "nope:v1"}, 404),
+    ],
+)
+async def test_artifact_error_replies_match_schema(jp_fetch, chain, path, params, code):
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch(*API, *path, params=params)
+    assert info.value.code == code
+    assert_valid_error(info.value.response.body)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Latency of the REST handlers' work at 10,000 and 100,000 runs.
+"""Latency of the REST handlers' work at 10,000 and 100,000 runs, and on artifacts.
 
 Builds synthetic registries (bulk ``executemany`` into ``experiments``, ``runs``,
 ``params`` and ``latest_metrics`` inside one write transaction), caches them under
@@ -6,14 +6,23 @@ Builds synthetic registries (bulk ``executemany`` into ``experiments``, ``runs``
 the server's strict JSON encoding), median of ``--repeat`` runs, plus real HTTP round
 trips through a started ``jupyter server`` (``--no-http`` skips them).
 
-Prints ONE JSON object. Target: first page sorted by a metric at 100k runs <= 50 ms.
+The artifacts registry holds ``--artifacts`` artifacts of 1-3 versions each (with
+aliases, producers and consumers) and one lineage chain of ``--chain`` versions of
+the artifact ``chain``: run ``k`` consumes ``chain:vk`` and produces ``chain:v(k+1)``,
+bulk-inserted into ``artifacts``, ``artifact_versions``, ``lineage``, ``runs``,
+``experiments`` and ``blobs`` in one write transaction.
+
+Prints ONE JSON object. Targets: first page sorted by a metric at 100k runs <= 50 ms;
+lineage of a 1,000-version chain (walked whole) <= 100 ms.
 
     .venv/bin/python benchmarks/bench_server.py [--sizes 10000 100000] [--repeat 25]
+        [--artifacts 10000] [--chain 1000]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -32,7 +41,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mm_jupyter.server.base import strict_json  # noqa: E402
-from mm_jupyter.store import Registry, open_registry, queries  # noqa: E402
+from mm_jupyter.store import (  # noqa: E402
+    Registry,
+    artifact_queries,
+    lineage,
+    open_registry,
+    queries,
+)
+from mm_jupyter.store.artifacts import KINDS  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 GENERATOR_VERSION = "2"  # bump to rebuild cached registries
@@ -40,6 +56,8 @@ EXPERIMENTS = ("churn", "default", "fraud", "pricing", "vision")
 METRICS = ("acc", "loss", "f1")
 PARAMS = ("lr", "depth", "model")
 TARGET_MS = 50.0
+ARTIFACTS_GENERATOR_VERSION = "1"
+LINEAGE_TARGET_MS = 100.0
 
 
 def build_registry(path: Path, n_runs: int) -> None:
@@ -142,6 +160,188 @@ def cached_registry(n_runs: int) -> Path:
     return path
 
 
+def fake_digest(text: str) -> str:
+    """A stand-in sha256 digest (no blob files are written: no content is read)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_artifacts_registry(path: Path, n_artifacts: int, chain: int) -> None:
+    """Fill an empty registry with artifacts and a ``chain``-version lineage chain."""
+    rng = random.Random(n_artifacts + chain)
+    stamp = "2026-01-01T00:00:00.000Z"
+    registry = open_registry(path)
+    try:
+        with registry.write() as conn:
+            conn.execute(
+                "INSERT INTO experiments (id, name, created_at) VALUES (1, 'chain', ?)",
+                (stamp,),
+            )
+            runs, artifacts, versions, edges, blobs, aliases = [], [], [], [], [], []
+
+            def add_run(run_id: str, name: str) -> None:
+                runs.append((run_id, name, 1, "finished", stamp, stamp, "{}"))
+
+            def add_version(
+                version_id: int, artifact_id: int, number: int, run: str | None
+            ) -> None:
+                digest = fake_digest(f"{artifact_id}:{number}")
+                blobs.append((digest, 1000 + number, "application/octet-stream", stamp))
+                versions.append(
+                    (version_id, artifact_id, number, digest, 1000 + number,
+                     "application/octet-stream", "bytes", 0, f"a{artifact_id}",
+                     json.dumps({"n": number}), run, stamp)
+                )  # fmt: skip
+                if run is not None:
+                    edges.append((run, version_id, "output", stamp))
+
+            # The chain: artifact 1, versions 1..chain; run k: v_k -> v_{k+1}
+            artifacts.append((1, "chain", "model", "a lineage chain", "{}", stamp, 1))
+            for k in range(1, chain + 1):
+                producer = f"chain-run-{k - 1:06d}" if k > 1 else None
+                add_version(k, 1, k, producer)
+                if k < chain:
+                    run_id = f"chain-run-{k:06d}"
+                    add_run(run_id, f"step {k}")
+                    edges.append((run_id, k, "input", stamp))
+            # Many other artifacts: 1-3 versions, a producer, a consumer, an alias
+            version_id = chain
+            for a in range(2, n_artifacts + 2):
+                kind = KINDS[a % len(KINDS)]
+                artifacts.append(
+                    (a, f"art-{a}", kind, f"artifact {a}", '{"team": "ml"}', stamp, a)
+                )
+                producer = f"prod-{a:08d}"
+                add_run(producer, f"make art-{a}")
+                for number in range(1, rng.randint(1, 3) + 1):
+                    version_id += 1
+                    add_version(version_id, a, number, producer)
+                    if rng.random() < 0.5:
+                        consumer = f"cons-{version_id:08d}"
+                        add_run(consumer, f"use art-{a}")
+                        edges.append((consumer, version_id, "input", stamp))
+                aliases.append((a, "prod", version_id))
+            conn.executemany(
+                "INSERT INTO runs (id, name, experiment_id, status, started_at,"
+                " finished_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                runs,
+            )
+            conn.executemany(
+                "INSERT INTO artifacts (id, name, kind, description, tags, created_at,"
+                " change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                artifacts,
+            )
+            conn.executemany(
+                "INSERT INTO blobs (digest, size, media_type, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                blobs,
+            )
+            conn.executemany(
+                "INSERT INTO artifact_versions (id, artifact_id, version, digest, size,"
+                " media_type, format, is_dir, file_name, metadata, run_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                versions,
+            )
+            conn.executemany(
+                "INSERT INTO lineage (run_id, version_id, direction, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                edges,
+            )
+            conn.executemany(
+                "INSERT INTO artifact_aliases (artifact_id, alias, version_id)"
+                " VALUES (?, ?, ?)",
+                aliases,
+            )
+            conn.executemany(
+                "INSERT INTO alias_history (artifact_id, alias, from_version_id,"
+                " to_version_id, changed_at, user) VALUES (?, ?, NULL, ?, ?, 'bench')",
+                [(a, alias, v, stamp) for a, alias, v in aliases],
+            )
+        registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        registry.close()
+
+
+def cached_artifacts_registry(n_artifacts: int, chain: int) -> Path:
+    """Return the folder of a cached artifacts registry, building it if needed."""
+    path = CACHE / f"artifacts-{n_artifacts}-chain-{chain}"
+    marker = path / "bench-version"
+    if marker.exists() and marker.read_text() == ARTIFACTS_GENERATOR_VERSION:
+        return path
+    shutil.rmtree(path, ignore_errors=True)
+    started = time.perf_counter()
+    build_artifacts_registry(path, n_artifacts, chain)
+    marker.write_text(ARTIFACTS_GENERATOR_VERSION)
+    print(
+        f"built {n_artifacts} artifacts and a {chain}-version chain in"
+        f" {time.perf_counter() - started:.1f}s at {path}",
+        file=sys.stderr,
+    )
+    return path
+
+
+def artifact_cases(registry: Registry, chain: int) -> dict[str, Callable[[], Any]]:
+    """The work of the artifact handlers (store call + encoding), by result key."""
+    last, first = f"chain:v{chain}", "chain:v1"
+    whole = min(lineage.MAX_DEPTH, 2 * chain)  # a version->run or run->version per hop
+
+    def page(**options: Any) -> Callable[[], str]:
+        return lambda: strict_json(
+            artifact_queries.list_artifacts(registry, limit=50, **options)
+        )
+
+    def graph(version: str, depth: int) -> Callable[[], str]:
+        return lambda: strict_json(
+            lineage.lineage_graph(registry, version=version, depth=depth)
+        )
+
+    return {
+        "artifacts_list_first_page_ms": page(),
+        "artifacts_list_kind_filter_ms": page(kind="model"),
+        "artifacts_list_q_filter_ms": page(q="art-4242"),
+        "artifacts_list_deep_page_ms": page(offset=5000),
+        f"artifact_versions_{chain}_ms": lambda: strict_json(
+            artifact_queries.artifact_detail(registry, "chain")
+        ),
+        "artifact_versions_small_ms": lambda: strict_json(
+            artifact_queries.artifact_detail(registry, "art-4242")
+        ),
+        f"lineage_{chain}_chain_ms": graph(last, whole),
+        f"lineage_{chain}_chain_from_first_ms": graph(first, whole),
+        f"lineage_{chain}_chain_depth50_ms": graph(last, 50),
+        "lineage_small_run_ms": lambda: strict_json(
+            lineage.lineage_graph(registry, run="prod-00004242", depth=10)
+        ),
+    }
+
+
+def artifact_results(
+    n_artifacts: int, chain: int, repeat: int
+) -> tuple[dict[str, Any], Path]:
+    """Time the artifact handlers' work; check the chain walk reaches every version."""
+    path = cached_artifacts_registry(n_artifacts, chain)
+    registry = open_registry(path)
+    result: dict[str, Any] = {}
+    try:
+        for name, work in artifact_cases(registry, chain).items():
+            result[name] = median_ms(work, repeat)
+        whole = min(lineage.MAX_DEPTH, 2 * chain)
+        walked = lineage.lineage_graph(registry, version=f"chain:v{chain}", depth=whole)
+        kinds = [n["type"] for n in walked["nodes"]]
+        result[f"lineage_{chain}_chain_versions"] = kinds.count("version")
+        result[f"lineage_{chain}_chain_truncated"] = walked["truncated"]
+        result[f"lineage_{chain}_chain_depth"] = whole
+        result[f"lineage_{chain}_chain_bytes"] = len(strict_json(walked))
+    finally:
+        registry.close()
+    key = f"lineage_{chain}_chain_ms"
+    result["lineage_chain_target_ms"] = LINEAGE_TARGET_MS
+    result["lineage_chain_target_met"] = (
+        result[key] <= LINEAGE_TARGET_MS
+        and result[f"lineage_{chain}_chain_versions"] == chain
+    )
+    return result, path
+
+
 def median_ms(work: Callable[[], Any], repeat: int) -> float:
     """Return the median wall time of ``work()`` in milliseconds (after one warm-up)."""
     work()
@@ -180,8 +380,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def http_round_trips(path: Path, repeat: int) -> dict[str, float]:
-    """Time real requests through a started ``jupyter server`` on ``path``."""
+def http_round_trips(
+    path: Path, repeat: int, routes: dict[str, str] | None = None
+) -> dict[str, float]:
+    """Time real requests through a started ``jupyter server`` on ``path``.
+
+    ``routes`` maps result names to API paths; by default the runs routes.
+    """
     port, token = free_port(), "bench-token"
     env = {
         **os.environ,
@@ -217,14 +422,14 @@ def http_round_trips(path: Path, repeat: int) -> dict[str, float]:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("jupyter server did not start") from None
                 time.sleep(0.2)
+        routes = routes or {
+            "http_first_page_metric_sort": "runs?sort=metric:acc&order=desc&limit=50",
+            "http_first_page_started_at": "runs?limit=50",
+            "http_changes": "changes?since=0",
+        }
         return {
-            "http_first_page_metric_sort": median_ms(
-                lambda: get("runs?sort=metric:acc&order=desc&limit=50"), repeat
-            ),
-            "http_first_page_started_at": median_ms(
-                lambda: get("runs?limit=50"), repeat
-            ),
-            "http_changes": median_ms(lambda: get("changes?since=0"), repeat),
+            name: median_ms(lambda route=route: get(route), repeat)
+            for name, route in routes.items()
         }
     finally:
         proc.terminate()
@@ -253,6 +458,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--artifacts", type=int, default=10_000)
+    parser.add_argument("--chain", type=int, default=1_000)
     args = parser.parse_args()
 
     result: dict[str, Any] = {}
@@ -280,6 +487,17 @@ def main() -> None:
                 )
             finally:
                 registry.close()
+    artifacts, path = artifact_results(args.artifacts, args.chain, args.repeat)
+    result.update(artifacts)
+    if not args.no_http:
+        depth = min(lineage.MAX_DEPTH, 2 * args.chain)
+        routes = {
+            "artifacts_http_list_first_page_ms": "artifacts?limit=50",
+            f"lineage_{args.chain}_chain_http_ms": (
+                f"lineage?version=chain%3Av{args.chain}&depth={depth}"
+            ),
+        }
+        result.update(http_round_trips(path, args.repeat, routes))
     print(json.dumps(result))
 
 

@@ -187,8 +187,8 @@ def chain(mm: Any, tmp_path: Path) -> SimpleNamespace:
 
     ``churn-raw`` v1 (bytes, no producer) → run ``prep`` → ``churn-clean`` v1 (a
     DataFrame) → run ``train`` → ``models/model.pkl`` v1 (a file) and
-    ``report bündel ✓`` v1 (a directory with HTML, SVG and CSV members). ``churn-raw``
-    gets a v2 and its alias ``prod`` moves from v1 to v2.
+    ``report bündel ✓`` v1 (a directory with HTML, SVG and CSV members).
+    ``churn-raw`` gets a v2 and its alias ``prod`` moves from v1 to v2.
     """
     import pandas as pd
 

@@ -295,7 +295,8 @@ async def test_artifact_payloads_match_schema(jp_fetch, raw_fetch, artifact_grap
         await fetch_valid(jp_fetch, "artifacts_page", "artifacts", **params)
     page = await fetch_valid(jp_fetch, "artifacts_page", "artifacts", limit="500")
     formats = {a["latest"]["format"] for a in page["artifacts"]}
-    assert {"bytes", "csv", "file", "directory", "npy", "text"} <= formats
+    assert {"bytes", "file", "directory", "npy", "text"} <= formats
+    assert formats & {"parquet", "csv"}  # a DataFrame (parquet with pyarrow)
     versions_seen = []
     for artifact in page["artifacts"]:
         # the versions of each (names with "/", spaces, unicode), encoded as a segment
@@ -306,7 +307,8 @@ async def test_artifact_payloads_match_schema(jp_fetch, raw_fetch, artifact_grap
         detail = strict_loads(response.body)
         assert_valid("artifact_versions", detail)
         assert detail["versions"][0] == artifact["latest"]
-        assert {k: v for k, v in artifact.items() if k != "latest"} == detail["artifact"]
+        summary = {k: v for k, v in artifact.items() if k != "latest"}
+        assert summary == detail["artifact"]
         versions_seen += detail["versions"]
     assert len(versions_seen) == sum(a["n_versions"] for a in page["artifacts"])
     assert any(v["is_dir"] for v in versions_seen)
@@ -317,7 +319,9 @@ async def test_artifact_payloads_match_schema(jp_fetch, raw_fetch, artifact_grap
     roots += [{"run": r["id"]} for r in runs["runs"]]
     for root in roots:
         for depth in ("1", "10"):
-            graph = await fetch_valid(jp_fetch, "lineage", "lineage", depth=depth, **root)
+            graph = await fetch_valid(
+                jp_fetch, "lineage", "lineage", depth=depth, **root
+            )
             assert_consistent_graph(graph)
     # Run details list the versions they consumed and produced
     train = await fetch_valid(jp_fetch, "run_detail", "runs", artifact_graph.train)

@@ -7,7 +7,14 @@ import json
 from urllib.parse import quote, urlencode
 
 import pytest
-from server_conftest import API, HTML_BYTES, MODEL_BYTES, SVG_BYTES, sha256, strict_loads
+from server_conftest import (
+    API,
+    HTML_BYTES,
+    MODEL_BYTES,
+    SVG_BYTES,
+    sha256,
+    strict_loads,
+)
 from tornado.httpclient import HTTPClientError
 from tornado.simple_httpclient import HTTPStreamClosedError
 
@@ -53,7 +60,7 @@ def node_ids(graph):
     return {n["id"] for n in graph["nodes"]}
 
 
-# -- GET artifacts ----------------------------------------------------------------------
+# -- GET artifacts ---------------------------------------------------------------------
 
 
 async def test_list_has_every_artifact_with_latest_version(jp_fetch, chain):
@@ -104,7 +111,8 @@ async def test_list_filters(jp_fetch, chain, params, expected):
 
 
 async def test_list_pages_cover_everything_once(jp_fetch, chain):
-    everything = [a["name"] for a in (await get_json(jp_fetch, "artifacts"))["artifacts"]]
+    first = await get_json(jp_fetch, "artifacts")
+    everything = [a["name"] for a in first["artifacts"]]
     paged = []
     for offset in (0, 2, 4):
         page = await get_json(
@@ -143,7 +151,7 @@ async def test_list_bad_parameters_are_400(jp_fetch, chain, params):
     assert next(iter(params)) in body["message"]
 
 
-# -- GET artifacts/{name}/versions -------------------------------------------------------
+# -- GET artifacts/{name}/versions -----------------------------------------------------
 
 
 async def test_versions_newest_first_with_aliases_and_history(raw_fetch, chain):
@@ -162,7 +170,10 @@ async def test_versions_newest_first_with_aliases_and_history(raw_fetch, chain):
     assert v1["consumers"][0]["name"] == "prep"
     assert v2["producer"] is None and v2["consumers"] == []
     assert v1["format"] == "bytes" and v1["files"] is None and v1["is_dir"] is False
-    history = [(h["alias"], h["from_version"], h["to_version"]) for h in detail["alias_history"]]
+    history = [
+        (h["alias"], h["from_version"], h["to_version"])
+        for h in detail["alias_history"]
+    ]
     assert history == [("prod", None, 1), ("prod", 1, 2)]
 
 
@@ -170,7 +181,9 @@ async def test_versions_of_a_dataframe_has_producer_and_consumer(raw_fetch, chai
     detail = strict_loads((await raw_fetch(versions_path("churn-clean"))).body)
     (v1,) = detail["versions"]
     assert v1["producer"] == {"id": chain.prep, "name": "prep", "status": "finished"}
-    assert v1["consumers"] == [{"id": chain.train, "name": "train", "status": "finished"}]
+    assert v1["consumers"] == [
+        {"id": chain.train, "name": "train", "status": "finished"}
+    ]
     assert v1["kind"] == "dataset"
     assert v1["metadata"]["rows"] == 2
     assert set(v1["metadata"]["columns"]) == {"age", "churn"}
@@ -262,7 +275,7 @@ async def test_versions_route_needs_a_name(raw_fetch, chain):
         assert response.code == 404, path
 
 
-# -- GET lineage ------------------------------------------------------------------------
+# -- GET lineage -----------------------------------------------------------------------
 
 
 def chain_ids(chain):
@@ -314,7 +327,8 @@ async def test_lineage_of_a_version_walks_ancestors_only_upstream(raw_fetch, cha
     assert graph["root"] == ids["model"]
     # The model's ancestry; the bundle is a sibling output, not an ancestor
     assert node_ids(graph) == set(ids.values()) - {ids["bundle"]}
-    assert edge_set(graph) == chain_edges(ids) - {(ids["train"], ids["bundle"], "output")}
+    sibling = (ids["train"], ids["bundle"], "output")
+    assert edge_set(graph) == chain_edges(ids) - {sibling}
     assert graph["truncated"] is False
 
 
@@ -352,7 +366,9 @@ async def test_lineage_edges_point_the_way_data_flows(raw_fetch, chain):
         ("50", {"model", "train", "clean", "prep", "raw"}, False),
     ],
 )
-async def test_lineage_depth_bounds_the_walk(raw_fetch, chain, depth, expected, truncated):
+async def test_lineage_depth_bounds_the_walk(
+    raw_fetch, chain, depth, expected, truncated
+):
     ids = chain_ids(chain)
     code, graph = await lineage(raw_fetch, version="models/model.pkl:v1", depth=depth)
     assert code == 200
@@ -431,7 +447,7 @@ async def test_lineage_max_depth_is_accepted(raw_fetch, chain):
     assert code == 200 and graph["truncated"] is False
 
 
-# -- content through blobs/{digest} ------------------------------------------------------
+# -- content through blobs/{digest} ----------------------------------------------------
 
 
 async def blob(raw_fetch, digest):
@@ -475,7 +491,11 @@ async def test_directory_members_and_manifest_download(raw_fetch, chain):
 
 @pytest.mark.parametrize(
     ("member", "media_type"),
-    [("index.html", "text/html"), ("figure.svg", "image/svg+xml"), ("data/x.csv", "text/csv")],
+    [
+        ("index.html", "text/html"),
+        ("figure.svg", "image/svg+xml"),
+        ("data/x.csv", "text/csv"),
+    ],
 )
 async def test_active_member_content_is_an_attachment_with_sandbox(
     raw_fetch, chain, member, media_type
@@ -489,6 +509,39 @@ async def test_active_member_content_is_an_attachment_with_sandbox(
     csp = response.headers["Content-Security-Policy"]
     assert "sandbox" in csp and "default-src 'none'" in csp
     assert response.body in (HTML_BYTES, SVG_BYTES, chain.members["data/x.csv"])
+
+
+@pytest.mark.parametrize(
+    ("file_name", "data", "kind", "media_type", "inline"),
+    [
+        ("report.html", HTML_BYTES, "report", "text/html", False),
+        ("figure.svg", SVG_BYTES, "figure", "image/svg+xml", False),
+        ("plot.png", b"\x89PNG\r\n\x1a\n not a real png", "figure", "image/png", True),
+        ("notes.md", b"# hi <script>x</script>", "report", "text/markdown", False),
+    ],
+)
+async def test_file_artifact_content_headers(
+    raw_fetch, mm, tmp_path, file_name, data, kind, media_type, inline
+):
+    # Given a file artifact logged from disk (kind and media type from its name)
+    path = tmp_path / file_name
+    path.write_bytes(data)
+    with mm.track("publish"):
+        logged = mm.log_artifact(path, f"out/{file_name}")
+    assert logged.kind == kind
+    # When its version's digest is fetched from the versions reply
+    detail = strict_loads((await raw_fetch(versions_path(f"out/{file_name}"))).body)
+    (version,) = detail["versions"]
+    assert version["media_type"] == media_type
+    response = await blob(raw_fetch, version["digest"])
+    # Then the bytes are exact and only raster images may render inline
+    assert response.code == 200
+    assert response.body == data
+    assert response.headers["Content-Type"] == media_type
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    disposition = response.headers.get("Content-Disposition")
+    assert (disposition is None) if inline else disposition.startswith("attachment;")
 
 
 def tamper(registry, digest: str, data: bytes) -> None:
@@ -530,7 +583,7 @@ async def test_missing_blob_file_is_404(raw_fetch, chain, store):
     assert "missing" in strict_loads(response.body)["message"]
 
 
-# -- large content is streamed ------------------------------------------------------------
+# -- large content is streamed ---------------------------------------------------------
 
 
 @pytest.fixture
@@ -546,7 +599,9 @@ def big(mm):
     return mm.log_artifact(data, "big-model", kind="model"), data
 
 
-async def test_large_blob_streams_the_exact_bytes(raw_fetch, big, small_stream_threshold):
+async def test_large_blob_streams_the_exact_bytes(
+    raw_fetch, big, small_stream_threshold
+):
     version, data = big
     response = await blob(raw_fetch, version.digest)
     assert response.code == 200
@@ -590,7 +645,7 @@ async def test_blob_altered_while_streamed_fails_the_download(
     assert (await raw_fetch(f"{ROOT}artifacts")).code == 200
 
 
-# -- auth ---------------------------------------------------------------------------------
+# -- auth ------------------------------------------------------------------------------
 
 
 async def test_new_routes_need_a_token(raw_fetch, chain):

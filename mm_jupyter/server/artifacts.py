@@ -79,7 +79,8 @@ def lineage_root(run: str | None, version: str | None) -> dict[str, str]:
         # Names and aliases resolve to different versions over time; a lineage URL
         # names one version, like a run URL names one run.
         raise ParameterError(
-            f"parameter 'version' must be NAME:vN (e.g. churn-clean:v2), not {version[:80]!r}"
+            "parameter 'version' must be NAME:vN (e.g. churn-clean:v2),"
+            f" not {version[:80]!r}"
         )
     return {"version": version}
 

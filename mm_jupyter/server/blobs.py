@@ -72,20 +72,6 @@ def _recorded(registry: Registry, digest: str) -> str:
     return safe_media_type(info["media_type"])
 
 
-def _missing(digest: str) -> NotFoundError:
-    return NotFoundError(f"blob {digest} is recorded but its file is missing")
-
-
-def read_blob(registry: Registry, digest: str) -> tuple[bytes, str]:
-    """Return a recorded blob's verified bytes and its media type."""
-    media_type = _recorded(registry, digest)
-    try:
-        data = registry.blobs.get_bytes(digest)
-    except NotFoundError:
-        raise _missing(digest) from None
-    return data, media_type
-
-
 def open_blob(registry: Registry, digest: str) -> Blob:
     """Return a recorded, verified blob: read whole if small, else an open file."""
     media_type = _recorded(registry, digest)
@@ -93,13 +79,16 @@ def open_blob(registry: Registry, digest: str) -> Blob:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - the handler closes it
     except FileNotFoundError:
-        raise _missing(digest) from None
+        raise NotFoundError(
+            f"blob {digest} is recorded but its file is missing"
+        ) from None
     try:
         size = os.fstat(handle.fileno()).st_size
         if size <= STREAM_ABOVE:
             data = handle.read()
-            if hashlib.sha256(data).hexdigest() != digest:
-                raise BlobCorruptedError(digest, hashlib.sha256(data).hexdigest())
+            actual = hashlib.sha256(data).hexdigest()
+            if actual != digest:
+                raise BlobCorruptedError(digest, actual)
             handle.close()
             return Blob(digest, media_type, len(data), data=data)
         hasher = hashlib.sha256()

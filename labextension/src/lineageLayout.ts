@@ -26,9 +26,9 @@ export interface ILayoutOptions {
 
 /** The sizes {@link layoutLineage} uses by default. */
 export const DEFAULT_LAYOUT: ILayoutOptions = {
-  nodeWidth: 184,
+  nodeWidth: 164,
   nodeHeight: 46,
-  layerGap: 64,
+  layerGap: 52,
   nodeGap: 18,
   margin: 16
 };

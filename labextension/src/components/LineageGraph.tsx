@@ -17,8 +17,9 @@ export interface ILineageGraphProps {
 }
 
 /** Characters that fit on a node's first (bold) and second line. */
-const TITLE_CHARS = 21;
-const SUBTITLE_CHARS = 26;
+const RUN_TITLE_CHARS = 18;
+const VERSION_TITLE_CHARS = 18; // monospace
+const SUBTITLE_CHARS = 23;
 
 const KNOWN_STATUSES = new Set<string>(MM.RUN_STATUSES);
 const KNOWN_KINDS = new Set<string>(MM.ARTIFACT_KINDS);
@@ -136,7 +137,7 @@ function LineageNodeView(props: {
   if (node.type === 'run') {
     const { run } = node;
     const status = KNOWN_STATUSES.has(run.status) ? run.status : 'unknown';
-    title = truncateLabel(run.name || run.id, TITLE_CHARS);
+    title = truncateLabel(run.name || run.id, RUN_TITLE_CHARS);
     subtitle = truncateLabel(
       [run.experiment, run.id.slice(0, 8)].filter(Boolean).join(' · '),
       SUBTITLE_CHARS
@@ -149,8 +150,10 @@ function LineageNodeView(props: {
     const kind = KNOWN_KINDS.has(version.kind) ? version.kind : 'other';
     const suffix = `:v${version.version}`;
     title =
-      truncateLabel(version.name, Math.max(4, TITLE_CHARS - suffix.length)) +
-      suffix;
+      truncateLabel(
+        version.name,
+        Math.max(4, VERSION_TITLE_CHARS - suffix.length)
+      ) + suffix;
     subtitle = truncateLabel(
       [version.kind, formatBytes(version.size)].filter(Boolean).join(' · '),
       SUBTITLE_CHARS

@@ -149,13 +149,17 @@ export class LineageWidget extends LiveWidget {
       <div className="jp-mm-Lineage">
         <div className="jp-mm-Lineage-toolbar">
           <button
-            className="jp-mm-IconButton jp-mm-Lineage-back"
-            title="Back to the previous root"
-            aria-label="Back"
+            className="jp-mm-Button jp-mm-Button-icon jp-mm-Lineage-back"
+            title={
+              this._history.length
+                ? `Back to ${rootLabel(this._history[this._history.length - 1])}`
+                : 'Back to the previous root'
+            }
             disabled={this._history.length === 0}
             onClick={() => this.back()}
           >
             <caretLeftIcon.react tag="span" className="jp-mm-IconButton-icon" />
+            <span>Back</span>
           </button>
           <h1 className="jp-mm-Lineage-title">
             <span className="jp-mm-Lineage-titleLabel">Lineage of</span>
@@ -308,6 +312,11 @@ export class LineageWidget extends LiveWidget {
   private _root: MM.LineageRoot;
   private _rootChanged = new Signal<this, MM.LineageRoot>(this);
   private _snapshot = '';
+}
+
+/** A root as text, before its graph is loaded. */
+function rootLabel(root: MM.LineageRoot): string {
+  return root.kind === 'run' ? `run ${root.id}` : root.ref;
 }
 
 /**

@@ -9,7 +9,13 @@ import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { IActions } from './actions';
 import { artifactIcon, lineageIcon, mmIcon } from './icons';
-import { parseVersionRef, rootNodeId } from './lineageLayout';
+import {
+  artifactWidgetId,
+  lineageArgs,
+  lineageRootOfArgs,
+  lineageWidgetId,
+  runWidgetId
+} from './ids';
 import { RunsModel } from './model';
 import { MM } from './tokens';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
@@ -56,38 +62,6 @@ export interface ICommandContext {
   trackers: ITrackers;
 }
 
-/** Main-area widget id of a run's detail view. */
-export function runWidgetId(runId: string): string {
-  return `mm-jupyter-run-${runId}`;
-}
-
-/** Main-area widget id of an artifact's view (the name made safe for an id). */
-export function artifactWidgetId(name: string): string {
-  return `mm-jupyter-artifact-${encodeURIComponent(name)}`;
-}
-
-/** Main-area widget id of a lineage view (the root made safe for an id). */
-export function lineageWidgetId(root: MM.LineageRoot): string {
-  return `mm-jupyter-lineage-${encodeURIComponent(rootNodeId(root))}`;
-}
-
-/**
- * The lineage root named by command args `{run}` or `{version}`, or null.
- */
-export function lineageRootOfArgs(
-  args: ReadonlyPartialJSONObject
-): MM.LineageRoot | null {
-  const run = typeof args.run === 'string' ? args.run : '';
-  const version = typeof args.version === 'string' ? args.version : '';
-  if (run && !version) {
-    return { kind: 'run', id: run };
-  }
-  if (version && !run && parseVersionRef(version)) {
-    return { kind: 'version', ref: version };
-  }
-  return null;
-}
-
 /**
  * Navigation through the commands, for the views.
  */
@@ -107,11 +81,7 @@ export function commandActions(app: JupyterFrontEnd): IActions {
         CommandIDs.openArtifact,
         version === undefined ? { name } : { name, version }
       ),
-    openLineage: root =>
-      run(
-        CommandIDs.openLineage,
-        root.kind === 'run' ? { run: root.id } : { version: root.ref }
-      )
+    openLineage: root => run(CommandIDs.openLineage, lineageArgs(root))
   };
 }
 

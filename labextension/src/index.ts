@@ -16,6 +16,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { MMApi } from './api';
 import { ArtifactsModel } from './artifactsModel';
 import { addCommands, CommandIDs, ITrackers } from './commands';
+import { lineageArgs } from './ids';
 import { RunsModel } from './model';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
 import { LineageWidget } from './widgets/LineageWidget';
@@ -88,10 +89,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       });
       void restorer.restore(trackers.lineage, {
         command: CommandIDs.openLineage,
-        args: widget => {
-          const root = widget.content.root;
-          return root.kind === 'run' ? { run: root.id } : { version: root.ref };
-        },
+        args: widget => lineageArgs(widget.content.root),
         name: widget => widget.id
       });
     }

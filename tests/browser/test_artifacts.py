@@ -206,13 +206,21 @@ def test_artifacts_versions_and_lineage(
     assert "jp-mm-mod-root" in (clean_node.get_attribute("class") or "")
     assert lineage.locator(".jp-mm-Lineage-truncated").count() == 0
 
-    # Collapse the sidebar: the graph gets the whole width
+    # And the graph is scaled to the width of the view
+    assert "jp-mm-mod-fit" in (graph.get_attribute("class") or "")
+    view_box = lineage.locator(".jp-mm-Lineage-canvas").bounding_box()
+    graph_box = graph.bounding_box()
+    assert view_box and graph_box
+    assert graph_box["x"] + graph_box["width"] <= view_box["x"] + view_box["width"] + 1
+
+    # Collapse the sidebar for the picture: the graph gets the whole width
     page.locator(SIDEBAR_TAB).click()
     page.locator(SIDEBAR).wait_for(state="hidden")
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts_dir / "lineage.png"))
 
     # When a version node is clicked, the graph re-roots on it; Back returns
+    page.locator(SIDEBAR_TAB).click()
     raw_node.click()
     lineage = page.locator('[id="mm-jupyter-lineage-version%3Achurn-raw%3Av1"]')
     lineage.locator(".jp-mm-Lineage-root", has_text="churn-raw:v1").wait_for()

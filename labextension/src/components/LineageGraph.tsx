@@ -14,7 +14,15 @@ export interface ILineageGraphProps {
   onOpenRun: (run: MM.IRunRef) => void;
   /** A version node was clicked (or Enter pressed on it). */
   onSelectVersion: (version: MM.IVersionRef) => void;
+  /**
+   * Scale the drawing down to the width available: always, never, or `auto`
+   * (when that keeps labels readable).
+   */
+  fit?: boolean | 'auto';
 }
+
+/** Widest drawing `fit: 'auto'` scales down (about half size on a laptop). */
+export const AUTO_FIT_MAX_WIDTH = 2000;
 
 /** Characters that fit on a node's first (bold) and second line. */
 const RUN_TITLE_CHARS = 18;
@@ -47,10 +55,24 @@ export function LineageGraph(props: ILineageGraphProps): JSX.Element {
   const [hover, setHover] = React.useState<string | null>(null);
   const touching = (edge: { source: string; target: string }) =>
     hover !== null && (edge.source === hover || edge.target === hover);
+  const fit =
+    props.fit === 'auto' || props.fit === undefined
+      ? layout.width <= AUTO_FIT_MAX_WIDTH
+      : props.fit;
+
+  // Bring the root into view when the graph is wider than the view.
+  const svg = React.useRef<SVGSVGElement>(null);
+  React.useEffect(() => {
+    const root = svg.current?.querySelector('.jp-mm-mod-root');
+    if (root && typeof root.scrollIntoView === 'function') {
+      root.scrollIntoView({ block: 'nearest', inline: 'center' });
+    }
+  }, [lineage.root, fit]);
 
   return (
     <svg
-      className="jp-mm-LineageGraph"
+      ref={svg}
+      className={'jp-mm-LineageGraph' + (fit ? ' jp-mm-mod-fit' : '')}
       width={layout.width}
       height={layout.height}
       viewBox={`0 0 ${layout.width} ${layout.height}`}

@@ -58,6 +58,8 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
     k => !(k in detail.metrics)
   );
   const metricKeys = [...seriesKeys, ...latestOnly].sort();
+  const hasArtifacts =
+    detail.artifacts.inputs.length > 0 || detail.artifacts.outputs.length > 0;
   return (
     <div className="jp-mm-RunDetail">
       <RunHeader run={run} />
@@ -93,24 +95,36 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
           title="Artifacts"
           name="artifacts"
           tools={
-            <button
-              className="jp-mm-Button jp-mm-Button-icon jp-mm-LineageButton"
-              title={`Show the lineage of run ${run.name || run.id}`}
-              onClick={() =>
-                props.actions?.openLineage({ kind: 'run', id: run.id })
-              }
-            >
-              <lineageIcon.react tag="span" className="jp-mm-IconButton-icon" />
-              <span>Lineage</span>
-            </button>
+            hasArtifacts && (
+              <button
+                className="jp-mm-Button jp-mm-Button-icon jp-mm-LineageButton"
+                title={`Show the lineage of run ${run.name || run.id}`}
+                onClick={() =>
+                  props.actions?.openLineage({ kind: 'run', id: run.id })
+                }
+              >
+                <lineageIcon.react
+                  tag="span"
+                  className="jp-mm-IconButton-icon"
+                />
+                <span>Lineage</span>
+              </button>
+            )
           }
         >
-          <RunArtifacts
-            artifacts={detail.artifacts}
-            onOpenVersion={version =>
-              props.actions?.openArtifact(version.name, version.version)
-            }
-          />
+          {hasArtifacts ? (
+            <RunArtifacts
+              artifacts={detail.artifacts}
+              onOpenVersion={version =>
+                props.actions?.openArtifact(version.name, version.version)
+              }
+            />
+          ) : (
+            <p className="jp-mm-Empty">
+              No artifacts used or logged. Version data with{' '}
+              <code>mm.log_artifact</code> and <code>mm.use_artifact</code>.
+            </p>
+          )}
         </Section>
       )}
       <Section title={`Outputs (${detail.outputs.length})`} name="outputs">

@@ -3,10 +3,10 @@ import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { IActions } from '../actions';
-import { LineageGraph } from '../components/LineageGraph';
+import { AUTO_FIT_MAX_WIDTH, LineageGraph } from '../components/LineageGraph';
 import { MMApiError } from '../errors';
 import { lineageIcon } from '../icons';
-import { parseVersionRef, rootNodeId } from '../lineageLayout';
+import { layoutLineage, parseVersionRef, rootNodeId } from '../lineageLayout';
 import { RunsModel } from '../model';
 import { MM } from '../tokens';
 import { LiveWidget } from './LiveWidget';
@@ -114,6 +114,9 @@ export class LineageWidget extends LiveWidget {
       if (snapshot !== this._snapshot) {
         this._snapshot = snapshot;
         this._lineage = lineage;
+        this._autoFit =
+          layoutLineage(lineage.nodes, lineage.edges).width <=
+          AUTO_FIT_MAX_WIDTH;
         this._updateTitle();
       }
     } catch (err) {
@@ -141,6 +144,7 @@ export class LineageWidget extends LiveWidget {
   protected render(): JSX.Element {
     const lineage = this._lineage;
     const root = this._root;
+    const fit = this._fit === 'auto' ? this._autoFit : this._fit;
     const isolated =
       lineage !== null &&
       lineage.edges.length === 0 &&
@@ -183,6 +187,24 @@ export class LineageWidget extends LiveWidget {
           </button>
           <span className="jp-mm-Lineage-spacer" />
           <Legend />
+          <button
+            className={
+              'jp-mm-Button jp-mm-Lineage-fit' +
+              (fit ? ' jp-mm-mod-pressed' : '')
+            }
+            aria-pressed={fit}
+            title={
+              fit
+                ? 'Show the graph at full size (scroll to see all of it)'
+                : 'Scale the graph down to the width of the view'
+            }
+            onClick={() => {
+              this._fit = !fit;
+              this.update();
+            }}
+          >
+            Fit width
+          </button>
           <label className="jp-mm-Lineage-depth">
             <span>Depth</span>
             <select
@@ -237,6 +259,7 @@ export class LineageWidget extends LiveWidget {
           >
             <LineageGraph
               lineage={lineage}
+              fit={fit}
               onOpenRun={run => this._actions.openRun(run)}
               onSelectVersion={version =>
                 this._reroot(this, { kind: 'version', ref: version.ref })
@@ -303,8 +326,10 @@ export class LineageWidget extends LiveWidget {
   }
 
   private _actions: IActions;
+  private _autoFit = true;
   private _depth = DEFAULT_DEPTH;
   private _error: string | null = null;
+  private _fit: boolean | 'auto' = 'auto';
   private _history: MM.LineageRoot[] = [];
   private _lineage: MM.ILineage | null = null;
   private _loading = false;

@@ -26,7 +26,7 @@ export const AUTO_FIT_MAX_WIDTH = 2000;
 
 /** Characters that fit on a node's first (bold) and second line. */
 const RUN_TITLE_CHARS = 18;
-const VERSION_TITLE_CHARS = 18; // monospace
+const VERSION_TITLE_CHARS = 19; // monospace
 const SUBTITLE_CHARS = 23;
 
 const KNOWN_STATUSES = new Set<string>(MM.RUN_STATUSES);

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mm_jupyter.artifacts import ingest, serialization
-from mm_jupyter.errors import RegistryError
+from mm_jupyter.errors import NotFoundError, RegistryError
 from mm_jupyter.records import ArtifactVersion
 from mm_jupyter.session import get_session
 from mm_jupyter.store import artifacts as store
@@ -75,13 +75,18 @@ def log_artifact(
         if full is not None:
             raise full from exc
         raise
+    if kind is None:  # a new version keeps the kind the artifact already has
+        try:
+            kind = store.resolve_version(registry, name)["kind"]
+        except NotFoundError:
+            kind = item.kind
     run = _recorded_run()
     if run is not None and item.path is not None:
         run.logged_paths.add(os.path.realpath(item.path))
     version_id, created = store.add_version(
         registry,
         store.NewVersion(
-            name=name, kind=kind or item.kind, digest=digest, size=size,
+            name=name, kind=kind, digest=digest, size=size,
             media_type=item.media_type, format=item.format, file_name=item.file_name,
             metadata={**item.metadata, **dict(metadata or {})},
             run_id=None if run is None else run.id, is_dir=item.format == "directory",
@@ -178,7 +183,6 @@ def lineage(ref: str, *, depth: int | None = None) -> Any:
 
     depth = MAX_DEPTH if depth is None else depth
     from mm_jupyter.artifacts.lineage_view import Lineage
-    from mm_jupyter.errors import NotFoundError
     from mm_jupyter.store.lineage import lineage_graph
     from mm_jupyter.store.queries import resolve_run
 

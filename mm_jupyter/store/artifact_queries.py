@@ -43,7 +43,9 @@ def describe_versions(conn: sqlite3.Connection, versions: list[dict[str, Any]]) 
     for v in versions:
         aliases = [
             r[0] for r in conn.execute(
-                "SELECT alias FROM artifact_aliases WHERE version_id = ? ORDER BY alias", (v["id"],)
+                # by primary key (artifact_id, alias): version_id alone has no index
+                "SELECT alias FROM artifact_aliases WHERE artifact_id = ? AND version_id = ?"
+                " ORDER BY alias", (v["artifact_id"], v["id"])
             )
         ]
         consumers = [

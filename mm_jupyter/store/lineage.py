@@ -53,7 +53,9 @@ def lineage_graph(
                     truncated = True
                     break
             else:
-                truncated = truncated or bool(frontier_runs or frontier_versions)
+                # Out of depth: truncated only if one more hop would find something new.
+                more_runs, more_versions = _step(conn, direction, frontier_runs, frontier_versions, set())
+                truncated = truncated or bool((more_runs - runs) or (more_versions - versions))
         return _graph(conn, root, start, edges, truncated)
 
 
@@ -66,25 +68,30 @@ def _step(
     found_versions: set[int] = set()
     # version -> run: upstream via 'output' (who produced it), downstream via 'input'
     via = "output" if direction == "up" else "input"
-    if versions:
-        ids = list(versions)
+    for chunk in _chunks(list(versions)):
         for run_id, version_id in conn.execute(
-            f"SELECT run_id, version_id FROM lineage WHERE direction = ? AND version_id IN ({_in_clause(ids)})",
-            [via, *ids],
+            "SELECT run_id, version_id FROM lineage WHERE direction = ?"
+            f" AND version_id IN ({_in_clause(chunk)})",
+            [via, *chunk],
         ):
             edges.add((run_id, version_id, via))
             found_runs.add(run_id)
     # run -> version: upstream via 'input' (what it read), downstream via 'output'
     via = "input" if direction == "up" else "output"
-    if runs:
-        ids = list(runs)
+    for chunk in _chunks(list(runs)):
         for run_id, version_id in conn.execute(
-            f"SELECT run_id, version_id FROM lineage WHERE direction = ? AND run_id IN ({_in_clause(ids)})",
-            [via, *ids],
+            "SELECT run_id, version_id FROM lineage WHERE direction = ?"
+            f" AND run_id IN ({_in_clause(chunk)})",
+            [via, *chunk],
         ):
             edges.add((run_id, version_id, via))
             found_versions.add(version_id)
     return found_runs, found_versions
+
+
+def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:
+    # Old SQLite builds allow 999 variables per statement.
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _graph(
@@ -95,14 +102,12 @@ def _graph(
     version_ids = sorted(start[1] | {e[1] for e in edges})
     nodes: list[dict[str, Any]] = []
     refs: dict[int, str] = {}
-    for i in range(0, len(version_ids), 500):
-        chunk = version_ids[i : i + 500]
+    for chunk in _chunks(version_ids):
         for row in conn.execute(f"{VERSION_SELECT} WHERE v.id IN ({_in_clause(chunk)})", chunk):
             v = _version_row(row)
             refs[v["id"]] = v["ref"]
             nodes.append({"id": f"version:{v['ref']}", "type": "version", "version": version_ref(v)})
-    for i in range(0, len(run_ids), 500):
-        chunk = run_ids[i : i + 500]
+    for chunk in _chunks(run_ids):
         for run_id, name, status, experiment in conn.execute(
             "SELECT r.id, r.name, r.status, e.name FROM runs r JOIN experiments e"
             f" ON e.id = r.experiment_id WHERE r.id IN ({_in_clause(chunk)})",

@@ -11,8 +11,8 @@ import { RunsModel } from '../model';
 import { MM } from '../tokens';
 import { LiveWidget } from './LiveWidget';
 
-/** Depth choices (the server allows 1..50). */
-const DEPTHS = [1, 2, 3, 5, 10, 20, 50];
+/** Depth choices (the server allows 1..10000 hops). */
+const DEPTHS = [1, 2, 3, 5, 10, 20, 50, 100, 1000];
 
 /** The server's default depth. */
 export const DEFAULT_DEPTH = 10;

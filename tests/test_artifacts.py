@@ -297,3 +297,13 @@ def test_verify_and_gc(reg, tmp_path):
     assert report["removed"] == 1 and not reg.blobs.has(orphan) and reg.blobs.has(kept.digest)
     reg.blobs.path_for(kept.digest).unlink()
     assert verify(reg)["missing"] == [kept.digest]
+
+
+def test_data_files_record_cheap_metadata(reg, tmp_path):
+    (tmp_path / "h.csv").write_text("age,income\n1,2\n")
+    assert mm.log_artifact(tmp_path / "h.csv", name="h").metadata == {"columns": ["age", "income"]}
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    pd.DataFrame({"x": [1, 2, 3]}).to_parquet(tmp_path / "p.parquet")
+    meta = mm.log_artifact(tmp_path / "p.parquet", name="p").metadata
+    assert meta == {"rows": 3, "columns": {"x": "int64"}}

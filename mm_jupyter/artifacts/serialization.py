@@ -85,7 +85,8 @@ def serialize(obj: Any, name: str, *, format: str | None = None) -> Serialized:
             )
         if path.is_dir():
             return Serialized("directory", MANIFEST, path.name or safe, "file", path=path)
-        return Serialized("file", media_type_for(path.name), path.name, kind_for_path(path), path=path)
+        return Serialized("file", media_type_for(path.name), path.name, kind_for_path(path),
+                          path=path, metadata=file_metadata(path))
     if isinstance(obj, str):
         return Serialized("text", "text/plain; charset=utf-8", f"{safe}.txt", "file",
                           data=obj.encode("utf-8", "surrogatepass"))
@@ -112,6 +113,31 @@ def serialize(obj: Any, name: str, *, format: str | None = None) -> Serialized:
         " pass a path, bytes, str (format='text'), a pandas DataFrame, a numpy array or"
         " a matplotlib figure"
     )
+
+
+def file_metadata(path: Path) -> dict[str, Any]:
+    """Return cheap facts about a data file: Parquet schema and rows, CSV header columns.
+
+    Only metadata is read (never the whole file), so logging a large file stays fast.
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet" and importlib.util.find_spec("pyarrow") is not None:
+            import pyarrow.parquet as pq
+
+            meta = pq.read_metadata(path)
+            schema = meta.schema.to_arrow_schema()
+            return {"rows": meta.num_rows,
+                    "columns": {f.name: str(f.type) for f in schema}}
+        if suffix in (".csv", ".tsv"):
+            import csv
+
+            with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+                header = next(csv.reader(handle, delimiter="\t" if suffix == ".tsv" else ","), [])
+            return {"columns": header[:1000]}
+    except Exception:  # metadata is a courtesy; a malformed file is still logged
+        return {}
+    return {}
 
 
 def _dataframe(df: Any, safe: str, format: str | None) -> Serialized:

@@ -34,7 +34,16 @@ _ARTIFACT_API = (
     "set_alias",
     "lineage",
 )
-__all__ = ["API_VERSION", "__version__", *_API, *_ARTIFACT_API]
+_MODEL_API = (
+    "register_model",
+    "load_model",
+    "get_model",
+    "list_models",
+    "promote_model",
+    "set_model_alias",
+    "model_history",
+)
+__all__ = ["API_VERSION", "__version__", *_API, *_ARTIFACT_API, *_MODEL_API]
 
 
 def __getattr__(name: str) -> Any:
@@ -47,6 +56,10 @@ def __getattr__(name: str) -> Any:
         from mm_jupyter.artifacts import api as artifact_api
 
         return getattr(artifact_api, name)
+    if name in _MODEL_API:
+        from mm_jupyter.models import api as model_api
+
+        return getattr(model_api, name)
     raise AttributeError(f"module 'mm_jupyter' has no attribute {name!r}")
 
 

@@ -32,3 +32,7 @@ class BlobCorruptedError(RegistryError):
         )
         self.digest = digest
         self.actual = actual
+
+
+class ConflictError(MMError):
+    """The change conflicts with the registry's state (e.g. an alias held elsewhere)."""

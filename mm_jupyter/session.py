@@ -68,6 +68,8 @@ class Session:
         self.environment_digest: str | None = None
         self._env_thread: threading.Thread | None = None
         self._env: dict[str, Any] | None = None
+        # id(model) -> (weak reference, run id) of models bound by tracked cells
+        self._model_runs: dict[int, tuple[Any, str]] = {}
 
     # -- registry ---------------------------------------------------------------
 
@@ -117,6 +119,23 @@ class Session:
                 "no active run: log inside a %%mm_track cell or a `with mm.track():` block"
             )
         return self.active[-1]
+
+    def remember_model(self, model: Any, run_id: str) -> None:
+        """Remember that the tracked run ``run_id`` bound ``model``."""
+        import weakref
+
+        try:
+            ref = weakref.ref(model)
+        except TypeError:
+            return  # no weak references: registering it later needs run=
+        self._model_runs[id(model)] = (ref, run_id)
+
+    def model_run(self, model: Any) -> str | None:
+        """Return the run that bound ``model``, if this process tracked it."""
+        found = self._model_runs.get(id(model))
+        if found is None or found[0]() is not model:
+            return None
+        return str(found[1])
 
     # -- metrics ----------------------------------------------------------------
 

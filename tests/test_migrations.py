@@ -15,7 +15,8 @@ TABLES = {
     "experiments", "runs", "params", "metrics", "latest_metrics", "outputs",
     "code_snapshots", "environments", "blobs", "registry_state",
     "artifacts", "artifact_versions", "version_files", "artifact_aliases", "alias_history",
-    "lineage", "file_digests",
+    "lineage", "file_digests", "registered_models", "model_versions", "model_aliases",
+    "model_transitions", "registry_events",
 }
 
 

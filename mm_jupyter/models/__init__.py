@@ -1,0 +1,1 @@
+"""The model registry in the notebook: register, version, stage and alias, load."""

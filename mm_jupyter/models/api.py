@@ -1,0 +1,174 @@
+"""Public model registry API: ``mm.register_model``, ``mm.load_model``, stages, aliases."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Mapping
+from typing import Any
+
+from mm_jupyter.models import flavors
+from mm_jupyter.session import get_session
+from mm_jupyter.store import artifacts as artifact_store
+from mm_jupyter.store import models as store
+
+__all__ = [
+    "get_model",
+    "list_models",
+    "load_model",
+    "model_history",
+    "promote_model",
+    "register_model",
+    "set_model_alias",
+]
+
+
+def _user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def producing_run(model: Any) -> str | None:
+    """Return the run that fitted ``model``: the active run, else the tracked cell that
+    bound it, else ``None``."""
+    session = get_session()
+    if session.active and session.active[-1].id is not None:
+        return session.active[-1].id
+    return session.model_run(model)
+
+
+def register_model(
+    model: Any,
+    name: str,
+    *,
+    alias: str | None = None,
+    stage: str | None = None,
+    description: str | None = None,
+    owner: str | None = None,
+    tags: Mapping[str, Any] | None = None,
+    reference_data: Any = None,
+    run: str | None = None,
+) -> dict[str, Any]:
+    """Register ``model`` as a new version of ``name`` and return that version.
+
+    Records the model artifact (content-addressed: registering identical content again
+    returns the existing version), the producing run and its metrics, the input
+    datasets (lineage), the configuration, the input signature, the library versions
+    and, with ``reference_data``, a profile of the training data for monitoring.
+    """
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise ValueError(f"model name must be a non-empty string of <= 200 chars: {name!r}")
+    if stage is not None and stage not in store.STAGES:
+        raise ValueError(f"stage must be one of {', '.join(store.STAGES)}, not {stage!r}")
+    if alias is not None:
+        artifact_store.check_alias(alias)
+    session = get_session()
+    registry = session.require_registry()
+    flavor = flavors.flavor_of(model)
+    data = flavors.dump(model, flavor)  # TypeError for unpicklable objects: nothing written
+    profile = None
+    if reference_data is not None:
+        from mm_jupyter.models.profile import reference_profile
+
+        profile = reference_profile(reference_data)
+    run_id = run or producing_run(model)
+    metrics: dict[str, Any] = {}
+    if run_id is not None:
+        from mm_jupyter.store.queries import get_run_summary, resolve_run
+
+        session.flush()
+        run_id = resolve_run(registry, run_id)
+        metrics = get_run_summary(registry, run_id)["metrics"]
+    digest = registry.blobs.put_bytes(data)
+    artifact_id, _ = artifact_store.add_version(
+        registry,
+        artifact_store.NewVersion(
+            name=name, kind="model", digest=digest, size=len(data),
+            media_type="application/octet-stream", format=flavor,
+            file_name=f"{name.replace('/', '_')}.{'pt' if flavor == 'torch_state_dict' else 'joblib'}",
+            metadata={"class": f"{type(model).__module__}.{type(model).__qualname__}"},
+            run_id=run_id, blobs=[(digest, len(data), "application/octet-stream")],
+        ),
+        user=_user(),
+    )
+    version_id, _created = store.register(
+        registry,
+        store.NewModelVersion(
+            name=name, artifact_version_id=artifact_id, flavor=flavor, run_id=run_id,
+            config=flavors.config_of(model), metrics=metrics,
+            signature=flavors.signature_of(model, reference_data),
+            requirements=flavors.requirements_of(model, flavor), reference_profile=profile,
+            description=description, owner=owner,
+            tags={str(k): str(v) for k, v in (tags or {}).items()}, alias=alias, stage=stage,
+        ),
+        user=_user(),
+    )
+    return _version(registry, version_id)
+
+
+def _version(registry: Any, version_id: int) -> dict[str, Any]:
+    from mm_jupyter.store.model_queries import model_version
+
+    with registry.read() as conn:
+        return model_version(conn, version_id)
+
+
+def get_model(ref: str) -> dict[str, Any]:
+    """Return the model version ``ref`` names (``name``, ``name:N``, ``name@x``)."""
+    from mm_jupyter.store.model_queries import version_detail
+
+    return version_detail(get_session().require_registry(), ref)
+
+
+def load_model(ref: str, *, model: Any = None) -> Any:
+    """Load a registered model (``name``, ``name:N``, ``name@alias``, ``name@stage``).
+
+    The stored bytes are verified against their digest before anything is
+    deserialised. For ``torch_state_dict`` pass ``model=`` (an instance to load the
+    weights into); without it the state dict is returned.
+    """
+    registry = get_session().require_registry()
+    _, version_id = store.resolve_model_version(registry, ref)
+    with registry.read() as conn:
+        artifact_version_id, flavor = conn.execute(
+            "SELECT artifact_version_id, flavor FROM model_versions WHERE id = ?", (version_id,)
+        ).fetchone()
+    from mm_jupyter.artifacts.api import _materialize
+    from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
+
+    with registry.read() as conn:
+        row = conn.execute(f"{VERSION_SELECT} WHERE v.id = ?", (artifact_version_id,)).fetchone()
+    path = _materialize(registry, _version_row(row))  # verified copy
+    return flavors.load(str(path), flavor, model=model)
+
+
+def promote_model(ref: str, stage: str, *, comment: str | None = None,
+                  archive_others: bool = False) -> dict[str, Any]:
+    """Move a model version to ``stage`` (none, staging, production, archived)."""
+    registry = get_session().require_registry()
+    _, version_id = store.set_stage(registry, ref, stage, user=_user(), comment=comment,
+                                    archive_others=archive_others)
+    return _version(registry, version_id)
+
+
+def set_model_alias(ref: str, alias: str, *, move: bool = False,
+                    comment: str | None = None) -> dict[str, Any]:
+    """Give a model version ``alias``; if another version holds it, ``move=True`` moves it."""
+    registry = get_session().require_registry()
+    _, version_id = store.set_alias(registry, ref, alias, user=_user(), comment=comment, move=move)
+    return _version(registry, version_id)
+
+
+def list_models(*, q: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Return registered models, most recently changed first."""
+    from mm_jupyter.store.model_queries import list_models as query
+
+    return list(query(get_session().require_registry(), q=q, limit=limit)["models"])
+
+
+def model_history(name: str) -> list[dict[str, Any]]:
+    """Return every stage change and alias move of model ``name``, oldest first."""
+    from mm_jupyter.store.model_queries import model_detail
+
+    return list(model_detail(get_session().require_registry(), name)["history"])

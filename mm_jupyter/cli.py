@@ -125,8 +125,10 @@ def runs_show(run: str, as_json: bool) -> None:
 
 def _register_subcommands() -> None:
     from mm_jupyter.artifacts.cli import register
+    from mm_jupyter.models.cli import models
 
     register(main)
+    main.add_command(models)
 
 
 _register_subcommands()

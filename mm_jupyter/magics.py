@@ -31,6 +31,7 @@ from mm_jupyter.capture.params import (
 )
 from mm_jupyter.artifacts.autolog import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from mm_jupyter.artifacts.verbs import ArtifactVerbs
+from mm_jupyter.models.verbs import ModelVerbs
 from mm_jupyter.session import get_session
 
 HELP = """\
@@ -42,6 +43,10 @@ HELP = """\
   %mm artifacts               table of artifacts
   %mm artifact NAME           the versions of an artifact
   %mm lineage NAME[:vN]|RUN   lineage graph (what produced and used it)
+  %mm register VAR --name N [--alias A] [--stage S] [--tag k=v] [--description D]
+               [--owner O] [--reference-data VAR]   register a fitted model
+  %mm models                  table of registered models
+  %mm model NAME              the versions of a model, with stages and aliases
   %mm help                    this help
 
 %%mm_track [--name N] [--experiment E] [--tag k=v]... [--param k=v]...
@@ -70,7 +75,7 @@ def _param_value(text: str) -> Any:
 
 
 @magics_class
-class MMMagics(ArtifactVerbs, Magics):
+class MMMagics(ArtifactVerbs, ModelVerbs, Magics):
     """The mm-jupyter magics; configure with ``%config MMMagics.<option> = ...``."""
 
     show_summary = Bool(True, help="Show a run summary below each tracked cell.").tag(
@@ -94,6 +99,9 @@ class MMMagics(ArtifactVerbs, Magics):
     autolog_exclude = List(
         Unicode(), list(DEFAULT_EXCLUDE), help="Globs of files never auto-logged."
     ).tag(config=True)
+    register_button = Bool(
+        True, help="Offer a Register button for fitted models below a tracked cell."
+    ).tag(config=True)
     autolog_max_mb = Int(1024, help="Files larger than this are not auto-logged.").tag(
         config=True
     )
@@ -104,6 +112,7 @@ class MMMagics(ArtifactVerbs, Magics):
 
         self.notebooks = NotebookSnapshots()
         self._pending_summary: Any = None
+        self._pending_models: dict[str, Any] = {}
 
     # -- %%mm_track -------------------------------------------------------------
 
@@ -143,6 +152,7 @@ class MMMagics(ArtifactVerbs, Magics):
             raise
         if self.autolog_files and recorder.run.id is not None:
             self._autolog(recorder)
+        self._remember_models(recorder, source)
         recorder.finish(
             "finished",
             result=None if is_silenced(cell) else result,
@@ -229,6 +239,21 @@ class MMMagics(ArtifactVerbs, Magics):
         except Exception as exc:  # auto-logging is a courtesy; the cell's work stands
             session.warn_once("autolog", f"written files not logged ({exc})")
 
+    def _remember_models(self, recorder: Any, source: str) -> None:
+        """Note fitted models the cell bound: registering them later links this run."""
+        if recorder.run.id is None:
+            return
+        from mm_jupyter.models.widgets import fitted_models
+
+        try:
+            found = fitted_models(self.shell.user_ns, plan_cell(source).assigned)
+        except Exception:  # an odd object must not break the cell
+            return
+        session = get_session()
+        for model in found.values():
+            session.remember_model(model, recorder.run.id)
+        self._pending_models = found
+
     def _auto_metrics(self, source: str) -> dict[str, float]:
         if not self.auto_metrics:
             return {}
@@ -247,6 +272,8 @@ class MMMagics(ArtifactVerbs, Magics):
         if not self.show_summary or recorder.run.id is None:
             return
         self._pending_summary = recorder.run.id
+        if recorder.run.id is None or not self._pending_models:
+            self._pending_models = {}
         events = self.shell.events
         if self._show_summary not in events.callbacks["post_run_cell"]:
             events.register("post_run_cell", self._show_summary)
@@ -260,8 +287,13 @@ class MMMagics(ArtifactVerbs, Magics):
         from mm_jupyter import api
         from mm_jupyter.display import RunSummary
 
+        models, self._pending_models = self._pending_models, {}
         try:
             display(RunSummary(api.get_run(run_id)))
+            if models and self.register_button:
+                from mm_jupyter.models.widgets import register_panel
+
+                display(register_panel(models, run_id))
         except Exception as exc:  # a summary is a courtesy, never an error
             get_session().warn_once("summary", f"summary not shown ({exc})")
 

@@ -1,0 +1,221 @@
+"""The model registry: register from a notebook, refs, stages, aliases, load, safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from IPython.core.error import UsageError
+
+import mm_jupyter as mm
+from mm_jupyter.errors import BlobCorruptedError, ConflictError, NotFoundError
+from mm_jupyter.session import get_session
+
+sklearn = pytest.importorskip("sklearn")
+from sklearn.datasets import load_iris  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+
+@pytest.fixture
+def reg(registry_dir):
+    get_session().reset_registry()
+    yield mm.get_registry()
+    get_session().reset_registry()
+
+
+@pytest.fixture
+def iris():
+    return load_iris(return_X_y=True, as_frame=True)
+
+
+def fit(iris, c=1.0):
+    X, y = iris
+    return LogisticRegression(C=c, max_iter=500).fit(X, y)
+
+
+def count(reg, table):
+    return reg.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_register_in_a_tracked_cell_records_where_it_came_from(ip, iris, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ip.user_ns["X"], ip.user_ns["y"] = iris
+    ip.run_cell("import mm_jupyter as mm\nmm.log_artifact(X, name='iris-data', kind='dataset')")
+    ip.run_cell(
+        "%%mm_track --name fit-run\nfrom sklearn.linear_model import LogisticRegression\n"
+        "data = mm.use_artifact('iris-data', load=True)\nC = 0.5\n"
+        "model = LogisticRegression(C=C, max_iter=500).fit(X, y)\nacc = model.score(X, y)"
+    )
+    ip.run_line_magic("mm", "register model --name iris-clf --alias staging --tag team=ml"
+                            " --description 'first model' --owner ml-team --reference-data X")
+    v = mm.get_model("iris-clf@staging")
+    assert v["ref"] == "iris-clf:1" and v["aliases"] == ["staging"] and v["flavor"] == "sklearn"
+    assert v["run"]["name"] == "fit-run" and v["metrics"]["acc"] > 0.9
+    assert v["config"]["C"] == 0.5
+    assert v["signature"]["inputs"][0] == {"name": "sepal length (cm)", "dtype": "float64"}
+    assert "scikit-learn" in v["requirements"]["packages"]
+    assert [i["ref"] for i in v["inputs"]] == ["iris-data:v1"]
+    assert v["has_reference_profile"]
+    from mm_jupyter.store.model_queries import reference_profile
+
+    profile = reference_profile(mm.get_registry(), "iris-clf:1")
+    assert profile["rows"] == 150 and profile["features"]["sepal length (cm)"]["count"] == 150
+    # the model artifact is an output of the run: lineage run -> model
+    graph = mm.lineage("iris-clf:v1")
+    assert any(n["type"] == "run" and n["run"]["name"] == "fit-run" for n in graph.nodes)
+    with pytest.raises(UsageError, match="no variable named 'nope'"):
+        ip.run_line_magic("mm", "register nope --name x")
+    with pytest.raises(UsageError, match="--name"):
+        ip.run_line_magic("mm", "register model")
+    assert "iris-clf" in repr(ip.run_line_magic("mm", "models"))
+    assert "iris-clf:1" in repr(ip.run_line_magic("mm", "model iris-clf"))
+
+
+def test_register_button_registers_with_the_producing_run(ip, iris, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ip.user_ns["X"], ip.user_ns["y"] = iris
+    ip.run_cell("%%mm_track --name widget-run\nfrom sklearn.linear_model import LogisticRegression\n"
+                "clf = LogisticRegression(max_iter=500).fit(X, y)\nunfitted = LogisticRegression()")
+    magics = ip.magics_manager.registry["MMMagics"]
+    assert list(magics._pending_models) == ["clf"]  # fitted models only
+    from mm_jupyter.models.widgets import register_panel
+
+    run_id = mm.get_run("widget-run").id
+    panel = register_panel(magics._pending_models, run_id)
+    row = panel.children[0]
+    name, alias, button, status = row.children[1:]
+    name.value, alias.value = "from-button", "candidate"
+    button.click()
+    assert "from-button:1" in status.value and button.disabled
+    assert mm.get_model("from-button@candidate")["run"]["id"] == run_id
+
+
+def test_identical_content_returns_the_existing_version(reg, iris):
+    model = fit(iris)
+    assert mm.register_model(model, "m")["version"] == 1
+    before = (count(reg, "model_versions"), count(reg, "artifact_versions"))
+    assert mm.register_model(model, "m")["version"] == 1
+    assert (count(reg, "model_versions"), count(reg, "artifact_versions")) == before
+    assert mm.register_model(fit(iris, 0.1), "m")["version"] == 2
+
+
+def test_references_stages_and_aliases(reg, iris):
+    mm.register_model(fit(iris), "m", alias="champion")
+    mm.register_model(fit(iris, 0.1), "m")
+    assert mm.get_model("m")["version"] == 2
+    assert mm.get_model("m:1")["version"] == 1
+    assert mm.get_model("m@champion")["version"] == 1
+    mm.promote_model("m:2", "production", comment="better")
+    assert mm.get_model("m@production")["version"] == 2
+    with pytest.raises(ConflictError, match="held by version 1"):
+        mm.set_model_alias("m:2", "champion")
+    assert mm.get_model("m@champion")["version"] == 1  # nothing moved
+    mm.set_model_alias("m:2", "champion", move=True)
+    assert mm.get_model("m@champion")["version"] == 2
+    mm.register_model(fit(iris, 0.01), "m", stage="production")
+    mm.promote_model("m:3", "production", archive_others=True)
+    assert mm.get_model("m:2")["stage"] == "archived"
+    history = mm.model_history("m")
+    assert [(h["version"], h["kind"], h["from"], h["to"]) for h in history] == [
+        (1, "alias", None, "1"), (2, "stage", "none", "production"), (2, "alias", "1", "2"),
+        (3, "stage", "none", "production"), (2, "stage", "production", "archived"),
+    ]
+    assert history[1]["comment"] == "better"
+    kinds = [r[0] for r in reg.conn.execute("SELECT kind FROM registry_events ORDER BY id")]
+    assert kinds.count("registered") == 3 and "stage_changed" in kinds and "alias_moved" in kinds
+    for bad, error in [("m:9", "no version 9"), ("nope", "no registered model"),
+                       ("m@nothing", "no version with alias or stage")]:
+        with pytest.raises(NotFoundError, match=error):
+            mm.get_model(bad)
+    with pytest.raises(ValueError, match="stage must be one of"):
+        mm.promote_model("m:1", "live")
+
+
+def test_load_model_by_alias_gives_an_equal_model(reg, iris):
+    model = fit(iris)
+    mm.register_model(model, "m", alias="prod")
+    loaded = mm.load_model("m@prod")
+    X, _ = iris
+    assert (loaded.predict(X) == model.predict(X)).all() and loaded.get_params() == model.get_params()
+
+
+def test_load_model_verifies_the_digest_first(reg, iris):
+    v = mm.register_model(fit(iris), "m")
+    blob = reg.blobs.path_for(v["artifact"]["digest"])
+    os.chmod(blob, 0o644)
+    blob.write_bytes(blob.read_bytes()[:-10])
+    with pytest.raises(BlobCorruptedError):
+        mm.load_model("m")
+
+
+def test_unregistrable_objects_are_clear_errors_and_write_nothing(reg):
+    import threading
+
+    class Holder:
+        def __init__(self):
+            self.lock = threading.Lock()
+
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        mm.register_model(Holder(), "bad")
+    with pytest.raises(ValueError, match="model name"):
+        mm.register_model(object(), "")
+    assert count(reg, "registered_models") == 0 and count(reg, "artifact_versions") == 0
+
+
+CANARY_MODULE = '''
+import os
+def _make_canary(path):
+    open(path, "w").write("pwned")
+    return None
+class Evil:
+    def __init__(self, path):
+        self.path = path
+    def __reduce__(self):
+        return (_make_canary, (self.path,))
+'''
+
+
+def test_listings_never_unpickle(reg, tmp_path, monkeypatch):
+    (tmp_path / "evilmod.py").write_text(CANARY_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import evilmod
+
+    canary = tmp_path / "canary"
+    mm.register_model(evilmod.Evil(str(canary)), "evil")
+    assert not canary.exists()
+    from mm_jupyter.store.model_queries import list_models, model_detail, version_detail
+
+    list_models(reg), model_detail(reg, "evil"), version_detail(reg, "evil")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    for args in (["models", "list", "--json"], ["models", "show", "evil", "--json"],
+                 ["artifacts", "show", "evil", "--json"]):
+        done = subprocess.run([sys.executable, "-m", "mm_jupyter.cli", *args],
+                              capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+    assert not canary.exists()
+    mm.load_model("evil")  # only an explicit load deserialises
+    assert canary.exists()
+
+
+def test_cli_promote_alias_history(reg, iris):
+    mm.register_model(fit(iris), "m")
+    mm.register_model(fit(iris, 0.1), "m")
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "mm_jupyter.cli", "models", *args],
+                              capture_output=True, text=True, timeout=60)
+
+    promoted = json.loads(cli("promote", "m", "2", "--stage", "production", "-m", "ok", "--json").stdout)
+    assert promoted["stage"] == "production"
+    assert json.loads(cli("alias", "m", "1", "champion", "--json").stdout)["aliases"] == ["champion"]
+    clash = cli("alias", "m", "2", "champion")
+    assert clash.returncode == 1 and "held by version 1" in clash.stderr
+    assert cli("alias", "m", "2", "champion", "--move").returncode == 0
+    history = json.loads(cli("history", "m", "--json").stdout)
+    assert [h["kind"] for h in history] == ["stage", "alias", "alias"]
+    listed = json.loads(cli("list", "--json").stdout)
+    assert listed[0]["stages"] == {"production": [2]} and listed[0]["aliases"] == {"champion": 2}
+    assert "production" in cli("show", "m").stdout

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_tracking.py", "bench_artifacts.py", "bench_server.py"]
+BENCHES = ["bench_tracking.py", "bench_artifacts.py", "bench_models.py", "bench_server.py"]
 
 
 def main() -> int:

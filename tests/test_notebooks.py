@@ -45,7 +45,8 @@ def test_quickstart_example_runs_and_records_two_runs(registry_dir, tmp_path):
     assert baseline["run"]["n_figures"] == 1
     assert "precision" in baseline["outputs"][0]["text"]
     assert baseline["environment"]["packages"]["scikit-learn"]
-    assert run_detail(registry, "tuned")["run"]["status"] == "finished"
+    tuned = run_detail(registry, "tuned")
+    assert tuned["run"]["status"] == "finished"
     # the summary is displayed below the tracked cell
     summaries = [o for o in nb.cells[5].outputs if "mm-run-summary" in o.get("data", {}).get("text/html", "")]
     assert len(summaries) == 1
@@ -54,6 +55,14 @@ def test_quickstart_example_runs_and_records_two_runs(registry_dir, tmp_path):
     assert prep["run"]["params"] == {"test_size": 0.25, "seed": 0}
     assert [v["ref"] for v in prep["artifacts"]["outputs"]] == ["cancer-test:v1", "cancer-train:v1"]
     assert [v["ref"] for v in baseline["artifacts"]["inputs"]] == ["cancer-test:v1", "cancer-train:v1"]
+    # the tuned model is registered from the notebook and promoted
+    from mm_jupyter.store.model_queries import version_detail
+
+    clf = version_detail(registry, "cancer-clf@production")
+    assert clf["ref"] == "cancer-clf:1" and clf["aliases"] == ["champion"]
+    assert clf["run"]["name"] == "tuned" and clf["config"]["n_estimators"] == 150
+    assert [h["to"] for h in clf["history"]] == ["1", "production"]
+    assert nb.cells[15].outputs[0]["data"]["text/plain"] == str(tuned["run"]["metrics"]["acc"])
     lineage_svg = nb.cells[12].outputs[0]["data"]["text/html"]
     assert "cancer-train:v1" in lineage_svg and "baseline" in lineage_svg and "prep" in lineage_svg
 

@@ -12,6 +12,8 @@ export interface IActions {
   openRun(run: { id: string; name?: string }): void;
   /** Open an artifact's versions view, showing `version` if given. */
   openArtifact(name: string, version?: number): void;
+  /** Open a registered model's view, showing `version` if given. */
+  openModel(name: string, version?: number): void;
   /** Open the lineage view rooted at a run or a version. */
   openLineage(root: MM.LineageRoot): void;
 }

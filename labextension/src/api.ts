@@ -14,6 +14,9 @@ import {
   decodeKeys,
   decodeLineage,
   decodeMeta,
+  decodeModelDetail,
+  decodeModelList,
+  decodeModelVersionDetail,
   decodeRunDetail,
   decodeRunList,
   isObject
@@ -126,18 +129,71 @@ export class MMApi {
     );
   }
 
+  /** `GET models`: one page of registered models. */
+  async models(query: MM.IModelQuery): Promise<MM.IModelList> {
+    return decodeModelList(
+      await this._json(['models'], {
+        q: query.q.trim(),
+        limit: query.limit,
+        offset: query.offset
+      })
+    );
+  }
+
+  /** `GET models/{name}`: a model with its versions, history and metric trend. */
+  async model(name: string): Promise<MM.IModelDetail> {
+    return decodeModelDetail(await this._json(['models', name]));
+  }
+
+  /** `GET models/{name}/versions/{v}`: one version with its transitions. */
+  async modelVersion(
+    name: string,
+    version: number
+  ): Promise<MM.IModelVersionDetail> {
+    return decodeModelVersionDetail(
+      await this._json(['models', name, 'versions', String(version)])
+    );
+  }
+
+  /**
+   * `POST models/{name}/versions/{v}/transition`: change a version's stage or
+   * aliases. Replies with the updated version; a 409 (alias held elsewhere,
+   * `move` false) is an {@link MMApiError} with `status` 409.
+   */
+  async transition(
+    name: string,
+    version: number,
+    body: MM.TransitionRequest
+  ): Promise<MM.IModelVersionDetail> {
+    return decodeModelVersionDetail(
+      await this._json(
+        ['models', name, 'versions', String(version), 'transition'],
+        {},
+        {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'Content-Type': 'application/json' }
+        }
+      )
+    );
+  }
+
   /** `GET blobs/{digest}`: raw bytes of a blob. */
   async blob(digest: string): Promise<Blob> {
     const response = await this._request(['blobs', digest]);
     return response.blob();
   }
 
-  private async _request(path: string[], query: Query = {}): Promise<Response> {
+  private async _request(
+    path: string[],
+    query: Query = {},
+    init: RequestInit = { method: 'GET' }
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(
         this.url(path, query),
-        { method: 'GET' },
+        init,
         this._settings
       );
     } catch (err) {
@@ -148,25 +204,29 @@ export class MMApi {
     }
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
+      let errorBody: Record<string, unknown> | null = null;
       try {
         const body: unknown = await response.json();
-        if (
-          isObject(body) &&
-          typeof body.message === 'string' &&
-          body.message
-        ) {
-          message = body.message;
+        if (isObject(body)) {
+          errorBody = body;
+          if (typeof body.message === 'string' && body.message) {
+            message = body.message;
+          }
         }
       } catch {
         // Not JSON (e.g. tornado's HTML 404 page): keep the status line.
       }
-      throw new MMApiError(response.status, message);
+      throw new MMApiError(response.status, message, errorBody);
     }
     return response;
   }
 
-  private async _json(path: string[], query: Query = {}): Promise<unknown> {
-    const response = await this._request(path, query);
+  private async _json(
+    path: string[],
+    query: Query = {},
+    init?: RequestInit
+  ): Promise<unknown> {
+    const response = await this._request(path, query, init);
     const text = await response.text();
     try {
       return JSON.parse(text) as unknown;

@@ -3,13 +3,10 @@
  * cursor: no poll of its own, a reload when the registry changed while the list
  * is visible, and a reload on show when it changed while hidden.
  */
-import { IDisposable } from '@lumino/disposable';
-import { Debouncer } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import { MMApiError } from './errors';
+import { errorMessage, PagedListModel } from './listModel';
 import type { RunsModel } from './model';
-import { defaultArtifactQuery, pageOffset } from './query';
+import { defaultArtifactQuery } from './query';
 import { MM } from './tokens';
 
 /** Consumer id of the artifacts list in {@link RunsModel.setVisible}. */
@@ -18,164 +15,24 @@ export const ARTIFACTS_CONSUMER = 'artifacts';
 /**
  * Model of the artifacts list.
  */
-export class ArtifactsModel implements IDisposable {
+export class ArtifactsModel extends PagedListModel<
+  MM.IArtifactQuery,
+  MM.IArtifactList
+> {
   /**
    * @param runs - The runs model: API client, connection and change cursor.
    */
-  constructor(readonly runs: RunsModel) {
-    this._debouncer = new Debouncer(() => this._fetch(), 300);
-    runs.registryChanged.connect(this._onRegistryChanged, this);
-    runs.stateChanged.connect(this._onRunsStateChanged, this);
+  constructor(runs: RunsModel) {
+    super(runs, ARTIFACTS_CONSUMER, defaultArtifactQuery());
   }
 
-  /** Emitted whenever anything the list shows has changed. */
-  get stateChanged(): ISignal<this, void> {
-    return this._stateChanged;
+  protected fetchPage(query: MM.IArtifactQuery): Promise<MM.IArtifactList> {
+    return this.runs.api.artifacts(query);
   }
 
-  /** Current filters and page. */
-  get query(): Readonly<MM.IArtifactQuery> {
-    return this._query;
+  protected describeError(err: unknown): string {
+    return err instanceof MMApiError && err.status === 404
+      ? 'This server does not list artifacts: update mm-jupyter on the server.'
+      : errorMessage(err);
   }
-
-  /** The current page, null before the first answer. */
-  get page(): MM.IArtifactList | null {
-    return this._page;
-  }
-
-  /** Whether a request is in flight. */
-  get loading(): boolean {
-    return this._loading;
-  }
-
-  /** Message of the last failed request, if the last one failed. */
-  get error(): string | null {
-    return this._error;
-  }
-
-  /** Whether the model has been disposed. */
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  /** Reload the current page now. */
-  async refresh(): Promise<void> {
-    await this._fetch();
-  }
-
-  /**
-   * Change filters or page. Text search is debounced; the rest applies now.
-   * Any change other than `offset` goes back to the first page.
-   */
-  setQuery(patch: Partial<MM.IArtifactQuery>): void {
-    const next = { ...this._query, ...patch };
-    if (patch.offset === undefined) {
-      next.offset = 0;
-    }
-    this._query = next;
-    this._stateChanged.emit();
-    if (Object.keys(patch).length === 1 && patch.q !== undefined) {
-      void this._debouncer.invoke();
-    } else {
-      void this._fetch();
-    }
-  }
-
-  /** Go to the next (+1) or previous (-1) page, if there is one. */
-  turnPage(direction: 1 | -1): void {
-    const offset = pageOffset(this._query, this._page?.total ?? 0, direction);
-    if (offset !== null) {
-      this.setQuery({ offset });
-    }
-  }
-
-  /**
-   * Tell the model whether the list is on screen. Keeps the shared poll awake
-   * while it is, and loads the list if it is stale.
-   */
-  setVisible(visible: boolean): void {
-    if (visible === this._visible) {
-      return;
-    }
-    this._visible = visible;
-    this.runs.setVisible(ARTIFACTS_CONSUMER, visible);
-    if (visible && (this._stale || this._page === null)) {
-      void this._fetch();
-    }
-  }
-
-  /** Stop and disconnect. */
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._debouncer.dispose();
-    this.runs.registryChanged.disconnect(this._onRegistryChanged, this);
-    this.runs.stateChanged.disconnect(this._onRunsStateChanged, this);
-    Signal.clearData(this);
-  }
-
-  private _onRegistryChanged(): void {
-    if (this._visible) {
-      void this._fetch();
-    } else {
-      this._stale = true;
-    }
-  }
-
-  private _onRunsStateChanged(): void {
-    // A (re)connection while the list is on screen loads it.
-    const ready = this.runs.connection.kind === 'ready';
-    if (ready && !this._ready && this._visible) {
-      void this._fetch();
-    }
-    this._ready = ready;
-  }
-
-  private async _fetch(): Promise<void> {
-    if (this._isDisposed) {
-      return;
-    }
-    if (this.runs.connection.kind !== 'ready') {
-      this._stale = true;
-      return;
-    }
-    const request = ++this._request;
-    this._loading = true;
-    this._stateChanged.emit();
-    try {
-      const page = await this.runs.api.artifacts(this._query);
-      if (request !== this._request || this._isDisposed) {
-        return; // A newer request superseded this one.
-      }
-      this._page = page;
-      this._error = null;
-      this._stale = false;
-    } catch (err) {
-      if (request !== this._request || this._isDisposed) {
-        return;
-      }
-      this._error =
-        err instanceof MMApiError && err.status === 404
-          ? 'This server does not list artifacts: update mm-jupyter on the server.'
-          : err instanceof Error
-            ? err.message
-            : String(err);
-    }
-    this._loading = false;
-    this._stateChanged.emit();
-  }
-
-  private _debouncer: Debouncer;
-  private _error: string | null = null;
-  private _isDisposed = false;
-  private _loading = false;
-  private _page: MM.IArtifactList | null = null;
-  private _query: MM.IArtifactQuery = defaultArtifactQuery();
-  private _ready = false;
-  private _request = 0;
-  private _stale = false;
-  private _stateChanged = new Signal<this, void>(this);
-  private _visible = false;
 }

@@ -8,18 +8,20 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { IActions } from './actions';
-import { artifactIcon, lineageIcon, mmIcon } from './icons';
+import { artifactIcon, lineageIcon, mmIcon, modelIcon } from './icons';
 import {
   artifactWidgetId,
   lineageArgs,
   lineageRootOfArgs,
   lineageWidgetId,
+  modelWidgetId,
   runWidgetId
 } from './ids';
 import { RunsModel } from './model';
 import { MM } from './tokens';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
 import { LineageWidget } from './widgets/LineageWidget';
+import { ModelWidget } from './widgets/ModelWidget';
 import { RunDetailWidget } from './widgets/RunDetailWidget';
 
 /**
@@ -34,6 +36,8 @@ export namespace CommandIDs {
   export const openArtifact = 'mm-jupyter:open-artifact';
   /** Open a lineage view; args `{run}` (a run id) or `{version}` (`name:vN`). */
   export const openLineage = 'mm-jupyter:open-lineage';
+  /** Open a registered model in the main area; args `{name, version?}`. */
+  export const openModel = 'mm-jupyter:open-model';
 }
 
 /**
@@ -46,6 +50,8 @@ export interface ITrackers {
   artifacts: WidgetTracker<MainAreaWidget<ArtifactWidget>>;
   /** Lineage views. */
   lineage: WidgetTracker<MainAreaWidget<LineageWidget>>;
+  /** Registered model views. */
+  models: WidgetTracker<MainAreaWidget<ModelWidget>>;
 }
 
 /**
@@ -81,7 +87,12 @@ export function commandActions(app: JupyterFrontEnd): IActions {
         CommandIDs.openArtifact,
         version === undefined ? { name } : { name, version }
       ),
-    openLineage: root => run(CommandIDs.openLineage, lineageArgs(root))
+    openLineage: root => run(CommandIDs.openLineage, lineageArgs(root)),
+    openModel: (name, version) =>
+      run(
+        CommandIDs.openModel,
+        version === undefined ? { name } : { name, version }
+      )
   };
 }
 
@@ -179,6 +190,49 @@ export function addCommands(context: ICommandContext): void {
       widget.id = widgetId;
       widget.addClass('jp-mm-RunDetailPanel');
       void trackers.artifacts.add(widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widgetId);
+      return widget;
+    }
+  });
+
+  app.commands.addCommand(CommandIDs.openModel, {
+    label: args =>
+      args.name ? `Open Model ${String(args.name)}` : 'Open Model',
+    caption: 'Open a registered model: versions, stages, aliases and history',
+    icon: modelIcon,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'Registered model name' },
+          version: {
+            type: 'number',
+            description: 'Version to highlight and expand'
+          }
+        },
+        required: ['name']
+      }
+    },
+    execute: (args: ReadonlyPartialJSONObject) => {
+      const name = typeof args.name === 'string' ? args.name : '';
+      if (!name) {
+        throw new Error(`${CommandIDs.openModel} needs a "name" argument`);
+      }
+      const version = typeof args.version === 'number' ? args.version : null;
+      const widgetId = modelWidgetId(name);
+      const open = trackers.models.find(w => w.id === widgetId);
+      if (open) {
+        app.shell.activateById(widgetId);
+        open.content.focusVersion(version);
+        void open.content.load();
+        return open;
+      }
+      const content = new ModelWidget({ name, version, model, actions });
+      const widget = new MainAreaWidget({ content });
+      widget.id = widgetId;
+      widget.addClass('jp-mm-RunDetailPanel');
+      void trackers.models.add(widget);
       app.shell.add(widget, 'main');
       app.shell.activateById(widgetId);
       return widget;

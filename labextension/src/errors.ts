@@ -10,10 +10,12 @@ export class MMApiError extends Error {
   /**
    * @param status - HTTP status, 0 for a network error.
    * @param message - Message from the server's `{"message": ...}` or a summary.
+   * @param body - The server's JSON error body, when it sent one.
    */
   constructor(
     readonly status: number,
-    message: string
+    message: string,
+    readonly body: Readonly<Record<string, unknown>> | null = null
   ) {
     super(message);
     this.name = 'MMApiError';

@@ -48,3 +48,19 @@ export const lineageIcon = new LabIcon({
   name: 'mm-jupyter:lineage',
   svgstr: LINEAGE_SVG
 });
+
+const MODEL_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M2.5 3.5A1 1 0 0 1 3.5 2.5h7.1a1 1 0 0 1 .7.3l9.9 9.9a1 1 0 0 1 0 1.4l-7.1 7.1a1 1 0 0 1-1.4 0l-9.9-9.9a1 1 0 0 1-.3-.7zm2 1v6.2l8.9 8.9 5.7-5.7-8.9-8.9z"/>
+    <circle cx="7.5" cy="7.5" r="1.8"/>
+    <path d="M10.6 13.4l1.4-1.4 1.4 1.4 3-3 1.4 1.4-4.4 4.4z"/>
+  </g>
+</svg>`;
+
+/**
+ * A registered model: a label tag with a check mark.
+ */
+export const modelIcon = new LabIcon({
+  name: 'mm-jupyter:model',
+  svgstr: MODEL_SVG
+});

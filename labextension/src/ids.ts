@@ -14,6 +14,11 @@ export function artifactWidgetId(name: string): string {
   return `mm-jupyter-artifact-${encodeURIComponent(name)}`;
 }
 
+/** Main-area widget id of a registered model's view (the name made safe for an id). */
+export function modelWidgetId(name: string): string {
+  return `mm-jupyter-model-${encodeURIComponent(name)}`;
+}
+
 /** Main-area widget id of a lineage view (the root made safe for an id). */
 export function lineageWidgetId(root: MM.LineageRoot): string {
   return `mm-jupyter-lineage-${encodeURIComponent(rootNodeId(root))}`;

@@ -18,8 +18,10 @@ import { ArtifactsModel } from './artifactsModel';
 import { addCommands, CommandIDs, ITrackers } from './commands';
 import { lineageArgs } from './ids';
 import { RunsModel } from './model';
+import { ModelsModel } from './modelsModel';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
 import { LineageWidget } from './widgets/LineageWidget';
+import { ModelWidget } from './widgets/ModelWidget';
 import { MMSidebar, SIDEBAR_ID } from './widgets/Sidebar';
 import { RunDetailWidget } from './widgets/RunDetailWidget';
 
@@ -29,7 +31,7 @@ import { RunDetailWidget } from './widgets/RunDetailWidget';
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'mm-jupyter:plugin',
   description:
-    'Model management: tracked runs of notebook cells and versioned artifacts with lineage.',
+    'Model management: tracked runs of notebook cells, versioned artifacts with lineage, and a model registry.',
   autoStart: true,
   optional: [IRenderMimeRegistry, ICommandPalette, ILayoutRestorer],
   activate: (
@@ -40,6 +42,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const model = new RunsModel(new MMApi(app.serviceManager.serverSettings));
     const artifacts = new ArtifactsModel(model);
+    const models = new ModelsModel(model);
     const trackers: ITrackers = {
       runs: new WidgetTracker<MainAreaWidget<RunDetailWidget>>({
         namespace: 'mm-jupyter-run'
@@ -49,6 +52,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }),
       lineage: new WidgetTracker<MainAreaWidget<LineageWidget>>({
         namespace: 'mm-jupyter-lineage'
+      }),
+      models: new WidgetTracker<MainAreaWidget<ModelWidget>>({
+        namespace: 'mm-jupyter-model'
       })
     };
     addCommands({ app, model, rendermime, trackers });
@@ -56,6 +62,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const sidebar = new MMSidebar({
       model,
       artifacts,
+      models,
       openRun: run => {
         sidebar.activeId = run.id;
         void app.commands.execute(CommandIDs.openRun, {
@@ -67,6 +74,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
         sidebar.activeArtifact = artifact.name;
         void app.commands.execute(CommandIDs.openArtifact, {
           name: artifact.name
+        });
+      },
+      openModel: registered => {
+        sidebar.activeModel = registered.name;
+        void app.commands.execute(CommandIDs.openModel, {
+          name: registered.name
         });
       }
     });
@@ -86,6 +99,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         command: CommandIDs.openArtifact,
         args: widget => ({ name: widget.content.artifactName }),
         name: widget => widget.content.artifactName
+      });
+      void restorer.restore(trackers.models, {
+        command: CommandIDs.openModel,
+        args: widget => ({ name: widget.content.modelName }),
+        name: widget => widget.content.modelName
       });
       void restorer.restore(trackers.lineage, {
         command: CommandIDs.openLineage,

@@ -27,6 +27,10 @@ export type IRunsApi = Pick<
   | 'artifacts'
   | 'artifactVersions'
   | 'lineage'
+  | 'models'
+  | 'model'
+  | 'modelVersion'
+  | 'transition'
 >;
 
 /** How many metric columns are shown before the user picks any. */

@@ -1,5 +1,5 @@
 /**
- * Pure rules of the runs and artifacts queries: defaults, sort toggling, paging.
+ * Pure rules of the runs, artifacts and models queries: defaults, sort toggling, paging.
  */
 import { MM } from './tokens';
 
@@ -29,6 +29,13 @@ export function defaultQuery(): MM.IRunQuery {
  */
 export function defaultArtifactQuery(): MM.IArtifactQuery {
   return { q: '', kind: '', limit: PAGE_SIZE, offset: 0 };
+}
+
+/**
+ * The query of a fresh models list: first page.
+ */
+export function defaultModelQuery(): MM.IModelQuery {
+  return { q: '', limit: PAGE_SIZE, offset: 0 };
 }
 
 /**

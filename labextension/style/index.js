@@ -2,3 +2,4 @@ import './base.css';
 import './sidebar.css';
 import './detail.css';
 import './artifacts.css';
+import './models.css';

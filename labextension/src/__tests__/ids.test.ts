@@ -7,6 +7,7 @@ import {
   lineageArgs,
   lineageRootOfArgs,
   lineageWidgetId,
+  modelWidgetId,
   runWidgetId
 } from '../ids';
 
@@ -24,6 +25,14 @@ describe('widget ids', () => {
     assert.equal(
       lineageWidgetId({ kind: 'run', id: '3f9a' }),
       'mm-jupyter-lineage-run%3A3f9a'
+    );
+  });
+
+  it('names registered model views by their encoded name', () => {
+    assert.equal(modelWidgetId('iris-clf'), 'mm-jupyter-model-iris-clf');
+    assert.equal(
+      modelWidgetId('team/churn clf'),
+      'mm-jupyter-model-team%2Fchurn%20clf'
     );
   });
 

@@ -4,6 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { ArtifactsModel } from '../artifactsModel';
 import { MMApiError } from '../errors';
 import { IRunsApi, RunsModel } from '../model';
+import { ModelsModel } from '../modelsModel';
 import { MM } from '../tokens';
 
 const META: MM.IMeta = {
@@ -110,12 +111,50 @@ class FakeApi implements IRunsApi {
   lineage = async (): Promise<MM.ILineage> => {
     throw new Error('not used');
   };
+  models = async (query: MM.IModelQuery): Promise<MM.IModelList> => {
+    this.calls.push('models');
+    this.modelQueries.push({ ...query });
+    if (this.modelsError) {
+      throw this.modelsError;
+    }
+    return {
+      total: 3,
+      offset: query.offset,
+      limit: query.limit,
+      cursor: this.cursor,
+      models: [
+        {
+          name: `${query.q || 'model'}-${query.offset}`,
+          description: '',
+          owner: '',
+          tags: {},
+          created_at: null,
+          updated_at: null,
+          n_versions: 2,
+          latest: null,
+          stages: { production: [2] },
+          aliases: { champion: 2 }
+        }
+      ]
+    };
+  };
+  model = async (): Promise<MM.IModelDetail> => {
+    throw new Error('not used');
+  };
+  modelVersion = async (): Promise<MM.IModelVersionDetail> => {
+    throw new Error('not used');
+  };
+  transition = async (): Promise<MM.IModelVersionDetail> => {
+    throw new Error('not used');
+  };
 
   count(prefix: string): number {
     return this.calls.filter(c => c.startsWith(prefix)).length;
   }
 
   artifactQueries: MM.IArtifactQuery[] = [];
+  modelQueries: MM.IModelQuery[] = [];
+  modelsError: Error | null = null;
   artifactsError: Error | null = null;
   calls: string[] = [];
   cursor = 5;
@@ -140,7 +179,16 @@ function makeArtifactsModel(runs: RunsModel): ArtifactsModel {
   return artifactsModel;
 }
 
+let modelsModel: ModelsModel | null = null;
+
+function makeModelsModel(runs: RunsModel): ModelsModel {
+  modelsModel = new ModelsModel(runs);
+  return modelsModel;
+}
+
 afterEach(() => {
+  modelsModel?.dispose();
+  modelsModel = null;
   artifactsModel?.dispose();
   artifactsModel = null;
   model?.dispose();
@@ -378,5 +426,56 @@ describe('ArtifactsModel', () => {
     a.setVisible(true);
     await sleep(10);
     assert.match(a.error ?? '', /does not list artifacts/);
+  });
+});
+
+describe('ModelsModel', () => {
+  it('loads when shown, debounces search, pages', async () => {
+    const api = new FakeApi();
+    const m = makeModel(api);
+    const models = makeModelsModel(m);
+    await m.connect();
+    assert.equal(api.count('models'), 0);
+    models.setVisible(true);
+    await sleep(10);
+    assert.equal(models.page?.models[0].name, 'model-0');
+    assert.deepEqual(models.page?.models[0].stages, { production: [2] });
+    const before = api.count('models');
+    for (const q of ['i', 'ir', 'iris']) {
+      models.setQuery({ q });
+    }
+    await sleep(400);
+    assert.equal(api.count('models') - before, 1);
+    assert.equal(models.page?.models[0].name, 'iris-0');
+    models.turnPage(1); // 50 >= 3: no such page
+    assert.equal(models.query.offset, 0);
+  });
+
+  it('reloads on a cursor move while shown, and only then', async () => {
+    const api = new FakeApi();
+    const m = makeModel(api);
+    const models = makeModelsModel(m);
+    const artifacts = makeArtifactsModel(m);
+    await m.connect();
+    models.setVisible(true);
+    await sleep(50);
+    const before = api.count('models');
+    api.cursor = 9;
+    await sleep(1200);
+    assert.equal(api.count('models'), before + 1);
+    // The artifacts list was never shown: it stays unloaded.
+    assert.equal(api.count('artifacts'), 0);
+    assert.equal(artifacts.page, null);
+  });
+
+  it('explains a server without a model registry', async () => {
+    const api = new FakeApi();
+    api.modelsError = new MMApiError(404, 'Not Found');
+    const m = makeModel(api);
+    const models = makeModelsModel(m);
+    await m.connect();
+    models.setVisible(true);
+    await sleep(10);
+    assert.match(models.error ?? '', /no model registry/);
   });
 });

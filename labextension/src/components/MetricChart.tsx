@@ -15,6 +15,12 @@ export interface IMetricChartProps {
   width?: number;
   /** Height of the drawing in SVG units. */
   height?: number;
+  /** How an x value reads (`v3` for versions); steps by default. */
+  xLabel?: (x: number) => string;
+  /** Label every x value on the axis (for a few versions) instead of the ends. */
+  tickEach?: boolean;
+  /** An extra class for the dot at an x value (e.g. the stage of a version). */
+  dotClass?: (x: number) => string | undefined;
 }
 
 const PAD = { left: 44, right: 8, top: 8, bottom: 18 };
@@ -76,6 +82,7 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
     p => Number.isFinite(p.value) && Number.isFinite(p.step)
   );
   const nonFinite = points.length - finite.length;
+  const xLabel = props.xLabel ?? ((x: number) => `step ${formatNumber(x)}`);
 
   const header = (
     <div className="jp-mm-MetricChart-header">
@@ -96,7 +103,7 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
           {points.length === 0
             ? 'no values'
             : points.length === 1
-              ? `step ${formatNumber(points[0].step)}`
+              ? xLabel(points[0].step)
               : `${points.length} steps, no finite value`}
         </div>
       </div>
@@ -122,7 +129,7 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
         viewBox={`0 0 ${width} ${height}`}
         preserveAspectRatio="xMidYMid meet"
         role="img"
-        aria-label={`${name} over ${points.length} steps`}
+        aria-label={`${name} over ${points.length} ${props.xLabel ? 'points' : 'steps'}`}
       >
         <line
           className="jp-mm-MetricChart-axis"
@@ -154,22 +161,44 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
         >
           {tick(y0)}
         </text>
-        <text
-          className="jp-mm-MetricChart-tick"
-          x={PAD.left}
-          y={height - 4}
-          textAnchor="start"
-        >
-          {tick(x0)}
-        </text>
-        <text
-          className="jp-mm-MetricChart-tick"
-          x={PAD.left + plotW}
-          y={height - 4}
-          textAnchor="end"
-        >
-          {`step ${tick(x1)}`}
-        </text>
+        {props.tickEach ? (
+          [...new Set(finite.map(p => p.step))].map(x => (
+            <text
+              key={x}
+              className="jp-mm-MetricChart-tick"
+              x={sx(x)}
+              y={height - 4}
+              textAnchor={
+                sx(x) < PAD.left + 10
+                  ? 'start'
+                  : sx(x) > PAD.left + plotW - 10
+                    ? 'end'
+                    : 'middle'
+              }
+            >
+              {xLabel(x)}
+            </text>
+          ))
+        ) : (
+          <>
+            <text
+              className="jp-mm-MetricChart-tick"
+              x={PAD.left}
+              y={height - 4}
+              textAnchor="start"
+            >
+              {props.xLabel ? xLabel(x0) : tick(x0)}
+            </text>
+            <text
+              className="jp-mm-MetricChart-tick"
+              x={PAD.left + plotW}
+              y={height - 4}
+              textAnchor="end"
+            >
+              {props.xLabel ? xLabel(x1) : `step ${tick(x1)}`}
+            </text>
+          </>
+        )}
         {parts.map((seg, i) =>
           seg.length > 1 ? (
             <polyline
@@ -186,12 +215,18 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
             ? seg.map(p => (
                 <circle
                   key={`${p.step}:${p.value}`}
-                  className="jp-mm-MetricChart-dot"
+                  className={
+                    'jp-mm-MetricChart-dot' +
+                    (props.dotClass?.(p.step)
+                      ? ` ${props.dotClass(p.step)}`
+                      : '')
+                  }
+                  data-x={p.step}
                   cx={sx(p.step)}
                   cy={sy(p.value)}
-                  r={seg.length === 1 ? 2.5 : 1.8}
+                  r={props.dotClass ? 3.2 : seg.length === 1 ? 2.5 : 1.8}
                 >
-                  <title>{`step ${formatNumber(p.step)}: ${formatNumber(p.value)}`}</title>
+                  <title>{`${xLabel(p.step)}: ${formatNumber(p.value)}`}</title>
                 </circle>
               ))
             : null

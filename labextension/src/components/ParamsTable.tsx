@@ -7,10 +7,14 @@ import { MM } from '../tokens';
  * Props of {@link ParamsTable}.
  */
 export interface IParamsTableProps {
-  /** Params of the run. */
+  /** Params of the run (or a model's configuration). */
   params: Record<string, MM.JSONValue>;
-  /** How each param was found (`auto`, `explicit`, `namespace`). */
-  sources: Record<string, string>;
+  /** How each param was found (`auto`, `explicit`, `namespace`); no column without. */
+  sources?: Record<string, string>;
+  /** Header of the key column. */
+  keyLabel?: string;
+  /** Text when there is nothing to show. */
+  empty?: string;
 }
 
 /**
@@ -19,15 +23,18 @@ export interface IParamsTableProps {
 export function ParamsTable(props: IParamsTableProps): JSX.Element {
   const keys = Object.keys(props.params).sort();
   if (keys.length === 0) {
-    return <p className="jp-mm-Empty">No params recorded.</p>;
+    return (
+      <p className="jp-mm-Empty">{props.empty ?? 'No params recorded.'}</p>
+    );
   }
+  const { sources } = props;
   return (
     <table className="jp-mm-KeyValueTable jp-mm-ParamsTable">
       <thead>
         <tr>
-          <th>Param</th>
+          <th>{props.keyLabel ?? 'Param'}</th>
           <th>Value</th>
-          <th>Source</th>
+          {sources && <th>Source</th>}
         </tr>
       </thead>
       <tbody>
@@ -37,9 +44,11 @@ export function ParamsTable(props: IParamsTableProps): JSX.Element {
             <td className="jp-mm-KeyValueTable-value">
               {formatValue(props.params[key])}
             </td>
-            <td className="jp-mm-KeyValueTable-source">
-              {props.sources[key] ?? ''}
-            </td>
+            {sources && (
+              <td className="jp-mm-KeyValueTable-source">
+                {sources[key] ?? ''}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -7,11 +7,14 @@ import { ArtifactFilters } from '../components/ArtifactFilters';
 import { ArtifactsList } from '../components/ArtifactsList';
 import { ColumnPicker } from '../components/ColumnPicker';
 import { MetaNotice } from '../components/MetaNotice';
+import { ModelFilters } from '../components/ModelFilters';
+import { ModelsList } from '../components/ModelsList';
 import { Pager } from '../components/Pager';
 import { RunFilters } from '../components/RunFilters';
 import { RunsTable } from '../components/RunsTable';
 import { mmIcon } from '../icons';
 import { RunsModel } from '../model';
+import { ModelsModel } from '../modelsModel';
 import { MM } from '../tokens';
 
 /** Id of the sidebar panel (and of its tab, `li[data-id=...]`). */
@@ -21,7 +24,7 @@ export const SIDEBAR_ID = 'mm-jupyter-sidebar';
 const CLOCK_MS = 15 * 1000;
 
 /** The views of the sidebar. */
-export type SidebarTab = 'runs' | 'artifacts';
+export type SidebarTab = 'runs' | 'artifacts' | 'models';
 
 /**
  * Options of {@link MMSidebar}.
@@ -31,10 +34,14 @@ export interface ISidebarOptions {
   model: RunsModel;
   /** The artifacts list, riding on the shared model's change cursor. */
   artifacts: ArtifactsModel;
+  /** The registered models list, riding on the shared model's change cursor. */
+  models: ModelsModel;
   /** Open a run's detail view. */
   openRun: (run: MM.IRunSummary) => void;
   /** Open an artifact's view. */
   openArtifact: (artifact: MM.IArtifactSummary) => void;
+  /** Open a registered model's view. */
+  openModel: (model: MM.IModelSummary) => void;
 }
 
 /**
@@ -47,14 +54,17 @@ export class MMSidebar extends ReactWidget {
     super();
     this._model = options.model;
     this._artifacts = options.artifacts;
+    this._models = options.models;
     this._openRun = options.openRun;
     this._openArtifact = options.openArtifact;
+    this._openModel = options.openModel;
     this.id = SIDEBAR_ID;
     this.title.icon = mmIcon;
     this.title.caption = 'Model management';
     this.addClass('jp-mm-Sidebar');
     this._model.stateChanged.connect(this._onStateChanged, this);
     this._artifacts.stateChanged.connect(this._onStateChanged, this);
+    this._models.stateChanged.connect(this._onStateChanged, this);
   }
 
   /** Highlight a run (the one whose detail view was opened last). */
@@ -69,7 +79,13 @@ export class MMSidebar extends ReactWidget {
     this.update();
   }
 
-  /** The view shown: runs or artifacts. */
+  /** Highlight a model (the one whose view was opened last). */
+  set activeModel(name: string | null) {
+    this._activeModel = name;
+    this.update();
+  }
+
+  /** The view shown: runs, artifacts or models. */
   get tab(): SidebarTab {
     return this._tab;
   }
@@ -90,6 +106,7 @@ export class MMSidebar extends ReactWidget {
     this._stopClock();
     this._model.stateChanged.disconnect(this._onStateChanged, this);
     this._artifacts.stateChanged.disconnect(this._onStateChanged, this);
+    this._models.stateChanged.disconnect(this._onStateChanged, this);
     this._shown = false;
     this._syncVisibility();
     super.dispose();
@@ -132,6 +149,7 @@ export class MMSidebar extends ReactWidget {
   private _syncVisibility(): void {
     this._model.setVisible('sidebar', this._shown && this._tab === 'runs');
     this._artifacts.setVisible(this._shown && this._tab === 'artifacts');
+    this._models.setVisible(this._shown && this._tab === 'models');
   }
 
   protected render(): JSX.Element {
@@ -148,9 +166,11 @@ export class MMSidebar extends ReactWidget {
             onClick={() =>
               void (this._tab === 'runs'
                 ? model.refresh()
-                : connection.kind === 'ready'
-                  ? this._artifacts.refresh()
-                  : model.connect())
+                : connection.kind !== 'ready'
+                  ? model.connect()
+                  : this._tab === 'artifacts'
+                    ? this._artifacts.refresh()
+                    : this._models.refresh())
             }
           >
             <refreshIcon.react tag="span" className="jp-mm-IconButton-icon" />
@@ -176,7 +196,11 @@ export class MMSidebar extends ReactWidget {
         />
         {connection.kind === 'ready' && this._renderTabs()}
         {connection.kind === 'ready' &&
-          (this._tab === 'runs' ? this._renderRuns() : this._renderArtifacts())}
+          (this._tab === 'runs'
+            ? this._renderRuns()
+            : this._tab === 'artifacts'
+              ? this._renderArtifacts()
+              : this._renderModels())}
       </div>
     );
   }
@@ -184,14 +208,18 @@ export class MMSidebar extends ReactWidget {
   private _renderTabs(): JSX.Element {
     const tabs: [SidebarTab, string][] = [
       ['runs', 'Runs'],
-      ['artifacts', 'Artifacts']
+      ['artifacts', 'Artifacts'],
+      ['models', 'Models']
     ];
-    const runsTotal = this._model.page?.total;
-    const artifactsTotal = this._artifacts.page?.total;
+    const totals: Record<SidebarTab, number | undefined> = {
+      runs: this._model.page?.total,
+      artifacts: this._artifacts.page?.total,
+      models: this._models.page?.total
+    };
     return (
       <div className="jp-mm-Tabs" role="tablist" aria-label="Sidebar view">
         {tabs.map(([tab, label]) => {
-          const total = tab === 'runs' ? runsTotal : artifactsTotal;
+          const total = totals[tab];
           const selected = this._tab === tab;
           return (
             <button
@@ -272,6 +300,66 @@ export class MMSidebar extends ReactWidget {
             total={page.total}
             noun="artifacts"
             onTurn={direction => artifacts.turnPage(direction)}
+          />
+        )}
+      </div>
+    );
+  }
+
+  private _renderModels(): JSX.Element {
+    const models = this._models;
+    const { page, query } = models;
+    const items = page?.models ?? [];
+    return (
+      <div
+        className="jp-mm-Runs jp-mm-Models"
+        role="tabpanel"
+        id="jp-mm-panel-models"
+        aria-labelledby="jp-mm-tab-models"
+      >
+        <ModelFilters
+          query={query}
+          onChange={patch => models.setQuery(patch)}
+        />
+        {models.error && (
+          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
+            {`Cannot load models: ${models.error}`}
+          </div>
+        )}
+        <div
+          className={
+            'jp-mm-RunsScroll' + (models.loading ? ' jp-mm-mod-loading' : '')
+          }
+        >
+          <ModelsList
+            models={items}
+            onOpen={model => this._openModel(model)}
+            activeName={this._activeModel}
+          />
+          {page && items.length === 0 && (
+            <div className="jp-mm-Empty">
+              {query.q.trim() ? (
+                'No models match this search.'
+              ) : (
+                <>
+                  No registered models yet. Register one from a tracked cell
+                  with <code>mm.register_model(model, name=…)</code>.
+                </>
+              )}
+            </div>
+          )}
+          {!page && !models.error && (
+            <div className="jp-mm-Empty">Loading models…</div>
+          )}
+        </div>
+        {page && (
+          <Pager
+            offset={page.offset}
+            count={items.length}
+            limit={query.limit}
+            total={page.total}
+            noun="models"
+            onTurn={direction => models.turnPage(direction)}
           />
         )}
       </div>
@@ -371,10 +459,13 @@ export class MMSidebar extends ReactWidget {
 
   private _activeArtifact: string | null = null;
   private _activeId: string | null = null;
+  private _activeModel: string | null = null;
   private _artifacts: ArtifactsModel;
   private _clock: number | null = null;
   private _model: RunsModel;
+  private _models: ModelsModel;
   private _openArtifact: (artifact: MM.IArtifactSummary) => void;
+  private _openModel: (model: MM.IModelSummary) => void;
   private _openRun: (run: MM.IRunSummary) => void;
   private _shown = false;
   private _tab: SidebarTab = 'runs';

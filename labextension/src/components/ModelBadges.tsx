@@ -1,0 +1,70 @@
+import * as React from 'react';
+
+import { MM } from '../tokens';
+
+const KNOWN_STAGES = new Set<string>(MM.MODEL_STAGES);
+
+/**
+ * A model version's stage as a coloured pill: `production`, or `v3 production`
+ * with a version.
+ */
+export function StageBadge(props: {
+  stage: string;
+  version?: number;
+}): JSX.Element {
+  const stage = KNOWN_STAGES.has(props.stage) ? props.stage : 'other';
+  const text =
+    props.version === undefined
+      ? props.stage || 'none'
+      : `v${props.version} ${props.stage}`;
+  return (
+    <span
+      className={`jp-mm-StageBadge jp-mm-StageBadge-${stage}`}
+      title={
+        props.version === undefined
+          ? `Stage: ${props.stage || 'none'}`
+          : `Version ${props.version} is in ${props.stage}`
+      }
+      data-stage={props.stage}
+      data-version={props.version}
+    >
+      {text}
+    </span>
+  );
+}
+
+/**
+ * An alias held by a model version, with a remove button when `onRemove` is given.
+ */
+export function RemovableAlias(props: {
+  alias: string;
+  versionRef: string;
+  onRemove?: () => void;
+  disabled?: boolean;
+}): JSX.Element {
+  return (
+    <span
+      className={
+        'jp-mm-AliasBadge' + (props.onRemove ? ' jp-mm-mod-removable' : '')
+      }
+      title={`Alias ${props.alias}`}
+      data-alias={props.alias}
+    >
+      {props.alias}
+      {props.onRemove && (
+        <button
+          className="jp-mm-AliasBadge-remove"
+          title={`Remove alias ${props.alias} from ${props.versionRef}`}
+          aria-label={`Remove alias ${props.alias} from ${props.versionRef}`}
+          disabled={props.disabled}
+          onClick={e => {
+            e.stopPropagation();
+            props.onRemove?.();
+          }}
+        >
+          ×
+        </button>
+      )}
+    </span>
+  );
+}

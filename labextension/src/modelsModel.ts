@@ -1,0 +1,34 @@
+/**
+ * State of the sidebar's list of registered models. Like the artifacts list, it
+ * rides on the runs model's change cursor.
+ */
+import { MMApiError } from './errors';
+import { errorMessage, PagedListModel } from './listModel';
+import type { RunsModel } from './model';
+import { defaultModelQuery } from './query';
+import { MM } from './tokens';
+
+/** Consumer id of the models list in {@link RunsModel.setVisible}. */
+export const MODELS_CONSUMER = 'models';
+
+/**
+ * Model of the registered models list.
+ */
+export class ModelsModel extends PagedListModel<MM.IModelQuery, MM.IModelList> {
+  /**
+   * @param runs - The runs model: API client, connection and change cursor.
+   */
+  constructor(runs: RunsModel) {
+    super(runs, MODELS_CONSUMER, defaultModelQuery());
+  }
+
+  protected fetchPage(query: MM.IModelQuery): Promise<MM.IModelList> {
+    return this.runs.api.models(query);
+  }
+
+  protected describeError(err: unknown): string {
+    return err instanceof MMApiError && err.status === 404
+      ? 'This server has no model registry: update mm-jupyter on the server.'
+      : errorMessage(err);
+  }
+}

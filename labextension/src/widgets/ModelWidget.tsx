@@ -1,0 +1,231 @@
+import * as React from 'react';
+
+import { IActions } from '../actions';
+import { IModelNotice, ModelDetail } from '../components/ModelDetail';
+import { MMApiError } from '../errors';
+import { modelIcon } from '../icons';
+import { RunsModel } from '../model';
+import {
+  IConfirmRequest,
+  IConfirmResult,
+  performTransition,
+  othersInStage,
+  TransitionIntent
+} from '../registry';
+import { MM } from '../tokens';
+import { confirmTransition } from './ConfirmDialog';
+import { LiveWidget } from './LiveWidget';
+
+/**
+ * Options of {@link ModelWidget}.
+ */
+export interface IModelWidgetOptions {
+  /** Name of the registered model. */
+  name: string;
+  /** Version to highlight (and expand), if any. */
+  version?: number | null;
+  /** The shared model (API client and change signal). */
+  model: RunsModel;
+  /** Navigation to runs, artifacts and lineage. */
+  actions: IActions;
+  /** Ask the user to confirm a transition (a JupyterLab dialog by default). */
+  confirm?: (request: IConfirmRequest) => Promise<IConfirmResult | null>;
+}
+
+/**
+ * Content of a registered model's main-area tab: versions, stage and alias
+ * actions, history and metric trend.
+ */
+export class ModelWidget extends LiveWidget {
+  constructor(options: IModelWidgetOptions) {
+    super(options.model);
+    this.modelName = options.name;
+    this._actions = options.actions;
+    this._confirm = options.confirm ?? confirmTransition;
+    this._focusVersion = options.version ?? null;
+    this.addClass('jp-mm-RunDetailWidget');
+    this.addClass('jp-mm-ModelWidget');
+    this.title.label = options.name;
+    this.title.caption = `Registered model ${options.name}`;
+    this.title.icon = modelIcon;
+    this.title.closable = true;
+  }
+
+  /** Name of the model shown. */
+  readonly modelName: string;
+
+  /** The loaded model, or null before the first answer. */
+  get detail(): MM.IModelDetail | null {
+    return this._detail;
+  }
+
+  /** Highlight (and expand) a version. */
+  focusVersion(version: number | null): void {
+    this._focusVersion = version;
+    this.update();
+  }
+
+  async load(): Promise<void> {
+    this.markFresh();
+    try {
+      const detail = await this.model.api.model(this.modelName);
+      const snapshot = JSON.stringify(detail);
+      this._error = null;
+      if (snapshot !== this._snapshot) {
+        this._snapshot = snapshot;
+        this._detail = detail;
+      }
+    } catch (err) {
+      this._error =
+        err instanceof MMApiError && err.status === 404
+          ? `Model ${this.modelName} is not registered (any more) in this registry.`
+          : `Cannot load model ${this.modelName}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    this.update();
+  }
+
+  /**
+   * Confirm and send a transition of a version; on a 409 for an alias, offer to
+   * move it. Reloads the model afterwards.
+   */
+  async transition(
+    version: MM.IModelVersion,
+    intent: TransitionIntent
+  ): Promise<void> {
+    if (this._pending !== null) {
+      return;
+    }
+    const others =
+      intent.kind === 'stage' && intent.stage !== 'archived'
+        ? othersInStage(
+            this._detail?.versions ?? [],
+            version.version,
+            intent.stage
+          )
+        : [];
+    this._pending = version.version;
+    this._notice = null;
+    this.update();
+    let outcome;
+    try {
+      outcome = await performTransition({
+        version,
+        intent,
+        others,
+        confirm: this._confirm,
+        post: body =>
+          this.model.api.transition(this.modelName, version.version, body)
+      });
+    } finally {
+      this._pending = null;
+    }
+    switch (outcome.kind) {
+      case 'done':
+        this._notice = {
+          kind: 'success',
+          text: doneText(outcome.version, intent)
+        };
+        await this.load();
+        return;
+      case 'error':
+        this._notice = {
+          kind: 'error',
+          text: `${failedText(version, intent)}: ${outcome.message}`
+        };
+        if (outcome.status === 404 || outcome.status === 409) {
+          await this.load(); // Someone else changed it: show the current state.
+          return;
+        }
+        break;
+      case 'cancelled':
+        break;
+    }
+    this.update();
+  }
+
+  protected get consumer(): string {
+    return `model:${this.modelName}`;
+  }
+
+  protected get hasContent(): boolean {
+    return this._detail !== null || this._error !== null;
+  }
+
+  protected render(): JSX.Element {
+    if (this._error && !this._detail) {
+      return (
+        <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
+          {this._error}
+        </div>
+      );
+    }
+    if (!this._detail) {
+      return (
+        <div className="jp-mm-Empty">{`Loading model ${this.modelName}…`}</div>
+      );
+    }
+    return (
+      <>
+        {this._error && (
+          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
+            {this._error}
+          </div>
+        )}
+        <ModelDetail
+          detail={this._detail}
+          actions={this._actions}
+          onTransition={(version, intent) =>
+            void this.transition(version, intent)
+          }
+          pending={this._pending}
+          notice={this._notice}
+          onDismissNotice={() => {
+            this._notice = null;
+            this.update();
+          }}
+          focusVersion={this._focusVersion}
+        />
+      </>
+    );
+  }
+
+  private _actions: IActions;
+  private _confirm: (
+    request: IConfirmRequest
+  ) => Promise<IConfirmResult | null>;
+  private _detail: MM.IModelDetail | null = null;
+  private _error: string | null = null;
+  private _focusVersion: number | null;
+  private _notice: IModelNotice | null = null;
+  private _pending: number | null = null;
+  private _snapshot = '';
+}
+
+function doneText(version: MM.IModelVersion, intent: TransitionIntent): string {
+  switch (intent.kind) {
+    case 'stage':
+      return intent.stage === 'archived'
+        ? `${version.ref} is archived.`
+        : `${version.ref} is now in ${version.stage || intent.stage}.`;
+    case 'alias':
+      return `Alias ${intent.alias} now points at ${version.ref}.`;
+    case 'remove-alias':
+      return `Alias ${intent.alias} was removed from ${version.ref}.`;
+  }
+}
+
+function failedText(
+  version: MM.IModelVersion,
+  intent: TransitionIntent
+): string {
+  switch (intent.kind) {
+    case 'stage':
+      return intent.stage === 'archived'
+        ? `Cannot archive ${version.ref}`
+        : `Cannot move ${version.ref} to ${intent.stage}`;
+    case 'alias':
+      return `Cannot set alias ${intent.alias} on ${version.ref}`;
+    case 'remove-alias':
+      return `Cannot remove alias ${intent.alias} from ${version.ref}`;
+  }
+}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,7 +78,7 @@ class Registry:
     def _configure(self) -> None:
         conn = self.conn
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = self._enable_wal()
         if str(mode).lower() != "wal":
             raise RegistryError(
                 f"registry {self.db_path} cannot use WAL (journal_mode={mode}); "
@@ -87,6 +88,23 @@ class Registry:
         # last commits on power loss; it keeps a tracked cell's overhead under 1 ms.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+
+    def _enable_wal(self) -> str:
+        """Switch to WAL, retrying: SQLite may answer SQLITE_BUSY at once (without the
+        busy handler) while another process is switching the same fresh file."""
+        deadline = time.monotonic() + self.timeout
+        delay = 0.005
+        while True:
+            try:
+                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() == "wal":
+                    return str(mode)
+                return str(self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
 
     def _migrate(self) -> None:
         version = self.schema_version()

@@ -159,7 +159,15 @@ def test_interrupted_kernel_marks_the_run_interrupted(registry_dir, tmp_path):
     try:
         kc.execute_interactive("%load_ext mm_jupyter", timeout=60)
         msg_id = kc.execute("%%mm_track --name stopped\nimport time\ntime.sleep(30)")
-        time.sleep(1.5)
+        deadline = time.monotonic() + 30  # interrupt only once the run has started
+        while time.monotonic() < deadline:
+            path = registry_dir / "registry.db"
+            if path.exists() and db(registry_dir).execute(
+                "SELECT 1 FROM runs WHERE name='stopped'"
+            ).fetchone():
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=30)
         while reply["parent_header"].get("msg_id") != msg_id:

@@ -201,6 +201,16 @@ export class RunsModel implements IDisposable {
     }
   }
 
+  /**
+   * Check the change cursor now (after a write from this page), so that every
+   * visible view catches up without waiting for the next poll.
+   */
+  checkChanges(): void {
+    if (this._connection.kind === 'ready') {
+      void this._poll.refresh();
+    }
+  }
+
   /** Stop polling and disconnect signals. */
   dispose(): void {
     if (this._isDisposed) {

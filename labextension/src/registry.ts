@@ -158,7 +158,7 @@ export function versionActions(
   }
   out.push({
     id: 'alias',
-    label: 'Set alias…',
+    label: 'Alias…',
     title: `Set an alias on ${version.ref}`
   });
   return out;
@@ -180,8 +180,14 @@ export function aliasProblem(alias: string): string | null {
   if (/\s/.test(alias)) {
     return 'An alias has no spaces.';
   }
-  if (alias.length > 100) {
-    return 'An alias has at most 100 characters.';
+  if (!/^[A-Za-z]/.test(alias)) {
+    return 'An alias starts with a letter.';
+  }
+  if (!/^[A-Za-z0-9_.-]*$/.test(alias)) {
+    return 'An alias uses letters, digits, _ . and - only.';
+  }
+  if (alias.length > 64) {
+    return 'An alias has at most 64 characters.';
   }
   return null;
 }
@@ -219,6 +225,8 @@ export interface IConfirmRequest {
   title: string;
   /** What happens, in a sentence or two. */
   body: string;
+  /** The server's own words, when it refused a first attempt. */
+  detail: string | null;
   /** Label of the accepting button. */
   accept: string;
   /** Whether accepting is destructive (a warning-coloured button). */
@@ -246,7 +254,12 @@ export function confirmRequest(
   others: ReadonlyArray<number> = []
 ): IConfirmRequest {
   const { ref } = version;
-  const base = { comment: '', archiveOthers: null, danger: false };
+  const base = {
+    comment: '',
+    archiveOthers: null,
+    danger: false,
+    detail: null
+  };
   switch (intent.kind) {
     case 'stage': {
       const { stage } = intent;
@@ -317,6 +330,8 @@ export async function performTransition(options: {
   others?: ReadonlyArray<number>;
   confirm: (request: IConfirmRequest) => Promise<IConfirmResult | null>;
   post: (body: MM.TransitionRequest) => Promise<MM.IModelVersion>;
+  /** The version holding an alias as far as the view knows, for the move offer. */
+  aliasHolder?: (alias: string) => number | null;
 }): Promise<TransitionOutcome> {
   const { version, intent, confirm, post } = options;
   const answer = await confirm(confirmRequest(version, intent, options.others));
@@ -350,9 +365,13 @@ export async function performTransition(options: {
   ) {
     return first;
   }
+  const holder = options.aliasHolder?.(intent.alias) ?? null;
+  const holderRef =
+    holder === null ? 'another version' : `${version.name}:${holder}`;
   const moveAnswer = await confirm({
-    title: `Alias ${intent.alias} is held by another version`,
-    body: `${first.message} Move it to ${version.ref}?`,
+    title: `Alias ${intent.alias} is held by ${holderRef}`,
+    body: `Move ${intent.alias} from ${holderRef} to ${version.ref}? ${holder === null ? 'That version' : holderRef} loses the alias.`,
+    detail: first.message,
     accept: 'Move it here',
     danger: false,
     comment,

@@ -177,7 +177,10 @@ describe('version actions', () => {
     assert.equal(aliasProblem('champion'), null);
     assert.match(aliasProblem('') ?? '', /Type/);
     assert.match(aliasProblem('two words') ?? '', /spaces/);
-    assert.match(aliasProblem('x'.repeat(101)) ?? '', /100/);
+    assert.match(aliasProblem('x'.repeat(65)) ?? '', /64/);
+    assert.match(aliasProblem('2nd') ?? '', /starts with a letter/);
+    assert.match(aliasProblem('a/b') ?? '', /letters, digits/);
+    assert.equal(aliasProblem('prod-2.v_1'), null);
   });
 });
 
@@ -312,12 +315,18 @@ describe('performTransition', () => {
     const outcome = await performTransition({
       version: version(2),
       intent: { kind: 'alias', alias: 'champion' },
+      aliasHolder: alias => (alias === 'champion' ? 1 : null),
       ...s
     });
     assert.deepEqual(outcome, { kind: 'done', version: updated });
     assert.equal(s.asked.length, 2);
     assert.equal(s.asked[1].accept, 'Move it here');
-    assert.match(s.asked[1].body, /held by iris-clf:1\. Move it to iris-clf:2/);
+    assert.equal(s.asked[1].title, 'Alias champion is held by iris-clf:1');
+    assert.match(
+      s.asked[1].body,
+      /Move champion from iris-clf:1 to iris-clf:2\?/
+    );
+    assert.equal(s.asked[1].detail, 'Alias champion is held by iris-clf:1.');
     assert.equal(s.asked[1].comment, 'better');
     assert.deepEqual(s.sent, [
       { alias: 'champion', comment: 'better', move: false },

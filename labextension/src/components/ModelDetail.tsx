@@ -59,6 +59,9 @@ export interface IModelDetailProps {
   now?: Date;
 }
 
+/** Metric columns of the versions table (the details list every metric). */
+const METRIC_COLUMNS = 2;
+
 /** Versions beyond which the trend chart labels only the ends of its axis. */
 const TICK_EACH_MAX = 12;
 
@@ -70,7 +73,7 @@ export function ModelDetail(props: IModelDetailProps): JSX.Element {
   const { detail, actions } = props;
   const { model, versions } = detail;
   const now = props.now ?? new Date();
-  const columns = metricColumns(versions);
+  const columns = metricColumns(versions, METRIC_COLUMNS);
   const latest = versions.length ? versions[0].version : null;
   const [expanded, setExpanded] = React.useState<ReadonlySet<number>>(
     () => new Set(props.focusVersion ? [props.focusVersion] : [])
@@ -89,9 +92,9 @@ export function ModelDetail(props: IModelDetailProps): JSX.Element {
       }
       return next;
     });
-  // Columns: expander, version, stage, aliases, metrics..., flavor, created,
-  // run, artifact, actions.
-  const span = 9 + columns.length;
+  // Columns: expander, version (and flavor), stage, aliases, metrics...,
+  // registered, source (run and artifact), actions.
+  const span = 7 + columns.length;
   return (
     <div className="jp-mm-ModelDetail" data-model-name={model.name}>
       <ModelHeader detail={detail} now={now} />
@@ -140,10 +143,10 @@ export function ModelDetail(props: IModelDetailProps): JSX.Element {
                       {key}
                     </th>
                   ))}
-                  <th>Flavor</th>
                   <th>Registered</th>
-                  <th>Run</th>
-                  <th>Artifact</th>
+                  <th title="The run that produced the version, and its model artifact">
+                    Run · artifact
+                  </th>
                   <th className="jp-mm-ModelVersions-actionsHead">Actions</th>
                 </tr>
               </thead>
@@ -324,7 +327,7 @@ function MetricTrend(props: {
       </div>
       {key === undefined ? (
         <p className="jp-mm-Muted jp-mm-ModelTrend-empty">
-          No metrics recorded with the versions.
+          No metrics were recorded with these versions.
         </p>
       ) : (
         <>
@@ -410,12 +413,20 @@ function VersionRows(props: {
           </button>
         </td>
         <td className="jp-mm-ModelVersion-number">
-          <span>{`v${version.version}`}</span>
-          {props.latest && (
-            <span className="jp-mm-VersionCard-latest" title="Newest version">
-              latest
-            </span>
-          )}
+          <span className="jp-mm-ModelVersion-line">
+            <span>{`v${version.version}`}</span>
+            {props.latest && (
+              <span className="jp-mm-VersionCard-latest" title="Newest version">
+                latest
+              </span>
+            )}
+          </span>
+          <span
+            className="jp-mm-ModelVersion-flavor"
+            title={`Flavor: how ${version.ref} is serialized`}
+          >
+            {version.flavor || '—'}
+          </span>
         </td>
         <td className="jp-mm-ModelVersion-stage">
           <StageBadge stage={version.stage} />
@@ -450,35 +461,30 @@ function VersionRows(props: {
             )}
           </td>
         ))}
-        <td className="jp-mm-ModelVersion-flavor">
-          {version.flavor ? (
-            <code>{version.flavor}</code>
-          ) : (
-            <span className="jp-mm-Muted">—</span>
-          )}
-        </td>
         <td
           className="jp-mm-ModelVersion-created"
           title={formatTime(version.created_at)}
         >
-          <span>{formatRelative(version.created_at, props.now)}</span>
+          <span className="jp-mm-ModelVersion-when">
+            {formatRelative(version.created_at, props.now)}
+          </span>
           {version.created_by && (
             <span className="jp-mm-ModelVersion-by">{version.created_by}</span>
           )}
         </td>
-        <td className="jp-mm-ModelVersion-run">
-          {version.run ? (
-            <RunLink
-              run={version.run}
-              onOpen={run => actions.openRun({ id: run.id, name: run.name })}
-            />
-          ) : (
-            <span className="jp-mm-Muted">—</span>
-          )}
-        </td>
-        <td className="jp-mm-ModelVersion-artifact">
-          {artifact ? (
-            <span className="jp-mm-ModelVersion-artifactLinks">
+        <td className="jp-mm-ModelVersion-source">
+          <span className="jp-mm-ModelVersion-line jp-mm-ModelVersion-run">
+            {version.run ? (
+              <RunLink
+                run={version.run}
+                onOpen={run => actions.openRun({ id: run.id, name: run.name })}
+              />
+            ) : (
+              <span className="jp-mm-Muted">no run</span>
+            )}
+          </span>
+          {artifact && (
+            <span className="jp-mm-ModelVersion-line jp-mm-ModelVersion-artifact">
               <button
                 className="jp-mm-Link jp-mm-ArtifactLink"
                 title={`Open artifact ${artifact.name} at ${artifact.ref}`}
@@ -503,8 +509,6 @@ function VersionRows(props: {
                 />
               </button>
             </span>
-          ) : (
-            <span className="jp-mm-Muted">—</span>
           )}
         </td>
         <td className="jp-mm-ModelVersion-actions">
@@ -781,7 +785,7 @@ function SignatureTable(props: { signature: MM.IModelSignature }): JSX.Element {
     fields.map((f, i) => (
       <tr key={`${kind}:${i}`} data-feature={f.name} data-io={kind}>
         <td className="jp-mm-KeyValueTable-key">{f.name}</td>
-        <td className="jp-mm-KeyValueTable-source">{f.dtype || '?'}</td>
+        <td className="jp-mm-KeyValueTable-source">{f.dtype || '—'}</td>
       </tr>
     ));
   return (

@@ -18,6 +18,13 @@ class ConfirmBody extends Widget implements Dialog.IBodyWidget<string> {
     const text = document.createElement('p');
     text.className = 'jp-mm-ConfirmBody-text';
     text.textContent = request.body;
+    this.node.append(text);
+    if (request.detail) {
+      const detail = document.createElement('p');
+      detail.className = 'jp-mm-ConfirmBody-detail';
+      detail.textContent = `Server: ${request.detail}`;
+      this.node.append(detail);
+    }
     const label = document.createElement('label');
     label.className = 'jp-mm-ConfirmBody-label';
     const caption = document.createElement('span');
@@ -29,7 +36,7 @@ class ConfirmBody extends Widget implements Dialog.IBodyWidget<string> {
     this._input.value = request.comment;
     this._input.setAttribute('aria-label', 'Comment');
     label.append(caption, this._input);
-    this.node.append(text, label);
+    this.node.append(label);
   }
 
   getValue(): string {

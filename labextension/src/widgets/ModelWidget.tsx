@@ -114,7 +114,8 @@ export class ModelWidget extends LiveWidget {
         others,
         confirm: this._confirm,
         post: body =>
-          this.model.api.transition(this.modelName, version.version, body)
+          this.model.api.transition(this.modelName, version.version, body),
+        aliasHolder: alias => this._detail?.model.aliases[alias] ?? null
       });
     } finally {
       this._pending = null;
@@ -125,6 +126,7 @@ export class ModelWidget extends LiveWidget {
           kind: 'success',
           text: doneText(outcome.version, intent)
         };
+        this.model.checkChanges(); // The sidebar and other views catch up.
         await this.load();
         return;
       case 'error':

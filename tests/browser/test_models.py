@@ -49,15 +49,24 @@ def version_rows(view: Any, version: int) -> Any:
     return view.locator(f'tbody.jp-mm-ModelVersion[data-version="{version}"]')
 
 
-def confirm(page: Any, title: str, accept: str, comment: str | None = None) -> Any:
-    """Answer the JupyterLab confirmation dialog titled ``title``."""
-    dialog = page.locator(".jp-Dialog")
-    dialog.locator(".jp-Dialog-header", has_text=title).wait_for()
+def dialog_titled(page: Any, title: str) -> Any:
+    """The JupyterLab dialog whose header reads ``title``."""
+    return page.locator(
+        ".jp-Dialog", has=page.locator(".jp-Dialog-header", has_text=title)
+    )
+
+
+def confirm(page: Any, title: str, accept: str, comment: str | None = None) -> None:
+    """Answer the JupyterLab confirmation dialog titled ``title``.
+
+    Waits for that dialog (not any dialog) to close: a second one may follow at once.
+    """
+    dialog = dialog_titled(page, title)
+    dialog.wait_for()
     if comment is not None:
         dialog.get_by_label("Comment").fill(comment)
     dialog.get_by_role("button", name=accept, exact=True).click()
     dialog.wait_for(state="detached")
-    return dialog
 
 
 def set_alias(page: Any, view: Any, version: int, alias: str) -> None:
@@ -147,8 +156,8 @@ def test_model_registry_promote_alias_conflict(
     # And then on v2: the server refuses (409) and the view offers to move it
     set_alias(page, view, 2, "champion")
     confirm(page, "Set alias champion on iris-clf:2?", "Set alias")
-    dialog = page.locator(".jp-Dialog")
-    dialog.locator(".jp-Dialog-header", has_text="Alias champion is held by iris-clf:1").wait_for()
+    dialog = dialog_titled(page, "Alias champion is held by iris-clf:1")
+    dialog.wait_for()
     server_says = dialog.locator(".jp-mm-ConfirmBody-detail").inner_text()
     assert "champion" in server_says and "1" in server_says
     confirm(page, "Alias champion is held by iris-clf:1", "Move it here")
@@ -163,6 +172,14 @@ def test_model_registry_promote_alias_conflict(
     moved = history.locator('.jp-mm-ModelHistory-entry[data-kind="alias"][data-to="2"]')
     moved.wait_for()
     assert "champion" in moved.inner_text() and "v1" in moved.inner_text()
+
+    # A picture of the sidebar list and the model view: stages, aliases, history
+    panel.get_by_label("Search models").fill("")
+    panel.locator(".jp-mm-Pager-range", has_text="1–1 of 1").wait_for()
+    view.locator(".jp-mm-ModelNotice-dismiss").click()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(400)  # let the layout and fonts settle
+    page.screenshot(path=str(artifacts_dir / "models.png"))
 
     # When v2's details open
     v2.get_by_role("button", name="Details of iris-clf:2").click()
@@ -183,11 +200,9 @@ def test_model_registry_promote_alias_conflict(
         assert trend.locator("circle.jp-mm-MetricChart-dot").count() == 2
         assert trend.locator('circle.jp-mm-stage-production[data-x="2"]').count() == 1
 
-    # A picture of the sidebar list and the model view
-    view.locator(".jp-mm-ModelNotice-dismiss").click()
     page.mouse.move(0, 0)
-    page.wait_for_timeout(400)  # let the layout and fonts settle
-    page.screenshot(path=str(artifacts_dir / "models.png"))
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts_dir / "model-version.png"))
 
     # The producing run, the artifact and its lineage open from the version row
     v2.locator(".jp-mm-ModelVersion-run .jp-mm-RunLink").click()

@@ -278,3 +278,62 @@ def sample_path(pattern: str, base_url: str, values: dict[str, str]) -> str:
 def sha256(data: bytes) -> str:
     """Return the hex digest of ``data``."""
     return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def zoo(mm: Any) -> SimpleNamespace:
+    """Registered models through the public API: scikit-learn fitted on iris.
+
+    ``iris/clf`` (a name with "/"): v1 from run ``train`` (input dataset ``iris-data``,
+    metric ``acc``, alias ``champion``, stage ``staging``, a reference profile); v2 from
+    run ``train-2`` (``acc`` and a NaN ``loss``), in ``production``; v3 without a run.
+    ``churn ✓ model``: one version in ``production``, owner ``risk-team``, description
+    "gradient boosting baseline", tag ``team: risk``.
+    """
+    import warnings
+
+    import pandas as pd
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    made = SimpleNamespace()
+    frame = load_iris(as_frame=True)
+    X, y = frame.data, frame.target
+    mm.log_artifact(pd.concat([X, y], axis=1), "iris-data", kind="dataset")
+
+    def fit(c: float) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return LogisticRegression(C=c, max_iter=300).fit(X, y)
+
+    with mm.track("train", experiment="iris") as run:
+        mm.use_artifact("iris-data:v1")
+        model = fit(1.0)
+        mm.log_metric("acc", 0.9)
+        made.v1 = mm.register_model(
+            model,
+            "iris/clf",
+            alias="champion",
+            stage="staging",
+            description="iris classifier",
+            owner="ml-team",
+            tags={"data": "iris"},
+            reference_data=X,
+        )
+    made.train = run.id
+    with mm.track("train-2", experiment="iris") as run:
+        model = fit(0.5)
+        mm.log_metric("acc", 0.95)
+        mm.log_metric("loss", float("nan"))
+        made.v2 = mm.register_model(model, "iris/clf", stage="production")
+    made.train2 = run.id
+    made.v3 = mm.register_model(fit(0.1), "iris/clf")
+    made.churn = mm.register_model(
+        fit(2.0),
+        "churn ✓ model",
+        stage="production",
+        owner="risk-team",
+        description="gradient boosting baseline",
+        tags={"team": "risk"},
+    )
+    return made

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 
@@ -12,6 +13,10 @@ from server_conftest import extension_routes, sample_path, sha256, strict_loads
 from mm_jupyter.server.routes import ROUTES
 
 EXPECTED_ROUTES = {path for path, _ in ROUTES}
+# Routes that only write (POST); every other route is read with GET.
+POST_ROUTES = {path for path, handler in ROUTES if "post" in handler.__dict__}
+IRIS = "iris%2Fclf"
+CHURN = "churn%20%E2%9C%93%20model"
 
 
 class DenyMMJupyter(Authorizer):
@@ -40,15 +45,20 @@ def blobs(seed):
 
 
 @pytest.fixture
-def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain):
-    """Concrete, existing URLs for every route the extension registered.
+def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo):
+    """Concrete, existing URLs for every GET route the extension registered.
 
     Each route pattern gets its own sample values (several routes capture ``(.+)``);
     a route without samples here fails the fixture, so a new route cannot slip past
-    the auth tests.
+    the auth tests. POST-only routes are in ``post_requests``.
     """
     run_id = seed.run("probe")
     samples = {
+        "models/(.+)": [{"(.+)": IRIS}, {"(.+)": CHURN}, {"(.+)": "iris/clf"}],
+        "models/(.+)/versions/([^/]+)": [
+            {"(.+)": IRIS, "([^/]+)": "1"},
+            {"(.+)": CHURN, "([^/]+)": "1"},
+        ],
         "runs/([^/]+)": [{"([^/]+)": run_id}],
         "blobs/(.+)": [{"(.+)": blobs["png"]}, {"(.+)": chain.model.digest}],
         "artifacts/(.+)/versions": [
@@ -57,6 +67,7 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain):
         ],
     }
     queries = {
+        "models": ["", "?q=iris&limit=1&offset=0"],
         "artifacts": ["", "?kind=dataset&q=churn&limit=2"],
         "lineage": [
             f"?run={chain.prep}",
@@ -66,6 +77,8 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain):
     paths = []
     for pattern in extension_routes(jp_serverapp.web_app):
         route = pattern.split("/mm-jupyter/api/", 1)[1].rstrip("$")
+        if route in POST_ROUTES:
+            continue
         if "(" not in route:
             paths += [
                 sample_path(pattern, jp_base_url, {}) + query
@@ -77,10 +90,37 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain):
     return paths
 
 
+@pytest.fixture
+def post_requests(jp_serverapp, jp_base_url, zoo):
+    """``(path, body)`` of a valid, idempotent request to every POST route."""
+    samples = {
+        "models/(.+)/versions/([^/]+)/transition": [
+            ({"(.+)": IRIS, "([^/]+)": "2"}, {"stage": "production"}),
+            ({"(.+)": CHURN, "([^/]+)": "1"}, {"alias": "x", "move": False}),
+        ],
+    }
+    requests = []
+    for pattern in extension_routes(jp_serverapp.web_app):
+        route = pattern.split("/mm-jupyter/api/", 1)[1].rstrip("$")
+        if route not in POST_ROUTES:
+            continue
+        assert route in samples, f"no sample request for route {route}"
+        requests += [
+            (sample_path(pattern, jp_base_url, values), json.dumps(body).encode())
+            for values, body in samples[route]
+        ]
+    assert len(requests) == 2
+    return requests
+
+
+JSON = {"Content-Type": "application/json"}
+
+
 def test_routes_are_exactly_the_contract(jp_serverapp):
     # The app's router holds the routes of docs/rest.md and nothing else of ours.
     patterns = extension_routes(jp_serverapp.web_app)
-    assert len(patterns) == len(EXPECTED_ROUTES) == 9
+    assert len(patterns) == len(EXPECTED_ROUTES) == 13
+    assert {"models/(.+)/versions/([^/]+)/transition"} == POST_ROUTES
     suffixes = {p.split("/mm-jupyter/api/", 1)[1].rstrip("$") for p in patterns}
     assert suffixes == EXPECTED_ROUTES
 
@@ -104,10 +144,26 @@ def test_every_handler_method_is_authenticated_and_authorized():
             assert inner.__code__.co_filename.endswith("auth/decorator.py"), where
 
 
-async def test_every_route_is_200_with_token_and_403_without(raw_fetch, route_paths):
-    assert len(route_paths) == 13
+async def test_every_route_is_200_with_token_and_403_without(
+    raw_fetch, route_paths, post_requests
+):
+    assert len(route_paths) == 20
     assert sum("/lineage?" in p for p in route_paths) == 2
     assert sum("/artifacts/" in p for p in route_paths) == 2
+    assert sum("/api/models" in p for p in route_paths) == 7
+    for path, body in post_requests:
+        # Refused without credentials before anything is read or written ...
+        for auth in ("", "token wrong"):
+            denied = await raw_fetch(
+                path,
+                method="POST",
+                body=body,
+                headers={"Authorization": auth, **JSON},
+            )
+            assert denied.code == 403, path
+        # ... and applied with the token
+        ok = await raw_fetch(path, method="POST", body=body, headers=JSON)
+        assert ok.code == 200, path
     for path in route_paths:
         ok = await raw_fetch(path)
         assert ok.code == 200, path
@@ -120,8 +176,12 @@ async def test_every_route_is_200_with_token_and_403_without(raw_fetch, route_pa
 
 @pytest.mark.parametrize("extra_server_config", [{"authorizer_class": DenyMMJupyter}])
 async def test_authorizer_denying_the_resource_gives_403(
-    raw_fetch, route_paths, extra_server_config
+    raw_fetch, route_paths, post_requests, extra_server_config
 ):
+    for path, body in post_requests:
+        response = await raw_fetch(path, method="POST", body=body, headers=JSON)
+        assert response.code == 403, path
+        assert "write" in strict_loads(response.body)["message"]
     for path in route_paths:
         response = await raw_fetch(path)
         assert response.code == 403, path
@@ -130,10 +190,12 @@ async def test_authorizer_denying_the_resource_gives_403(
     assert (await raw_fetch("api/status")).code == 200
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
-async def test_other_methods_are_refused(raw_fetch, route_paths, method):
-    for path in route_paths:
-        body = None if method == "DELETE" else b"{}"
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE"])
+async def test_other_methods_are_refused(raw_fetch, route_paths, post_requests, method):
+    reads = [] if method == "GET" else route_paths
+    writes = [] if method == "POST" else [path for path, _ in post_requests]
+    for path in reads + writes:
+        body = None if method in ("GET", "DELETE") else b"{}"
         response = await raw_fetch(
             path, method=method, body=body, allow_nonstandard_methods=True
         )
@@ -159,9 +221,17 @@ async def test_foreign_origin_gets_no_cors_grant(
         assert good.headers["Access-Control-Allow-Origin"] == "http://localhost:8888"
 
 
-async def test_dns_rebinding_host_is_refused(raw_fetch, route_paths):
+async def test_dns_rebinding_host_is_refused(raw_fetch, route_paths, post_requests):
     for path in route_paths:
         response = await raw_fetch(path, headers={"Host": "attacker.example"})
+        assert response.code == 403, path
+    for path, body in post_requests:
+        response = await raw_fetch(
+            path,
+            method="POST",
+            body=body,
+            headers={"Host": "attacker.example", **JSON},
+        )
         assert response.code == 403, path
 
 

@@ -2,17 +2,16 @@
 
 Like jupyterlab-git's ``GitHandler``, one base class maps domain errors to HTTP codes
 (``ValueError`` → 400 unless it is a decoding error of stored data,
-``NotFoundError`` → 404, ``RegistryError`` and ``sqlite3.OperationalError`` → 503,
-anything else → 500) so that handlers stay a few lines each. Error bodies are
-``{"message": ..., "reason": ...}`` and never carry a traceback, a file path or a
-token (RELIABILITY.md §0 rule 9, tests 34-36).
+``NotFoundError`` → 404, ``ConflictError`` → 409, ``RegistryError`` and
+``sqlite3.OperationalError`` → 503, anything else → 500) so that handlers stay a few
+lines each. Error bodies are ``{"message": ..., "reason": ...}`` and never carry a
+traceback, a file path or a token (RELIABILITY.md §0 rule 9, tests 34-36).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import math
 import re
 import sqlite3
 import threading
@@ -25,13 +24,14 @@ from jupyter_server.base.handlers import APIHandler
 from tornado.httputil import responses
 from tornado.web import HTTPError
 
+from mm_jupyter.encoding import payload_dumps
 from mm_jupyter.errors import (
     BlobCorruptedError,
+    ConflictError,
     NotFoundError,
     RegistryError,
     RegistryNewerError,
 )
-from mm_jupyter.encoding import payload_dumps
 from mm_jupyter.store import Registry, open_registry
 
 T = TypeVar("T")
@@ -140,6 +140,8 @@ class BaseHandler(APIHandler):
             )
         if isinstance(exc, NotFoundError):
             return 404, self.scrub(str(exc))
+        if isinstance(exc, ConflictError):
+            return 409, self.scrub(str(exc))
         if isinstance(exc, ValueError) and not isinstance(exc, _DATA_ERRORS):
             return 400, self.scrub(str(exc))
         if isinstance(exc, sqlite3.OperationalError):  # locked, busy, I/O: transient

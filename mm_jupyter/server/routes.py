@@ -14,6 +14,12 @@ from mm_jupyter.server.artifacts import (
 from mm_jupyter.server.base import PATH_KEY, ROOT_DIR_KEY
 from mm_jupyter.server.blobs import BlobHandler
 from mm_jupyter.server.meta import MetaHandler
+from mm_jupyter.server.models import (
+    ModelHandler,
+    ModelsHandler,
+    ModelTransitionHandler,
+    ModelVersionHandler,
+)
 from mm_jupyter.server.runs import ChangesHandler, KeysHandler, RunHandler, RunsHandler
 
 API_PREFIX = ("mm-jupyter", "api")
@@ -22,7 +28,9 @@ API_PREFIX = ("mm-jupyter", "api")
 # anything under blobs/ reaches the handler so that a non-digest gets a clear 400.
 # Artifact names may contain "/" (users name them after paths, "models/model.pkl"):
 # the name group is greedy, so it runs up to the last "/versions"; tornado
-# percent-decodes it.
+# percent-decodes it. Model names likewise; tornado takes the first route that matches,
+# so the version routes come before ``models/(.+)`` (which would match them too), and a
+# name whose "/" is not encoded runs up to the last "/versions/{v}".
 ROUTES = (
     ("meta", MetaHandler),
     ("runs", RunsHandler),
@@ -33,6 +41,10 @@ ROUTES = (
     ("artifacts", ArtifactsHandler),
     ("artifacts/(.+)/versions", ArtifactVersionsHandler),
     ("lineage", LineageHandler),
+    ("models", ModelsHandler),
+    ("models/(.+)/versions/([^/]+)/transition", ModelTransitionHandler),
+    ("models/(.+)/versions/([^/]+)", ModelVersionHandler),
+    ("models/(.+)", ModelHandler),
 )
 
 

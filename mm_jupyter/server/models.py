@@ -1,0 +1,368 @@
+"""Model registry handlers: the models list, a model, a version, and transitions.
+
+``POST models/{name}/versions/{v}/transition`` is the API's only write. Besides the
+``@authenticated``/``@authorized`` pair every route has (``authorized`` maps POST to
+the ``write`` action), it relies on Jupyter's XSRF check, which ``JupyterHandler``
+runs in ``prepare`` for cookie-authenticated requests (token-authenticated ones are
+exempt by jupyter_server's design). The body is streamed so that an oversized one is
+refused from its ``Content-Length`` before it is read, and is parsed strictly: exactly
+one action, no unknown keys, no duplicate keys, no ``NaN``.
+
+Nothing here deserialises a model: the store reads metadata only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import tornado.web
+from jupyter_server.auth.decorator import authorized
+from tornado.web import HTTPError
+
+from mm_jupyter.errors import ConflictError, NotFoundError
+from mm_jupyter.server.artifacts import MAX_NAME
+from mm_jupyter.server.base import BaseHandler, ParameterError
+from mm_jupyter.server.runs import MAX_OFFSET
+from mm_jupyter.store import Registry, model_queries
+from mm_jupyter.store import models as model_store
+from mm_jupyter.store.artifacts import check_alias
+
+MAX_BODY = 64 * 1024
+# What the connection buffers at all (a chunked body has no Content-Length to refuse
+# up front): past this tornado drops the connection instead of reading on.
+MAX_BODY_READ = 1024 * 1024
+MAX_COMMENT = 2000
+MAX_USER = 200
+_VERSION_RE = re.compile(r"[1-9][0-9]{0,17}")
+
+# The keys each action allows (the action's own key first).
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "stage": ("stage", "comment", "archive_others"),
+    "alias": ("alias", "comment", "move"),
+    "remove_alias": ("remove_alias", "comment"),
+}
+
+
+def version_number(raw: str) -> int:
+    """Return the version of a URL segment: ``1``, ``2``, … (no sign, no ``v``)."""
+    if not _VERSION_RE.fullmatch(raw):
+        raise ParameterError(
+            f"the version must be a positive integer (1, 2, ...), not {raw[:40]!r}"
+        )
+    return int(raw)
+
+
+def model_ref(name: str, number: int) -> str:
+    """Return the store reference ``name:N`` of exactly model ``name``, version ``N``.
+
+    The store parses references (and strips them), so a name that would not come back
+    unchanged from ``name:N`` is refused rather than resolved to another model.
+    """
+    if len(name) > MAX_NAME:
+        raise NotFoundError(f"no registered model named {name[:80]!r}...")
+    ref = f"{name}:{number}"
+    if model_store.parse_model_ref(ref) != (name, number, None):
+        raise ParameterError(
+            f"the model name {name[:80]!r} has surrounding spaces or a line break:"
+            " its versions cannot be addressed through the API"
+        )
+    return ref
+
+
+def exact_model_detail(registry: Registry, name: str) -> dict[str, Any]:
+    """Return the model named exactly ``name`` (versions, history, metric trend)."""
+    if len(name) > MAX_NAME:
+        raise NotFoundError(f"no registered model named {name[:80]!r}...")
+    return model_queries.model_detail(registry, name)
+
+
+def exact_version_detail(registry: Registry, name: str, number: int) -> dict[str, Any]:
+    """Return version ``number`` of the model named exactly ``name``, with history."""
+    return model_queries.version_detail(registry, model_ref(name, number))
+
+
+# -- the transition body -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One validated transition request."""
+
+    action: str  # a key of ACTIONS
+    value: str  # the stage or the alias
+    comment: str | None = None
+    flag: bool = False  # archive_others (stage) or move (alias)
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ParameterError(f"the body repeats the key {key[:40]!r}")
+        seen[key] = value
+    return seen
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ParameterError(f"the body is not strict JSON: {name} is not a JSON value")
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }.get(type(value), "a number")
+
+
+def check_content_type(header: str | None) -> None:
+    """Refuse (415) any body that is not declared ``application/json`` (UTF-8)."""
+    media, _, params = (header or "").partition(";")
+    if media.strip().lower() != "application/json":
+        raise HTTPError(
+            415,
+            "the body must be JSON sent with Content-Type: application/json,"
+            f" not {media.strip()[:80]!r}",
+        )
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        charset = value.strip().strip('"').lower()
+        if key.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            raise HTTPError(415, "the body must be UTF-8 JSON")
+
+
+def parse_transition(body: bytes) -> Transition:
+    """Parse and validate a transition body; ``ParameterError`` names the problem."""
+    if len(body) > MAX_BODY:
+        raise HTTPError(413, f"the body is larger than {MAX_BODY} bytes")
+    try:
+        text = body.decode("utf-8")
+        data = json.loads(
+            text,
+            object_pairs_hook=_object_without_duplicates,
+            parse_constant=_refuse_constant,
+        )
+    except ParameterError:
+        raise
+    except UnicodeDecodeError:
+        raise ParameterError("the body is not UTF-8") from None
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, nesting too deep
+        detail = str(exc)[:120] if isinstance(exc, ValueError) else "nested too deeply"
+        raise ParameterError(f"the body is not valid JSON: {detail}") from None
+    if not isinstance(data, dict):
+        raise ParameterError(
+            'the body must be a JSON object such as {"stage": "production"},'
+            f" not {_type_name(data)}"
+        )
+    given = [key for key in ACTIONS if key in data]
+    if len(given) != 1:
+        found = f"; got {', '.join(repr(k) for k in given)}" if given else ""
+        raise ParameterError(
+            "give exactly one of 'stage', 'alias' or 'remove_alias'" + found
+        )
+    action = given[0]
+    unknown = sorted(set(data) - set(ACTIONS[action]))
+    if unknown:
+        allowed = ", ".join(repr(k) for k in ACTIONS[action])
+        names = ", ".join(repr(k[:40]) for k in unknown[:5])
+        raise ParameterError(
+            f"unknown key{'s' if len(unknown) > 1 else ''} {names} in a {action!r}"
+            f" transition (allowed: {allowed})"
+        )
+    value = data[action]
+    if action == "stage":
+        if not isinstance(value, str) or value not in model_store.STAGES:
+            shown = repr(value[:40]) if isinstance(value, str) else _type_name(value)
+            raise ParameterError(
+                f"'stage' must be one of {', '.join(model_store.STAGES)}, not {shown}"
+            )
+    else:
+        if not isinstance(value, str):
+            raise ParameterError(
+                f"{action!r} must be a string, not {_type_name(value)}"
+            )
+        try:
+            check_alias(value)
+        except ValueError:
+            raise ParameterError(
+                f"{action!r} must be an alias of 1 to 64 characters: a letter, then"
+                f" letters, digits, '_', '.' or '-'; not {value[:80]!r}"
+            ) from None
+    comment = data.get("comment")
+    if "comment" in data:
+        if not isinstance(comment, str):
+            raise ParameterError(
+                f"'comment' must be a string, not {_type_name(comment)}"
+            )
+        if len(comment) > MAX_COMMENT:
+            raise ParameterError(
+                f"'comment' is longer than {MAX_COMMENT} characters ({len(comment)})"
+            )
+    flag_key = {"stage": "archive_others", "alias": "move"}.get(action)
+    flag = data.get(flag_key, False) if flag_key else False
+    if not isinstance(flag, bool):
+        raise ParameterError(
+            f"{flag_key!r} must be true or false, not {_type_name(flag)}"
+        )
+    return Transition(action=action, value=value, comment=comment or None, flag=flag)
+
+
+def _alias_holder(registry: Registry, model_id: int, alias: str) -> int | None:
+    """Return the version number holding ``alias`` of a model, if any."""
+    with registry.read() as conn:
+        row = conn.execute(
+            "SELECT v.version FROM model_aliases a JOIN model_versions v"
+            " ON v.id = a.version_id WHERE a.model_id = ? AND a.alias = ?",
+            (model_id, alias),
+        ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def apply_transition(
+    registry: Registry, name: str, number: int, change: Transition, *, user: str | None
+) -> dict[str, Any]:
+    """Apply ``change`` to version ``number`` of model ``name``; return the version."""
+    ref = model_ref(name, number)
+    model_id, _ = model_store.resolve_model_version(registry, ref)  # 404s first
+    if change.action == "stage":
+        model_store.set_stage(
+            registry,
+            ref,
+            change.value,
+            user=user,
+            comment=change.comment,
+            archive_others=change.flag,
+        )
+    elif change.action == "alias":
+        model_store.set_alias(
+            registry,
+            ref,
+            change.value,
+            user=user,
+            comment=change.comment,
+            move=change.flag,
+        )
+    else:
+        holder = _alias_holder(registry, model_id, change.value)
+        if holder is None:
+            raise NotFoundError(f"model {name[:200]!r} has no alias {change.value!r}")
+        if holder != number:
+            raise ConflictError(
+                f"alias {change.value!r} is held by version {holder},"
+                f" not version {number}"
+            )
+        model_store.remove_alias(
+            registry, name, change.value, user=user, comment=change.comment
+        )
+    return model_queries.version_detail(registry, ref)
+
+
+# -- handlers --------------------------------------------------------------------------
+
+
+class ModelsHandler(BaseHandler):
+    """``GET models``: one page of registered models, most recently changed first."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply with ``{"total", "offset", "limit", "cursor", "models"}``."""
+        with self.mapped_errors():
+            options: dict[str, Any] = {
+                "q": self.text_arg("q"),
+                "limit": self.int_arg(
+                    "limit", default=50, low=1, high=model_queries.MAX_LIMIT
+                ),
+                "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
+            }
+            self.write_json(await self.call(model_queries.list_models, **options))
+
+
+class ModelHandler(BaseHandler):
+    """``GET models/{name}``: a model, its versions, history and metric trends.
+
+    ``{name}`` is percent-decoded by tornado; it may hold ``/`` encoded (``%2F``) or,
+    when the rest of the path cannot be read as a version route, not.
+    """
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self, name: str) -> None:
+        """Reply with ``{"model", "versions", "history", "metric_trend"}``."""
+        with self.mapped_errors():
+            self.write_json(await self.call(exact_model_detail, name))
+
+
+class ModelVersionHandler(BaseHandler):
+    """``GET models/{name}/versions/{v}``: one version with its transitions."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self, name: str, version: str) -> None:
+        """Reply with the ``ModelVersion`` plus ``history``; 404 if unknown."""
+        with self.mapped_errors():
+            number = version_number(version)
+            self.write_json(await self.call(exact_version_detail, name, number))
+
+
+@tornado.web.stream_request_body
+class ModelTransitionHandler(BaseHandler):
+    """``POST models/{name}/versions/{v}/transition``: change a stage or an alias."""
+
+    def initialize(self, **kwargs: Any) -> None:
+        """Start with an empty body buffer."""
+        super().initialize(**kwargs)
+        self._body = bytearray()
+        self._too_large = False
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Authenticate (and check XSRF) first, then refuse oversized bodies unread."""
+        await super().prepare()
+        if self._finished:
+            return
+        connection = self.request.connection
+        if connection is not None and hasattr(connection, "set_max_body_size"):
+            connection.set_max_body_size(MAX_BODY_READ)
+        if not self.current_user:
+            return  # @authenticated replies 403
+        length = self.request.headers.get("Content-Length", "")
+        if length.strip().isdigit() and int(length) > MAX_BODY:
+            raise HTTPError(413, f"the body is larger than {MAX_BODY} bytes")
+
+    def data_received(self, chunk: bytes) -> None:
+        """Keep up to ``MAX_BODY`` bytes; note (and drop) anything beyond."""
+        if self._too_large or len(self._body) + len(chunk) > MAX_BODY:
+            self._too_large = True
+            self._body.clear()
+            return
+        self._body += chunk
+
+    def username(self) -> str | None:
+        """Return the Jupyter identity of the request (recorded in the history)."""
+        user = self.current_user
+        name = getattr(user, "username", None)
+        if name is None and isinstance(user, str):
+            name = user
+        return str(name)[:MAX_USER] if name else None
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self, name: str, version: str) -> None:
+        """Reply with the updated ``ModelVersion`` plus ``history``."""
+        with self.mapped_errors():
+            if self._too_large:
+                raise HTTPError(413, f"the body is larger than {MAX_BODY} bytes")
+            check_content_type(self.request.headers.get("Content-Type"))
+            number = version_number(version)
+            change = parse_transition(bytes(self._body))
+            self.write_json(
+                await self.call(
+                    apply_transition, name, number, change, user=self.username()
+                )
+            )

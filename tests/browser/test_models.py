@@ -257,3 +257,73 @@ def test_transition_post_needs_xsrf_with_a_cookie_session(
     assert accepted.status == 200, accepted.text()
     assert accepted.json()["stage"] == "production"
     assert re.match(r"^iris-clf:1$", accepted.json()["ref"])
+
+
+TREND_CELLS = [
+    CELLS[0],
+    *(
+        f"%%mm_track --name fit-C{c}\n"
+        f"model = LogisticRegression(C={c}, max_iter=500).fit(X, y)\n"
+        'mm.log_metric("acc", model.score(X, y))\n'
+        'mm.log_metric("n_iter", int(model.n_iter_[0]))\n'
+        f'mm.register_model(model, name="iris-trend"{stage})'
+        for c, stage in (
+            (1.0, ', stage="staging"'),
+            (0.1, ', stage="production"'),
+            (0.01, ""),
+        )
+    ),
+]
+
+
+def test_metric_trend_and_open_model_command(
+    lab_factory: Any, page: Any, page_errors: list[str], artifacts_dir: Path
+) -> None:
+    # Given three versions registered with the metrics their runs logged first
+    lab = lab_factory("--LabApp.expose_app_in_browser=True")
+    notebook = lab.root_dir / "trend.ipynb"
+    write_notebook(notebook, TREND_CELLS)
+    execute_notebook(notebook, lab.registry_dir, timeout_s=300)
+    detail = lab.api("mm-jupyter/api/models/iris-trend")
+    assert sorted(detail["metric_trend"]) == ["acc", "n_iter"]
+
+    # When the model opens through its command, on version 2
+    page.goto(lab.lab_url())
+    page.wait_for_function(
+        "() => window.jupyterapp?.commands.hasCommand('mm-jupyter:open-model')"
+    )
+    page.evaluate(
+        "() => window.jupyterapp.commands.execute("
+        "'mm-jupyter:open-model', {name: 'iris-trend', version: 2})"
+    )
+    view = page.locator('[id="mm-jupyter-model-iris-trend"]')
+    v2 = version_rows(view, 2)
+    v2.wait_for()
+
+    # Then version 2 is highlighted with its details open
+    assert "jp-mm-mod-focused" in (v2.get_attribute("class") or "")
+    v2.locator(".jp-mm-VersionDetails").wait_for()
+    assert v2.locator('.jp-mm-Pane-metrics [data-metric="acc"]').count() == 1
+
+    # And the table has a column per key metric
+    heads = view.locator(".jp-mm-ModelVersions-metric").all_inner_texts()
+    assert heads == ["acc", "n_iter"]
+
+    # And the trend plots one point per version, coloured by stage
+    trend = view.locator(".jp-mm-ModelTrend")
+    dots = trend.locator("circle.jp-mm-MetricChart-dot")
+    assert dots.count() == 3
+    assert trend.locator('circle.jp-mm-stage-production[data-x="2"]').count() == 1
+    assert trend.locator('circle.jp-mm-stage-staging[data-x="1"]').count() == 1
+    assert trend.locator(".jp-mm-MetricChart-tick").all_text_contents()[-3:] == ["v1", "v2", "v3"]
+
+    # When another metric is picked, the chart follows
+    trend.get_by_label("Trend metric").select_option("n_iter")
+    trend.locator(".jp-mm-MetricChart-name", has_text="n_iter").wait_for()
+    trend.get_by_label("Trend metric").select_option("acc")
+
+    view.locator(".jp-mm-ModelWidget").evaluate("node => { node.scrollTop = 0; }")
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts_dir / "model-trend.png"))
+    assert page_errors == []

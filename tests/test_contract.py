@@ -6,6 +6,7 @@ JSON (no ``NaN``/``Infinity`` literals).
 
 from __future__ import annotations
 
+import json
 import math
 from urllib.parse import quote
 
@@ -415,3 +416,225 @@ def assert_valid_error(body: bytes) -> None:
     )
     payload = strict_loads(body)
     assert check.is_valid(payload), payload
+
+
+# -- model registry --------------------------------------------------------------------
+
+MODEL_VERSION = {
+    "name": "m", "version": 1, "ref": "m:1", "stage": "production",
+    "aliases": ["champion"], "description": None,
+    "created_at": "2026-01-01T00:00:00.000Z", "created_by": "root", "flavor": "sklearn",
+    "artifact": {"name": "m", "version": 1, "ref": "m:v1", "kind": "model",
+                 "digest": "0" * 64, "size": 3},
+    "run": {"id": "abc", "name": "train", "status": "finished", "experiment": "e"},
+    "metrics": {"acc": 0.9, "loss": "NaN"}, "config": {"C": 1.0, "x": [1, None]},
+    "signature": {"inputs": [{"name": "age", "dtype": "int64"},
+                             {"name": "x1", "dtype": None}]},
+    "requirements": {"python": "3.11.7", "packages": {"scikit-learn": "1.9.1"}},
+    "inputs": [], "has_reference_profile": False,
+}  # fmt: skip
+MODEL = {
+    "name": "m", "description": None, "owner": None, "tags": {},
+    "created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z",
+    "n_versions": 1, "latest": MODEL_VERSION, "stages": {"production": [1]},
+    "aliases": {"champion": 1},
+}  # fmt: skip
+STAGE_STEP = {
+    "version": 1, "kind": "stage", "alias": None, "from": "none", "to": "production",
+    "user": "ada", "comment": None, "at": "2026-01-01T00:00:00.000Z",
+}  # fmt: skip
+ALIAS_STEP = {**STAGE_STEP, "kind": "alias", "alias": "champion", "from": None}
+ALIAS_STEP["to"] = "1"
+
+
+def changed(base: dict, **changes: object) -> dict:
+    return {**base, **changes}
+
+
+def test_model_schemas_reject_drift():
+    version = validator("model_version")
+    assert version.is_valid({**MODEL_VERSION, "history": [STAGE_STEP, ALIAS_STEP]})
+    assert not version.is_valid(MODEL_VERSION)  # the version route adds its history
+    for bad in (
+        changed(MODEL_VERSION, extra=1),
+        changed(MODEL_VERSION, stage="prod"),
+        changed(MODEL_VERSION, ref="m:v1"),  # model refs are NAME:N
+        changed(MODEL_VERSION, version=0),
+        changed(MODEL_VERSION, flavor="pickle"),
+        changed(MODEL_VERSION, metrics={"acc": "high"}),
+        changed(MODEL_VERSION, run={"id": "abc"}),
+        changed(MODEL_VERSION, signature={"inputs": [{"name": "a"}]}),
+        changed(MODEL_VERSION, requirements={"python": 3}),
+        changed(MODEL_VERSION, aliases=["1bad"]),
+        changed(MODEL_VERSION, artifact={"name": "m"}),
+    ):
+        assert not version.is_valid({**bad, "history": []}), bad
+    for bad_step in (
+        changed(STAGE_STEP, to="prod"),
+        changed(STAGE_STEP, alias="champion"),
+        changed(STAGE_STEP, kind="deleted"),
+        changed(ALIAS_STEP, to="v1"),
+        changed(ALIAS_STEP, alias=None),
+        changed(ALIAS_STEP, extra=1),
+    ):
+        payload = {**MODEL_VERSION, "history": [bad_step]}
+        assert not version.is_valid(payload), bad_step
+    page = {"total": 1, "offset": 0, "limit": 50, "cursor": 1}
+    assert validator("models_page").is_valid({**page, "models": [MODEL]})
+    assert validator("models_page").is_valid({**page, "models": []})
+    for bad in (
+        changed(MODEL, stages={"none": [1]}),
+        changed(MODEL, stages={"production": []}),
+        changed(MODEL, aliases={"champion": "1"}),
+        changed(MODEL, latest={**MODEL_VERSION, "history": []}),
+        changed(MODEL, owner=1),
+        {k: v for k, v in MODEL.items() if k != "latest"},
+    ):
+        assert not validator("models_page").is_valid({**page, "models": [bad]}), bad
+    detail = {
+        "model": MODEL,
+        "versions": [MODEL_VERSION],
+        "history": [STAGE_STEP, ALIAS_STEP],
+        "metric_trend": {"acc": [{"version": 1, "value": 0.9}]},
+    }
+    assert validator("model_detail").is_valid(detail)
+    for bad_detail in (
+        changed(detail, metric_trend={"acc": [{"version": 1, "value": "0.9"}]}),
+        changed(detail, metric_trend={"acc": []}),
+        changed(detail, versions=[{**MODEL_VERSION, "history": []}]),
+        changed(detail, extra=1),
+    ):
+        assert not validator("model_detail").is_valid(bad_detail)
+
+
+TRANSITION_BODIES = [
+    ({"stage": "production"}, True),
+    ({"stage": "none", "comment": "", "archive_others": False}, True),
+    ({"stage": "staging", "comment": "x" * 2000, "archive_others": True}, True),
+    ({"alias": "champion"}, True),
+    ({"alias": "b.2_x-y", "comment": "why", "move": True}, True),
+    ({"remove_alias": "champion", "comment": "why"}, True),
+    ({"remove_alias": "a" * 64}, True),
+    ({}, False),
+    ({"stage": "prod"}, False),
+    ({"stage": "staging", "comment": "x" * 2001}, False),
+    ({"stage": "staging", "comment": None}, False),
+    ({"stage": "staging", "archive_others": 1}, False),
+    ({"stage": "staging", "move": True}, False),
+    ({"stage": "staging", "alias": "champion"}, False),
+    ({"alias": "1x"}, False),
+    ({"alias": "123"}, False),
+    ({"alias": "a" * 65}, False),
+    ({"alias": "x", "move": None}, False),
+    ({"alias": "x", "archive_others": True}, False),
+    ({"remove_alias": "x", "move": True}, False),
+    ({"remove_alias": None}, False),
+    ({"comment": "only"}, False),
+]
+
+
+@pytest.mark.parametrize(("body", "valid"), TRANSITION_BODIES)
+def test_transition_request_schema_agrees_with_the_server(body, valid):
+    from mm_jupyter.server.models import parse_transition
+
+    assert validator("model_transition_request").is_valid(body) is valid
+    if valid:
+        parse_transition(json.dumps(body).encode())
+    else:
+        with pytest.raises(ValueError):
+            parse_transition(json.dumps(body).encode())
+
+
+async def test_model_payloads_match_schema(jp_fetch, raw_fetch, zoo, artifact_graph):
+    for params in (
+        {},
+        {"q": "iris"},
+        {"q": "✓"},
+        {"limit": "1", "offset": "1"},
+        {"offset": "99"},
+        {"limit": "500"},
+    ):
+        await fetch_valid(jp_fetch, "models_page", "models", **params)
+    page = await fetch_valid(jp_fetch, "models_page", "models")
+    assert len(page["models"]) == 2
+    seen = 0
+    for model in page["models"]:
+        name = quote(model["name"], safe="")
+        response = await raw_fetch(f"mm-jupyter/api/models/{name}")
+        detail = strict_loads(response.body)
+        assert_valid("model_detail", detail)
+        assert detail["model"] == model
+        for version in detail["versions"]:
+            response = await raw_fetch(
+                f"mm-jupyter/api/models/{name}/versions/{version['version']}"
+            )
+            payload = strict_loads(response.body)
+            assert_valid("model_version", payload)
+            assert {k: v for k, v in payload.items() if k != "history"} == version
+            seen += 1
+    assert seen == 4
+    # Every kind of transition reply
+    iris = "mm-jupyter/api/models/iris%2Fclf/versions/"
+    for version, body in (
+        (3, {"stage": "production", "comment": "ok", "archive_others": True}),
+        (3, {"alias": "champion", "move": True}),
+        (3, {"remove_alias": "champion", "comment": "rollback"}),
+        (1, {"stage": "none"}),
+    ):
+        response = await raw_fetch(
+            f"{iris}{version}/transition",
+            method="POST",
+            body=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.code == 200
+        reply = strict_loads(response.body)
+        assert_valid("model_transition_response", reply)
+        assert_valid("model_version", reply)
+    detail = await fetch_valid(jp_fetch, "model_detail", "models", "iris/clf")
+    assert {h["kind"] for h in detail["history"]} == {"stage", "alias"}
+    assert any(h["to"] is None for h in detail["history"])  # a removed alias
+
+
+async def test_empty_registry_models_match_schema(jp_fetch):
+    await fetch_valid(jp_fetch, "models_page", "models")
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "headers", "code"),
+    [
+        ("models?limit=0", None, {}, 400),
+        ("models/nope", None, {}, 404),
+        ("models/iris%2Fclf/versions/0", None, {}, 400),
+        ("models/iris%2Fclf/versions/9", None, {}, 404),
+        ("models/iris%2Fclf/versions/1/transition", b"{}", {}, 400),
+        ("models/iris%2Fclf/versions/9/transition", b'{"stage": "none"}', {}, 404),
+        ("models/iris%2Fclf/versions/2/transition", b'{"alias": "champion"}', {}, 409),
+        ("models/iris%2Fclf/versions/1/transition", b" " * 70_000, {}, 413),
+        (
+            "models/iris%2Fclf/versions/1/transition",
+            b'{"stage": "none"}',
+            {"Content-Type": "text/plain"},
+            415,
+        ),
+        (
+            "models/iris%2Fclf/versions/1/transition",
+            b'{"stage": "none"}',
+            {"Authorization": ""},
+            403,
+        ),
+    ],
+)
+async def test_model_error_replies_match_schema(
+    raw_fetch, zoo, path, body, headers, code
+):
+    method = "GET" if body is None else "POST"
+    response = await raw_fetch(
+        f"mm-jupyter/api/{path}",
+        method=method,
+        body=body,
+        headers={"Content-Type": "application/json", **headers},
+    )
+    assert response.code == code
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert_valid_error(response.body)

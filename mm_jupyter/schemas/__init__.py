@@ -23,6 +23,11 @@ NAMES = (
     "artifacts_page",
     "artifact_versions",
     "lineage",
+    "models_page",
+    "model_detail",
+    "model_version",
+    "model_transition_request",
+    "model_transition_response",
 )
 
 

@@ -12,11 +12,19 @@ the artifact ``chain``: run ``k`` consumes ``chain:vk`` and produces ``chain:v(k
 bulk-inserted into ``artifacts``, ``artifact_versions``, ``lineage``, ``runs``,
 ``experiments`` and ``blobs`` in one write transaction.
 
+The models registry holds ``--models`` registered models of ``--model-versions``
+versions each, bulk-inserted into ``registered_models``, ``model_versions``,
+``model_aliases``, ``model_transitions``, ``artifacts``, ``artifact_versions``,
+``lineage``, ``runs`` and ``experiments`` in one write transaction: every version has
+its model artifact version and its producing run, which consumed a dataset version.
+
 Prints ONE JSON object. Targets: first page sorted by a metric at 100k runs <= 50 ms;
-lineage of a 1,000-version chain (walked whole) <= 100 ms.
+lineage of a 1,000-version chain (walked whole) <= 100 ms; first page of the models
+list at 1,000 models x 20 versions <= 50 ms.
 
     .venv/bin/python benchmarks/bench_server.py [--sizes 10000 100000] [--repeat 25]
-        [--artifacts 10000] [--chain 1000]
+        [--artifacts 10000] [--chain 1000] [--models 1000] [--model-versions 20]
+        [--suites runs artifacts models]
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from mm_jupyter.store import (  # noqa: E402
     Registry,
     artifact_queries,
     lineage,
+    model_queries,
     open_registry,
     queries,
 )
@@ -58,6 +67,8 @@ PARAMS = ("lr", "depth", "model")
 TARGET_MS = 50.0
 ARTIFACTS_GENERATOR_VERSION = "1"
 LINEAGE_TARGET_MS = 100.0
+MODELS_GENERATOR_VERSION = "2"
+MODELS_TARGET_MS = 50.0
 
 
 def build_registry(path: Path, n_runs: int) -> None:
@@ -342,6 +353,214 @@ def artifact_results(
     return result, path
 
 
+def build_models_registry(path: Path, n_models: int, n_versions: int) -> None:
+    """Fill an empty registry with ``n_models`` registered models of ``n_versions``.
+
+    Version ``k`` of model ``m`` is artifact version ``k`` of the model artifact
+    ``model-m`` produced by run ``train-m-k``, which consumed a version of the dataset
+    ``data-m``; the newest version is in staging, the one before in production (with
+    alias ``champion``), older ones are archived or none; each stage change and alias
+    has its transition.
+    """
+    rng = random.Random(n_models * 1000 + n_versions)
+    stamp = "2026-01-01T00:00:00.000Z"
+    config = json.dumps(
+        {"C": 1.0, "max_iter": 100, "penalty": "l2", "solver": "lbfgs", "tol": 1e-4,
+         "fit_intercept": True, "class_weight": None, "random_state": 0,
+         "warm_start": False, "n_jobs": None, "l1_ratio": None, "verbose": 0,
+         "dual": False, "intercept_scaling": 1}
+    )  # fmt: skip
+    signature = json.dumps(
+        {"inputs": [{"name": f"feature_{i}", "dtype": "float64"} for i in range(12)]}
+    )
+    # A training-data profile as mm.register_model(reference_data=...) stores for 20
+    # numeric columns (about 12 KB: rows spill into overflow pages, as real ones do)
+    profile = json.dumps(
+        {"n_rows": 10000, "columns": {
+            f"feature_{i}": {"dtype": "float64", "mean": 0.5, "std": 0.29,
+                             "quantiles": [j / 40 for j in range(41)],
+                             "histogram": [500 + j for j in range(50)]}
+            for i in range(20)}}
+    )  # fmt: skip
+    requirements = json.dumps(
+        {"python": "3.11.7", "packages": {"joblib": "1.4.2", "numpy": "2.1.0",
+                                          "scikit-learn": "1.5.2", "scipy": "1.14.1"}}
+    )  # fmt: skip
+    registry = open_registry(path)
+    try:
+        with registry.write() as conn:
+            conn.execute(
+                "INSERT INTO experiments (id, name, created_at)"
+                " VALUES (1, 'models', ?)",
+                (stamp,),
+            )
+            runs, artifacts, versions, edges = [], [], [], []
+            models, model_versions, aliases, transitions = [], [], [], []
+            version_id = 0
+            for m in range(1, n_models + 1):
+                model_artifact, data_artifact = 2 * m - 1, 2 * m
+                artifacts += [
+                    (model_artifact, f"model-{m:05d}", "model", None, "{}", stamp, m),
+                    (data_artifact, f"data-{m:05d}", "dataset", None, "{}", stamp, m),
+                ]
+                version_id += 1
+                data_version = version_id
+                versions.append(
+                    (data_version, data_artifact, 1, fake_digest(f"data-{m}"), 5000,
+                     "application/vnd.apache.parquet", "parquet", 0, "data.parquet",
+                     '{"rows": 1000}', None, stamp)
+                )  # fmt: skip
+                models.append(
+                    (m, f"model-{m:05d}", f"classifier {m} for team {m % 7}",
+                     f"team-{m % 7}", json.dumps({"team": str(m % 7)}), stamp, stamp, m)
+                )  # fmt: skip
+                for k in range(1, n_versions + 1):
+                    run_id = f"train-{m:05d}-{k:03d}"
+                    runs.append(
+                        (run_id, f"train {k}", 1, "finished", stamp, stamp, "{}")
+                    )
+                    edges.append((run_id, data_version, "input", stamp))
+                    version_id += 1
+                    versions.append(
+                        (version_id, model_artifact, k, fake_digest(f"model-{m}-{k}"),
+                         1311, "application/octet-stream", "sklearn", 0,
+                         f"model-{m:05d}.joblib", '{"class": "LogisticRegression"}',
+                         run_id, stamp)
+                    )  # fmt: skip
+                    edges.append((run_id, version_id, "output", stamp))
+                    stage = (
+                        "staging" if k == n_versions
+                        else "production" if k == n_versions - 1
+                        else rng.choice(("archived", "none"))
+                    )  # fmt: skip
+                    metrics = json.dumps(
+                        {"acc": rng.random(), "loss": rng.random(), "f1": rng.random()}
+                    )
+                    mv_id = (m - 1) * n_versions + k
+                    model_versions.append(
+                        (mv_id, m, k, version_id, run_id, stage, "sklearn", config,
+                         metrics, signature, requirements, profile, stamp,
+                         "bench")
+                    )  # fmt: skip
+                    if stage != "none":
+                        transitions.append(
+                            (m, mv_id, "stage", None, "none", stage, "bench", None,
+                             stamp)
+                        )  # fmt: skip
+                    if k == max(1, n_versions - 1):
+                        aliases.append((m, "champion", mv_id))
+                        transitions.append(
+                            (m, mv_id, "alias", "champion", None, str(k), "bench",
+                             None, stamp)
+                        )  # fmt: skip
+            conn.executemany(
+                "INSERT INTO runs (id, name, experiment_id, status, started_at,"
+                " finished_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                runs,
+            )
+            conn.executemany(
+                "INSERT INTO artifacts (id, name, kind, description, tags, created_at,"
+                " change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                artifacts,
+            )
+            conn.executemany(
+                "INSERT INTO artifact_versions (id, artifact_id, version, digest, size,"
+                " media_type, format, is_dir, file_name, metadata, run_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                versions,
+            )
+            conn.executemany(
+                "INSERT INTO lineage (run_id, version_id, direction, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                edges,
+            )
+            conn.executemany(
+                "INSERT INTO registered_models (id, name, description, owner, tags,"
+                " created_at, updated_at, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                models,
+            )
+            conn.executemany(
+                "INSERT INTO model_versions (id, model_id, version,"
+                " artifact_version_id, run_id, stage, flavor, config, metrics,"
+                " signature, requirements,"
+                " reference_profile, created_at, created_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                model_versions,
+            )
+            conn.executemany(
+                "INSERT INTO model_aliases (model_id, alias, version_id)"
+                " VALUES (?, ?, ?)",
+                aliases,
+            )
+            conn.executemany(
+                "INSERT INTO model_transitions (model_id, version_id, kind, alias,"
+                " from_value, to_value, user, comment, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                transitions,
+            )
+        registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        registry.close()
+
+
+def cached_models_registry(n_models: int, n_versions: int) -> Path:
+    """Return the folder of a cached models registry, building it if needed."""
+    path = CACHE / f"models-{n_models}x{n_versions}"
+    marker = path / "bench-version"
+    if marker.exists() and marker.read_text() == MODELS_GENERATOR_VERSION:
+        return path
+    shutil.rmtree(path, ignore_errors=True)
+    started = time.perf_counter()
+    build_models_registry(path, n_models, n_versions)
+    marker.write_text(MODELS_GENERATOR_VERSION)
+    print(
+        f"built {n_models} models x {n_versions} versions in"
+        f" {time.perf_counter() - started:.1f}s at {path}",
+        file=sys.stderr,
+    )
+    return path
+
+
+def model_results(
+    n_models: int, n_versions: int, repeat: int
+) -> tuple[dict[str, Any], Path]:
+    """Time the model handlers' work (store call + strict JSON) in-process."""
+    path = cached_models_registry(n_models, n_versions)
+    registry = open_registry(path)
+    name = f"model-{n_models // 2:05d}"
+
+    def page(**options: Any) -> Callable[[], str]:
+        return lambda: strict_json(
+            model_queries.list_models(registry, limit=50, **options)
+        )
+
+    cases = {
+        "models_list_first_page_ms": page(),
+        "models_list_q_filter_ms": page(q="team-3"),
+        "models_list_deep_page_ms": page(offset=n_models - 50),
+        f"model_detail_{n_versions}_versions_ms": lambda: strict_json(
+            model_queries.model_detail(registry, name)
+        ),
+        "model_version_ms": lambda: strict_json(
+            model_queries.version_detail(registry, f"{name}:{n_versions}")
+        ),
+    }
+    result: dict[str, Any] = {}
+    try:
+        for key, work in cases.items():
+            result[key] = median_ms(work, max(repeat, 20))
+        first = model_queries.list_models(registry, limit=50)
+        result["models_list_first_page_bytes"] = len(strict_json(first))
+        result["models_list_total"] = first["total"]
+    finally:
+        registry.close()
+    result["models_list_target_ms"] = MODELS_TARGET_MS
+    result["models_list_target_met"] = (
+        result["models_list_first_page_ms"] <= MODELS_TARGET_MS
+    )
+    return result, path
+
+
 def median_ms(work: Callable[[], Any], repeat: int) -> float:
     """Return the median wall time of ``work()`` in milliseconds (after one warm-up)."""
     work()
@@ -460,9 +679,32 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--artifacts", type=int, default=10_000)
     parser.add_argument("--chain", type=int, default=1_000)
+    parser.add_argument("--models", type=int, default=1_000)
+    parser.add_argument("--model-versions", type=int, default=20)
+    parser.add_argument(
+        "--suites",
+        nargs="+",
+        choices=("runs", "artifacts", "models"),
+        default=["runs", "artifacts", "models"],
+    )
     args = parser.parse_args()
 
     result: dict[str, Any] = {}
+    if "runs" in args.suites:
+        runs_suite(args, result)
+    if "artifacts" in args.suites:
+        artifacts_suite(args, result)
+    if "models" in args.suites:
+        models, path = model_results(args.models, args.model_versions, args.repeat)
+        result.update(models)
+        if not args.no_http:
+            routes = {"models_list_http_first_page_ms": "models?limit=50"}
+            result.update(http_round_trips(path, max(args.repeat, 20), routes))
+    print(json.dumps(result))
+
+
+def runs_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    """Time the runs handlers at each size (and HTTP at the largest)."""
     for n in args.sizes:
         label = f"{n // 1000}k" if n % 1000 == 0 else str(n)
         path = cached_registry(n)
@@ -487,6 +729,10 @@ def main() -> None:
                 )
             finally:
                 registry.close()
+
+
+def artifacts_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    """Time the artifact handlers and the lineage walk (and HTTP)."""
     artifacts, path = artifact_results(args.artifacts, args.chain, args.repeat)
     result.update(artifacts)
     if not args.no_http:
@@ -498,7 +744,6 @@ def main() -> None:
             ),
         }
         result.update(http_round_trips(path, args.repeat, routes))
-    print(json.dumps(result))
 
 
 if __name__ == "__main__":

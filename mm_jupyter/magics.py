@@ -137,6 +137,7 @@ class MMMagics(ArtifactVerbs, ModelVerbs, Magics):
         shell = self.shell
         source = transform(shell, cell)
         recorder = self._recorder(args, cell, source)
+        recorder.run.pending_metrics = lambda: self._auto_metrics(source)
         # mtimes come from a coarse kernel clock: allow a few ticks of slack
         self._started_ns = time.time_ns() - 10_000_000
         recorder.start()

@@ -41,6 +41,9 @@ class ActiveRun:
     steps: dict[str, int] = field(default_factory=dict)
     # Files this run logged or used explicitly: auto-logging skips them.
     logged_paths: set[str] = field(default_factory=set)
+    # Metrics the run will record when it ends (a tracked cell's metric-like names);
+    # registering a model mid-cell records them with the version.
+    pending_metrics: Any = None
 
     def next_step(self, key: str, step: int | None) -> int:
         """Return the step of the next point of ``key`` (explicit, else +1)."""

@@ -219,3 +219,22 @@ def test_cli_promote_alias_history(reg, iris):
     listed = json.loads(cli("list", "--json").stdout)
     assert listed[0]["stages"] == {"production": [2]} and listed[0]["aliases"] == {"champion": 2}
     assert "production" in cli("show", "m").stdout
+
+
+def test_metrics_bound_before_registration_inside_the_cell_are_recorded(ip, iris, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ip.user_ns["X"], ip.user_ns["y"] = iris
+    ip.run_cell(
+        "%%mm_track --name mid\nimport mm_jupyter as mm\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "model = LogisticRegression(max_iter=500).fit(X, y)\nacc = model.score(X, y)\n"
+        "mm.register_model(model, 'mid-clf')"
+    )
+    assert mm.get_model("mid-clf")["metrics"]["acc"] > 0.9
+
+
+@pytest.mark.parametrize("name", [" padded", "a\nb", "m@x", "m:2", "m:v3"])
+def test_model_names_that_references_cannot_address_are_refused(reg, iris, name):
+    with pytest.raises(ValueError, match="model name"):
+        mm.register_model(fit(iris), name)
+    assert count(reg, "registered_models") == 0

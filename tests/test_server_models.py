@@ -265,7 +265,10 @@ async def test_names_that_do_not_survive_a_reference_are_refused(raw_fetch, mm, 
     # references): its versions are refused, its detail still works.
     from sklearn.dummy import DummyClassifier
 
-    mm.register_model(DummyClassifier().fit([[0], [1]], [0, 1]), " iris/clf")
+    # register_model refuses such names now; an older registry may still hold one
+    mm.register_model(DummyClassifier().fit([[0], [1]], [0, 1]), "renamed")
+    with mm.get_registry().write() as conn:
+        conn.execute("UPDATE registered_models SET name = ' iris/clf' WHERE name = 'renamed'")
     spaced = quote(" iris/clf", safe="")
     code, detail = await get_path(raw_fetch, f"models/{spaced}")
     assert code == 200 and detail["model"]["name"] == " iris/clf"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,6 +39,21 @@ def producing_run(model: Any) -> str | None:
     return session.model_run(model)
 
 
+_AMBIGUOUS = re.compile(r"(@|:v?\d+$)")
+
+
+def _check_model_name(name: Any) -> None:
+    """Refuse names that a reference (``name:N``, ``name@x``) could not address."""
+    if not isinstance(name, str) or not name or len(name) > 200:
+        raise ValueError(f"model name must be a non-empty string of <= 200 chars: {name!r}")
+    if name != name.strip() or any(ord(c) < 32 or c == "\x7f" for c in name):
+        raise ValueError(f"model name {name!r} has surrounding spaces or control characters")
+    if _AMBIGUOUS.search(name):
+        raise ValueError(
+            f"model name {name!r} contains '@' or ends in ':N', which references reserve"
+        )
+
+
 def register_model(
     model: Any,
     name: str,
@@ -57,8 +73,7 @@ def register_model(
     datasets (lineage), the configuration, the input signature, the library versions
     and, with ``reference_data``, a profile of the training data for monitoring.
     """
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        raise ValueError(f"model name must be a non-empty string of <= 200 chars: {name!r}")
+    _check_model_name(name)
     if stage is not None and stage not in store.STAGES:
         raise ValueError(f"stage must be one of {', '.join(store.STAGES)}, not {stage!r}")
     if alias is not None:
@@ -80,6 +95,12 @@ def register_model(
         session.flush()
         run_id = resolve_run(registry, run_id)
         metrics = get_run_summary(registry, run_id)["metrics"]
+        active = session.active[-1] if session.active else None
+        if active is not None and active.id == run_id and active.pending_metrics is not None:
+            try:  # mid-cell: the metric-like names the cell has bound so far
+                metrics = {**active.pending_metrics(), **metrics}
+            except Exception:  # the probe reads user objects; never fail registration
+                pass
     digest = registry.blobs.put_bytes(data)
     artifact_id, _ = artifact_store.add_version(
         registry,

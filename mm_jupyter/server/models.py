@@ -213,23 +213,12 @@ def parse_transition(body: bytes) -> Transition:
     return Transition(action=action, value=value, comment=comment or None, flag=flag)
 
 
-def _alias_holder(registry: Registry, model_id: int, alias: str) -> int | None:
-    """Return the version number holding ``alias`` of a model, if any."""
-    with registry.read() as conn:
-        row = conn.execute(
-            "SELECT v.version FROM model_aliases a JOIN model_versions v"
-            " ON v.id = a.version_id WHERE a.model_id = ? AND a.alias = ?",
-            (model_id, alias),
-        ).fetchone()
-    return None if row is None else int(row[0])
-
-
 def apply_transition(
     registry: Registry, name: str, number: int, change: Transition, *, user: str | None
 ) -> dict[str, Any]:
     """Apply ``change`` to version ``number`` of model ``name``; return the version."""
     ref = model_ref(name, number)
-    model_id, _ = model_store.resolve_model_version(registry, ref)  # 404s first
+    model_store.resolve_model_version(registry, ref)  # 404s first
     if change.action == "stage":
         model_store.set_stage(
             registry,
@@ -248,17 +237,9 @@ def apply_transition(
             comment=change.comment,
             move=change.flag,
         )
-    else:
-        holder = _alias_holder(registry, model_id, change.value)
-        if holder is None:
-            raise NotFoundError(f"model {name[:200]!r} has no alias {change.value!r}")
-        if holder != number:
-            raise ConflictError(
-                f"alias {change.value!r} is held by version {holder},"
-                f" not version {number}"
-            )
+    else:  # the holder is checked inside the store's write transaction
         model_store.remove_alias(
-            registry, name, change.value, user=user, comment=change.comment
+            registry, name, change.value, user=user, comment=change.comment, version=number
         )
     return model_queries.version_detail(registry, ref)
 

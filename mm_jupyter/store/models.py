@@ -250,8 +250,12 @@ def set_alias(registry: Registry, ref: str, alias: str, *, user: str | None = No
 
 
 def remove_alias(registry: Registry, name: str, alias: str, *, user: str | None = None,
-                 comment: str | None = None) -> None:
-    """Remove ``alias`` from model ``name`` (recorded in the history)."""
+                 comment: str | None = None, version: int | None = None) -> None:
+    """Remove ``alias`` from model ``name`` (recorded in the history).
+
+    With ``version``, only if that version holds it (checked in the same transaction,
+    so an alias moved meanwhile is not removed from its new holder).
+    """
     with registry.write() as conn:
         model_id = _model_id(conn, name)
         row = conn.execute(
@@ -259,6 +263,11 @@ def remove_alias(registry: Registry, name: str, alias: str, *, user: str | None 
         ).fetchone()
         if row is None:
             raise NotFoundError(f"model {name!r} has no alias {alias!r}")
+        if version is not None and _version_number(conn, int(row[0])) != version:
+            raise ConflictError(
+                f"alias {alias!r} is held by version {_version_number(conn, int(row[0]))},"
+                f" not {version}"
+            )
         conn.execute("DELETE FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias))
         old = _version_number(conn, int(row[0]))
         _transition(conn, model_id, int(row[0]), "alias", alias, old, None, user, comment)

@@ -43,7 +43,7 @@ _MODEL_API = (
     "set_model_alias",
     "model_history",
 )
-__all__ = ["API_VERSION", "__version__", *_API, *_ARTIFACT_API, *_MODEL_API]
+__all__ = ["API_VERSION", "__version__", "diff", *_API, *_ARTIFACT_API, *_MODEL_API]
 
 
 def __getattr__(name: str) -> Any:
@@ -56,6 +56,10 @@ def __getattr__(name: str) -> Any:
         from mm_jupyter.artifacts import api as artifact_api
 
         return getattr(artifact_api, name)
+    if name == "diff":
+        from mm_jupyter.diff.api import diff
+
+        return diff
     if name in _MODEL_API:
         from mm_jupyter.models import api as model_api
 

@@ -123,6 +123,27 @@ def runs_show(run: str, as_json: bool) -> None:
         click.echo("    " + detail["error"].strip().splitlines()[-1])
 
 
+@main.command("diff")
+@click.argument("a")
+@click.argument("b", required=False)
+@click.option("--notebook", type=click.Path(exists=True, dir_okay=False),
+              help="Without B: the notebook file to compare A with (default: A's notebook).")
+@click.option("--volatile", is_flag=True, help="Also compare execution counts, ids, metadata.")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option("--color/--no-color", default=None, help="Colour the text (default: on a terminal).")
+def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
+                 as_json: bool, color: bool | None) -> None:
+    """Show what changed between runs A and B (or A and its notebook on disk)."""
+    from mm_jupyter.diff.api import diff
+    from mm_jupyter.diff.render import to_text
+
+    result = diff(a, b, volatile=volatile, notebook_path=notebook).to_dict()
+    if as_json:
+        _emit_json(result)
+    else:
+        click.echo(to_text(result, color=sys.stdout.isatty() if color is None else color))
+
+
 def _register_subcommands() -> None:
     from mm_jupyter.artifacts.cli import register
     from mm_jupyter.models.cli import models

@@ -46,6 +46,7 @@ HELP = """\
   %mm register VAR --name N [--alias A] [--stage S] [--tag k=v] [--description D]
                [--owner O] [--reference-data VAR]   register a fitted model
   %mm models                  table of registered models
+  %mm diff RUN_A [RUN_B]      what changed between two runs (or RUN_A vs the notebook now)
   %mm model NAME              the versions of a model, with stages and aliases
   %mm help                    this help
 
@@ -356,6 +357,24 @@ class MMMagics(ArtifactVerbs, ModelVerbs, Magics):
             return RunSummary(api.get_run(rest[0]))
         except NotFoundError as exc:
             raise UsageError(str(exc)) from None
+
+
+    def _verb_diff(self, rest: list[str]) -> Any:
+        from mm_jupyter.capture.notebook import notebook_path
+        from mm_jupyter.diff.api import diff
+        from mm_jupyter.errors import NotFoundError
+
+        volatile = "--volatile" in rest
+        refs = [r for r in rest if r != "--volatile"]
+        if not 1 <= len(refs) <= 2 or any(r.startswith("-") for r in refs):
+            raise UsageError("usage: %mm diff RUN_A [RUN_B] [--volatile]")
+        try:
+            if len(refs) == 2:
+                return diff(refs[0], refs[1], volatile=volatile)
+            return diff(refs[0], volatile=volatile,
+                        notebook_path=notebook_path(self.shell.user_ns))
+        except (NotFoundError, ValueError, OSError) as exc:
+            raise UsageError(f"%mm diff: {exc}") from None
 
 
 def load_ipython_extension(ipython: Any) -> None:

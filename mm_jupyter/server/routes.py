@@ -13,6 +13,7 @@ from mm_jupyter.server.artifacts import (
 )
 from mm_jupyter.server.base import PATH_KEY, ROOT_DIR_KEY
 from mm_jupyter.server.blobs import BlobHandler
+from mm_jupyter.server.diff import DiffHandler
 from mm_jupyter.server.meta import MetaHandler
 from mm_jupyter.server.models import (
     ModelHandler,
@@ -45,6 +46,7 @@ ROUTES = (
     ("models/(.+)/versions/([^/]+)/transition", ModelTransitionHandler),
     ("models/(.+)/versions/([^/]+)", ModelVersionHandler),
     ("models/(.+)", ModelHandler),
+    ("diff", DiffHandler),
 )
 
 

@@ -73,6 +73,7 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo):
             f"?run={chain.prep}",
             "?version=models%2Fmodel.pkl%3Av1&depth=3",
         ],
+        "diff": [f"?a={run_id}&b={run_id}", f"?a={run_id}&b={run_id}&volatile=1"],
     }
     paths = []
     for pattern in extension_routes(jp_serverapp.web_app):
@@ -119,7 +120,7 @@ JSON = {"Content-Type": "application/json"}
 def test_routes_are_exactly_the_contract(jp_serverapp):
     # The app's router holds the routes of docs/rest.md and nothing else of ours.
     patterns = extension_routes(jp_serverapp.web_app)
-    assert len(patterns) == len(EXPECTED_ROUTES) == 13
+    assert len(patterns) == len(EXPECTED_ROUTES) == 14
     assert {"models/(.+)/versions/([^/]+)/transition"} == POST_ROUTES
     suffixes = {p.split("/mm-jupyter/api/", 1)[1].rstrip("$") for p in patterns}
     assert suffixes == EXPECTED_ROUTES
@@ -147,7 +148,7 @@ def test_every_handler_method_is_authenticated_and_authorized():
 async def test_every_route_is_200_with_token_and_403_without(
     raw_fetch, route_paths, post_requests
 ):
-    assert len(route_paths) == 20
+    assert len(route_paths) == 22
     assert sum("/lineage?" in p for p in route_paths) == 2
     assert sum("/artifacts/" in p for p in route_paths) == 2
     assert sum("/api/models" in p for p in route_paths) == 7

@@ -141,7 +141,9 @@ def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
     if as_json:
         _emit_json(result)
     else:
-        click.echo(to_text(result, color=sys.stdout.isatty() if color is None else color))
+        use_color = sys.stdout.isatty() if color is None else color
+        # color= keeps click from stripping the escapes when asked on a pipe
+        click.echo(to_text(result, color=use_color), color=use_color)
 
 
 def _register_subcommands() -> None:

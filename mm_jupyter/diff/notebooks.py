@@ -18,7 +18,7 @@ from mm_jupyter.diff.lines import is_changed, line_diff
 
 VOLATILE_METADATA = {"execution", "collapsed", "scrolled", "jupyter", "tags_volatile"}
 MAX_OUTPUT_CHARS = 100_000
-PAIR_RATIO = 0.5
+PAIR_RATIO = 0.6
 
 
 def _source(cell: dict[str, Any]) -> str:
@@ -102,70 +102,53 @@ def diff_notebooks(a: dict[str, Any] | None, b: dict[str, Any] | None, *,
     cells_b = (b or {}).get("cells", [])
     keys_a, keys_b = [_key(c) for c in cells_a], [_key(c) for c in cells_b]
     matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
-    entries: list[dict[str, Any]] = []
-    removed: list[int] = []
-    added: list[int] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    # Moves first: an unmatched cell whose exact source is unmatched on the other side.
+    unmatched_b: dict[str, list[int]] = {}
+    for op, _, _, j1, j2 in opcodes:
+        if op != "equal":
+            for j in range(j1, j2):
+                unmatched_b.setdefault(keys_b[j], []).append(j)
+    moved_to: dict[int, int] = {}
+    for op, i1, i2, _, _ in opcodes:
+        if op != "equal":
+            for i in range(i1, i2):
+                targets = unmatched_b.get(keys_a[i])
+                if targets:
+                    moved_to[i] = targets.pop(0)
+    moved_b = set(moved_to.values())
+    cells: list[dict[str, Any]] = []
+
+    def add(status: str, i: int | None, j: int | None) -> None:
+        cells.append(_entry(status, None if i is None else cells_a[i],
+                            None if j is None else cells_b[j], i, j, volatile))
+
+    for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
             for k in range(i2 - i1):
-                entries.append(("pair", i1 + k, j1 + k))  # type: ignore[arg-type]
-        elif op == "replace":
-            used_b = j1
-            for i in range(i1, i2):
-                best = None
-                for j in range(used_b, j2):
-                    if cells_a[i].get("cell_type") != cells_b[j].get("cell_type"):
-                        continue
-                    ratio = difflib.SequenceMatcher(
-                        None, _source(cells_a[i]), _source(cells_b[j]), autojunk=False
-                    ).quick_ratio()
-                    if ratio >= PAIR_RATIO:
-                        best = j
-                        break
-                if best is None:
-                    entries.append(("del", i, None))  # type: ignore[arg-type]
-                    removed.append(i)
-                else:
-                    for j in range(used_b, best):
-                        entries.append(("ins", None, j))  # type: ignore[arg-type]
-                        added.append(j)
-                    entries.append(("mod", i, best))  # type: ignore[arg-type]
-                    used_b = best + 1
-            for j in range(used_b, j2):
-                entries.append(("ins", None, j))  # type: ignore[arg-type]
-                added.append(j)
-        elif op == "delete":
-            for i in range(i1, i2):
-                entries.append(("del", i, None))  # type: ignore[arg-type]
-                removed.append(i)
-        else:
-            for j in range(j1, j2):
-                entries.append(("ins", None, j))  # type: ignore[arg-type]
-                added.append(j)
-    # A removed cell whose exact source was added elsewhere moved.
-    added_by_key: dict[str, list[int]] = {}
-    for j in added:
-        added_by_key.setdefault(keys_b[j], []).append(j)
-    moved_to: dict[int, int] = {}
-    for i in removed:
-        targets = added_by_key.get(keys_a[i])
-        if targets:
-            moved_to[i] = targets.pop(0)
-    moved_targets = set(moved_to.values())
-    cells = []
-    for kind, i, j in entries:  # type: ignore[misc]
-        if kind == "pair":
-            cells.append(_entry("unchanged", cells_a[i], cells_b[j], i, j, volatile))
-        elif kind == "mod":
-            cells.append(_entry("modified", cells_a[i], cells_b[j], i, j, volatile))
-        elif kind == "del":
+                add("unchanged", i1 + k, j1 + k)
+            continue
+        rest_b = [j for j in range(j1, j2) if j not in moved_b]
+        for i in range(i1, i2):
             if i in moved_to:
-                j2 = moved_to[i]
-                cells.append(_entry("moved", cells_a[i], cells_b[j2], i, j2, volatile))
+                add("moved", i, moved_to[i])
+                continue
+            # pair with the first similar cell of the same type still unpaired
+            for pos, j in enumerate(rest_b):
+                if cells_a[i].get("cell_type") == cells_b[j].get("cell_type") and (
+                    difflib.SequenceMatcher(
+                        None, _source(cells_a[i]), _source(cells_b[j]), autojunk=False
+                    ).ratio() >= PAIR_RATIO
+                ):
+                    for skipped in rest_b[:pos]:
+                        add("added", None, skipped)
+                    add("modified", i, j)
+                    rest_b = rest_b[pos + 1 :]
+                    break
             else:
-                cells.append(_entry("removed", cells_a[i], None, i, None, volatile))
-        elif j not in moved_targets:
-            cells.append(_entry("added", None, cells_b[j], None, j, volatile))
+                add("removed", i, None)
+        for j in rest_b:
+            add("added", None, j)
     summary = {s: 0 for s in ("unchanged", "modified", "added", "removed", "moved")}
     for cell in cells:
         summary[cell["status"]] += 1

@@ -57,7 +57,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(artifact_api, name)
     if name == "diff":
-        from mm_jupyter.diff.api import diff
+        from mm_jupyter.diffing.api import diff
 
         return diff
     if name in _MODEL_API:

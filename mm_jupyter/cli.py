@@ -134,8 +134,8 @@ def runs_show(run: str, as_json: bool) -> None:
 def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
                  as_json: bool, color: bool | None) -> None:
     """Show what changed between runs A and B (or A and its notebook on disk)."""
-    from mm_jupyter.diff.api import diff
-    from mm_jupyter.diff.render import to_text
+    from mm_jupyter.diffing.api import diff
+    from mm_jupyter.diffing.render import to_text
 
     result = diff(a, b, volatile=volatile, notebook_path=notebook).to_dict()
     if as_json:

@@ -361,7 +361,7 @@ class MMMagics(ArtifactVerbs, ModelVerbs, Magics):
 
     def _verb_diff(self, rest: list[str]) -> Any:
         from mm_jupyter.capture.notebook import notebook_path
-        from mm_jupyter.diff.api import diff
+        from mm_jupyter.diffing.api import diff
         from mm_jupyter.errors import NotFoundError
 
         volatile = "--volatile" in rest

@@ -26,7 +26,9 @@ def imports_of(path: Path) -> set[str]:
     ("folder", "forbidden"),
     [("store", ("IPython", "tornado", "jupyter_server", "mm_jupyter.capture",
                 "mm_jupyter.server", "mm_jupyter.magics", "mm_jupyter.api")),
-     ("server", ("IPython", "mm_jupyter.magics", "mm_jupyter.capture"))],
+     ("server", ("IPython", "mm_jupyter.magics", "mm_jupyter.capture")),
+     ("diffing", ("IPython", "tornado", "jupyter_server", "mm_jupyter.server",
+                  "mm_jupyter.magics"))],
 )
 def test_layers_do_not_import_upwards(folder, forbidden):
     for path in (PKG / folder).glob("*.py"):

@@ -28,6 +28,7 @@ NAMES = (
     "model_version",
     "model_transition_request",
     "model_transition_response",
+    "diff",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from mm_jupyter.diff.render import RunDiff
+from mm_jupyter.diffing.render import RunDiff
 from mm_jupyter.session import get_session
 
 
@@ -16,7 +16,7 @@ def diff(a: str, b: str | None = None, *, volatile: bool = False,
     (``notebook_path``, else run ``a``'s notebook). ``volatile=True`` also compares
     execution counts, cell ids and volatile metadata.
     """
-    from mm_jupyter.diff.runs import diff_runs
+    from mm_jupyter.diffing.runs import diff_runs
     from mm_jupyter.store.details import run_detail
 
     session = get_session()

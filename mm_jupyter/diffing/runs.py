@@ -6,8 +6,8 @@ import json
 import math
 from typing import Any
 
-from mm_jupyter.diff.lines import is_changed, line_diff
-from mm_jupyter.diff.notebooks import diff_notebooks
+from mm_jupyter.diffing.lines import is_changed, line_diff
+from mm_jupyter.diffing.notebooks import diff_notebooks
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.details import notebook_snapshot, run_detail
 

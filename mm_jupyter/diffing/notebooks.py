@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Any
 
-from mm_jupyter.diff.lines import is_changed, line_diff
+from mm_jupyter.diffing.lines import is_changed, line_diff
 
 VOLATILE_METADATA = {"execution", "collapsed", "scrolled", "jupyter", "tags_volatile"}
 MAX_OUTPUT_CHARS = 100_000

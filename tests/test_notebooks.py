@@ -63,6 +63,8 @@ def test_quickstart_example_runs_and_records_two_runs(registry_dir, tmp_path):
     assert clf["run"]["name"] == "tuned" and clf["config"]["n_estimators"] == 150
     assert [h["to"] for h in clf["history"]] == ["1", "production"]
     assert nb.cells[15].outputs[0]["data"]["text/plain"] == str(tuned["run"]["metrics"]["acc"])
+    diff_html = nb.cells[-1].outputs[0]["data"]["text/html"]
+    assert "learning_rate" in diff_html and 'data-diff-op="insert"' in diff_html
     lineage_svg = nb.cells[12].outputs[0]["data"]["text/html"]
     assert "cancer-train:v1" in lineage_svg and "baseline" in lineage_svg and "prep" in lineage_svg
 

@@ -337,3 +337,96 @@ def zoo(mm: Any) -> SimpleNamespace:
         tags={"team": "risk"},
     )
     return made
+
+
+PNG_A = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+PNG_B = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def notebook_json(cells: list[dict[str, Any]]) -> str:
+    """Return nbformat 4 JSON text holding ``cells``."""
+    return json.dumps(
+        {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    )
+
+
+def code_cell(
+    source: str, outputs: list[dict[str, Any]] | None = None, count: int | None = 1
+) -> dict[str, Any]:
+    """Return an nbformat code cell."""
+    return {
+        "cell_type": "code",
+        "execution_count": count,
+        "id": hashlib.sha1(source.encode()).hexdigest()[:8],
+        "metadata": {},
+        "outputs": outputs or [],
+        "source": source,
+    }
+
+
+def stream(text: str) -> dict[str, Any]:
+    """Return a stdout stream output."""
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+def image(png_b64: str) -> dict[str, Any]:
+    """Return a display_data output carrying a base64 PNG."""
+    return {
+        "output_type": "display_data",
+        "data": {"image/png": png_b64, "text/plain": "<Figure>"},
+        "metadata": {},
+    }
+
+
+def seed_diff_pair(seed: Seeder) -> SimpleNamespace:
+    """Two finished runs whose params, metrics, notebooks and environments differ.
+
+    Notebook a → b: the ``helper`` cell moves to the top, ``x = load()`` is edited,
+    ``plot(x)`` keeps its source but its PNG changes, ``del cache`` is deleted,
+    ``report()`` is inserted; ``import numpy`` only changes its execution count.
+    """
+    title = {"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Title"}
+    helper = code_cell("def helper():\n    return 42", count=6)
+    nb_a = notebook_json([
+        title,
+        code_cell("import numpy as np", [stream("ok\n")], count=1),
+        code_cell("x = load()\nx.shape", [stream("(3, 4)\n")], count=2),
+        code_cell("plot(x)", [image(PNG_A)], count=3),
+        code_cell("del cache", count=4),
+        helper,
+    ])
+    nb_b = notebook_json([
+        helper,
+        title,
+        code_cell("import numpy as np", [stream("ok\n")], count=7),
+        code_cell("x = load()\nx.shape\nprint(x)", [stream("(3, 4)\n")], count=2),
+        code_cell("plot(x)", [image(PNG_B)], count=3),
+        code_cell("report()", count=5),
+    ])  # fmt: skip
+    env_a = {
+        "python": "3.11.7", "platform": "Linux-x86_64",
+        "packages": {"numpy": "1.26.4", "pandas": "2.1.0", "oldpkg": "1.0"},
+        "git": {"commit": "a" * 40, "dirty": False},
+    }  # fmt: skip
+    env_b = {
+        "python": "3.12.1", "platform": "Linux-x86_64",
+        "packages": {"numpy": "2.0.0", "pandas": "2.1.0", "newpkg": "0.1"},
+        "git": None,
+    }  # fmt: skip
+    a = seed.run(
+        "diff-a",
+        params={"lr": 0.1, "depth": 5, "old": 1},
+        metrics={"acc": [0.5, 0.91], "loss": 0.3},
+        notebook=nb_a,
+        environment=env_a,
+        cell="fit(lr=0.1)\n",
+    )
+    b = seed.run(
+        "diff-b",
+        params={"lr": 0.05, "depth": 5, "new": "x"},
+        metrics={"acc": [0.6, 0.87]},
+        notebook=nb_b,
+        environment=env_b,
+        cell="fit(lr=0.05)\n",
+    )
+    return SimpleNamespace(a=a, b=b)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-from server_conftest import API, sha256, strict_loads
+from server_conftest import API, seed_diff_pair, sha256, strict_loads
 from tornado.httpclient import HTTPClientError
 
 from mm_jupyter import schemas
@@ -402,6 +402,48 @@ async def test_error_replies_match_schema(jp_fetch, seeded, path, params, code):
         await jp_fetch(*API, *path, params=params)
     assert info.value.code == code
     assert_valid_error(info.value.response.body)
+
+
+@pytest.mark.parametrize("volatile", ["0", "1"])
+async def test_run_diff_matches_schema(jp_fetch, seed, volatile):
+    pair = seed_diff_pair(seed)
+    diff = await fetch_valid(jp_fetch, "diff", "diff", a=pair.a, b=pair.b, volatile=volatile)
+    statuses = {c["status"] for c in diff["notebook"]["cells"]}
+    assert statuses == {"unchanged", "modified", "added", "removed", "moved"}
+    # A run diffed with itself (no notebook, no environment) is valid too.
+    plain = seed.run("plain", cell=None)
+    same = await fetch_valid(jp_fetch, "diff", "diff", a=plain, b=plain)
+    assert same["notebook"] is None
+
+
+def test_diff_schema_rejects_drift():
+    check = validator("diff")
+    assert not check.is_valid({})
+    hunk = {"op": "equal", "a": ["x"], "b": ["x"]}
+    bad_hunk = Draft202012Validator(
+        {"$ref": f"{BASE}diff.json#/$defs/line_diff"}, registry=REGISTRY
+    )
+    assert bad_hunk.is_valid([hunk])
+    assert not bad_hunk.is_valid([{**hunk, "op": "move"}])
+    assert not bad_hunk.is_valid([{**hunk, "extra": 1}])
+    cell = Draft202012Validator(
+        {"$ref": f"{BASE}diff.json#/$defs/cell_diff"}, registry=REGISTRY
+    )
+    good = {
+        "status": "moved", "a_index": 0, "b_index": 3, "cell_type": "code",
+        "source": [], "outputs": None, "metadata_changed": False,
+    }  # fmt: skip
+    assert cell.is_valid(good)
+    assert not cell.is_valid({**good, "status": "renamed"})
+
+
+async def test_diff_error_replies_match_schema(jp_fetch, seed):
+    run = seed.run("one")
+    for params, code in (({"a": run}, 400), ({"a": run, "b": "nope"}, 404)):
+        with pytest.raises(HTTPClientError) as info:
+            await jp_fetch(*API, "diff", params=params)
+        assert info.value.code == code
+        assert_valid_error(info.value.response.body)
 
 
 async def test_forbidden_reply_matches_error_schema(raw_fetch):

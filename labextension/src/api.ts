@@ -21,6 +21,7 @@ import {
   decodeRunList,
   isObject
 } from './decode';
+import { decodeRunDiff, Diff } from './diff';
 import { MMApiError } from './errors';
 import { MM } from './tokens';
 
@@ -175,6 +176,13 @@ export class MMApi {
           headers: { 'Content-Type': 'application/json' }
         }
       )
+    );
+  }
+
+  /** `GET diff?a=&b=`: what changed from run a to run b. */
+  async diff(a: string, b: string, volatile = false): Promise<Diff.IRunDiff> {
+    return decodeRunDiff(
+      await this._json(['diff'], { a, b, volatile: volatile ? 1 : undefined })
     );
   }
 

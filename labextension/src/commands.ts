@@ -11,6 +11,7 @@ import { IActions } from './actions';
 import { artifactIcon, lineageIcon, mmIcon, modelIcon } from './icons';
 import {
   artifactWidgetId,
+  diffWidgetId,
   lineageArgs,
   lineageRootOfArgs,
   lineageWidgetId,
@@ -20,6 +21,7 @@ import {
 import { RunsModel } from './model';
 import { MM } from './tokens';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
+import { DiffWidget } from './widgets/DiffWidget';
 import { LineageWidget } from './widgets/LineageWidget';
 import { ModelWidget } from './widgets/ModelWidget';
 import { RunDetailWidget } from './widgets/RunDetailWidget';
@@ -38,6 +40,8 @@ export namespace CommandIDs {
   export const openLineage = 'mm-jupyter:open-lineage';
   /** Open a registered model in the main area; args `{name, version?}`. */
   export const openModel = 'mm-jupyter:open-model';
+  /** Open the diff of two runs in the main area; args `{a, b}` (run ids). */
+  export const openDiff = 'mm-jupyter:open-diff';
 }
 
 /**
@@ -52,6 +56,8 @@ export interface ITrackers {
   lineage: WidgetTracker<MainAreaWidget<LineageWidget>>;
   /** Registered model views. */
   models: WidgetTracker<MainAreaWidget<ModelWidget>>;
+  /** Run diff views. */
+  diffs: WidgetTracker<MainAreaWidget<DiffWidget>>;
 }
 
 /**
@@ -233,6 +239,54 @@ export function addCommands(context: ICommandContext): void {
       widget.id = widgetId;
       widget.addClass('jp-mm-RunDetailPanel');
       void trackers.models.add(widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widgetId);
+      return widget;
+    }
+  });
+
+  app.commands.addCommand(CommandIDs.openDiff, {
+    label: args =>
+      args.a && args.b
+        ? `Compare Runs ${String(args.a)} and ${String(args.b)}`
+        : 'Compare Runs',
+    caption: 'Show what changed between two runs',
+    icon: mmIcon,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          a: { type: 'string', description: 'Run id of side A' },
+          b: { type: 'string', description: 'Run id of side B' }
+        },
+        required: ['a', 'b']
+      }
+    },
+    execute: (args: ReadonlyPartialJSONObject) => {
+      const a = typeof args.a === 'string' ? args.a : '';
+      const b = typeof args.b === 'string' ? args.b : '';
+      if (!a || !b) {
+        throw new Error(`${CommandIDs.openDiff} needs "a" and "b" (run ids)`);
+      }
+      const widgetId = diffWidgetId(a, b);
+      const open = trackers.diffs.find(w => w.id === widgetId);
+      if (open) {
+        app.shell.activateById(widgetId);
+        void open.content.load();
+        return open;
+      }
+      const content = new DiffWidget({
+        a,
+        b,
+        model,
+        openRun: r => actions.openRun({ id: r.id, name: r.name }),
+        swap: () =>
+          void app.commands.execute(CommandIDs.openDiff, { a: b, b: a })
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = widgetId;
+      widget.addClass('jp-mm-RunDetailPanel');
+      void trackers.diffs.add(widget);
       app.shell.add(widget, 'main');
       app.shell.activateById(widgetId);
       return widget;

@@ -79,7 +79,7 @@ function strList(v: unknown): string[] {
     : [];
 }
 
-function json(v: unknown): MM.JSONValue {
+export function json(v: unknown): MM.JSONValue {
   if (
     v === null ||
     typeof v === 'string' ||
@@ -97,7 +97,7 @@ function json(v: unknown): MM.JSONValue {
   return null;
 }
 
-function jsonRecord(v: unknown): Record<string, MM.JSONValue> {
+export function jsonRecord(v: unknown): Record<string, MM.JSONValue> {
   const out: Record<string, MM.JSONValue> = {};
   if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
@@ -107,7 +107,7 @@ function jsonRecord(v: unknown): Record<string, MM.JSONValue> {
   return out;
 }
 
-function record<T>(
+export function record<T>(
   v: unknown,
   each: (x: unknown) => T | null
 ): Record<string, T> {
@@ -195,7 +195,7 @@ export function decodeChanges(v: unknown): MM.IChanges {
   };
 }
 
-function decodePoint(v: unknown): MM.IMetricPoint | null {
+export function decodePoint(v: unknown): MM.IMetricPoint | null {
   if (!isObject(v)) {
     return null;
   }
@@ -291,7 +291,7 @@ export function decodeRunDetail(v: unknown): MM.IRunDetail {
   };
 }
 
-function list<T>(v: unknown, each: (x: unknown) => T | null): T[] {
+export function list<T>(v: unknown, each: (x: unknown) => T | null): T[] {
   if (!Array.isArray(v)) {
     return [];
   }

@@ -49,3 +49,8 @@ export function lineageArgs(root: MM.LineageRoot): {
 } {
   return root.kind === 'run' ? { run: root.id } : { version: root.ref };
 }
+
+/** Main-area widget id of the diff of runs a and b. */
+export function diffWidgetId(a: string, b: string): string {
+  return `mm-jupyter-diff-${a}-${b}`;
+}

@@ -21,6 +21,7 @@ import { RunsModel } from './model';
 import { ModelsModel } from './modelsModel';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
 import { LineageWidget } from './widgets/LineageWidget';
+import { DiffWidget } from './widgets/DiffWidget';
 import { ModelWidget } from './widgets/ModelWidget';
 import { MMSidebar, SIDEBAR_ID } from './widgets/Sidebar';
 import { RunDetailWidget } from './widgets/RunDetailWidget';
@@ -55,6 +56,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }),
       models: new WidgetTracker<MainAreaWidget<ModelWidget>>({
         namespace: 'mm-jupyter-model'
+      }),
+      diffs: new WidgetTracker<MainAreaWidget<DiffWidget>>({
+        namespace: 'mm-jupyter-diff'
       })
     };
     addCommands({ app, model, rendermime, trackers });
@@ -75,6 +79,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         void app.commands.execute(CommandIDs.openArtifact, {
           name: artifact.name
         });
+      },
+      openDiff: (a, b) => {
+        void app.commands.execute(CommandIDs.openDiff, { a, b });
       },
       openModel: registered => {
         sidebar.activeModel = registered.name;
@@ -108,6 +115,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       void restorer.restore(trackers.lineage, {
         command: CommandIDs.openLineage,
         args: widget => lineageArgs(widget.content.root),
+        name: widget => widget.id
+      });
+      void restorer.restore(trackers.diffs, {
+        command: CommandIDs.openDiff,
+        args: widget => ({ a: widget.content.a, b: widget.content.b }),
         name: widget => widget.id
       });
     }

@@ -31,6 +31,7 @@ export type IRunsApi = Pick<
   | 'model'
   | 'modelVersion'
   | 'transition'
+  | 'diff'
 >;
 
 /** How many metric columns are shown before the user picks any. */

@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 
 import { ArtifactsModel } from '../artifactsModel';
 import { MMApiError } from '../errors';
+import { Diff } from '../diff';
 import { IRunsApi, RunsModel } from '../model';
 import { ModelsModel } from '../modelsModel';
 import { MM } from '../tokens';
@@ -145,6 +146,9 @@ class FakeApi implements IRunsApi {
     throw new Error('not used');
   };
   transition = async (): Promise<MM.IModelVersionDetail> => {
+    throw new Error('not used');
+  };
+  diff = async (): Promise<Diff.IRunDiff> => {
     throw new Error('not used');
   };
 

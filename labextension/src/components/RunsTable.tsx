@@ -26,6 +26,10 @@ export interface IRunsTableProps {
   onSort: (key: string) => void;
   /** Called when a run is clicked or Enter is pressed on it. */
   onOpen: (run: MM.IRunSummary) => void;
+  /** Ids of the runs checked for comparison. */
+  selected?: ReadonlySet<string>;
+  /** Called when a run's checkbox is toggled (shift/ctrl-click on a row too). */
+  onToggleSelect?: (run: MM.IRunSummary) => void;
   /** Id of the run to highlight, if any. */
   activeId?: string | null;
   /** "Now", for relative times (a prop so that tests are deterministic). */
@@ -110,14 +114,27 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             data-run-id={run.id}
             className={
               'jp-mm-RunsTable-row' +
-              (props.activeId === run.id ? ' jp-mm-mod-active' : '')
+              (props.activeId === run.id ? ' jp-mm-mod-active' : '') +
+              (props.selected?.has(run.id) ? ' jp-mm-mod-selected' : '')
+            }
+            aria-selected={
+              props.selected ? props.selected.has(run.id) : undefined
             }
             tabIndex={0}
             title={`Open run ${run.name || run.id}`}
             // Keyboard users focus rows with Tab; a click must not focus the row,
             // or the browser scrolls the wide table sideways to reveal it.
             onMouseDown={e => e.preventDefault()}
-            onClick={() => props.onOpen(run)}
+            onClick={e => {
+              if (
+                props.onToggleSelect &&
+                (e.shiftKey || e.ctrlKey || e.metaKey)
+              ) {
+                props.onToggleSelect(run);
+              } else {
+                props.onOpen(run);
+              }
+            }}
             onKeyDown={e => {
               if (e.key === 'Enter' || e.key === ' ') {
                 e.preventDefault();
@@ -126,6 +143,19 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             }}
           >
             <td className="jp-mm-RunsTable-status">
+              {props.onToggleSelect && (
+                <input
+                  type="checkbox"
+                  className="jp-mm-RunsTable-select"
+                  title="Select to compare"
+                  aria-label={`Select ${run.name || run.id} to compare`}
+                  checked={props.selected?.has(run.id) ?? false}
+                  onMouseDown={e => e.stopPropagation()}
+                  onClick={e => e.stopPropagation()}
+                  onKeyDown={e => e.stopPropagation()}
+                  onChange={() => props.onToggleSelect?.(run)}
+                />
+              )}
               <StatusBadge status={run.status} compact />
             </td>
             <td

@@ -12,6 +12,7 @@ import { ModelsList } from '../components/ModelsList';
 import { Pager } from '../components/Pager';
 import { RunFilters } from '../components/RunFilters';
 import { RunsTable } from '../components/RunsTable';
+import { orderRuns } from '../diff';
 import { mmIcon } from '../icons';
 import { RunsModel } from '../model';
 import { ModelsModel } from '../modelsModel';
@@ -38,6 +39,8 @@ export interface ISidebarOptions {
   models: ModelsModel;
   /** Open a run's detail view. */
   openRun: (run: MM.IRunSummary) => void;
+  /** Open the diff of two runs (a is the older). */
+  openDiff: (a: string, b: string) => void;
   /** Open an artifact's view. */
   openArtifact: (artifact: MM.IArtifactSummary) => void;
   /** Open a registered model's view. */
@@ -56,6 +59,7 @@ export class MMSidebar extends ReactWidget {
     this._artifacts = options.artifacts;
     this._models = options.models;
     this._openRun = options.openRun;
+    this._openDiff = options.openDiff;
     this._openArtifact = options.openArtifact;
     this._openModel = options.openModel;
     this.id = SIDEBAR_ID;
@@ -266,6 +270,7 @@ export class MMSidebar extends ReactWidget {
             {`Cannot load artifacts: ${artifacts.error}`}
           </div>
         )}
+        {this._selected.size > 0 && this._renderCompareBar()}
         <div
           className={
             'jp-mm-RunsScroll' + (artifacts.loading ? ' jp-mm-mod-loading' : '')
@@ -326,6 +331,7 @@ export class MMSidebar extends ReactWidget {
             {`Cannot load models: ${models.error}`}
           </div>
         )}
+        {this._selected.size > 0 && this._renderCompareBar()}
         <div
           className={
             'jp-mm-RunsScroll' + (models.loading ? ' jp-mm-mod-loading' : '')
@@ -395,6 +401,7 @@ export class MMSidebar extends ReactWidget {
             {`Cannot load runs: ${model.error}`}
           </div>
         )}
+        {this._selected.size > 0 && this._renderCompareBar()}
         <div
           className={
             'jp-mm-RunsScroll' + (model.loading ? ' jp-mm-mod-loading' : '')
@@ -407,6 +414,8 @@ export class MMSidebar extends ReactWidget {
             order={query.order}
             onSort={key => model.sortBy(key)}
             onOpen={run => this._openRun(run)}
+            selected={new Set(this._selected.keys())}
+            onToggleSelect={run => this.toggleSelected(run)}
             activeId={this._activeId}
           />
           {page && runs.length === 0 && (
@@ -439,6 +448,53 @@ export class MMSidebar extends ReactWidget {
     );
   }
 
+  /** Check or uncheck a run for comparison. */
+  toggleSelected(run: MM.IRunSummary): void {
+    if (this._selected.has(run.id)) {
+      this._selected.delete(run.id);
+    } else {
+      this._selected.set(run.id, run);
+    }
+    this.update();
+  }
+
+  private _renderCompareBar(): JSX.Element {
+    const picked = [...this._selected.values()];
+    return (
+      <div className="jp-mm-CompareBar">
+        <span className="jp-mm-CompareBar-count">
+          {`${picked.length} selected`}
+        </span>
+        {picked.length === 2 ? (
+          <button
+            className="jp-mm-Button jp-mm-Button-primary jp-mm-CompareBar-compare"
+            onClick={() => {
+              const [a, b] = orderRuns(picked[0], picked[1]);
+              this._openDiff(a.id, b.id);
+            }}
+          >
+            Compare 2 runs
+          </button>
+        ) : (
+          <span className="jp-mm-CompareBar-hint">
+            {picked.length < 2
+              ? 'select one more to compare'
+              : 'select exactly two'}
+          </span>
+        )}
+        <button
+          className="jp-mm-Button jp-mm-CompareBar-clear"
+          onClick={() => {
+            this._selected.clear();
+            this.update();
+          }}
+        >
+          Clear
+        </button>
+      </div>
+    );
+  }
+
   private _onStateChanged(): void {
     this.update();
   }
@@ -467,6 +523,8 @@ export class MMSidebar extends ReactWidget {
   private _openArtifact: (artifact: MM.IArtifactSummary) => void;
   private _openModel: (model: MM.IModelSummary) => void;
   private _openRun: (run: MM.IRunSummary) => void;
+  private _openDiff: (a: string, b: string) => void;
+  private _selected = new Map<string, MM.IRunSummary>();
   private _shown = false;
   private _tab: SidebarTab = 'runs';
 }

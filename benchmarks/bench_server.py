@@ -22,9 +22,16 @@ Prints ONE JSON object. Targets: first page sorted by a metric at 100k runs <= 5
 lineage of a 1,000-version chain (walked whole) <= 100 ms; first page of the models
 list at 1,000 models x 20 versions <= 50 ms.
 
+The diff suite stores two runs whose notebooks have ``--diff-cells`` code cells each
+(one stream output per cell; 20 sources edited, every edited cell's output changed
+too) through the store's own writers, then times ``GET diff``'s work in-process
+(``diff_runs`` + strict JSON), one HTTP round trip, and ``python -m mm_jupyter.cli
+diff A B --no-color`` as a subprocess (start-up included) when the CLI has ``diff``.
+Targets: server path <= 300 ms; CLI <= 1,000 ms.
+
     .venv/bin/python benchmarks/bench_server.py [--sizes 10000 100000] [--repeat 25]
         [--artifacts 10000] [--chain 1000] [--models 1000] [--model-versions 20]
-        [--suites runs artifacts models]
+        [--diff-cells 500] [--suites runs artifacts models diff]
 """
 
 from __future__ import annotations
@@ -69,6 +76,9 @@ ARTIFACTS_GENERATOR_VERSION = "1"
 LINEAGE_TARGET_MS = 100.0
 MODELS_GENERATOR_VERSION = "2"
 MODELS_TARGET_MS = 50.0
+DIFF_TARGET_MS = 300.0
+DIFF_CLI_TARGET_MS = 1000.0
+DIFF_CHANGED = 20
 
 
 def build_registry(path: Path, n_runs: int) -> None:
@@ -681,11 +691,12 @@ def main() -> None:
     parser.add_argument("--chain", type=int, default=1_000)
     parser.add_argument("--models", type=int, default=1_000)
     parser.add_argument("--model-versions", type=int, default=20)
+    parser.add_argument("--diff-cells", type=int, default=500)
     parser.add_argument(
         "--suites",
         nargs="+",
-        choices=("runs", "artifacts", "models"),
-        default=["runs", "artifacts", "models"],
+        choices=("runs", "artifacts", "models", "diff"),
+        default=["runs", "artifacts", "models", "diff"],
     )
     args = parser.parse_args()
 
@@ -700,6 +711,8 @@ def main() -> None:
         if not args.no_http:
             routes = {"models_list_http_first_page_ms": "models?limit=50"}
             result.update(http_round_trips(path, max(args.repeat, 20), routes))
+    if "diff" in args.suites:
+        diff_suite(args, result)
     print(json.dumps(result))
 
 
@@ -744,6 +757,114 @@ def artifacts_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
             ),
         }
         result.update(http_round_trips(path, args.repeat, routes))
+
+
+def diff_notebook(n_cells: int, edited: set[int], side: str) -> str:
+    """Return nbformat JSON of ``n_cells`` code cells; cells in ``edited`` differ by side."""
+    cells = []
+    for i in range(n_cells):
+        tag = f"  # {side} edit" if i in edited else ""
+        cells.append({
+            "cell_type": "code", "execution_count": i + 1, "id": f"c{i}",
+            "metadata": {},
+            "source": f"values_{i} = compute({i}, scale=0.5){tag}\nprint(values_{i})",
+            "outputs": [{
+                "output_type": "stream", "name": "stdout",
+                "text": f"{side if i in edited else ''}[{i}, {i * 2}, {i * 3}]\n",
+            }],
+        })  # fmt: skip
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def build_diff_registry(path: Path, n_cells: int) -> tuple[str, str]:
+    """Store the two runs of the diff suite in a fresh registry; return their ids."""
+    from mm_jupyter.store.runs import NewRun, create_run, finish_run
+
+    shutil.rmtree(path, ignore_errors=True)
+    registry = open_registry(path)
+    edited = set(random.Random(5).sample(range(n_cells), min(DIFF_CHANGED, n_cells)))
+    ids = []
+    try:
+        for n, side in enumerate(("a", "b")):
+            run_id = f"diff{side}{'0' * 7}"
+            create_run(
+                registry,
+                NewRun(
+                    id=run_id, name=f"diff-{side}", experiment="diff",
+                    started_at=f"2026-01-01T00:00:0{n}.000Z",
+                    notebook_path="/bench/nb.ipynb",
+                    params=[("lr", 0.1 * (n + 1), "explicit")],
+                    cell_source=f"fit(lr={0.1 * (n + 1)})\n",
+                    history=[(i + 1, f"values_{i} = compute({i})") for i in range(50)],
+                    notebook_text=diff_notebook(n_cells, edited, side),
+                ),
+            )  # fmt: skip
+            finish_run(
+                registry, run_id, status="finished",
+                finished_at=f"2026-01-01T00:01:0{n}.000Z", duration_s=60.0,
+            )  # fmt: skip
+            ids.append(run_id)
+    finally:
+        registry.close()
+    return ids[0], ids[1]
+
+
+def diff_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    """Time GET diff's work in-process, over HTTP, and the terminal command."""
+    from mm_jupyter.diffing.runs import diff_runs
+
+    n = args.diff_cells
+    path = CACHE / f"diff-{n}"
+    a, b = build_diff_registry(path, n)
+    registry = open_registry(path)
+    try:
+        payload = diff_runs(registry, a, b, exact=True)
+        summary = payload["notebook"]["summary"]
+        assert summary["modified"] == min(DIFF_CHANGED, n), summary
+        result[f"diff_{n}_cells_summary"] = summary
+        result[f"diff_{n}_cells_response_bytes"] = len(strict_json(payload))
+        result[f"diff_{n}_cells_ms"] = median_ms(
+            lambda: strict_json(diff_runs(registry, a, b, exact=True)),
+            max(args.repeat, 10),
+        )
+    finally:
+        registry.close()
+    result["diff_target_ms"] = DIFF_TARGET_MS
+    if not args.no_http:
+        routes = {f"diff_{n}_cells_http_ms": f"diff?a={a}&b={b}"}
+        result.update(http_round_trips(path, max(args.repeat, 10), routes))
+    met = [result[f"diff_{n}_cells_ms"] <= DIFF_TARGET_MS]
+    if f"diff_{n}_cells_http_ms" in result:
+        met.append(result[f"diff_{n}_cells_http_ms"] <= DIFF_TARGET_MS)
+    result["diff_target_met"] = all(met)
+    cli_ms = diff_cli_ms(path, a, b)
+    if cli_ms is not None:
+        result[f"diff_{n}_cells_cli_ms"] = cli_ms
+        result["diff_cli_target_ms"] = DIFF_CLI_TARGET_MS
+        result["diff_cli_target_met"] = cli_ms <= DIFF_CLI_TARGET_MS
+
+
+def diff_cli_ms(path: Path, a: str, b: str, repeat: int = 5) -> float | None:
+    """Median wall time of ``python -m mm_jupyter.cli diff A B --no-color``, or None.
+
+    ``None`` when the CLI has no ``diff`` command. Each run is a fresh interpreter,
+    so start-up (imports, registry open) is included.
+    """
+    from mm_jupyter import cli
+
+    if "diff" not in getattr(cli.main, "commands", {}):
+        return None
+    env = {
+        **os.environ,
+        "MM_JUPYTER_HOME": str(path),
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+    }
+    cmd = [sys.executable, "-m", "mm_jupyter.cli", "diff", a, b, "--no-color"]
+
+    def once() -> None:
+        subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=60)
+
+    return median_ms(once, repeat)
 
 
 if __name__ == "__main__":

@@ -3,3 +3,4 @@ import './sidebar.css';
 import './detail.css';
 import './artifacts.css';
 import './models.css';
+import './diff.css';

@@ -760,7 +760,7 @@ def artifacts_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
 
 
 def diff_notebook(n_cells: int, edited: set[int], side: str) -> str:
-    """Return nbformat JSON of ``n_cells`` code cells; cells in ``edited`` differ by side."""
+    """Return nbformat JSON of ``n_cells`` code cells (``edited`` differ by side)."""
     cells = []
     for i in range(n_cells):
         tag = f"  # {side} edit" if i in edited else ""
@@ -773,7 +773,8 @@ def diff_notebook(n_cells: int, edited: set[int], side: str) -> str:
                 "text": f"{side if i in edited else ''}[{i}, {i * 2}, {i * 3}]\n",
             }],
         })  # fmt: skip
-    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(notebook)
 
 
 def build_diff_registry(path: Path, n_cells: int) -> tuple[str, str]:

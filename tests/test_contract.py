@@ -407,7 +407,8 @@ async def test_error_replies_match_schema(jp_fetch, seeded, path, params, code):
 @pytest.mark.parametrize("volatile", ["0", "1"])
 async def test_run_diff_matches_schema(jp_fetch, seed, volatile):
     pair = seed_diff_pair(seed)
-    diff = await fetch_valid(jp_fetch, "diff", "diff", a=pair.a, b=pair.b, volatile=volatile)
+    params = {"a": pair.a, "b": pair.b, "volatile": volatile}
+    diff = await fetch_valid(jp_fetch, "diff", "diff", **params)
     statuses = {c["status"] for c in diff["notebook"]["cells"]}
     assert statuses == {"unchanged", "modified", "added", "removed", "moved"}
     # A run diffed with itself (no notebook, no environment) is valid too.

@@ -28,7 +28,7 @@ def exact_diff(registry: Registry, a: str, b: str, volatile: bool) -> dict[str, 
 
 
 class DiffHandler(BaseHandler):
-    """``GET diff``: params, metrics, code, notebook, environment and artifacts a → b."""
+    """``GET diff``: what changed from run a to run b."""
 
     @tornado.web.authenticated
     @authorized

@@ -474,6 +474,10 @@ function CellGroup(props: { item: CellItem }): JSX.Element {
 
 function CellDiff(props: { cell: Diff.ICell }): JSX.Element {
   const { cell } = props;
+  const outputs =
+    cell.outputs?.changed && cell.outputs.a.length + cell.outputs.b.length > 0
+      ? cell.outputs
+      : null;
   const where =
     cell.a_index !== null &&
     cell.b_index !== null &&
@@ -494,15 +498,15 @@ function CellDiff(props: { cell: Diff.ICell }): JSX.Element {
         {cell.metadata_changed && (
           <span className="jp-mm-CellDiff-meta">metadata changed</span>
         )}
-        {cell.outputs?.changed && (
+        {outputs && (
           <span className="jp-mm-CellDiff-meta">outputs changed</span>
         )}
       </div>
       {cell.source.length > 0 && <LineDiffView diff={cell.source} />}
-      {cell.outputs?.changed && (
+      {outputs && (
         <div className="jp-mm-OutputsDiff">
-          <OutputsSide side="A" outputs={cell.outputs.a} />
-          <OutputsSide side="B" outputs={cell.outputs.b} />
+          <OutputsSide side="A" outputs={outputs.a} />
+          <OutputsSide side="B" outputs={outputs.b} />
         </div>
       )}
     </div>

@@ -92,6 +92,11 @@ def test_select_two_runs_and_compare(
     page.wait_for_timeout(300)
     view.screenshot(path=str(artifacts_dir / "diff.png"))
 
+    # And ctrl-click on a row toggles its selection without opening the run
+    panel.locator(f'tr[data-run-id="{tuned}"]').click(modifiers=["Control"])
+    bar.locator(".jp-mm-CompareBar-count", has_text="1 selected").wait_for()
+    assert page.locator(f'[id="mm-jupyter-run-{tuned}"]').count() == 0
+
     # When the sides are swapped, the command opens the other pair
     view.get_by_role("button", name="Swap").click()
     swapped = page.locator(f'[id="mm-jupyter-diff-{tuned}-{base}"]')

@@ -58,6 +58,9 @@ def test_select_two_runs_and_compare(
     # Checking a row does not open the run
     assert page.locator(f'[id="mm-jupyter-run-{tuned}"]').count() == 0
 
+    bar.get_by_role("button", name="Compare 2 runs").wait_for()
+    panel.screenshot(path=str(artifacts_dir / "diff-select.png"))
+
     # And Compare is clicked
     bar.get_by_role("button", name="Compare 2 runs").click()
 

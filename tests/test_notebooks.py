@@ -164,10 +164,13 @@ def test_interrupted_kernel_marks_the_run_interrupted(registry_dir, tmp_path):
         deadline = time.monotonic() + 30  # interrupt only once the run has started
         while time.monotonic() < deadline:
             path = registry_dir / "registry.db"
-            if path.exists() and db(registry_dir).execute(
-                "SELECT 1 FROM runs WHERE name='stopped'"
-            ).fetchone():
-                break
+            try:
+                if path.exists() and db(registry_dir).execute(
+                    "SELECT 1 FROM runs WHERE name='stopped'"
+                ).fetchone():
+                    break
+            except sqlite3.OperationalError:
+                pass  # the file exists before its tables do
             time.sleep(0.1)
         time.sleep(0.3)
         km.interrupt_kernel()

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from mm_jupyter import __version__
+from mm_jupyter.cli_support import emit_json, open_cli_registry
 from mm_jupyter.errors import MMError
-
-
-def _registry() -> Any:
-    from mm_jupyter.store import open_registry
-
-    return open_registry()
-
-
-def _emit_json(value: Any) -> None:
-    from mm_jupyter.encoding import payload_dumps
-
-    click.echo(payload_dumps(value, indent=2))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,7 +35,7 @@ def init() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info(as_json: bool) -> None:
     """Show which registry is used and why."""
-    registry = _registry()
+    registry = open_cli_registry()
     data = {
         "version": __version__,
         "registry": str(registry.root),
@@ -56,7 +43,7 @@ def info(as_json: bool) -> None:
         "schema_version": registry.schema_version(),
     }
     if as_json:
-        _emit_json(data)
+        emit_json(data)
     else:
         for key, value in data.items():
             click.echo(f"{key}: {value}")
@@ -83,11 +70,11 @@ def runs_list(experiment: str | None, status: str | None, limit: int, as_json: b
     found = [
         Run.from_summary(s)
         for s in list_run_summaries(
-            _registry(), experiment=experiment, status=status, limit=limit
+            open_cli_registry(), experiment=experiment, status=status, limit=limit
         )
     ]
     if as_json:
-        _emit_json([r.to_dict() for r in found])
+        emit_json([r.to_dict() for r in found])
     elif found:
         click.echo(runs_table_text(found))
     else:
@@ -103,7 +90,7 @@ def runs_show(run: str, as_json: bool) -> None:
     from mm_jupyter.records import Run
     from mm_jupyter.store.details import run_detail
 
-    detail = run_detail(_registry(), run)
+    detail = run_detail(open_cli_registry(), run)
     record = Run.from_summary(detail["run"])
     if as_json:
         data = record.to_dict()
@@ -111,7 +98,7 @@ def runs_show(run: str, as_json: bool) -> None:
         data["metric_series"] = detail["metrics"]
         data["code"] = detail["code"]
         data["error"] = detail["error"]
-        _emit_json(data)
+        emit_json(data)
         return
     click.echo(run_text(record))
     if detail["code"]["cell"]:
@@ -139,7 +126,7 @@ def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
 
     result = diff(a, b, volatile=volatile, notebook_path=notebook).to_dict()
     if as_json:
-        _emit_json(result)
+        emit_json(result)
     else:
         use_color = sys.stdout.isatty() if color is None else color
         # color= keeps click from stripping the escapes when asked on a pipe

@@ -22,6 +22,8 @@ from IPython.core.magic import (
 from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, Int, List, Unicode
 
+from mm_jupyter.artifacts.autolog import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+from mm_jupyter.artifacts.verbs import ArtifactVerbs
 from mm_jupyter.capture.params import (
     DEFAULT_METRIC_PATTERN,
     MetricMatcher,
@@ -29,8 +31,6 @@ from mm_jupyter.capture.params import (
     namespace_params,
     plan_cell,
 )
-from mm_jupyter.artifacts.autolog import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
-from mm_jupyter.artifacts.verbs import ArtifactVerbs
 from mm_jupyter.models.verbs import ModelVerbs
 from mm_jupyter.session import get_session
 

@@ -14,7 +14,7 @@ import pytest
 
 import mm_jupyter as mm
 from mm_jupyter.diffing.notebooks import diff_notebooks
-from mm_jupyter.diffing.render import to_html, to_text
+from mm_jupyter.diffing.render import to_html
 from mm_jupyter.session import get_session
 from mm_jupyter.store import runs
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 from mm_jupyter.artifacts import ingest, serialization
 from mm_jupyter.errors import NotFoundError, RegistryError
+from mm_jupyter.identity import current_user
 from mm_jupyter.records import ArtifactVersion
 from mm_jupyter.session import get_session
 from mm_jupyter.store import artifacts as store
@@ -23,12 +23,6 @@ def _recorded_run() -> Any:
         return session.active[-1]
     return None
 
-
-def _user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
 
 
 def log_artifact(
@@ -93,7 +87,7 @@ def log_artifact(
             files=files, blobs=blobs, description=description,
             tags={str(k): str(v) for k, v in (tags or {}).items()}, aliases=list(aliases),
         ),
-        user=_user(),
+        user=current_user(),
     )
     return ArtifactVersion.from_store(store.resolve_version(registry, _ref_of(registry, version_id)), created=created)
 
@@ -163,7 +157,7 @@ def _checkout(registry: Any, digest: str, target: Path) -> None:
 def set_alias(ref: str, alias: str) -> ArtifactVersion:
     """Point ``alias`` (e.g. ``prod``) at the version ``ref`` names, moving it if held."""
     registry = get_session().require_registry()
-    store.set_alias(registry, ref, alias, user=_user())
+    store.set_alias(registry, ref, alias, user=current_user())
     return get_artifact(f"{store.parse_ref(ref)[0]}@{alias}")
 
 

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-
-def _registry() -> Any:
-    from mm_jupyter.store import open_registry
-
-    return open_registry()
-
-
-def _emit_json(value: Any) -> None:
-    from mm_jupyter.encoding import payload_dumps
-
-    click.echo(payload_dumps(value, indent=2))
+from mm_jupyter.cli_support import emit_json, open_cli_registry
 
 
 @click.group()
@@ -35,9 +24,9 @@ def artifacts_list(kind: str | None, limit: int, as_json: bool) -> None:
     from mm_jupyter.artifacts.verbs import ArtifactVerbs
     from mm_jupyter.store.artifact_queries import list_artifacts
 
-    page = list_artifacts(_registry(), kind=kind, limit=limit)
+    page = list_artifacts(open_cli_registry(), kind=kind, limit=limit)
     if as_json:
-        _emit_json(page["artifacts"])
+        emit_json(page["artifacts"])
         return
     # the same table as %mm artifacts
     click.echo(repr(ArtifactVerbs()._verb_artifacts([])) if page["artifacts"] else "no artifacts yet")
@@ -51,9 +40,9 @@ def artifacts_show(name: str, as_json: bool) -> None:
     from mm_jupyter.artifacts.verbs import ArtifactVerbs
     from mm_jupyter.store.artifact_queries import artifact_detail
 
-    detail = artifact_detail(_registry(), name)
+    detail = artifact_detail(open_cli_registry(), name)
     if as_json:
-        _emit_json(detail)
+        emit_json(detail)
     else:
         click.echo(repr(ArtifactVerbs()._verb_artifact([name])))
 
@@ -67,7 +56,7 @@ def artifacts_get(ref: str, out: Path, as_json: bool) -> None:
     """Write the content of NAME[:vN] or NAME@ALIAS to --out, verified byte for byte."""
     from mm_jupyter.store import artifacts as store
 
-    registry = _registry()
+    registry = open_cli_registry()
     version = store.resolve_version(registry, ref)
     if version["is_dir"]:
         for member in store.version_files(registry, version["id"]):
@@ -80,7 +69,7 @@ def artifacts_get(ref: str, out: Path, as_json: bool) -> None:
     info = {"ref": version["ref"], "digest": version["digest"], "size": version["size"],
             "path": str(out.resolve())}
     if as_json:
-        _emit_json(info)
+        emit_json(info)
     else:
         click.echo(f"{info['ref']} -> {info['path']} ({info['size']} bytes, sha256 verified)")
 
@@ -91,9 +80,9 @@ def verify(as_json: bool) -> None:
     """Re-hash every blob; exit 1 if any is missing or corrupted."""
     from mm_jupyter.store.maintenance import verify as run_verify
 
-    report = run_verify(_registry())
+    report = run_verify(open_cli_registry())
     if as_json:
-        _emit_json(report)
+        emit_json(report)
     else:
         click.echo(f"checked {report['checked']} blobs, {report['unreferenced']} unreferenced")
         for digest in report["missing"]:
@@ -113,9 +102,9 @@ def gc(grace: float, dry_run: bool, as_json: bool) -> None:
     """Remove blobs nothing references (safe while kernels are writing)."""
     from mm_jupyter.store.maintenance import gc as run_gc
 
-    report = run_gc(_registry(), grace_s=grace, dry_run=dry_run)
+    report = run_gc(open_cli_registry(), grace_s=grace, dry_run=dry_run)
     if as_json:
-        _emit_json(report)
+        emit_json(report)
     else:
         verb = "would remove" if dry_run else "removed"
         click.echo(f"{verb} {report['removed']} blobs ({report['freed_bytes']} bytes),"

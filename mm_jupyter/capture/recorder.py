@@ -6,7 +6,6 @@ once and the user's code runs and returns exactly as it would untracked.
 
 from __future__ import annotations
 
-import getpass
 import os
 import socket
 import sys
@@ -18,18 +17,13 @@ from typing import Any
 
 from mm_jupyter.capture.outputs import OutputCapture
 from mm_jupyter.errors import MMError, RegistryError
+from mm_jupyter.identity import current_user
 from mm_jupyter.session import ActiveRun, Session
 from mm_jupyter.store import runs as store_runs
 
 MAX_ERROR_CHARS = 20_000
 _RECOVERABLE = (RegistryError, MMError, OSError, ValueError, TypeError)
 
-
-def _user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
 
 
 def format_error(exc: BaseException) -> str:
@@ -102,7 +96,7 @@ class RunRecorder:
                         name=self.run.name,
                         experiment=self.experiment,
                         started_at=store_runs.iso_now(),
-                        user=_user(),
+                        user=current_user(),
                         host=socket.gethostname(),
                         pid=os.getpid(),
                         notebook_path=self.notebook_path,

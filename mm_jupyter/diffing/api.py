@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+
 from mm_jupyter.diffing.render import RunDiff
 from mm_jupyter.session import get_session
 

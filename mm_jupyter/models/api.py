@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import getpass
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from mm_jupyter.identity import current_user
 from mm_jupyter.models import flavors
 from mm_jupyter.session import get_session
 from mm_jupyter.store import artifacts as artifact_store
@@ -22,12 +22,6 @@ __all__ = [
     "set_model_alias",
 ]
 
-
-def _user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
 
 
 def producing_run(model: Any) -> str | None:
@@ -111,7 +105,7 @@ def register_model(
             metadata={"class": f"{type(model).__module__}.{type(model).__qualname__}"},
             run_id=run_id, blobs=[(digest, len(data), "application/octet-stream")],
         ),
-        user=_user(),
+        user=current_user(),
     )
     version_id, _created = store.register(
         registry,
@@ -123,7 +117,7 @@ def register_model(
             description=description, owner=owner,
             tags={str(k): str(v) for k, v in (tags or {}).items()}, alias=alias, stage=stage,
         ),
-        user=_user(),
+        user=current_user(),
     )
     return _version(registry, version_id)
 
@@ -168,7 +162,7 @@ def promote_model(ref: str, stage: str, *, comment: str | None = None,
                   archive_others: bool = False) -> dict[str, Any]:
     """Move a model version to ``stage`` (none, staging, production, archived)."""
     registry = get_session().require_registry()
-    _, version_id = store.set_stage(registry, ref, stage, user=_user(), comment=comment,
+    _, version_id = store.set_stage(registry, ref, stage, user=current_user(), comment=comment,
                                     archive_others=archive_others)
     return _version(registry, version_id)
 
@@ -177,7 +171,7 @@ def set_model_alias(ref: str, alias: str, *, move: bool = False,
                     comment: str | None = None) -> dict[str, Any]:
     """Give a model version ``alias``; if another version holds it, ``move=True`` moves it."""
     registry = get_session().require_registry()
-    _, version_id = store.set_alias(registry, ref, alias, user=_user(), comment=comment, move=move)
+    _, version_id = store.set_alias(registry, ref, alias, user=current_user(), comment=comment, move=move)
     return _version(registry, version_id)
 
 

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
+
+from mm_jupyter.cli_support import emit_json, open_cli_registry
+from mm_jupyter.identity import current_user
 
 STAGES = ["none", "staging", "production", "archived"]
 
 
-def _registry() -> Any:
-    from mm_jupyter.store import open_registry
 
-    return open_registry()
-
-
-def _emit_json(value: Any) -> None:
-    from mm_jupyter.encoding import payload_dumps
-
-    click.echo(payload_dumps(value, indent=2))
-
-
-def _user() -> str | None:
-    from mm_jupyter.models.api import _user as user
-
-    return user()
 
 
 @click.group()
@@ -40,9 +26,9 @@ def models_list(limit: int, as_json: bool) -> None:
     from mm_jupyter.models.verbs import ModelVerbs
     from mm_jupyter.store.model_queries import list_models
 
-    page = list_models(_registry(), limit=limit)
+    page = list_models(open_cli_registry(), limit=limit)
     if as_json:
-        _emit_json(page["models"])
+        emit_json(page["models"])
     else:
         click.echo(repr(ModelVerbs()._verb_models([])))
 
@@ -55,9 +41,9 @@ def models_show(name: str, as_json: bool) -> None:
     from mm_jupyter.models.verbs import ModelVerbs
     from mm_jupyter.store.model_queries import model_detail
 
-    detail = model_detail(_registry(), name)
+    detail = model_detail(open_cli_registry(), name)
     if as_json:
-        _emit_json(detail)
+        emit_json(detail)
     else:
         click.echo(repr(ModelVerbs()._verb_model([name])))
 
@@ -75,12 +61,12 @@ def models_promote(name: str, version: int, stage: str, comment: str | None,
     from mm_jupyter.store.model_queries import version_detail
     from mm_jupyter.store.models import set_stage
 
-    registry = _registry()
-    set_stage(registry, f"{name}:{version}", stage, user=_user(), comment=comment,
+    registry = open_cli_registry()
+    set_stage(registry, f"{name}:{version}", stage, user=current_user(), comment=comment,
               archive_others=archive_others)
     detail = version_detail(registry, f"{name}:{version}")
     if as_json:
-        _emit_json(detail)
+        emit_json(detail)
     else:
         click.echo(f"{detail['ref']} is now in {detail['stage']}")
 
@@ -98,11 +84,11 @@ def models_alias(name: str, version: int, alias: str, move: bool, comment: str |
     from mm_jupyter.store.model_queries import version_detail
     from mm_jupyter.store.models import set_alias
 
-    registry = _registry()
-    set_alias(registry, f"{name}:{version}", alias, user=_user(), comment=comment, move=move)
+    registry = open_cli_registry()
+    set_alias(registry, f"{name}:{version}", alias, user=current_user(), comment=comment, move=move)
     detail = version_detail(registry, f"{name}:{version}")
     if as_json:
-        _emit_json(detail)
+        emit_json(detail)
     else:
         click.echo(f"{name}@{alias} -> {detail['ref']}")
 
@@ -114,9 +100,9 @@ def models_history(name: str, as_json: bool) -> None:
     """List every stage change and alias move of NAME, oldest first."""
     from mm_jupyter.store.model_queries import model_detail
 
-    history = model_detail(_registry(), name)["history"]
+    history = model_detail(open_cli_registry(), name)["history"]
     if as_json:
-        _emit_json(history)
+        emit_json(history)
         return
     for h in history:
         what = f"alias {h['alias']}" if h["kind"] == "alias" else "stage"

@@ -22,7 +22,7 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 from tornado.web import HTTPError
 
-from mm_jupyter.errors import ConflictError, NotFoundError
+from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET

@@ -22,6 +22,9 @@ from mm_jupyter.session import ActiveRun, Session
 from mm_jupyter.store import runs as store_runs
 
 MAX_ERROR_CHARS = 20_000
+# Set by monitoring's notebook trigger for the kernel it starts (see monitoring/triggers.py).
+TRIGGER_ENV = "MM_JUPYTER_TRIGGERED_BY"
+TRIGGER_TAG = "mm.triggered_by"
 _RECOVERABLE = (RegistryError, MMError, OSError, ValueError, TypeError)
 
 
@@ -65,6 +68,11 @@ class RunRecorder:
         self.name = name
         self.experiment = experiment or session.experiment or "default"
         self.tags = dict(tags or {})
+        # A notebook run headlessly by a monitoring trigger: its runs name the alert,
+        # so the alert can link the retraining run (monitoring/dispatch.py).
+        triggered_by = os.environ.get(TRIGGER_ENV)
+        if triggered_by:
+            self.tags.setdefault(TRIGGER_TAG, triggered_by[:200])
         self.params = list(params)
         self.code = code
         self.history = history

@@ -43,7 +43,9 @@ _MODEL_API = (
     "set_model_alias",
     "model_history",
 )
-__all__ = ["API_VERSION", "__version__", "diff", *_API, *_ARTIFACT_API, *_MODEL_API]
+_MONITOR_API = ("monitor", "on_model_event")
+__all__ = ["API_VERSION", "__version__", "diff", "triggers", *_API, *_ARTIFACT_API, *_MODEL_API,
+           *_MONITOR_API]
 
 
 def __getattr__(name: str) -> Any:
@@ -64,6 +66,14 @@ def __getattr__(name: str) -> Any:
         from mm_jupyter.models import api as model_api
 
         return getattr(model_api, name)
+    if name in _MONITOR_API:
+        from mm_jupyter.monitoring import api as monitor_api
+
+        return getattr(monitor_api, name)
+    if name == "triggers":
+        from mm_jupyter.monitoring import triggers
+
+        return triggers
     raise AttributeError(f"module 'mm_jupyter' has no attribute {name!r}")
 
 

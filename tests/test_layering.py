@@ -28,7 +28,10 @@ def imports_of(path: Path) -> set[str]:
                 "mm_jupyter.server", "mm_jupyter.magics", "mm_jupyter.api")),
      ("server", ("IPython", "mm_jupyter.magics", "mm_jupyter.capture")),
      ("diffing", ("IPython", "tornado", "jupyter_server", "mm_jupyter.server",
-                  "mm_jupyter.magics"))],
+                  "mm_jupyter.magics")),
+     # serve.py is its own tornado app: monitoring never needs the notebook or Jupyter server.
+     ("monitoring", ("IPython", "jupyter_server", "mm_jupyter.server", "mm_jupyter.magics",
+                     "mm_jupyter.capture"))],
 )
 def test_layers_do_not_import_upwards(folder, forbidden):
     for path in (PKG / folder).glob("*.py"):

@@ -78,9 +78,9 @@ def register_model(
     data = flavors.dump(model, flavor)  # TypeError for unpicklable objects: nothing written
     profile = None
     if reference_data is not None:
-        from mm_jupyter.models.profile import reference_profile
+        from mm_jupyter.monitoring.profile import profile_data
 
-        profile = reference_profile(reference_data)
+        profile = profile_data(reference_data, predictions=_reference_predictions(model, reference_data))
     run_id = run or producing_run(model)
     metrics: dict[str, Any] = {}
     if run_id is not None:
@@ -119,7 +119,29 @@ def register_model(
         ),
         user=current_user(),
     )
+    _events(registry)
     return _version(registry, version_id)
+
+
+def _reference_predictions(model: Any, data: Any) -> Any:
+    """The model's predictions on its reference data: monitoring's prediction-drift baseline.
+
+    Best effort: a model that cannot predict on the frame it was given still registers.
+    """
+    predict = getattr(model, "predict", None)
+    if not callable(predict):
+        return None
+    try:
+        return predict(data)
+    except Exception:  # user models raise anything; the profile then has no prediction part
+        return None
+
+
+def _events(registry: Any) -> None:
+    # Stage, alias and registration events can trigger monitoring rules (docs/monitoring.md).
+    from mm_jupyter.monitoring.dispatch import dispatch_events
+
+    dispatch_events(registry)
 
 
 def _version(registry: Any, version_id: int) -> dict[str, Any]:
@@ -164,6 +186,7 @@ def promote_model(ref: str, stage: str, *, comment: str | None = None,
     registry = get_session().require_registry()
     _, version_id = store.set_stage(registry, ref, stage, user=current_user(), comment=comment,
                                     archive_others=archive_others)
+    _events(registry)
     return _version(registry, version_id)
 
 
@@ -172,6 +195,7 @@ def set_model_alias(ref: str, alias: str, *, move: bool = False,
     """Give a model version ``alias``; if another version holds it, ``move=True`` moves it."""
     registry = get_session().require_registry()
     _, version_id = store.set_alias(registry, ref, alias, user=current_user(), comment=comment, move=move)
+    _events(registry)
     return _version(registry, version_id)
 
 

@@ -6,6 +6,7 @@ import click
 
 from mm_jupyter.cli_support import emit_json, open_cli_registry
 from mm_jupyter.identity import current_user
+from mm_jupyter.monitoring.dispatch import dispatch_events
 
 STAGES = ["none", "staging", "production", "archived"]
 
@@ -64,6 +65,7 @@ def models_promote(name: str, version: int, stage: str, comment: str | None,
     registry = open_cli_registry()
     set_stage(registry, f"{name}:{version}", stage, user=current_user(), comment=comment,
               archive_others=archive_others)
+    dispatch_events(registry)
     detail = version_detail(registry, f"{name}:{version}")
     if as_json:
         emit_json(detail)
@@ -86,6 +88,7 @@ def models_alias(name: str, version: int, alias: str, move: bool, comment: str |
 
     registry = open_cli_registry()
     set_alias(registry, f"{name}:{version}", alias, user=current_user(), comment=comment, move=move)
+    dispatch_events(registry)
     detail = version_detail(registry, f"{name}:{version}")
     if as_json:
         emit_json(detail)

@@ -23,6 +23,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado.web import HTTPError
 
 from mm_jupyter.errors import NotFoundError
+from mm_jupyter.monitoring.dispatch import dispatch_events
 from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET
@@ -241,6 +242,8 @@ def apply_transition(
         model_store.remove_alias(
             registry, name, change.value, user=user, comment=change.comment, version=number
         )
+    # A stage change from the sidebar sets off event rules like one from a notebook.
+    dispatch_events(registry)
     return model_queries.version_detail(registry, ref)
 
 

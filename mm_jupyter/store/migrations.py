@@ -326,7 +326,7 @@ def m0004_monitoring(db: Database) -> None:
             batch_id INTEGER PRIMARY KEY REFERENCES monitor_batches(id),
             version_id INTEGER NOT NULL REFERENCES model_versions(id),
             n_rows INTEGER NOT NULL,
-            rows TEXT NOT NULL                     -- JSON list of row objects
+            rows TEXT NOT NULL                     -- JSON {columns: {name: [...]}, predictions}
         );
         CREATE INDEX monitor_samples_version ON monitor_samples (version_id, batch_id);
 

@@ -1,0 +1,476 @@
+"""Write monitoring data: batches and their series, labels, rules, alerts, actions.
+
+A batch, its series points and the rule evaluation they cause are one ``BEGIN
+IMMEDIATE`` transaction, so two processes logging at once (a notebook and ``serve``)
+cannot both open the same alert: the partial unique index on firing alerts backs that
+up. Functions return the alerts that newly fired as event dicts; running their actions
+is the caller's business (monitoring/dispatch.py), after the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from mm_jupyter.errors import NotFoundError
+from mm_jupyter.monitoring import rules as rule_logic
+from mm_jupyter.store.db import Registry
+from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
+
+# Points of a series kept in an alert's record of what fired it.
+MAX_FIRED_VALUES = 20
+# Registry events handed to event rules per claim (the rest wait for the next claim).
+EVENT_BATCH = 200
+
+
+def iso_from_ts(ts: float) -> str:
+    """Return epoch seconds as the ISO-8601 UTC text used everywhere else."""
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+def _json(value: Any) -> str:
+    # Not encoding.dumps: that one bounds lists to 1,000 items for params and tags,
+    # and a batch's predictions are routinely longer. Callers pass JSON-safe values.
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+# -- batches ------------------------------------------------------------------
+
+
+def record_batch(
+    registry: Registry,
+    version_id: int,
+    *,
+    batch_id: str,
+    ts: float,
+    source: str,
+    n_rows: int,
+    report: dict[str, Any],
+    series: dict[str, float],
+    predictions: list[Any] | None = None,
+    sample: dict[str, Any] | None = None,
+    sample_rows: int = 0,
+    max_raw_rows: int = 10_000,
+) -> list[dict[str, Any]]:
+    """Store one batch with its series points; return the alerts it fired.
+
+    ``sample`` is the capped raw input (columns and predictions) of ``sample_rows``
+    rows; samples of this version beyond ``max_raw_rows`` rows are dropped oldest first.
+    """
+    with registry.write() as conn:
+        pk = int(conn.execute(
+            "INSERT INTO monitor_batches (batch_id, version_id, ts, source, n_rows, report,"
+            " predictions) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (batch_id, version_id, ts, source, n_rows, _json(report),
+             None if predictions is None else _json(predictions)),
+        ).lastrowid or 0)
+        _insert_points(conn, version_id, ts, pk, series)
+        if sample is not None and sample_rows > 0 and max_raw_rows > 0:
+            conn.execute(
+                "INSERT INTO monitor_samples (batch_id, version_id, n_rows, rows) VALUES (?, ?, ?, ?)",
+                (pk, version_id, sample_rows, _json(sample)),
+            )
+            _trim_samples(conn, version_id, max_raw_rows)
+        return _evaluate(conn, version_id, ts, pk, batch_id, series)
+
+
+def _insert_points(conn: sqlite3.Connection, version_id: int, ts: float, batch_pk: int,
+                   series: dict[str, float]) -> None:
+    conn.executemany(
+        "INSERT INTO monitor_series (version_id, key, ts, value, batch_id) VALUES (?, ?, ?, ?, ?)",
+        [(version_id, key, ts, value, batch_pk) for key, value in series.items()],
+    )
+    # Late labels may belong to an old batch: the latest value only moves forward in time.
+    conn.executemany(
+        "INSERT INTO monitor_latest (version_id, key, value, ts) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (version_id, key) DO UPDATE SET value = excluded.value, ts = excluded.ts"
+        " WHERE excluded.ts >= monitor_latest.ts",
+        [(version_id, key, value, ts) for key, value in series.items()],
+    )
+
+
+def _trim_samples(conn: sqlite3.Connection, version_id: int, cap: int) -> None:
+    rows = conn.execute(
+        "SELECT batch_id, n_rows FROM monitor_samples WHERE version_id = ? ORDER BY batch_id DESC",
+        (version_id,),
+    ).fetchall()
+    kept = 0
+    drop = []
+    for batch_pk, n in rows:
+        kept += n
+        if kept > cap:
+            drop.append((batch_pk,))
+    conn.executemany("DELETE FROM monitor_samples WHERE batch_id = ?", drop)
+
+
+def batch_for_labels(registry: Registry, batch_id: str) -> tuple[int, int, list[Any], list[Any] | None]:
+    """Return ``(batch pk, version id, predictions, labels so far)`` of a batch."""
+    with registry.read() as conn:
+        row = conn.execute(
+            "SELECT id, version_id, predictions, labels FROM monitor_batches WHERE batch_id = ?",
+            (str(batch_id),),
+        ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no monitored batch {batch_id!r}")
+    if row[2] is None:
+        raise ValueError(f"batch {batch_id!r} was logged without predictions; labels need them")
+    return int(row[0]), int(row[1]), json.loads(row[2]), None if row[3] is None else json.loads(row[3])
+
+
+def record_labels(
+    registry: Registry,
+    batch_id: str,
+    labels: list[Any],
+    performance: dict[str, Any],
+    series: dict[str, float],
+) -> list[dict[str, Any]]:
+    """Store a batch's labels and performance, replace its performance points; return fired alerts."""
+    n_labelled = sum(label is not None for label in labels)
+    with registry.write() as conn:
+        row = conn.execute(
+            "SELECT id, version_id, ts FROM monitor_batches WHERE batch_id = ?", (str(batch_id),)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no monitored batch {batch_id!r}")
+        pk, version_id, ts = int(row[0]), int(row[1]), float(row[2])
+        conn.execute(
+            "UPDATE monitor_batches SET labels = ?, n_labelled = ?, performance = ? WHERE id = ?",
+            (_json(labels), n_labelled, _json(performance), pk),
+        )
+        conn.execute(
+            "DELETE FROM monitor_series WHERE batch_id = ? AND key LIKE 'performance.%'", (pk,)
+        )
+        _insert_points(conn, version_id, ts, pk, series)
+        return _evaluate(conn, version_id, ts, pk, str(batch_id), series)
+
+
+# -- rule evaluation ----------------------------------------------------------
+
+
+def _evaluate(conn: sqlite3.Connection, version_id: int, ts: float, batch_pk: int,
+              batch_id: str, series: dict[str, float]) -> list[dict[str, Any]]:
+    """Apply the version's series rules to fresh points: fire, deduplicate, resolve."""
+    rules = conn.execute(
+        "SELECT r.id, r.pattern, r.op, r.threshold, r.count, r.window_s, r.severity, r.name,"
+        " r.action, m.name, v.version FROM monitor_rules r"
+        " JOIN model_versions v ON v.id = ? JOIN registered_models m ON m.id = v.model_id"
+        " WHERE r.kind = 'series' AND r.enabled AND r.model_id = v.model_id"
+        " AND (r.version_id IS NULL OR r.version_id = v.id)",
+        (version_id,),
+    ).fetchall()
+    fired: list[dict[str, Any]] = []
+    for (rule_id, pattern, op, threshold, count, window_s, severity, name, action,
+         model, version) in rules:
+        for key, value in series.items():
+            if not rule_logic.matches(pattern, key):
+                continue
+            open_alert = conn.execute(
+                "SELECT id FROM monitor_alerts WHERE rule_id = ? AND version_id = ? AND series = ?"
+                " AND state = 'firing'",
+                (rule_id, version_id, key),
+            ).fetchone()
+            if not rule_logic.breaches(op, value, threshold):
+                if open_alert:  # back within the threshold
+                    conn.execute(
+                        "UPDATE monitor_alerts SET state = 'resolved', value = ?, last_ts = ?,"
+                        f" resolved_ts = ?, change_seq = {CURRENT_SEQ} WHERE id = ?",
+                        (value, ts, ts, open_alert[0]),
+                    )
+                continue
+            if open_alert:  # still breaching: the same alert, counted, no new action
+                conn.execute(
+                    "UPDATE monitor_alerts SET occurrences = occurrences + 1, value = ?,"
+                    f" last_ts = max(last_ts, ?), change_seq = {CURRENT_SEQ} WHERE id = ?",
+                    (value, ts, open_alert[0]),
+                )
+                continue
+            points = _breaching_points(conn, version_id, key, op, threshold, count, window_s, ts)
+            if len(points) < count:
+                continue
+            text = rule_logic.message(key, value, op, threshold)
+            alert_id = int(conn.execute(
+                "INSERT INTO monitor_alerts (rule_id, version_id, series, state, severity, message,"
+                " value, fired_values, occurrences, fired_ts, last_ts, change_seq)"
+                f" VALUES (?, ?, ?, 'firing', ?, ?, ?, ?, ?, ?, ?, {CURRENT_SEQ})",
+                (rule_id, version_id, key, severity, text, value, _json(points), len(points), ts, ts),
+            ).lastrowid or 0)
+            fired.append({
+                "type": "alert", "alert_id": alert_id, "state": "firing", "rule_id": rule_id,
+                "rule_name": name, "model": model, "version": version, "series": key,
+                "op": op, "threshold": threshold, "value": value, "values": points,
+                "severity": severity, "message": text, "fired_at": iso_from_ts(ts),
+                "batch_id": batch_id, "action": None if action is None else json.loads(action),
+            })
+    return fired
+
+
+def _breaching_points(conn: sqlite3.Connection, version_id: int, key: str, op: str,
+                      threshold: float, count: int, window_s: float | None,
+                      ts: float) -> list[dict[str, Any]]:
+    """The recent breaching points that justify firing: within the window, else consecutive.
+
+    With a window: breaching points in ``[ts - window, ts]``. Without one, "3 times"
+    means the last three points in a row.
+    """
+    # op comes from the rule table, whose CHECK constraint allows only the six operators.
+    assert op in rule_logic.OPS
+    if window_s is not None:
+        rows = conn.execute(
+            "SELECT s.ts, s.value, b.batch_id FROM monitor_series s"
+            " LEFT JOIN monitor_batches b ON b.id = s.batch_id"
+            f" WHERE s.version_id = ? AND s.key = ? AND s.ts >= ? AND s.ts <= ? AND s.value {op} ?"
+            " ORDER BY s.ts DESC LIMIT ?",
+            (version_id, key, ts - window_s, ts, threshold, max(count, MAX_FIRED_VALUES)),
+        ).fetchall()
+    else:
+        recent = conn.execute(
+            "SELECT s.ts, s.value, b.batch_id FROM monitor_series s"
+            " LEFT JOIN monitor_batches b ON b.id = s.batch_id"
+            " WHERE s.version_id = ? AND s.key = ? AND s.ts <= ? ORDER BY s.ts DESC LIMIT ?",
+            (version_id, key, ts, count),
+        ).fetchall()
+        rows = []
+        for row in recent:
+            if not rule_logic.breaches(op, row[1], threshold):
+                break
+            rows.append(row)
+    return [{"ts": r[0], "value": r[1], "batch_id": r[2]} for r in reversed(rows[:MAX_FIRED_VALUES])]
+
+
+# -- reference profile --------------------------------------------------------
+
+
+def set_reference_profile(registry: Registry, version_id: int, profile: dict[str, Any]) -> None:
+    """Store (or replace) a model version's reference profile."""
+    with registry.write() as conn:
+        cursor = conn.execute(
+            "UPDATE model_versions SET reference_profile = ? WHERE id = ?",
+            (_json(profile), version_id),
+        )
+        if cursor.rowcount != 1:
+            raise NotFoundError(f"no model version with id {version_id}")
+        conn.execute(
+            "UPDATE registered_models SET updated_at = ?, change_seq = "
+            f"{CURRENT_SEQ} WHERE id = (SELECT model_id FROM model_versions WHERE id = ?)",
+            (iso_now(), version_id),
+        )
+
+
+# -- rules --------------------------------------------------------------------
+
+
+def upsert_rule(
+    registry: Registry,
+    *,
+    kind: str = "series",
+    model_id: int | None,
+    version_id: int | None = None,
+    pattern: str,
+    op: str | None = None,
+    threshold: float | None = None,
+    count: int = 1,
+    window_s: float | None = None,
+    severity: str = "warning",
+    name: str | None = None,
+    action: dict[str, Any] | None = None,
+    user: str | None = None,
+) -> int:
+    """Create a rule, or update the identical one (same series, op, threshold, window)."""
+    with registry.write() as conn:
+        row = conn.execute(
+            "SELECT id FROM monitor_rules WHERE kind = ? AND COALESCE(model_id, 0) = ?"
+            " AND COALESCE(version_id, 0) = ? AND pattern = ? AND COALESCE(op, '') = ?"
+            " AND COALESCE(threshold, 0) = ? AND count = ? AND COALESCE(window_s, 0) = ?",
+            (kind, model_id or 0, version_id or 0, pattern, op or "", threshold or 0.0,
+             count, window_s or 0.0),
+        ).fetchone()
+        action_text = None if action is None else _json(action)
+        if row is not None:
+            conn.execute(
+                "UPDATE monitor_rules SET severity = ?, name = ?, action = ?, enabled = 1 WHERE id = ?",
+                (severity, name, action_text, row[0]),
+            )
+            return int(row[0])
+        return int(conn.execute(
+            "INSERT INTO monitor_rules (kind, model_id, version_id, pattern, op, threshold, count,"
+            " window_s, severity, name, action, created_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (kind, model_id, version_id, pattern, op, threshold, count, window_s, severity, name,
+             action_text, iso_now(), user),
+        ).lastrowid or 0)
+
+
+def disable_rule(registry: Registry, rule_id: int) -> None:
+    """Switch a rule off and resolve its firing alerts (its history stays)."""
+    with registry.write() as conn:
+        cursor = conn.execute("UPDATE monitor_rules SET enabled = 0 WHERE id = ?", (rule_id,))
+        if cursor.rowcount != 1:
+            raise NotFoundError(f"no monitoring rule {rule_id}")
+        now = time.time()
+        conn.execute(
+            f"UPDATE monitor_alerts SET state = 'resolved', resolved_ts = ?, change_seq = {CURRENT_SEQ}"
+            " WHERE rule_id = ? AND state = 'firing'",
+            (now, rule_id),
+        )
+
+
+# -- actions ------------------------------------------------------------------
+
+
+def record_action(registry: Registry, *, rule_id: int, kind: str, status: str,
+                  alert_id: int | None = None, event_id: int | None = None,
+                  detail: str | None = None, output: str | None = None,
+                  run_id: str | None = None) -> int:
+    """Record that an alert or event set an action off (status pending/running/ok/...)."""
+    finished = None if status in ("pending", "running") else time.time()
+    with registry.write() as conn:
+        action_id = int(conn.execute(
+            "INSERT INTO alert_actions (rule_id, alert_id, event_id, kind, status, detail, output,"
+            " run_id, created_ts, finished_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rule_id, alert_id, event_id, kind, status, detail, output, run_id, time.time(), finished),
+        ).lastrowid or 0)
+        _touch_alert(conn, alert_id)
+        return action_id
+
+
+def finish_action(registry: Registry, action_id: int, *, status: str, detail: str | None,
+                  output: str | None = None, run_id: str | None = None) -> None:
+    """Record how an action ended."""
+    with registry.write() as conn:
+        conn.execute(
+            "UPDATE alert_actions SET status = ?, detail = ?, output = ?, run_id = ?,"
+            " finished_ts = ? WHERE id = ?",
+            (status, detail, output, run_id,
+             None if status in ("pending", "running") else time.time(), action_id),
+        )
+        row = conn.execute("SELECT alert_id FROM alert_actions WHERE id = ?", (action_id,)).fetchone()
+        _touch_alert(conn, row[0] if row else None)
+
+
+def _touch_alert(conn: sqlite3.Connection, alert_id: int | None) -> None:
+    # The sidebar refreshes what changed since its cursor: an alert's actions are part of it.
+    if alert_id is not None:
+        conn.execute(f"UPDATE monitor_alerts SET change_seq = {CURRENT_SEQ} WHERE id = ?", (alert_id,))
+
+
+def runs_triggered_by(registry: Registry, tag: str) -> list[str]:
+    """Ids of the runs a triggered notebook recorded (tag ``mm.triggered_by``), oldest first."""
+    with registry.read() as conn:
+        rows = conn.execute(
+            "SELECT id FROM runs WHERE json_extract(tags, '$.\"mm.triggered_by\"') = ?"
+            " ORDER BY started_at",
+            (tag,),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+# -- registry events ----------------------------------------------------------
+
+
+def claim_events(registry: Registry) -> list[dict[str, Any]]:
+    """Hand registry events that no process has dispatched yet to the event rules.
+
+    Returns one dispatch item per (event, matching rule). The cursor moves inside the
+    same write transaction, so each event is dispatched exactly once across processes.
+    """
+    with registry.read() as conn:
+        cursor, newest = conn.execute(
+            "SELECT events_dispatched, (SELECT COALESCE(max(id), 0) FROM registry_events)"
+            " FROM registry_state"
+        ).fetchone()
+    if newest <= cursor:  # the common case costs one read
+        return []
+    items: list[dict[str, Any]] = []
+    with registry.write(bump=False) as conn:
+        cursor = conn.execute("SELECT events_dispatched FROM registry_state").fetchone()[0]
+        events = conn.execute(
+            "SELECT e.id, e.kind, e.model_id, e.version_id, e.payload, e.at, m.name, v.version"
+            " FROM registry_events e LEFT JOIN registered_models m ON m.id = e.model_id"
+            " LEFT JOIN model_versions v ON v.id = e.version_id"
+            " WHERE e.id > ? ORDER BY e.id LIMIT ?",
+            (cursor, EVENT_BATCH),
+        ).fetchall()
+        if not events:
+            return []
+        conn.execute("UPDATE registry_state SET events_dispatched = ?", (events[-1][0],))
+        rules = conn.execute(
+            "SELECT id, model_id, version_id, pattern, severity, name, action FROM monitor_rules"
+            " WHERE kind = 'event' AND enabled"
+        ).fetchall()
+        for event_id, kind, model_id, version_id, payload, at, model, version in events:
+            for rule_id, r_model, r_version, pattern, severity, name, action in rules:
+                if pattern != kind or (r_model is not None and r_model != model_id):
+                    continue
+                if r_version is not None and r_version != version_id:
+                    continue
+                items.append({
+                    "type": "registry_event", "event_id": event_id, "event": kind,
+                    "rule_id": rule_id, "rule_name": name, "severity": severity,
+                    "model": model, "version": version, "at": at,
+                    **{k: v for k, v in json.loads(payload or "{}").items() if k not in ("type",)},
+                    "action": None if action is None else json.loads(action),
+                })
+    return items
+
+
+def version_info(registry: Registry, version_id: int) -> tuple[str, int, int, dict[str, Any] | None]:
+    """Return ``(model name, version number, model id, reference profile)`` of a version."""
+    with registry.read() as conn:
+        row = conn.execute(
+            "SELECT m.name, v.version, m.id, v.reference_profile FROM model_versions v"
+            " JOIN registered_models m ON m.id = v.model_id WHERE v.id = ?",
+            (version_id,),
+        ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no model version with id {version_id}")
+    return row[0], int(row[1]), int(row[2]), None if row[3] is None else json.loads(row[3])
+
+
+def rules_of(registry: Registry, model_id: int, version_id: int) -> list[dict[str, Any]]:
+    """The enabled rules that apply to a version (series and event rules)."""
+    with registry.read() as conn:
+        rows = conn.execute(
+            "SELECT id, kind, version_id, pattern, op, threshold, count, window_s, severity, name,"
+            " action, created_at, created_by FROM monitor_rules WHERE enabled AND model_id = ?"
+            " AND (version_id IS NULL OR version_id = ?) ORDER BY id",
+            (model_id, version_id),
+        ).fetchall()
+    keys = ("id", "kind", "version_id", "pattern", "op", "threshold", "count", "window_s",
+            "severity", "name", "action", "created_at", "created_by")
+    out = []
+    for row in rows:
+        item = dict(zip(keys, row))
+        item["action"] = None if item["action"] is None else json.loads(item["action"])
+        out.append(item)
+    return out
+
+
+def points(registry: Registry, version_id: int, keys: Iterable[str] | None = None,
+           pattern: str | None = None, since: float | None = None) -> dict[str, list[tuple[float, float]]]:
+    """Series points of a version, by exact keys or a glob, oldest first."""
+    with registry.read() as conn:
+        rows = conn.execute(
+            "SELECT key, ts, value FROM monitor_series WHERE version_id = ? AND ts >= ?"
+            " ORDER BY key, ts",
+            (version_id, since if since is not None else float("-inf")),
+        ).fetchall()
+    wanted = set(keys) if keys is not None else None
+    out: dict[str, list[tuple[float, float]]] = {}
+    for key, ts, value in rows:
+        if wanted is not None and key not in wanted:
+            continue
+        if pattern is not None and not rule_logic.matches(pattern, key):
+            continue
+        out.setdefault(key, []).append((ts, value))
+    return out
+
+
+__all__ = [
+    "batch_for_labels", "claim_events", "disable_rule", "finish_action", "points",
+    "record_action", "record_batch", "record_labels", "rules_of", "runs_triggered_by",
+    "set_reference_profile", "upsert_rule", "version_info",
+]

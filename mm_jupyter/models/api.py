@@ -128,13 +128,19 @@ def _reference_predictions(model: Any, data: Any) -> Any:
 
     Best effort: a model that cannot predict on the frame it was given still registers.
     """
+    import numpy as np
+
     predict = getattr(model, "predict", None)
     if not callable(predict):
         return None
     try:
-        return predict(data)
+        predictions = np.asarray(predict(data))
     except Exception:  # user models raise anything; the profile then has no prediction part
         return None
+    if predictions.ndim == 2 and predictions.shape[1] == 1:
+        predictions = predictions[:, 0]
+    # One prediction per row, or none: multi-output models have no single prediction drift.
+    return predictions if predictions.ndim == 1 and len(predictions) == len(data) else None
 
 
 def _events(registry: Any) -> None:

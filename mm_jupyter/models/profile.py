@@ -1,6 +1,10 @@
-"""A reference profile of training data: per-feature quantiles and histograms.
+"""Backward-compatible entry point of the training-data reference profile.
 
-Stored with a model version so monitoring can compare live data against it later.
+The profile is now built by ``mm_jupyter.monitoring.profile`` (format version 2).
+Version 2 keeps every key version 1 had (numeric: ``count``, ``missing``, ``mean``,
+``std``, 7 ``quantiles``, ``histogram``; categorical: ``count``, ``top``), so readers
+written for version 1 keep working. One difference: a categorical ``count`` no longer
+includes missing values.
 """
 
 from __future__ import annotations
@@ -12,39 +16,11 @@ BINS = 10
 
 
 def reference_profile(data: Any) -> dict[str, Any]:
-    """Profile a pandas DataFrame or a 2-D numpy array; ``TypeError`` otherwise."""
-    import numpy as np
+    """Profile reference data (DataFrame, array, rows, columns); else ``TypeError``."""
+    # Imported here: numpy loads only when a profile is actually built.
+    from mm_jupyter.monitoring.columns import to_columns
+    from mm_jupyter.monitoring.profile import profile_columns
 
-    if hasattr(data, "columns"):
-        columns = [(str(c), data[c]) for c in list(data.columns)[:MAX_FEATURES]]
-        rows = int(len(data))
-    elif isinstance(data, np.ndarray) and data.ndim == 2:
-        columns = [(f"x{i}", data[:, i]) for i in range(min(data.shape[1], MAX_FEATURES))]
-        rows = int(data.shape[0])
-    else:
-        raise TypeError("reference_data must be a pandas DataFrame or a 2-D numpy array")
-    features: dict[str, Any] = {}
-    for name, column in columns:
-        values = np.asarray(column)
-        if values.dtype.kind in "biuf":
-            finite = values[np.isfinite(values.astype(float))].astype(float)
-            if finite.size == 0:
-                features[name] = {"type": "numeric", "count": 0}
-                continue
-            counts, edges = np.histogram(finite, bins=BINS)
-            quantiles = np.quantile(finite, [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1])
-            features[name] = {
-                "type": "numeric", "count": int(finite.size),
-                "missing": int(values.size - finite.size),
-                "mean": float(finite.mean()), "std": float(finite.std()),
-                "quantiles": [float(q) for q in quantiles],
-                "histogram": {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]},
-            }
-        else:
-            uniques, counts = np.unique(values.astype(str), return_counts=True)
-            order = np.argsort(-counts)[:50]
-            features[name] = {
-                "type": "categorical", "count": int(values.size),
-                "top": {str(uniques[i]): int(counts[i]) for i in order},
-            }
-    return {"rows": rows, "features": features}
+    # to_columns raises TypeError naming the type for anything that is not tabular.
+    columns = to_columns(data, what="reference_data")
+    return profile_columns(columns, max_features=MAX_FEATURES)

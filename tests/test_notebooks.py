@@ -184,3 +184,29 @@ def test_interrupted_kernel_marks_the_run_interrupted(registry_dir, tmp_path):
         km.shutdown_kernel(now=True)
     status = db(registry_dir).execute("SELECT status FROM runs WHERE name='stopped'").fetchone()[0]
     assert status == "interrupted"
+
+
+def test_monitoring_example_serves_drifts_alerts_and_retrains(registry_dir, tmp_path):
+    import shutil
+
+    for name in ("monitoring.ipynb", "retrain.ipynb"):
+        shutil.copy(ROOT / "examples" / name, tmp_path / name)
+    nb = nbformat.read(tmp_path / "monitoring.ipynb", as_version=4)
+    execute(nb, tmp_path)
+    from mm_jupyter.store import open_registry
+    from mm_jupyter.store.model_queries import model_detail
+    from mm_jupyter.store.monitor_queries import alerts
+
+    registry = open_registry(registry_dir)
+    firing = alerts(registry, "cancer-clf:1", state="firing")["alerts"]
+    series = {a["series"] for a in firing}
+    assert "drift.share" in series and any(s.startswith("drift.psi.mean radius") for s in series)
+    (retrain,) = [a for a in firing if a["series"] == "drift.share"]
+    (action,) = retrain["actions"]
+    assert action["kind"] == "notebook" and action["status"] == "ok" and action["run_id"]
+    # the retraining notebook ran headlessly, was tracked, and registered a staging version
+    versions = model_detail(registry, "cancer-clf")["versions"]
+    assert [v["stage"] for v in sorted(versions, key=lambda v: v["version"])] == ["production", "staging"]
+    summary = [o for o in nb.cells[14].outputs if "data:image/png;base64" in o.get("data", {}).get("text/html", "")]
+    assert len(summary) == 1
+    assert "mm_serve_requests_total" in "".join(o.get("text", "") for o in nb.cells[16].outputs)

@@ -32,6 +32,7 @@ from mm_jupyter.capture.params import (
     plan_cell,
 )
 from mm_jupyter.models.verbs import ModelVerbs
+from mm_jupyter.monitoring.verbs import MonitorVerbs
 from mm_jupyter.session import get_session
 
 HELP = """\
@@ -48,6 +49,8 @@ HELP = """\
   %mm models                  table of registered models
   %mm diff RUN_A [RUN_B]      what changed between two runs (or RUN_A vs the notebook now)
   %mm model NAME              the versions of a model, with stages and aliases
+  %mm monitor NAME[@alias]    monitoring summary: latest values, alerts, charts
+  %mm alerts [NAME] [firing|resolved]   monitoring alerts with their actions
   %mm help                    this help
 
 %%mm_track [--name N] [--experiment E] [--tag k=v]... [--param k=v]...
@@ -76,7 +79,7 @@ def _param_value(text: str) -> Any:
 
 
 @magics_class
-class MMMagics(ArtifactVerbs, ModelVerbs, Magics):
+class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
     """The mm-jupyter magics; configure with ``%config MMMagics.<option> = ...``."""
 
     show_summary = Bool(True, help="Show a run summary below each tracked cell.").tag(

@@ -291,3 +291,17 @@ def test_summary_shows_a_table_and_charts(reg, model):
     assert "1</b> alerts firing" in page
     assert len(summary.figure.axes) == 4
     assert "FIRING" in repr(summary)
+
+
+def test_magic_verbs_show_the_summary_and_alerts(ip, model):
+    mon = mm.monitor("churn")
+    mon.rule("volume.rows", "<", 50)
+    mon.log(frame(10)[FEATURES])
+    summary = ip.run_line_magic("mm", "monitor churn@production")
+    assert "volume.rows" in repr(summary)
+    table = ip.run_line_magic("mm", "alerts churn firing")
+    assert "volume.rows = 10 < 50" in repr(table) and "firing" in repr(table)
+    from IPython.core.error import UsageError
+
+    with pytest.raises(UsageError, match="no registered model"):
+        ip.run_line_magic("mm", "monitor nope")

@@ -23,6 +23,12 @@ import {
 } from './decode';
 import { decodeRunDiff, Diff } from './diff';
 import { MMApiError } from './errors';
+import {
+  decodeMonitorDetail,
+  decodeMonitorList,
+  decodeSeriesList
+} from './monitoringDecode';
+import { Mon } from './monitoringTypes';
 import { MM } from './tokens';
 
 export { MMApiError };
@@ -183,6 +189,36 @@ export class MMApi {
   async diff(a: string, b: string, volatile = false): Promise<Diff.IRunDiff> {
     return decodeRunDiff(
       await this._json(['diff'], { a, b, volatile: volatile ? 1 : undefined })
+    );
+  }
+
+  /** `GET monitoring`: monitored versions, and the firing alerts of every model. */
+  async monitoring(
+    query: Partial<Mon.IMonitorQuery> = {}
+  ): Promise<Mon.IMonitorList> {
+    return decodeMonitorList(
+      await this._json(['monitoring'], {
+        limit: query.limit,
+        offset: query.offset
+      })
+    );
+  }
+
+  /** `GET monitoring/{ref}`: status, rules, alerts and last report of a version. */
+  async monitor(ref: string): Promise<Mon.IMonitorDetail> {
+    return decodeMonitorDetail(await this._json(['monitoring', ref]));
+  }
+
+  /** `GET monitoring/{ref}/series?pattern=`: points and thresholds of matching series. */
+  async monitorSeries(
+    ref: string,
+    query: Mon.ISeriesQuery = {}
+  ): Promise<Mon.ISeriesList> {
+    return decodeSeriesList(
+      await this._json(['monitoring', ref, 'series'], {
+        pattern: query.pattern,
+        limit: query.limit
+      })
     );
   }
 

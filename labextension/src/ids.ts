@@ -54,3 +54,8 @@ export function lineageArgs(root: MM.LineageRoot): {
 export function diffWidgetId(a: string, b: string): string {
   return `mm-jupyter-diff-${a}-${b}`;
 }
+
+/** Main-area widget id of a monitored version's view (the ref made safe for an id). */
+export function monitorWidgetId(ref: string): string {
+  return `mm-jupyter-monitor-${encodeURIComponent(ref)}`;
+}

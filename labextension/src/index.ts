@@ -19,6 +19,8 @@ import { addCommands, CommandIDs, ITrackers } from './commands';
 import { lineageArgs } from './ids';
 import { RunsModel } from './model';
 import { ModelsModel } from './modelsModel';
+import { addMonitoringCommands, MonitorTracker } from './monitoringCommands';
+import { AlertBadgeModel, MonitorsModel } from './monitoringModel';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
 import { LineageWidget } from './widgets/LineageWidget';
 import { DiffWidget } from './widgets/DiffWidget';
@@ -41,9 +43,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
   ) => {
-    const model = new RunsModel(new MMApi(app.serviceManager.serverSettings));
+    const api = new MMApi(app.serviceManager.serverSettings);
+    const model = new RunsModel(api);
     const artifacts = new ArtifactsModel(model);
     const models = new ModelsModel(model);
+    const badge = new AlertBadgeModel(model, api);
+    const monitors = new MonitorsModel(model, api, badge);
+    const monitorTracker: MonitorTracker = new WidgetTracker({
+      namespace: 'mm-jupyter-monitor'
+    });
     const trackers: ITrackers = {
       runs: new WidgetTracker<MainAreaWidget<RunDetailWidget>>({
         namespace: 'mm-jupyter-run'
@@ -62,6 +70,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       })
     };
     addCommands({ app, model, rendermime, trackers });
+    addMonitoringCommands({ app, model, api, tracker: monitorTracker });
 
     const sidebar = new MMSidebar({
       model,
@@ -88,6 +97,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
         void app.commands.execute(CommandIDs.openModel, {
           name: registered.name
         });
+      },
+      monitors,
+      badge,
+      openMonitor: monitor => {
+        sidebar.activeMonitor = monitor.ref;
+        void app.commands.execute(CommandIDs.openMonitor, { ref: monitor.ref });
       }
     });
     app.shell.add(sidebar, 'left', { rank: 900 });
@@ -111,6 +126,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         command: CommandIDs.openModel,
         args: widget => ({ name: widget.content.modelName }),
         name: widget => widget.content.modelName
+      });
+      void restorer.restore(monitorTracker, {
+        command: CommandIDs.openMonitor,
+        args: widget => ({ ref: widget.content.ref }),
+        name: widget => widget.content.ref
       });
       void restorer.restore(trackers.lineage, {
         command: CommandIDs.openLineage,

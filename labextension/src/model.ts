@@ -37,6 +37,12 @@ export type IRunsApi = Pick<
 /** How many metric columns are shown before the user picks any. */
 const DEFAULT_METRIC_COLUMNS = 2;
 
+/** Change poll interval while a view is visible. */
+const POLL_MS = 1000;
+
+/** Change poll interval while only background consumers (badges) listen. */
+const BACKGROUND_POLL_MS = 5000;
+
 /**
  * Model of the registry as the sidebar shows it.
  */
@@ -48,9 +54,11 @@ export class RunsModel implements IDisposable {
     this._poll = new Poll({
       auto: false,
       factory: () => this._checkChanges(),
-      frequency: { interval: 1000, backoff: true, max: 30 * 1000 },
+      frequency: { interval: POLL_MS, backoff: true, max: 30 * 1000 },
       name: 'mm-jupyter:changes',
-      standby: () => this._visible.size === 0 || 'when-hidden'
+      standby: () =>
+        (this._visible.size === 0 && this._background.size === 0) ||
+        'when-hidden'
     });
     this._debouncer = new Debouncer(() => this._fetchRuns(), 300);
   }
@@ -200,6 +208,24 @@ export class RunsModel implements IDisposable {
     } else {
       this._visible.delete(consumer);
     }
+    this._syncFrequency();
+  }
+
+  /**
+   * Keep the change poll going, at a slower pace, while no view is visible: for
+   * a consumer that must notice changes while nothing is on screen (the badge of
+   * firing alerts on the sidebar's tab).
+   *
+   * @param consumer - A stable id of the consumer.
+   * @param on - Whether it needs the poll.
+   */
+  setBackground(consumer: string, on: boolean): void {
+    if (on) {
+      this._background.add(consumer);
+    } else {
+      this._background.delete(consumer);
+    }
+    this._syncFrequency();
   }
 
   /**
@@ -221,6 +247,13 @@ export class RunsModel implements IDisposable {
     this._poll.dispose();
     this._debouncer.dispose();
     Signal.clearData(this);
+  }
+
+  private _syncFrequency(): void {
+    const interval = this._visible.size > 0 ? POLL_MS : BACKGROUND_POLL_MS;
+    if (this._poll.frequency.interval !== interval) {
+      this._poll.frequency = { ...this._poll.frequency, interval };
+    }
   }
 
   private async _checkChanges(): Promise<void> {
@@ -302,6 +335,7 @@ export class RunsModel implements IDisposable {
     this._stateChanged.emit();
   }
 
+  private _background = new Set<string>();
   private _connection: MM.Connection = { kind: 'connecting' };
   private _cursor: number | null = null;
   private _debouncer: Debouncer;

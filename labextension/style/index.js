@@ -4,3 +4,4 @@ import './detail.css';
 import './artifacts.css';
 import './models.css';
 import './diff.css';
+import './monitoring.css';

@@ -9,6 +9,8 @@ import { ColumnPicker } from '../components/ColumnPicker';
 import { MetaNotice } from '../components/MetaNotice';
 import { ModelFilters } from '../components/ModelFilters';
 import { ModelsList } from '../components/ModelsList';
+import { FiringBadge } from '../components/MonitoringList';
+import { MonitoringPanel } from '../components/MonitoringPanel';
 import { Pager } from '../components/Pager';
 import { RunFilters } from '../components/RunFilters';
 import { RunsTable } from '../components/RunsTable';
@@ -16,6 +18,9 @@ import { orderRuns } from '../diff';
 import { mmIcon } from '../icons';
 import { RunsModel } from '../model';
 import { ModelsModel } from '../modelsModel';
+import { applyAlertIndicator } from '../monitoringFormat';
+import { AlertBadgeModel, MonitorsModel } from '../monitoringModel';
+import { Mon } from '../monitoringTypes';
 import { MM } from '../tokens';
 
 /** Id of the sidebar panel (and of its tab, `li[data-id=...]`). */
@@ -25,7 +30,7 @@ export const SIDEBAR_ID = 'mm-jupyter-sidebar';
 const CLOCK_MS = 15 * 1000;
 
 /** The views of the sidebar. */
-export type SidebarTab = 'runs' | 'artifacts' | 'models';
+export type SidebarTab = 'runs' | 'artifacts' | 'models' | 'monitoring';
 
 /**
  * Options of {@link MMSidebar}.
@@ -45,6 +50,12 @@ export interface ISidebarOptions {
   openArtifact: (artifact: MM.IArtifactSummary) => void;
   /** Open a registered model's view. */
   openModel: (model: MM.IModelSummary) => void;
+  /** The monitored versions list, riding on the shared model's change cursor. */
+  monitors: MonitorsModel;
+  /** The count of firing alerts, for the tab badges. */
+  badge: AlertBadgeModel;
+  /** Open a monitored version's view. */
+  openMonitor: (monitor: Mon.IMonitorSummary) => void;
 }
 
 /**
@@ -62,6 +73,9 @@ export class MMSidebar extends ReactWidget {
     this._openDiff = options.openDiff;
     this._openArtifact = options.openArtifact;
     this._openModel = options.openModel;
+    this._monitors = options.monitors;
+    this._badge = options.badge;
+    this._openMonitor = options.openMonitor;
     this.id = SIDEBAR_ID;
     this.title.icon = mmIcon;
     this.title.caption = 'Model management';
@@ -69,6 +83,9 @@ export class MMSidebar extends ReactWidget {
     this._model.stateChanged.connect(this._onStateChanged, this);
     this._artifacts.stateChanged.connect(this._onStateChanged, this);
     this._models.stateChanged.connect(this._onStateChanged, this);
+    this._monitors.stateChanged.connect(this._onStateChanged, this);
+    this._badge.changed.connect(this._onBadgeChanged, this);
+    this._onBadgeChanged();
   }
 
   /** Highlight a run (the one whose detail view was opened last). */
@@ -89,7 +106,13 @@ export class MMSidebar extends ReactWidget {
     this.update();
   }
 
-  /** The view shown: runs, artifacts or models. */
+  /** Highlight a monitored version (the one whose view was opened last). */
+  set activeMonitor(ref: string | null) {
+    this._activeMonitor = ref;
+    this.update();
+  }
+
+  /** The view shown: runs, artifacts, models or monitoring. */
   get tab(): SidebarTab {
     return this._tab;
   }
@@ -111,6 +134,8 @@ export class MMSidebar extends ReactWidget {
     this._model.stateChanged.disconnect(this._onStateChanged, this);
     this._artifacts.stateChanged.disconnect(this._onStateChanged, this);
     this._models.stateChanged.disconnect(this._onStateChanged, this);
+    this._monitors.stateChanged.disconnect(this._onStateChanged, this);
+    this._badge.changed.disconnect(this._onBadgeChanged, this);
     this._shown = false;
     this._syncVisibility();
     super.dispose();
@@ -154,6 +179,7 @@ export class MMSidebar extends ReactWidget {
     this._model.setVisible('sidebar', this._shown && this._tab === 'runs');
     this._artifacts.setVisible(this._shown && this._tab === 'artifacts');
     this._models.setVisible(this._shown && this._tab === 'models');
+    this._monitors.setVisible(this._shown && this._tab === 'monitoring');
   }
 
   protected render(): JSX.Element {
@@ -174,7 +200,12 @@ export class MMSidebar extends ReactWidget {
                   ? model.connect()
                   : this._tab === 'artifacts'
                     ? this._artifacts.refresh()
-                    : this._models.refresh())
+                    : this._tab === 'models'
+                      ? this._models.refresh()
+                      : Promise.all([
+                          this._monitors.refresh(),
+                          this._badge.refresh()
+                        ]))
             }
           >
             <refreshIcon.react tag="span" className="jp-mm-IconButton-icon" />
@@ -204,7 +235,9 @@ export class MMSidebar extends ReactWidget {
             ? this._renderRuns()
             : this._tab === 'artifacts'
               ? this._renderArtifacts()
-              : this._renderModels())}
+              : this._tab === 'models'
+                ? this._renderModels()
+                : this._renderMonitoring())}
       </div>
     );
   }
@@ -213,13 +246,16 @@ export class MMSidebar extends ReactWidget {
     const tabs: [SidebarTab, string][] = [
       ['runs', 'Runs'],
       ['artifacts', 'Artifacts'],
-      ['models', 'Models']
+      ['models', 'Models'],
+      ['monitoring', 'Monitoring']
     ];
     const totals: Record<SidebarTab, number | undefined> = {
       runs: this._model.page?.total,
       artifacts: this._artifacts.page?.total,
-      models: this._models.page?.total
+      models: this._models.page?.total,
+      monitoring: this._monitors.page?.total
     };
+    const firing = this._badge.firing;
     return (
       <div className="jp-mm-Tabs" role="tablist" aria-label="Sidebar view">
         {tabs.map(([tab, label]) => {
@@ -237,10 +273,14 @@ export class MMSidebar extends ReactWidget {
               onClick={() => (this.tab = tab)}
             >
               <span className="jp-mm-Tab-label">{label}</span>
-              {total !== undefined && (
-                <span className="jp-mm-Tab-count" aria-hidden="true">
-                  {total.toLocaleString()}
-                </span>
+              {tab === 'monitoring' && firing > 0 ? (
+                <FiringBadge firing={firing} className="jp-mm-Tab-firing" />
+              ) : (
+                total !== undefined && (
+                  <span className="jp-mm-Tab-count" aria-hidden="true">
+                    {total.toLocaleString()}
+                  </span>
+                )
               )}
             </button>
           );
@@ -372,6 +412,16 @@ export class MMSidebar extends ReactWidget {
     );
   }
 
+  private _renderMonitoring(): JSX.Element {
+    return (
+      <MonitoringPanel
+        monitors={this._monitors}
+        onOpen={monitor => this._openMonitor(monitor)}
+        activeRef={this._activeMonitor}
+      />
+    );
+  }
+
   private _renderRuns(): JSX.Element {
     const model = this._model;
     const { page, query } = model;
@@ -499,6 +549,12 @@ export class MMSidebar extends ReactWidget {
     this.update();
   }
 
+  /** Firing alerts: the badge on the Monitoring tab and on the left-area tab. */
+  private _onBadgeChanged(): void {
+    applyAlertIndicator(this.title, this._badge.firing);
+    this.update();
+  }
+
   /** Re-render now and then, so "5 min ago" and running durations stay true. */
   private _startClock(): void {
     if (this._clock === null) {
@@ -516,10 +572,14 @@ export class MMSidebar extends ReactWidget {
   private _activeArtifact: string | null = null;
   private _activeId: string | null = null;
   private _activeModel: string | null = null;
+  private _activeMonitor: string | null = null;
+  private _badge: AlertBadgeModel;
   private _artifacts: ArtifactsModel;
   private _clock: number | null = null;
   private _model: RunsModel;
   private _models: ModelsModel;
+  private _monitors: MonitorsModel;
+  private _openMonitor: (monitor: Mon.IMonitorSummary) => void;
   private _openArtifact: (artifact: MM.IArtifactSummary) => void;
   private _openModel: (model: MM.IModelSummary) => void;
   private _openRun: (run: MM.IRunSummary) => void;

@@ -1,0 +1,79 @@
+/**
+ * The command that opens a monitored model version in the main area.
+ */
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+
+import { CommandIDs, commandActions } from './commands';
+import { modelIcon } from './icons';
+import { monitorWidgetId } from './ids';
+import { RunsModel } from './model';
+import { IMonitoringApi } from './monitoringModel';
+import { MonitoringWidget } from './widgets/MonitoringWidget';
+
+/** Tracker of the monitoring views. */
+export type MonitorTracker = WidgetTracker<MainAreaWidget<MonitoringWidget>>;
+
+/**
+ * Everything the monitoring command needs.
+ */
+export interface IMonitoringCommandContext {
+  /** The application. */
+  app: JupyterFrontEnd;
+  /** The shared model. */
+  model: RunsModel;
+  /** The monitoring REST client. */
+  api: IMonitoringApi;
+  /** Tracker of the open monitoring views. */
+  tracker: MonitorTracker;
+}
+
+/**
+ * Register {@link CommandIDs.openMonitor}.
+ */
+export function addMonitoringCommands(
+  context: IMonitoringCommandContext
+): void {
+  const { app, model, api, tracker } = context;
+  const actions = commandActions(app);
+  app.commands.addCommand(CommandIDs.openMonitor, {
+    label: args =>
+      args.ref ? `Open Monitoring of ${String(args.ref)}` : 'Open Monitoring',
+    caption:
+      'Open the monitoring of a model version: drift, performance, alerts',
+    icon: modelIcon,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          ref: { type: 'string', description: 'Model version, as name:N' }
+        },
+        required: ['ref']
+      }
+    },
+    execute: (args: ReadonlyPartialJSONObject) => {
+      const ref = typeof args.ref === 'string' ? args.ref : '';
+      if (!ref) {
+        throw new Error(
+          `${CommandIDs.openMonitor} needs a "ref" argument (name:N)`
+        );
+      }
+      const widgetId = monitorWidgetId(ref);
+      const open = tracker.find(w => w.id === widgetId);
+      if (open) {
+        app.shell.activateById(widgetId);
+        void open.content.load();
+        return open;
+      }
+      const content = new MonitoringWidget({ ref, model, api, actions });
+      const widget = new MainAreaWidget({ content });
+      widget.id = widgetId;
+      widget.addClass('jp-mm-RunDetailPanel');
+      void tracker.add(widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widgetId);
+      return widget;
+    }
+  });
+}

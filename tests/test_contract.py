@@ -681,3 +681,159 @@ async def test_model_error_replies_match_schema(
     assert response.code == code
     assert response.headers["Content-Type"].startswith("application/json")
     assert_valid_error(response.body)
+
+
+# -- monitoring (docs/monitoring.md) ---------------------------------------------------
+
+MONITOR = {
+    "model": "m/x", "version": 2, "ref": "m/x:2", "stage": "production",
+    "aliases": ["champion"], "batches": 14, "rows": 12000, "labelled": 3000,
+    "first_ts": 1764212000.0, "last_ts": 1764213000.5, "firing": 1,
+    "has_reference_profile": True,
+}  # fmt: skip
+RULE = {
+    "id": 3, "kind": "series", "model": "m/x", "version": None,
+    "pattern": "drift.psi.*", "op": ">", "threshold": 0.2, "count": 1, "window_s": None,
+    "severity": "warning", "name": None,
+    "action": {"kind": "webhook", "display": "https://hooks.example.com/x"},
+    "enabled": True, "created_at": "2026-01-01T00:00:00.000Z", "created_by": "ana",
+}  # fmt: skip
+ALERT = {
+    "id": 7, "rule_id": 3, "model": "m/x", "version": 2, "series": "drift.psi.age",
+    "state": "firing", "severity": "warning", "message": "drift.psi.age = 0.41 > 0.2",
+    "value": 0.41, "threshold": 0.2, "op": ">",
+    "fired_values": [{"ts": 1764213000.5, "value": 0.41, "batch_id": "b1f0"}],
+    "occurrences": 3, "fired_ts": 1764212990.1, "last_ts": 1764213000.5,
+    "resolved_ts": None,
+    "actions": [{"kind": "notebook", "status": "ok", "detail": "ran retrain.ipynb",
+                 "output": "/abs/x.ipynb", "run_id": "3f9a1c2b7d4e",
+                 "created_ts": 1764212990.2, "finished_ts": 1764212998.4}],
+}  # fmt: skip
+REPORT = {
+    "rows": 30, "status": "ok", "reason": None, "features": {"age": {"psi": 0.4}},
+    "missing_features": [], "extra_features": [], "prediction": None,
+    "batch_id": "b1f0", "ts": 1764213000.5, "source": "serve", "n_labelled": 0,
+    "performance": None,
+}  # fmt: skip
+SERIES = {
+    "key": "drift.psi.age", "points": [{"ts": 1764212000.0, "value": 0.03}],
+    "truncated": False,
+    "thresholds": [{"rule_id": 3, "op": ">", "threshold": 0.2, "severity": "warning"}],
+}  # fmt: skip
+
+
+def test_monitoring_schemas_reject_drift():
+    page = {"total": 1, "offset": 0, "limit": 50, "firing": 1, "cursor": 9}
+    assert validator("monitoring_page").is_valid({**page, "monitors": [MONITOR]})
+    for bad in (
+        changed(MONITOR, extra=1),
+        changed(MONITOR, ref="m/x:v2"),
+        changed(MONITOR, stage="prod"),
+        changed(MONITOR, last_ts="NaN"),  # non-finite values are never sent
+        changed(MONITOR, rows=-1),
+        {k: v for k, v in MONITOR.items() if k != "firing"},
+    ):
+        bad_page = {**page, "monitors": [bad]}
+        assert not validator("monitoring_page").is_valid(bad_page), bad
+    assert not validator("monitoring_page").is_valid({**page, "monitors": [], "x": 1})
+    detail = {
+        "monitor": MONITOR, "latest": {"drift.psi.age": {"value": 0.41, "ts": 1.0}},
+        "features": ["age"], "series_keys": ["drift.psi.age"], "rules": [RULE],
+        "alerts": [ALERT], "last_report": REPORT,
+    }  # fmt: skip
+    check = validator("monitoring_detail")
+    assert check.is_valid(detail)
+    assert check.is_valid(changed(detail, last_report=None))
+    event_rule = changed(RULE, kind="event", pattern="stage_changed", op=None,
+                         threshold=None, model=None)  # fmt: skip
+    assert check.is_valid(changed(detail, rules=[event_rule]))
+    for bad in (
+        changed(detail, latest={"k": {"value": "Infinity", "ts": 1.0}}),
+        changed(detail, rules=[changed(RULE, op="=>")]),
+        changed(detail, rules=[changed(RULE, severity="fatal")]),
+        changed(detail, rules=[changed(RULE, window_s=0)]),
+        changed(detail, rules=[changed(RULE, action={"kind": "webhook", "url": "x"})]),
+        changed(detail, alerts=[changed(ALERT, state="open")]),
+        changed(detail, alerts=[changed(ALERT, fired_values=[{"ts": 1, "value": "NaN",
+                                                               "batch_id": None}])]),
+        changed(detail, alerts=[changed(ALERT, actions=[{"kind": "x",
+                                                          "status": "done"}])]),
+        changed(detail, last_report=changed(REPORT, ts=None)),
+        {k: v for k, v in detail.items() if k != "series_keys"},
+    ):  # fmt: skip
+        assert not check.is_valid(bad), bad
+    series = validator("monitoring_series")
+    assert series.is_valid({"ref": "m/x:2", "series": [SERIES]})
+    for bad in (
+        {"ref": "m/x", "series": []},
+        {"ref": "m/x:2", "series": [changed(SERIES, truncated=None)]},
+        {"ref": "m/x:2", "series": [changed(SERIES, points=[{"ts": 1, "value": ""}])]},
+        {"ref": "m/x:2", "series": [changed(SERIES, thresholds=[{"rule_id": 3}])]},
+    ):
+        assert not series.is_valid(bad), bad
+    alerts = {"total": 1, "offset": 0, "limit": 50, "alerts": [ALERT]}
+    assert validator("monitoring_alerts").is_valid(alerts)
+    assert not validator("monitoring_alerts").is_valid(changed(alerts, limit=501))
+    batch = {"batch_id": "b", "ts": 1.0, "source": "api", "n_rows": 3, "n_labelled": 0,
+             "status": "insufficient_data", "reason": "3 rows"}  # fmt: skip
+    batches = {"total": 1, "offset": 0, "limit": 50, "batches": [batch]}
+    assert validator("monitoring_batches").is_valid(batches)
+    assert not validator("monitoring_batches").is_valid(
+        changed(batches, batches=[changed(batch, n_rows=None)])
+    )
+
+
+@pytest.fixture
+def monitored(store):
+    from monitoring_seed import seed_fleet
+
+    return seed_fleet(store)
+
+
+async def test_monitoring_payloads_match_schema(jp_fetch, raw_fetch, monitored):
+    pages = ({}, {"limit": "1", "offset": "1"}, {"offset": "99"}, {"limit": "500"})
+    for params in pages:
+        await fetch_valid(jp_fetch, "monitoring_page", "monitoring", **params)
+    page = await fetch_valid(jp_fetch, "monitoring_page", "monitoring")
+    assert len(page["monitors"]) == 3
+    refs = [m["ref"] for m in page["monitors"]] + ["fraud/clf", "fraud/clf:3",
+                                                   "fraud/clf@champion"]  # fmt: skip
+    for ref in refs:
+        base = f"mm-jupyter/api/monitoring/{quote(ref, safe='')}"
+        for suffix, schema, query in (
+            ("", "monitoring_detail", ""),
+            ("/series", "monitoring_series", ""),
+            ("/series", "monitoring_series", "?pattern=drift.*&limit=2"),
+            ("/series", "monitoring_series", "?key=volume.rows&key=nope&since_ts=0"),
+            ("/alerts", "monitoring_alerts", ""),
+            ("/alerts", "monitoring_alerts", "?state=resolved&limit=1"),
+            ("/batches", "monitoring_batches", "?limit=2&offset=1"),
+        ):
+            response = await raw_fetch(base + suffix + query)
+            assert response.code == 200, (ref, suffix)
+            assert_valid(schema, strict_loads(response.body))
+    for params in ({}, {"state": "firing"}, {"state": "resolved", "limit": "1"}):
+        await fetch_valid(jp_fetch, "monitoring_alerts", "alerts", **params)
+
+
+async def test_empty_registry_monitoring_matches_schema(jp_fetch):
+    await fetch_valid(jp_fetch, "monitoring_page", "monitoring")
+    await fetch_valid(jp_fetch, "monitoring_alerts", "alerts")
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("monitoring?limit=0", 400),
+        ("monitoring/fraud%2Fclf/series?since_ts=nan", 400),
+        ("monitoring/fraud%2Fclf/alerts?state=open", 400),
+        ("alerts?limit=501", 400),
+        ("monitoring/nope", 404),
+        ("monitoring/fraud%2Fclf%3A9/batches", 404),
+    ],
+)
+async def test_monitoring_error_replies_match_schema(raw_fetch, monitored, path, code):
+    response = await raw_fetch(f"mm-jupyter/api/{path}")
+    assert response.code == code
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert_valid_error(response.body)

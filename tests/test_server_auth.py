@@ -10,13 +10,22 @@ import pytest
 from jupyter_server.auth import Authorizer
 from server_conftest import extension_routes, sample_path, sha256, strict_loads
 
-from mm_jupyter.server.routes import ROUTES
+from mm_jupyter.server.routes import ROUTES, SITE_ROUTES
 
-EXPECTED_ROUTES = {path for path, _ in ROUTES}
+# API routes by their path under mm-jupyter/api/, others (metrics) under mm-jupyter/.
+EXPECTED_ROUTES = {path for path, _ in ROUTES} | {path for path, _ in SITE_ROUTES}
+ALL_HANDLERS = [handler for _, handler in ROUTES + SITE_ROUTES]
 # Routes that only write (POST); every other route is read with GET.
 POST_ROUTES = {path for path, handler in ROUTES if "post" in handler.__dict__}
+METRICS_PATH = "mm-jupyter/metrics"
 IRIS = "iris%2Fclf"
 CHURN = "churn%20%E2%9C%93%20model"
+
+
+def route_of(pattern: str) -> str:
+    """The route-table path of a registered URL pattern."""
+    tail = pattern.split("/mm-jupyter/", 1)[1].rstrip("$")
+    return tail.removeprefix("api/")
 
 
 class DenyMMJupyter(Authorizer):
@@ -65,6 +74,15 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo):
             {"(.+)": "models%2Fmodel.pkl"},
             {"(.+)": "report%20b%C3%BCndel%20%E2%9C%93"},
         ],
+        # monitoring takes a model reference: a bare name, name:N, name@stage
+        "monitoring/(.+)": [
+            {"(.+)": IRIS},
+            {"(.+)": f"{CHURN}%40production"},
+            {"(.+)": "iris/clf:1"},
+        ],
+        "monitoring/(.+)/series": [{"(.+)": IRIS}, {"(.+)": f"{IRIS}%3A2"}],
+        "monitoring/(.+)/alerts": [{"(.+)": CHURN}],
+        "monitoring/(.+)/batches": [{"(.+)": f"{IRIS}%40champion"}],
     }
     queries = {
         "models": ["", "?q=iris&limit=1&offset=0"],
@@ -74,10 +92,12 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo):
             "?version=models%2Fmodel.pkl%3Av1&depth=3",
         ],
         "diff": [f"?a={run_id}&b={run_id}", f"?a={run_id}&b={run_id}&volatile=1"],
+        "monitoring": ["", "?limit=1&offset=0"],
+        "alerts": ["", "?state=firing&limit=5"],
     }
     paths = []
     for pattern in extension_routes(jp_serverapp.web_app):
-        route = pattern.split("/mm-jupyter/api/", 1)[1].rstrip("$")
+        route = route_of(pattern)
         if route in POST_ROUTES:
             continue
         if "(" not in route:
@@ -102,7 +122,7 @@ def post_requests(jp_serverapp, jp_base_url, zoo):
     }
     requests = []
     for pattern in extension_routes(jp_serverapp.web_app):
-        route = pattern.split("/mm-jupyter/api/", 1)[1].rstrip("$")
+        route = route_of(pattern)
         if route not in POST_ROUTES:
             continue
         assert route in samples, f"no sample request for route {route}"
@@ -120,16 +140,18 @@ JSON = {"Content-Type": "application/json"}
 def test_routes_are_exactly_the_contract(jp_serverapp):
     # The app's router holds the routes of docs/rest.md and nothing else of ours.
     patterns = extension_routes(jp_serverapp.web_app)
-    assert len(patterns) == len(EXPECTED_ROUTES) == 14
+    assert len(patterns) == len(EXPECTED_ROUTES) == 21
     assert {"models/(.+)/versions/([^/]+)/transition"} == POST_ROUTES
-    suffixes = {p.split("/mm-jupyter/api/", 1)[1].rstrip("$") for p in patterns}
-    assert suffixes == EXPECTED_ROUTES
+    assert {route_of(p) for p in patterns} == EXPECTED_ROUTES
+    # every route is under the API prefix except the Prometheus exposition
+    outside = [p for p in patterns if "/mm-jupyter/api/" not in p]
+    assert [p.rstrip("$").endswith(f"/{METRICS_PATH}") for p in outside] == [True]
 
 
 def test_every_handler_method_is_authenticated_and_authorized():
     # Like the extension template's check_auth.py, but on our own classes: each
     # HTTP method is @web.authenticated around @authorized.
-    for _, handler in ROUTES:
+    for handler in ALL_HANDLERS:
         assert handler.auth_resource == "mm_jupyter"
         for method in ("get", "post", "put", "patch", "delete"):
             impl = handler.__dict__.get(method)
@@ -148,10 +170,13 @@ def test_every_handler_method_is_authenticated_and_authorized():
 async def test_every_route_is_200_with_token_and_403_without(
     raw_fetch, route_paths, post_requests
 ):
-    assert len(route_paths) == 22
+    assert len(route_paths) == 34
     assert sum("/lineage?" in p for p in route_paths) == 2
     assert sum("/artifacts/" in p for p in route_paths) == 2
     assert sum("/api/models" in p for p in route_paths) == 7
+    assert sum("/api/monitoring" in p for p in route_paths) == 9
+    assert sum("/api/alerts" in p for p in route_paths) == 2
+    assert sum(p.endswith(METRICS_PATH) for p in route_paths) == 1
     for path, body in post_requests:
         # Refused without credentials before anything is read or written ...
         for auth in ("", "token wrong"):
@@ -186,6 +211,9 @@ async def test_authorizer_denying_the_resource_gives_403(
     for path in route_paths:
         response = await raw_fetch(path)
         assert response.code == 403, path
+        if path.endswith(METRICS_PATH):  # text, for scrapers
+            assert b"mm_jupyter" in response.body
+            continue
         assert "mm_jupyter" in strict_loads(response.body)["message"]
     # Jupyter's own API stays reachable: only our resource is denied
     assert (await raw_fetch("api/status")).code == 200
@@ -244,6 +272,12 @@ async def test_json_routes_send_nosniff_and_strict_csp(raw_fetch, route_paths):
         if "/blobs/" in path:
             continue
         response = await raw_fetch(path)
+        if path.endswith(METRICS_PATH):  # the Prometheus text format
+            content_type = response.headers["Content-Type"]
+            assert content_type.startswith("text/plain; version=0.0.4")
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+            continue
         assert response.headers["Content-Type"].startswith("application/json")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]

@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) of every REST payload (docs/rest.md).
+"""JSON Schemas (draft 2020-12) of every REST payload (docs/rest.md, docs/monitoring.md).
 
 The files are package data; ``load`` reads one. Each has an ``$id`` under
 ``https://mm-jupyter.invalid/schemas/v1/`` (a reserved, never-resolving domain) and
@@ -29,6 +29,12 @@ NAMES = (
     "model_transition_request",
     "model_transition_response",
     "diff",
+    "monitoring_common",
+    "monitoring_page",
+    "monitoring_detail",
+    "monitoring_series",
+    "monitoring_alerts",
+    "monitoring_batches",
 )
 
 

@@ -15,15 +15,25 @@ from mm_jupyter.server.base import PATH_KEY, ROOT_DIR_KEY
 from mm_jupyter.server.blobs import BlobHandler
 from mm_jupyter.server.diff import DiffHandler
 from mm_jupyter.server.meta import MetaHandler
+from mm_jupyter.server.metrics import MetricsHandler
 from mm_jupyter.server.models import (
     ModelHandler,
     ModelsHandler,
     ModelTransitionHandler,
     ModelVersionHandler,
 )
+from mm_jupyter.server.monitoring import (
+    AlertsHandler,
+    MonitorAlertsHandler,
+    MonitorBatchesHandler,
+    MonitorHandler,
+    MonitorSeriesHandler,
+    MonitorsHandler,
+)
 from mm_jupyter.server.runs import ChangesHandler, KeysHandler, RunHandler, RunsHandler
 
 API_PREFIX = ("mm-jupyter", "api")
+SITE_PREFIX = ("mm-jupyter",)
 
 # (path under the API prefix, handler). Ids are resolved by the store (exact match);
 # anything under blobs/ reaches the handler so that a non-digest gets a clear 400.
@@ -31,7 +41,8 @@ API_PREFIX = ("mm-jupyter", "api")
 # the name group is greedy, so it runs up to the last "/versions"; tornado
 # percent-decodes it. Model names likewise; tornado takes the first route that matches,
 # so the version routes come before ``models/(.+)`` (which would match them too), and a
-# name whose "/" is not encoded runs up to the last "/versions/{v}".
+# name whose "/" is not encoded runs up to the last "/versions/{v}". Monitoring takes
+# a model reference the same way: its sub-resources come before ``monitoring/(.+)``.
 ROUTES = (
     ("meta", MetaHandler),
     ("runs", RunsHandler),
@@ -47,7 +58,17 @@ ROUTES = (
     ("models/(.+)/versions/([^/]+)", ModelVersionHandler),
     ("models/(.+)", ModelHandler),
     ("diff", DiffHandler),
+    ("monitoring", MonitorsHandler),
+    ("monitoring/(.+)/series", MonitorSeriesHandler),
+    ("monitoring/(.+)/alerts", MonitorAlertsHandler),
+    ("monitoring/(.+)/batches", MonitorBatchesHandler),
+    ("monitoring/(.+)", MonitorHandler),
+    ("alerts", AlertsHandler),
 )
+
+# Routes under ``{base_url}mm-jupyter/`` itself, outside the JSON API: the Prometheus
+# exposition (a scrape config points at ``/mm-jupyter/metrics``).
+SITE_ROUTES = (("metrics", MetricsHandler),)
 
 
 def setup_handlers(server_app: Any) -> None:
@@ -65,5 +86,8 @@ def setup_handlers(server_app: Any) -> None:
     handlers = [
         (url_path_join(base_url, *API_PREFIX, path) + "$", handler)
         for path, handler in ROUTES
+    ] + [
+        (url_path_join(base_url, *SITE_PREFIX, path) + "$", handler)
+        for path, handler in SITE_ROUTES
     ]
     web_app.add_handlers(".*$", handlers)

@@ -326,12 +326,13 @@ def record_action(registry: Registry, *, rule_id: int, kind: str, status: str,
                   detail: str | None = None, output: str | None = None,
                   run_id: str | None = None) -> int:
     """Record that an alert or event set an action off (status pending/running/ok/...)."""
-    finished = None if status in ("pending", "running") else time.time()
+    now = time.time()
+    finished = None if status in ("pending", "running") else now
     with registry.write() as conn:
         action_id = int(conn.execute(
             "INSERT INTO alert_actions (rule_id, alert_id, event_id, kind, status, detail, output,"
             " run_id, created_ts, finished_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rule_id, alert_id, event_id, kind, status, detail, output, run_id, time.time(), finished),
+            (rule_id, alert_id, event_id, kind, status, detail, output, run_id, now, finished),
         ).lastrowid or 0)
         _touch_alert(conn, alert_id)
         return action_id

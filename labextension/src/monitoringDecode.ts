@@ -300,9 +300,17 @@ export function decodeBatchReport(
   }
   const performance: Record<string, number> = {};
   if (o.performance !== undefined && o.performance !== null) {
-    for (const [k, x] of Object.entries(
-      obj(o.performance, `${what}.performance`)
-    )) {
+    // performance.py's result: {task, n, status, reason, metrics: {accuracy, ...}}.
+    const perf = obj(o.performance, `${what}.performance`);
+    const perfReason = entryReason(perf, `${what}.performance`);
+    if (perfReason !== null) {
+      insufficient.push(`performance: ${perfReason}`);
+    }
+    const metrics =
+      perf.metrics !== undefined && perf.metrics !== null
+        ? obj(perf.metrics, `${what}.performance.metrics`)
+        : perf;
+    for (const [k, x] of Object.entries(metrics)) {
       const n = toNumber(x);
       if (n !== null) {
         performance[k] = n;

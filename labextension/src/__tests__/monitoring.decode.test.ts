@@ -280,6 +280,33 @@ describe('insufficient data reasons', () => {
     assert.equal('note' in report.performance, false);
   });
 
+  it("reads performance.py's metrics and its insufficient-data reason", () => {
+    const report = decodeBatchReport({
+      rows: 400,
+      status: 'ok',
+      performance: {
+        task: 'classification',
+        n: 400,
+        status: 'ok',
+        reason: null,
+        metrics: { accuracy: 0.75, f1: 0.7 }
+      }
+    });
+    assert.deepEqual(report.performance, { accuracy: 0.75, f1: 0.7 });
+    const empty = decodeBatchReport({
+      rows: 3,
+      performance: {
+        task: null,
+        n: 0,
+        status: 'insufficient_data',
+        reason: 'no labelled rows',
+        metrics: {}
+      }
+    });
+    assert.deepEqual(empty.performance, {});
+    assert.deepEqual(empty.insufficient, ['performance: no labelled rows']);
+  });
+
   it('has no reasons for a report with values', () => {
     const report = decodeBatchReport({
       rows: 300,

@@ -64,7 +64,7 @@ def test_number_definition_accepts_only_the_three_spellings():
 
 def test_schemas_reject_drift():
     # An unknown field or a wrong type is caught, so the contract cannot drift silently.
-    assert not validator("changes").is_valid({"cursor": 1, "changed": True, "x": 1})
+    assert not validator("changes").is_valid({"cursor": 1, "changed": True, "firing": 0, "x": 1})
     assert not validator("changes").is_valid({"cursor": "1", "changed": True})
     assert not validator("keys").is_valid({"experiments": [], "metrics": []})
 

@@ -370,7 +370,7 @@ async def test_changes_cursor_moves_after_a_write(jp_fetch, seed, store):
     cursor = first["cursor"]
     # Nothing written since: unchanged
     again = await get_json(jp_fetch, "changes", since=str(cursor))
-    assert again == {"cursor": cursor, "changed": False}
+    assert again == {"cursor": cursor, "changed": False, "firing": 0}
     # A kernel logs a metric through its own connection
     write_metric_points(store, [(run_id, "acc", 0, 0.5, 1764171425.0)])
     after = await get_json(jp_fetch, "changes", since=str(cursor))

@@ -191,7 +191,8 @@ export function decodeChanges(v: unknown): MM.IChanges {
   const o = obj(v, 'changes');
   return {
     cursor: num(o.cursor, 'changes.cursor'),
-    changed: o.changed === true
+    changed: o.changed === true,
+    firing: typeof o.firing === 'number' ? o.firing : null
   };
 }
 

@@ -73,6 +73,14 @@ export class RunsModel implements IDisposable {
     return this._registryChanged;
   }
 
+  /**
+   * Firing monitoring alerts as of the last change poll (null before the first
+   * poll answer, or from a server whose `changes` does not report them).
+   */
+  get firing(): number | null {
+    return this._firing;
+  }
+
   /** Connection to the server extension. */
   get connection(): MM.Connection {
     return this._connection;
@@ -271,6 +279,7 @@ export class RunsModel implements IDisposable {
       return;
     }
     this._cursor = changes.cursor;
+    this._firing = changes.firing;
     if (this._visible.has('sidebar')) {
       await this._fetchRuns();
     } else {
@@ -338,6 +347,7 @@ export class RunsModel implements IDisposable {
   private _background = new Set<string>();
   private _connection: MM.Connection = { kind: 'connecting' };
   private _cursor: number | null = null;
+  private _firing: number | null = null;
   private _debouncer: Debouncer;
   private _error: string | null = null;
   private _isDisposed = false;

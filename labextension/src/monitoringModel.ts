@@ -64,8 +64,9 @@ export class MonitorsModel extends PagedListModel<
 }
 
 /**
- * The number of firing alerts over every model, for the badges. It reads
- * `GET monitoring?limit=1` when the change cursor moves, and keeps the shared
+ * The number of firing alerts over every model, for the badges. It takes the
+ * count the change poll (`GET changes`) reports when the cursor moves (older
+ * servers: it reads `GET monitoring?limit=1`), and keeps the shared
  * poll going at a slow pace while no view is visible, so that the badge on the
  * left-area tab updates while the panel is closed.
  */
@@ -157,7 +158,13 @@ export class AlertBadgeModel implements IDisposable {
   }
 
   private _onRegistryChanged(): void {
-    void this.refresh();
+    // The change poll already carries the count: no second request per change.
+    const firing = this.runs.firing;
+    if (firing !== null) {
+      this.note(firing);
+    } else {
+      void this.refresh();
+    }
   }
 
   private _onRunsStateChanged(): void {

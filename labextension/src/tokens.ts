@@ -291,6 +291,8 @@ export namespace MM {
     cursor: number;
     /** Whether the registry changed since the given cursor. */
     changed: boolean;
+    /** Firing monitoring alerts over every model (null from older servers). */
+    firing: number | null;
   }
 
   /**

@@ -79,7 +79,7 @@ class ChangesHandler(BaseHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        """Reply with ``{"cursor", "changed"}``."""
+        """Reply with ``{"cursor", "changed", "firing"}``."""
         with self.mapped_errors():
             since = self.int_arg("since", default=0, low=0, high=MAX_CURSOR)
             self.write_json(await self.call(queries.changes, since))

@@ -194,8 +194,13 @@ describe('small payloads', () => {
     });
     assert.deepEqual(decodeChanges({ cursor: 990, changed: true }), {
       cursor: 990,
-      changed: true
+      changed: true,
+      firing: null // an older server: the badge asks GET monitoring instead
     });
+    assert.equal(
+      decodeChanges({ cursor: 991, changed: true, firing: 2 }).firing,
+      2
+    );
     assert.throws(() => decodeMeta({ name: 'x' }), DecodeError);
   });
 });

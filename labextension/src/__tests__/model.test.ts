@@ -73,7 +73,7 @@ class FakeApi implements IRunsApi {
   };
   changes = async (since: number): Promise<MM.IChanges> => {
     this.calls.push(`changes:${since}`);
-    return { cursor: this.cursor, changed: this.cursor !== since };
+    return { cursor: this.cursor, changed: this.cursor !== since, firing: 0 };
   };
   run = async (): Promise<MM.IRunDetail> => {
     throw new Error('not used');

@@ -162,6 +162,7 @@ class FakeRuns {
   registryChanged = new Signal<this, number>(this);
   stateChanged = new Signal<this, void>(this);
   connection: { kind: string } = { kind: 'connecting' };
+  firing: number | null = null;
   background = new Set<string>();
   setBackground(consumer: string, on: boolean): void {
     if (on) {
@@ -251,6 +252,18 @@ describe('AlertBadgeModel', () => {
     } finally {
       console.warn = warn;
     }
+  });
+
+  it('takes the count from the change poll without a second request', async () => {
+    const { runs, badge, calls } = setup([1]);
+    runs.ready();
+    await tick();
+    assert.equal(calls.length, 1); // the first count comes from GET monitoring
+    runs.firing = 5;
+    runs.registryChanged.emit(7);
+    await tick();
+    assert.equal(badge.firing, 5);
+    assert.equal(calls.length, 1);
   });
 
   it('takes counts noted by the list', () => {

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_tracking.py", "bench_artifacts.py", "bench_models.py", "bench_server.py"]
+BENCHES = ["bench_tracking.py", "bench_artifacts.py", "bench_models.py", "bench_server.py",
+           "bench_monitoring.py", "bench_monitoring_export.py"]
 
 
 def main() -> int:

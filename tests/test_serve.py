@@ -1,0 +1,320 @@
+"""``mm-jupyter serve`` as a real process: predictions, monitoring flushes, labels, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import select
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+
+import numpy as np
+import pytest
+
+from mm_jupyter.monitoring.serve import Predictor, RequestError, ServedModel, feature_order
+from mm_jupyter.session import get_session
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("sklearn")
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
+from sklearn.compose import ColumnTransformer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import OneHotEncoder  # noqa: E402
+
+NUMERIC = ["age", "income", "tenure"]
+FEATURES = [*NUMERIC, "plan"]
+CLI = [sys.executable, "-m", "mm_jupyter.cli"]
+
+
+def frame(n, seed=0):
+    rng = np.random.default_rng(seed)
+    data = {f: np.round(rng.normal(0, 1, n), 4) for f in NUMERIC}
+    data["plan"] = rng.choice(["basic", "pro", "team"], n)
+    return pd.DataFrame(data)[FEATURES]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A registry with ``churn:1``: a DataFrame pipeline fitted with reference data."""
+    import mm_jupyter as mm
+
+    path = tmp_path_factory.mktemp("serve") / "registry"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MM_JUPYTER_HOME", str(path))
+        get_session().reset_registry()
+        X = frame(600)
+        y = (X["age"] + X["income"] + (X["plan"] == "pro") > 0.5).astype(int)
+        model = make_pipeline(
+            ColumnTransformer([("plan", OneHotEncoder(), ["plan"])], remainder="passthrough"),
+            LogisticRegression(),
+        ).fit(X, y)
+        mm.register_model(model, "churn", reference_data=X, stage="production")
+        get_session().reset_registry()
+    return path, model
+
+
+class Server:
+    """One ``mm-jupyter serve`` process and a small HTTP client for it."""
+
+    def __init__(self, home, *args):
+        env = {**os.environ, "MM_JUPYTER_HOME": str(home)}
+        self.proc = subprocess.Popen([*CLI, "serve", "churn@production", "--port", "0", *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                     text=True)
+        ready, _, _ = select.select([self.proc.stdout], [], [], 60)
+        line = self.proc.stdout.readline() if ready else ""
+        if "Serving" not in line:
+            self.proc.kill()
+            raise AssertionError(f"serve did not start: {line!r} {self.proc.stderr.read()}")
+        self.port = int(line.split("http://127.0.0.1:")[1].split()[0])
+
+    def call(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        if body is not None and not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+        conn.request(method, path, body=body,
+                     headers={"Content-Type": "application/json", **(headers or {})})
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, resp, data
+
+    def json(self, method, path, body=None, headers=None):
+        status, _, data = self.call(method, path, body, headers)
+        return status, json.loads(data)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(30)
+        finally:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def server(home):
+    srv = Server(home[0], "--trust", "--flush-seconds", "0.2")
+    yield srv
+    assert srv.stop() == 0
+
+
+def rows_of(X):
+    return json.loads(X.to_json(orient="records"))
+
+
+def db(home):
+    conn = sqlite3.connect(f"file:{home[0] / 'registry.db'}?mode=ro", uri=True, timeout=10)
+    return closing(conn)
+
+
+def wait_for_batch(home, batch_id, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db(home) as conn:
+            row = conn.execute("SELECT source, n_rows, n_labelled FROM monitor_batches"
+                               " WHERE batch_id = ?", (batch_id,)).fetchone()
+        if row:
+            return row
+        time.sleep(0.05)
+    raise AssertionError(f"batch {batch_id} was not flushed within {timeout} s")
+
+
+def test_predictions_equal_the_models_own_for_one_row_and_a_batch(server, home):
+    model = home[1]
+    X = frame(25, seed=1)
+    status, one = server.json("POST", "/predict", {"rows": rows_of(X.iloc[:1])})
+    assert status == 200
+    assert one["predictions"] == model.predict(X.iloc[:1]).tolist()
+    assert (one["model"], one["version"], len(one["rows"])) == ("churn", 1, 1)
+    status, many = server.json("POST", "/predict", {"rows": rows_of(X)})
+    assert status == 200 and many["predictions"] == model.predict(X).tolist()
+    assert len(many["rows"]) == 25 and many["rows"] == list(range(many["rows"][0],
+                                                                  many["rows"][0] + 25))
+    # instances: lists in the model's feature order
+    status, inst = server.json("POST", "/predict", {"instances": X.iloc[:3].values.tolist()})
+    assert status == 200 and inst["predictions"] == model.predict(X.iloc[:3]).tolist()
+
+
+def test_a_flushed_batch_lands_with_source_serve_and_latency(server, home):
+    X = frame(40, seed=2)
+    _, answer = server.json("POST", "/predict", {"rows": rows_of(X)})
+    source, n_rows, _ = wait_for_batch(home, answer["batch_id"])
+    assert source == "serve" and n_rows >= 40
+    with db(home) as conn:
+        keys = {k for (k,) in conn.execute(
+            "SELECT s.key FROM monitor_series s JOIN monitor_batches b ON b.id = s.batch_id"
+            " WHERE b.batch_id = ?", (answer["batch_id"],))}
+        (stored,) = conn.execute("SELECT predictions FROM monitor_batches WHERE batch_id = ?",
+                                 (answer["batch_id"],)).fetchone()
+    stored = json.loads(stored)
+    assert {"volume.rows", "latency.mean_ms", "latency.p99_ms"} <= keys
+    assert any(k.startswith("drift.psi.") for k in keys)  # 40 rows: enough for drift
+    offsets = answer["rows"]
+    assert stored[offsets[0]:offsets[-1] + 1] == answer["predictions"]
+
+
+def test_labels_join_the_flushed_predictions(server, home):
+    X = frame(30, seed=3)
+    _, answer = server.json("POST", "/predict", {"rows": rows_of(X)})
+    truth = [1 - p for p in answer["predictions"][:10]]  # all wrong on purpose
+    status, body = server.json("POST", "/labels", {"batch_id": answer["batch_id"],
+                                                   "labels": truth, "rows": answer["rows"][:10]})
+    assert status == 200, body
+    assert body["batch_id"] == answer["batch_id"]
+    assert body["performance"]["metrics"]["accuracy"] == 0.0
+    assert wait_for_batch(home, answer["batch_id"])[2] == 10
+    status, body = server.json("POST", "/labels", {"batch_id": "nope", "labels": [1]})
+    assert status == 404 and "nope" in body["message"]
+    status, body = server.json("POST", "/labels", {"batch_id": answer["batch_id"],
+                                                   "labels": [1], "rows": [10_000]})
+    assert status == 400 and "row 10000" in body["message"]
+
+
+def test_metrics_and_health(server, home):
+    server.json("POST", "/predict", {"rows": rows_of(frame(2, seed=4))})
+    status, resp, data = server.call("GET", "/metrics")
+    assert status == 200 and resp.getheader("Content-Type").startswith("text/plain")
+    families = {f.name: f for f in text_string_to_metric_families(data.decode())}
+    requests = families["mm_serve_requests"]
+    assert any(s.labels == {"code": "200"} and s.value >= 1 for s in requests.samples)
+    assert families["mm_serve_request_seconds"].type == "histogram"
+    monitored = [s for f in families.values() if f.name.startswith("mm_monitor")
+                 for s in f.samples if s.labels.get("model") == "churn"]
+    assert monitored, sorted(families)
+    status, health = server.json("GET", "/health")
+    assert status == 200 and health["status"] == "ok"
+    assert (health["model"], health["version"]) == ("churn", 1) and health["uptime_s"] > 0
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b"{not json", "malformed JSON"),
+    (b"", "empty"),
+    ([1, 2], "JSON object"),
+    ({"rows": [{"age": 1}]}, "row 0 lacks feature 'income'"),
+    ({"rows": []}, "non-empty"),
+    ({"rows": [{"age": 1, "income": 1, "tenure": 1, "plan": "pro"},
+               {"age": 1, "income": 1, "plan": "pro"}]}, "row 1 lacks feature 'tenure'"),
+    ({"instances": [[1, 2, 3]]}, "instance 0 has 3 values; the model takes 4"),
+    ({"rows": [{"age": [1], "income": 1, "tenure": 1, "plan": "pro"}]}, "feature 'age' is a list"),
+    ({"rows": [], "instances": []}, "exactly one of"),
+])
+def test_bad_bodies_get_400_naming_the_problem(server, body, message):
+    status, answer = server.json("POST", "/predict", body)
+    assert status == 400 and message in answer["message"], answer
+    assert "Traceback" not in answer["message"]
+
+
+def test_a_failing_prediction_is_422_with_the_error_and_no_traceback(server):
+    row = {"age": "old", "income": 1, "tenure": 1, "plan": "pro"}
+    status, answer = server.json("POST", "/predict", {"rows": [row]})
+    assert status == 422 and answer["message"].startswith("prediction failed: ValueError")
+    assert "Traceback" not in answer["message"] and 'File "' not in answer["message"]
+
+
+def test_routes_types_sizes_and_hosts_are_refused_with_json(server):
+    status, answer = server.json("GET", "/nope")
+    assert status == 404 and "/nope" in answer["message"]
+    status, answer = server.json("POST", "/predict", b'{"rows": []}',
+                                 headers={"Content-Type": "text/plain"})
+    assert status == 415 and "application/json" in answer["message"]
+    status, answer = server.json("GET", "/health", headers={"Host": "evil.example"})
+    assert status == 403
+    status, resp, _ = server.call("GET", "/health")
+    assert resp.getheader("X-Content-Type-Options") == "nosniff"
+    # 100 MB announced: refused before the body is read
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                     b"\r\nContent-Length: 104857600\r\n\r\n" + b"[" * 1000)
+        reply = sock.recv(65536).decode()
+    assert reply.startswith("HTTP/1.1 413") and "limit" in reply
+    # 11 MB sent by a simple client: drained, so it reads the 413
+    status, answer = server.json("POST", "/predict", b"[" * (11 * 1024 * 1024))
+    assert status == 413 and "limit of 10485760 bytes" in answer["message"]
+    assert server.json("DELETE", "/predict")[0] == 405
+    # the server still answers
+    assert server.json("GET", "/health")[0] == 200
+
+
+def test_a_pickled_model_needs_trust(home):
+    env = {**os.environ, "MM_JUPYTER_HOME": str(home[0])}
+    done = subprocess.run([*CLI, "serve", "churn:1", "--port", "0"], capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert done.returncode == 1
+    assert "--trust" in done.stderr and "pickle" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_sigterm_flushes_buffered_rows_and_labels_flush_their_batch(home):
+    srv = Server(home[0], "--trust", "--flush-seconds", "600")
+    try:
+        X = frame(12, seed=5)
+        _, first = srv.json("POST", "/predict", {"rows": rows_of(X[:6])})
+        # labels for a batch still in the buffer: it is flushed first
+        status, body = srv.json("POST", "/labels", {"batch_id": first["batch_id"],
+                                                    "labels": first["predictions"]})
+        assert status == 200 and body["performance"]["metrics"]["accuracy"] == 1.0
+        _, second = srv.json("POST", "/predict", {"rows": rows_of(X[6:])})
+        assert second["batch_id"] != first["batch_id"]
+        assert srv.json("GET", "/health")[1]["buffered_rows"] == 6
+    finally:
+        assert srv.stop() == 0
+    assert wait_for_batch(home, first["batch_id"], timeout=1)[1:] == (6, 6)
+    assert wait_for_batch(home, second["batch_id"], timeout=1) == ("serve", 6, 0)
+
+
+def test_concurrent_requests_share_one_predict_and_a_bad_one_is_blamed_alone():
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 1, (200, 3))
+    model = LogisticRegression().fit(X, (X[:, 0] > 0).astype(int))  # arrays: no names
+    features, use_frame = feature_order(model, {"inputs": [{"name": n} for n in "abc"]}, None)
+    assert (features, use_frame) == (["a", "b", "c"], False)
+    predictor = Predictor(ServedModel(model, "m", 1, "sklearn", features, use_frame))
+    calls = []
+    original = model.predict
+    model.predict = lambda data: calls.append(len(data)) or original(data)
+
+    async def burst():
+        requests = [X[i:i + 2].tolist() for i in range(0, 20, 2)] + [[["x", 1, 2]]]
+        return await asyncio.gather(*(predictor.predict(r) for r in requests),
+                                    return_exceptions=True)
+
+    try:
+        results = asyncio.run(burst())
+    finally:
+        predictor.close()
+    assert results[:-1] == [original(X[i:i + 2]).tolist() for i in range(0, 20, 2)]
+    assert isinstance(results[-1], RequestError) and results[-1].status == 422
+    assert "could not convert string to float" in results[-1].message
+    # the first request alone; the 10 queued meanwhile in one call, which failed, so
+    # again one by one to find the culprit
+    assert calls == [2, 19, *[2] * 9, 1]
+
+
+def test_an_all_float_frame_model_gets_one_float_block_with_its_column_names():
+    X = pd.DataFrame(np.random.default_rng(1).normal(0, 1, (200, 3)), columns=["a", "b", "c"])
+    model = LogisticRegression().fit(X, (X["a"] > 0).astype(int))
+    seen = []
+    original = model.predict
+    model.predict = lambda data: seen.append(data) or original(data)
+    predictor = Predictor(ServedModel(model, "m", 1, "sklearn", ["a", "b", "c"], True, True))
+    rows = X.iloc[:5].values.tolist()
+    rows[0][0] = 1  # an int among floats is still a number
+    try:
+        result = asyncio.run(predictor.predict(rows))
+    finally:
+        predictor.close()
+    expected = X.iloc[:5].copy()
+    expected.iloc[0, 0] = 1.0
+    assert result == original(expected).tolist()
+    assert list(seen[0].columns) == ["a", "b", "c"]
+    assert [str(t) for t in seen[0].dtypes] == ["float64"] * 3

@@ -305,3 +305,21 @@ def test_magic_verbs_show_the_summary_and_alerts(ip, model):
 
     with pytest.raises(UsageError, match="no registered model"):
         ip.run_line_magic("mm", "monitor nope")
+
+
+def test_a_million_rows_with_nan_and_extra_features_fire_one_alert(reg, model):
+    mon = mm.monitor("churn", max_prediction_rows=1_000)
+    mon.rule("missing.rate.*", ">", 0.05)
+    rng = np.random.default_rng(7)
+    n = 1_000_000
+    X = pd.DataFrame({f: rng.normal(0, 1, n) for f in FEATURES})
+    X.loc[::10, "income"] = np.nan  # 10% missing
+    X["surprise"] = 1.0  # a feature the reference never saw
+    batch = mon.log(X, predictions=np.zeros(n, dtype=int))
+    report = mon.last_report
+    assert report["rows"] == n and report["extra_features"] == ["surprise"]
+    assert report["features"]["income"]["missing_rate"] == pytest.approx(0.1)
+    (alert,) = mon.alerts()  # one alert for the series, not one per row
+    assert alert["series"] == "missing.rate.income"
+    stored = count(reg, "SELECT length(predictions) FROM monitor_batches WHERE batch_id = ?", batch)
+    assert stored < 10_000  # predictions kept up to max_prediction_rows only

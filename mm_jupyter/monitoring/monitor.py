@@ -26,8 +26,9 @@ from mm_jupyter.store import monitoring as store
 from mm_jupyter.store.models import resolve_model_version
 
 SOURCES = ("api", "serve")
-# Rows of a batch kept as a raw sample (the per-version cap is max_raw_rows).
-SAMPLE_ROWS_PER_BATCH = 1_000
+# Rows of a batch kept as a raw sample (the per-version cap is max_raw_rows). Small:
+# serve flushes every second, and serialising big samples would hold the GIL there.
+SAMPLE_ROWS_PER_BATCH = 100
 
 
 def _json_values(values: np.ndarray) -> list[Any]:

@@ -6,7 +6,10 @@
 2. ``mm-jupyter serve`` on loopback with a LogisticRegression on 20 features (fitted on a
    DataFrame), monitoring on, driven by an asyncio load generator: keep-alive HTTP/1.1
    connections, one single-row ``POST /predict`` at a time each (target: >= 500 req/s,
-   p99 <= 20 ms). After SIGTERM, every answered row must be in the registry.
+   p99 <= 20 ms). After SIGTERM, every answered row must be in the registry. Serve runs
+   with its default flush policy: at this load each 1 s check finds hundreds of rows,
+   far over ``--min-batch-rows`` (30), so batches are logged about once a second, as
+   with ``--min-batch-rows 1``; ``serve_batches_logged`` shows it.
 
 Prints one JSON object. ``BENCH_SERVE_SECONDS`` / ``BENCH_SERVE_CONNECTIONS`` override the
 load (default 6 s at 8, then at 16 connections).

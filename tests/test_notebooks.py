@@ -209,4 +209,5 @@ def test_monitoring_example_serves_drifts_alerts_and_retrains(registry_dir, tmp_
     assert [v["stage"] for v in sorted(versions, key=lambda v: v["version"])] == ["production", "staging"]
     summary = [o for o in nb.cells[14].outputs if "data:image/png;base64" in o.get("data", {}).get("text/html", "")]
     assert len(summary) == 1
-    assert "mm_serve_requests_total" in "".join(o.get("text", "") for o in nb.cells[16].outputs)
+    scraped = "".join(o.get("text", "") for o in nb.cells[16].outputs)
+    assert "mm_serve_requests_total" in scraped and 'mm_alert_firing{model="cancer-clf"' in scraped

@@ -18,7 +18,7 @@ from contextlib import closing
 import numpy as np
 import pytest
 
-from mm_jupyter.monitoring.serve import Predictor, RequestError, ServedModel, feature_order
+from mm_jupyter.monitoring.serve_model import Predictor, RequestError, ServedModel, feature_order
 from mm_jupyter.session import get_session
 
 pd = pytest.importorskip("pandas")
@@ -270,6 +270,72 @@ def test_sigterm_flushes_buffered_rows_and_labels_flush_their_batch(home):
         assert srv.stop() == 0
     assert wait_for_batch(home, first["batch_id"], timeout=1)[1:] == (6, 6)
     assert wait_for_batch(home, second["batch_id"], timeout=1) == ("serve", 6, 0)
+
+
+def batch_report(home, batch_id):
+    with db(home) as conn:
+        (report,) = conn.execute("SELECT report FROM monitor_batches WHERE batch_id = ?",
+                                 (batch_id,)).fetchone()
+    return json.loads(report)
+
+
+def test_a_quiet_endpoint_holds_rows_until_a_batch_can_measure_drift(home):
+    srv = Server(home[0], "--trust", "--flush-seconds", "0.05", "--min-batch-rows", "30",
+                 "--max-wait-seconds", "600")
+    try:
+        X = frame(35, seed=6)
+        # Given five single-row requests, a few per second
+        answers = [srv.json("POST", "/predict", {"rows": rows_of(X[i:i + 1])})[1]
+                   for i in range(5)]
+        batch_id = answers[0]["batch_id"]
+        assert [(a["batch_id"], a["rows"]) for a in answers] == [
+            (batch_id, [i]) for i in range(5)]
+        # When several flush checks pass
+        time.sleep(0.3)
+        # Then they stay buffered: five rows could not measure drift
+        assert srv.json("GET", "/health")[1]["buffered_rows"] == 5
+        with db(home) as conn:
+            assert conn.execute("SELECT count(*) FROM monitor_batches WHERE batch_id = ?",
+                                (batch_id,)).fetchone() == (0,)
+        # When 30 more rows arrive, the next check logs one batch of 35, with drift
+        _, more = srv.json("POST", "/predict", {"rows": rows_of(X[5:])})
+        assert (more["batch_id"], more["rows"]) == (batch_id, list(range(5, 35)))
+        assert wait_for_batch(home, batch_id) == ("serve", 35, 0)
+        report = batch_report(home, batch_id)
+        assert report["status"] == "ok" and report["rows"] == 35
+        assert all(f["status"] == "ok" and f["psi"] is not None
+                   for f in report["features"].values()), report["features"]
+        assert srv.json("GET", "/health")[1]["buffered_rows"] == 0
+    finally:
+        assert srv.stop() == 0
+
+
+def test_max_wait_logs_a_small_batch_once_its_oldest_row_has_waited(home):
+    srv = Server(home[0], "--trust", "--flush-seconds", "0.05", "--max-wait-seconds", "0.5")
+    try:
+        # Given three rows, well under the default --min-batch-rows of 30
+        t0 = time.monotonic()
+        _, answer = srv.json("POST", "/predict", {"rows": rows_of(frame(3, seed=7))})
+        # Then they are logged once the oldest has waited 0.5 s, not before
+        assert wait_for_batch(home, answer["batch_id"], timeout=10) == ("serve", 3, 0)
+        assert time.monotonic() - t0 >= 0.5
+        assert batch_report(home, answer["batch_id"])["status"] == "insufficient_data"
+        assert srv.json("GET", "/health")[1]["buffered_rows"] == 0
+    finally:
+        assert srv.stop() == 0
+
+
+def test_the_cli_default_batch_size_is_the_monitors_min_rows():
+    from click.testing import CliRunner
+
+    from mm_jupyter.cli import main
+    from mm_jupyter.monitoring.cli import serve
+    from mm_jupyter.monitoring.drift import MIN_ROWS
+
+    defaults = {p.name: p.default for p in serve.params}
+    assert defaults["min_batch_rows"] == MIN_ROWS and defaults["max_wait_seconds"] == 60
+    text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    assert "--min-batch-rows" in text and "--max-wait-seconds" in text
 
 
 def test_concurrent_requests_share_one_predict_and_a_bad_one_is_blamed_alone():

@@ -151,16 +151,27 @@ def monitor_series(ref: str, keys: tuple[str, ...], pattern: str | None, limit: 
               help="Allow loading a pickle-based model (sklearn/joblib): a model file is a"
                    " program, so only for models whose registration you trust.")
 @click.option("--flush-seconds", default=1.0, show_default=True,
-              type=click.FloatRange(0.01, 3600), help="Log buffered predictions this often.")
+              type=click.FloatRange(0.01, 3600),
+              help="Check the buffered predictions this often; log them if there are"
+                   " --min-batch-rows or the oldest has waited --max-wait-seconds.")
 @click.option("--flush-rows", default=1000, show_default=True, type=click.IntRange(1),
-              help="...or as soon as this many rows are buffered.")
+              help="Log at once when this many rows are buffered.")
+@click.option("--min-batch-rows", default=30, show_default=True, type=click.IntRange(1),
+              help="At a check, log only a buffer of at least this many rows: fewer give"
+                   " 'insufficient data' instead of drift (the monitor's min_rows)."
+                   " 1: log at every check.")
+@click.option("--max-wait-seconds", default=60.0, show_default=True,
+              type=click.FloatRange(0.01, 86400),
+              help="...but log a smaller batch once its oldest row has waited this long"
+                   " (volume and latency still reach the registry on a quiet endpoint).")
 def serve(ref: str, host: str, port: int, trust: bool, flush_seconds: float,
-          flush_rows: int) -> None:
+          flush_rows: int, min_batch_rows: int, max_wait_seconds: float) -> None:
     """Serve model REF over HTTP (POST /predict, POST /labels, GET /metrics, GET /health).
 
     Predictions are logged to the registry's monitoring in micro-batches (drift,
-    latency, alerts). Binds 127.0.0.1 by default with no authentication: expose it only
-    through a reverse proxy. SIGINT/SIGTERM flush buffered rows before exiting.
+    latency, alerts) of at least --min-batch-rows rows, or whatever arrived within
+    --max-wait-seconds. Binds 127.0.0.1 by default with no authentication: expose it
+    only through a reverse proxy. SIGINT/SIGTERM flush buffered rows before exiting.
     """
     import logging
 
@@ -168,8 +179,8 @@ def serve(ref: str, host: str, port: int, trust: bool, flush_seconds: float,
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     run(open_cli_registry(), ref, host=host, port=port, trust=trust,
-        flush_seconds=flush_seconds, flush_rows=flush_rows,
-        announce=lambda line: click.echo(line))
+        flush_seconds=flush_seconds, flush_rows=flush_rows, min_batch_rows=min_batch_rows,
+        max_wait_seconds=max_wait_seconds, announce=lambda line: click.echo(line))
 
 
 __all__ = ["monitor", "serve"]

@@ -124,6 +124,9 @@ def test_artifacts_versions_and_lineage(
     panel.locator(".jp-mm-Pager-range", has_text="1–1 of 1").wait_for()
     assert artifact_names(panel) == ["churn-model"]
     panel.get_by_label("Kind").select_option("")
+    # Wait for the unfiltered page first: the pager still reads "1–1 of 1" from the
+    # kind filter, so waiting for that text after typing would not wait at all.
+    panel.locator(".jp-mm-Pager-range", has_text="1–4 of 4").wait_for()
     panel.get_by_label("Search artifacts").fill("raw")
     panel.locator(".jp-mm-Pager-range", has_text="1–1 of 1").wait_for()
     assert artifact_names(panel) == ["churn-raw"]

@@ -2,7 +2,7 @@
  * Typed requests to the mm-jupyter REST API (`/mm-jupyter/api/`, see docs/rest.md).
  *
  * Every request goes through `ServerConnection.makeRequest`, which adds the token and
- * the XSRF header. Responses are decoded from `unknown` by `decode.ts`.
+ * the XSRF header. Responses are decoded from `unknown` by the `*Decode.ts` modules.
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
@@ -10,25 +10,29 @@ import { ServerConnection } from '@jupyterlab/services';
 import {
   decodeArtifactDetail,
   decodeArtifactList,
-  decodeChanges,
-  decodeKeys,
-  decodeLineage,
-  decodeMeta,
-  decodeModelDetail,
-  decodeModelList,
-  decodeModelVersionDetail,
-  decodeRunDetail,
-  decodeRunList,
-  isObject
-} from './decode';
+  decodeLineage
+} from './artifactsDecode';
+import { isObject } from './decode';
 import { decodeRunDiff, Diff } from './diff';
 import { MMApiError } from './errors';
+import {
+  decodeModelDetail,
+  decodeModelList,
+  decodeModelVersionDetail
+} from './modelsDecode';
 import {
   decodeMonitorDetail,
   decodeMonitorList,
   decodeSeriesList
 } from './monitoringDecode';
 import { Mon } from './monitoringTypes';
+import {
+  decodeChanges,
+  decodeKeys,
+  decodeMeta,
+  decodeRunDetail,
+  decodeRunList
+} from './runsDecode';
 import { MM } from './tokens';
 
 export { MMApiError };

@@ -3,8 +3,8 @@
  * cursor: no poll of its own, a reload when the registry changed while the list
  * is visible, and a reload on show when it changed while hidden.
  */
-import { MMApiError } from './errors';
-import { errorMessage, PagedListModel } from './listModel';
+import { errorMessage, isNotFound } from './errors';
+import { PagedListModel } from './listModel';
 import type { RunsModel } from './model';
 import { defaultArtifactQuery } from './query';
 import { MM } from './tokens';
@@ -31,7 +31,7 @@ export class ArtifactsModel extends PagedListModel<
   }
 
   protected describeError(err: unknown): string {
-    return err instanceof MMApiError && err.status === 404
+    return isNotFound(err)
       ? 'This server does not list artifacts: update mm-jupyter on the server.'
       : errorMessage(err);
   }

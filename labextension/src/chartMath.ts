@@ -41,6 +41,18 @@ export function finiteExtent(values: Iterable<number>): Extent | null {
 }
 
 /**
+ * An extent that can be drawn: a single value gets ±10 % of room (±1 at zero).
+ */
+export function padExtent(extent: Extent): Extent {
+  const [lo, hi] = extent;
+  if (lo !== hi) {
+    return [lo, hi];
+  }
+  const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+  return [lo - pad, hi + pad];
+}
+
+/**
  * A step of 1, 2 or 5 × 10^k that cuts `span` into at most `maxTicks` intervals.
  */
 export function niceStep(span: number, maxTicks: number): number {
@@ -72,12 +84,7 @@ export interface IValueTicks {
  * × 10^k. A single value gets some room around it.
  */
 export function niceTicks(extent: Extent, maxTicks = 5): IValueTicks {
-  let [lo, hi] = extent;
-  if (lo === hi) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    lo -= pad;
-    hi += pad;
-  }
+  const [lo, hi] = padExtent(extent);
   const step = niceStep(hi - lo, maxTicks);
   const first = Math.floor(lo / step + 1e-9);
   const last = Math.ceil(hi / step - 1e-9);
@@ -308,14 +315,17 @@ export function uniqueThresholds(
 }
 
 /**
- * Split points into runs of consecutive finite values: NaN and ±Infinity make
- * gaps in a line.
+ * Split points into runs of consecutive finite points: NaN and ±Infinity (of
+ * the value or of `x`) make gaps in a line.
  */
-export function finiteRuns(points: ReadonlyArray<Mon.IPoint>): Mon.IPoint[][] {
-  const out: Mon.IPoint[][] = [];
-  let current: Mon.IPoint[] = [];
+export function finiteRunsBy<P extends { value: number }>(
+  points: ReadonlyArray<P>,
+  x: (point: P) => number
+): P[][] {
+  const out: P[][] = [];
+  let current: P[] = [];
   for (const p of points) {
-    if (Number.isFinite(p.value) && Number.isFinite(p.ts)) {
+    if (Number.isFinite(p.value) && Number.isFinite(x(p))) {
       current.push(p);
     } else if (current.length) {
       out.push(current);
@@ -326,4 +336,9 @@ export function finiteRuns(points: ReadonlyArray<Mon.IPoint>): Mon.IPoint[][] {
     out.push(current);
   }
   return out;
+}
+
+/** Split time points into runs of consecutive finite points (gaps at NaN). */
+export function finiteRuns(points: ReadonlyArray<Mon.IPoint>): Mon.IPoint[][] {
+  return finiteRunsBy(points, p => p.ts);
 }

@@ -18,6 +18,7 @@ import {
   modelWidgetId,
   runWidgetId
 } from './ids';
+import { openView } from './mainArea';
 import { RunsModel } from './model';
 import { MM } from './tokens';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
@@ -137,27 +138,19 @@ export function addCommands(context: ICommandContext): void {
       if (!id) {
         throw new Error(`${CommandIDs.openRun} needs an "id" argument`);
       }
-      const widgetId = runWidgetId(id);
-      const open = trackers.runs.find(w => w.id === widgetId);
-      if (open) {
-        app.shell.activateById(widgetId);
-        void open.content.load();
-        return open;
-      }
-      const content = new RunDetailWidget({
-        runId: id,
-        label: typeof args.name === 'string' ? args.name : undefined,
-        model,
-        rendermime,
-        actions
+      return openView({
+        app,
+        tracker: trackers.runs,
+        id: runWidgetId(id),
+        create: () =>
+          new RunDetailWidget({
+            runId: id,
+            label: typeof args.name === 'string' ? args.name : undefined,
+            model,
+            rendermime,
+            actions
+          })
       });
-      const widget = new MainAreaWidget({ content });
-      widget.id = widgetId;
-      widget.addClass('jp-mm-RunDetailPanel');
-      void trackers.runs.add(widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(widgetId);
-      return widget;
     }
   });
 
@@ -185,22 +178,13 @@ export function addCommands(context: ICommandContext): void {
         throw new Error(`${CommandIDs.openArtifact} needs a "name" argument`);
       }
       const version = typeof args.version === 'number' ? args.version : null;
-      const widgetId = artifactWidgetId(name);
-      const open = trackers.artifacts.find(w => w.id === widgetId);
-      if (open) {
-        app.shell.activateById(widgetId);
-        open.content.focusVersion(version);
-        void open.content.load();
-        return open;
-      }
-      const content = new ArtifactWidget({ name, version, model, actions });
-      const widget = new MainAreaWidget({ content });
-      widget.id = widgetId;
-      widget.addClass('jp-mm-RunDetailPanel');
-      void trackers.artifacts.add(widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(widgetId);
-      return widget;
+      return openView({
+        app,
+        tracker: trackers.artifacts,
+        id: artifactWidgetId(name),
+        create: () => new ArtifactWidget({ name, version, model, actions }),
+        reuse: open => open.focusVersion(version)
+      });
     }
   });
 
@@ -228,22 +212,13 @@ export function addCommands(context: ICommandContext): void {
         throw new Error(`${CommandIDs.openModel} needs a "name" argument`);
       }
       const version = typeof args.version === 'number' ? args.version : null;
-      const widgetId = modelWidgetId(name);
-      const open = trackers.models.find(w => w.id === widgetId);
-      if (open) {
-        app.shell.activateById(widgetId);
-        open.content.focusVersion(version);
-        void open.content.load();
-        return open;
-      }
-      const content = new ModelWidget({ name, version, model, actions });
-      const widget = new MainAreaWidget({ content });
-      widget.id = widgetId;
-      widget.addClass('jp-mm-RunDetailPanel');
-      void trackers.models.add(widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(widgetId);
-      return widget;
+      return openView({
+        app,
+        tracker: trackers.models,
+        id: modelWidgetId(name),
+        create: () => new ModelWidget({ name, version, model, actions }),
+        reuse: open => open.focusVersion(version)
+      });
     }
   });
 
@@ -270,28 +245,20 @@ export function addCommands(context: ICommandContext): void {
       if (!a || !b) {
         throw new Error(`${CommandIDs.openDiff} needs "a" and "b" (run ids)`);
       }
-      const widgetId = diffWidgetId(a, b);
-      const open = trackers.diffs.find(w => w.id === widgetId);
-      if (open) {
-        app.shell.activateById(widgetId);
-        void open.content.load();
-        return open;
-      }
-      const content = new DiffWidget({
-        a,
-        b,
-        model,
-        openRun: r => actions.openRun({ id: r.id, name: r.name }),
-        swap: () =>
-          void app.commands.execute(CommandIDs.openDiff, { a: b, b: a })
+      return openView({
+        app,
+        tracker: trackers.diffs,
+        id: diffWidgetId(a, b),
+        create: () =>
+          new DiffWidget({
+            a,
+            b,
+            model,
+            openRun: r => actions.openRun({ id: r.id, name: r.name }),
+            swap: () =>
+              void app.commands.execute(CommandIDs.openDiff, { a: b, b: a })
+          })
       });
-      const widget = new MainAreaWidget({ content });
-      widget.id = widgetId;
-      widget.addClass('jp-mm-RunDetailPanel');
-      void trackers.diffs.add(widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(widgetId);
-      return widget;
     }
   });
 
@@ -333,25 +300,17 @@ export function addCommands(context: ICommandContext): void {
           `${CommandIDs.openLineage} needs either "run" (a run id) or "version" (name:vN)`
         );
       }
-      const widgetId = lineageWidgetId(root);
-      const open = trackers.lineage.find(w => w.id === widgetId);
-      if (open) {
-        app.shell.activateById(widgetId);
-        void open.content.load();
-        return open;
-      }
-      const content = new LineageWidget({ root, model, actions, reroot });
-      const widget = new MainAreaWidget({ content });
-      widget.id = widgetId;
-      widget.addClass('jp-mm-RunDetailPanel');
-      content.rootChanged.connect((_, newRoot) => {
-        widget.id = lineageWidgetId(newRoot);
-        void trackers.lineage.save(widget);
+      return openView({
+        app,
+        tracker: trackers.lineage,
+        id: lineageWidgetId(root),
+        create: () => new LineageWidget({ root, model, actions, reroot }),
+        setup: widget =>
+          widget.content.rootChanged.connect((_, newRoot) => {
+            widget.id = lineageWidgetId(newRoot);
+            void trackers.lineage.save(widget);
+          })
       });
-      void trackers.lineage.add(widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(widgetId);
-      return widget;
     }
   });
 }

@@ -6,11 +6,10 @@
  * Every string is untrusted user content and stays a string: the view renders it
  * as React text only.
  */
+import { decodeVersionRef } from './artifactsDecode';
 import {
-  decodePoint,
-  decodeRunSummary,
-  decodeVersionRef,
   DecodeError,
+  finiteNumber,
   isObject,
   json,
   jsonRecord,
@@ -18,6 +17,7 @@ import {
   record,
   toNumber
 } from './decode';
+import { decodePoint, decodeRunSummary } from './runsDecode';
 import { MM } from './tokens';
 
 /**
@@ -212,10 +212,7 @@ function decodeCell(v: unknown): Diff.ICell | null {
 }
 
 function counts(v: unknown): Record<string, number> {
-  return record(v, x => {
-    const n = toNumber(x);
-    return n !== null && Number.isFinite(n) ? n : null;
-  });
+  return record(v, finiteNumber);
 }
 
 function decodeNotebook(v: unknown): Diff.INotebook | null {

@@ -26,3 +26,29 @@ export class MMApiError extends Error {
     return this.status === 404 || this.status === 0;
   }
 }
+
+/** The message of an error, for a notice. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Whether `err` is the server's 404 answer. */
+export function isNotFound(err: unknown): err is MMApiError {
+  return err instanceof MMApiError && err.status === 404;
+}
+
+/**
+ * The message of a failed load: a 404 says the thing is gone, anything else
+ * says what could not be loaded and why.
+ *
+ * @param err - What the request threw.
+ * @param notFound - The message of a 404.
+ * @param failed - What could not be done (`Cannot load run 3`).
+ */
+export function loadErrorText(
+  err: unknown,
+  notFound: (err: MMApiError) => string,
+  failed: string
+): string {
+  return isNotFound(err) ? notFound(err) : `${failed}: ${errorMessage(err)}`;
+}

@@ -8,7 +8,7 @@ import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { RunsModel } from './model';
-import { pageOffset } from './query';
+import { pageOffset, patchQuery } from './query';
 
 /** What every paged list query has: text search and a page. */
 export interface IPagedQuery {
@@ -89,13 +89,10 @@ export abstract class PagedListModel<
    * Any change other than `offset` goes back to the first page.
    */
   setQuery(patch: Partial<Q>): void {
-    const next = { ...this._query, ...patch };
-    if (patch.offset === undefined) {
-      next.offset = 0;
-    }
-    this._query = next;
+    const { query, debounce } = patchQuery<Q>(this._query, patch);
+    this._query = query;
     this._stateChanged.emit();
-    if (Object.keys(patch).length === 1 && patch.q !== undefined) {
+    if (debounce) {
       void this._debouncer.invoke();
     } else {
       void this._fetch();
@@ -200,9 +197,4 @@ export abstract class PagedListModel<
   private _stale = false;
   private _stateChanged = new Signal<this, void>(this);
   private _visible = false;
-}
-
-/** The message of an error, for a notice. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -9,8 +9,8 @@ import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { MMApi } from './api';
-import { MMApiError } from './errors';
-import { defaultQuery, nextSort, pageOffset } from './query';
+import { errorMessage, MMApiError } from './errors';
+import { defaultQuery, nextSort, pageOffset, patchQuery } from './query';
 import { API_VERSION, MM } from './tokens';
 
 /**
@@ -164,13 +164,10 @@ export class RunsModel implements IDisposable {
    * Any change other than `offset` goes back to the first page.
    */
   setQuery(patch: Partial<MM.IRunQuery>): void {
-    const next = { ...this._query, ...patch };
-    if (patch.offset === undefined) {
-      next.offset = 0;
-    }
-    this._query = next;
+    const { query, debounce } = patchQuery(this._query, patch);
+    this._query = query;
     this._stateChanged.emit();
-    if (Object.keys(patch).length === 1 && patch.q !== undefined) {
+    if (debounce) {
       void this._debouncer.invoke();
     } else {
       void this._fetchRuns();
@@ -314,7 +311,7 @@ export class RunsModel implements IDisposable {
       if (request !== this._request) {
         return;
       }
-      this._error = err instanceof Error ? err.message : String(err);
+      this._error = errorMessage(err);
     }
     this._loading = false;
     this._stateChanged.emit();

@@ -2,8 +2,8 @@
  * State of the sidebar's list of registered models. Like the artifacts list, it
  * rides on the runs model's change cursor.
  */
-import { MMApiError } from './errors';
-import { errorMessage, PagedListModel } from './listModel';
+import { errorMessage, isNotFound } from './errors';
+import { PagedListModel } from './listModel';
 import type { RunsModel } from './model';
 import { defaultModelQuery } from './query';
 import { MM } from './tokens';
@@ -27,7 +27,7 @@ export class ModelsModel extends PagedListModel<MM.IModelQuery, MM.IModelList> {
   }
 
   protected describeError(err: unknown): string {
-    return err instanceof MMApiError && err.status === 404
+    return isNotFound(err)
       ? 'This server has no model registry: update mm-jupyter on the server.'
       : errorMessage(err);
   }

@@ -8,6 +8,7 @@ import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { CommandIDs, commandActions } from './commands';
 import { modelIcon } from './icons';
 import { monitorWidgetId } from './ids';
+import { openView } from './mainArea';
 import { RunsModel } from './model';
 import { IMonitoringApi } from './monitoringModel';
 import { MonitoringWidget } from './widgets/MonitoringWidget';
@@ -59,21 +60,12 @@ export function addMonitoringCommands(
           `${CommandIDs.openMonitor} needs a "ref" argument (name:N)`
         );
       }
-      const widgetId = monitorWidgetId(ref);
-      const open = tracker.find(w => w.id === widgetId);
-      if (open) {
-        app.shell.activateById(widgetId);
-        void open.content.load();
-        return open;
-      }
-      const content = new MonitoringWidget({ ref, model, api, actions });
-      const widget = new MainAreaWidget({ content });
-      widget.id = widgetId;
-      widget.addClass('jp-mm-RunDetailPanel');
-      void tracker.add(widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(widgetId);
-      return widget;
+      return openView({
+        app,
+        tracker,
+        id: monitorWidgetId(ref),
+        create: () => new MonitoringWidget({ ref, model, api, actions })
+      });
     }
   });
 }

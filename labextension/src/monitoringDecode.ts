@@ -6,17 +6,8 @@
  * wrong type is a {@link DecodeError} naming the field, so a malformed payload
  * becomes a clear message instead of a crash, and strings stay strings (text).
  */
-import { DecodeError, isObject, toNumber } from './decode';
+import { DecodeError, isObject, obj, str, toNumber } from './decode';
 import { Mon } from './monitoringTypes';
-
-type Obj = Record<string, unknown>;
-
-function obj(v: unknown, what: string): Obj {
-  if (!isObject(v)) {
-    throw new DecodeError(`${what}: expected an object`);
-  }
-  return v;
-}
 
 function arr(v: unknown, what: string): unknown[] {
   if (!Array.isArray(v)) {
@@ -28,13 +19,6 @@ function arr(v: unknown, what: string): unknown[] {
 /** A list that may be absent (then empty), but not of another type. */
 function optArr(v: unknown, what: string): unknown[] {
   return v === undefined || v === null ? [] : arr(v, what);
-}
-
-function str(v: unknown, what: string): string {
-  if (typeof v !== 'string') {
-    throw new DecodeError(`${what}: expected a string`);
-  }
-  return v;
 }
 
 function optStr(v: unknown, what: string): string | null {

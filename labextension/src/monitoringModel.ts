@@ -6,8 +6,8 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { MMApi } from './api';
-import { MMApiError } from './errors';
-import { errorMessage, PagedListModel } from './listModel';
+import { errorMessage, isNotFound } from './errors';
+import { PagedListModel } from './listModel';
 import type { RunsModel } from './model';
 import { Mon } from './monitoringTypes';
 import { PAGE_SIZE } from './query';
@@ -57,9 +57,7 @@ export class MonitorsModel extends PagedListModel<
   }
 
   protected describeError(err: unknown): string {
-    return err instanceof MMApiError && err.status === 404
-      ? NO_MONITORING
-      : errorMessage(err);
+    return isNotFound(err) ? NO_MONITORING : errorMessage(err);
   }
 }
 
@@ -120,7 +118,7 @@ export class AlertBadgeModel implements IDisposable {
       if (request !== this._request) {
         return;
       }
-      if (err instanceof MMApiError && err.status === 404) {
+      if (isNotFound(err)) {
         this._available = false;
         this._set(0);
       } else {

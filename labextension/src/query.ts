@@ -63,3 +63,22 @@ export function pageOffset(
   const offset = query.offset + direction * query.limit;
   return offset < 0 || offset >= total ? null : offset;
 }
+
+/**
+ * A query with a patch applied. Any change other than `offset` goes back to
+ * the first page; `debounce` says whether only the text search changed (so the
+ * request should wait until typing pauses).
+ */
+export function patchQuery<Q extends { q: string; offset: number }>(
+  query: Readonly<Q>,
+  patch: Partial<NoInfer<Q>>
+): { query: Q; debounce: boolean } {
+  const next = { ...query, ...patch } as Q;
+  if (patch.offset === undefined) {
+    next.offset = 0;
+  }
+  return {
+    query: next,
+    debounce: Object.keys(patch).length === 1 && patch.q !== undefined
+  };
+}

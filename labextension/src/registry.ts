@@ -3,7 +3,7 @@
  * transition requests and their confirmations, the history's wording, the metric
  * trend as a chart series. No React, no JupyterLab: unit-tested on its own.
  */
-import { MMApiError } from './errors';
+import { errorMessage, MMApiError } from './errors';
 import { formatNumber } from './format';
 import { MM } from './tokens';
 
@@ -353,7 +353,7 @@ export async function performTransition(options: {
       return {
         kind: 'error',
         status: err instanceof MMApiError ? err.status : -1,
-        message: err instanceof Error ? err.message : String(err)
+        message: errorMessage(err)
       };
     }
   };

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
-  DecodeError,
   decodeArtifactDetail,
   decodeArtifactList,
   decodeLineage,
   decodeRunArtifacts,
-  decodeRunDetail,
   decodeVersionRef
-} from '../decode';
+} from '../artifactsDecode';
+import { DecodeError } from '../decode';
+import { decodeRunDetail } from '../runsDecode';
 
 const DIGEST = 'ab'.repeat(32);
 

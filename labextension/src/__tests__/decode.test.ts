@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { DecodeError, toNumber } from '../decode';
 import {
-  DecodeError,
   decodeChanges,
   decodeKeys,
   decodeMeta,
   decodeRunDetail,
-  decodeRunList,
-  toNumber
-} from '../decode';
+  decodeRunList
+} from '../runsDecode';
 
 const SUMMARY = {
   id: '3f9a1c2b7d4e',

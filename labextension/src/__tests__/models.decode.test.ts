@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { DecodeError } from '../decode';
 import {
-  DecodeError,
   decodeModelDetail,
   decodeModelList,
   decodeModelTransition,
   decodeModelVersion,
   decodeModelVersionDetail
-} from '../decode';
+} from '../modelsDecode';
 
 const DIGEST = 'cd'.repeat(32);
 

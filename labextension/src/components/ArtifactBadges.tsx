@@ -46,3 +46,24 @@ export function AliasBadge(props: {
     </span>
   );
 }
+
+/**
+ * Aliases as badges, one per `[alias, version]` in the order given.
+ */
+export function AliasBadges(props: {
+  aliases: ReadonlyArray<[string, number]>;
+  showVersion?: boolean;
+}): JSX.Element {
+  return (
+    <>
+      {props.aliases.map(([alias, version]) => (
+        <AliasBadge
+          key={alias}
+          alias={alias}
+          version={version}
+          showVersion={props.showVersion}
+        />
+      ))}
+    </>
+  );
+}

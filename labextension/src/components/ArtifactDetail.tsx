@@ -3,10 +3,12 @@ import * as React from 'react';
 import { IActions } from '../actions';
 import { formatBytes, formatTime, formatValue } from '../format';
 import { lineageIcon } from '../icons';
+import { aliasEntries } from '../registry';
 import { MM } from '../tokens';
-import { AliasBadge, KindBadge } from './ArtifactBadges';
+import { AliasBadge, AliasBadges, KindBadge } from './ArtifactBadges';
 import { CopyButton } from './CopyButton';
 import { DownloadButton } from './DownloadButton';
+import { Fact, TagsFact } from './Facts';
 import { RunLink } from './Links';
 
 /**
@@ -34,10 +36,7 @@ const COLUMNS_SHOWN = 12;
  */
 export function ArtifactDetail(props: IArtifactDetailProps): JSX.Element {
   const { artifact, versions, alias_history } = props.detail;
-  const tags = Object.entries(artifact.tags);
-  const aliases = Object.entries(artifact.aliases).sort(([a], [b]) =>
-    a.localeCompare(b)
-  );
+  const aliases = aliasEntries(artifact.aliases);
   const latest = versions.length ? versions[0].version : null;
   return (
     <div className="jp-mm-ArtifactDetail" data-artifact-name={artifact.name}>
@@ -61,35 +60,11 @@ export function ArtifactDetail(props: IArtifactDetailProps): JSX.Element {
             </>
           )}
           {aliases.length > 0 && (
-            <>
-              <dt>Aliases</dt>
-              <dd className="jp-mm-ArtifactDetail-aliases">
-                {aliases.map(([alias, version]) => (
-                  <AliasBadge
-                    key={alias}
-                    alias={alias}
-                    version={version}
-                    showVersion
-                  />
-                ))}
-              </dd>
-            </>
+            <Fact label="Aliases" className="jp-mm-ArtifactDetail-aliases">
+              <AliasBadges aliases={aliases} showVersion />
+            </Fact>
           )}
-          {tags.length > 0 && (
-            <>
-              <dt>Tags</dt>
-              <dd className="jp-mm-RunHeader-tags">
-                {tags.map(([key, value]) => (
-                  <span key={key} className="jp-mm-Tag">
-                    <span className="jp-mm-Tag-key">{key}</span>
-                    <span className="jp-mm-Tag-value">
-                      {formatValue(value)}
-                    </span>
-                  </span>
-                ))}
-              </dd>
-            </>
-          )}
+          <TagsFact tags={artifact.tags} />
         </dl>
       </header>
       <section className="jp-mm-Section jp-mm-Section-versions">

@@ -1,21 +1,19 @@
 import * as React from 'react';
 
 import { formatBytes, formatRelative, formatTime } from '../format';
+import { aliasEntries } from '../registry';
 import { MM } from '../tokens';
-import { AliasBadge, KindBadge } from './ArtifactBadges';
+import { AliasBadges, KindBadge } from './ArtifactBadges';
+import { IListProps, ItemList, RowName, VersionCount } from './PagedList';
 
 /**
  * Props of {@link ArtifactsList}.
  */
-export interface IArtifactsListProps {
+export interface IArtifactsListProps extends IListProps<MM.IArtifactSummary> {
   /** Artifacts of the current page. */
   artifacts: MM.IArtifactSummary[];
-  /** Called when an artifact is clicked or Enter is pressed on it. */
-  onOpen: (artifact: MM.IArtifactSummary) => void;
   /** Name of the artifact to highlight, if any. */
   activeName?: string | null;
-  /** "Now", for relative times. */
-  now?: Date;
 }
 
 /**
@@ -25,77 +23,55 @@ export interface IArtifactsListProps {
 export function ArtifactsList(props: IArtifactsListProps): JSX.Element {
   const now = props.now ?? new Date();
   return (
-    <ul className="jp-mm-ArtifactsList" aria-label="Artifacts">
-      {props.artifacts.map(artifact => {
+    <ItemList
+      items={props.artifacts}
+      label="Artifacts"
+      onOpen={props.onOpen}
+      row={artifact => {
         const { latest } = artifact;
-        const aliases = Object.entries(artifact.aliases).sort(([a], [b]) =>
-          a.localeCompare(b)
-        );
+        const aliases = aliasEntries(artifact.aliases);
         const created = latest?.created_at ?? artifact.created_at;
-        const open = () => props.onOpen(artifact);
-        return (
-          <li
-            key={artifact.name}
-            className={
-              'jp-mm-ArtifactsList-row' +
-              (props.activeName === artifact.name ? ' jp-mm-mod-active' : '')
-            }
-            data-artifact-name={artifact.name}
-            tabIndex={0}
-            title={
-              `Open artifact ${artifact.name}` +
-              (artifact.description ? `\n${artifact.description}` : '')
-            }
-            onClick={open}
-            onKeyDown={e => {
-              if (e.key === 'Enter' || e.key === ' ') {
-                e.preventDefault();
-                open();
-              }
-            }}
-          >
-            <div className="jp-mm-ArtifactsList-line">
-              <span className="jp-mm-ArtifactsList-name">{artifact.name}</span>
-              {latest && (
-                <span
-                  className="jp-mm-ArtifactsList-version"
-                  title={`Latest version: ${latest.ref}`}
-                >
-                  {`v${latest.version}`}
-                </span>
-              )}
-              {latest && (
-                <span className="jp-mm-ArtifactsList-size">
-                  {formatBytes(latest.size)}
-                </span>
-              )}
-            </div>
-            <div className="jp-mm-ArtifactsList-line jp-mm-ArtifactsList-meta">
-              <KindBadge kind={artifact.kind} />
-              <span className="jp-mm-ArtifactsList-count">
-                {artifact.n_versions === 1
-                  ? '1 version'
-                  : `${artifact.n_versions} versions`}
-              </span>
-              {created && (
-                <span
-                  className="jp-mm-ArtifactsList-time"
-                  title={formatTime(created)}
-                >
-                  {formatRelative(created, now)}
-                </span>
-              )}
-              {aliases.length > 0 && (
-                <span className="jp-mm-ArtifactsList-aliases">
-                  {aliases.map(([alias, version]) => (
-                    <AliasBadge key={alias} alias={alias} version={version} />
-                  ))}
-                </span>
-              )}
-            </div>
-          </li>
-        );
-      })}
-    </ul>
+        return {
+          key: artifact.name,
+          active: props.activeName === artifact.name,
+          data: { 'data-artifact-name': artifact.name },
+          title:
+            `Open artifact ${artifact.name}` +
+            (artifact.description ? `\n${artifact.description}` : ''),
+          content: (
+            <>
+              <RowName
+                name={artifact.name}
+                version={latest?.version}
+                versionTitle={latest ? `Latest version: ${latest.ref}` : ''}
+              >
+                {latest && (
+                  <span className="jp-mm-ArtifactsList-size">
+                    {formatBytes(latest.size)}
+                  </span>
+                )}
+              </RowName>
+              <div className="jp-mm-ArtifactsList-line jp-mm-ArtifactsList-meta">
+                <KindBadge kind={artifact.kind} />
+                <VersionCount count={artifact.n_versions} />
+                {created && (
+                  <span
+                    className="jp-mm-ArtifactsList-time"
+                    title={formatTime(created)}
+                  >
+                    {formatRelative(created, now)}
+                  </span>
+                )}
+                {aliases.length > 0 && (
+                  <span className="jp-mm-ArtifactsList-aliases">
+                    <AliasBadges aliases={aliases} />
+                  </span>
+                )}
+              </div>
+            </>
+          )
+        };
+      }}
+    />
   );
 }

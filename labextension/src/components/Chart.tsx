@@ -15,6 +15,7 @@ import {
 } from '../chartMath';
 import { formatNumber } from '../format';
 import { Mon } from '../monitoringTypes';
+import { ChartSvg } from './ChartParts';
 
 /**
  * One line of a {@link TimeChart}.
@@ -117,12 +118,11 @@ export function TimeChart(props: ITimeChartProps): JSX.Element {
   return (
     <figure className="jp-mm-Chart" data-chart={props.id}>
       {header}
-      <svg
+      <ChartSvg
         className="jp-mm-Chart-svg"
-        viewBox={`0 0 ${width} ${height}`}
-        preserveAspectRatio="xMidYMid meet"
-        role="img"
-        aria-label={
+        width={width}
+        height={height}
+        label={
           `${props.title}: ${lines.length} series, ${allPoints.length} points` +
           (thresholds.length
             ? `, thresholds ${thresholds.map(t => `${t.op} ${formatNumber(t.threshold)}`).join(', ')}`
@@ -244,7 +244,7 @@ export function TimeChart(props: ITimeChartProps): JSX.Element {
             })}
           </g>
         ))}
-      </svg>
+      </ChartSvg>
       {lines.length > 1 && (
         <ul className="jp-mm-Chart-legend" aria-label={`${props.title} legend`}>
           {lines.map((line, i) => (

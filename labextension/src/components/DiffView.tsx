@@ -1,16 +1,10 @@
 import * as React from 'react';
 
-import {
-  CellItem,
-  diffLines,
-  Diff,
-  groupCells,
-  hasChanges,
-  imageDataUrl,
-  outputText
-} from '../diff';
-import { formatNumber, formatValue, stripAnsi } from '../format';
+import { Diff, hasChanges } from '../diff';
+import { formatNumber, formatValue } from '../format';
 import { MM } from '../tokens';
+import { ChartSvg, IPadding, StepAxes } from './ChartParts';
+import { LineDiffView, NotebookDiffView } from './NotebookDiff';
 
 /**
  * Props of {@link DiffView}.
@@ -22,6 +16,20 @@ export interface IDiffViewProps {
   onOpenRun: (run: MM.IRunSummary) => void;
   /** Swap the sides. */
   onSwap: () => void;
+}
+
+/** The header of a table comparing side A and side B, one row per `what`. */
+function SidesHead(props: { what: string; last?: string }): JSX.Element {
+  return (
+    <thead>
+      <tr>
+        <th>{props.what}</th>
+        <th>A</th>
+        <th>B</th>
+        <th>{props.last}</th>
+      </tr>
+    </thead>
+  );
 }
 
 function runLabel(run: MM.IRunSummary): string {
@@ -181,14 +189,7 @@ function ParamsDiff(props: { params: Diff.IParams }): JSX.Element {
   }
   return (
     <table className="jp-mm-DiffTable jp-mm-DiffParams">
-      <thead>
-        <tr>
-          <th>param</th>
-          <th>A</th>
-          <th>B</th>
-          <th />
-        </tr>
-      </thead>
+      <SidesHead what="param" />
       <tbody>
         {rows.map(r => (
           <tr
@@ -232,14 +233,7 @@ function MetricsDiff(props: { metrics: Diff.IMetric[] }): JSX.Element {
   return (
     <>
       <table className="jp-mm-DiffTable jp-mm-DiffMetrics">
-        <thead>
-          <tr>
-            <th>metric</th>
-            <th>A</th>
-            <th>B</th>
-            <th>Δ</th>
-          </tr>
-        </thead>
+        <SidesHead what="metric" last="Δ" />
         <tbody>
           {metrics.map(m => (
             <tr key={m.key} data-metric={m.key}>
@@ -270,7 +264,7 @@ function MetricsDiff(props: { metrics: Diff.IMetric[] }): JSX.Element {
   );
 }
 
-const PAD = { left: 40, right: 8, top: 8, bottom: 16 };
+const PAD: IPadding = { left: 40, right: 8, top: 8, bottom: 16 };
 
 /** Both runs' series of one metric in one small SVG chart (A blue, B orange). */
 function PairChart(props: { metric: Diff.IMetric }): JSX.Element {
@@ -318,42 +312,19 @@ function PairChart(props: { metric: Diff.IMetric }): JSX.Element {
       {all.length === 0 ? (
         <div className="jp-mm-MetricChart-note">no finite values</div>
       ) : (
-        <svg
+        <ChartSvg
           className="jp-mm-MetricChart-svg"
-          viewBox={`0 0 ${width} ${height}`}
-          role="img"
-          aria-label={`${metric.key}: A and B over steps`}
+          width={width}
+          height={height}
+          label={`${metric.key}: A and B over steps`}
         >
-          <line
-            className="jp-mm-MetricChart-axis"
-            x1={PAD.left}
-            y1={PAD.top + ph}
-            x2={PAD.left + pw}
-            y2={PAD.top + ph}
+          <StepAxes
+            pad={PAD}
+            plotW={pw}
+            plotH={ph}
+            top={formatNumber(y1)}
+            bottom={formatNumber(y0)}
           />
-          <line
-            className="jp-mm-MetricChart-axis"
-            x1={PAD.left}
-            y1={PAD.top}
-            x2={PAD.left}
-            y2={PAD.top + ph}
-          />
-          <text
-            className="jp-mm-MetricChart-tick"
-            x={PAD.left - 4}
-            y={PAD.top + 8}
-            textAnchor="end"
-          >
-            {formatNumber(y1)}
-          </text>
-          <text
-            className="jp-mm-MetricChart-tick"
-            x={PAD.left - 4}
-            y={PAD.top + ph}
-            textAnchor="end"
-          >
-            {formatNumber(y0)}
-          </text>
           {(
             [
               ['a', a],
@@ -378,186 +349,8 @@ function PairChart(props: { metric: Diff.IMetric }): JSX.Element {
               />
             ) : null
           )}
-        </svg>
+        </ChartSvg>
       )}
-    </div>
-  );
-}
-
-/** A line diff: one element per line with `data-diff-op`. */
-export function LineDiffView(props: {
-  diff: Diff.LineDiff;
-  empty?: string;
-}): JSX.Element {
-  const rows = diffLines(props.diff);
-  if (!rows.length) {
-    return <div className="jp-mm-Empty">{props.empty ?? 'Empty.'}</div>;
-  }
-  return (
-    <div className="jp-mm-LineDiff" role="table">
-      {rows.map((r, i) => (
-        <div
-          key={i}
-          role="row"
-          data-diff-op={r.op}
-          className={`jp-mm-diff-line jp-mm-diff-line-${r.op}`}
-        >
-          <span className="jp-mm-diff-lineno">{r.aLine ?? ''}</span>
-          <span className="jp-mm-diff-lineno">{r.bLine ?? ''}</span>
-          <span className="jp-mm-diff-sign" aria-hidden="true">
-            {r.op === 'insert' ? '+' : r.op === 'delete' ? '−' : ' '}
-          </span>
-          <span className="jp-mm-diff-text">{r.text}</span>
-        </div>
-      ))}
-    </div>
-  );
-}
-
-function NotebookDiffView(props: { notebook: Diff.INotebook }): JSX.Element {
-  const { notebook } = props;
-  const [expanded, setExpanded] = React.useState<Set<number>>(new Set());
-  const items = groupCells(notebook.cells);
-  const summary = Object.entries(notebook.summary).filter(([, n]) => n > 0);
-  return (
-    <div className="jp-mm-NotebookDiff">
-      <div className="jp-mm-NotebookDiff-paths">
-        <span title="Notebook of A">{`A: ${notebook.a_path || '—'}`}</span>
-        <span title="Notebook of B">{`B: ${notebook.b_path || '—'}`}</span>
-      </div>
-      {summary.length > 0 && (
-        <div className="jp-mm-NotebookDiff-summary">
-          {summary.map(([k, n]) => (
-            <span
-              key={k}
-              className={`jp-mm-CellBadge jp-mm-mod-${k}`}
-            >{`${n} ${k}`}</span>
-          ))}
-        </div>
-      )}
-      {items.map(item =>
-        item.kind === 'unchanged' && !expanded.has(item.first) ? (
-          <button
-            key={`u${item.first}`}
-            className="jp-mm-NotebookDiff-expander"
-            data-unchanged={item.cells.length}
-            onClick={() => setExpanded(new Set(expanded).add(item.first))}
-          >
-            {`${item.cells.length} unchanged cell${item.cells.length === 1 ? '' : 's'}`}
-          </button>
-        ) : (
-          <CellGroup key={`c${cellKey(item)}`} item={item} />
-        )
-      )}
-    </div>
-  );
-}
-
-function cellKey(item: CellItem): number {
-  return item.kind === 'cell' ? item.index : item.first;
-}
-
-function CellGroup(props: { item: CellItem }): JSX.Element {
-  const { item } = props;
-  const cells =
-    item.kind === 'cell'
-      ? [{ cell: item.cell, index: item.index }]
-      : item.cells.map((cell, i) => ({ cell, index: item.first + i }));
-  return (
-    <>
-      {cells.map(({ cell, index }) => (
-        <CellDiff key={index} cell={cell} />
-      ))}
-    </>
-  );
-}
-
-function CellDiff(props: { cell: Diff.ICell }): JSX.Element {
-  const { cell } = props;
-  const outputs =
-    cell.outputs?.changed && cell.outputs.a.length + cell.outputs.b.length > 0
-      ? cell.outputs
-      : null;
-  const where =
-    cell.a_index !== null &&
-    cell.b_index !== null &&
-    cell.a_index !== cell.b_index
-      ? `[${cell.a_index + 1}] → [${cell.b_index + 1}]`
-      : `[${(cell.b_index ?? cell.a_index ?? 0) + 1}]`;
-  return (
-    <div
-      className={`jp-mm-CellDiff jp-mm-mod-${cell.status}`}
-      data-cell-status={cell.status}
-    >
-      <div className="jp-mm-CellDiff-header">
-        <span className={`jp-mm-CellBadge jp-mm-mod-${cell.status}`}>
-          {cell.status}
-        </span>
-        <span className="jp-mm-CellDiff-where">{where}</span>
-        <span className="jp-mm-CellDiff-type">{cell.cell_type}</span>
-        {cell.metadata_changed && (
-          <span className="jp-mm-CellDiff-meta">metadata changed</span>
-        )}
-        {outputs && (
-          <span className="jp-mm-CellDiff-meta">outputs changed</span>
-        )}
-      </div>
-      {cell.source.length > 0 && <LineDiffView diff={cell.source} />}
-      {outputs && (
-        <div className="jp-mm-OutputsDiff">
-          <OutputsSide side="A" outputs={outputs.a} />
-          <OutputsSide side="B" outputs={outputs.b} />
-        </div>
-      )}
-    </div>
-  );
-}
-
-function OutputsSide(props: {
-  side: string;
-  outputs: Diff.IOutput[];
-}): JSX.Element {
-  return (
-    <div className="jp-mm-OutputsDiff-side" data-side={props.side}>
-      <div className="jp-mm-OutputsDiff-title">{props.side}</div>
-      {props.outputs.length === 0 && (
-        <div className="jp-mm-Empty">no outputs</div>
-      )}
-      {props.outputs.map((o, i) => (
-        <DiffOutput key={i} output={o} />
-      ))}
-    </div>
-  );
-}
-
-function DiffOutput(props: { output: Diff.IOutput }): JSX.Element {
-  const { output } = props;
-  for (const mime of ['image/png', 'image/jpeg']) {
-    const data = output.data[mime];
-    const src = data ? imageDataUrl(mime, data) : null;
-    if (src) {
-      return <img className="jp-mm-OutputsDiff-image" src={src} alt={mime} />;
-    }
-  }
-  const text = outputText(output);
-  if (text !== null) {
-    return (
-      <pre
-        className={
-          'jp-mm-OutputsDiff-text' +
-          (output.name === 'stderr' || output.output_type === 'error'
-            ? ' jp-mm-mod-stderr'
-            : '')
-        }
-      >
-        {stripAnsi(text)}
-      </pre>
-    );
-  }
-  const mimes = Object.keys(output.data);
-  return (
-    <div className="jp-mm-Empty">
-      {mimes.length ? `(${mimes.join(', ')})` : `(${output.output_type})`}
     </div>
   );
 }
@@ -616,14 +409,7 @@ function EnvironmentDiff(props: { env: Diff.IEnvironment }): JSX.Element {
       />
       {pkgRows.length ? (
         <table className="jp-mm-DiffTable jp-mm-DiffPackages">
-          <thead>
-            <tr>
-              <th>package</th>
-              <th>A</th>
-              <th>B</th>
-              <th />
-            </tr>
-          </thead>
+          <SidesHead what="package" />
           <tbody>
             {pkgRows.map(([k, a, b, status]) => (
               <tr

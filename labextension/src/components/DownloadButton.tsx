@@ -2,6 +2,7 @@ import { downloadIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { downloadName, saveBlob } from '../download';
+import { errorMessage } from '../errors';
 import { formatBytes } from '../format';
 
 /**
@@ -39,7 +40,7 @@ export function DownloadButton(props: IDownloadButtonProps): JSX.Element {
     saveBlob(props.loadBlob, props.digest, name).then(
       () => setState('idle'),
       (err: unknown) => {
-        setError(err instanceof Error ? err.message : String(err));
+        setError(errorMessage(err));
         setState('error');
       }
     );

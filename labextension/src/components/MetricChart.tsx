@@ -1,7 +1,14 @@
 import * as React from 'react';
 
+import {
+  finiteExtent,
+  finiteRunsBy,
+  linearScale,
+  padExtent
+} from '../chartMath';
 import { formatNumber } from '../format';
 import { MM } from '../tokens';
+import { ChartSvg, IPadding, StepAxes } from './ChartParts';
 
 /**
  * Props of {@link MetricChart}.
@@ -23,26 +30,13 @@ export interface IMetricChartProps {
   dotClass?: (x: number) => string | undefined;
 }
 
-const PAD = { left: 44, right: 8, top: 8, bottom: 18 };
+const PAD: IPadding = { left: 44, right: 8, top: 8, bottom: 18 };
 
 /**
  * Split a series into runs of consecutive finite points; NaN and ±Infinity break it.
  */
 export function segments(points: MM.IMetricPoint[]): MM.IMetricPoint[][] {
-  const out: MM.IMetricPoint[][] = [];
-  let current: MM.IMetricPoint[] = [];
-  for (const p of points) {
-    if (Number.isFinite(p.value) && Number.isFinite(p.step)) {
-      current.push(p);
-    } else if (current.length) {
-      out.push(current);
-      current = [];
-    }
-  }
-  if (current.length) {
-    out.push(current);
-  }
-  return out;
+  return finiteRunsBy(points, p => p.step);
 }
 
 /** Short label of an axis end: 3 significant digits. */
@@ -53,20 +47,9 @@ function tick(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
+/** The drawable extent of finite values (there is at least one). */
 function extent(values: number[]): [number, number] {
-  // A loop, not Math.min(...values): long series would overflow the call stack.
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  if (lo === hi) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    lo -= pad;
-    hi += pad;
-  }
-  return [lo, hi];
+  return padExtent(finiteExtent(values) ?? [0, 0]);
 }
 
 /**
@@ -114,53 +97,27 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
   const [y0, y1] = extent(finite.map(p => p.value));
   const plotW = width - PAD.left - PAD.right;
   const plotH = height - PAD.top - PAD.bottom;
-  const sx = (step: number): number =>
-    PAD.left + ((step - x0) / (x1 - x0)) * plotW;
-  const sy = (value: number): number =>
-    PAD.top + (1 - (value - y0) / (y1 - y0)) * plotH;
+  const sx = linearScale([x0, x1], [PAD.left, PAD.left + plotW]);
+  const sy = linearScale([y0, y1], [PAD.top + plotH, PAD.top]);
   const parts = segments(points);
   const showDots = finite.length <= 40;
 
   return (
     <div className="jp-mm-MetricChart">
       {header}
-      <svg
+      <ChartSvg
         className="jp-mm-MetricChart-svg"
-        viewBox={`0 0 ${width} ${height}`}
-        preserveAspectRatio="xMidYMid meet"
-        role="img"
-        aria-label={`${name} over ${points.length} ${props.xLabel ? 'points' : 'steps'}`}
+        width={width}
+        height={height}
+        label={`${name} over ${points.length} ${props.xLabel ? 'points' : 'steps'}`}
       >
-        <line
-          className="jp-mm-MetricChart-axis"
-          x1={PAD.left}
-          y1={PAD.top + plotH}
-          x2={PAD.left + plotW}
-          y2={PAD.top + plotH}
+        <StepAxes
+          pad={PAD}
+          plotW={plotW}
+          plotH={plotH}
+          top={tick(y1)}
+          bottom={tick(y0)}
         />
-        <line
-          className="jp-mm-MetricChart-axis"
-          x1={PAD.left}
-          y1={PAD.top}
-          x2={PAD.left}
-          y2={PAD.top + plotH}
-        />
-        <text
-          className="jp-mm-MetricChart-tick"
-          x={PAD.left - 4}
-          y={PAD.top + 8}
-          textAnchor="end"
-        >
-          {tick(y1)}
-        </text>
-        <text
-          className="jp-mm-MetricChart-tick"
-          x={PAD.left - 4}
-          y={PAD.top + plotH}
-          textAnchor="end"
-        >
-          {tick(y0)}
-        </text>
         {props.tickEach ? (
           [...new Set(finite.map(p => p.step))].map(x => (
             <text
@@ -231,7 +188,7 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
               ))
             : null
         )}
-      </svg>
+      </ChartSvg>
       {nonFinite > 0 && (
         <div className="jp-mm-MetricChart-note">
           {`${nonFinite} non-finite value${nonFinite === 1 ? '' : 's'} (gaps)`}

@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import type { IStageBadge } from '../registry';
 import { MM } from '../tokens';
 
 const KNOWN_STAGES = new Set<string>(MM.MODEL_STAGES);
@@ -66,5 +67,24 @@ export function RemovableAlias(props: {
         </button>
       )}
     </span>
+  );
+}
+
+/**
+ * Stage badges with their versions (`v3 production`), in the order given.
+ */
+export function StageBadges(props: {
+  badges: ReadonlyArray<IStageBadge>;
+}): JSX.Element {
+  return (
+    <>
+      {props.badges.map(({ stage, version }) => (
+        <StageBadge
+          key={`${stage}:${version}`}
+          stage={stage}
+          version={version}
+        />
+      ))}
+    </>
   );
 }

@@ -3,21 +3,18 @@ import * as React from 'react';
 import { formatNumber, formatRelative, formatTime } from '../format';
 import { aliasEntries, keyMetric, stageBadges } from '../registry';
 import { MM } from '../tokens';
-import { AliasBadge } from './ArtifactBadges';
-import { StageBadge } from './ModelBadges';
+import { AliasBadges } from './ArtifactBadges';
+import { StageBadges } from './ModelBadges';
+import { IListProps, ItemList, RowName, VersionCount } from './PagedList';
 
 /**
  * Props of {@link ModelsList}.
  */
-export interface IModelsListProps {
+export interface IModelsListProps extends IListProps<MM.IModelSummary> {
   /** Models of the current page. */
   models: MM.IModelSummary[];
-  /** Called when a model is clicked or Enter is pressed on it. */
-  onOpen: (model: MM.IModelSummary) => void;
   /** Name of the model to highlight, if any. */
   activeName?: string | null;
-  /** "Now", for relative times. */
-  now?: Date;
 }
 
 /**
@@ -28,102 +25,73 @@ export interface IModelsListProps {
 export function ModelsList(props: IModelsListProps): JSX.Element {
   const now = props.now ?? new Date();
   return (
-    <ul className="jp-mm-ArtifactsList jp-mm-ModelsList" aria-label="Models">
-      {props.models.map(model => {
+    <ItemList
+      items={props.models}
+      label="Models"
+      className="jp-mm-ModelsList"
+      onOpen={props.onOpen}
+      row={model => {
         const { latest } = model;
         const metric = latest ? keyMetric(latest.metrics) : null;
         const stages = stageBadges(model.stages);
         const aliases = aliasEntries(model.aliases);
         const updated = model.updated_at ?? latest?.created_at ?? null;
-        const open = () => props.onOpen(model);
-        return (
-          <li
-            key={model.name}
-            className={
-              'jp-mm-ArtifactsList-row jp-mm-ModelsList-row' +
-              (props.activeName === model.name ? ' jp-mm-mod-active' : '')
-            }
-            data-model-name={model.name}
-            tabIndex={0}
-            title={
-              `Open model ${model.name}` +
-              (model.description ? `\n${model.description}` : '')
-            }
-            onClick={open}
-            onKeyDown={e => {
-              if (e.key === 'Enter' || e.key === ' ') {
-                e.preventDefault();
-                open();
-              }
-            }}
-          >
-            <div className="jp-mm-ArtifactsList-line">
-              <span className="jp-mm-ArtifactsList-name">{model.name}</span>
-              {latest && (
-                <span
-                  className="jp-mm-ArtifactsList-version"
-                  title={`Latest version: ${latest.ref}`}
-                >
-                  {`v${latest.version}`}
-                </span>
-              )}
-              {metric && (
-                <span
-                  className="jp-mm-ModelsList-metric"
-                  title={`${metric[0]} of ${latest?.ref ?? 'the latest version'}`}
-                  data-metric={metric[0]}
-                >
-                  <span className="jp-mm-ModelsList-metricKey">
-                    {metric[0]}
+        return {
+          key: model.name,
+          className: 'jp-mm-ModelsList-row',
+          active: props.activeName === model.name,
+          data: { 'data-model-name': model.name },
+          title:
+            `Open model ${model.name}` +
+            (model.description ? `\n${model.description}` : ''),
+          content: (
+            <>
+              <RowName
+                name={model.name}
+                version={latest?.version}
+                versionTitle={latest ? `Latest version: ${latest.ref}` : ''}
+              >
+                {metric && (
+                  <span
+                    className="jp-mm-ModelsList-metric"
+                    title={`${metric[0]} of ${latest?.ref ?? 'the latest version'}`}
+                    data-metric={metric[0]}
+                  >
+                    <span className="jp-mm-ModelsList-metricKey">
+                      {metric[0]}
+                    </span>
+                    <span className="jp-mm-ModelsList-metricValue">
+                      {formatNumber(metric[1])}
+                    </span>
                   </span>
-                  <span className="jp-mm-ModelsList-metricValue">
-                    {formatNumber(metric[1])}
-                  </span>
-                </span>
+                )}
+              </RowName>
+              {(stages.length > 0 || aliases.length > 0) && (
+                <div className="jp-mm-ArtifactsList-line jp-mm-ModelsList-badges">
+                  <StageBadges badges={stages} />
+                  <AliasBadges aliases={aliases} showVersion />
+                </div>
               )}
-            </div>
-            {(stages.length > 0 || aliases.length > 0) && (
-              <div className="jp-mm-ArtifactsList-line jp-mm-ModelsList-badges">
-                {stages.map(({ stage, version }) => (
-                  <StageBadge
-                    key={`${stage}:${version}`}
-                    stage={stage}
-                    version={version}
-                  />
-                ))}
-                {aliases.map(([alias, version]) => (
-                  <AliasBadge
-                    key={alias}
-                    alias={alias}
-                    version={version}
-                    showVersion
-                  />
-                ))}
+              <div className="jp-mm-ArtifactsList-line jp-mm-ArtifactsList-meta">
+                <VersionCount count={model.n_versions} />
+                {model.owner && (
+                  <span className="jp-mm-ModelsList-owner" title="Owner">
+                    {model.owner}
+                  </span>
+                )}
+                {updated && (
+                  <span
+                    className="jp-mm-ArtifactsList-time"
+                    title={`Updated ${formatTime(updated)}`}
+                  >
+                    {`updated ${formatRelative(updated, now)}`}
+                  </span>
+                )}
               </div>
-            )}
-            <div className="jp-mm-ArtifactsList-line jp-mm-ArtifactsList-meta">
-              <span className="jp-mm-ArtifactsList-count">
-                {model.n_versions === 1
-                  ? '1 version'
-                  : `${model.n_versions} versions`}
-              </span>
-              {model.owner && (
-                <span className="jp-mm-ModelsList-owner" title="Owner">
-                  {model.owner}
-                </span>
-              )}
-              {updated && (
-                <span
-                  className="jp-mm-ArtifactsList-time"
-                  title={`Updated ${formatTime(updated)}`}
-                >
-                  {`updated ${formatRelative(updated, now)}`}
-                </span>
-              )}
-            </div>
-          </li>
-        );
-      })}
-    </ul>
+            </>
+          )
+        };
+      }}
+    />
   );
 }

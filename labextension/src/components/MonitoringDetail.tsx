@@ -13,6 +13,7 @@ import { Mon } from '../monitoringTypes';
 import { AliasBadge } from './ArtifactBadges';
 import { AlertList } from './AlertList';
 import { IChartLine, TimeChart } from './Chart';
+import { ErrorNotice } from './ErrorNotice';
 import { StageBadge } from './ModelBadges';
 import { FiringBadge } from './MonitoringList';
 import { RuleList } from './RuleList';
@@ -147,9 +148,7 @@ export function MonitoringDetail(props: IMonitoringDetailProps): JSX.Element {
       <section className="jp-mm-Section jp-mm-Section-charts">
         <h2 className="jp-mm-Section-title">Over time</h2>
         {props.chartsError && (
-          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-            {`Cannot load the series: ${props.chartsError}`}
-          </div>
+          <ErrorNotice text={`Cannot load the series: ${props.chartsError}`} />
         )}
         <div className="jp-mm-ChartGrid">
           <TimeChart

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { MonitorsModel } from '../monitoringModel';
 import { Mon } from '../monitoringTypes';
 import { MonitoringList } from './MonitoringList';
-import { Pager } from './Pager';
+import { PagedPanel } from './PagedList';
 
 /**
  * Props of {@link MonitoringPanel}.
@@ -22,51 +22,28 @@ export interface IMonitoringPanelProps {
  */
 export function MonitoringPanel(props: IMonitoringPanelProps): JSX.Element {
   const { monitors } = props;
-  const { page, query } = monitors;
-  const items = page?.monitors ?? [];
+  const items = monitors.page?.monitors ?? [];
   return (
-    <div
-      className="jp-mm-Runs jp-mm-Monitoring"
-      role="tabpanel"
-      id="jp-mm-panel-monitoring"
-      aria-labelledby="jp-mm-tab-monitoring"
+    <PagedPanel
+      tab="monitoring"
+      className="jp-mm-Monitoring"
+      list={monitors}
+      count={items.length}
+      what="monitoring"
+      noun="monitored versions"
+      empty={
+        <>
+          No monitored models yet. Log predictions with{' '}
+          <code>mon = mm.monitor(&quot;name@production&quot;)</code> and{' '}
+          <code>mon.log(X, predictions=y)</code>.
+        </>
+      }
     >
-      {monitors.error && (
-        <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-          {`Cannot load monitoring: ${monitors.error}`}
-        </div>
-      )}
-      <div
-        className={
-          'jp-mm-RunsScroll' + (monitors.loading ? ' jp-mm-mod-loading' : '')
-        }
-      >
-        <MonitoringList
-          monitors={items}
-          onOpen={props.onOpen}
-          activeRef={props.activeRef}
-        />
-        {page && items.length === 0 && (
-          <div className="jp-mm-Empty">
-            No monitored models yet. Log predictions with{' '}
-            <code>mon = mm.monitor(&quot;name@production&quot;)</code> and{' '}
-            <code>mon.log(X, predictions=y)</code>.
-          </div>
-        )}
-        {!page && !monitors.error && (
-          <div className="jp-mm-Empty">Loading monitoring…</div>
-        )}
-      </div>
-      {page && (
-        <Pager
-          offset={page.offset}
-          count={items.length}
-          limit={query.limit}
-          total={page.total}
-          noun="monitored versions"
-          onTurn={direction => monitors.turnPage(direction)}
-        />
-      )}
-    </div>
+      <MonitoringList
+        monitors={items}
+        onOpen={props.onOpen}
+        activeRef={props.activeRef}
+      />
+    </PagedPanel>
   );
 }

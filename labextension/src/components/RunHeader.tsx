@@ -1,12 +1,8 @@
 import * as React from 'react';
 
-import {
-  formatDuration,
-  formatTime,
-  formatValue,
-  runDuration
-} from '../format';
+import { formatDuration, formatTime, runDuration } from '../format';
 import { MM } from '../tokens';
+import { TagsFact } from './Facts';
 import { StatusBadge } from './StatusBadge';
 
 /**
@@ -32,7 +28,6 @@ export function RunHeader(props: IRunHeaderProps): JSX.Element {
     ['User', who],
     ['Notebook', run.notebook_path ?? '']
   ];
-  const tags = Object.entries(run.tags);
   return (
     <header className="jp-mm-RunHeader">
       <div className="jp-mm-RunHeader-title">
@@ -48,19 +43,7 @@ export function RunHeader(props: IRunHeaderProps): JSX.Element {
               <dd title={value}>{value}</dd>
             </React.Fragment>
           ))}
-        {tags.length > 0 && (
-          <>
-            <dt>Tags</dt>
-            <dd className="jp-mm-RunHeader-tags">
-              {tags.map(([key, value]) => (
-                <span key={key} className="jp-mm-Tag">
-                  <span className="jp-mm-Tag-key">{key}</span>
-                  <span className="jp-mm-Tag-value">{formatValue(value)}</span>
-                </span>
-              ))}
-            </dd>
-          </>
-        )}
+        <TagsFact tags={run.tags} />
       </dl>
     </header>
   );

@@ -3,8 +3,9 @@ import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { IActions } from '../actions';
+import { ErrorNotice } from '../components/ErrorNotice';
 import { AUTO_FIT_MAX_WIDTH, LineageGraph } from '../components/LineageGraph';
-import { MMApiError } from '../errors';
+import { loadErrorText } from '../errors';
 import { lineageIcon } from '../icons';
 import { layoutLineage, parseVersionRef, rootNodeId } from '../lineageLayout';
 import { RunsModel } from '../model';
@@ -124,10 +125,12 @@ export class LineageWidget extends LiveWidget {
         return;
       }
       const what = this._rootLabel();
-      this._error =
-        err instanceof MMApiError && err.status === 404
-          ? `${what} does not exist (any more) in this registry, or this server has no lineage.`
-          : `Cannot load the lineage of ${what}: ${err instanceof Error ? err.message : String(err)}`;
+      this._error = loadErrorText(
+        err,
+        () =>
+          `${what} does not exist (any more) in this registry, or this server has no lineage.`,
+        `Cannot load the lineage of ${what}`
+      );
     }
     this._loading = false;
     this.update();
@@ -242,11 +245,7 @@ export class LineageWidget extends LiveWidget {
             )}
           </div>
         )}
-        {this._error && (
-          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-            {this._error}
-          </div>
-        )}
+        {this._error && <ErrorNotice text={this._error} />}
         {!lineage && !this._error && (
           <div className="jp-mm-Empty">{`Loading the lineage of ${this._rootLabel()}…`}</div>
         )}

@@ -2,7 +2,6 @@ import * as React from 'react';
 
 import { IActions } from '../actions';
 import { IModelNotice, ModelDetail } from '../components/ModelDetail';
-import { MMApiError } from '../errors';
 import { modelIcon } from '../icons';
 import { RunsModel } from '../model';
 import {
@@ -14,7 +13,7 @@ import {
 } from '../registry';
 import { MM } from '../tokens';
 import { confirmTransition } from './ConfirmDialog';
-import { LiveWidget } from './LiveWidget';
+import { DetailWidget } from './DetailWidget';
 
 /**
  * Options of {@link ModelWidget}.
@@ -36,51 +35,27 @@ export interface IModelWidgetOptions {
  * Content of a registered model's main-area tab: versions, stage and alias
  * actions, history and metric trend.
  */
-export class ModelWidget extends LiveWidget {
+export class ModelWidget extends DetailWidget<MM.IModelDetail> {
   constructor(options: IModelWidgetOptions) {
-    super(options.model);
+    super({
+      model: options.model,
+      className: 'jp-mm-ModelWidget',
+      label: options.name,
+      caption: `Registered model ${options.name}`,
+      icon: modelIcon
+    });
     this.modelName = options.name;
     this._actions = options.actions;
     this._confirm = options.confirm ?? confirmTransition;
     this._focusVersion = options.version ?? null;
-    this.addClass('jp-mm-RunDetailWidget');
-    this.addClass('jp-mm-ModelWidget');
-    this.title.label = options.name;
-    this.title.caption = `Registered model ${options.name}`;
-    this.title.icon = modelIcon;
-    this.title.closable = true;
   }
 
   /** Name of the model shown. */
   readonly modelName: string;
 
-  /** The loaded model, or null before the first answer. */
-  get detail(): MM.IModelDetail | null {
-    return this._detail;
-  }
-
   /** Highlight (and expand) a version. */
   focusVersion(version: number | null): void {
     this._focusVersion = version;
-    this.update();
-  }
-
-  async load(): Promise<void> {
-    this.markFresh();
-    try {
-      const detail = await this.model.api.model(this.modelName);
-      const snapshot = JSON.stringify(detail);
-      this._error = null;
-      if (snapshot !== this._snapshot) {
-        this._snapshot = snapshot;
-        this._detail = detail;
-      }
-    } catch (err) {
-      this._error =
-        err instanceof MMApiError && err.status === 404
-          ? `Model ${this.modelName} is not registered (any more) in this registry.`
-          : `Cannot load model ${this.modelName}: ${err instanceof Error ? err.message : String(err)}`;
-    }
     this.update();
   }
 
@@ -98,7 +73,7 @@ export class ModelWidget extends LiveWidget {
     const others =
       intent.kind === 'stage' && intent.stage !== 'archived'
         ? othersInStage(
-            this._detail?.versions ?? [],
+            this.detail?.versions ?? [],
             version.version,
             intent.stage
           )
@@ -115,7 +90,7 @@ export class ModelWidget extends LiveWidget {
         confirm: this._confirm,
         post: body =>
           this.model.api.transition(this.modelName, version.version, body),
-        aliasHolder: alias => this._detail?.model.aliases[alias] ?? null
+        aliasHolder: alias => this.detail?.model.aliases[alias] ?? null
       });
     } finally {
       this._pending = null;
@@ -149,45 +124,38 @@ export class ModelWidget extends LiveWidget {
     return `model:${this.modelName}`;
   }
 
-  protected get hasContent(): boolean {
-    return this._detail !== null || this._error !== null;
+  protected get failedText(): string {
+    return `Cannot load model ${this.modelName}`;
   }
 
-  protected render(): JSX.Element {
-    if (this._error && !this._detail) {
-      return (
-        <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-          {this._error}
-        </div>
-      );
-    }
-    if (!this._detail) {
-      return (
-        <div className="jp-mm-Empty">{`Loading model ${this.modelName}…`}</div>
-      );
-    }
+  protected get loadingText(): string {
+    return `Loading model ${this.modelName}…`;
+  }
+
+  protected fetch(): Promise<MM.IModelDetail> {
+    return this.model.api.model(this.modelName);
+  }
+
+  protected notFoundText(): string {
+    return `Model ${this.modelName} is not registered (any more) in this registry.`;
+  }
+
+  protected renderDetail(detail: MM.IModelDetail): JSX.Element {
     return (
-      <>
-        {this._error && (
-          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-            {this._error}
-          </div>
-        )}
-        <ModelDetail
-          detail={this._detail}
-          actions={this._actions}
-          onTransition={(version, intent) =>
-            void this.transition(version, intent)
-          }
-          pending={this._pending}
-          notice={this._notice}
-          onDismissNotice={() => {
-            this._notice = null;
-            this.update();
-          }}
-          focusVersion={this._focusVersion}
-        />
-      </>
+      <ModelDetail
+        detail={detail}
+        actions={this._actions}
+        onTransition={(version, intent) =>
+          void this.transition(version, intent)
+        }
+        pending={this._pending}
+        notice={this._notice}
+        onDismissNotice={() => {
+          this._notice = null;
+          this.update();
+        }}
+        focusVersion={this._focusVersion}
+      />
     );
   }
 
@@ -195,12 +163,9 @@ export class ModelWidget extends LiveWidget {
   private _confirm: (
     request: IConfirmRequest
   ) => Promise<IConfirmResult | null>;
-  private _detail: MM.IModelDetail | null = null;
-  private _error: string | null = null;
   private _focusVersion: number | null;
   private _notice: IModelNotice | null = null;
   private _pending: number | null = null;
-  private _snapshot = '';
 }
 
 function doneText(version: MM.IModelVersion, intent: TransitionIntent): string {

@@ -2,14 +2,13 @@ import * as React from 'react';
 
 import { IActions } from '../actions';
 import { ChartSeries, MonitoringDetail } from '../components/MonitoringDetail';
-import { MMApiError } from '../errors';
 import { modelIcon } from '../icons';
-import { errorMessage } from '../listModel';
+import { errorMessage } from '../errors';
 import { RunsModel } from '../model';
 import { chartPattern, ChartGroup, DriftStat } from '../monitoringFormat';
 import { IMonitoringApi } from '../monitoringModel';
 import { Mon } from '../monitoringTypes';
-import { LiveWidget } from './LiveWidget';
+import { DetailWidget } from './DetailWidget';
 
 /** Points per series the charts ask for (the most recent ones). */
 const POINTS_PER_SERIES = 500;
@@ -39,33 +38,29 @@ export interface IMonitoringWidgetOptions {
  * Content of a monitored version's main-area tab. It reloads when the change
  * cursor moves while it is visible.
  */
-export class MonitoringWidget extends LiveWidget {
+export class MonitoringWidget extends DetailWidget<Mon.IMonitorDetail> {
   constructor(options: IMonitoringWidgetOptions) {
-    super(options.model);
+    super({
+      model: options.model,
+      className: 'jp-mm-MonitoringWidget',
+      label: `${options.ref} monitoring`,
+      caption: `Monitoring of ${options.ref}`,
+      icon: modelIcon
+    });
     this.ref = options.ref;
     this._api = options.api;
     this._actions = options.actions;
-    this.addClass('jp-mm-RunDetailWidget');
-    this.addClass('jp-mm-MonitoringWidget');
-    this.title.label = `${options.ref} monitoring`;
-    this.title.caption = `Monitoring of ${options.ref}`;
-    this.title.icon = modelIcon;
-    this.title.closable = true;
   }
 
   /** Reference of the version shown, `name:N`. */
   readonly ref: string;
 
-  /** The loaded status, or null before the first answer. */
-  get detail(): Mon.IMonitorDetail | null {
-    return this._detail;
-  }
-
+  /** Load the status and the series together; a newer load wins. */
   async load(): Promise<void> {
     this.markFresh();
     const request = ++this._request;
     const [detail, series] = await Promise.all([
-      this._api.monitor(this.ref).then(
+      this.fetch().then(
         d => ({ ok: true as const, d }),
         err => ({ ok: false as const, err })
       ),
@@ -75,15 +70,9 @@ export class MonitoringWidget extends LiveWidget {
       return;
     }
     if (detail.ok) {
-      this._detail = detail.d;
-      this._error = null;
-      this.title.className =
-        detail.d.monitor.firing > 0 ? 'jp-mm-mod-alerting' : '';
+      this.accept(detail.d);
     } else {
-      this._error =
-        detail.err instanceof MMApiError && detail.err.status === 404
-          ? `No monitoring data for ${this.ref} in this registry (any more).`
-          : `Cannot load monitoring of ${this.ref}: ${errorMessage(detail.err)}`;
+      this.reject(detail.err);
     }
     this._charts = series.charts;
     this._chartsError = series.error;
@@ -116,42 +105,38 @@ export class MonitoringWidget extends LiveWidget {
     return `monitor:${this.ref}`;
   }
 
-  protected get hasContent(): boolean {
-    return this._detail !== null || this._error !== null;
+  protected get failedText(): string {
+    return `Cannot load monitoring of ${this.ref}`;
   }
 
-  protected render(): JSX.Element {
-    if (this._error && !this._detail) {
-      return (
-        <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-          {this._error}
-        </div>
-      );
-    }
-    if (!this._detail) {
-      return (
-        <div className="jp-mm-Empty">{`Loading monitoring of ${this.ref}…`}</div>
-      );
-    }
+  protected get loadingText(): string {
+    return `Loading monitoring of ${this.ref}…`;
+  }
+
+  protected fetch(): Promise<Mon.IMonitorDetail> {
+    return this._api.monitor(this.ref);
+  }
+
+  protected notFoundText(): string {
+    return `No monitoring data for ${this.ref} in this registry (any more).`;
+  }
+
+  protected onDetail(detail: Mon.IMonitorDetail): void {
+    this.title.className =
+      detail.monitor.firing > 0 ? 'jp-mm-mod-alerting' : '';
+  }
+
+  protected renderDetail(detail: Mon.IMonitorDetail): JSX.Element {
     return (
-      <>
-        {this._error && (
-          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-            {this._error}
-          </div>
-        )}
-        <MonitoringDetail
-          detail={this._detail}
-          charts={this._charts}
-          chartsError={this._chartsError}
-          driftStat={this._driftStat}
-          onDriftStat={stat => void this.setDriftStat(stat)}
-          onOpenRun={id => this._actions.openRun({ id })}
-          onOpenModel={(name, version) =>
-            this._actions.openModel(name, version)
-          }
-        />
-      </>
+      <MonitoringDetail
+        detail={detail}
+        charts={this._charts}
+        chartsError={this._chartsError}
+        driftStat={this._driftStat}
+        onDriftStat={stat => void this.setDriftStat(stat)}
+        onOpenRun={id => this._actions.openRun({ id })}
+        onOpenModel={(name, version) => this._actions.openModel(name, version)}
+      />
     );
   }
 
@@ -187,8 +172,6 @@ export class MonitoringWidget extends LiveWidget {
     latency: null
   };
   private _chartsError: string | null = null;
-  private _detail: Mon.IMonitorDetail | null = null;
   private _driftStat: DriftStat = 'psi';
-  private _error: string | null = null;
   private _request = 0;
 }

@@ -6,15 +6,15 @@ import { ArtifactsModel } from '../artifactsModel';
 import { ArtifactFilters } from '../components/ArtifactFilters';
 import { ArtifactsList } from '../components/ArtifactsList';
 import { ColumnPicker } from '../components/ColumnPicker';
+import { CompareBar } from '../components/CompareBar';
 import { MetaNotice } from '../components/MetaNotice';
 import { ModelFilters } from '../components/ModelFilters';
 import { ModelsList } from '../components/ModelsList';
-import { FiringBadge } from '../components/MonitoringList';
 import { MonitoringPanel } from '../components/MonitoringPanel';
-import { Pager } from '../components/Pager';
+import { PagedPanel } from '../components/PagedList';
 import { RunFilters } from '../components/RunFilters';
 import { RunsTable } from '../components/RunsTable';
-import { orderRuns } from '../diff';
+import { SidebarTab, SidebarTabs } from '../components/SidebarTabs';
 import { mmIcon } from '../icons';
 import { RunsModel } from '../model';
 import { ModelsModel } from '../modelsModel';
@@ -28,9 +28,6 @@ export const SIDEBAR_ID = 'mm-jupyter-sidebar';
 
 /** How often relative times are redrawn while the panel is visible. */
 const CLOCK_MS = 15 * 1000;
-
-/** The views of the sidebar. */
-export type SidebarTab = 'runs' | 'artifacts' | 'models' | 'monitoring';
 
 /**
  * Options of {@link MMSidebar}.
@@ -243,49 +240,18 @@ export class MMSidebar extends ReactWidget {
   }
 
   private _renderTabs(): JSX.Element {
-    const tabs: [SidebarTab, string][] = [
-      ['runs', 'Runs'],
-      ['artifacts', 'Artifacts'],
-      ['models', 'Models'],
-      ['monitoring', 'Monitoring']
-    ];
-    const totals: Record<SidebarTab, number | undefined> = {
-      runs: this._model.page?.total,
-      artifacts: this._artifacts.page?.total,
-      models: this._models.page?.total,
-      monitoring: this._monitors.page?.total
-    };
-    const firing = this._badge.firing;
     return (
-      <div className="jp-mm-Tabs" role="tablist" aria-label="Sidebar view">
-        {tabs.map(([tab, label]) => {
-          const total = totals[tab];
-          const selected = this._tab === tab;
-          return (
-            <button
-              key={tab}
-              role="tab"
-              id={`jp-mm-tab-${tab}`}
-              aria-selected={selected}
-              aria-controls={`jp-mm-panel-${tab}`}
-              className={'jp-mm-Tab' + (selected ? ' jp-mm-mod-selected' : '')}
-              data-tab={tab}
-              onClick={() => (this.tab = tab)}
-            >
-              <span className="jp-mm-Tab-label">{label}</span>
-              {tab === 'monitoring' && firing > 0 ? (
-                <FiringBadge firing={firing} className="jp-mm-Tab-firing" />
-              ) : (
-                total !== undefined && (
-                  <span className="jp-mm-Tab-count" aria-hidden="true">
-                    {total.toLocaleString()}
-                  </span>
-                )
-              )}
-            </button>
-          );
-        })}
-      </div>
+      <SidebarTabs
+        selected={this._tab}
+        totals={{
+          runs: this._model.page?.total,
+          artifacts: this._artifacts.page?.total,
+          models: this._models.page?.total,
+          monitoring: this._monitors.page?.total
+        }}
+        firing={this._badge.firing}
+        onSelect={tab => (this.tab = tab)}
+      />
     );
   }
 
@@ -295,59 +261,36 @@ export class MMSidebar extends ReactWidget {
     const items = page?.artifacts ?? [];
     const filtered = Boolean(query.q.trim() || query.kind);
     return (
-      <div
-        className="jp-mm-Runs jp-mm-Artifacts"
-        role="tabpanel"
-        id="jp-mm-panel-artifacts"
-        aria-labelledby="jp-mm-tab-artifacts"
+      <PagedPanel
+        tab="artifacts"
+        className="jp-mm-Artifacts"
+        list={artifacts}
+        count={items.length}
+        what="artifacts"
+        controls={
+          <ArtifactFilters
+            query={query}
+            onChange={patch => artifacts.setQuery(patch)}
+          />
+        }
+        banner={this._renderCompareBar()}
+        empty={
+          filtered ? (
+            'No artifacts match these filters.'
+          ) : (
+            <>
+              No artifacts yet. Log one from a tracked cell with{' '}
+              <code>mm.log_artifact(path, name=…)</code>.
+            </>
+          )
+        }
       >
-        <ArtifactFilters
-          query={query}
-          onChange={patch => artifacts.setQuery(patch)}
+        <ArtifactsList
+          artifacts={items}
+          onOpen={artifact => this._openArtifact(artifact)}
+          activeName={this._activeArtifact}
         />
-        {artifacts.error && (
-          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-            {`Cannot load artifacts: ${artifacts.error}`}
-          </div>
-        )}
-        {this._selected.size > 0 && this._renderCompareBar()}
-        <div
-          className={
-            'jp-mm-RunsScroll' + (artifacts.loading ? ' jp-mm-mod-loading' : '')
-          }
-        >
-          <ArtifactsList
-            artifacts={items}
-            onOpen={artifact => this._openArtifact(artifact)}
-            activeName={this._activeArtifact}
-          />
-          {page && items.length === 0 && (
-            <div className="jp-mm-Empty">
-              {filtered ? (
-                'No artifacts match these filters.'
-              ) : (
-                <>
-                  No artifacts yet. Log one from a tracked cell with{' '}
-                  <code>mm.log_artifact(path, name=…)</code>.
-                </>
-              )}
-            </div>
-          )}
-          {!page && !artifacts.error && (
-            <div className="jp-mm-Empty">Loading artifacts…</div>
-          )}
-        </div>
-        {page && (
-          <Pager
-            offset={page.offset}
-            count={items.length}
-            limit={query.limit}
-            total={page.total}
-            noun="artifacts"
-            onTurn={direction => artifacts.turnPage(direction)}
-          />
-        )}
-      </div>
+      </PagedPanel>
     );
   }
 
@@ -356,59 +299,36 @@ export class MMSidebar extends ReactWidget {
     const { page, query } = models;
     const items = page?.models ?? [];
     return (
-      <div
-        className="jp-mm-Runs jp-mm-Models"
-        role="tabpanel"
-        id="jp-mm-panel-models"
-        aria-labelledby="jp-mm-tab-models"
+      <PagedPanel
+        tab="models"
+        className="jp-mm-Models"
+        list={models}
+        count={items.length}
+        what="models"
+        controls={
+          <ModelFilters
+            query={query}
+            onChange={patch => models.setQuery(patch)}
+          />
+        }
+        banner={this._renderCompareBar()}
+        empty={
+          query.q.trim() ? (
+            'No models match this search.'
+          ) : (
+            <>
+              No registered models yet. Register one from a tracked cell with{' '}
+              <code>mm.register_model(model, name=…)</code>.
+            </>
+          )
+        }
       >
-        <ModelFilters
-          query={query}
-          onChange={patch => models.setQuery(patch)}
+        <ModelsList
+          models={items}
+          onOpen={model => this._openModel(model)}
+          activeName={this._activeModel}
         />
-        {models.error && (
-          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-            {`Cannot load models: ${models.error}`}
-          </div>
-        )}
-        {this._selected.size > 0 && this._renderCompareBar()}
-        <div
-          className={
-            'jp-mm-RunsScroll' + (models.loading ? ' jp-mm-mod-loading' : '')
-          }
-        >
-          <ModelsList
-            models={items}
-            onOpen={model => this._openModel(model)}
-            activeName={this._activeModel}
-          />
-          {page && items.length === 0 && (
-            <div className="jp-mm-Empty">
-              {query.q.trim() ? (
-                'No models match this search.'
-              ) : (
-                <>
-                  No registered models yet. Register one from a tracked cell
-                  with <code>mm.register_model(model, name=…)</code>.
-                </>
-              )}
-            </div>
-          )}
-          {!page && !models.error && (
-            <div className="jp-mm-Empty">Loading models…</div>
-          )}
-        </div>
-        {page && (
-          <Pager
-            offset={page.offset}
-            count={items.length}
-            limit={query.limit}
-            total={page.total}
-            noun="models"
-            onTurn={direction => models.turnPage(direction)}
-          />
-        )}
-      </div>
+      </PagedPanel>
     );
   }
 
@@ -430,71 +350,49 @@ export class MMSidebar extends ReactWidget {
       query.q.trim() || query.experiment || query.status
     );
     return (
-      <div
-        className="jp-mm-Runs"
-        role="tabpanel"
-        id="jp-mm-panel-runs"
-        aria-labelledby="jp-mm-tab-runs"
+      <PagedPanel
+        tab="runs"
+        list={model}
+        count={runs.length}
+        what="runs"
+        controls={
+          <>
+            <RunFilters
+              query={query}
+              experiments={model.keys.experiments}
+              onChange={patch => model.setQuery(patch)}
+            />
+            <ColumnPicker
+              available={model.keys.metrics}
+              selected={model.metricColumns}
+              onChange={keys => model.setMetricColumns(keys)}
+            />
+          </>
+        }
+        banner={this._renderCompareBar()}
+        empty={
+          filtered ? (
+            'No runs match these filters.'
+          ) : (
+            <>
+              No runs yet. Track a cell with <code>%load_ext mm_jupyter</code>{' '}
+              and <code>%%mm_track --name my-run</code>.
+            </>
+          )
+        }
       >
-        <RunFilters
-          query={query}
-          experiments={model.keys.experiments}
-          onChange={patch => model.setQuery(patch)}
+        <RunsTable
+          runs={runs}
+          metricColumns={model.metricColumns}
+          sort={query.sort}
+          order={query.order}
+          onSort={key => model.sortBy(key)}
+          onOpen={run => this._openRun(run)}
+          selected={new Set(this._selected.keys())}
+          onToggleSelect={run => this.toggleSelected(run)}
+          activeId={this._activeId}
         />
-        <ColumnPicker
-          available={model.keys.metrics}
-          selected={model.metricColumns}
-          onChange={keys => model.setMetricColumns(keys)}
-        />
-        {model.error && (
-          <div className="jp-mm-Notice jp-mm-Notice-error" role="alert">
-            {`Cannot load runs: ${model.error}`}
-          </div>
-        )}
-        {this._selected.size > 0 && this._renderCompareBar()}
-        <div
-          className={
-            'jp-mm-RunsScroll' + (model.loading ? ' jp-mm-mod-loading' : '')
-          }
-        >
-          <RunsTable
-            runs={runs}
-            metricColumns={model.metricColumns}
-            sort={query.sort}
-            order={query.order}
-            onSort={key => model.sortBy(key)}
-            onOpen={run => this._openRun(run)}
-            selected={new Set(this._selected.keys())}
-            onToggleSelect={run => this.toggleSelected(run)}
-            activeId={this._activeId}
-          />
-          {page && runs.length === 0 && (
-            <div className="jp-mm-Empty">
-              {filtered ? (
-                'No runs match these filters.'
-              ) : (
-                <>
-                  No runs yet. Track a cell with{' '}
-                  <code>%load_ext mm_jupyter</code> and{' '}
-                  <code>%%mm_track --name my-run</code>.
-                </>
-              )}
-            </div>
-          )}
-          {!page && !model.error && (
-            <div className="jp-mm-Empty">Loading runs…</div>
-          )}
-        </div>
-        {page && (
-          <Pager
-            offset={page.offset}
-            count={runs.length}
-            limit={query.limit}
-            total={page.total}
-            onTurn={direction => model.turnPage(direction)}
-          />
-        )}
-      </div>
+      </PagedPanel>
     );
   }
 
@@ -508,40 +406,20 @@ export class MMSidebar extends ReactWidget {
     this.update();
   }
 
-  private _renderCompareBar(): JSX.Element {
-    const picked = [...this._selected.values()];
+  /** The bar to compare the checked runs, or nothing while none is checked. */
+  private _renderCompareBar(): JSX.Element | null {
+    if (this._selected.size === 0) {
+      return null;
+    }
     return (
-      <div className="jp-mm-CompareBar">
-        <span className="jp-mm-CompareBar-count">
-          {`${picked.length} selected`}
-        </span>
-        {picked.length === 2 ? (
-          <button
-            className="jp-mm-Button jp-mm-Button-primary jp-mm-CompareBar-compare"
-            onClick={() => {
-              const [a, b] = orderRuns(picked[0], picked[1]);
-              this._openDiff(a.id, b.id);
-            }}
-          >
-            Compare 2 runs
-          </button>
-        ) : (
-          <span className="jp-mm-CompareBar-hint">
-            {picked.length < 2
-              ? 'select one more to compare'
-              : 'select exactly two'}
-          </span>
-        )}
-        <button
-          className="jp-mm-Button jp-mm-CompareBar-clear"
-          onClick={() => {
-            this._selected.clear();
-            this.update();
-          }}
-        >
-          Clear
-        </button>
-      </div>
+      <CompareBar
+        picked={[...this._selected.values()]}
+        onCompare={(a, b) => this._openDiff(a, b)}
+        onClear={() => {
+          this._selected.clear();
+          this.update();
+        }}
+      />
     );
   }
 

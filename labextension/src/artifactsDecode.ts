@@ -1,0 +1,210 @@
+/**
+ * Decoders of the artifacts payloads: versions and their references,
+ * `artifacts`, `artifacts/{name}/versions`, a run's inputs and outputs, and
+ * `lineage`.
+ */
+import {
+  decodePage,
+  finiteNumber,
+  isObject,
+  jsonRecord,
+  list,
+  obj,
+  optNum,
+  optStr,
+  record,
+  str,
+  strList,
+  toNumber
+} from './decode';
+import { MM } from './tokens';
+
+/** Format a version reference as the server does: `name:vN`. */
+export function versionRef(name: string, version: number): string {
+  return `${name}:v${version}`;
+}
+
+/**
+ * Decode a `VersionRef`; null when it lacks a name or a version number.
+ */
+export function decodeVersionRef(v: unknown): MM.IVersionRef | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  const version = finiteNumber(v.version);
+  if (version === null) {
+    return null;
+  }
+  return {
+    name: v.name,
+    version,
+    ref: optStr(v.ref) ?? versionRef(v.name, version),
+    kind: optStr(v.kind) ?? '',
+    digest: optStr(v.digest) ?? '',
+    size: toNumber(v.size) ?? 0
+  };
+}
+
+/** Decode a `RunRef`; null without an id. */
+export function decodeRunRef(v: unknown): MM.IRunRef | null {
+  if (!isObject(v) || typeof v.id !== 'string') {
+    return null;
+  }
+  return {
+    id: v.id,
+    name: optStr(v.name) ?? '',
+    status: optStr(v.status) ?? 'unknown'
+  };
+}
+
+function decodeFile(v: unknown): MM.IArtifactFile | null {
+  if (!isObject(v) || typeof v.path !== 'string') {
+    return null;
+  }
+  return {
+    path: v.path,
+    digest: optStr(v.digest) ?? '',
+    size: toNumber(v.size) ?? 0
+  };
+}
+
+/** Decode an `ArtifactVersion`; null when it is not even a `VersionRef`. */
+export function decodeArtifactVersion(v: unknown): MM.IArtifactVersion | null {
+  const ref = decodeVersionRef(v);
+  if (!ref || !isObject(v)) {
+    return null;
+  }
+  return {
+    ...ref,
+    media_type: optStr(v.media_type) ?? '',
+    format: optStr(v.format) ?? '',
+    is_dir: v.is_dir === true,
+    file_name: optStr(v.file_name) ?? '',
+    metadata: jsonRecord(v.metadata),
+    created_at: optStr(v.created_at),
+    aliases: strList(v.aliases),
+    producer: decodeRunRef(v.producer),
+    consumers: list(v.consumers, decodeRunRef),
+    files: Array.isArray(v.files) ? list(v.files, decodeFile) : null
+  };
+}
+
+function decodeArtifactInfo(v: unknown, what: string): MM.IArtifactInfo {
+  const o = obj(v, what);
+  return {
+    name: str(o.name, `${what}.name`),
+    kind: optStr(o.kind) ?? '',
+    description: optStr(o.description) ?? '',
+    tags: jsonRecord(o.tags),
+    created_at: optStr(o.created_at),
+    n_versions: optNum(o.n_versions) ?? 0,
+    aliases: record(o.aliases, toNumber)
+  };
+}
+
+/** Decode one artifact of `GET artifacts`. */
+export function decodeArtifactSummary(v: unknown): MM.IArtifactSummary {
+  const info = decodeArtifactInfo(v, 'artifact');
+  return {
+    ...info,
+    latest: decodeArtifactVersion((v as Record<string, unknown>).latest)
+  };
+}
+
+/** Decode `GET artifacts`. */
+export function decodeArtifactList(v: unknown): MM.IArtifactList {
+  return decodePage(v, 'artifacts', decodeArtifactSummary);
+}
+
+function decodeAliasChange(v: unknown): MM.IAliasChange | null {
+  if (!isObject(v) || typeof v.alias !== 'string') {
+    return null;
+  }
+  return {
+    alias: v.alias,
+    from_version: toNumber(v.from_version),
+    to_version: toNumber(v.to_version),
+    changed_at: optStr(v.changed_at),
+    user: optStr(v.user)
+  };
+}
+
+/** Decode `GET artifacts/{name}/versions`; versions come newest first. */
+export function decodeArtifactDetail(v: unknown): MM.IArtifactDetail {
+  const o = obj(v, 'artifact versions');
+  return {
+    artifact: decodeArtifactInfo(o.artifact, 'artifact'),
+    versions: list(o.versions, decodeArtifactVersion).sort(
+      (a, b) => b.version - a.version
+    ),
+    alias_history: list(o.alias_history, decodeAliasChange)
+  };
+}
+
+/** Decode a run's `artifacts`; absent (older servers) means none. */
+export function decodeRunArtifacts(v: unknown): MM.IRunArtifacts {
+  const o = isObject(v) ? v : {};
+  return {
+    inputs: list(o.inputs, decodeVersionRef),
+    outputs: list(o.outputs, decodeVersionRef)
+  };
+}
+
+function decodeLineageNode(v: unknown): MM.LineageNode | null {
+  if (!isObject(v) || typeof v.id !== 'string') {
+    return null;
+  }
+  if (v.type === 'run') {
+    const run = decodeRunRef(v.run);
+    if (!run) {
+      return null;
+    }
+    const experiment = isObject(v.run) ? optStr(v.run.experiment) : null;
+    return {
+      id: v.id,
+      type: 'run',
+      run: { ...run, experiment: experiment ?? '' }
+    };
+  }
+  if (v.type === 'version') {
+    const version = decodeVersionRef(v.version);
+    return version ? { id: v.id, type: 'version', version } : null;
+  }
+  return null;
+}
+
+/**
+ * Decode `GET lineage`. Nodes of unknown types, duplicate nodes and edges whose
+ * ends are not among the nodes are dropped.
+ */
+export function decodeLineage(v: unknown): MM.ILineage {
+  const o = obj(v, 'lineage');
+  const nodes: MM.LineageNode[] = [];
+  const ids = new Set<string>();
+  for (const node of list(o.nodes, decodeLineageNode)) {
+    if (!ids.has(node.id)) {
+      ids.add(node.id);
+      nodes.push(node);
+    }
+  }
+  const seen = new Set<string>();
+  const edges: MM.ILineageEdge[] = [];
+  for (const e of list(o.edges, x => (isObject(x) ? x : null))) {
+    const source = optStr(e.source);
+    const target = optStr(e.target);
+    if (!source || !target || !ids.has(source) || !ids.has(target)) {
+      continue;
+    }
+    const key = `${source}->${target}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      edges.push({ source, target, kind: optStr(e.kind) ?? '' });
+    }
+  }
+  return {
+    root: optStr(o.root) ?? '',
+    nodes,
+    edges,
+    truncated: o.truncated === true
+  };
+}

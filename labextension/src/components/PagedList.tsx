@@ -1,0 +1,217 @@
+import * as React from 'react';
+
+import { ErrorNotice } from './ErrorNotice';
+import { Pager } from './Pager';
+
+/**
+ * What a paged panel reads of its list model: the runs model and every
+ * {@link PagedListModel} have it.
+ */
+export interface IPagedListState {
+  /** The current page, null before the first answer. */
+  readonly page: { readonly offset: number; readonly total: number } | null;
+  /** The query; only its page size is read. */
+  readonly query: { readonly limit: number };
+  /** Whether a request is in flight. */
+  readonly loading: boolean;
+  /** Message of the last failed request, if the last one failed. */
+  readonly error: string | null;
+  /** Go to the next (+1) or previous (-1) page. */
+  turnPage(direction: 1 | -1): void;
+}
+
+/**
+ * Props of {@link PagedPanel}.
+ */
+export interface IPagedPanelProps {
+  /** The sidebar tab: the panel is `#jp-mm-panel-<tab>`, labelled by `#jp-mm-tab-<tab>`. */
+  tab: string;
+  /** A class of this panel, next to `jp-mm-Runs`. */
+  className?: string;
+  /** The list model. */
+  list: IPagedListState;
+  /** Items on the current page. */
+  count: number;
+  /** What the list holds, in "Cannot load …" and "Loading …" (`artifacts`). */
+  what: string;
+  /** What the pager counts, plural; `what` by default. */
+  noun?: string;
+  /** Filters and pickers above the list. */
+  controls?: React.ReactNode;
+  /** Shown between the error and the list (the compare bar). */
+  banner?: React.ReactNode;
+  /** What an empty page says. */
+  empty: React.ReactNode;
+  /** The list (or table) of the current page. */
+  children: React.ReactNode;
+}
+
+/**
+ * A tab panel of the sidebar around one paged list: filters, the last error,
+ * the list (dimmed while loading), what an empty page or the first load says,
+ * and the pager.
+ */
+export function PagedPanel(props: IPagedPanelProps): JSX.Element {
+  const { list, tab, what } = props;
+  const { page } = list;
+  return (
+    <div
+      className={'jp-mm-Runs' + (props.className ? ` ${props.className}` : '')}
+      role="tabpanel"
+      id={`jp-mm-panel-${tab}`}
+      aria-labelledby={`jp-mm-tab-${tab}`}
+    >
+      {props.controls}
+      {list.error && (
+        <ErrorNotice text={`Cannot load ${what}: ${list.error}`} />
+      )}
+      {props.banner}
+      <div
+        className={
+          'jp-mm-RunsScroll' + (list.loading ? ' jp-mm-mod-loading' : '')
+        }
+      >
+        {props.children}
+        {page && props.count === 0 && (
+          <div className="jp-mm-Empty">{props.empty}</div>
+        )}
+        {!page && !list.error && (
+          <div className="jp-mm-Empty">{`Loading ${what}…`}</div>
+        )}
+      </div>
+      {page && (
+        <Pager
+          offset={page.offset}
+          count={props.count}
+          limit={list.query.limit}
+          total={page.total}
+          noun={props.noun ?? what}
+          onTurn={direction => list.turnPage(direction)}
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * Props every item list of the sidebar takes besides its items.
+ */
+export interface IListProps<T> {
+  /** Called when an item is clicked or Enter is pressed on it. */
+  onOpen: (item: T) => void;
+  /** "Now", for relative times. */
+  now?: Date;
+}
+
+/**
+ * One row of an {@link ItemList}.
+ */
+export interface IItemRow {
+  /** React key. */
+  key: string;
+  /** Classes of this kind of row, next to `jp-mm-ArtifactsList-row`. */
+  className?: string;
+  /** Whether the row is highlighted (its view was opened last). */
+  active: boolean;
+  /** `data-*` attributes that name the item, for tests and styles. */
+  data: Record<`data-${string}`, string | number>;
+  /** Tooltip. */
+  title: string;
+  /** The row's lines. */
+  content: React.ReactNode;
+}
+
+/**
+ * Props of {@link ItemList}.
+ */
+export interface IItemListProps<T> {
+  /** Items of the current page. */
+  items: ReadonlyArray<T>;
+  /** Accessible name of the list. */
+  label: string;
+  /** A class of this list, next to `jp-mm-ArtifactsList`. */
+  className?: string;
+  /** How one item is shown. */
+  row: (item: T) => IItemRow;
+  /** Called when an item is clicked or Enter (or Space) is pressed on it. */
+  onOpen: (item: T) => void;
+}
+
+/**
+ * A list of items that open on click or Enter: one focusable `<li>` each, its
+ * lines drawn by `row`.
+ */
+export function ItemList<T>(props: IItemListProps<T>): JSX.Element {
+  return (
+    <ul
+      className={
+        'jp-mm-ArtifactsList' + (props.className ? ` ${props.className}` : '')
+      }
+      aria-label={props.label}
+    >
+      {props.items.map(item => {
+        const row = props.row(item);
+        const open = () => props.onOpen(item);
+        return (
+          <li
+            key={row.key}
+            className={
+              'jp-mm-ArtifactsList-row' +
+              (row.className ? ` ${row.className}` : '') +
+              (row.active ? ' jp-mm-mod-active' : '')
+            }
+            {...row.data}
+            tabIndex={0}
+            title={row.title}
+            onClick={open}
+            onKeyDown={e => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                open();
+              }
+            }}
+          >
+            {row.content}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/**
+ * The first line of a list row: the item's name, its (latest) version as
+ * `v3`, and whatever else belongs on that line.
+ */
+export function RowName(props: {
+  name: string;
+  /** The version shown, if any. */
+  version?: number | null;
+  /** Tooltip of the version. */
+  versionTitle?: string;
+  children?: React.ReactNode;
+}): JSX.Element {
+  return (
+    <div className="jp-mm-ArtifactsList-line">
+      <span className="jp-mm-ArtifactsList-name">{props.name}</span>
+      {props.version !== undefined && props.version !== null && (
+        <span
+          className="jp-mm-ArtifactsList-version"
+          title={props.versionTitle}
+        >
+          {`v${props.version}`}
+        </span>
+      )}
+      {props.children}
+    </div>
+  );
+}
+
+/** How many versions an item has (`1 version`, `3 versions`). */
+export function VersionCount(props: { count: number }): JSX.Element {
+  return (
+    <span className="jp-mm-ArtifactsList-count">
+      {props.count === 1 ? '1 version' : `${props.count} versions`}
+    </span>
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * Decoders of the model registry payloads: `models`, `models/{name}`,
+ * `models/{name}/versions/{v}` and transitions.
+ */
+import { decodeRunRef, decodeVersionRef } from './artifactsDecode';
+import {
+  DecodeError,
+  decodePage,
+  finiteNumber,
+  isObject,
+  jsonRecord,
+  list,
+  obj,
+  optNum,
+  optStr,
+  record,
+  str,
+  strList,
+  textRecord,
+  toNumber
+} from './decode';
+import { MM } from './tokens';
+
+function decodeSignatureFields(v: unknown): MM.ISignatureField[] {
+  return list(v, x => {
+    if (typeof x === 'string') {
+      return { name: x, dtype: '' };
+    }
+    if (!isObject(x) || typeof x.name !== 'string') {
+      return null;
+    }
+    return { name: x.name, dtype: optStr(x.dtype) ?? optStr(x.type) ?? '' };
+  });
+}
+
+function decodeSignature(v: unknown): MM.IModelSignature | null {
+  if (!isObject(v)) {
+    return null;
+  }
+  return {
+    inputs: decodeSignatureFields(v.inputs),
+    outputs: decodeSignatureFields(v.outputs)
+  };
+}
+
+function decodeRequirements(v: unknown): MM.IModelRequirements {
+  const o = isObject(v) ? v : {};
+  return {
+    python: optStr(o.python) ?? '',
+    packages: textRecord(o.packages)
+  };
+}
+
+function decodeModelRunRef(v: unknown): MM.IModelRunRef | null {
+  const run = decodeRunRef(v);
+  if (!run || !isObject(v)) {
+    return null;
+  }
+  return { ...run, experiment: optStr(v.experiment) ?? '' };
+}
+
+/**
+ * Decode a `ModelVersion`; null when it lacks a name or a version number.
+ */
+export function decodeModelVersion(v: unknown): MM.IModelVersion | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  const version = finiteNumber(v.version);
+  if (version === null) {
+    return null;
+  }
+  return {
+    name: v.name,
+    version,
+    ref: optStr(v.ref) ?? `${v.name}:${version}`,
+    stage: optStr(v.stage) ?? 'none',
+    aliases: strList(v.aliases),
+    description: optStr(v.description) ?? '',
+    created_at: optStr(v.created_at),
+    created_by: optStr(v.created_by),
+    flavor: optStr(v.flavor) ?? '',
+    artifact: decodeVersionRef(v.artifact),
+    run: decodeModelRunRef(v.run),
+    metrics: record(v.metrics, toNumber),
+    config: jsonRecord(v.config),
+    signature: decodeSignature(v.signature),
+    requirements: decodeRequirements(v.requirements),
+    inputs: list(v.inputs, decodeVersionRef),
+    has_reference_profile: v.has_reference_profile === true
+  };
+}
+
+function versionNumbers(v: unknown): number[] | null {
+  if (!Array.isArray(v)) {
+    const n = finiteNumber(v);
+    return n !== null ? [n] : null;
+  }
+  return list(v, finiteNumber).sort((a, b) => b - a);
+}
+
+/** Decode a model of `GET models` (or the `model` of `GET models/{name}`). */
+export function decodeModelSummary(v: unknown): MM.IModelSummary {
+  const o = obj(v, 'model');
+  return {
+    name: str(o.name, 'model.name'),
+    description: optStr(o.description) ?? '',
+    owner: optStr(o.owner) ?? '',
+    tags: jsonRecord(o.tags),
+    created_at: optStr(o.created_at),
+    updated_at: optStr(o.updated_at),
+    n_versions: optNum(o.n_versions) ?? 0,
+    latest: decodeModelVersion(o.latest),
+    stages: record(o.stages, versionNumbers),
+    aliases: record(o.aliases, toNumber)
+  };
+}
+
+/** Decode `GET models`. */
+export function decodeModelList(v: unknown): MM.IModelList {
+  return decodePage(v, 'models', decodeModelSummary);
+}
+
+function textOrNumber(v: unknown): string | null {
+  if (typeof v === 'string') {
+    return v;
+  }
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
+}
+
+/** Decode one transition; null when it names no version. */
+export function decodeModelTransition(v: unknown): MM.IModelTransition | null {
+  if (!isObject(v)) {
+    return null;
+  }
+  const version = finiteNumber(v.version);
+  if (version === null) {
+    return null;
+  }
+  return {
+    version,
+    kind: optStr(v.kind) ?? (typeof v.alias === 'string' ? 'alias' : 'stage'),
+    alias: optStr(v.alias),
+    from: textOrNumber(v.from),
+    to: textOrNumber(v.to),
+    user: optStr(v.user),
+    comment: optStr(v.comment) ?? '',
+    at: optStr(v.at)
+  };
+}
+
+function decodeTrend(v: unknown): Record<string, MM.ITrendPoint[]> {
+  const out: Record<string, MM.ITrendPoint[]> = {};
+  if (!isObject(v)) {
+    return out;
+  }
+  for (const [key, series] of Object.entries(v)) {
+    const points = list(series, (p): MM.ITrendPoint | null => {
+      if (!isObject(p)) {
+        return null;
+      }
+      const version = finiteNumber(p.version);
+      const value = toNumber(p.value);
+      return version === null || value === null ? null : { version, value };
+    }).sort((a, b) => a.version - b.version);
+    if (points.length) {
+      out[key] = points;
+    }
+  }
+  return out;
+}
+
+/** Decode `GET models/{name}`; versions come newest first. */
+export function decodeModelDetail(v: unknown): MM.IModelDetail {
+  const o = obj(v, 'model detail');
+  return {
+    model: decodeModelSummary(o.model),
+    versions: list(o.versions, decodeModelVersion).sort(
+      (a, b) => b.version - a.version
+    ),
+    history: list(o.history, decodeModelTransition),
+    metric_trend: decodeTrend(o.metric_trend)
+  };
+}
+
+/** Decode `GET models/{name}/versions/{v}` (and the reply of a transition). */
+export function decodeModelVersionDetail(v: unknown): MM.IModelVersionDetail {
+  const version = decodeModelVersion(v);
+  if (!version || !isObject(v)) {
+    throw new DecodeError('model version: expected a name and a version');
+  }
+  return { ...version, history: list(v.history, decodeModelTransition) };
+}

@@ -22,6 +22,7 @@ from mm_jupyter.monitoring.drift import MIN_ROWS, batch_report, series_from_repo
 from mm_jupyter.monitoring.performance import performance, performance_series
 from mm_jupyter.monitoring.profile import profile_data
 from mm_jupyter.store import Registry
+from mm_jupyter.store import monitor_queries as queries
 from mm_jupyter.store import monitoring as store
 from mm_jupyter.store.models import resolve_model_version
 
@@ -190,8 +191,8 @@ class Monitor:
         return next(r for r in self.rules() if r["id"] == rule_id)
 
     def rules(self) -> list[dict[str, Any]]:
-        """The enabled rules that apply to this version."""
-        return store.rules_of(self.registry, self.model_id, self.version_id)
+        """The enabled rules that apply to this version (the REST ``Rule`` payloads)."""
+        return queries.rules(self.registry, self.model_id, self.version_id)
 
     def remove_rule(self, rule_id: int) -> None:
         """Switch a rule off; its firing alerts resolve, its history stays."""
@@ -202,19 +203,15 @@ class Monitor:
 
     def status(self) -> dict[str, Any]:
         """The monitor overview (the REST ``GET monitoring/{model}`` payload)."""
-        from mm_jupyter.store.monitor_queries import monitor_detail
-
-        return monitor_detail(self.registry, self.ref)
+        return queries.monitor_detail(self.registry, self.ref)
 
     def alerts(self, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """Alerts of this version, newest first (``state`` = firing or resolved)."""
-        from mm_jupyter.store.monitor_queries import alerts
-
-        return list(alerts(self.registry, self.ref, state=state, limit=limit)["alerts"])
+        return list(queries.alerts(self.registry, self.ref, state=state, limit=limit)["alerts"])
 
     def series(self, pattern: str = "*", since: float | None = None) -> dict[str, list[tuple[float, float]]]:
         """Points of the series matching ``pattern``: ``{key: [(ts, value), ...]}``."""
-        return store.points(self.registry, self.version_id, pattern=pattern, since=since)
+        return queries.points(self.registry, self.version_id, pattern=pattern, since=since)
 
     def summary(self) -> Any:
         """A table of the latest values and charts over time, for the notebook."""

@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mm_jupyter.monitoring import rules as rule_logic
-from mm_jupyter.store import monitoring as store
 
 # (panel title, series glob) in the order the charts appear.
 PANELS = (
@@ -35,7 +34,7 @@ class MonitorSummary:
 
     def __init__(self, monitor: Any):
         self.ref = monitor.ref
-        self.points = store.points(monitor.registry, monitor.version_id)
+        self.points = monitor.series()
         self.rules = [r for r in monitor.rules() if r["kind"] == "series"]
         self.firing = [a for a in monitor.alerts(state="firing")]
         self.report = monitor.last_report

@@ -564,7 +564,30 @@ def prometheus_rows(registry: Registry, *, model: str | None = None) -> MetricRo
     return out
 
 
+def rules(registry: Registry, model_id: int, version_id: int) -> list[dict[str, Any]]:
+    """The enabled rules that apply to a version, as ``Rule`` payloads (``mon.rules()``)."""
+    with registry.read() as conn:
+        return [r for r in _rules_of(conn, model_id, version_id) if r["enabled"]]
+
+
+def points(
+    registry: Registry, version_id: int, pattern: str = "*", since: float | None = None
+) -> dict[str, list[tuple[float, float]]]:
+    """Every point of a version's series matching ``pattern``, oldest first (``mon.series()``)."""
+    with registry.read() as conn:
+        rows = conn.execute(
+            "SELECT key, ts, value FROM monitor_series WHERE version_id = ? AND ts >= ?"
+            " ORDER BY key, ts",
+            (version_id, since if since is not None else float("-inf")),
+        ).fetchall()
+    out: dict[str, list[tuple[float, float]]] = {}
+    for key, ts, value in rows:
+        if matches(pattern, key):
+            out.setdefault(key, []).append((ts, value))
+    return out
+
+
 __all__ = [
-    "MetricRows", "alerts", "batches", "list_monitors", "monitor_detail",
-    "prometheus_rows", "resolve_monitored", "series",
+    "MetricRows", "alerts", "batches", "list_monitors", "monitor_detail", "points",
+    "prometheus_rows", "resolve_monitored", "rules", "series",
 ]  # fmt: skip

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -431,47 +430,8 @@ def version_info(registry: Registry, version_id: int) -> tuple[str, int, int, di
     return row[0], int(row[1]), int(row[2]), None if row[3] is None else json.loads(row[3])
 
 
-def rules_of(registry: Registry, model_id: int, version_id: int) -> list[dict[str, Any]]:
-    """The enabled rules that apply to a version (series and event rules)."""
-    with registry.read() as conn:
-        rows = conn.execute(
-            "SELECT id, kind, version_id, pattern, op, threshold, count, window_s, severity, name,"
-            " action, created_at, created_by FROM monitor_rules WHERE enabled AND model_id = ?"
-            " AND (version_id IS NULL OR version_id = ?) ORDER BY id",
-            (model_id, version_id),
-        ).fetchall()
-    keys = ("id", "kind", "version_id", "pattern", "op", "threshold", "count", "window_s",
-            "severity", "name", "action", "created_at", "created_by")
-    out = []
-    for row in rows:
-        item = dict(zip(keys, row))
-        item["action"] = None if item["action"] is None else json.loads(item["action"])
-        out.append(item)
-    return out
-
-
-def points(registry: Registry, version_id: int, keys: Iterable[str] | None = None,
-           pattern: str | None = None, since: float | None = None) -> dict[str, list[tuple[float, float]]]:
-    """Series points of a version, by exact keys or a glob, oldest first."""
-    with registry.read() as conn:
-        rows = conn.execute(
-            "SELECT key, ts, value FROM monitor_series WHERE version_id = ? AND ts >= ?"
-            " ORDER BY key, ts",
-            (version_id, since if since is not None else float("-inf")),
-        ).fetchall()
-    wanted = set(keys) if keys is not None else None
-    out: dict[str, list[tuple[float, float]]] = {}
-    for key, ts, value in rows:
-        if wanted is not None and key not in wanted:
-            continue
-        if pattern is not None and not rule_logic.matches(pattern, key):
-            continue
-        out.setdefault(key, []).append((ts, value))
-    return out
-
-
 __all__ = [
-    "batch_for_labels", "claim_events", "disable_rule", "finish_action", "points",
-    "record_action", "record_batch", "record_labels", "rules_of", "runs_triggered_by",
+    "batch_for_labels", "claim_events", "disable_rule", "finish_action",
+    "record_action", "record_batch", "record_labels", "runs_triggered_by",
     "set_reference_profile", "upsert_rule", "version_info",
 ]

@@ -81,9 +81,25 @@ def log_metric_rate(n: int = 300_000) -> dict[str, float]:
     }
 
 
+def project_folder(n_files: int = 200) -> str:
+    """A notebook folder of fixed size to run the cells in.
+
+    A tracked cell scans its working directory for files it wrote (auto-logging), so
+    measuring in the repository would make the figure depend on what is built there.
+    """
+    folder = tempfile.mkdtemp(prefix="mm-bench-project-")
+    for i in range(n_files):
+        sub = os.path.join(folder, f"part{i % 10}")
+        os.makedirs(sub, exist_ok=True)
+        with open(os.path.join(sub, f"data{i}.csv"), "w") as f:
+            f.write("a,b\n1,2\n")
+    return folder
+
+
 def main() -> None:
     os.environ["MM_JUPYTER_HOME"] = tempfile.mkdtemp(prefix="mm-bench-")
     result = {"import_mm_jupyter_ms": import_time_ms()}
+    os.chdir(project_folder())
     overhead = cell_overhead_ms()
     result["tracked_cell_overhead_ms"] = overhead["overhead_ms"]
     result["untracked_cell_ms"] = overhead["untracked_ms"]

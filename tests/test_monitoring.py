@@ -59,7 +59,8 @@ def test_monitor_resolves_references_and_keeps_the_version(model):
     mon = mm.monitor("churn@production")
     assert (mon.model, mon.version, mon.ref) == ("churn", 1, "churn:1")
     assert mon.profile["features"]["age"]["type"] == "numeric"
-    assert mon.profile["prediction"] is not None  # the model predicted on its reference data
+    # the model predicted on its reference data; class labels are profiled as categories
+    assert mon.profile["prediction"]["type"] == "categorical" and mon.profile["task"] == "classification"
     with pytest.raises(mm_errors().NotFoundError):
         mm.monitor("churn@staging")
 
@@ -84,6 +85,7 @@ def test_a_normal_batch_has_low_drift_and_a_shifted_one_fires_once(reg, model):
     firing = mon.alerts(state="firing")
     assert [a["series"] for a in firing] == ["drift.psi.age"]
     assert firing[0]["occurrences"] == 3  # the same alert, counted: deduplicated
+    assert "drift.prediction.js" in mon.series("drift.prediction.*")
     assert len(calls) == 1 and calls[0]["series"] == "drift.psi.age"
     assert calls[0]["value"] > 0.2 and calls[0]["alert_id"] == firing[0]["id"]
     assert count(reg, "SELECT count(*) FROM alert_actions WHERE status = 'ok'") == 1

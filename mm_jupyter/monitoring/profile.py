@@ -210,8 +210,14 @@ def profile_columns(
             raise ValueError(
                 f"predictions has {vector.size} values but the data has {rows} rows"
             )
-        prediction = profile_feature(vector)
         task = infer_task(vector)
+        # Class labels are categories: their drift is a change in class shares (PSI and
+        # Jensen-Shannon), not a shift of a number, even when the labels are 0/1/2.
+        prediction = (
+            _categorical_feature(normalise_column(vector))
+            if task == "classification"
+            else profile_feature(vector)
+        )
         if not columns:
             rows = int(vector.size)
     return {

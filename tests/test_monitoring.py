@@ -325,3 +325,21 @@ def test_a_million_rows_with_nan_and_extra_features_fire_one_alert(reg, model):
     assert alert["series"] == "missing.rate.income"
     stored = count(reg, "SELECT length(predictions) FROM monitor_batches WHERE batch_id = ?", batch)
     assert stored < 10_000  # predictions kept up to max_prediction_rows only
+
+
+def test_actions_of_a_process_that_died_are_reaped_on_open(reg, model, registry_dir):
+    script = textwrap.dedent("""
+        import os, mm_jupyter as mm
+        from mm_jupyter.store import monitoring as store
+        mon = mm.monitor('churn')
+        rule = mon.rule('volume.rows', '<', 50)
+        store.record_action(mon.registry, rule_id=rule['id'], kind='notebook', status='running')
+        os._exit(0)  # dies mid-action
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    from mm_jupyter.store import open_registry
+
+    fresh = open_registry(registry_dir)
+    status, detail = fresh.conn.execute("SELECT status, detail FROM alert_actions").fetchone()
+    fresh.close()
+    assert status == "error" and "ended before it finished" in detail

@@ -219,10 +219,11 @@ def open_registry(
     else:
         location = RegistryLocation(Path(path).expanduser().resolve(), "explicit")
     registry = Registry(location, timeout=timeout)
-    from mm_jupyter.store.liveness import reap_dead_runs
+    from mm_jupyter.store.liveness import reap_dead_actions, reap_dead_runs
 
     try:
         reap_dead_runs(registry)
+        reap_dead_actions(registry)
     except RegistryError:
         pass  # a busy registry must not stop anyone from opening it; reap next time
     return registry

@@ -3,7 +3,8 @@
 A run records host, pid and a heartbeat (refreshed every few seconds by the owning
 process). On every open, running runs whose pid is dead on this host, or whose
 heartbeat is older than ``STALE_AFTER_S`` (other hosts, reused pids), become
-``killed``.
+``killed``. Monitoring actions (a retraining notebook, a webhook) left pending or
+running by a dead process on this host become ``error`` the same way.
 """
 
 from __future__ import annotations
@@ -63,3 +64,26 @@ def reap_dead_runs(registry: Registry, *, now: float | None = None) -> list[str]
             [(iso_now(), run_id) for run_id in dead],
         )
     return dead
+
+
+def reap_dead_actions(registry: Registry) -> int:
+    """Mark pending/running alert actions of dead processes on this host as errors."""
+    host = socket.gethostname()
+    me = os.getpid()
+    with registry.read() as conn:
+        open_actions = conn.execute(
+            "SELECT id, pid FROM alert_actions WHERE status IN ('pending', 'running')"
+            " AND host = ? AND pid != ?",
+            (host, me),
+        ).fetchall()
+    dead = [(action_id, pid) for action_id, pid in open_actions if not pid_alive(pid)]
+    if not dead:
+        return 0
+    with registry.write() as conn:
+        conn.executemany(
+            "UPDATE alert_actions SET status = 'error', finished_ts = ?, detail ="
+            " 'the process running it (pid ' || ? || ') ended before it finished'"
+            " WHERE id = ? AND status IN ('pending', 'running')",
+            [(time.time(), pid, action_id) for action_id, pid in dead],
+        )
+    return len(dead)

@@ -410,6 +410,8 @@ def m0004_monitoring(db: Database) -> None:
             detail TEXT,
             output TEXT,
             run_id TEXT REFERENCES runs(id),
+            host TEXT,                             -- where it runs: a dead pid there is reaped
+            pid INTEGER,
             created_ts REAL NOT NULL,
             finished_ts REAL
         );

@@ -10,6 +10,8 @@ is the caller's business (monitoring/dispatch.py), after the commit.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import time
 from datetime import datetime, timezone
@@ -330,8 +332,9 @@ def record_action(registry: Registry, *, rule_id: int, kind: str, status: str,
     with registry.write() as conn:
         action_id = int(conn.execute(
             "INSERT INTO alert_actions (rule_id, alert_id, event_id, kind, status, detail, output,"
-            " run_id, created_ts, finished_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rule_id, alert_id, event_id, kind, status, detail, output, run_id, now, finished),
+            " run_id, host, pid, created_ts, finished_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rule_id, alert_id, event_id, kind, status, detail, output, run_id,
+             socket.gethostname(), os.getpid(), now, finished),
         ).lastrowid or 0)
         _touch_alert(conn, alert_id)
         return action_id

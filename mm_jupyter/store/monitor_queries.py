@@ -1,100 +1,33 @@
-"""Read monitoring data in the REST shapes of docs/monitoring.md (REST, CLI, exporter).
+"""Read monitored versions, their overview, series and batches in the REST shapes of
+docs/monitoring.md (REST, CLI, ``Monitor``).
 
-Every function is one short ``registry.read()`` snapshot. Values that are not finite
-never leave this module: a point or a latest value that is ±inf (SQLite can hold it,
-the writer never stores it) is skipped, and a stored JSON value becomes ``None``.
+Every function is one short ``registry.read()`` snapshot. Rules and alerts are read by
+``alert_queries.py``, the Prometheus scrape by ``export_queries.py``; the shared value
+cleaning and reference resolution live in ``monitor_common.py``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
-from dataclasses import dataclass, field
 from typing import Any
 
 from mm_jupyter.monitoring.rules import matches
+from mm_jupyter.store.alert_queries import _ALERT_SELECT, _NEWEST, _alerts, _rules_of, alerts, rules
 from mm_jupyter.store.db import Registry
-from mm_jupyter.store.models import parse_model_ref, resolve_model_version
-
-MAX_LIMIT = 500  # monitors, alerts and batches per page
-MAX_POINTS = 5000  # points per series
-DEFAULT_POINTS = 500
-ALERT_STATES = ("firing", "resolved")
-# The detail view: every firing alert (bounded), then this many recent resolved ones.
-RECENT_RESOLVED = 20
-# SQL: a finite REAL (NaN cannot be stored in a NOT NULL REAL column; ±inf can).
-_FINITE = "abs({}) <= 1.7976931348623157e308"
-
-
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _clean(value: Any) -> Any:
-    """A parsed JSON value with every non-finite float replaced by ``None``."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
-
-
-def _json(text: Any, default: Any) -> Any:
-    if text is None:
-        return default
-    try:
-        return _clean(json.loads(text))
-    except (TypeError, ValueError):  # one unreadable row must not break a listing
-        return default
-
-
-def _page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if offset < 0:
-        raise ValueError(f"offset must be >= 0, not {offset}")
-
-
-def _marks(ids: list[int]) -> str:
-    return ",".join("?" * len(ids))
-
-
-# -- which version a reference means ---------------------------------------------------
-
-# Versions with their own monitoring data: batches, alerts or enabled rules of theirs.
-_OWN_DATA = (
-    "(EXISTS (SELECT 1 FROM monitor_batches b WHERE b.version_id = v.id)"
-    " OR EXISTS (SELECT 1 FROM monitor_alerts a WHERE a.version_id = v.id)"
-    " OR EXISTS (SELECT 1 FROM monitor_rules r"
-    "           WHERE r.version_id = v.id AND r.enabled))"
+from mm_jupyter.store.monitor_common import (  # the limits are the server's bounds too
+    ALERT_STATES,
+    DEFAULT_POINTS,
+    MAX_LIMIT,
+    MAX_POINTS,
+    RECENT_RESOLVED,
+    _FINITE,
+    _finite,
+    _json,
+    _marks,
+    _page,
+    resolve_monitored,
 )
-
-
-def resolve_monitored(registry: Registry, ref: str) -> tuple[int, int]:
-    """Return ``(model_id, version_id)`` of a reference, for monitoring.
-
-    ``name:N`` and ``name@x`` resolve as everywhere else; a bare ``name`` means the
-    most recent version that has monitoring data, else the latest version.
-    """
-    name, number, label = parse_model_ref(ref)
-    if number is None and label is None:
-        with registry.read() as conn:
-            row = conn.execute(
-                "SELECT v.model_id, v.id FROM model_versions v"
-                " JOIN registered_models m ON m.id = v.model_id"
-                f" WHERE m.name = ? AND {_OWN_DATA} ORDER BY v.version DESC LIMIT 1",
-                (name,),
-            ).fetchone()
-        if row is not None:
-            return int(row[0]), int(row[1])
-    return resolve_model_version(registry, ref)
-
 
 # -- summaries -------------------------------------------------------------------------
 
@@ -192,150 +125,6 @@ def list_monitors(
         "total": len(ids), "offset": offset, "limit": limit, "firing": firing,
         "cursor": cursor, "monitors": [summaries[i] for i in page if i in summaries],
     }  # fmt: skip
-
-
-# -- rules and alerts ------------------------------------------------------------------
-
-_RULE_SELECT = (
-    "SELECT r.id, r.kind, m.name, v.version, r.pattern, r.op, r.threshold, r.count,"
-    " r.window_s, r.severity, r.name, r.action, r.enabled, r.created_at, r.created_by"
-    " FROM monitor_rules r LEFT JOIN registered_models m ON m.id = r.model_id"
-    " LEFT JOIN model_versions v ON v.id = r.version_id"
-)
-
-
-def _action_view(text: Any) -> dict[str, str] | None:
-    """What a rule does, for display: its kind and a label (a webhook's masked URL).
-
-    The stored spec is not sent: a webhook's full URL may carry a secret.
-    """
-    spec = _json(text, None)
-    if not isinstance(spec, dict):
-        return None
-    kind = str(spec.get("kind") or "unknown")
-    display = spec.get("display") or spec.get("name") or spec.get("path") or kind
-    return {"kind": kind, "display": str(display)}
-
-
-def _rule(row: tuple[Any, ...]) -> dict[str, Any]:
-    (rule_id, kind, model, version, pattern, op, threshold, count, window_s, severity,
-     name, action, enabled, created_at, created_by) = row  # fmt: skip
-    return {
-        "id": rule_id, "kind": kind, "model": model, "version": version,
-        "pattern": pattern, "op": op, "threshold": _finite(threshold), "count": count,
-        "window_s": _finite(window_s), "severity": severity, "name": name,
-        "action": _action_view(action), "enabled": bool(enabled),
-        "created_at": created_at, "created_by": created_by,
-    }  # fmt: skip
-
-
-def _rules_of(
-    conn: sqlite3.Connection, model_id: int, version_id: int
-) -> list[dict[str, Any]]:
-    """The rules that apply to a version (enabled or not), oldest first."""
-    rows = conn.execute(
-        f"{_RULE_SELECT} WHERE (r.model_id = ?"
-        " AND (r.version_id IS NULL OR r.version_id = ?))"
-        " OR (r.model_id IS NULL AND r.kind = 'event') ORDER BY r.id",
-        (model_id, version_id),
-    ).fetchall()
-    return [_rule(row) for row in rows]
-
-
-_ALERT_SELECT = (
-    "SELECT a.id, a.rule_id, m.name, v.version, a.series, a.state, a.severity,"
-    " a.message, a.value, r.threshold, r.op, a.fired_values, a.occurrences,"
-    " a.fired_ts, a.last_ts, a.resolved_ts"
-    " FROM monitor_alerts a JOIN monitor_rules r ON r.id = a.rule_id"
-    " JOIN model_versions v ON v.id = a.version_id"
-    " JOIN registered_models m ON m.id = v.model_id"
-)
-_NEWEST = " ORDER BY a.fired_ts DESC, a.id DESC"
-
-
-def _fired_values(text: Any) -> list[dict[str, Any]]:
-    values = _json(text, [])
-    out = []
-    for item in values if isinstance(values, list) else []:
-        if not isinstance(item, dict):
-            continue
-        ts, value = _finite(item.get("ts")), _finite(item.get("value"))
-        if ts is None or value is None:
-            continue
-        batch = item.get("batch_id")
-        batch = None if batch is None else str(batch)
-        out.append({"ts": ts, "value": value, "batch_id": batch})
-    return out
-
-
-def _alerts(
-    conn: sqlite3.Connection, rows: list[tuple[Any, ...]]
-) -> list[dict[str, Any]]:
-    """``Alert`` dicts of alert rows, with their actions (one query for all)."""
-    ids = [row[0] for row in rows]
-    actions: dict[int, list[dict[str, Any]]] = {}
-    if ids:
-        for action in conn.execute(
-            "SELECT alert_id, kind, status, detail, output, run_id, created_ts,"
-            " finished_ts FROM alert_actions"
-            f" WHERE alert_id IN ({_marks(ids)}) ORDER BY id",
-            ids,
-        ):
-            alert_id, kind, status, detail, output, run_id, created, finished = action
-            actions.setdefault(alert_id, []).append({
-                "kind": kind, "status": status, "detail": detail, "output": output,
-                "run_id": run_id, "created_ts": _finite(created),
-                "finished_ts": _finite(finished),
-            })  # fmt: skip
-    out = []
-    for row in rows:
-        (alert_id, rule_id, model, version, series_key, state, severity, message,
-         value, threshold, op, fired, occurrences, fired_ts, last_ts,
-         resolved_ts) = row  # fmt: skip
-        out.append({
-            "id": alert_id, "rule_id": rule_id, "model": model, "version": version,
-            "series": series_key, "state": state, "severity": severity,
-            "message": message,
-            "value": _finite(value), "threshold": _finite(threshold), "op": op,
-            "fired_values": _fired_values(fired), "occurrences": occurrences,
-            "fired_ts": _finite(fired_ts) or 0.0, "last_ts": _finite(last_ts),
-            "resolved_ts": _finite(resolved_ts), "actions": actions.get(alert_id, []),
-        })  # fmt: skip
-    return out
-
-
-def alerts(
-    registry: Registry,
-    ref: str | None = None,
-    *,
-    state: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """Return one page of alerts, newest first: of one model version, or of all."""
-    _page(limit, offset)
-    if state is not None and state not in ALERT_STATES:
-        raise ValueError(
-            f"state must be one of {', '.join(ALERT_STATES)}, not {state!r}"
-        )
-    where, args = ["1"], []
-    if ref is not None:
-        where.append("a.version_id = ?")
-        args.append(resolve_monitored(registry, ref)[1])
-    if state is not None:
-        where.append("a.state = ?")
-        args.append(state)
-    condition = " AND ".join(where)
-    with registry.read() as conn:
-        total = conn.execute(
-            f"SELECT count(*) FROM monitor_alerts a WHERE {condition}", args
-        ).fetchone()[0]
-        rows = conn.execute(
-            f"{_ALERT_SELECT} WHERE {condition}{_NEWEST} LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        ).fetchall()
-        page = _alerts(conn, rows)
-    return {"total": total, "offset": offset, "limit": limit, "alerts": page}
 
 
 # -- one monitor -----------------------------------------------------------------------
@@ -516,60 +305,6 @@ def batches(
     return {"total": total, "offset": offset, "limit": limit, "batches": page}
 
 
-# -- the Prometheus exporter -----------------------------------------------------------
-
-
-@dataclass
-class MetricRows:
-    """What one scrape exports, read in a single statement."""
-
-    # (model, version, series key, latest value)
-    values: list[tuple[str, int, str, float]] = field(default_factory=list)
-    # (model, version, batches, rows, last batch ts)
-    batches: list[tuple[str, int, int, int, float]] = field(default_factory=list)
-    # (model, version, rule id, series key, severity) of each firing alert
-    firing: list[tuple[str, int, int, str, str]] = field(default_factory=list)
-
-
-def prometheus_rows(registry: Registry, *, model: str | None = None) -> MetricRows:
-    """Read everything a scrape exports (all models, or only ``model``) in one query."""
-    join = (
-        " JOIN model_versions v ON v.id = x.version_id"
-        " JOIN registered_models m ON m.id = v.model_id"
-    )
-    only = "" if model is None else " AND m.name = :model"
-    sql = (
-        # latest value of every series (monitor_latest: one row per version and key)
-        "SELECT 'value', m.name, v.version, x.key, x.value, NULL"
-        f" FROM monitor_latest x{join}"
-        f" WHERE {_FINITE.format('x.value')}{only}"
-        # batch totals per version
-        " UNION ALL SELECT 'batches', m.name, v.version, count(*),"
-        f" COALESCE(sum(x.n_rows), 0), max(x.ts) FROM monitor_batches x{join}"
-        f" WHERE 1{only} GROUP BY x.version_id"
-        # firing alerts
-        " UNION ALL SELECT 'firing', m.name, v.version, x.rule_id, x.series, x.severity"
-        f" FROM monitor_alerts x{join} WHERE x.state = 'firing'{only}"
-    )
-    out = MetricRows()
-    with registry.read() as conn:
-        rows = conn.execute(sql, {"model": model}).fetchall()
-    for kind, name, version, a, b, c in rows:
-        if kind == "value":
-            out.values.append((name, version, a, b))
-        elif kind == "batches":
-            out.batches.append((name, version, a, b, c))
-        else:
-            out.firing.append((name, version, a, b, c))
-    return out
-
-
-def rules(registry: Registry, model_id: int, version_id: int) -> list[dict[str, Any]]:
-    """The enabled rules that apply to a version, as ``Rule`` payloads (``mon.rules()``)."""
-    with registry.read() as conn:
-        return [r for r in _rules_of(conn, model_id, version_id) if r["enabled"]]
-
-
 def points(
     registry: Registry, version_id: int, pattern: str = "*", since: float | None = None
 ) -> dict[str, list[tuple[float, float]]]:
@@ -587,7 +322,8 @@ def points(
     return out
 
 
+# alerts and rules are re-exported: callers read a monitor's payloads from one module.
 __all__ = [
-    "MetricRows", "alerts", "batches", "list_monitors", "monitor_detail", "points",
-    "prometheus_rows", "resolve_monitored", "rules", "series",
+    "ALERT_STATES", "DEFAULT_POINTS", "MAX_LIMIT", "MAX_POINTS", "alerts", "batches", "list_monitors", "monitor_detail", "points", "resolve_monitored",
+    "rules", "series",
 ]  # fmt: skip

@@ -1,0 +1,163 @@
+"""Read monitoring rules and alerts (with their actions) in the REST shapes of docs/monitoring.md."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from mm_jupyter.store.db import Registry
+from mm_jupyter.store.monitor_common import (
+    ALERT_STATES,
+    _finite,
+    _json,
+    _marks,
+    _page,
+    resolve_monitored,
+)
+
+_RULE_SELECT = (
+    "SELECT r.id, r.kind, m.name, v.version, r.pattern, r.op, r.threshold, r.count,"
+    " r.window_s, r.severity, r.name, r.action, r.enabled, r.created_at, r.created_by"
+    " FROM monitor_rules r LEFT JOIN registered_models m ON m.id = r.model_id"
+    " LEFT JOIN model_versions v ON v.id = r.version_id"
+)
+
+
+def _action_view(text: Any) -> dict[str, str] | None:
+    """What a rule does, for display: its kind and a label (a webhook's masked URL).
+
+    The stored spec is not sent: a webhook's full URL may carry a secret.
+    """
+    spec = _json(text, None)
+    if not isinstance(spec, dict):
+        return None
+    kind = str(spec.get("kind") or "unknown")
+    display = spec.get("display") or spec.get("name") or spec.get("path") or kind
+    return {"kind": kind, "display": str(display)}
+
+
+def _rule(row: tuple[Any, ...]) -> dict[str, Any]:
+    (rule_id, kind, model, version, pattern, op, threshold, count, window_s, severity,
+     name, action, enabled, created_at, created_by) = row  # fmt: skip
+    return {
+        "id": rule_id, "kind": kind, "model": model, "version": version,
+        "pattern": pattern, "op": op, "threshold": _finite(threshold), "count": count,
+        "window_s": _finite(window_s), "severity": severity, "name": name,
+        "action": _action_view(action), "enabled": bool(enabled),
+        "created_at": created_at, "created_by": created_by,
+    }  # fmt: skip
+
+
+def _rules_of(
+    conn: sqlite3.Connection, model_id: int, version_id: int
+) -> list[dict[str, Any]]:
+    """The rules that apply to a version (enabled or not), oldest first."""
+    rows = conn.execute(
+        f"{_RULE_SELECT} WHERE (r.model_id = ?"
+        " AND (r.version_id IS NULL OR r.version_id = ?))"
+        " OR (r.model_id IS NULL AND r.kind = 'event') ORDER BY r.id",
+        (model_id, version_id),
+    ).fetchall()
+    return [_rule(row) for row in rows]
+
+
+_ALERT_SELECT = (
+    "SELECT a.id, a.rule_id, m.name, v.version, a.series, a.state, a.severity,"
+    " a.message, a.value, r.threshold, r.op, a.fired_values, a.occurrences,"
+    " a.fired_ts, a.last_ts, a.resolved_ts"
+    " FROM monitor_alerts a JOIN monitor_rules r ON r.id = a.rule_id"
+    " JOIN model_versions v ON v.id = a.version_id"
+    " JOIN registered_models m ON m.id = v.model_id"
+)
+_NEWEST = " ORDER BY a.fired_ts DESC, a.id DESC"
+
+
+def _fired_values(text: Any) -> list[dict[str, Any]]:
+    values = _json(text, [])
+    out = []
+    for item in values if isinstance(values, list) else []:
+        if not isinstance(item, dict):
+            continue
+        ts, value = _finite(item.get("ts")), _finite(item.get("value"))
+        if ts is None or value is None:
+            continue
+        batch = item.get("batch_id")
+        batch = None if batch is None else str(batch)
+        out.append({"ts": ts, "value": value, "batch_id": batch})
+    return out
+
+
+def _alerts(
+    conn: sqlite3.Connection, rows: list[tuple[Any, ...]]
+) -> list[dict[str, Any]]:
+    """``Alert`` dicts of alert rows, with their actions (one query for all)."""
+    ids = [row[0] for row in rows]
+    actions: dict[int, list[dict[str, Any]]] = {}
+    if ids:
+        for action in conn.execute(
+            "SELECT alert_id, kind, status, detail, output, run_id, created_ts,"
+            " finished_ts FROM alert_actions"
+            f" WHERE alert_id IN ({_marks(ids)}) ORDER BY id",
+            ids,
+        ):
+            alert_id, kind, status, detail, output, run_id, created, finished = action
+            actions.setdefault(alert_id, []).append({
+                "kind": kind, "status": status, "detail": detail, "output": output,
+                "run_id": run_id, "created_ts": _finite(created),
+                "finished_ts": _finite(finished),
+            })  # fmt: skip
+    out = []
+    for row in rows:
+        (alert_id, rule_id, model, version, series_key, state, severity, message,
+         value, threshold, op, fired, occurrences, fired_ts, last_ts,
+         resolved_ts) = row  # fmt: skip
+        out.append({
+            "id": alert_id, "rule_id": rule_id, "model": model, "version": version,
+            "series": series_key, "state": state, "severity": severity,
+            "message": message,
+            "value": _finite(value), "threshold": _finite(threshold), "op": op,
+            "fired_values": _fired_values(fired), "occurrences": occurrences,
+            "fired_ts": _finite(fired_ts) or 0.0, "last_ts": _finite(last_ts),
+            "resolved_ts": _finite(resolved_ts), "actions": actions.get(alert_id, []),
+        })  # fmt: skip
+    return out
+
+
+def alerts(
+    registry: Registry,
+    ref: str | None = None,
+    *,
+    state: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Return one page of alerts, newest first: of one model version, or of all."""
+    _page(limit, offset)
+    if state is not None and state not in ALERT_STATES:
+        raise ValueError(
+            f"state must be one of {', '.join(ALERT_STATES)}, not {state!r}"
+        )
+    where, args = ["1"], []
+    if ref is not None:
+        where.append("a.version_id = ?")
+        args.append(resolve_monitored(registry, ref)[1])
+    if state is not None:
+        where.append("a.state = ?")
+        args.append(state)
+    condition = " AND ".join(where)
+    with registry.read() as conn:
+        total = conn.execute(
+            f"SELECT count(*) FROM monitor_alerts a WHERE {condition}", args
+        ).fetchone()[0]
+        rows = conn.execute(
+            f"{_ALERT_SELECT} WHERE {condition}{_NEWEST} LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall()
+        page = _alerts(conn, rows)
+    return {"total": total, "offset": offset, "limit": limit, "alerts": page}
+
+
+def rules(registry: Registry, model_id: int, version_id: int) -> list[dict[str, Any]]:
+    """The enabled rules that apply to a version, as ``Rule`` payloads (``mon.rules()``)."""
+    with registry.read() as conn:
+        return [r for r in _rules_of(conn, model_id, version_id) if r["enabled"]]

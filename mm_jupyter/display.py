@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from mm_jupyter.encoding import safe_repr
@@ -35,6 +36,13 @@ def fmt_duration(seconds: float | None) -> str:
         return f"{seconds:.3g} s"
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes} min {secs} s"
+
+
+def fmt_ts(ts: float | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """Return epoch seconds as UTC text (``-`` for none): monitoring's tables and summaries."""
+    if ts is None:
+        return "-"
+    return datetime.fromtimestamp(ts, timezone.utc).strftime(fmt)
 
 
 def _pairs(mapping: dict[str, Any], limit: int = 12) -> str:

@@ -8,18 +8,12 @@ line and exit code 1, like every other command.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 import click
 
 from mm_jupyter.cli_support import emit_json, open_cli_registry
-
-
-def _when(ts: float | None) -> str:
-    if ts is None:
-        return "-"
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+from mm_jupyter.display import fmt_ts
 
 
 def _num(value: Any) -> str:
@@ -40,7 +34,7 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
 
 def _alert_rows(alerts: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
     return [(a["id"], a["state"], a["severity"], a["series"], _num(a.get("value")),
-             a.get("occurrences", 1), _when(a.get("fired_ts")), a["message"]) for a in alerts]
+             a.get("occurrences", 1), fmt_ts(a.get("fired_ts")), a["message"]) for a in alerts]
 
 
 ALERT_HEADER = ("ID", "STATE", "SEVERITY", "SERIES", "VALUE", "TIMES", "FIRED (UTC)", "MESSAGE")
@@ -66,12 +60,12 @@ def monitor_status(ref: str, as_json: bool) -> None:
     aliases = ", ".join(m.get("aliases") or []) or "-"
     click.echo(f"{m['ref']}  stage {m.get('stage') or 'none'}  aliases {aliases}")
     click.echo(f"  batches {m['batches']}  rows {m['rows']}  labelled {m['labelled']}  "
-               f"last batch {_when(m.get('last_ts'))} UTC  firing alerts {m['firing']}  "
+               f"last batch {fmt_ts(m.get('last_ts'))} UTC  firing alerts {m['firing']}  "
                f"reference profile {'yes' if m.get('has_reference_profile') else 'no'}")
     latest = detail.get("latest") or {}
     if latest:
         click.echo("")
-        click.echo(table([(key, _num(v["value"]), _when(v["ts"]))
+        click.echo(table([(key, _num(v["value"]), fmt_ts(v["ts"]))
                           for key, v in sorted(latest.items())],
                          ("SERIES", "LATEST", "AT (UTC)")))
     if detail.get("alerts"):
@@ -133,7 +127,7 @@ def monitor_series(ref: str, keys: tuple[str, ...], pattern: str | None, limit: 
         last = item["points"][-1] if item["points"] else None
         rows.append((item["key"], len(item["points"]), _num(last["value"] if last else None),
                      _num(min(values) if values else None), _num(max(values) if values else None),
-                     _when(last["ts"] if last else None)))
+                     fmt_ts(last["ts"] if last else None)))
     if rows:
         click.echo(table(rows, ("SERIES", "POINTS", "LATEST", "MIN", "MAX", "LAST (UTC)")))
     else:

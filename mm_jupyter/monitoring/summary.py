@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import html
 import io
-from datetime import datetime, timezone
 from typing import Any
 
+from mm_jupyter.display import fmt_ts
 from mm_jupyter.monitoring import rules as rule_logic
 
 # (panel title, series glob) in the order the charts appear.
@@ -25,10 +25,6 @@ PANELS = (
 MAX_LINES = 8  # per panel: the series with the largest latest values
 
 
-def _when(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 class MonitorSummary:
     """Latest value of every series, rule thresholds, firing alerts, and charts."""
 
@@ -39,7 +35,7 @@ class MonitorSummary:
         self.firing = [a for a in monitor.alerts(state="firing")]
         self.report = monitor.last_report
         self.table = [
-            {"series": key, "value": pts[-1][1], "at": _when(pts[-1][0]), "points": len(pts),
+            {"series": key, "value": pts[-1][1], "at": fmt_ts(pts[-1][0], "%Y-%m-%d %H:%M:%S UTC"), "points": len(pts),
              "thresholds": [f"{r['op']} {r['threshold']:g}" for r in self.rules
                             if rule_logic.matches(r["pattern"], key)],
              "firing": any(a["series"] == key for a in self.firing)}

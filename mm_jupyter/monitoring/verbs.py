@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from IPython.core.error import UsageError
 
 from mm_jupyter.artifacts.verbs import Table
+from mm_jupyter.display import fmt_ts
 from mm_jupyter.errors import NotFoundError
 
 STATES = ("firing", "resolved")
-
-
-def _when(ts: float | None) -> str:
-    return "-" if ts is None else datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M")
+MINUTES = "%Y-%m-%d %H:%M"
 
 
 class MonitorVerbs:
@@ -46,7 +43,7 @@ class MonitorVerbs:
             raise UsageError(f"%mm alerts: {exc}") from None
         rows = [
             [str(a["id"]), f"{a['model']}:{a['version']}", a["state"], a["severity"], a["message"],
-             str(a["occurrences"]), _when(a["fired_ts"]), _when(a["resolved_ts"]),
+             str(a["occurrences"]), fmt_ts(a["fired_ts"], MINUTES), fmt_ts(a["resolved_ts"], MINUTES),
              ", ".join(f"{x['kind']} {x['status']}" for x in a["actions"]) or "-"]
             for a in page["alerts"]
         ]

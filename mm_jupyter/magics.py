@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import shlex
-import time
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -17,20 +16,13 @@ from IPython.core.magic import (
     cell_magic,
     line_magic,
     magics_class,
-    output_can_be_silenced,
 )
 from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, Int, List, Unicode
 
 from mm_jupyter.artifacts.autolog import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from mm_jupyter.artifacts.verbs import ArtifactVerbs
-from mm_jupyter.capture.params import (
-    DEFAULT_METRIC_PATTERN,
-    MetricMatcher,
-    as_metric_value,
-    namespace_params,
-    plan_cell,
-)
+from mm_jupyter.capture.params import DEFAULT_METRIC_PATTERN
 from mm_jupyter.models.verbs import ModelVerbs
 from mm_jupyter.monitoring.verbs import MonitorVerbs
 from mm_jupyter.session import get_session
@@ -115,8 +107,6 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
         from mm_jupyter.capture.notebook import NotebookSnapshots
 
         self.notebooks = NotebookSnapshots()
-        self._pending_summary: Any = None
-        self._pending_models: dict[str, Any] = {}
 
     # -- %%mm_track -------------------------------------------------------------
 
@@ -130,43 +120,21 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
         action="store_true",
         help="Do not record stdout/stderr, display outputs or figures.",
     )
-    @output_can_be_silenced
     @cell_magic
     def mm_track(self, line: str, cell: str) -> Any:
-        """Run the cell and record it as a run (see ``%mm help``)."""
-        __tracebackhide__ = True  # noqa: F841 - hide this frame in user tracebacks
-        args = self._parse_track(line)
-        from mm_jupyter.capture.execution import is_silenced, run_body, transform
+        """Run the cell and record it as a run (see ``%mm help``).
 
-        shell = self.shell
-        source = transform(shell, cell)
-        recorder = self._recorder(args, cell, source)
-        recorder.run.pending_metrics = lambda: self._auto_metrics(source)
-        # mtimes come from a coarse kernel clock: allow a few ticks of slack
-        self._started_ns = time.time_ns() - 10_000_000
-        recorder.start()
-        try:
-            result = run_body(shell, source, cell)
-        except KeyboardInterrupt as exc:
-            recorder.finish("interrupted", exc=exc)
-            self._schedule_summary(recorder)
-            raise
-        except BaseException as exc:
-            recorder.finish("failed", exc=exc)
-            self._schedule_summary(recorder)
-            raise
-        if self.autolog_files and recorder.run.id is not None:
-            self._autolog(recorder)
-        self._remember_models(recorder, source)
-        recorder.finish(
-            "finished",
-            result=None if is_silenced(cell) else result,
-            auto_metrics=self._auto_metrics(source),
-        )
-        self._schedule_summary(recorder)
-        return result
+        A cell starting with ``%%mm_track`` never reaches this function: the input
+        transformer of ``capture/tracked_cell.py`` removes the line and IPython runs
+        the body itself. This entry point stays for ``%%mm_track?`` and for code that
+        calls ``run_cell_magic("mm_track", ...)``: it runs the cell the same way.
+        """
+        self.parse_track(line)
+        result = self.shell.run_cell(f"%%mm_track {line}\n{cell}", store_history=False)
+        return None if result is None else result.result
 
-    def _parse_track(self, line: str) -> Any:
+    def parse_track(self, line: str) -> Any:
+        """Parse ``%%mm_track`` arguments; ``UsageError`` names the bad token."""
         # shlex in POSIX mode, so --name "my run" loses its quotes (IPython's
         # arg_split keeps them on Linux); the parser raises UsageError itself.
         try:
@@ -181,126 +149,6 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
             if value is not None and not value.strip():
                 raise UsageError(f"--{flag} must not be empty")
         return args
-
-    def _recorder(self, args: Any, cell: str, source: str) -> Any:
-        from mm_jupyter.capture.notebook import notebook_path
-        from mm_jupyter.capture.recorder import RunRecorder
-
-        shell, session = self.shell, get_session()
-        namespace = shell.user_ns
-        is_metric = MetricMatcher(self.metric_pattern)
-        rows: dict[str, tuple[str, Any, str]] = {}
-        if self.auto_params:
-            plan = plan_cell(source)
-            for key, value in namespace_params(plan, namespace).items():
-                rows[key] = (key, value, "namespace")
-            for key, value in plan.literals.items():
-                if not is_metric(key):
-                    rows[key] = (key, value, "auto")
-        for key, value in args.params.items():
-            rows[key] = (key, value, "explicit")
-        path = notebook_path(namespace)
-        experiment = args.experiment or session.experiment
-        if experiment is None and path:
-            experiment = path.rsplit("/", 1)[-1].removesuffix(".ipynb")
-        # What the user typed (%magics included), not the transformed Python in `In`.
-        history = getattr(shell.history_manager, "input_hist_raw", None)
-        return RunRecorder(
-            session,
-            name=args.name,
-            experiment=experiment,
-            tags=args.tags,
-            params=list(rows.values()),
-            code=cell,
-            history=list(enumerate(history))[1:] if isinstance(history, list) else None,
-            notebook_path=path,
-            notebook=self.notebooks.snapshot(path) if path else (None, None),
-            shell=shell,
-            capture_outputs=not args.no_capture_outputs,
-        )
-
-    def _autolog(self, recorder: Any) -> None:
-        """Log files the cell wrote (never failing the cell)."""
-        from pathlib import Path
-
-        from mm_jupyter.artifacts.api import log_artifact
-        from mm_jupyter.artifacts.autolog import written_files
-
-        session = get_session()
-        try:
-            root = Path.cwd()
-            registry_root = str(session.registry().root)
-            for path in written_files(
-                root,
-                self._started_ns,
-                include=self.autolog_include,
-                exclude=self.autolog_exclude,
-                max_bytes=self.autolog_max_mb * 1024 * 1024,
-                skip=recorder.run.logged_paths,
-            ):
-                if str(path).startswith(registry_root):
-                    continue
-                log_artifact(path, name=path.relative_to(root).as_posix())
-        except Exception as exc:  # auto-logging is a courtesy; the cell's work stands
-            session.warn_once("autolog", f"written files not logged ({exc})")
-
-    def _remember_models(self, recorder: Any, source: str) -> None:
-        """Note fitted models the cell bound: registering them later links this run."""
-        if recorder.run.id is None:
-            return
-        from mm_jupyter.models.widgets import fitted_models
-
-        try:
-            found = fitted_models(self.shell.user_ns, plan_cell(source).assigned)
-        except Exception:  # an odd object must not break the cell
-            return
-        session = get_session()
-        for model in found.values():
-            session.remember_model(model, recorder.run.id)
-        self._pending_models = found
-
-    def _auto_metrics(self, source: str) -> dict[str, float]:
-        if not self.auto_metrics:
-            return {}
-        is_metric = MetricMatcher(self.metric_pattern)
-        namespace = self.shell.user_ns
-        found = {}
-        for name in plan_cell(source).assigned:
-            if is_metric(name) and name in namespace:
-                number = as_metric_value(namespace[name])
-                if number is not None:
-                    found[name] = number
-        return found
-
-    def _schedule_summary(self, recorder: Any) -> None:
-        # Shown from post_run_cell so it lands below the cell's Out[n] and figures.
-        if not self.show_summary or recorder.run.id is None:
-            return
-        self._pending_summary = recorder.run.id
-        if recorder.run.id is None or not self._pending_models:
-            self._pending_models = {}
-        events = self.shell.events
-        if self._show_summary not in events.callbacks["post_run_cell"]:
-            events.register("post_run_cell", self._show_summary)
-
-    def _show_summary(self, *_: Any) -> None:
-        run_id, self._pending_summary = self._pending_summary, None
-        if run_id is None:
-            return
-        from IPython.display import display
-
-        from mm_jupyter import api
-        from mm_jupyter.display import RunSummary
-
-        models, self._pending_models = self._pending_models, {}
-        try:
-            display(RunSummary(api.get_run(run_id)))
-            if models and self.register_button:
-                from mm_jupyter.models.widgets import register_panel
-
-                display(register_panel(models, run_id))
-        except Exception as exc:  # a summary is a courtesy, never an error
-            get_session().warn_once("summary", f"summary not shown ({exc})")
 
     # -- %mm --------------------------------------------------------------------
 
@@ -381,20 +229,23 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register the magics and start the environment probe in the background."""
-    ipython.register_magics(MMMagics)
+    """Register the magics and the tracked-cell hooks; probe the environment."""
+    from mm_jupyter.capture.tracked_cell import TrackedCells
+
+    magics = MMMagics(shell=ipython)
+    ipython.register_magics(magics)
+    magics.tracked_cells = TrackedCells(ipython, magics)
+    magics.tracked_cells.install()
     get_session().start_environment()
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """Remove the magics and flush what is buffered."""
+    """Remove the magics and hooks and flush what is buffered."""
     manager = ipython.magics_manager
     instance = manager.registry.pop("MMMagics", None)
     manager.magics["cell"].pop("mm_track", None)
     manager.magics["line"].pop("mm", None)
-    if instance is not None:
-        try:
-            ipython.events.unregister("post_run_cell", instance._show_summary)
-        except ValueError:
-            pass
+    tracked = getattr(instance, "tracked_cells", None)
+    if tracked is not None:
+        tracked.uninstall()
     get_session().stop()

@@ -13,6 +13,7 @@ import base64
 import binascii
 import copy
 import json
+import re
 import sys
 from typing import Any
 
@@ -64,7 +65,41 @@ class OutputCapture:
 
             publisher.publish = publish
             self._restore.append(lambda: _unpatch(publisher, "publish", original))
+        self._hook_displayhook(getattr(self.shell, "displayhook", None))
         return self
+
+    def _hook_displayhook(self, hook: Any) -> None:
+        """Record ``Out[n]`` as IPython's displayhook formatted it (never again by us:
+        formatting has side effects, e.g. sklearn's HTML ids, and costs time)."""
+        if hook is None or not hasattr(hook, "write_format_data"):
+            return
+        write, start, finish = (
+            hook.write_format_data, hook.start_displayhook, hook.finish_displayhook
+        )
+
+        def write_format_data(format_dict: Any, md_dict: Any = None) -> Any:
+            if isinstance(format_dict, dict):
+                self.add_result(dict(format_dict), dict(md_dict or {}))
+            return write(format_dict, md_dict)
+
+        # A terminal shell prints the prompt and result to stdout: not a stream output.
+        def start_displayhook() -> Any:
+            self._in_publish += 1
+            return start()
+
+        def finish_displayhook() -> Any:
+            try:
+                return finish()
+            finally:
+                self._in_publish = max(0, self._in_publish - 1)
+
+        for name, wrapper, original in (
+            ("write_format_data", write_format_data, write),
+            ("start_displayhook", start_displayhook, start),
+            ("finish_displayhook", finish_displayhook, finish),
+        ):
+            setattr(hook, name, wrapper)
+            self._restore.append(lambda n=name, o=original: _unpatch(hook, n, o))
 
     def __exit__(self, *exc: object) -> None:
         for restore in reversed(self._restore):
@@ -109,7 +144,8 @@ class OutputCapture:
             self.dropped += 1
             return
         # Copy now: the caller may mutate the bundle after publishing it.
-        self.items.append(["display_data", dict(data), copy.copy(metadata or {}), 0])
+        kind = "figure" if is_figure_bundle(data) else "display_data"
+        self.items.append([kind, dict(data), copy.copy(metadata or {}), 0])
 
     def add_result(self, bundle: dict[str, Any], metadata: dict[str, Any]) -> None:
         """Record the cell's result as displayed (``Out[n]``)."""
@@ -170,6 +206,17 @@ class OutputCapture:
         return OutputRecord(
             seq, kind, data=data, metadata=meta, blobs=blobs or None, truncated_bytes=truncated
         )
+
+
+# matplotlib's Figure repr: how a figure shown by the inline backend (or display(fig))
+# is told apart from other PNGs without rendering it again.
+_FIGURE_TEXT = re.compile(r"^<Figure size [\d.e+-]+x[\d.e+-]+ with \d+ Axes>$")
+
+
+def is_figure_bundle(data: dict[str, Any]) -> bool:
+    """Return whether a display bundle is a matplotlib figure shown as PNG."""
+    text = data.get("text/plain")
+    return "image/png" in data and isinstance(text, str) and bool(_FIGURE_TEXT.match(text))
 
 
 def _as_bytes(mime: str, value: Any) -> bytes | None:

@@ -138,19 +138,25 @@ class RunRecorder:
         status: str,
         *,
         exc: BaseException | None = None,
-        result: Any = None,
         auto_metrics: dict[str, float] | None = None,
     ) -> None:
         """End capture and write the run's end state; never raises."""
         duration = time.perf_counter() - self._t0
         if self.capture is not None:
             self.capture.__exit__(None, None, None)
+            # Figures a non-inline backend never showed (the inline backend's PNGs
+            # were captured as displayed; rendering them again costs ~40 ms each).
+            try:
+                for png in _new_figure_pngs(self._figures_before):
+                    self.capture.add_figure(png)
+            except Exception as error:  # a figure is the user's to see, not ours
+                self.session.warn_once("figures", f"figures not recorded ({error})")
         if self.run in self.session.active:
             self.session.active.remove(self.run)
         if self.run.id is None:
             return
         try:
-            self._write_end(status, duration, exc, result, auto_metrics or {})
+            self._write_end(status, duration, exc, auto_metrics or {})
         except Exception as error:
             self.session.warn_once("finish", f"run end not recorded ({error})")
 
@@ -159,20 +165,12 @@ class RunRecorder:
         status: str,
         duration: float,
         exc: BaseException | None,
-        result: Any,
         auto_metrics: dict[str, float],
     ) -> None:
         session, run = self.session, self.run
         for key, value in auto_metrics.items():
             session.add_point(run, key, run.next_step(key, None), value)
         capture = self.capture
-        if capture is not None:
-            for png in _new_figure_pngs(self._figures_before):
-                capture.add_figure(png)
-            if result is not None and self.shell is not None:
-                bundle, metadata = _format_result(self.shell, result)
-                if bundle:
-                    capture.add_result(bundle, metadata)
         session.flush()
         registry = session.registry()
         blobs: list[tuple[str, int, str]] = []
@@ -214,6 +212,10 @@ def _new_figure_pngs(before: dict[int, int]) -> list[bytes]:
     """Return PNGs of figures created or changed since ``before``."""
     if "matplotlib.pyplot" not in sys.modules:
         return []
+    import matplotlib
+
+    if "inline" in str(matplotlib.get_backend()):
+        return []  # the inline backend showed (and captured) every figure itself
     import hashlib
     import io
 
@@ -236,11 +238,3 @@ def _new_figure_pngs(before: dict[int, int]) -> list[bytes]:
         _RECORDED_FIGURES[fig] = digest
         pngs.append(png)
     return pngs
-
-
-def _format_result(shell: Any, result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    try:
-        bundle, metadata = shell.display_formatter.format(result)
-    except Exception:
-        return {}, {}
-    return dict(bundle or {}), dict(metadata or {})

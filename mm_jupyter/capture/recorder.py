@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import sys
 import time
 import traceback
@@ -15,6 +16,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
+from mm_jupyter import spooling
 from mm_jupyter.capture.outputs import OutputCapture
 from mm_jupyter.errors import MMError, RegistryError
 from mm_jupyter.identity import current_user
@@ -25,7 +27,9 @@ MAX_ERROR_CHARS = 20_000
 # Set by monitoring's notebook trigger for the kernel it starts (see monitoring/triggers.py).
 TRIGGER_ENV = "MM_JUPYTER_TRIGGERED_BY"
 TRIGGER_TAG = "mm.triggered_by"
-_RECOVERABLE = (RegistryError, MMError, OSError, ValueError, TypeError)
+# sqlite3.DatabaseError: a damaged file must never stop the cell (store/db.py
+# translates it, this is the belt to those braces).
+_RECOVERABLE = (RegistryError, MMError, OSError, ValueError, TypeError, sqlite3.DatabaseError)
 
 
 
@@ -83,6 +87,8 @@ class RunRecorder:
         self.run = ActiveRun(None, name or "", self.experiment)
         self._t0 = 0.0
         self._figures_before: dict[int, int] = {}
+        self.error_text: str | None = None
+        self._stale_figures: set[int] = set()
 
     # -- start ------------------------------------------------------------------
 
@@ -93,34 +99,35 @@ class RunRecorder:
         session.start_environment()
         run_id = store_runs.new_run_id()
         self.run.name = self.name or f"run-{run_id[:6]}"
-        registry = session.registry()
-        if registry is not None:
-            text, digest = self.notebook
-            try:
-                store_runs.create_run(
-                    registry,
-                    store_runs.NewRun(
-                        id=run_id,
-                        name=self.run.name,
-                        experiment=self.experiment,
-                        started_at=store_runs.iso_now(),
-                        user=current_user(),
-                        host=socket.gethostname(),
-                        pid=os.getpid(),
-                        notebook_path=self.notebook_path,
-                        tags=self.tags,
-                        params=self.params,
-                        cell_source=self.code,
-                        history=self.history,
-                        notebook_text=text,
-                        notebook_digest=digest,
-                        heartbeat_ts=time.time(),
-                    ),
-                )
+        text, digest = self.notebook
+        try:
+            # Stored, or journaled when the registry refuses (mm_jupyter/spooling.py).
+            recorded = spooling.record_start(
+                session,
+                store_runs.NewRun(
+                    id=run_id,
+                    name=self.run.name,
+                    experiment=self.experiment,
+                    started_at=store_runs.iso_now(),
+                    user=current_user(),
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                    notebook_path=self.notebook_path,
+                    tags=self.tags,
+                    params=self.params,
+                    cell_source=self.code,
+                    history=self.history,
+                    notebook_text=text,
+                    notebook_digest=digest,
+                    heartbeat_ts=time.time(),
+                    history_kernel=session.kernel_key,
+                ),
+            )
+            if recorded:
                 self.run.id = run_id
                 session.ensure_flusher()
-            except _RECOVERABLE as exc:
-                session.warn_once("start", f"run not recorded ({exc})")
+        except _RECOVERABLE as exc:
+            session.warn_once("start", f"run not recorded ({exc})")
         session.active.append(self.run)
         self._figures_before = _figures()
         if self.capture is not None:
@@ -131,6 +138,11 @@ class RunRecorder:
                 session.warn_once("capture", f"outputs not captured ({exc})")
         return self.run
 
+    def note_stale_figures(self) -> None:
+        """Remember which figures the body changed, before an interactive backend
+        redraws them at ``post_execute`` (which clears their ``stale`` flag)."""
+        self._stale_figures |= _stale_figures()
+
     # -- finish -----------------------------------------------------------------
 
     def finish(
@@ -139,15 +151,21 @@ class RunRecorder:
         *,
         exc: BaseException | None = None,
         auto_metrics: dict[str, float] | None = None,
+        error_text: str | None = None,
     ) -> None:
-        """End capture and write the run's end state; never raises."""
+        """End capture and write the run's end state; never raises.
+
+        ``error_text`` is the error of a failure without an exception of its own
+        (a result whose repr raised: the kernel reports the cell failed).
+        """
+        self.error_text = error_text
         duration = time.perf_counter() - self._t0
         if self.capture is not None:
             self.capture.__exit__(None, None, None)
             # Figures a non-inline backend never showed (the inline backend's PNGs
             # were captured as displayed; rendering them again costs ~40 ms each).
             try:
-                for png in _new_figure_pngs(self._figures_before):
+                for png in _new_figure_pngs(self._figures_before, self._stale_figures):
                     self.capture.add_figure(png)
             except Exception as error:  # a figure is the user's to see, not ours
                 self.session.warn_once("figures", f"figures not recorded ({error})")
@@ -172,25 +190,14 @@ class RunRecorder:
             session.add_point(run, key, run.next_step(key, None), value)
         capture = self.capture
         session.flush()
-        registry = session.registry()
-        blobs: list[tuple[str, int, str]] = []
-
-        def put_blob(data: bytes, media_type: str) -> str:
-            digest = registry.blobs.put_bytes(data)
-            blobs.append((digest, len(data), media_type))
-            return digest
-
-        outputs = capture.records(put_blob) if capture is not None else []
-        store_runs.finish_run(
-            registry,
+        # Retried, then spooled to the journal if the registry keeps refusing.
+        spooling.record_end(
+            session,
             run.id or "",
             status=status,
-            finished_at=store_runs.iso_now(),
             duration_s=duration,
-            error=None if exc is None else format_error(exc),
-            outputs=outputs,
-            environment_digest=session.environment(registry),
-            blobs=blobs,
+            error=self.error_text if exc is None else format_error(exc),
+            capture=capture,
         )
 
 
@@ -208,8 +215,17 @@ def _figures() -> dict[int, int]:
 _RECORDED_FIGURES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
-def _new_figure_pngs(before: dict[int, int]) -> list[bytes]:
-    """Return PNGs of figures created or changed since ``before``."""
+def _stale_figures() -> set[int]:
+    """Return ``id(figure)`` of open pyplot figures changed since last drawn."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return set()
+    from matplotlib._pylab_helpers import Gcf
+
+    return {id(m.canvas.figure) for m in Gcf.get_all_fig_managers() if m.canvas.figure.stale}
+
+
+def _new_figure_pngs(before: dict[int, int], stale: set[int]) -> list[bytes]:
+    """Return PNGs of figures created or changed (``stale``) since ``before``."""
     if "matplotlib.pyplot" not in sys.modules:
         return []
     import matplotlib
@@ -224,7 +240,7 @@ def _new_figure_pngs(before: dict[int, int]) -> list[bytes]:
     pngs = []
     for manager in Gcf.get_all_fig_managers():
         fig = manager.canvas.figure
-        if before.get(manager.num) == id(fig) and not fig.stale:
+        if before.get(manager.num) == id(fig) and not fig.stale and id(fig) not in stale:
             continue
         buffer = io.BytesIO()
         try:

@@ -19,6 +19,7 @@ reaches the transformer while an untracked cell executes; the run then starts th
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from mm_jupyter.capture.params import (
 from mm_jupyter.session import get_session
 
 MAGIC = "%%mm_track"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def split_track_cell(lines: list[str]) -> tuple[str, list[str]] | None:
@@ -106,6 +108,9 @@ class TrackedCells:
         cleanup.insert(at, self.transformer)
         self.shell.events.register("pre_run_cell", self.pre_run_cell)
         self.shell.events.register("post_run_cell", self.post_run_cell)
+        # First of the post_execute hooks: see which figures the body changed before
+        # an interactive matplotlib backend redraws them there.
+        self.shell.events.callbacks["post_execute"].insert(0, self.post_execute)
 
     def uninstall(self) -> None:
         """Remove what ``install`` added."""
@@ -113,7 +118,8 @@ class TrackedCells:
         if self.transformer in cleanup:
             cleanup.remove(self.transformer)
         for event, hook in (("pre_run_cell", self.pre_run_cell),
-                            ("post_run_cell", self.post_run_cell)):
+                            ("post_run_cell", self.post_run_cell),
+                            ("post_execute", self.post_execute)):
             try:
                 self.shell.events.unregister(event, hook)
             except ValueError:
@@ -144,6 +150,11 @@ class TrackedCells:
         current = (self.shell.execution_count, info.raw_cell) if info.store_history else None
         self._start(cell, args, "".join(body), transformed, current)
 
+    def post_execute(self) -> None:
+        """Note the figures a tracked body changed (see ``install``)."""
+        if self._cells and self._cells[-1].recorder is not None:
+            self._guard("figures", self._cells[-1].recorder.note_stale_figures, None)
+
     def nested_start(self, args: Any, body: str) -> None:
         """Start a run for a ``%%mm_track`` body met inside an untracked cell."""
         if self._cells and not self._cells[-1].tracked and self._cells[-1].recorder is None:
@@ -158,10 +169,17 @@ class TrackedCells:
         if recorder is None:
             return
         error = result.error_before_exec or result.error_in_exec
+        # ipykernel replies "error" when formatting the result raised, though
+        # IPython's result says success: the run says what Jupyter shows.
+        shown = getattr(self.shell, "_last_traceback_during_displayhook", False)
+        error_text = None
         if isinstance(error, KeyboardInterrupt):
             status = "interrupted"
         elif error is not None:
             status = "failed"
+        elif shown is True:
+            status = "failed"
+            error_text = ANSI.sub("", "\n".join(self.shell._last_traceback or []))
         else:
             status = "finished"
         metrics: dict[str, float] = {}
@@ -171,7 +189,7 @@ class TrackedCells:
             if self.magics.autolog_files and recorder.run.id is not None:
                 self._guard("autolog", lambda: self._autolog(cell), None)
             models = self._guard("models", lambda: self._remember_models(cell), {})
-        recorder.finish(status, exc=error, auto_metrics=metrics)
+        recorder.finish(status, exc=error, auto_metrics=metrics, error_text=error_text)
         if self.magics.show_summary and recorder.run.id is not None:
             self._show_summary(recorder.run.id, models)
 

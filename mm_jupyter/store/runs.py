@@ -50,6 +50,9 @@ class NewRun:
     # Digest of a notebook snapshot already stored (the file did not change).
     notebook_digest: str | None = None
     heartbeat_ts: float | None = None
+    # The process's history key (store/history.py): with it, each history entry is
+    # stored once per kernel and the run references the range it saw.
+    history_kernel: str | None = None
 
 
 @dataclass
@@ -90,7 +93,7 @@ def _snapshot(conn: sqlite3.Connection, kind: str, content: str | None) -> str |
     return digest
 
 
-def _param_rows(
+def param_rows(
     run_id: str, params: Iterable[tuple[str, Any, str]]
 ) -> list[tuple[str, str, str, float | None, str]]:
     rows = []
@@ -103,41 +106,85 @@ def _param_rows(
 
 def create_run(registry: Registry, run: NewRun) -> None:
     """Insert a running run with its params and code snapshots, in one transaction."""
-    history = None if run.history is None else json.dumps(list(run.history))
     with registry.write() as conn:
-        experiment_id = _experiment_id(conn, run.experiment)
-        conn.execute(
-            "INSERT INTO runs (id, name, experiment_id, status, user, host, pid,"
-            " notebook_path, started_at, heartbeat_ts, tags, cell_digest,"
-            " history_digest, notebook_digest, change_seq)"
-            f" VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {CURRENT_SEQ})",
-            (
-                run.id,
-                run.name,
-                experiment_id,
-                run.user,
-                run.host,
-                run.pid,
-                run.notebook_path,
-                run.started_at,
-                run.heartbeat_ts,
-                dumps(run.tags),
-                _snapshot(conn, "cell", run.cell_source),
-                _snapshot(conn, "history", history),
-                _snapshot(conn, "notebook", run.notebook_text) or run.notebook_digest,
-            ),
-        )
+        insert_run(conn, run)
+
+
+def insert_run(
+    conn: sqlite3.Connection,
+    run: NewRun,
+    *,
+    encoded_params: Sequence[Sequence[Any]] | None = None,
+    if_absent: bool = False,
+) -> bool:
+    """Insert ``run`` inside the caller's write transaction; return whether it did.
+
+    ``encoded_params`` are ``param_rows`` already encoded (a journal's);
+    ``if_absent`` makes inserting a run id that exists a no-op (journal import).
+    """
+    from mm_jupyter.store.history import store_history
+
+    if if_absent and conn.execute("SELECT 1 FROM runs WHERE id = ?", (run.id,)).fetchone():
+        return False
+    history_json, ref = None, None
+    if run.history is not None and run.history_kernel is not None:
+        ref = store_history(conn, run.history_kernel, list(run.history))
+    elif run.history is not None:
+        history_json = json.dumps(list(run.history))
+    kernel_id, first, last = ref or (None, None, None)
+    experiment_id = _experiment_id(conn, run.experiment)
+    notebook_digest = run.notebook_digest
+    if run.notebook_text is None and notebook_digest is not None and not conn.execute(
+        "SELECT 1 FROM code_snapshots WHERE digest = ?", (notebook_digest,)
+    ).fetchone():
+        notebook_digest = None  # its text went to a journal not imported yet
+    conn.execute(
+        "INSERT INTO runs (id, name, experiment_id, status, user, host, pid,"
+        " notebook_path, started_at, heartbeat_ts, tags, cell_digest,"
+        " history_digest, notebook_digest, history_kernel_id, history_from,"
+        " history_upto, change_seq)"
+        " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        f" {CURRENT_SEQ})",
+        (
+            run.id,
+            run.name,
+            experiment_id,
+            run.user,
+            run.host,
+            run.pid,
+            run.notebook_path,
+            run.started_at,
+            run.heartbeat_ts,
+            dumps(run.tags),
+            _snapshot(conn, "cell", run.cell_source),
+            _snapshot(conn, "history", history_json),
+            _snapshot(conn, "notebook", run.notebook_text) or notebook_digest,
+            kernel_id,
+            first,
+            last,
+        ),
+    )
+    if encoded_params is None:
         _upsert_params(conn, run.id, run.params)
+    else:
+        _upsert_param_rows(conn, encoded_params)
+    return True
 
 
 def _upsert_params(
     conn: sqlite3.Connection, run_id: str, params: Iterable[tuple[str, Any, str]]
 ) -> None:
+    _upsert_param_rows(conn, param_rows(run_id, params))
+
+
+def _upsert_param_rows(
+    conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]
+) -> None:
     conn.executemany(
         "INSERT INTO params (run_id, key, value, value_num, source) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value,"
         " value_num = excluded.value_num, source = excluded.source",
-        _param_rows(run_id, params),
+        [tuple(r) for r in rows],
     )
 
 
@@ -148,6 +195,12 @@ def log_params(
     with registry.write() as conn:
         _upsert_params(conn, run_id, params)
         _touch(conn, run_id)
+
+
+def log_param_rows(registry: Registry, rows: Iterable[Sequence[Any]]) -> None:
+    """Upsert already encoded ``param_rows`` (a journal's)."""
+    with registry.write() as conn:
+        _upsert_param_rows(conn, rows)
 
 
 def set_tags(registry: Registry, run_id: str, tags: dict[str, Any]) -> None:
@@ -306,3 +359,16 @@ def put_environment(registry: Registry, env: dict[str, Any]) -> str:
             ),
         )
     return digest
+
+
+def set_environment(registry: Registry, run_ids: list[str], digest: str) -> None:
+    """Give runs that ended before the environment was known their environment."""
+    if not run_ids:
+        return
+    marks = ", ".join("?" for _ in run_ids)
+    with registry.write(bump=False) as conn:
+        conn.execute(
+            f"UPDATE runs SET environment_digest = ? WHERE id IN ({marks})"
+            " AND environment_digest IS NULL",
+            (digest, *run_ids),
+        )

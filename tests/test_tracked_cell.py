@@ -1,0 +1,139 @@
+"""How a tracked cell is run: by IPython itself, observed from its hooks.
+
+Each test fails on a design where the magic runs the body (issue 10, items 16-19).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import mm_jupyter as mm
+from mm_jupyter.store.details import run_detail
+
+
+def detail(ref):
+    return run_detail(mm.get_registry(), ref)
+
+
+@pytest.fixture
+def rich(ip):
+    """The shell formats HTML and PNG as a Jupyter kernel does (a terminal does not)."""
+    formatters = ip.display_formatter.formatters
+    before = {m: formatters[m].enabled for m in ("text/html", "image/png")}
+    for mime in before:
+        formatters[mime].enabled = True
+    yield ip
+    for mime, enabled in before.items():
+        formatters[mime].enabled = enabled
+
+
+def test_the_result_is_formatted_once_by_ipython(rich):
+    ip = rich
+    ip.run_cell(
+        "class Counted:\n"
+        "    calls = 0\n"
+        "    def _repr_html_(self):\n"
+        "        Counted.calls += 1\n"
+        "        return f'<b>{Counted.calls}</b>'\n"
+    )
+    ip.run_cell("%%mm_track --name once\nCounted()", store_history=True)
+    assert ip.user_ns["Counted"].calls == 1
+    result = detail("once")["outputs"][-1]
+    assert result["output_type"] == "execute_result"
+    assert result["data"]["text/html"] == "<b>1</b>"
+
+
+def test_a_repr_that_raises_is_shown_as_without_tracking(ip, capsys):
+    ip.run_cell(
+        "class Boom:\n"
+        "    def __repr__(self):\n"
+        "        raise RuntimeError('repr boom')\n"
+    )
+    capsys.readouterr()
+    plain = ip.run_cell("Boom()", store_history=True)
+    shown_plain = capsys.readouterr()
+    tracked = ip.run_cell("%%mm_track --name boom\nBoom()", store_history=True)
+    shown_tracked = capsys.readouterr()
+    assert shown_tracked.out.count("repr boom") == shown_plain.out.count("repr boom") >= 1
+    assert (plain.error_in_exec is None) == (tracked.error_in_exec is None)
+
+
+def test_inline_figures_are_captured_from_their_display_not_rendered_again(rich, monkeypatch):
+    ip = rich
+    pytest.importorskip("matplotlib_inline")
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    ip.run_cell("%matplotlib inline")
+    renders = []
+    original = FigureCanvasBase.print_figure
+
+    def counting(self, *args, **kwargs):
+        renders.append(kwargs.get("format"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FigureCanvasBase, "print_figure", counting)
+    try:
+        ip.run_cell("%%mm_track --name inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 3, 2]);",
+                    store_history=True)
+    finally:  # leave no inline hook behind for the other tests of this shell
+        from matplotlib_inline.backend_inline import flush_figures
+
+        ip.run_cell("import matplotlib; matplotlib.use('Agg')")
+        if flush_figures in ip.events.callbacks["post_execute"]:
+            ip.events.unregister("post_execute", flush_figures)
+    assert len(renders) == 1  # the inline backend's own PNG, nothing more
+    d = detail("inline")
+    figures = [o for o in d["outputs"] if o["output_type"] == "figure"]
+    assert len(figures) == 1 and d["run"]["n_figures"] == 1
+    png = mm.get_registry().blobs.get_bytes(figures[0]["blobs"]["image/png"]["digest"])
+    assert png.startswith(b"\x89PNG")
+
+
+def test_track_line_under_another_cell_magic_is_still_a_run(ip, capsys):
+    ip.run_cell("%%time\n%%mm_track --name timed\ntimed_value = 6 * 7", store_history=True)
+    assert ip.user_ns["timed_value"] == 42
+    assert "Wall time" in capsys.readouterr().out
+    assert detail("timed")["run"]["status"] == "finished"
+
+
+def test_run_cell_magic_called_directly_still_tracks(ip):
+    ip.run_cell_magic("mm_track", "--name direct", "direct_value = 1")
+    assert ip.user_ns["direct_value"] == 1
+    assert detail("direct")["run"]["status"] == "finished"
+
+
+def test_cell_without_magic_prefix_match_is_untouched(ip):
+    result = ip.run_cell("%%mm_trackx\n1", store_history=True)
+    assert "mm_trackx" in str(result.error_in_exec or result.error_before_exec)
+
+
+def test_the_first_cell_does_not_wait_for_the_environment_probe(ip, monkeypatch):
+    """The package scan runs beside the cell; the run gets it when it is ready."""
+    from mm_jupyter.capture import environment
+    from mm_jupyter.session import get_session
+
+    release = threading.Event()
+    real = environment.collect_environment
+
+    def slow_probe():
+        release.wait(30)
+        return real()
+
+    monkeypatch.setattr(environment, "collect_environment", slow_probe)
+    session = get_session()
+    monkeypatch.setattr(session, "_env_thread", None)
+    monkeypatch.setattr(session, "_env", None)
+    monkeypatch.setattr(session, "_env_done", False)
+    monkeypatch.setattr(session, "environment_digest", None)
+    session.start_environment()
+    probe = session._env_thread
+    ip.run_cell("%%mm_track --name early\nx = 1", store_history=True)
+    # The cell ended while the probe was still blocked.
+    assert probe.is_alive()
+    assert detail("early")["run"]["status"] == "finished"
+    assert detail("early")["environment"] is None
+    release.set()
+    probe.join(30)
+    assert detail("early")["environment"]["python"]

@@ -238,3 +238,49 @@ def test_model_names_that_references_cannot_address_are_refused(reg, iris, name)
     with pytest.raises(ValueError, match="model name"):
         mm.register_model(fit(iris), name)
     assert count(reg, "registered_models") == 0
+
+
+# -- the Register button (issue 10, item 20) ----------------------------------------
+
+
+def test_register_is_offered_for_fitted_predictors_only(iris):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+    from mm_jupyter.models.widgets import fitted_models
+
+    X, y = iris
+    namespace = {
+        "scaler": StandardScaler().fit(X),
+        "poly": PolynomialFeatures(2).fit(X),
+        "prep": make_pipeline(StandardScaler(), PolynomialFeatures()).fit(X),
+        "pipe": make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)).fit(X, y),
+        "clf": fit(iris),
+        "unfitted": LogisticRegression(),
+    }
+    assert list(fitted_models(namespace, list(namespace))) == ["pipe", "clf"]
+
+
+def test_one_register_button_lists_every_candidate(reg, iris):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from mm_jupyter.models.widgets import register_panel
+
+    X, y = iris
+    candidates = {
+        "clf": fit(iris),
+        "pipe": make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)).fit(X, y),
+    }
+    # Given a cell that fitted two predictors: one row, one button, a picker
+    panel = register_panel(candidates, run_id=None)
+    assert len(panel.children) == 1
+    picker, name, alias, button, status = panel.children[0].children
+    assert [v for _, v in picker.options] == ["clf", "pipe"] and name.value == "clf"
+    # When the second one is picked and registered
+    picker.value = "pipe"
+    assert name.value == "pipe"
+    button.click()
+    # Then that model is the one registered
+    assert "pipe:1" in status.value
+    assert type(mm.load_model("pipe")).__name__ == "Pipeline"

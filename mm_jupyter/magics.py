@@ -22,7 +22,11 @@ from traitlets import Bool, Int, List, Unicode
 
 from mm_jupyter.artifacts.autolog import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from mm_jupyter.artifacts.verbs import ArtifactVerbs
-from mm_jupyter.capture.params import DEFAULT_METRIC_PATTERN
+from mm_jupyter.capture.params import (
+    DEFAULT_METRIC_PATTERN,
+    LITERAL_MAX_ITEMS,
+    LITERAL_MAX_STR,
+)
 from mm_jupyter.models.verbs import ModelVerbs
 from mm_jupyter.monitoring.verbs import MonitorVerbs
 from mm_jupyter.session import get_session
@@ -79,6 +83,12 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
     )
     auto_params = Bool(
         True, help="Record literal assignments and scalar inputs as params."
+    ).tag(config=True)
+    auto_param_max_items = Int(
+        LITERAL_MAX_ITEMS, help="Longest list/tuple literal recorded as an auto param."
+    ).tag(config=True)
+    auto_param_max_str = Int(
+        LITERAL_MAX_STR, help="Longest string literal recorded as an auto param."
     ).tag(config=True)
     auto_metrics = Bool(
         True, help="Record scalar results with metric-like names as metrics."

@@ -137,3 +137,34 @@ def test_the_first_cell_does_not_wait_for_the_environment_probe(ip, monkeypatch)
     release.set()
     probe.join(30)
     assert detail("early")["environment"]["python"]
+
+
+def test_literal_param_limits_are_configurable(ip):
+    ip.run_cell("%config MMMagics.auto_param_max_items = 2")
+    try:
+        ip.run_cell("%%mm_track --name limits\nshort = [1, 2]\nlong = [1, 2, 3]", store_history=True)
+    finally:
+        ip.run_cell("%config MMMagics.auto_param_max_items = 10")
+    assert detail("limits")["run"]["params"] == {"short": [1, 2]}
+
+
+def test_a_deep_expression_runs_tracked_as_untracked(ip):
+    deep = "x = " + "+".join(["1"] * 900)
+    plain = ip.run_cell(deep, store_history=True)
+    tracked = ip.run_cell(f"%%mm_track --name deep\n{deep}", store_history=True)
+    assert plain.success and tracked.success and ip.user_ns["x"] == 900
+    assert detail("deep")["run"]["status"] == "finished"
+
+
+def test_failed_param_analysis_warns_once_and_the_cell_runs(ip, monkeypatch):
+    from mm_jupyter.capture import tracked_cell
+    from mm_jupyter.capture.params import CellPlan
+
+    monkeypatch.setattr(tracked_cell, "plan_cell", lambda *a, **k: CellPlan(error="boom"))
+    with pytest.warns(UserWarning, match="no auto params.*boom") as caught:
+        for name in ("w1", "w2"):
+            result = ip.run_cell(f"%%mm_track --name {name}\nlr = 0.1\nlr * 2", store_history=True)
+            assert result.result == 0.2
+    assert len([w for w in caught if "mm-jupyter" in str(w.message)]) == 1
+    assert detail("w2")["run"]["status"] == "finished"
+    assert detail("w2")["run"]["params"] == {}

@@ -234,7 +234,11 @@ class TrackedCells:
         rows: dict[str, tuple[str, Any, str]] = {}
         if config.auto_params:
             is_metric = MetricMatcher(config.metric_pattern)
-            plan = plan_cell(source)
+            plan = plan_cell(
+                source, max_items=config.auto_param_max_items, max_str=config.auto_param_max_str
+            )
+            if plan.error:
+                session.warn_once("params", f"no auto params for this cell ({plan.error})")
             for key, value in namespace_params(plan, namespace).items():
                 rows[key] = (key, value, "namespace")
             for key, value in plan.literals.items():

@@ -168,3 +168,12 @@ def test_failed_param_analysis_warns_once_and_the_cell_runs(ip, monkeypatch):
     assert len([w for w in caught if "mm-jupyter" in str(w.message)]) == 1
     assert detail("w2")["run"]["status"] == "finished"
     assert detail("w2")["run"]["params"] == {}
+
+
+def test_top_level_await_works_in_a_tracked_cell(ip):
+    result = ip.run_cell(
+        "%%mm_track --name awaited\nimport asyncio\nawait asyncio.sleep(0)\n6 * 7",
+        store_history=True,
+    )
+    assert result.success and result.result == 42
+    assert detail("awaited")["run"]["status"] == "finished"

@@ -34,6 +34,7 @@ from mm_jupyter.capture.params import (
 from mm_jupyter.session import get_session
 
 MAGIC = "%%mm_track"
+LEADING_SPACE = re.compile(r"\s*")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -133,7 +134,10 @@ class TrackedCells:
 
     def pre_run_cell(self, info: Any) -> None:
         """Start the run of a tracked cell (before its body runs)."""
-        found = split_track_cell(_lines(info.raw_cell or ""))
+        raw = info.raw_cell or ""
+        # Cheap test first: this hook runs before every cell, however big.
+        start = LEADING_SPACE.match(raw).end()  # type: ignore[union-attr]
+        found = split_track_cell(_lines(raw)) if raw.startswith(MAGIC, start) else None
         cell = _Cell(tracked=found is not None)
         self._cells.append(cell)
         if found is None:

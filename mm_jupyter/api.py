@@ -43,31 +43,79 @@ def _check_key(kind: str, key: Any) -> str:
     return key
 
 
+# Metric keys already checked (SQLite-storable): log_metric runs at ~1 µs per call, so
+# a key is validated once, not per point. Bounded: cleared when it grows past this.
+_GOOD_KEYS: set[str] = set()
+MAX_GOOD_KEYS = 10_000
+STEP_MIN, STEP_MAX = -(2**63), 2**63 - 1  # SQLite INTEGER is 64-bit signed
+
+
+def _check_metric_key(key: Any) -> str:
+    if key in _GOOD_KEYS:  # the fast path: a str key seen before
+        return key  # type: ignore[no-any-return]
+    _check_key("metric", key)
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"metric name {key!r} cannot be stored: it holds a lone surrogate"
+            f" at position {exc.start}"
+        ) from None
+    if len(_GOOD_KEYS) >= MAX_GOOD_KEYS:
+        _GOOD_KEYS.clear()
+    _GOOD_KEYS.add(key)
+    return key  # type: ignore[no-any-return]
+
+
+def _check_step(key: str, step: Any) -> int | None:
+    if step is None:
+        return None
+    if type(step) is not int:
+        if isinstance(step, bool):
+            raise TypeError(f"step of metric {key!r} must be an int, not {step!r}")
+        try:
+            step = int(step)
+        except (TypeError, ValueError, OverflowError):
+            raise TypeError(f"step of metric {key!r} must be an int, not {step!r}") from None
+    if not STEP_MIN <= step <= STEP_MAX:
+        raise ValueError(
+            f"step {step} of metric {key!r} is out of range: steps are 64-bit integers"
+            f" ({STEP_MIN} to {STEP_MAX})"
+        )
+    return step  # type: ignore[no-any-return]
+
+
 def log_metric(key: str, value: Any, step: int | None = None) -> None:
     """Log one point of metric ``key`` in the active run.
 
     ``step`` defaults to one more than the key's last step. Points are buffered and
-    written at least every second, so this is cheap inside training loops.
+    written at least every second, so this is cheap inside training loops. A key or
+    step SQLite cannot store raises ``ValueError`` naming it; nothing is logged.
     """
     session = get_session()
     run = session.current()
-    _check_key("metric", key)
+    _check_metric_key(key)
     number = _metric_float(key, value)
-    if step is not None and (isinstance(step, bool) or not isinstance(step, int)):
-        try:
-            step = int(step)
-        except (TypeError, ValueError):
-            raise TypeError(f"step of metric {key!r} must be an int, not {step!r}") from None
-    session.add_point(run, key, run.next_step(key, step), number)
+    step = _check_step(key, step)
+    session.add_point(run, key, _next_step(run, key, step), number)
+
+
+def _next_step(run: Any, key: str, step: int | None) -> int:
+    step = run.next_step(key, step)
+    if step > STEP_MAX:  # an automatic step after the largest one
+        raise ValueError(f"metric {key!r} has no step after {STEP_MAX}; pass step=")
+    return step  # type: ignore[no-any-return]
 
 
 def log_metrics(metrics: Mapping[str, Any], step: int | None = None) -> None:
     """Log several metrics at once; all are checked before any is logged."""
-    checked = {_check_key("metric", k): _metric_float(k, v) for k, v in metrics.items()}
+    checked = {_check_metric_key(k): _metric_float(k, v) for k, v in metrics.items()}
+    for key in checked:
+        step = _check_step(key, step)
     session = get_session()
     run = session.current()
     for key, number in checked.items():
-        session.add_point(run, key, run.next_step(key, step), number)
+        session.add_point(run, key, _next_step(run, key, step), number)
 
 
 def log_param(key: str, value: Any) -> None:
@@ -95,13 +143,15 @@ def _write_to_active_run(what: str, write: Any, payload: Any) -> None:
     """Write ``payload`` for the active run; a registry failure only warns."""
     from mm_jupyter.errors import RegistryError
 
+    from mm_jupyter.spooling import write_for_run
+
     session = get_session()
     run = session.current()
-    registry = session.registry()
-    if run.id is None or registry is None:
+    if run.id is None:
         return  # the run is not being recorded; the user was warned when it started
     try:
-        write(registry, run.id, payload)
+        # Into the registry, or the run's journal when it is being spooled.
+        write_for_run(session, run.id, what, write, payload)
     except RegistryError as exc:
         session.warn_once(what, f"{what} not saved ({exc})")
 

@@ -135,10 +135,12 @@ def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
 
 def _register_subcommands() -> None:
     from mm_jupyter.artifacts.cli import register
+    from mm_jupyter.doctor_cli import doctor
     from mm_jupyter.models.cli import models
     from mm_jupyter.monitoring.cli import monitor, serve
 
     register(main)
+    main.add_command(doctor)
     main.add_command(models)
     main.add_command(monitor)
     main.add_command(serve)

@@ -23,6 +23,30 @@ class RegistryNewerError(RegistryError):
     """The registry was written by a newer mm-jupyter whose schema this one lacks."""
 
 
+class RegistryCorruptError(RegistryError):
+    """The registry file is damaged (overwritten pages, truncated): see ``doctor``."""
+
+    def __init__(self, path: object, detail: str) -> None:
+        super().__init__(
+            f"registry file is corrupt: {path} ({detail}); "
+            "run `mm-jupyter doctor --recover`"
+        )
+        self.path = path
+        self.detail = detail
+
+
+class RegistryBusyError(RegistryError):
+    """Another process held the registry's write lock longer than the busy timeout."""
+
+
+class RegistryFullError(RegistryError):
+    """The disk (or the database's page limit) is full."""
+
+
+class RegistryWarning(UserWarning):
+    """The registry failed; the user's work goes on (spooled where possible)."""
+
+
 class BlobCorruptedError(RegistryError):
     """A stored blob's bytes no longer hash to the digest they were stored under."""
 

@@ -86,6 +86,7 @@ class Session:
         self._env_thread: threading.Thread | None = None
         self._env: dict[str, Any] | None = None
         self._env_done = False
+        self._env_stored_in: tuple[int, int] | None = None
         self._env_lock = threading.Lock()
         self._env_waiting: list[str] = []  # runs that ended before it was known
         # id(model) -> (weak reference, run id) of models bound by tracked cells
@@ -316,10 +317,14 @@ class Session:
         Never waits: the first tracked cell of a kernel would otherwise pay for the
         package scan (0.3-0.6 s). ``attach_environment_later`` fills it in.
         """
+        key = (id(registry), getattr(registry, "generation", 0))
+        if self._env_stored_in != key:  # stored per registry file
+            self.environment_digest = None
         if self.environment_digest is None and self._env is not None:
             from mm_jupyter.store.runs import put_environment
 
             self.environment_digest = put_environment(registry, self._env)
+            self._env_stored_in = key
         return self.environment_digest
 
     def attach_environment_later(self, run_id: str) -> None:
@@ -340,6 +345,8 @@ class Session:
                 from mm_jupyter.store.runs import set_environment
 
                 set_environment(registry, run_ids, digest)
+        except REGISTRY_ERRORS as exc:  # one warning per registry problem
+            self.warn_once("registry", f"environment not recorded ({exc})")
         except Exception as exc:  # the runs stand without it
             self.warn_once("env", f"environment not recorded ({exc})")
 

@@ -4,6 +4,11 @@ Write path (RELIABILITY.md): temp file in the same folder, fsync, ``os.replace``
 fsync the folder, and only then may the caller reference the digest in the database.
 A crash therefore leaves at most an orphan temp or blob file, never a row pointing at
 missing or partial bytes. Reads verify the digest.
+
+Temp files live in ``blobs/tmp/`` (same file system, so the rename is atomic) and
+are named ``.tmp-<host>-<pid>-<random>``: a registry open removes those whose
+process died on this host with one ``scandir`` of that folder; ``gc`` removes any
+older than its grace period (including ``sha256/xx/.tmp-*`` of older versions).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 from pathlib import Path
@@ -57,6 +63,24 @@ def _copy(source: int, target: int, size: int) -> None:
         shutil.copyfileobj(src, dst, CHUNK)
 
 
+TMP_PREFIX = ".tmp-"
+
+
+def temp_prefix() -> str:
+    """Return this process's temp-file prefix: host and pid name the owner."""
+    return f"{TMP_PREFIX}{socket.gethostname()}-{os.getpid()}-"
+
+
+def temp_owner(name: str) -> tuple[str, int] | None:
+    """Return ``(host, pid)`` of a temp file named by ``temp_prefix``, else ``None``."""
+    if not name.startswith(TMP_PREFIX):
+        return None
+    parts = name[len(TMP_PREFIX):].rsplit("-", 2)  # mkstemp's suffix has no "-"
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1])
+
+
 def is_digest(value: str) -> bool:
     """Return whether ``value`` is a lowercase SHA-256 hex digest."""
     return bool(DIGEST_RE.match(value))
@@ -81,7 +105,7 @@ class BlobStore:
         if target.exists():
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        fd, tmp = self._mkstemp()
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -98,6 +122,52 @@ class BlobStore:
         _fsync_dir(target.parent)
         return digest
 
+    def _mkstemp(self) -> tuple[int, str]:
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(dir=tmp_dir, prefix=temp_prefix())
+
+    def temp_files(self) -> list[tuple[Path, int, float]]:
+        """Return ``(path, size, mtime)`` of every temp file (orphans of interrupted
+        writes, or writes in progress)."""
+        found = []
+        folders = [self.root / "tmp"]
+        base = self.root / "sha256"
+        if base.is_dir():
+            folders += [sub for sub in base.iterdir() if sub.is_dir()]
+        for folder in folders:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith(TMP_PREFIX) or folder.name == "tmp":
+                    try:
+                        st = entry.stat()
+                    except FileNotFoundError:
+                        continue
+                    found.append((Path(entry.path), st.st_size, st.st_mtime))
+        return found
+
+    def remove_dead_temps(self, pid_alive: object) -> int:
+        """Remove temp files in ``tmp/`` whose writer died on this host; cheap."""
+        host = socket.gethostname()
+        removed = 0
+        try:
+            entries = list(os.scandir(self.root / "tmp"))
+        except OSError:
+            return 0
+        for entry in entries:
+            owner = temp_owner(entry.name)
+            if owner is None or owner[0] != host or pid_alive(owner[1]):  # type: ignore[operator]
+                continue
+            try:
+                os.unlink(entry.path)
+                removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
+
     def has(self, digest: str) -> bool:
         """Return whether the blob file of ``digest`` exists."""
         return self.path_for(digest).exists()
@@ -110,9 +180,7 @@ class BlobStore:
         (size, mtime, inode) afterwards; the stored bytes are never a link to it.
         """
         before = os.stat(path)
-        tmp_dir = self.root / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix=".tmp-")
+        fd, tmp = self._mkstemp()
         result: dict[str, object] = {}
 
         def hash_source() -> None:

@@ -5,6 +5,11 @@ SQLite file. Every connection uses WAL, a busy timeout of at least 10 s and
 ``foreign_keys=ON``; every transaction that may write starts with ``BEGIN IMMEDIATE``
 because a deferred transaction that reads and then writes fails at once with
 ``SQLITE_BUSY_SNAPSHOT`` whatever the timeout.
+
+Every ``sqlite3`` error leaves this module as a ``RegistryError`` (corruption as
+``RegistryCorruptError``), so callers that must never break the user's cell need to
+catch one family. A registry file deleted or replaced under an open connection is
+noticed by a device/inode check on every transaction and reopened at its path.
 """
 
 from __future__ import annotations
@@ -13,13 +18,21 @@ import os
 import sqlite3
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from mm_jupyter.errors import RegistryError, RegistryNewerError
+from mm_jupyter.errors import (
+    RegistryBusyError,
+    RegistryCorruptError,
+    RegistryError,
+    RegistryFullError,
+    RegistryNewerError,
+    RegistryWarning,
+)
 from mm_jupyter.store.blobs import BlobStore
 from mm_jupyter.store.location import RegistryLocation, resolve_location
 from mm_jupyter.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -42,6 +55,40 @@ def busy_timeout_s() -> float:
         raise RegistryError(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds") from None
 
 
+def translate_error(exc: sqlite3.Error, path: Path, action: str) -> RegistryError:
+    """Return the registry error that names what went wrong with ``path``."""
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    text = str(exc)
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or (
+        "malformed" in text or "not a database" in text
+    ):
+        return RegistryCorruptError(path, text)
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return RegistryFullError(f"cannot {action} registry {path}: {text}")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return RegistryBusyError(f"registry {path} is locked: {text}")
+    return RegistryError(f"cannot {action} registry {path}: {text}")
+
+
+def _is_translated(exc: BaseException) -> bool:
+    """Return whether ``exc`` is an SQLite failure of the file, not of our SQL.
+
+    Constraint violations (``IntegrityError``) and misuse stay as they are: callers
+    turn some of them into ``ConflictError``.
+    """
+    return isinstance(exc, sqlite3.OperationalError) or (
+        type(exc) is sqlite3.DatabaseError
+    )
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 class Registry:
     """One registry folder: ``registry.db`` plus the content-addressed ``blobs/``.
 
@@ -55,8 +102,19 @@ class Registry:
         self.db_path = self.root / DB_NAME
         self.lock = threading.RLock()
         self.timeout = busy_timeout_s() if timeout is None else timeout
+        self._reopened_warned = False
+        # Bumped when the file is reopened (deleted/replaced): caches of rows in the
+        # old file (an environment digest) are stale.
+        self.generation = 0
+        self.blobs = BlobStore(self.root / "blobs")
+        self._connect()
+
+    # -- connection -------------------------------------------------------------
+
+    def _connect(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
+            self._refuse_truncated()
             # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
             self.conn = sqlite3.connect(
                 str(self.db_path),
@@ -64,16 +122,54 @@ class Registry:
                 isolation_level=None,
                 check_same_thread=False,
             )
+            self.file_id = _file_id(self.db_path)
             self._configure()
+            self.db = Database(self.conn)
+            self._migrate()
         except sqlite3.Error as exc:
-            raise RegistryError(f"cannot open registry {self.db_path}: {exc}") from exc
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise translate_error(exc, self.db_path, "open") from exc
         except OSError as exc:
             raise RegistryError(f"cannot create registry {self.root}: {exc}") from exc
-        self.db = Database(self.conn)
-        self.blobs = BlobStore(self.root / "blobs")
-        self._migrate()
 
-    # -- connection -------------------------------------------------------------
+    def _refuse_truncated(self) -> None:
+        """Refuse a registry file emptied under its WAL: SQLite would wait for the
+        busy timeout, then say "locked". A WAL database gets its header before its
+        ``-shm`` exists, so an empty file beside a ``-shm`` was truncated."""
+        try:
+            size = os.path.getsize(self.db_path)
+        except FileNotFoundError:
+            return
+        if size == 0 and os.path.exists(f"{self.db_path}-shm"):
+            raise RegistryCorruptError(self.db_path, "the file was truncated to 0 bytes")
+
+    def _check_file(self) -> None:
+        """Notice a registry file deleted or replaced under this connection.
+
+        One ``stat`` per transaction: writes to an unlinked inode would vanish when
+        the process exits. Reopen at the path (re-creating it) and warn once.
+        """
+        try:
+            st = os.stat(self.db_path)
+        except FileNotFoundError:
+            st = None
+        if st is not None and (st.st_dev, st.st_ino) == self.file_id:
+            if st.st_size == 0:  # truncated under us: our pages are only in the cache
+                raise RegistryCorruptError(self.db_path, "the file was truncated to 0 bytes")
+            return
+        what = "deleted" if st is None else "replaced"
+        if not self._reopened_warned:
+            self._reopened_warned = True
+            warnings.warn(
+                f"mm-jupyter: registry {self.db_path} was {what} while open; "
+                "reopening it at its path (runs before this are not in the new file)",
+                RegistryWarning,
+                stacklevel=4,
+            )
+        self.conn.close()
+        self._connect()
+        self.generation += 1
 
     def _configure(self) -> None:
         conn = self.conn
@@ -130,7 +226,10 @@ class Registry:
 
     def schema_version(self) -> int:
         """Return the schema version recorded in the database file."""
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        try:
+            return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.db_path, "read") from exc
 
     # -- transactions -----------------------------------------------------------
 
@@ -142,16 +241,17 @@ class Registry:
         ``(SELECT change_seq FROM registry_state)``.
         """
         with self.lock:
-            conn = self.conn
-            if conn.in_transaction:  # nested: join the outer transaction
-                yield conn
+            if self.conn.in_transaction:  # nested: join the outer transaction
+                yield self.conn
                 return
+            self._check_file()
+            conn = self.conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise RegistryError(
-                    f"registry {self.db_path} is locked or unwritable: {exc}"
-                ) from exc
+            except sqlite3.Error as exc:
+                if _is_translated(exc):
+                    raise translate_error(exc, self.db_path, "write") from exc
+                raise
             try:
                 if bump:  # every write moves the cursor the sidebar polls
                     conn.execute("UPDATE registry_state SET change_seq = change_seq + 1")
@@ -160,21 +260,23 @@ class Registry:
             except BaseException as exc:
                 # Some errors (SQLITE_FULL, IOERR) already rolled back the transaction.
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise RegistryError(
-                        f"cannot write registry {self.db_path}: {exc}"
-                    ) from exc
+                    try:
+                        conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the original error says more than the rollback's
+                if isinstance(exc, sqlite3.Error) and _is_translated(exc):
+                    raise translate_error(exc, self.db_path, "write") from exc
                 raise
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """Run a short read transaction: one consistent snapshot, then release it."""
         with self.lock:
-            conn = self.conn
-            if conn.in_transaction:
-                yield conn
+            if self.conn.in_transaction:
+                yield self.conn
                 return
+            self._check_file()
+            conn = self.conn
             try:
                 conn.execute("BEGIN")
                 try:
@@ -182,13 +284,15 @@ class Registry:
                 finally:
                     if conn.in_transaction:
                         conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:  # locked, I/O error, disk gone
-                raise RegistryError(f"cannot read registry {self.db_path}: {exc}") from exc
+            except sqlite3.Error as exc:  # locked, I/O error, disk gone, corrupt
+                if _is_translated(exc):
+                    raise translate_error(exc, self.db_path, "read") from exc
+                raise
 
     def change_seq(self) -> int:
         """Return the change cursor: it grows with every committed write."""
-        with self.lock:
-            row = self.conn.execute("SELECT change_seq FROM registry_state").fetchone()
+        with self.read() as conn:
+            row = conn.execute("SELECT change_seq FROM registry_state").fetchone()
         return int(row[0]) if row else 0
 
     def close(self) -> None:
@@ -212,18 +316,31 @@ def open_registry(
     """Open (creating and migrating if needed) the registry at ``path``.
 
     Without ``path`` the location rule applies (``MM_JUPYTER_HOME``, nearest
-    ``.mm/`` above ``cwd``, per-user default). Dead runs are reaped on every open.
+    ``.mm/`` above ``cwd``, per-user default). Pending journals are imported and dead
+    runs reaped on every open.
     """
     if path is None:
         location = resolve_location(cwd)
     else:
         location = RegistryLocation(Path(path).expanduser().resolve(), "explicit")
     registry = Registry(location, timeout=timeout)
-    from mm_jupyter.store.liveness import reap_dead_actions, reap_dead_runs
+    from mm_jupyter.store.journal import import_journals
+    from mm_jupyter.store.liveness import pid_alive, reap_dead_actions, reap_dead_runs
+
+    # Temp files of blob writers that died on this host (one scandir of blobs/tmp).
+    try:
+        registry.blobs.remove_dead_temps(pid_alive)
+    except OSError:
+        pass
 
     try:
+        # Journals first: a spooled run's end must land before the reaper sees it.
+        import_journals(registry)
         reap_dead_runs(registry)
         reap_dead_actions(registry)
-    except RegistryError:
-        pass  # a busy registry must not stop anyone from opening it; reap next time
+    except RegistryCorruptError:
+        registry.close()
+        raise
+    except (RegistryError, OSError):
+        pass  # a busy registry must not stop anyone from opening it; retry next time
     return registry

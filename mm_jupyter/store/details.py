@@ -9,6 +9,7 @@ from typing import Any
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.store.artifact_queries import run_artifacts
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.history import read_history
 from mm_jupyter.store.queries import _summaries, resolve_run
 
 
@@ -59,7 +60,7 @@ def run_outputs(conn: sqlite3.Connection, run_id: str) -> list[dict[str, Any]]:
 
 
 def _code(conn: sqlite3.Connection, row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
-    cell_digest, history_digest, notebook_digest, notebook_path = row
+    cell_digest, history_digest, notebook_digest, notebook_path, *history_ref = row
 
     def content(digest: str | None) -> str | None:
         if digest is None:
@@ -69,7 +70,6 @@ def _code(conn: sqlite3.Connection, row: sqlite3.Row | tuple[Any, ...]) -> dict[
         ).fetchone()
         return None if found is None else str(found[0])
 
-    history = _loads(content(history_digest)) or []
     notebook = None
     if notebook_digest is not None:
         size = conn.execute(
@@ -82,7 +82,7 @@ def _code(conn: sqlite3.Connection, row: sqlite3.Row | tuple[Any, ...]) -> dict[
         }
     return {
         "cell": content(cell_digest),
-        "history": [{"n": n, "source": src} for n, src in history],
+        "history": read_history(conn, history_digest, *history_ref),
         "notebook": notebook,
     }
 
@@ -118,6 +118,7 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
         )
         row = conn.execute(
             "SELECT cell_digest, history_digest, notebook_digest, notebook_path,"
+            " history_kernel_id, history_from, history_upto,"
             " environment_digest, error FROM runs WHERE id = ?",
             (run_id,),
         ).fetchone()
@@ -126,9 +127,9 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
             "param_sources": sources,
             "metrics": metric_series(conn, run_id),
             "outputs": run_outputs(conn, run_id),
-            "code": _code(conn, row[:4]),
-            "environment": _environment(conn, row[4]),
-            "error": row[5],
+            "code": _code(conn, row[:7]),
+            "environment": _environment(conn, row[7]),
+            "error": row[8],
             "artifacts": run_artifacts(conn, run_id),
         }
 

@@ -34,7 +34,11 @@ def referenced_digests(conn: Any) -> set[str]:
 
 
 def verify(registry: Registry) -> dict[str, Any]:
-    """Re-hash every blob; return ``{checked, missing, corrupt, unreferenced}``."""
+    """Re-hash every blob; return ``{checked, missing, corrupt, unreferenced}``.
+
+    Also ``temp_files`` (path, size, age) and ``temp_bytes``: temp files of blob
+    writes, orphans when their writer was interrupted (``gc`` removes them).
+    """
     with registry.read() as conn:
         referenced = referenced_digests(conn)
     on_disk = set(registry.blobs.iter_digests())
@@ -43,11 +47,18 @@ def verify(registry: Registry) -> dict[str, Any]:
         actual = hash_file(registry.blobs.path_for(digest))
         if actual != digest:
             corrupt.append({"digest": digest, "actual": actual})
+    now = time.time()
+    temps = [
+        {"path": str(path), "size": size, "age_s": round(now - mtime, 1)}
+        for path, size, mtime in registry.blobs.temp_files()
+    ]
     return {
         "checked": len(on_disk),
         "missing": sorted(referenced - on_disk),
         "corrupt": corrupt,
         "unreferenced": len(on_disk - referenced),
+        "temp_files": temps,
+        "temp_bytes": sum(t["size"] for t in temps),
     }
 
 
@@ -73,12 +84,16 @@ def gc(registry: Registry, *, grace_s: float = GC_GRACE_S, dry_run: bool = False
             if not dry_run:
                 os.unlink(path)
                 conn.execute("DELETE FROM blobs WHERE digest = ?", (digest,))
-    tmp = registry.blobs.root / "tmp"
+    # Temp files of interrupted writes, in tmp/ and (older versions) beside blobs.
     temps = 0
-    if tmp.is_dir():
-        for entry in os.scandir(tmp):
-            if now - entry.stat().st_mtime >= grace_s:
-                temps += 1
-                if not dry_run:
-                    os.unlink(entry.path)
+    for path, size, mtime in registry.blobs.temp_files():
+        if now - mtime < grace_s:
+            continue
+        temps += 1
+        freed += size
+        if not dry_run:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
     return {"removed": len(removed), "freed_bytes": freed, "temp_files": temps, "dry_run": dry_run}

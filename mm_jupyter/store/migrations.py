@@ -426,5 +426,43 @@ def m0004_monitoring(db: Database) -> None:
                " (SELECT COALESCE(max(id), 0) FROM registry_events)")
 
 
+@MIGRATIONS(name="0005_history_and_journals")
+def m0005_history_and_journals(db: Database) -> None:
+    """Execution history stored once per entry; journals imported exactly once.
+
+    Before this, every run stored the kernel's whole input history again (O(n²) in
+    the number of tracked cells). Now each entry is a content-addressed snapshot
+    (kind ``input``) referenced once per (kernel, execution number), and a run
+    references the range it saw. Older runs keep their ``history_digest``.
+    """
+    db.executescript(
+        """
+        CREATE TABLE history_kernels (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,                    -- host:pid:random of the process
+            generation INTEGER NOT NULL DEFAULT 0, -- bumped when its history restarts
+            UNIQUE (key, generation)
+        );
+        CREATE TABLE history_entries (
+            kernel_id INTEGER NOT NULL REFERENCES history_kernels(id),
+            n INTEGER NOT NULL,
+            digest TEXT NOT NULL REFERENCES code_snapshots(digest),
+            PRIMARY KEY (kernel_id, n)
+        );
+        ALTER TABLE runs ADD COLUMN history_kernel_id INTEGER
+            REFERENCES history_kernels(id);
+        ALTER TABLE runs ADD COLUMN history_from INTEGER;
+        ALTER TABLE runs ADD COLUMN history_upto INTEGER;
+
+        -- Spooled journals already imported (store/journal.py): importing twice is a no-op.
+        CREATE TABLE journal_imports (
+            name TEXT PRIMARY KEY,
+            imported_at TEXT NOT NULL,
+            records INTEGER NOT NULL
+        );
+        """
+    )
+
+
 # The number of migrations above; tests/test_migrations.py checks they agree.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5

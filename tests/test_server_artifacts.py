@@ -235,7 +235,8 @@ async def test_name_with_unicode_and_spaces(raw_fetch, jp_fetch, chain):
 
 async def test_awkward_names_round_trip(raw_fetch, mm):
     # Names that look like route syntax: the group runs to the last "/versions"
-    names = ["odd/versions", "a%2Fb", "..", "q?x#y", "sp ace/ä/", "50% off"]
+    # ("..", "x/" are refused by the name rule since issue 10; "..." and "/ä/" inside stay)
+    names = ["odd/versions", "a%2Fb", "...", "q?x#y", "sp ace/ä/x", "50% off"]
     for name in names:
         mm.log_artifact(name.encode(), name)
     for name in names:

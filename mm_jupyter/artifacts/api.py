@@ -10,6 +10,7 @@ from typing import Any
 from mm_jupyter.artifacts import ingest, serialization
 from mm_jupyter.errors import NotFoundError, RegistryError
 from mm_jupyter.identity import current_user
+from mm_jupyter.names import check_name
 from mm_jupyter.records import ArtifactVersion
 from mm_jupyter.session import get_session
 from mm_jupyter.store import artifacts as store
@@ -47,9 +48,9 @@ def log_artifact(
             name = Path(obj).name
         else:
             raise ValueError("log_artifact needs a name= for objects that are not paths")
-    if not isinstance(name, str) or not name.strip() or len(name) > 250:
-        raise ValueError(f"artifact name must be a non-empty string of <= 250 chars: {name!r}")
+    check_name(name, "artifact")  # before any byte is stored
     registry = get_session().require_registry()
+    store.check_artifact_name_free(registry, name, kind)
     item = serialization.serialize(obj, name, format=format)
     files: list[tuple[str, str, int]] = []
     try:
@@ -130,7 +131,12 @@ def use_artifact(ref: str, *, load: bool = False) -> Any:
 
 def _materialize(registry: Any, version: dict[str, Any]) -> Path:
     base = registry.root / "cache" / version["digest"]
-    target = base / version["file_name"]
+    # A version stored before names were checked may have a file name such as "..",
+    # which would put the copy over the cache folder itself.
+    file_name = str(version["file_name"])
+    if file_name in ("", ".", "..") or "/" in file_name or "\\" in file_name:
+        file_name = "content"
+    target = base / file_name
     if version["is_dir"]:
         for member in store.version_files(registry, version["id"]):
             _checkout(registry, member["digest"], target / member["path"])

@@ -75,7 +75,9 @@ def _is_figure(obj: Any) -> bool:
 
 def serialize(obj: Any, name: str, *, format: str | None = None) -> Serialized:
     """Serialise ``obj`` for artifact ``name``; raise ``TypeError`` naming what fails."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:100] or "artifact"
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:100]
+    if safe.strip(".") == "":  # "", "." and ".." are no file names
+        safe = "artifact"
     if isinstance(obj, os.PathLike) or (isinstance(obj, str) and format != "text"):
         path = Path(obj)
         if not path.exists():
@@ -84,7 +86,9 @@ def serialize(obj: Any, name: str, *, format: str | None = None) -> Serialized:
                 " (to store a string itself, pass format='text')"
             )
         if path.is_dir():
-            return Serialized("directory", MANIFEST, path.name or safe, "file", path=path)
+            # Path("..").name is "..": the cache copy would land on the cache folder
+            folder = path.resolve().name or safe
+            return Serialized("directory", MANIFEST, folder, "file", path=path)
         return Serialized("file", media_type_for(path.name), path.name, kind_for_path(path),
                           path=path, metadata=file_metadata(path))
     if isinstance(obj, str):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from mm_jupyter.identity import current_user
 from mm_jupyter.models import flavors
+from mm_jupyter.names import check_name
 from mm_jupyter.session import get_session
 from mm_jupyter.store import artifacts as artifact_store
 from mm_jupyter.store import models as store
@@ -33,21 +33,6 @@ def producing_run(model: Any) -> str | None:
     return session.model_run(model)
 
 
-_AMBIGUOUS = re.compile(r"(@|:v?\d+$)")
-
-
-def _check_model_name(name: Any) -> None:
-    """Refuse names that a reference (``name:N``, ``name@x``) could not address."""
-    if not isinstance(name, str) or not name or len(name) > 200:
-        raise ValueError(f"model name must be a non-empty string of <= 200 chars: {name!r}")
-    if name != name.strip() or any(ord(c) < 32 or c == "\x7f" for c in name):
-        raise ValueError(f"model name {name!r} has surrounding spaces or control characters")
-    if _AMBIGUOUS.search(name):
-        raise ValueError(
-            f"model name {name!r} contains '@' or ends in ':N', which references reserve"
-        )
-
-
 def register_model(
     model: Any,
     name: str,
@@ -67,13 +52,14 @@ def register_model(
     datasets (lineage), the configuration, the input signature, the library versions
     and, with ``reference_data``, a profile of the training data for monitoring.
     """
-    _check_model_name(name)
+    check_name(name, "model")  # the artifact rule: one rule, one message
     if stage is not None and stage not in store.STAGES:
         raise ValueError(f"stage must be one of {', '.join(store.STAGES)}, not {stage!r}")
     if alias is not None:
         artifact_store.check_alias(alias)
     session = get_session()
     registry = session.require_registry()
+    store.check_model_name_free(registry, name)  # before pickling or storing anything
     flavor = flavors.flavor_of(model)
     data = flavors.dump(model, flavor)  # TypeError for unpicklable objects: nothing written
     profile = None

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mm_jupyter.encoding import dumps
-from mm_jupyter.errors import NotFoundError
+from mm_jupyter.errors import ConflictError, NotFoundError
+from mm_jupyter.names import check_name
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
@@ -45,9 +46,13 @@ class NewVersion:
     aliases: Sequence[str] = ()
 
 
-def parse_ref(ref: str) -> tuple[str, int | None, str | None]:
-    """Split ``name``, ``name:vN`` / ``name:N`` or ``name@alias``."""
-    ref = str(ref).strip()
+def parse_ref(ref: str, *, strip: bool = True) -> tuple[str, int | None, str | None]:
+    """Split ``name``, ``name:vN`` / ``name:N`` or ``name@alias``.
+
+    The name part is everything before the last ``:`` or ``@``, so a name stored
+    before names were checked (``thing:3``) is addressed as ``thing:3:v1``.
+    """
+    ref = str(ref).strip() if strip else str(ref)
     if m := _VERSION_SUFFIX.match(ref):
         return m["name"], int(m["version"]), None
     if m := _ALIAS_SUFFIX.match(ref):
@@ -66,13 +71,48 @@ def check_alias(alias: str) -> str:
     return alias
 
 
+def kind_clash(name: str, existing: str, new: str) -> str:
+    """Return the message for logging a ``new``-kind version under another kind's name.
+
+    Models and artifacts share one namespace: a registered model's versions are
+    artifact versions (kind ``model``) stored under the model's name, which is what
+    gives them lineage, verification and ``%mm lineage``.
+    """
+    if new == "model" or existing == "model":
+        return (
+            f"artifact {name!r} is a {existing}, so a {new} cannot use its name: models"
+            " and artifacts share one namespace (a model's versions are stored as"
+            " artifacts under its name); choose another name"
+        )
+    return f"artifact {name!r} is a {existing}; cannot log a {new} under that name"
+
+
+def check_artifact_name_free(registry: Registry, name: str, kind: str | None) -> None:
+    """Raise ``ValueError`` when logging ``name`` would clash with a registered model.
+
+    A registered model's versions come from ``register_model``; a file or dataset
+    logged under its name would become its "latest" artifact version.
+    """
+    with registry.read() as conn:
+        model = conn.execute(
+            "SELECT 1 FROM registered_models WHERE name = ?", (name,)
+        ).fetchone()
+        row = conn.execute("SELECT kind FROM artifacts WHERE name = ?", (name,)).fetchone()
+    if model is not None:
+        raise ValueError(
+            f"{name!r} is a registered model: add its versions with"
+            f" mm.register_model(model, {name!r}); log this artifact under another name"
+            " (models and artifacts share one namespace)"
+        )
+    if row is not None and kind is not None and row[0] != kind:
+        raise ValueError(kind_clash(name, row[0], kind))
+
+
 def _artifact_id(conn: sqlite3.Connection, new: NewVersion) -> int:
     row = conn.execute("SELECT id, kind FROM artifacts WHERE name = ?", (new.name,)).fetchone()
     if row:
         if row[1] != new.kind:
-            raise ValueError(
-                f"artifact {new.name!r} is a {row[1]}; cannot log a {new.kind} under that name"
-            )
+            raise ValueError(kind_clash(new.name, row[1], new.kind))
         if new.description is not None:
             conn.execute(
                 "UPDATE artifacts SET description = ? WHERE id = ?", (new.description, row[0])
@@ -98,6 +138,7 @@ def add_version(registry: Registry, new: NewVersion, *, user: str | None = None)
     """
     if new.kind not in KINDS:
         raise ValueError(f"artifact kind must be one of {', '.join(KINDS)}, not {new.kind!r}")
+    check_name(new.name, "model" if new.kind == "model" else "artifact")
     for alias in new.aliases:
         check_alias(alias)
     with registry.write() as conn:
@@ -211,8 +252,8 @@ def _version_row(row: Sequence[Any]) -> dict[str, Any]:
 
 def resolve_version(registry: Registry, ref: str) -> dict[str, Any]:
     """Return the version ``ref`` names: ``name`` (latest), ``name:vN``, ``name@alias``."""
-    name, number, alias = parse_ref(ref)
     with registry.read() as conn:
+        name, number, alias = _reading(conn, ref)
         if not conn.execute("SELECT 1 FROM artifacts WHERE name = ?", (name,)).fetchone():
             raise NotFoundError(f"no artifact named {name!r}")
         if number is not None:
@@ -233,6 +274,56 @@ def resolve_version(registry: Registry, ref: str) -> dict[str, Any]:
     if row is None:
         raise NotFoundError(missing)
     return _version_row(row)
+
+
+def _reading(conn: sqlite3.Connection, ref: str) -> tuple[str, int | None, str | None]:
+    """Return how to read ``ref``; refuse a reference that names two versions.
+
+    Names stored before the name rule may look like references (``thing:3``,
+    ``a@b``) or carry surrounding spaces: they stay readable by their exact text,
+    unless that text also names a version of another artifact (``thing`` v3), when
+    silently picking either would record the wrong input in lineage.
+    """
+
+    def exists(name: str) -> bool:
+        return conn.execute("SELECT 1 FROM artifacts WHERE name = ?", (name,)).fetchone() is not None
+
+    def resolves(name: str, number: int | None, alias: str | None) -> bool:
+        query, args = "SELECT 1 FROM artifacts WHERE name = ?", (name,)
+        if number is not None:
+            query = f"{VERSION_SELECT} WHERE a.name = ? AND v.version = ?"
+            args = (name, number)  # type: ignore[assignment]
+        elif alias is not None:
+            query = (
+                "SELECT 1 FROM artifact_aliases al JOIN artifacts a ON a.id = al.artifact_id"
+                " WHERE a.name = ? AND al.alias = ?"
+            )
+            args = (name, alias)  # type: ignore[assignment]
+        return conn.execute(query, args).fetchone() is not None
+
+    raw = str(ref)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in raw):  # SQLite cannot even hold these
+        raise NotFoundError(f"no artifact named {raw!r}")
+    parsed = parse_ref(raw)
+    if raw != parsed[0] and exists(raw):  # a legacy name, spelled exactly
+        if resolves(*parsed):
+            name, number, alias = parsed
+            reading = (
+                f"version {number}" if number is not None
+                else f"the version with alias {alias!r}" if alias is not None
+                else "the latest version"
+            )
+            raise ConflictError(
+                f"reference {raw!r} is ambiguous: it names an artifact stored before names"
+                f" were checked, and {reading} of artifact {name!r}; write"
+                f" {raw + ':v1'!r} (any version) for the first, or {name + ':vN'!r}"
+                " with the version number for the second"
+            )
+        return raw, None, None
+    unstripped = parse_ref(raw, strip=False)
+    if unstripped[0] != parsed[0] and exists(unstripped[0]):  # ' x :v1' of a legacy ' x '
+        return unstripped
+    return parsed
 
 
 def version_files(registry: Registry, version_id: int) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from mm_jupyter.encoding import dumps
 from mm_jupyter.errors import ConflictError, NotFoundError
-from mm_jupyter.store.artifacts import check_alias
+from mm_jupyter.store.artifacts import check_alias, kind_clash
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
@@ -54,6 +54,18 @@ def parse_model_ref(ref: str) -> tuple[str, int | None, str | None]:
     if m := _AT.match(ref):
         return m["name"], None, m["label"]
     return ref, None, None
+
+
+def check_model_name_free(registry: Registry, name: str) -> None:
+    """Raise ``ValueError`` when a non-model artifact already holds ``name``.
+
+    A model's versions are stored as artifact versions under the model's name, so
+    models and artifacts share one namespace; say so before anything is stored.
+    """
+    with registry.read() as conn:
+        row = conn.execute("SELECT kind FROM artifacts WHERE name = ?", (name,)).fetchone()
+    if row is not None and row[0] != "model":
+        raise ValueError(f"cannot register model {name!r}: " + kind_clash(name, row[0], "model"))
 
 
 def _model_id(conn: sqlite3.Connection, name: str) -> int:

@@ -60,6 +60,34 @@ def cell_overhead_ms(n: int = 300, summary: bool = False) -> dict[str, float]:
     }
 
 
+def history_growth(n: int = 1000) -> dict[str, float]:
+    """Registry bytes added per tracked one-line cell, measured over cells n/2..n of
+    one kernel (the execution history is stored once per entry, so this stays flat)."""
+    from IPython.testing.globalipapp import get_ipython
+
+    from mm_jupyter.session import get_session
+
+    ip = get_ipython()
+    ip.run_line_magic("config", "MMMagics.show_summary = False")
+    conn = get_session().registry().conn
+
+    def used() -> int:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        return int((pages - free) * conn.execute("PRAGMA page_size").fetchone()[0])
+
+    devnull = open(os.devnull, "w")
+    stdout, sys.stdout = sys.stdout, devnull
+    try:
+        for i in range(n):
+            if i == n // 2:
+                half = used()
+            ip.run_cell(f"%%mm_track\nx = {i}", store_history=True)
+    finally:
+        sys.stdout = stdout
+    return {f"history_bytes_per_cell_after_{n}": (used() - half) / (n - n // 2)}
+
+
 def log_metric_rate(n: int = 300_000) -> dict[str, float]:
     """Points per second of ``mm.log_metric`` in a loop, and of the flush to SQLite."""
     import mm_jupyter as mm
@@ -105,6 +133,7 @@ def main() -> None:
     result["untracked_cell_ms"] = overhead["untracked_ms"]
     result["tracked_cell_ms"] = overhead["tracked_ms"]
     result["tracked_cell_overhead_with_summary_ms"] = cell_overhead_ms(200, True)["overhead_ms"]
+    result.update(history_growth())
     result.update(log_metric_rate())
     print(json.dumps({k: round(v, 4) for k, v in result.items()}))
 

@@ -211,3 +211,17 @@ def test_blob_writes_name_their_temps_by_host_and_pid(registry):
     assert temp_owner(temp_prefix() + "abc_123")[1] == os.getpid()
     registry.blobs.put_bytes(b"payload")
     assert list((registry.blobs.root / "tmp").iterdir()) == []
+
+
+def test_full_registry_is_a_clear_error_and_recovers_when_space_returns(registry):
+    # Given a database that cannot grow (SQLITE_FULL, as on a full disk)
+    from mm_jupyter.errors import RegistryFullError
+
+    pages = registry.conn.execute("PRAGMA page_count").fetchone()[0]
+    registry.conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(RegistryFullError, match="full"):
+        make_runs(registry, 50)
+    assert not registry.conn.in_transaction
+    assert registry.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    registry.conn.execute("PRAGMA max_page_count = 1073741823")
+    make_runs(registry, 2)

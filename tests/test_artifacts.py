@@ -291,7 +291,8 @@ def test_verify_and_gc(reg, tmp_path):
     (tmp_path / "g.txt").write_text("kept")
     kept = mm.log_artifact(tmp_path / "g.txt", name="g")
     orphan = reg.blobs.put_bytes(b"nobody references me")
-    assert verify(reg) == {"checked": 2, "missing": [], "corrupt": [], "unreferenced": 1}
+    assert verify(reg) == {"checked": 2, "missing": [], "corrupt": [], "unreferenced": 1,
+                           "temp_files": [], "temp_bytes": 0}
     assert gc(reg)["removed"] == 0  # young orphans survive the grace period
     report = gc(reg, grace_s=0)
     assert report["removed"] == 1 and not reg.blobs.has(orphan) and reg.blobs.has(kept.digest)

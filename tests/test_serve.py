@@ -384,3 +384,46 @@ def test_an_all_float_frame_model_gets_one_float_block_with_its_column_names():
     assert result == original(expected).tolist()
     assert list(seen[0].columns) == ["a", "b", "c"]
     assert [str(t) for t in seen[0].dtypes] == ["float64"] * 3
+
+
+def test_a_json_integer_beyond_the_digit_limit_is_400_naming_it(server):
+    # Given a JSON integer of 5,000 digits (Python's int() refuses over 4,300)
+    body = b'{"rows": [{"age": ' + b"9" * 5000 + b', "income": 1, "tenure": 1, "plan": "pro"}]}'
+    # When it is posted, the answer is a 400 that says what is wrong
+    status, answer = server.json("POST", "/predict", body)
+    assert status == 400, answer
+    assert "integer" in answer["message"] and "4300 digits" in answer["message"]
+    assert server.json("GET", "/health")[0] == 200
+
+
+def test_an_oversized_chunked_body_is_413(server):
+    # Given a body sent in chunks (no Content-Length) over the 10 MB limit
+    def chunks():
+        for _ in range(11):
+            yield b"[" * (1024 * 1024)
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("POST", "/predict", body=chunks(), encode_chunked=True,
+                 headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+    resp = conn.getresponse()
+    answer = json.loads(resp.read())
+    conn.close()
+    # Then it is refused as too large, with the limit named
+    assert resp.status == 413 and "limit of 10485760 bytes" in answer["message"]
+    assert server.json("GET", "/health")[0] == 200
+
+
+def test_a_chunk_declaring_a_huge_size_is_413_not_a_bare_400(server):
+    # Given a chunked body whose one chunk declares 2 TB, then sends 70 MB of it
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type:"
+                     b" application/json\r\nTransfer-Encoding: chunked\r\n\r\n20000000000\r\n")
+        try:
+            for _ in range(70):
+                sock.sendall(b"[" * (1024 * 1024))
+        except OSError:  # the server answered and closed while we were still sending
+            pass
+        reply = sock.recv(65536).decode()
+    # Then the answer is our 413 with its message, not tornado's empty 400
+    assert reply.startswith("HTTP/1.1 413") and "limit" in reply
+    assert server.json("GET", "/health")[0] == 200

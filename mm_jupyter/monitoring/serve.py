@@ -337,8 +337,10 @@ async def _serve(app: tornado.web.Application, host: str, port: int,
     except OSError as exc:
         await state.close()
         raise MMError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    # The body limit is ours (413 with a message); tornado's own would answer 400.
-    server = HTTPServer(app, max_body_size=2**40, idle_connection_timeout=300)
+    # The body limit is ours (413 with a message); tornado's own would answer a bare 400,
+    # also for a chunk that merely declares a huge size. A chunk-size line is at most 62
+    # hex digits (tornado reads 64 bytes), so 2**256 is never reached.
+    server = HTTPServer(app, max_body_size=2**256, idle_connection_timeout=300)
     server.add_sockets(sockets)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 import math
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -195,6 +196,11 @@ def parse_json(body: bytes) -> Any:
                                 f" column {exc.colno}") from None
     except RecursionError:
         raise RequestError(400, "malformed JSON: nested too deeply") from None
+    except ValueError:  # an integer over sys.get_int_max_str_digits() digits
+        raise RequestError(
+            400, "a JSON integer in the body has more than"
+            f" {sys.get_int_max_str_digits()} digits; send numbers that fit a float"
+        ) from None
 
 
 def _json_values(values: np.ndarray) -> list[Any]:

@@ -79,12 +79,12 @@ def test_register_button_registers_with_the_producing_run(ip, iris, tmp_path, mo
     ip.user_ns["X"], ip.user_ns["y"] = iris
     ip.run_cell("%%mm_track --name widget-run\nfrom sklearn.linear_model import LogisticRegression\n"
                 "clf = LogisticRegression(max_iter=500).fit(X, y)\nunfitted = LogisticRegression()")
-    magics = ip.magics_manager.registry["MMMagics"]
-    assert list(magics._pending_models) == ["clf"]  # fitted models only
+    tracked = ip.magics_manager.registry["MMMagics"].tracked_cells
+    assert list(tracked.last_models) == ["clf"]  # fitted models only
     from mm_jupyter.models.widgets import register_panel
 
     run_id = mm.get_run("widget-run").id
-    panel = register_panel(magics._pending_models, run_id)
+    panel = register_panel(tracked.last_models, run_id)
     row = panel.children[0]
     name, alias, button, status = row.children[1:]
     name.value, alias.value = "from-button", "candidate"
@@ -284,3 +284,71 @@ def test_one_register_button_lists_every_candidate(reg, iris):
     # Then that model is the one registered
     assert "pipe:1" in status.value
     assert type(mm.load_model("pipe")).__name__ == "Pipeline"
+
+
+# -- load_model and trust (issue 10, item 15) ---------------------------------------
+
+
+def _set_origin(reg, ref, *, metadata_origin, created_by=None):
+    """Rewrite who stored a version's bytes, as a shared registry would show it."""
+    version = mm.get_model(ref)
+    with reg.write() as conn:
+        av = conn.execute(
+            "SELECT av.id, av.metadata FROM artifact_versions av JOIN artifacts a"
+            " ON a.id = av.artifact_id WHERE a.name = ? AND av.version = ?",
+            (version["artifact"]["name"], version["artifact"]["version"]),
+        ).fetchone()
+        metadata = json.loads(av[1])
+        if metadata_origin is None:
+            metadata.pop("registered_by", None)
+        else:
+            metadata["registered_by"] = metadata_origin
+        conn.execute("UPDATE artifact_versions SET metadata = ? WHERE id = ?",
+                     (json.dumps(metadata), av[0]))
+        if created_by is not None:
+            conn.execute("UPDATE model_versions SET created_by = ?", (created_by,))
+
+
+def test_a_model_this_user_registered_here_loads_without_trust(reg, iris):
+    import socket
+
+    from mm_jupyter.identity import current_user
+
+    mm.register_model(fit(iris), "mine")
+    origin = mm.get_artifact("mine:v1").metadata["registered_by"]
+    assert origin == {"user": current_user(), "host": socket.gethostname()}
+    assert type(mm.load_model("mine")).__name__ == "LogisticRegression"
+
+
+@pytest.mark.parametrize(
+    ("origin", "created_by", "named"),
+    [
+        ({"user": "alice", "host": "gpu-7"}, None, ["alice", "gpu-7"]),
+        ("same-user-other-host", None, ["other-host"]),
+        (None, "bob", ["bob", "unknown host"]),  # a version from before hosts were kept
+    ],
+)
+def test_a_model_stored_by_someone_else_needs_trust(reg, iris, origin, created_by, named):
+    from mm_jupyter.identity import current_user
+    from mm_jupyter.models.flavors import TrustRequiredError
+
+    mm.register_model(fit(iris), "shared")
+    if origin == "same-user-other-host":
+        origin = {"user": current_user(), "host": "other-host"}
+    _set_origin(reg, "shared", metadata_origin=origin, created_by=created_by)
+    # When it is loaded without trust, the error says who stored it and what to do
+    with pytest.raises(TrustRequiredError) as error:
+        mm.load_model("shared:1")
+    message = str(error.value)
+    assert all(word in message for word in named), message
+    assert "trust=True" in message and "pickle" in message
+    # and with trust=True it loads
+    assert type(mm.load_model("shared:1", trust=True)).__name__ == "LogisticRegression"
+
+
+def test_an_old_version_by_this_user_still_loads(reg, iris):
+    from mm_jupyter.identity import current_user
+
+    mm.register_model(fit(iris), "legacy")
+    _set_origin(reg, "legacy", metadata_origin=None, created_by=current_user())
+    assert type(mm.load_model("legacy")).__name__ == "LogisticRegression"

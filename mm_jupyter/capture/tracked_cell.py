@@ -97,6 +97,8 @@ class TrackedCells:
         self.magics = magics  # the traitlets config (auto_params, show_summary, ...)
         self.transformer = _StripTrackLine(self)
         self._cells: list[_Cell] = []
+        # Fitted models the last tracked cell bound (what its Register button offers).
+        self.last_models: dict[str, Any] = {}
 
     # -- installation -------------------------------------------------------------
 
@@ -188,14 +190,19 @@ class TrackedCells:
             status = "finished"
         metrics: dict[str, float] = {}
         models: dict[str, Any] = {}
+        session = get_session()
+        run_id = recorder.run.id
+        # A run spooled to the journal (registry unwritable) has no registry row yet.
+        in_registry = run_id is not None and run_id not in session.journaled
         if status == "finished":
             metrics = self._guard("metrics", lambda: self.auto_metrics(cell.source), {})
-            if self.magics.autolog_files and recorder.run.id is not None:
+            if self.magics.autolog_files and in_registry and session.opened is not None:
                 self._guard("autolog", lambda: self._autolog(cell), None)
             models = self._guard("models", lambda: self._remember_models(cell), {})
+        self.last_models = models
         recorder.finish(status, exc=error, auto_metrics=metrics, error_text=error_text)
-        if self.magics.show_summary and recorder.run.id is not None:
-            self._show_summary(recorder.run.id, models)
+        if self.magics.show_summary and run_id is not None and run_id not in session.journaled:
+            self._show_summary(run_id, models)
 
     # -- the run ------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -88,7 +89,11 @@ def register_model(
             name=name, kind="model", digest=digest, size=len(data),
             media_type="application/octet-stream", format=flavor,
             file_name=f"{name.replace('/', '_')}.{'pt' if flavor == 'torch_state_dict' else 'joblib'}",
-            metadata={"class": f"{type(model).__module__}.{type(model).__qualname__}"},
+            metadata={
+                "class": f"{type(model).__module__}.{type(model).__qualname__}",
+                # who stored these bytes, from where: load_model trusts only its own
+                "registered_by": {"user": current_user(), "host": socket.gethostname()},
+            },
             run_id=run_id, blobs=[(digest, len(data), "application/octet-stream")],
         ),
         user=current_user(),
@@ -150,12 +155,16 @@ def get_model(ref: str) -> dict[str, Any]:
     return version_detail(get_session().require_registry(), ref)
 
 
-def load_model(ref: str, *, model: Any = None) -> Any:
+def load_model(ref: str, *, model: Any = None, trust: bool = False) -> Any:
     """Load a registered model (``name``, ``name:N``, ``name@alias``, ``name@stage``).
 
     The stored bytes are verified against their digest before anything is
     deserialised. For ``torch_state_dict`` pass ``model=`` (an instance to load the
-    weights into); without it the state dict is returned.
+    weights into); without it the state dict is returned (no pickle is run).
+
+    scikit-learn and joblib models are pickles: loading one runs code from the file.
+    A model whose bytes this user stored on this host loads as is; one stored by
+    another user or on another host (a shared registry) needs ``trust=True``.
     """
     registry = get_session().require_registry()
     _, version_id = store.resolve_model_version(registry, ref)
@@ -163,6 +172,8 @@ def load_model(ref: str, *, model: Any = None) -> Any:
         artifact_version_id, flavor = conn.execute(
             "SELECT artifact_version_id, flavor FROM model_versions WHERE id = ?", (version_id,)
         ).fetchone()
+    if flavor in flavors.PICKLE_FLAVORS and not trust:
+        _check_origin(registry, version_id, ref, flavor)
     from mm_jupyter.artifacts.api import _materialize
     from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
 
@@ -170,6 +181,24 @@ def load_model(ref: str, *, model: Any = None) -> Any:
         row = conn.execute(f"{VERSION_SELECT} WHERE v.id = ?", (artifact_version_id,)).fetchone()
     path = _materialize(registry, _version_row(row))  # verified copy
     return flavors.load(str(path), flavor, model=model)
+
+
+def _check_origin(registry: Any, version_id: int, ref: str, flavor: str) -> None:
+    """Raise ``TrustRequiredError`` unless this user on this host stored the model."""
+    from mm_jupyter.store.model_queries import version_origin
+
+    with registry.read() as conn:
+        user, host = version_origin(conn, version_id)
+    me, here = current_user(), socket.gethostname()
+    # Versions from before hosts were recorded have no host: the user must match.
+    if user is not None and user == me and (host is None or host == here):
+        return
+    raise flavors.TrustRequiredError(
+        f"model {ref!r} was stored by {user or 'an unknown user'} on"
+        f" {host or 'an unknown host'}, not by you ({me} on {here}); it is a pickle"
+        f" ({flavor}), so loading it runs code from the file. If you trust whoever"
+        f" registered it, call load_model({ref!r}, trust=True)"
+    )
 
 
 def promote_model(ref: str, stage: str, *, comment: str | None = None,

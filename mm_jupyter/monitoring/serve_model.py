@@ -28,11 +28,8 @@ from mm_jupyter.store import Registry
 
 log = logging.getLogger("mm_jupyter")
 
-PICKLE_FLAVORS = ("sklearn", "joblib")
-
-
-class TrustRequiredError(MMError):
-    """Loading the model would unpickle it and ``--trust`` was not given."""
+# One error for notebook and server: serve always asks for --trust with pickle.
+from mm_jupyter.models.flavors import PICKLE_FLAVORS, TrustRequiredError  # noqa: E402
 
 
 class RequestError(Exception):

@@ -28,6 +28,28 @@ def _json(text: Any, default: Any) -> Any:
         return {"_unreadable": str(text)[:200]}
 
 
+def version_origin(conn: sqlite3.Connection, version_id: int) -> tuple[str | None, str | None]:
+    """Return ``(user, host)`` that stored a model version's bytes (``None``: unknown).
+
+    ``register_model`` records both in the model artifact's metadata
+    (``registered_by``); versions from before that fall back to the version's
+    ``created_by`` and the host of its producing run.
+    """
+    row = conn.execute(
+        "SELECT av.metadata, v.created_by, r.host FROM model_versions v"
+        " JOIN artifact_versions av ON av.id = v.artifact_version_id"
+        " LEFT JOIN runs r ON r.id = v.run_id WHERE v.id = ?",
+        (version_id,),
+    ).fetchone()
+    if row is None:
+        return None, None
+    metadata = _json(row[0], {})
+    origin = metadata.get("registered_by") if isinstance(metadata, dict) else None
+    if isinstance(origin, dict):
+        return origin.get("user"), origin.get("host")
+    return row[1], row[2]
+
+
 def model_version(conn: sqlite3.Connection, version_id: int) -> dict[str, Any]:
     """Return one ``ModelVersion`` dict."""
     row = conn.execute(

@@ -259,6 +259,10 @@ def test_register_is_offered_for_fitted_predictors_only(iris):
         "unfitted": LogisticRegression(),
     }
     assert list(fitted_models(namespace, list(namespace))) == ["pipe", "clf"]
+    # every fitted estimator, for linking a later `%mm register scaler` to its run
+    assert list(fitted_models(namespace, list(namespace), predictors_only=False)) == [
+        "scaler", "poly", "prep", "pipe", "clf"
+    ]
 
 
 def test_one_register_button_lists_every_candidate(reg, iris):

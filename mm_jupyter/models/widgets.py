@@ -28,12 +28,27 @@ def is_predictor(obj: Any) -> bool:
         return False
 
 
-def fitted_models(namespace: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    """Return ``{variable: model}`` for fitted predictors the cell bound."""
+def fitted_models(
+    namespace: dict[str, Any], names: list[str], *, predictors_only: bool = True
+) -> dict[str, Any]:
+    """Return ``{variable: model}`` for fitted predictors the cell bound.
+
+    ``predictors_only=False`` also returns fitted transformers (``StandardScaler``):
+    not worth a Register button, but ``%mm register scaler`` should still link the
+    run that fitted it.
+    """
     found = {}
     for name in names:
         obj = namespace.get(name)
-        if obj is not None and is_predictor(obj):
+        try:
+            keep = obj is not None and (
+                is_predictor(obj)
+                if predictors_only
+                else flavors.is_fitted(obj) or flavors.is_torch_module(obj)
+            )
+        except Exception:  # a hostile object is no candidate
+            keep = False
+        if keep:
             found[name] = obj
     return found
 

@@ -177,3 +177,16 @@ def test_top_level_await_works_in_a_tracked_cell(ip):
     )
     assert result.success and result.result == 42
     assert detail("awaited")["run"]["status"] == "finished"
+
+
+def test_a_fitted_transformer_is_linked_to_its_run_but_offers_no_button(ip):
+    pytest.importorskip("sklearn")
+    ip.run_cell(
+        "%%mm_track --name scale\nimport numpy as np\nfrom sklearn.preprocessing import StandardScaler\n"
+        "scaler = StandardScaler().fit(np.arange(10.0).reshape(5, 2))",
+        store_history=True,
+    )
+    tracked = ip.magics_manager.registry["MMMagics"].tracked_cells
+    assert tracked.last_models == {}
+    version = mm.register_model(ip.user_ns["scaler"], "the-scaler")
+    assert version["run"]["name"] == "scale"

@@ -314,17 +314,22 @@ class TrackedCells:
                 log_artifact(path, name=path.relative_to(root).as_posix())
 
     def _remember_models(self, cell: _Cell) -> dict[str, Any]:
-        """Note fitted models the cell bound: registering them later links this run."""
-        from mm_jupyter.models.widgets import fitted_models
+        """Note fitted models the cell bound: registering them later links this run.
+
+        Every fitted object is remembered (a scaler registered later still links its
+        run); the returned Register candidates are the predictors only.
+        """
+        from mm_jupyter.models.widgets import fitted_models, is_predictor
 
         run_id = cell.recorder.run.id
         if run_id is None:
             return {}
-        found = fitted_models(self.shell.user_ns, plan_cell(cell.source).assigned)
+        names = plan_cell(cell.source).assigned
+        found = fitted_models(self.shell.user_ns, names, predictors_only=False)
         session = get_session()
         for model in found.values():
             session.remember_model(model, run_id)
-        return dict(found)
+        return {name: model for name, model in found.items() if is_predictor(model)}
 
     def _show_summary(self, run_id: str, models: dict[str, Any]) -> None:
         from IPython.display import display

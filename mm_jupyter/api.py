@@ -28,6 +28,11 @@ __all__ = [
 
 def _metric_float(key: str, value: Any) -> float:
     number = as_metric_value(value)
+    if number is None and isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(  # metrics are floats; an exact big int belongs in a param
+            f"metric {key!r}: an int of {len(format(abs(value), 'x')) * 4} bits is beyond"
+            " float range; log it with mm.log_param to keep it exactly"
+        )
     if number is None:
         raise TypeError(
             f"metric {key!r} must be a real number, not {type(value).__name__}"

@@ -190,3 +190,13 @@ def test_a_fitted_transformer_is_linked_to_its_run_but_offers_no_button(ip):
     assert tracked.last_models == {}
     version = mm.register_model(ip.user_ns["scaler"], "the-scaler")
     assert version["run"]["name"] == "scale"
+
+
+def test_a_metric_beyond_float_range_says_so(ip):
+    result = ip.run_cell(
+        "%%mm_track --name bigmetric\nimport mm_jupyter as mm\nmm.log_metric('k', 10**400)",
+        store_history=True,
+    )
+    assert isinstance(result.error_in_exec, ValueError)
+    assert "beyond float range" in str(result.error_in_exec)
+    assert "mm.log_param" in str(result.error_in_exec)

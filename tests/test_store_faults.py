@@ -174,6 +174,12 @@ def test_verify_reports_and_gc_removes_orphan_temps(registry):
     report = verify(registry)
     assert {t["path"] for t in report["temp_files"]} == {str(old_style), str(new_style)}
     assert report["temp_bytes"] == 1500
+    from click.testing import CliRunner
+
+    from mm_jupyter.cli import main
+
+    text = CliRunner().invoke(main, ["verify"]).output
+    assert f"TEMP     {new_style} (500 bytes" in text
     assert gc(registry, grace_s=3600)["temp_files"] == 0  # young: kept
     assert gc(registry, grace_s=0)["temp_files"] == 2
     assert not old_style.exists() and not new_style.exists()

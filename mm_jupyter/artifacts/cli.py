@@ -89,6 +89,9 @@ def verify(as_json: bool) -> None:
             click.echo(f"MISSING  {digest}")
         for item in report["corrupt"]:
             click.echo(f"CORRUPT  {item['digest']} (content hashes to {item['actual']})")
+        for temp in report.get("temp_files", []):
+            click.echo(f"TEMP     {temp['path']} ({temp['size']} bytes, "
+                       f"{temp['age_s']:.0f} s old; `mm-jupyter gc` removes it)")
     if report["missing"] or report["corrupt"]:
         sys.exit(1)
 

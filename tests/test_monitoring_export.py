@@ -23,9 +23,10 @@ FAMILIES = {
     "mm_alert_firing": "gauge",
     "mm_alerts_firing": "gauge",
 }
-# A name only the store accepts (the Python API refuses control characters): the
-# exposition must still escape it.
-ODD = 'odd\\name "quoted"\nsecond line ✓'
+# Labels the exposition must escape: a model name with a backslash, quotes and
+# non-ASCII; a series key with a line break (names.py refuses one in a model name).
+ODD = 'odd\\name "quoted" ✓'
+ODD_KEY = 'odd"key\\\nsecond line'
 
 
 def parse(text: str) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
@@ -102,17 +103,17 @@ def test_label_values_are_escaped(registry):
     writer.upsert_rule(
         registry, model_id=model_id, pattern="drift.*", op=">", threshold=1
     )
-    log(registry, version_id, "o-b0", T0, {"drift.psi.x": 2.0, 'odd"key\\': 0.5})
+    log(registry, version_id, "o-b0", T0, {"drift.psi.x": 2.0, ODD_KEY: 0.5})
     text = exposition(registry).decode()
     # the text stays one sample per line ...
     lines = [line for line in text.splitlines() if line.startswith("mm_alerts_firing{")]
     assert lines == [
-        'mm_alerts_firing{model="odd\\\\name \\"quoted\\"\\nsecond line ✓"} 1.0'
+        'mm_alerts_firing{model="odd\\\\name \\"quoted\\" ✓"} 1.0'
     ]
     # ... and parses back to the exact name
     samples = parse(text)
     assert samples["mm_alerts_firing"] == {labels(model=ODD): 1.0}
-    value = labels(model=ODD, version="1", series='odd"key\\')
+    value = labels(model=ODD, version="1", series=ODD_KEY)
     assert samples["mm_monitor_value"][value] == 0.5
     alert = labels(
         model=ODD, version="1", rule="1", series="drift.psi.x", severity="warning"

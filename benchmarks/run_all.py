@@ -9,7 +9,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = ["bench_tracking.py", "bench_artifacts.py", "bench_models.py", "bench_server.py",
-           "bench_monitoring.py", "bench_monitoring_export.py"]
+           "bench_monitoring.py", "bench_monitoring_export.py", "bench_corpus.py"]
 
 
 def main() -> int:

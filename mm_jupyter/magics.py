@@ -246,7 +246,9 @@ def load_ipython_extension(ipython: Any) -> None:
     ipython.register_magics(magics)
     magics.tracked_cells = TrackedCells(ipython, magics)
     magics.tracked_cells.install()
-    get_session().start_environment()
+    session = get_session()
+    session.start_environment()
+    session.warm_up()
 
 
 def unload_ipython_extension(ipython: Any) -> None:

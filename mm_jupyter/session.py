@@ -85,6 +85,7 @@ class Session:
         self.environment_digest: str | None = None
         self._env_thread: threading.Thread | None = None
         self._env: dict[str, Any] | None = None
+        self._open_lock = threading.RLock()
         self._env_done = False
         self._env_stored_in: tuple[int, int] | None = None
         self._env_lock = threading.Lock()
@@ -99,6 +100,12 @@ class Session:
 
         A failed open is tried again after ``REOPEN_AFTER_S``: the disk may come back.
         """
+        if self._registry is None:
+            with self._open_lock:  # the warm-up thread may be opening it right now
+                return self._open_registry()
+        return self._registry
+
+    def _open_registry(self) -> Any:
         if self._registry is None:
             failed = self._open_failed_at
             if failed is not None and time.monotonic() - failed < REOPEN_AFTER_S:
@@ -126,10 +133,11 @@ class Session:
     def reset_registry(self) -> None:
         """Forget the open registry (the location changed, e.g. in tests)."""
         self.flush()
-        if self._registry is not None:
-            self._registry.close()
-        self._registry = None
-        self._open_failed_at = self.open_error = None
+        with self._open_lock:  # after a warm-up open in progress, not during it
+            if self._registry is not None:
+                self._registry.close()
+            self._registry = None
+            self._open_failed_at = self.open_error = None
         self.journal = None
         self.journaled.clear()
         self.journal_pending = False
@@ -326,6 +334,30 @@ class Session:
             self.environment_digest = put_environment(registry, self._env)
             self._env_stored_in = key
         return self.environment_digest
+
+    def warm_up(self) -> None:
+        """Open the registry and import what a tracked cell needs, in the background.
+
+        Called by ``%load_ext``: the first tracked cell would otherwise pay for the
+        imports and the first open (~0.1-0.2 s) while the user waits.
+        """
+
+        def work() -> None:
+            try:
+                import mm_jupyter.artifacts.api  # noqa: F401 - auto-logging
+                import mm_jupyter.capture.recorder  # noqa: F401
+                import mm_jupyter.display  # noqa: F401 - the summary
+                import mm_jupyter.models.widgets  # noqa: F401
+
+                from mm_jupyter.store import open_registry
+
+                with self._open_lock:
+                    if self._registry is None and self._open_failed_at is None:
+                        self._registry = open_registry()
+            except Exception:  # the cell retries, and warns where the user looks
+                pass
+
+        threading.Thread(target=work, name="mm-jupyter-warm-up", daemon=True).start()
 
     def attach_environment_later(self, run_id: str) -> None:
         """Record the environment on ``run_id`` once it is known (from its thread)."""

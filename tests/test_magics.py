@@ -16,7 +16,10 @@ def runs_in(registry_dir):
     path = registry_dir / "registry.db"
     if not path.exists():
         return 0
-    return sqlite3.connect(path).execute("SELECT count(*) FROM runs").fetchone()[0]
+    try:
+        return sqlite3.connect(path).execute("SELECT count(*) FROM runs").fetchone()[0]
+    except sqlite3.OperationalError:  # %load_ext's warm-up is still creating it
+        return 0
 
 
 def detail(ref):

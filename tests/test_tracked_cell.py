@@ -200,3 +200,25 @@ def test_a_metric_beyond_float_range_says_so(ip):
     assert isinstance(result.error_in_exec, ValueError)
     assert "beyond float range" in str(result.error_in_exec)
     assert "mm.log_param" in str(result.error_in_exec)
+
+
+def test_load_ext_opens_the_registry_in_the_background(registry_dir):
+    """The first tracked cell finds the registry open and the modules imported."""
+    import time
+
+    from IPython.testing.globalipapp import get_ipython
+
+    from mm_jupyter.session import get_session
+
+    shell, session = get_ipython(), get_session()
+    session.reset_registry()
+    shell.run_line_magic("load_ext", "mm_jupyter")
+    try:
+        deadline = time.monotonic() + 30
+        while session.opened is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert session.opened is not None
+        assert session.opened.root == registry_dir
+    finally:
+        shell.run_line_magic("unload_ext", "mm_jupyter")
+        session.reset_registry()

@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlite_utils import Database
 
 from mm_jupyter.errors import (
     RegistryBusyError,
@@ -35,7 +34,7 @@ from mm_jupyter.errors import (
 )
 from mm_jupyter.store.blobs import BlobStore
 from mm_jupyter.store.location import RegistryLocation, resolve_location
-from mm_jupyter.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from mm_jupyter.store.schema import SCHEMA_VERSION
 
 DB_NAME = "registry.db"
 DEFAULT_BUSY_TIMEOUT_S = 15.0
@@ -124,7 +123,6 @@ class Registry:
             )
             self.file_id = _file_id(self.db_path)
             self._configure()
-            self.db = Database(self.conn)
             self._migrate()
         except sqlite3.Error as exc:
             if hasattr(self, "conn"):
@@ -221,7 +219,12 @@ class Registry:
                     f"registry {self.db_path} has schema version {version}; "
                     "upgrade mm-jupyter"
                 )
-            MIGRATIONS.apply(self.db)
+            # Imported here: only a registry that needs migrating pays for it.
+            from sqlite_utils import Database
+
+            from mm_jupyter.store.migrations import MIGRATIONS
+
+            MIGRATIONS.apply(Database(self.conn))
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def schema_version(self) -> int:

@@ -464,5 +464,5 @@ def m0005_history_and_journals(db: Database) -> None:
     )
 
 
-# The number of migrations above; tests/test_migrations.py checks they agree.
-SCHEMA_VERSION = 5
+# store/schema.py's SCHEMA_VERSION is the number of migrations above;
+# tests/test_migrations.py checks they agree.

@@ -125,7 +125,8 @@ def recover(db_path: Path) -> dict[str, Any]:
 
     Returns ``{"recovered", "kept", "method", "rows"}``.
     """
-    from mm_jupyter.store.migrations import MIGRATIONS, SCHEMA_VERSION
+    from mm_jupyter.store.migrations import MIGRATIONS
+    from mm_jupyter.store.schema import SCHEMA_VERSION
 
     stamp = time.strftime("%Y%m%dT%H%M%S")
     fresh_path = db_path.with_name(f"{db_path.name}.recovering-{os.getpid()}")

@@ -4,8 +4,9 @@ Each repetition executes every corpus notebook in a fresh kernel twice (plain, t
 tracked with ``%load_ext mm_jupyter`` first and ``%%mm_track`` on each code cell that is
 not a cell magic; summaries off, as in ``tests/test_corpus.py``), one kernel at a time,
 and times the cells only (kernel start-up is the same for both and left out; the first
-cell, ``%load_ext`` for the tracked run, is counted). The figures are medians of three
-repetitions. "nofig" sums the same cells minus those that show a figure in the plain
+cell, ``%load_ext`` for the tracked run, is counted; the registry exists beforehand, as
+after ``mm-jupyter init``, and its one-time creation is ``registry_create_s``). The
+figures are medians of three repetitions. "nofig" sums the same cells minus those that show a figure in the plain
 run: the corpus with its figure cells skipped, without breaking the cells after them.
 
 Prints one JSON object. Run through ``make bench`` (benchmarks/run_all.py).
@@ -17,6 +18,8 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +27,8 @@ from pathlib import Path
 import nbformat
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
+
+from mm_jupyter.store import open_registry
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 REPEATS = 3
@@ -52,6 +57,10 @@ async def cell_times(nb: nbformat.NotebookNode) -> list[float]:
         resources={"metadata": {"path": str(folder / "cwd")}},
     )
     env = {**os.environ, "MM_JUPYTER_HOME": str(folder / "registry")}
+    # The registry exists, as after `mm-jupyter init` (or any earlier run): creating
+    # one (migrations; sqlite-utils imports pandas) costs ~0.4 s once per registry,
+    # not once per notebook. `registry_create_s` reports it.
+    open_registry(folder / "registry").close()
     times = []
     async with client.async_setup_kernel(env=env):
         await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
@@ -70,6 +79,17 @@ def has_figure(cell: nbformat.NotebookNode) -> bool:
         for output in cell.get("outputs", [])
         for key in output.get("data", {})
     )
+
+
+def registry_create_s() -> float:
+    """Seconds to create a registry in a fresh process, as a kernel's first run would."""
+    folder = tempfile.mkdtemp(prefix="mm-bench-create-")
+    code = (
+        "import time; t = time.perf_counter(); from mm_jupyter.store import open_registry;"
+        f"open_registry({folder!r}).close(); print(time.perf_counter() - t)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(done.stdout)
 
 
 def main() -> None:
@@ -103,6 +123,7 @@ def main() -> None:
         "tracked_nofig_s": med["tracked_nofig"],
         "overhead_nofig_pct": (med["tracked_nofig"] / med["plain_nofig"] - 1) * 100,
     }
+    result["registry_create_s"] = registry_create_s()
     result = {k: round(v, 3) for k, v in result.items()}
     print(json.dumps({"corpus_overhead": {**result, "cells": cells}}))
 

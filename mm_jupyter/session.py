@@ -302,11 +302,11 @@ class Session:
     def start_environment(self) -> None:
         """Compute the environment once per process, in the background."""
         if self._env_thread is None:
-            from mm_jupyter.capture.environment import collect_environment
+            from mm_jupyter.capture.environment import collect_environment_apart
 
             def work() -> None:
                 try:
-                    env = collect_environment()
+                    env = collect_environment_apart()
                 except Exception as exc:  # never let a probe break tracking
                     env = None
                     self.warn_once("env", f"environment not recorded ({exc})")

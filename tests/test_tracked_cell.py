@@ -115,13 +115,13 @@ def test_the_first_cell_does_not_wait_for_the_environment_probe(ip, monkeypatch)
     from mm_jupyter.session import get_session
 
     release = threading.Event()
-    real = environment.collect_environment
+    real = environment.collect_environment_apart
 
     def slow_probe():
         release.wait(30)
         return real()
 
-    monkeypatch.setattr(environment, "collect_environment", slow_probe)
+    monkeypatch.setattr(environment, "collect_environment_apart", slow_probe)
     session = get_session()
     monkeypatch.setattr(session, "_env_thread", None)
     monkeypatch.setattr(session, "_env", None)
@@ -222,3 +222,12 @@ def test_load_ext_opens_the_registry_in_the_background(registry_dir):
     finally:
         shell.run_line_magic("unload_ext", "mm_jupyter")
         session.reset_registry()
+
+
+def test_the_environment_is_probed_in_a_child_process_with_the_kernels_path():
+    from mm_jupyter.capture.environment import collect_environment, collect_environment_apart
+
+    apart, here = collect_environment_apart(), collect_environment()
+    assert apart["packages"] == here["packages"]
+    assert any(name.lower() == "ipython" for name in apart["packages"])
+    assert apart["python"] == here["python"] and apart["executable"] == here["executable"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -55,3 +56,39 @@ def collect_environment() -> dict[str, Any]:
         "packages": installed_packages(),
         "git": git_state(),
     }
+
+
+# Run in a child of the same interpreter with the kernel's sys.path: reading ~100s of
+# package metadata files holds the GIL for 0.2-0.6 s, which a thread would take from
+# the user's cells; a child process uses another core and leaves the kernel alone.
+_CHILD = (
+    "import json, sys; sys.path[:] = json.loads(sys.argv[1]);"
+    "from mm_jupyter.capture.environment import collect_environment;"
+    "sys.stdout.write(json.dumps(collect_environment()))"
+)
+CHILD_TIMEOUT_S = 60.0
+
+
+def collect_environment_apart() -> dict[str, Any]:
+    """Return ``collect_environment()`` as computed by a child process.
+
+    Falls back to computing it here if the child cannot run (no executable, a
+    sandbox without ``fork``, a failure inside it).
+    """
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = list(sys.path) + ([here] if here not in sys.path else [])
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, json.dumps(path)],
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT_S,
+            check=True,
+        )
+        env = json.loads(done.stdout)
+        if isinstance(env, dict) and "packages" in env:
+            return env
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    return collect_environment()
+

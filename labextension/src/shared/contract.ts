@@ -1,0 +1,157 @@
+/**
+ * The link between the JSON Schemas of the REST payloads and the frontend's types.
+ *
+ * `contract.generated.ts` holds the wire types, generated from `mm_jupyter/schemas/`.
+ * The decoders turn a wire payload into a frontend type (non-finite floats become
+ * numbers). The checks below fail the TypeScript build when a schema and the type its
+ * decoder returns drift apart:
+ *
+ * - every payload the schema allows, once decoded, is a value of the frontend type
+ *   (no field the frontend requires is missing or typed differently on the wire), and
+ * - every field of the schema is known to the frontend type, at any depth.
+ */
+
+import type { RestPayloads } from './contract.generated';
+import type { MM } from '../tokens';
+import type { Diff } from '../diff';
+import type { Mon } from '../monitoringTypes';
+
+export type { RestPayloads } from './contract.generated';
+
+/** How the wire spells a non-finite float. */
+type NonFinite = 'NaN' | 'Infinity' | '-Infinity';
+
+/**
+ * The type a wire type decodes to: non-finite strings become numbers and untyped JSON
+ * (`unknown` in the generated file) is a {@link MM.JSONValue}.
+ */
+export type Decoded<T> = unknown extends T
+  ? MM.JSONValue
+  : T extends NonFinite
+    ? number
+    : T extends ReadonlyArray<infer U>
+      ? Decoded<U>[]
+      : T extends object
+        ? { [K in keyof T]: Decoded<T[K]> }
+        : T;
+
+/** `T` without the fields named `N`, at any depth. */
+export type OmitDeep<T, N extends PropertyKey> = [MM.JSONValue] extends [T]
+  ? T
+  : T extends ReadonlyArray<infer U>
+    ? OmitDeep<U, N>[]
+    : T extends object
+      ? { [K in keyof T as K extends N ? never : K]: OmitDeep<T[K], N> }
+      : T;
+
+/** Every key of every member of union `T`. */
+type AllKeys<T> = T extends unknown ? keyof T : never;
+
+/** The type of field `K` in whichever members of union `T` have it. */
+type FieldOf<T, K extends PropertyKey> = T extends unknown
+  ? K extends keyof T
+    ? T[K]
+    : never
+  : never;
+
+/** The type of every field of every member of union `T`. */
+type ValueOf<T> = T extends unknown ? T[keyof T] : never;
+
+/**
+ * The fields of wire type `W` that frontend type `F` does not declare, at any depth,
+ * leaving out the fields named `N` and what they hold.
+ */
+export type UnknownFields<
+  W,
+  F,
+  N extends PropertyKey = never
+> = unknown extends W
+  ? never
+  : unknown extends F
+    ? never
+    : W extends ReadonlyArray<infer U>
+      ? F extends ReadonlyArray<infer V>
+        ? UnknownFields<U, V, N>
+        : never
+      : W extends object
+        ? {
+            [K in keyof W]-?: K extends N
+              ? never
+              : string extends K
+                ? UnknownFields<W[K], ValueOf<F>, N>
+                : K extends AllKeys<F>
+                  ? UnknownFields<W[K], FieldOf<F, K>, N>
+                  : string extends AllKeys<F>
+                    ? UnknownFields<W[K], ValueOf<F>, N>
+                    : K;
+          }[keyof W]
+        : never;
+
+/**
+ * What a decoder may turn into frontend type `F`: decoders fill a null or absent wire
+ * value with a default (`''`, `[]`, `null`), so any field may be missing or null; the
+ * field names themselves are compared by {@link UnknownFields} both ways.
+ */
+export type Lenient<F> =
+  F extends ReadonlyArray<infer U>
+    ? Lenient<U>[] | null
+    : F extends object
+      ? { [K in keyof F]?: Lenient<F[K]> | null }
+      : F | null;
+
+/** Compiles only when `T` is `true`. */
+type Assert<T extends true> = T;
+
+/**
+ * `true` when payload `K` fits frontend type `F`, else a type naming the problem
+ * (shown in the compiler error):
+ *
+ * - every field of the schema is a field of `F` and every field of `F` is one of the
+ *   schema, at any depth, and
+ * - every value the schema allows, once decoded, has the type `F` gives it, up to
+ *   the defaults decoders fill in for null or absent values.
+ *
+ * `N` names the fields whose decoder reshapes the wire value rather than copying it:
+ * they are left out of both checks, at any depth.
+ */
+type Conforms<
+  K extends keyof RestPayloads,
+  F,
+  N extends PropertyKey = never
+> = [OmitDeep<Decoded<RestPayloads[K]>, N>] extends [Lenient<OmitDeep<F, N>>]
+  ? [UnknownFields<RestPayloads[K], F, N>] extends [never]
+    ? [UnknownFields<F, RestPayloads[K], N>] extends [never]
+      ? true
+      : { fieldsNotInSchema: UnknownFields<F, RestPayloads[K], N> }
+    : { fieldsNotInFrontend: UnknownFields<RestPayloads[K], F, N> }
+  : { notAssignable: K };
+
+/**
+ * One check per payload the frontend decodes. The third argument lists the fields a
+ * decoder reshapes, or that one side does not have yet (each a known gap, commented).
+ */
+export type ContractChecks = [
+  Assert<Conforms<'meta', MM.IMeta>>,
+  Assert<Conforms<'runs_page', MM.IRunList>>,
+  Assert<Conforms<'keys', MM.IKeys>>,
+  // `environment.digest` is sent but not decoded (nothing shows it yet).
+  Assert<Conforms<'run_detail', MM.IRunDetail, 'digest'>>,
+  Assert<Conforms<'changes', MM.IChanges>>,
+  Assert<Conforms<'artifacts_page', MM.IArtifactList>>,
+  Assert<Conforms<'artifact_versions', MM.IArtifactDetail>>,
+  Assert<Conforms<'lineage', MM.ILineage>>,
+  // A model signature's `outputs`: the schema has none; the decoder reads [].
+  Assert<Conforms<'models_page', MM.IModelList, 'outputs'>>,
+  Assert<Conforms<'model_detail', MM.IModelDetail, 'outputs'>>,
+  Assert<Conforms<'model_version', MM.IModelVersionDetail, 'outputs'>>,
+  // Metrics: a map by key on the wire, a list of rows (with `key`) once decoded;
+  // summaries keep their counts (`code_changed`, a boolean, is not decoded); an
+  // output's `execution_count` is not decoded (the diff view does not show it).
+  Assert<
+    Conforms<'diff', Diff.IRunDiff, 'metrics' | 'summary' | 'execution_count'>
+  >,
+  Assert<Conforms<'monitoring_page', Mon.IMonitorList>>,
+  // The batch report is summarised into reasons and performance figures.
+  Assert<Conforms<'monitoring_detail', Mon.IMonitorDetail, 'last_report'>>,
+  Assert<Conforms<'monitoring_series', Mon.ISeriesList>>
+];

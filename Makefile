@@ -49,6 +49,7 @@ lab: $(VENV)/.installed build-ext
 # event loop running for the session, which pytest-jupyter's loop fixtures must not see.
 test: $(VENV)/.installed build-ext chromium
 	cd labextension && jlpm test
+	cd labextension && jlpm lint:check
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/browser
 	$(PY) -m pytest -q -p no:cacheprovider tests/browser
 

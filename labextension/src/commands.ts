@@ -115,6 +115,7 @@ export function addCommands(context: ICommandContext): void {
   app.commands.addCommand(CommandIDs.refresh, {
     label: 'Refresh Model Management Runs',
     caption: 'Reload the runs list from the registry',
+    describedBy: { args: { type: 'object', properties: {} } },
     icon: refreshIcon,
     execute: () => model.refresh()
   });

@@ -10,8 +10,8 @@ const REVOKE_AFTER_MS = 60 * 1000;
  * A file name safe to suggest for a download: no folders, no control characters.
  */
 export function downloadName(name: string, fallback: string): string {
-  // eslint-disable-next-line no-control-regex
   const base = (name.split(/[\\/]/).pop() ?? '').replace(
+    // eslint-disable-next-line no-control-regex
     /[\x00-\x1f\x7f]/g,
     ''
   );

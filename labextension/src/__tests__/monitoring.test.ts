@@ -28,7 +28,7 @@ import { AlertBadgeModel, BADGE_CONSUMER } from '../monitoringModel';
 import { Mon } from '../monitoringTypes';
 
 // react-dom is a dev dependency without bundled types: render to static HTML.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { renderToStaticMarkup } = require('react-dom/server') as {
   renderToStaticMarkup: (element: React.ReactElement) => string;
 };

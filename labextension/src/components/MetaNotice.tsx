@@ -37,7 +37,7 @@ export function MetaNotice(props: IMetaNoticeProps): JSX.Element | null {
             <strong>The mm-jupyter server extension is not available.</strong>{' '}
             The Jupyter server does not answer at{' '}
             <code>/mm-jupyter/api/meta</code>, so the Python package{' '}
-            <code>mm_jupyter</code> is not installed in the server's
+            <code>mm_jupyter</code> is not installed in the server&apos;s
             environment, or its server extension is not enabled.
           </p>
           <p>Install and enable it, then restart JupyterLab:</p>

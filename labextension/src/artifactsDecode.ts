@@ -16,7 +16,7 @@ import {
   str,
   strList,
   toNumber
-} from './decode';
+} from './shared/decode';
 import { MM } from './tokens';
 
 /** Format a version reference as the server does: `name:vN`. */

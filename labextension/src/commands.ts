@@ -7,8 +7,8 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { IActions } from './actions';
-import { artifactIcon, lineageIcon, mmIcon, modelIcon } from './icons';
+import { IActions } from './shared/actions';
+import { artifactIcon, lineageIcon, mmIcon, modelIcon } from './shared/icons';
 import {
   artifactWidgetId,
   diffWidgetId,
@@ -17,8 +17,8 @@ import {
   lineageWidgetId,
   modelWidgetId,
   runWidgetId
-} from './ids';
-import { openView } from './mainArea';
+} from './shared/ids';
+import { openView } from './shared/mainArea';
 import { RunsModel } from './model';
 import { MM } from './tokens';
 import { ArtifactWidget } from './widgets/ArtifactWidget';

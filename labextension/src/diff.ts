@@ -16,7 +16,7 @@ import {
   list,
   record,
   toNumber
-} from './decode';
+} from './shared/decode';
 import { decodePoint, decodeRunSummary } from './runsDecode';
 import { MM } from './tokens';
 

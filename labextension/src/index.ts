@@ -13,10 +13,10 @@ import {
 } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { MMApi } from './api';
+import { MMApi } from './shared/api';
 import { ArtifactsModel } from './artifactsModel';
 import { addCommands, CommandIDs, ITrackers } from './commands';
-import { lineageArgs } from './ids';
+import { lineageArgs } from './shared/ids';
 import { RunsModel } from './model';
 import { ModelsModel } from './modelsModel';
 import { addMonitoringCommands, MonitorTracker } from './monitoringCommands';
@@ -25,7 +25,7 @@ import { ArtifactWidget } from './widgets/ArtifactWidget';
 import { LineageWidget } from './widgets/LineageWidget';
 import { DiffWidget } from './widgets/DiffWidget';
 import { ModelWidget } from './widgets/ModelWidget';
-import { MMSidebar, SIDEBAR_ID } from './widgets/Sidebar';
+import { MMSidebar, SIDEBAR_ID } from './shared/Sidebar';
 import { RunDetailWidget } from './widgets/RunDetailWidget';
 
 /**

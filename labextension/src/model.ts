@@ -8,9 +8,9 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { MMApi } from './api';
-import { errorMessage, MMApiError } from './errors';
-import { defaultQuery, nextSort, pageOffset, patchQuery } from './query';
+import type { MMApi } from './shared/api';
+import { errorMessage, MMApiError } from './shared/errors';
+import { defaultQuery, nextSort, pageOffset, patchQuery } from './shared/query';
 import { API_VERSION, MM } from './tokens';
 
 /**

@@ -18,7 +18,7 @@ import {
   strList,
   textRecord,
   toNumber
-} from './decode';
+} from './shared/decode';
 import { MM } from './tokens';
 
 function decodeSignatureFields(v: unknown): MM.ISignatureField[] {

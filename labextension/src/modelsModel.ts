@@ -2,10 +2,10 @@
  * State of the sidebar's list of registered models. Like the artifacts list, it
  * rides on the runs model's change cursor.
  */
-import { errorMessage, isNotFound } from './errors';
-import { PagedListModel } from './listModel';
+import { errorMessage, isNotFound } from './shared/errors';
+import { PagedListModel } from './shared/pagedListState';
 import type { RunsModel } from './model';
-import { defaultModelQuery } from './query';
+import { defaultModelQuery } from './shared/query';
 import { MM } from './tokens';
 
 /** Consumer id of the models list in {@link RunsModel.setVisible}. */

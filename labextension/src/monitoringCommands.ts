@@ -6,9 +6,9 @@ import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs, commandActions } from './commands';
-import { modelIcon } from './icons';
-import { monitorWidgetId } from './ids';
-import { openView } from './mainArea';
+import { modelIcon } from './shared/icons';
+import { monitorWidgetId } from './shared/ids';
+import { openView } from './shared/mainArea';
 import { RunsModel } from './model';
 import { IMonitoringApi } from './monitoringModel';
 import { MonitoringWidget } from './widgets/MonitoringWidget';

@@ -5,12 +5,12 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { MMApi } from './api';
-import { errorMessage, isNotFound } from './errors';
-import { PagedListModel } from './listModel';
+import type { MMApi } from './shared/api';
+import { errorMessage, isNotFound } from './shared/errors';
+import { PagedListModel } from './shared/pagedListState';
 import type { RunsModel } from './model';
 import { Mon } from './monitoringTypes';
-import { PAGE_SIZE } from './query';
+import { PAGE_SIZE } from './shared/query';
 
 /** The part of {@link MMApi} the monitoring views use. */
 export type IMonitoringApi = Pick<

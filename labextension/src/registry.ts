@@ -3,8 +3,8 @@
  * transition requests and their confirmations, the history's wording, the metric
  * trend as a chart series. No React, no JupyterLab: unit-tested on its own.
  */
-import { errorMessage, MMApiError } from './errors';
-import { formatNumber } from './format';
+import { errorMessage, MMApiError } from './shared/errors';
+import { formatNumber } from './shared/format';
 import { MM } from './tokens';
 
 /** Stages shown as badges in lists, most important first. */

@@ -16,7 +16,7 @@ import {
   strList,
   textRecord,
   toNumber
-} from './decode';
+} from './shared/decode';
 import { MM } from './tokens';
 
 /** Decode `GET meta`. */

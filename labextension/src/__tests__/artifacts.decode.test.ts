@@ -8,7 +8,7 @@ import {
   decodeRunArtifacts,
   decodeVersionRef
 } from '../artifactsDecode';
-import { DecodeError } from '../decode';
+import { DecodeError } from '../shared/decode';
 import { decodeRunDetail } from '../runsDecode';
 
 const DIGEST = 'ab'.repeat(32);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { segments } from '../components/MetricChart';
+import { segments } from '../shared/MetricChart';
 import { MM } from '../tokens';
 
 function series(values: number[]): MM.IMetricPoint[] {

@@ -15,7 +15,7 @@ import {
   timeDomain,
   timeTicks,
   uniqueThresholds
-} from '../chartMath';
+} from '../shared/chartMath';
 import { Mon } from '../monitoringTypes';
 
 /** 2026-11-26 00:00:00 UTC. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DecodeError, toNumber } from '../decode';
+import { DecodeError, toNumber } from '../shared/decode';
 import {
   decodeChanges,
   decodeKeys,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DecodeError } from '../decode';
+import { DecodeError } from '../shared/decode';
 import {
   decodeLineDiff,
   decodeRunDiff,
@@ -12,7 +12,7 @@ import {
   orderRuns,
   outputText
 } from '../diff';
-import { diffWidgetId } from '../ids';
+import { diffWidgetId } from '../shared/ids';
 
 const RUN = (id: string, started: string) => ({
   id,

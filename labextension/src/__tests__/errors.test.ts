@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { errorMessage, isNotFound, loadErrorText, MMApiError } from '../errors';
+import {
+  errorMessage,
+  isNotFound,
+  loadErrorText,
+  MMApiError
+} from '../shared/errors';
 
 describe('loadErrorText', () => {
   const notFound = (err: MMApiError) => `gone (${err.message})`;

@@ -9,7 +9,7 @@ import {
   formatValue,
   runDuration,
   stripAnsi
-} from '../format';
+} from '../shared/format';
 import { MM } from '../tokens';
 
 describe('formatNumber', () => {

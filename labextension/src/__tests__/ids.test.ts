@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { downloadName } from '../download';
+import { downloadName } from '../shared/download';
 import {
   artifactWidgetId,
   lineageArgs,
@@ -9,7 +9,7 @@ import {
   lineageWidgetId,
   modelWidgetId,
   runWidgetId
-} from '../ids';
+} from '../shared/ids';
 
 describe('widget ids', () => {
   it('names runs, artifacts and lineage views', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
 import { ArtifactsModel } from '../artifactsModel';
-import { MMApiError } from '../errors';
+import { MMApiError } from '../shared/errors';
 import { Diff } from '../diff';
 import { IRunsApi, RunsModel } from '../model';
 import { ModelsModel } from '../modelsModel';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DecodeError } from '../decode';
+import { DecodeError } from '../shared/decode';
 import {
   decodeModelDetail,
   decodeModelList,

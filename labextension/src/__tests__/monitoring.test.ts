@@ -8,7 +8,7 @@ import { AlertList } from '../components/AlertList';
 import { TimeChart } from '../components/Chart';
 import { MonitoringList } from '../components/MonitoringList';
 import { RuleList } from '../components/RuleList';
-import { MMApiError } from '../errors';
+import { MMApiError } from '../shared/errors';
 import type { RunsModel } from '../model';
 import {
   ALERTING_CLASS,

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { defaultArtifactQuery, defaultQuery, patchQuery } from '../query';
+import {
+  defaultArtifactQuery,
+  defaultQuery,
+  patchQuery
+} from '../shared/query';
 
 describe('patchQuery', () => {
   it('goes back to the first page on any change but the offset', () => {

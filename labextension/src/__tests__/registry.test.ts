@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { MMApiError } from '../errors';
+import { MMApiError } from '../shared/errors';
 import {
   aliasEntries,
   aliasProblem,

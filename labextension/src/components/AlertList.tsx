@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { formatNumber, formatRelative, formatTime } from '../format';
+import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { isoOf, sortAlerts } from '../monitoringFormat';
 import { Mon } from '../monitoringTypes';
 import { severityClass } from './Chart';

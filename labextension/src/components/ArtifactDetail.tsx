@@ -1,15 +1,15 @@
 import * as React from 'react';
 
-import { IActions } from '../actions';
-import { formatBytes, formatTime, formatValue } from '../format';
-import { lineageIcon } from '../icons';
+import { IActions } from '../shared/actions';
+import { formatBytes, formatTime, formatValue } from '../shared/format';
+import { lineageIcon } from '../shared/icons';
 import { aliasEntries } from '../registry';
 import { MM } from '../tokens';
 import { AliasBadge, AliasBadges, KindBadge } from './ArtifactBadges';
-import { CopyButton } from './CopyButton';
-import { DownloadButton } from './DownloadButton';
-import { Fact, TagsFact } from './Facts';
-import { RunLink } from './Links';
+import { CopyButton } from '../shared/CopyButton';
+import { DownloadButton } from '../shared/DownloadButton';
+import { Fact, TagsFact } from '../shared/Facts';
+import { RunLink } from '../shared/Links';
 
 /**
  * Props of {@link ArtifactDetail}.

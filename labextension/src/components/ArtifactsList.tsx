@@ -1,10 +1,15 @@
 import * as React from 'react';
 
-import { formatBytes, formatRelative, formatTime } from '../format';
+import { formatBytes, formatRelative, formatTime } from '../shared/format';
 import { aliasEntries } from '../registry';
 import { MM } from '../tokens';
 import { AliasBadges, KindBadge } from './ArtifactBadges';
-import { IListProps, ItemList, RowName, VersionCount } from './PagedList';
+import {
+  IListProps,
+  ItemList,
+  RowName,
+  VersionCount
+} from '../shared/PagedList';
 
 /**
  * Props of {@link ArtifactsList}.

@@ -12,10 +12,10 @@ import {
   timeDomain,
   timeTicks,
   uniqueThresholds
-} from '../chartMath';
-import { formatNumber } from '../format';
+} from '../shared/chartMath';
+import { formatNumber } from '../shared/format';
 import { Mon } from '../monitoringTypes';
-import { ChartSvg } from './ChartParts';
+import { ChartSvg } from '../shared/ChartParts';
 
 /**
  * One line of a {@link TimeChart}.

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { formatBytes } from '../format';
+import { formatBytes } from '../shared/format';
 import { MM } from '../tokens';
 
 /**

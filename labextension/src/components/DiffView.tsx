@@ -1,9 +1,9 @@
 import * as React from 'react';
 
 import { Diff, hasChanges } from '../diff';
-import { formatNumber, formatValue } from '../format';
+import { formatNumber, formatValue } from '../shared/format';
 import { MM } from '../tokens';
-import { ChartSvg, IPadding, StepAxes } from './ChartParts';
+import { ChartSvg, IPadding, StepAxes } from '../shared/ChartParts';
 import { LineDiffView, NotebookDiffView } from './NotebookDiff';
 
 /**

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { formatBytes } from '../format';
+import { formatBytes } from '../shared/format';
 import { IPlacedNode, layoutLineage, truncateLabel } from '../lineageLayout';
 import { MM } from '../tokens';
 

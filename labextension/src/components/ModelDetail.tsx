@@ -1,7 +1,7 @@
 import * as React from 'react';
 
-import { IActions } from '../actions';
-import { formatNumber, formatRelative, formatTime } from '../format';
+import { IActions } from '../shared/actions';
+import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import {
   aliasEntries,
   metricColumns,
@@ -12,8 +12,8 @@ import {
 } from '../registry';
 import { MM } from '../tokens';
 import { AliasBadges } from './ArtifactBadges';
-import { Fact, TagsFact } from './Facts';
-import { MetricChart } from './MetricChart';
+import { Fact, TagsFact } from '../shared/Facts';
+import { MetricChart } from '../shared/MetricChart';
 import { StageBadges } from './ModelBadges';
 import { TransitionHistory } from './ModelHistory';
 import { VersionRows } from './ModelVersions';

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { formatRelative, formatTime } from '../format';
+import { formatRelative, formatTime } from '../shared/format';
 import { sortHistory, transitionText } from '../registry';
 import { MM } from '../tokens';
 import { AliasBadge } from './ArtifactBadges';

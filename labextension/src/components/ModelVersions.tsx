@@ -1,14 +1,14 @@
 import * as React from 'react';
 
-import { IActions } from '../actions';
-import { formatNumber, formatRelative, formatTime } from '../format';
-import { lineageIcon } from '../icons';
+import { IActions } from '../shared/actions';
+import { formatNumber, formatRelative, formatTime } from '../shared/format';
+import { lineageIcon } from '../shared/icons';
 import { aliasProblem, TransitionIntent, versionActions } from '../registry';
 import { MM } from '../tokens';
-import { RunLink, VersionLink } from './Links';
+import { RunLink, VersionLink } from '../shared/Links';
 import { RemovableAlias, StageBadge } from './ModelBadges';
 import { TransitionHistory } from './ModelHistory';
-import { ParamsTable } from './ParamsTable';
+import { ParamsTable } from '../shared/ParamsTable';
 
 /**
  * One version: its row, its alias form and its details (when expanded).

@@ -1,11 +1,16 @@
 import * as React from 'react';
 
-import { formatNumber, formatRelative, formatTime } from '../format';
+import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { aliasEntries, keyMetric, stageBadges } from '../registry';
 import { MM } from '../tokens';
 import { AliasBadges } from './ArtifactBadges';
 import { StageBadges } from './ModelBadges';
-import { IListProps, ItemList, RowName, VersionCount } from './PagedList';
+import {
+  IListProps,
+  ItemList,
+  RowName,
+  VersionCount
+} from '../shared/PagedList';
 
 /**
  * Props of {@link ModelsList}.

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { formatNumber, formatRelative, formatTime } from '../format';
+import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import {
   ChartGroup,
   DRIFT_STATS,
@@ -13,7 +13,7 @@ import { Mon } from '../monitoringTypes';
 import { AliasBadge } from './ArtifactBadges';
 import { AlertList } from './AlertList';
 import { IChartLine, TimeChart } from './Chart';
-import { ErrorNotice } from './ErrorNotice';
+import { ErrorNotice } from '../shared/ErrorNotice';
 import { StageBadge } from './ModelBadges';
 import { FiringBadge } from './MonitoringList';
 import { RuleList } from './RuleList';

@@ -1,11 +1,11 @@
 import * as React from 'react';
 
-import { formatNumber, formatRelative, formatTime } from '../format';
+import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { alertsLabel, badgeCount, isoOf } from '../monitoringFormat';
 import { Mon } from '../monitoringTypes';
 import { AliasBadge } from './ArtifactBadges';
 import { StageBadge } from './ModelBadges';
-import { IListProps, ItemList, RowName } from './PagedList';
+import { IListProps, ItemList, RowName } from '../shared/PagedList';
 
 /**
  * A red pill with a number of firing alerts, labelled for assistive technology

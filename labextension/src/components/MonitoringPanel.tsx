@@ -3,7 +3,7 @@ import * as React from 'react';
 import { MonitorsModel } from '../monitoringModel';
 import { Mon } from '../monitoringTypes';
 import { MonitoringList } from './MonitoringList';
-import { PagedPanel } from './PagedList';
+import { PagedPanel } from '../shared/PagedList';
 
 /**
  * Props of {@link MonitoringPanel}.

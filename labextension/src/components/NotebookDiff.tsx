@@ -8,7 +8,7 @@ import {
   imageDataUrl,
   outputText
 } from '../diff';
-import { stripAnsi } from '../format';
+import { stripAnsi } from '../shared/format';
 
 /** A line diff: one element per line with `data-diff-op`. */
 export function LineDiffView(props: {

@@ -3,7 +3,7 @@ import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { formatBytes } from '../format';
+import { formatBytes } from '../shared/format';
 import { MM } from '../tokens';
 
 /**

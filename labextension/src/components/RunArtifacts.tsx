@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { MM } from '../tokens';
-import { VersionLink } from './Links';
+import { VersionLink } from '../shared/Links';
 
 /**
  * Props of {@link RunArtifacts}.

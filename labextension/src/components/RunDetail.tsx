@@ -1,15 +1,15 @@
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import * as React from 'react';
 
-import { IActions } from '../actions';
-import { stripAnsi } from '../format';
-import { lineageIcon } from '../icons';
+import { IActions } from '../shared/actions';
+import { stripAnsi } from '../shared/format';
+import { lineageIcon } from '../shared/icons';
 import { MM } from '../tokens';
 import { CodeView } from './CodeView';
 import { EnvironmentView } from './EnvironmentView';
-import { MetricChart } from './MetricChart';
+import { MetricChart } from '../shared/MetricChart';
 import { OutputView } from './OutputView';
-import { ParamsTable } from './ParamsTable';
+import { ParamsTable } from '../shared/ParamsTable';
 import { RunArtifacts } from './RunArtifacts';
 import { RunHeader } from './RunHeader';
 

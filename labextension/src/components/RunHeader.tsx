@@ -1,9 +1,9 @@
 import * as React from 'react';
 
-import { formatDuration, formatTime, runDuration } from '../format';
+import { formatDuration, formatTime, runDuration } from '../shared/format';
 import { MM } from '../tokens';
-import { TagsFact } from './Facts';
-import { StatusBadge } from './StatusBadge';
+import { TagsFact } from '../shared/Facts';
+import { StatusBadge } from '../shared/StatusBadge';
 
 /**
  * Props of {@link RunHeader}.

@@ -6,9 +6,9 @@ import {
   formatRelative,
   formatTime,
   runDuration
-} from '../format';
+} from '../shared/format';
 import { MM } from '../tokens';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge } from '../shared/StatusBadge';
 
 /**
  * Props of {@link RunsTable}.

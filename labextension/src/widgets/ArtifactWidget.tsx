@@ -1,11 +1,11 @@
 import * as React from 'react';
 
-import { IActions } from '../actions';
+import { IActions } from '../shared/actions';
 import { ArtifactDetail } from '../components/ArtifactDetail';
-import { artifactIcon } from '../icons';
+import { artifactIcon } from '../shared/icons';
 import { RunsModel } from '../model';
 import { MM } from '../tokens';
-import { DetailWidget } from './DetailWidget';
+import { DetailWidget } from '../shared/DetailWidget';
 
 /**
  * Options of {@link ArtifactWidget}.

@@ -2,11 +2,11 @@ import * as React from 'react';
 
 import { DiffView } from '../components/DiffView';
 import { Diff } from '../diff';
-import { MMApiError } from '../errors';
-import { mmIcon } from '../icons';
+import { MMApiError } from '../shared/errors';
+import { mmIcon } from '../shared/icons';
 import { RunsModel } from '../model';
 import { MM } from '../tokens';
-import { DetailWidget } from './DetailWidget';
+import { DetailWidget } from '../shared/DetailWidget';
 
 /**
  * Options of {@link DiffWidget}.

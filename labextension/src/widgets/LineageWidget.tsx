@@ -2,15 +2,15 @@ import { caretLeftIcon } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { IActions } from '../actions';
-import { ErrorNotice } from '../components/ErrorNotice';
+import { IActions } from '../shared/actions';
+import { ErrorNotice } from '../shared/ErrorNotice';
 import { AUTO_FIT_MAX_WIDTH, LineageGraph } from '../components/LineageGraph';
-import { loadErrorText } from '../errors';
-import { lineageIcon } from '../icons';
+import { loadErrorText } from '../shared/errors';
+import { lineageIcon } from '../shared/icons';
 import { layoutLineage, parseVersionRef, rootNodeId } from '../lineageLayout';
 import { RunsModel } from '../model';
 import { MM } from '../tokens';
-import { LiveWidget } from './LiveWidget';
+import { LiveWidget } from '../shared/LiveWidget';
 
 /** Depth choices (the server allows 1..10000 hops). */
 const DEPTHS = [1, 2, 3, 5, 10, 20, 50, 100, 1000];

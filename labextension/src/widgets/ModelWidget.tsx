@@ -1,8 +1,8 @@
 import * as React from 'react';
 
-import { IActions } from '../actions';
+import { IActions } from '../shared/actions';
 import { IModelNotice, ModelDetail } from '../components/ModelDetail';
-import { modelIcon } from '../icons';
+import { modelIcon } from '../shared/icons';
 import { RunsModel } from '../model';
 import {
   IConfirmRequest,
@@ -12,8 +12,8 @@ import {
   TransitionIntent
 } from '../registry';
 import { MM } from '../tokens';
-import { confirmTransition } from './ConfirmDialog';
-import { DetailWidget } from './DetailWidget';
+import { confirmTransition } from '../shared/ConfirmDialog';
+import { DetailWidget } from '../shared/DetailWidget';
 
 /**
  * Options of {@link ModelWidget}.

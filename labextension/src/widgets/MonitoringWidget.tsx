@@ -1,14 +1,14 @@
 import * as React from 'react';
 
-import { IActions } from '../actions';
+import { IActions } from '../shared/actions';
 import { ChartSeries, MonitoringDetail } from '../components/MonitoringDetail';
-import { modelIcon } from '../icons';
-import { errorMessage } from '../errors';
+import { modelIcon } from '../shared/icons';
+import { errorMessage } from '../shared/errors';
 import { RunsModel } from '../model';
 import { chartPattern, ChartGroup, DriftStat } from '../monitoringFormat';
 import { IMonitoringApi } from '../monitoringModel';
 import { Mon } from '../monitoringTypes';
-import { DetailWidget } from './DetailWidget';
+import { DetailWidget } from '../shared/DetailWidget';
 
 /** Points per series the charts ask for (the most recent ones). */
 const POINTS_PER_SERIES = 500;

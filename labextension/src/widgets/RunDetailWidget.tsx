@@ -1,12 +1,12 @@
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import * as React from 'react';
 
-import { IActions } from '../actions';
+import { IActions } from '../shared/actions';
 import { RunDetail } from '../components/RunDetail';
-import { mmIcon } from '../icons';
+import { mmIcon } from '../shared/icons';
 import { RunsModel } from '../model';
 import { MM } from '../tokens';
-import { DetailWidget } from './DetailWidget';
+import { DetailWidget } from '../shared/DetailWidget';
 
 /**
  * Options of {@link RunDetailWidget}.

@@ -1,8 +1,8 @@
 import { LabIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { ErrorNotice } from '../components/ErrorNotice';
-import { loadErrorText, MMApiError } from '../errors';
+import { ErrorNotice } from './ErrorNotice';
+import { loadErrorText, MMApiError } from './errors';
 import { RunsModel } from '../model';
 import { LiveWidget } from './LiveWidget';
 

@@ -5,8 +5,8 @@ import {
   finiteRunsBy,
   linearScale,
   padExtent
-} from '../chartMath';
-import { formatNumber } from '../format';
+} from './chartMath';
+import { formatNumber } from './format';
 import { MM } from '../tokens';
 import { ChartSvg, IPadding, StepAxes } from './ChartParts';
 

@@ -11,29 +11,29 @@ import {
   decodeArtifactDetail,
   decodeArtifactList,
   decodeLineage
-} from './artifactsDecode';
+} from '../artifactsDecode';
 import { isObject } from './decode';
-import { decodeRunDiff, Diff } from './diff';
+import { decodeRunDiff, Diff } from '../diff';
 import { MMApiError } from './errors';
 import {
   decodeModelDetail,
   decodeModelList,
   decodeModelVersionDetail
-} from './modelsDecode';
+} from '../modelsDecode';
 import {
   decodeMonitorDetail,
   decodeMonitorList,
   decodeSeriesList
-} from './monitoringDecode';
-import { Mon } from './monitoringTypes';
+} from '../monitoringDecode';
+import { Mon } from '../monitoringTypes';
 import {
   decodeChanges,
   decodeKeys,
   decodeMeta,
   decodeRunDetail,
   decodeRunList
-} from './runsDecode';
-import { MM } from './tokens';
+} from '../runsDecode';
+import { MM } from '../tokens';
 
 export { MMApiError };
 

@@ -1,9 +1,9 @@
 import { downloadIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { downloadName, saveBlob } from '../download';
-import { errorMessage } from '../errors';
-import { formatBytes } from '../format';
+import { downloadName, saveBlob } from './download';
+import { errorMessage } from './errors';
+import { formatBytes } from './format';
 
 /**
  * Props of {@link DownloadButton}.

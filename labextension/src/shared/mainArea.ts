@@ -4,7 +4,7 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 
-import { LiveWidget } from './widgets/LiveWidget';
+import { LiveWidget } from './LiveWidget';
 
 /**
  * Options of {@link openView}.

@@ -1,8 +1,8 @@
 /**
  * Pure naming rules of the main-area views: DOM ids and command arguments.
  */
-import { parseVersionRef, rootNodeId } from './lineageLayout';
-import { MM } from './tokens';
+import { parseVersionRef, rootNodeId } from '../lineageLayout';
+import { MM } from '../tokens';
 
 /** Main-area widget id of a run's detail view. */
 export function runWidgetId(runId: string): string {

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { formatValue } from '../format';
+import { formatValue } from './format';
 import { MM } from '../tokens';
 
 /**

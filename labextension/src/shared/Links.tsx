@@ -1,8 +1,8 @@
 import * as React from 'react';
 
-import { formatBytes } from '../format';
+import { formatBytes } from './format';
 import { MM } from '../tokens';
-import { KindBadge } from './ArtifactBadges';
+import { KindBadge } from '../components/ArtifactBadges';
 import { StatusBadge } from './StatusBadge';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { errorMessage, isNotFound } from './shared/errors';
 import { PagedListModel } from './shared/pagedListState';
-import type { RunsModel } from './model';
+import type { RunsModel } from './runs/state';
 import { defaultArtifactQuery } from './shared/query';
 import { MM } from './tokens';
 

@@ -19,13 +19,13 @@ import {
   runWidgetId
 } from './shared/ids';
 import { openView } from './shared/mainArea';
-import { RunsModel } from './model';
+import { RunsModel } from './runs/state';
 import { MM } from './tokens';
 import { ArtifactWidget } from './widgets/ArtifactWidget';
 import { DiffWidget } from './widgets/DiffWidget';
 import { LineageWidget } from './widgets/LineageWidget';
 import { ModelWidget } from './widgets/ModelWidget';
-import { RunDetailWidget } from './widgets/RunDetailWidget';
+import { RunDetailWidget } from './runs/RunDetailWidget';
 
 /**
  * Command ids.

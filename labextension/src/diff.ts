@@ -17,7 +17,7 @@ import {
   record,
   toNumber
 } from './shared/decode';
-import { decodePoint, decodeRunSummary } from './runsDecode';
+import { decodePoint, decodeRunSummary } from './runs/decode';
 import { MM } from './tokens';
 
 /**

@@ -17,7 +17,7 @@ import { MMApi } from './shared/api';
 import { ArtifactsModel } from './artifactsModel';
 import { addCommands, CommandIDs, ITrackers } from './commands';
 import { lineageArgs } from './shared/ids';
-import { RunsModel } from './model';
+import { RunsModel } from './runs/state';
 import { ModelsModel } from './modelsModel';
 import { addMonitoringCommands, MonitorTracker } from './monitoringCommands';
 import { AlertBadgeModel, MonitorsModel } from './monitoringModel';
@@ -26,7 +26,7 @@ import { LineageWidget } from './widgets/LineageWidget';
 import { DiffWidget } from './widgets/DiffWidget';
 import { ModelWidget } from './widgets/ModelWidget';
 import { MMSidebar, SIDEBAR_ID } from './shared/Sidebar';
-import { RunDetailWidget } from './widgets/RunDetailWidget';
+import { RunDetailWidget } from './runs/RunDetailWidget';
 
 /**
  * The main plugin.

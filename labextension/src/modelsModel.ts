@@ -4,7 +4,7 @@
  */
 import { errorMessage, isNotFound } from './shared/errors';
 import { PagedListModel } from './shared/pagedListState';
-import type { RunsModel } from './model';
+import type { RunsModel } from './runs/state';
 import { defaultModelQuery } from './shared/query';
 import { MM } from './tokens';
 

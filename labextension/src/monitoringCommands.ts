@@ -9,7 +9,7 @@ import { CommandIDs, commandActions } from './commands';
 import { modelIcon } from './shared/icons';
 import { monitorWidgetId } from './shared/ids';
 import { openView } from './shared/mainArea';
-import { RunsModel } from './model';
+import { RunsModel } from './runs/state';
 import { IMonitoringApi } from './monitoringModel';
 import { MonitoringWidget } from './widgets/MonitoringWidget';
 

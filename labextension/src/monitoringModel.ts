@@ -8,7 +8,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type { MMApi } from './shared/api';
 import { errorMessage, isNotFound } from './shared/errors';
 import { PagedListModel } from './shared/pagedListState';
-import type { RunsModel } from './model';
+import type { RunsModel } from './runs/state';
 import { Mon } from './monitoringTypes';
 import { PAGE_SIZE } from './shared/query';
 

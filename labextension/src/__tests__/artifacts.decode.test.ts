@@ -9,7 +9,7 @@ import {
   decodeVersionRef
 } from '../artifactsDecode';
 import { DecodeError } from '../shared/decode';
-import { decodeRunDetail } from '../runsDecode';
+import { decodeRunDetail } from '../runs/decode';
 
 const DIGEST = 'ab'.repeat(32);
 

@@ -8,7 +8,7 @@ import {
   decodeMeta,
   decodeRunDetail,
   decodeRunList
-} from '../runsDecode';
+} from '../runs/decode';
 
 const SUMMARY = {
   id: '3f9a1c2b7d4e',

@@ -9,7 +9,7 @@ import { TimeChart } from '../components/Chart';
 import { MonitoringList } from '../components/MonitoringList';
 import { RuleList } from '../components/RuleList';
 import { MMApiError } from '../shared/errors';
-import type { RunsModel } from '../model';
+import type { RunsModel } from '../runs/state';
 import {
   ALERTING_CLASS,
   alertsLabel,
@@ -439,7 +439,7 @@ describe('rendering stored text', () => {
 
 describe('RunsModel background consumers', () => {
   it('poll slowly for background consumers, fast while a view is visible', async () => {
-    const { RunsModel } = await import('../model');
+    const { RunsModel } = await import('../runs/state');
     const model = new RunsModel(
       {} as ConstructorParameters<typeof RunsModel>[0]
     );

@@ -3,7 +3,7 @@ import * as React from 'react';
 
 import { ErrorNotice } from './ErrorNotice';
 import { loadErrorText, MMApiError } from './errors';
-import { RunsModel } from '../model';
+import { RunsModel } from '../runs/state';
 import { LiveWidget } from './LiveWidget';
 
 /**

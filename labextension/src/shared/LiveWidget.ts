@@ -1,7 +1,7 @@
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 
-import { RunsModel } from '../model';
+import { RunsModel } from '../runs/state';
 
 /**
  * A main-area view that loads when first shown and again whenever the registry

@@ -32,7 +32,7 @@ import {
   decodeMeta,
   decodeRunDetail,
   decodeRunList
-} from '../runsDecode';
+} from '../runs/decode';
 import { MM } from '../tokens';
 
 export { MMApiError };

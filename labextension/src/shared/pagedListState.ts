@@ -7,7 +7,7 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { RunsModel } from '../model';
+import type { RunsModel } from '../runs/state';
 import { pageOffset, patchQuery } from './query';
 
 /** What every paged list query has: text search and a page. */

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { ArtifactDetail } from '../components/ArtifactDetail';
 import { artifactIcon } from '../shared/icons';
-import { RunsModel } from '../model';
+import { RunsModel } from '../runs/state';
 import { MM } from '../tokens';
 import { DetailWidget } from '../shared/DetailWidget';
 

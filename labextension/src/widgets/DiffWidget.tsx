@@ -4,7 +4,7 @@ import { DiffView } from '../components/DiffView';
 import { Diff } from '../diff';
 import { MMApiError } from '../shared/errors';
 import { mmIcon } from '../shared/icons';
-import { RunsModel } from '../model';
+import { RunsModel } from '../runs/state';
 import { MM } from '../tokens';
 import { DetailWidget } from '../shared/DetailWidget';
 

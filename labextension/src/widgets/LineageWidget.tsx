@@ -8,7 +8,7 @@ import { AUTO_FIT_MAX_WIDTH, LineageGraph } from '../components/LineageGraph';
 import { loadErrorText } from '../shared/errors';
 import { lineageIcon } from '../shared/icons';
 import { layoutLineage, parseVersionRef, rootNodeId } from '../lineageLayout';
-import { RunsModel } from '../model';
+import { RunsModel } from '../runs/state';
 import { MM } from '../tokens';
 import { LiveWidget } from '../shared/LiveWidget';
 

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { IModelNotice, ModelDetail } from '../components/ModelDetail';
 import { modelIcon } from '../shared/icons';
-import { RunsModel } from '../model';
+import { RunsModel } from '../runs/state';
 import {
   IConfirmRequest,
   IConfirmResult,

@@ -4,7 +4,7 @@ import { IActions } from '../shared/actions';
 import { ChartSeries, MonitoringDetail } from '../components/MonitoringDetail';
 import { modelIcon } from '../shared/icons';
 import { errorMessage } from '../shared/errors';
-import { RunsModel } from '../model';
+import { RunsModel } from '../runs/state';
 import { chartPattern, ChartGroup, DriftStat } from '../monitoringFormat';
 import { IMonitoringApi } from '../monitoringModel';
 import { Mon } from '../monitoringTypes';

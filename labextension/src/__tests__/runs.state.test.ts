@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { ArtifactsModel } from '../artifactsModel';
 import { MMApiError } from '../shared/errors';
 import { Diff } from '../diff';
-import { IRunsApi, RunsModel } from '../model';
+import { IRunsApi, RunsModel } from '../runs/state';
 import { ModelsModel } from '../modelsModel';
 import { MM } from '../tokens';
 

@@ -2,7 +2,7 @@
  * Decoders of the runs payloads: `meta`, `runs`, `keys`, `changes` and
  * `runs/{id}`.
  */
-import { decodeRunArtifacts } from './artifactsDecode';
+import { decodeRunArtifacts } from '../artifactsDecode';
 import {
   decodePage,
   isObject,
@@ -16,8 +16,8 @@ import {
   strList,
   textRecord,
   toNumber
-} from './shared/decode';
-import { MM } from './tokens';
+} from '../shared/decode';
+import { MM } from '../tokens';
 
 /** Decode `GET meta`. */
 export function decodeMeta(v: unknown): MM.IMeta {

@@ -8,10 +8,15 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { MMApi } from './shared/api';
-import { errorMessage, MMApiError } from './shared/errors';
-import { defaultQuery, nextSort, pageOffset, patchQuery } from './shared/query';
-import { API_VERSION, MM } from './tokens';
+import type { MMApi } from '../shared/api';
+import { errorMessage, MMApiError } from '../shared/errors';
+import {
+  defaultQuery,
+  nextSort,
+  pageOffset,
+  patchQuery
+} from '../shared/query';
+import { API_VERSION, MM } from '../tokens';
 
 /**
  * The part of {@link MMApi} the model and the views use.

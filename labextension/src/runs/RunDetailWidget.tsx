@@ -2,9 +2,9 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import * as React from 'react';
 
 import { IActions } from '../shared/actions';
-import { RunDetail } from '../components/RunDetail';
+import { RunDetail } from './RunDetail';
 import { mmIcon } from '../shared/icons';
-import { RunsModel } from '../model';
+import { RunsModel } from './state';
 import { MM } from '../tokens';
 import { DetailWidget } from '../shared/DetailWidget';
 

@@ -21,9 +21,9 @@ import {
 import { openView } from './shared/mainArea';
 import { RunsModel } from './runs/state';
 import { MM } from './tokens';
-import { ArtifactWidget } from './widgets/ArtifactWidget';
+import { ArtifactWidget } from './artifacts/ArtifactWidget';
 import { DiffWidget } from './widgets/DiffWidget';
-import { LineageWidget } from './widgets/LineageWidget';
+import { LineageWidget } from './artifacts/LineageWidget';
 import { ModelWidget } from './widgets/ModelWidget';
 import { RunDetailWidget } from './runs/RunDetailWidget';
 

@@ -6,7 +6,7 @@
  * Every string is untrusted user content and stays a string: the view renders it
  * as React text only.
  */
-import { decodeVersionRef } from './artifactsDecode';
+import { decodeVersionRef } from './artifacts/decode';
 import {
   DecodeError,
   finiteNumber,

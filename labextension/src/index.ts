@@ -14,15 +14,15 @@ import {
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { MMApi } from './shared/api';
-import { ArtifactsModel } from './artifactsModel';
+import { ArtifactsModel } from './artifacts/state';
 import { addCommands, CommandIDs, ITrackers } from './commands';
 import { lineageArgs } from './shared/ids';
 import { RunsModel } from './runs/state';
 import { ModelsModel } from './modelsModel';
 import { addMonitoringCommands, MonitorTracker } from './monitoringCommands';
 import { AlertBadgeModel, MonitorsModel } from './monitoringModel';
-import { ArtifactWidget } from './widgets/ArtifactWidget';
-import { LineageWidget } from './widgets/LineageWidget';
+import { ArtifactWidget } from './artifacts/ArtifactWidget';
+import { LineageWidget } from './artifacts/LineageWidget';
 import { DiffWidget } from './widgets/DiffWidget';
 import { ModelWidget } from './widgets/ModelWidget';
 import { MMSidebar, SIDEBAR_ID } from './shared/Sidebar';

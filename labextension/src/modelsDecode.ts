@@ -2,7 +2,7 @@
  * Decoders of the model registry payloads: `models`, `models/{name}`,
  * `models/{name}/versions/{v}` and transitions.
  */
-import { decodeRunRef, decodeVersionRef } from './artifactsDecode';
+import { decodeRunRef, decodeVersionRef } from './artifacts/decode';
 import {
   DecodeError,
   decodePage,

@@ -7,7 +7,7 @@ import {
   decodeLineage,
   decodeRunArtifacts,
   decodeVersionRef
-} from '../artifactsDecode';
+} from '../artifacts/decode';
 import { DecodeError } from '../shared/decode';
 import { decodeRunDetail } from '../runs/decode';
 

@@ -10,7 +10,7 @@ import {
   rootNodeId,
   rootOfNodeId,
   truncateLabel
-} from '../lineageLayout';
+} from '../artifacts/lineageLayout';
 
 const nodes = (...ids: string[]) => ids.map(id => ({ id }));
 const edge = (source: string, target: string, kind = '') => ({

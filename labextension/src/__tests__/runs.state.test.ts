@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
-import { ArtifactsModel } from '../artifactsModel';
+import { ArtifactsModel } from '../artifacts/state';
 import { MMApiError } from '../shared/errors';
 import { Diff } from '../diff';
 import { IRunsApi, RunsModel } from '../runs/state';

@@ -11,7 +11,7 @@ import {
   trendSeries
 } from '../registry';
 import { MM } from '../tokens';
-import { AliasBadges } from './ArtifactBadges';
+import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { Fact, TagsFact } from '../shared/Facts';
 import { MetricChart } from '../shared/MetricChart';
 import { StageBadges } from './ModelBadges';

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { formatRelative, formatTime } from '../shared/format';
 import { sortHistory, transitionText } from '../registry';
 import { MM } from '../tokens';
-import { AliasBadge } from './ArtifactBadges';
+import { AliasBadge } from '../artifacts/ArtifactBadges';
 import { StageBadge } from './ModelBadges';
 
 /**

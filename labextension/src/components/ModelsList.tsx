@@ -3,7 +3,7 @@ import * as React from 'react';
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { aliasEntries, keyMetric, stageBadges } from '../registry';
 import { MM } from '../tokens';
-import { AliasBadges } from './ArtifactBadges';
+import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { StageBadges } from './ModelBadges';
 import {
   IListProps,

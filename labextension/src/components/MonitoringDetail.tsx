@@ -10,7 +10,7 @@ import {
   seriesLabel
 } from '../monitoringFormat';
 import { Mon } from '../monitoringTypes';
-import { AliasBadge } from './ArtifactBadges';
+import { AliasBadge } from '../artifacts/ArtifactBadges';
 import { AlertList } from './AlertList';
 import { IChartLine, TimeChart } from './Chart';
 import { ErrorNotice } from '../shared/ErrorNotice';

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { alertsLabel, badgeCount, isoOf } from '../monitoringFormat';
 import { Mon } from '../monitoringTypes';
-import { AliasBadge } from './ArtifactBadges';
+import { AliasBadge } from '../artifacts/ArtifactBadges';
 import { StageBadge } from './ModelBadges';
 import { IListProps, ItemList, RowName } from '../shared/PagedList';
 

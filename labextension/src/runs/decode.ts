@@ -2,7 +2,7 @@
  * Decoders of the runs payloads: `meta`, `runs`, `keys`, `changes` and
  * `runs/{id}`.
  */
-import { decodeRunArtifacts } from '../artifactsDecode';
+import { decodeRunArtifacts } from '../artifacts/decode';
 import {
   decodePage,
   isObject,

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { formatBytes } from './format';
 import { MM } from '../tokens';
-import { KindBadge } from '../components/ArtifactBadges';
+import { KindBadge } from '../artifacts/ArtifactBadges';
 import { StatusBadge } from './StatusBadge';
 
 /**

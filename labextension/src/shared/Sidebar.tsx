@@ -2,9 +2,9 @@ import { ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
-import { ArtifactsModel } from '../artifactsModel';
-import { ArtifactFilters } from '../components/ArtifactFilters';
-import { ArtifactsList } from '../components/ArtifactsList';
+import { ArtifactsModel } from '../artifacts/state';
+import { ArtifactFilters } from '../artifacts/ArtifactFilters';
+import { ArtifactsList } from '../artifacts/ArtifactsList';
 import { ColumnPicker } from '../runs/ColumnPicker';
 import { CompareBar } from '../runs/CompareBar';
 import { MetaNotice } from './MetaNotice';

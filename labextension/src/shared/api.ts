@@ -11,7 +11,7 @@ import {
   decodeArtifactDetail,
   decodeArtifactList,
   decodeLineage
-} from '../artifactsDecode';
+} from '../artifacts/decode';
 import { isObject } from './decode';
 import { decodeRunDiff, Diff } from '../diff';
 import { MMApiError } from './errors';

@@ -1,7 +1,7 @@
 /**
  * Pure naming rules of the main-area views: DOM ids and command arguments.
  */
-import { parseVersionRef, rootNodeId } from '../lineageLayout';
+import { parseVersionRef, rootNodeId } from '../artifacts/lineageLayout';
 import { MM } from '../tokens';
 
 /** Main-area widget id of a run's detail view. */

@@ -3,11 +3,11 @@
  * cursor: no poll of its own, a reload when the registry changed while the list
  * is visible, and a reload on show when it changed while hidden.
  */
-import { errorMessage, isNotFound } from './shared/errors';
-import { PagedListModel } from './shared/pagedListState';
-import type { RunsModel } from './runs/state';
-import { defaultArtifactQuery } from './shared/query';
-import { MM } from './tokens';
+import { errorMessage, isNotFound } from '../shared/errors';
+import { PagedListModel } from '../shared/pagedListState';
+import type { RunsModel } from '../runs/state';
+import { defaultArtifactQuery } from '../shared/query';
+import { MM } from '../tokens';
 
 /** Consumer id of the artifacts list in {@link RunsModel.setVisible}. */
 export const ARTIFACTS_CONSUMER = 'artifacts';

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatBytes } from '../shared/format';
-import { IPlacedNode, layoutLineage, truncateLabel } from '../lineageLayout';
+import { IPlacedNode, layoutLineage, truncateLabel } from './lineageLayout';
 import { MM } from '../tokens';
 
 /**

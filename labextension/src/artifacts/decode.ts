@@ -16,8 +16,8 @@ import {
   str,
   strList,
   toNumber
-} from './shared/decode';
-import { MM } from './tokens';
+} from '../shared/decode';
+import { MM } from '../tokens';
 
 /** Format a version reference as the server does: `name:vN`. */
 export function versionRef(name: string, version: number): string {

@@ -4,10 +4,10 @@ import * as React from 'react';
 
 import { IActions } from '../shared/actions';
 import { ErrorNotice } from '../shared/ErrorNotice';
-import { AUTO_FIT_MAX_WIDTH, LineageGraph } from '../components/LineageGraph';
+import { AUTO_FIT_MAX_WIDTH, LineageGraph } from './LineageGraph';
 import { loadErrorText } from '../shared/errors';
 import { lineageIcon } from '../shared/icons';
-import { layoutLineage, parseVersionRef, rootNodeId } from '../lineageLayout';
+import { layoutLineage, parseVersionRef, rootNodeId } from './lineageLayout';
 import { RunsModel } from '../runs/state';
 import { MM } from '../tokens';
 import { LiveWidget } from '../shared/LiveWidget';

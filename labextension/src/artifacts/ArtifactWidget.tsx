@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { IActions } from '../shared/actions';
-import { ArtifactDetail } from '../components/ArtifactDetail';
+import { ArtifactDetail } from './ArtifactDetail';
 import { artifactIcon } from '../shared/icons';
 import { RunsModel } from '../runs/state';
 import { MM } from '../tokens';

@@ -24,7 +24,7 @@ import { MM } from './tokens';
 import { ArtifactWidget } from './artifacts/ArtifactWidget';
 import { DiffWidget } from './widgets/DiffWidget';
 import { LineageWidget } from './artifacts/LineageWidget';
-import { ModelWidget } from './widgets/ModelWidget';
+import { ModelWidget } from './models/ModelWidget';
 import { RunDetailWidget } from './runs/RunDetailWidget';
 
 /**

@@ -18,13 +18,13 @@ import { ArtifactsModel } from './artifacts/state';
 import { addCommands, CommandIDs, ITrackers } from './commands';
 import { lineageArgs } from './shared/ids';
 import { RunsModel } from './runs/state';
-import { ModelsModel } from './modelsModel';
+import { ModelsModel } from './models/state';
 import { addMonitoringCommands, MonitorTracker } from './monitoringCommands';
 import { AlertBadgeModel, MonitorsModel } from './monitoringModel';
 import { ArtifactWidget } from './artifacts/ArtifactWidget';
 import { LineageWidget } from './artifacts/LineageWidget';
 import { DiffWidget } from './widgets/DiffWidget';
-import { ModelWidget } from './widgets/ModelWidget';
+import { ModelWidget } from './models/ModelWidget';
 import { MMSidebar, SIDEBAR_ID } from './shared/Sidebar';
 import { RunDetailWidget } from './runs/RunDetailWidget';
 

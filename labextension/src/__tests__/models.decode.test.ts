@@ -8,7 +8,7 @@ import {
   decodeModelTransition,
   decodeModelVersion,
   decodeModelVersionDetail
-} from '../modelsDecode';
+} from '../models/decode';
 
 const DIGEST = 'cd'.repeat(32);
 

@@ -5,7 +5,7 @@ import { ArtifactsModel } from '../artifacts/state';
 import { MMApiError } from '../shared/errors';
 import { Diff } from '../diff';
 import { IRunsApi, RunsModel } from '../runs/state';
-import { ModelsModel } from '../modelsModel';
+import { ModelsModel } from '../models/state';
 import { MM } from '../tokens';
 
 const META: MM.IMeta = {

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { formatBytes, formatTime, formatValue } from '../shared/format';
 import { lineageIcon } from '../shared/icons';
-import { aliasEntries } from '../registry';
+import { aliasEntries } from '../models/rules';
 import { MM } from '../tokens';
 import { AliasBadge, AliasBadges, KindBadge } from './ArtifactBadges';
 import { CopyButton } from '../shared/CopyButton';

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatBytes, formatRelative, formatTime } from '../shared/format';
-import { aliasEntries } from '../registry';
+import { aliasEntries } from '../models/rules';
 import { MM } from '../tokens';
 import { AliasBadges, KindBadge } from './ArtifactBadges';
 import {

@@ -14,7 +14,7 @@ import { AliasBadge } from '../artifacts/ArtifactBadges';
 import { AlertList } from './AlertList';
 import { IChartLine, TimeChart } from './Chart';
 import { ErrorNotice } from '../shared/ErrorNotice';
-import { StageBadge } from './ModelBadges';
+import { StageBadge } from '../models/ModelBadges';
 import { FiringBadge } from './MonitoringList';
 import { RuleList } from './RuleList';
 

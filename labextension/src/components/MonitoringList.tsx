@@ -4,7 +4,7 @@ import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { alertsLabel, badgeCount, isoOf } from '../monitoringFormat';
 import { Mon } from '../monitoringTypes';
 import { AliasBadge } from '../artifacts/ArtifactBadges';
-import { StageBadge } from './ModelBadges';
+import { StageBadge } from '../models/ModelBadges';
 import { IListProps, ItemList, RowName } from '../shared/PagedList';
 
 /**

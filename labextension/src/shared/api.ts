@@ -19,7 +19,7 @@ import {
   decodeModelDetail,
   decodeModelList,
   decodeModelVersionDetail
-} from '../modelsDecode';
+} from '../models/decode';
 import {
   decodeMonitorDetail,
   decodeMonitorList,

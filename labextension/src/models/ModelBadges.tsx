@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { IStageBadge } from '../registry';
+import type { IStageBadge } from './rules';
 import { MM } from '../tokens';
 
 const KNOWN_STAGES = new Set<string>(MM.MODEL_STAGES);

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { IActions } from '../shared/actions';
-import { IModelNotice, ModelDetail } from '../components/ModelDetail';
+import { IModelNotice, ModelDetail } from './ModelDetail';
 import { modelIcon } from '../shared/icons';
 import { RunsModel } from '../runs/state';
 import {
@@ -10,7 +10,7 @@ import {
   performTransition,
   othersInStage,
   TransitionIntent
-} from '../registry';
+} from './rules';
 import { MM } from '../tokens';
 import { confirmTransition } from '../shared/ConfirmDialog';
 import { DetailWidget } from '../shared/DetailWidget';

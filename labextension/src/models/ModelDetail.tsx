@@ -9,7 +9,7 @@ import {
   TransitionIntent,
   trendKeys,
   trendSeries
-} from '../registry';
+} from './rules';
 import { MM } from '../tokens';
 import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { Fact, TagsFact } from '../shared/Facts';

@@ -20,7 +20,7 @@ import {
   trendKeys,
   trendSeries,
   versionActions
-} from '../registry';
+} from '../models/rules';
 import { MM } from '../tokens';
 
 function version(

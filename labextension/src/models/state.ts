@@ -2,11 +2,11 @@
  * State of the sidebar's list of registered models. Like the artifacts list, it
  * rides on the runs model's change cursor.
  */
-import { errorMessage, isNotFound } from './shared/errors';
-import { PagedListModel } from './shared/pagedListState';
-import type { RunsModel } from './runs/state';
-import { defaultModelQuery } from './shared/query';
-import { MM } from './tokens';
+import { errorMessage, isNotFound } from '../shared/errors';
+import { PagedListModel } from '../shared/pagedListState';
+import type { RunsModel } from '../runs/state';
+import { defaultModelQuery } from '../shared/query';
+import { MM } from '../tokens';
 
 /** Consumer id of the models list in {@link RunsModel.setVisible}. */
 export const MODELS_CONSUMER = 'models';

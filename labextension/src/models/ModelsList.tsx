@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
-import { aliasEntries, keyMetric, stageBadges } from '../registry';
+import { aliasEntries, keyMetric, stageBadges } from './rules';
 import { MM } from '../tokens';
 import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { StageBadges } from './ModelBadges';

@@ -3,9 +3,9 @@
  * transition requests and their confirmations, the history's wording, the metric
  * trend as a chart series. No React, no JupyterLab: unit-tested on its own.
  */
-import { errorMessage, MMApiError } from './shared/errors';
-import { formatNumber } from './shared/format';
-import { MM } from './tokens';
+import { errorMessage, MMApiError } from '../shared/errors';
+import { formatNumber } from '../shared/format';
+import { MM } from '../tokens';
 
 /** Stages shown as badges in lists, most important first. */
 const BADGE_STAGES = ['production', 'staging'];

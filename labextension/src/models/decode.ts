@@ -2,7 +2,7 @@
  * Decoders of the model registry payloads: `models`, `models/{name}`,
  * `models/{name}/versions/{v}` and transitions.
  */
-import { decodeRunRef, decodeVersionRef } from './artifacts/decode';
+import { decodeRunRef, decodeVersionRef } from '../artifacts/decode';
 import {
   DecodeError,
   decodePage,
@@ -18,8 +18,8 @@ import {
   strList,
   textRecord,
   toNumber
-} from './shared/decode';
-import { MM } from './tokens';
+} from '../shared/decode';
+import { MM } from '../tokens';
 
 function decodeSignatureFields(v: unknown): MM.ISignatureField[] {
   return list(v, x => {

@@ -16,7 +16,7 @@ import {
   timeTicks,
   uniqueThresholds
 } from '../shared/chartMath';
-import { Mon } from '../monitoringTypes';
+import { Mon } from '../monitoring/types';
 
 /** 2026-11-26 00:00:00 UTC. */
 const DAY = Date.UTC(2026, 10, 26) / 1000;

@@ -10,7 +10,7 @@ import {
   decodeRule,
   decodeSeriesList,
   insufficientReasons
-} from '../monitoringDecode';
+} from '../monitoring/decode';
 
 /** Payloads as docs/monitoring.md shows them. */
 const SUMMARY = {

@@ -4,10 +4,10 @@ import { describe, it } from 'node:test';
 import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { AlertList } from '../components/AlertList';
-import { TimeChart } from '../components/Chart';
-import { MonitoringList } from '../components/MonitoringList';
-import { RuleList } from '../components/RuleList';
+import { AlertList } from '../monitoring/AlertList';
+import { TimeChart } from '../monitoring/Chart';
+import { MonitoringList } from '../monitoring/MonitoringList';
+import { RuleList } from '../monitoring/RuleList';
 import { MMApiError } from '../shared/errors';
 import type { RunsModel } from '../runs/state';
 import {
@@ -23,9 +23,9 @@ import {
   sidebarCaption,
   sortAlerts,
   windowText
-} from '../monitoringFormat';
-import { AlertBadgeModel, BADGE_CONSUMER } from '../monitoringModel';
-import { Mon } from '../monitoringTypes';
+} from '../monitoring/format';
+import { AlertBadgeModel, BADGE_CONSUMER } from '../monitoring/state';
+import { Mon } from '../monitoring/types';
 
 // react-dom is a dev dependency without bundled types: render to static HTML.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

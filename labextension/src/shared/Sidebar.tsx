@@ -10,7 +10,7 @@ import { CompareBar } from '../runs/CompareBar';
 import { MetaNotice } from './MetaNotice';
 import { ModelFilters } from '../models/ModelFilters';
 import { ModelsList } from '../models/ModelsList';
-import { MonitoringPanel } from '../components/MonitoringPanel';
+import { MonitoringPanel } from '../monitoring/MonitoringPanel';
 import { PagedPanel } from './PagedList';
 import { RunFilters } from '../runs/RunFilters';
 import { RunsTable } from '../runs/RunsTable';
@@ -18,9 +18,9 @@ import { SidebarTab, SidebarTabs } from './SidebarTabs';
 import { mmIcon } from './icons';
 import { RunsModel } from '../runs/state';
 import { ModelsModel } from '../models/state';
-import { applyAlertIndicator } from '../monitoringFormat';
-import { AlertBadgeModel, MonitorsModel } from '../monitoringModel';
-import { Mon } from '../monitoringTypes';
+import { applyAlertIndicator } from '../monitoring/format';
+import { AlertBadgeModel, MonitorsModel } from '../monitoring/state';
+import { Mon } from '../monitoring/types';
 import { MM } from '../tokens';
 
 /** Id of the sidebar panel (and of its tab, `li[data-id=...]`). */

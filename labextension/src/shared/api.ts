@@ -24,8 +24,8 @@ import {
   decodeMonitorDetail,
   decodeMonitorList,
   decodeSeriesList
-} from '../monitoringDecode';
-import { Mon } from '../monitoringTypes';
+} from '../monitoring/decode';
+import { Mon } from '../monitoring/types';
 import {
   decodeChanges,
   decodeKeys,

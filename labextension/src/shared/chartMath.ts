@@ -2,7 +2,7 @@
  * Pure math of the time-series charts: scales, "nice" value ticks, time ticks
  * with readable labels, rule breaches. No DOM, so it is unit-tested directly.
  */
-import { Mon } from '../monitoringTypes';
+import { Mon } from '../monitoring/types';
 
 /** A closed interval `[lo, hi]`. */
 export type Extent = [number, number];

@@ -14,7 +14,7 @@
 import type { RestPayloads } from './contract.generated';
 import type { MM } from '../tokens';
 import type { Diff } from '../diff';
-import type { Mon } from '../monitoringTypes';
+import type { Mon } from '../monitoring/types';
 
 export type { RestPayloads } from './contract.generated';
 

@@ -5,12 +5,12 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { MMApi } from './shared/api';
-import { errorMessage, isNotFound } from './shared/errors';
-import { PagedListModel } from './shared/pagedListState';
-import type { RunsModel } from './runs/state';
-import { Mon } from './monitoringTypes';
-import { PAGE_SIZE } from './shared/query';
+import type { MMApi } from '../shared/api';
+import { errorMessage, isNotFound } from '../shared/errors';
+import { PagedListModel } from '../shared/pagedListState';
+import type { RunsModel } from '../runs/state';
+import { Mon } from './types';
+import { PAGE_SIZE } from '../shared/query';
 
 /** The part of {@link MMApi} the monitoring views use. */
 export type IMonitoringApi = Pick<

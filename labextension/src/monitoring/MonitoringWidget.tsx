@@ -1,13 +1,13 @@
 import * as React from 'react';
 
 import { IActions } from '../shared/actions';
-import { ChartSeries, MonitoringDetail } from '../components/MonitoringDetail';
+import { ChartSeries, MonitoringDetail } from './MonitoringDetail';
 import { modelIcon } from '../shared/icons';
 import { errorMessage } from '../shared/errors';
 import { RunsModel } from '../runs/state';
-import { chartPattern, ChartGroup, DriftStat } from '../monitoringFormat';
-import { IMonitoringApi } from '../monitoringModel';
-import { Mon } from '../monitoringTypes';
+import { chartPattern, ChartGroup, DriftStat } from './format';
+import { IMonitoringApi } from './state';
+import { Mon } from './types';
 import { DetailWidget } from '../shared/DetailWidget';
 
 /** Points per series the charts ask for (the most recent ones). */

@@ -5,13 +5,13 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { CommandIDs, commandActions } from './commands';
-import { modelIcon } from './shared/icons';
-import { monitorWidgetId } from './shared/ids';
-import { openView } from './shared/mainArea';
-import { RunsModel } from './runs/state';
-import { IMonitoringApi } from './monitoringModel';
-import { MonitoringWidget } from './widgets/MonitoringWidget';
+import { CommandIDs, commandActions } from '../commands';
+import { modelIcon } from '../shared/icons';
+import { monitorWidgetId } from '../shared/ids';
+import { openView } from '../shared/mainArea';
+import { RunsModel } from '../runs/state';
+import { IMonitoringApi } from './state';
+import { MonitoringWidget } from './MonitoringWidget';
 
 /** Tracker of the monitoring views. */
 export type MonitorTracker = WidgetTracker<MainAreaWidget<MonitoringWidget>>;

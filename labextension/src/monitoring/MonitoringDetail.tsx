@@ -8,8 +8,8 @@ import {
   isoOf,
   pickSeries,
   seriesLabel
-} from '../monitoringFormat';
-import { Mon } from '../monitoringTypes';
+} from './format';
+import { Mon } from './types';
 import { AliasBadge } from '../artifacts/ArtifactBadges';
 import { AlertList } from './AlertList';
 import { IChartLine, TimeChart } from './Chart';

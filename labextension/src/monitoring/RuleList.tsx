@@ -1,7 +1,7 @@
 import * as React from 'react';
 
-import { conditionText, windowText } from '../monitoringFormat';
-import { Mon } from '../monitoringTypes';
+import { conditionText, windowText } from './format';
+import { Mon } from './types';
 import { SeverityBadge } from './AlertList';
 
 /**

@@ -6,8 +6,8 @@
  * wrong type is a {@link DecodeError} naming the field, so a malformed payload
  * becomes a clear message instead of a crash, and strings stay strings (text).
  */
-import { DecodeError, isObject, obj, str, toNumber } from './shared/decode';
-import { Mon } from './monitoringTypes';
+import { DecodeError, isObject, obj, str, toNumber } from '../shared/decode';
+import { Mon } from './types';
 
 function arr(v: unknown, what: string): unknown[] {
   if (!Array.isArray(v)) {

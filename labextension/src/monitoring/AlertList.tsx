@@ -1,8 +1,8 @@
 import * as React from 'react';
 
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
-import { isoOf, sortAlerts } from '../monitoringFormat';
-import { Mon } from '../monitoringTypes';
+import { isoOf, sortAlerts } from './format';
+import { Mon } from './types';
 import { severityClass } from './Chart';
 
 /** A time as "5 min ago" with the full time as tooltip. */

@@ -1,8 +1,8 @@
 import * as React from 'react';
 
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
-import { alertsLabel, badgeCount, isoOf } from '../monitoringFormat';
-import { Mon } from '../monitoringTypes';
+import { alertsLabel, badgeCount, isoOf } from './format';
+import { Mon } from './types';
 import { AliasBadge } from '../artifacts/ArtifactBadges';
 import { StageBadge } from '../models/ModelBadges';
 import { IListProps, ItemList, RowName } from '../shared/PagedList';

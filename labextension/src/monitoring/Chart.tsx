@@ -14,7 +14,7 @@ import {
   uniqueThresholds
 } from '../shared/chartMath';
 import { formatNumber } from '../shared/format';
-import { Mon } from '../monitoringTypes';
+import { Mon } from './types';
 import { ChartSvg } from '../shared/ChartParts';
 
 /**

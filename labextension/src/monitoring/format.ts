@@ -3,9 +3,9 @@
  * conditions, alert order, which series a chart draws. Every function returns
  * plain text or plain data; React renders the text as text.
  */
-import { formatDuration, formatNumber } from './shared/format';
-import { finiteExtent } from './shared/chartMath';
-import { Mon } from './monitoringTypes';
+import { formatDuration, formatNumber } from '../shared/format';
+import { finiteExtent } from '../shared/chartMath';
+import { Mon } from './types';
 
 /** `1 alert firing`, `2 alerts firing`, `No alerts firing`. */
 export function alertsLabel(firing: number): string {

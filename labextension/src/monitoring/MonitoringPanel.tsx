@@ -1,7 +1,7 @@
 import * as React from 'react';
 
-import { MonitorsModel } from '../monitoringModel';
-import { Mon } from '../monitoringTypes';
+import { MonitorsModel } from './state';
+import { Mon } from './types';
 import { MonitoringList } from './MonitoringList';
 import { PagedPanel } from '../shared/PagedList';
 

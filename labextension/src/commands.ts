@@ -22,7 +22,7 @@ import { openView } from './shared/mainArea';
 import { RunsModel } from './runs/state';
 import { MM } from './tokens';
 import { ArtifactWidget } from './artifacts/ArtifactWidget';
-import { DiffWidget } from './widgets/DiffWidget';
+import { DiffWidget } from './diff/DiffWidget';
 import { LineageWidget } from './artifacts/LineageWidget';
 import { ModelWidget } from './models/ModelWidget';
 import { RunDetailWidget } from './runs/RunDetailWidget';

@@ -23,7 +23,7 @@ import { addMonitoringCommands, MonitorTracker } from './monitoring/commands';
 import { AlertBadgeModel, MonitorsModel } from './monitoring/state';
 import { ArtifactWidget } from './artifacts/ArtifactWidget';
 import { LineageWidget } from './artifacts/LineageWidget';
-import { DiffWidget } from './widgets/DiffWidget';
+import { DiffWidget } from './diff/DiffWidget';
 import { ModelWidget } from './models/ModelWidget';
 import { MMSidebar, SIDEBAR_ID } from './shared/Sidebar';
 import { RunDetailWidget } from './runs/RunDetailWidget';

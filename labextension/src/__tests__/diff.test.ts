@@ -11,7 +11,7 @@ import {
   imageDataUrl,
   orderRuns,
   outputText
-} from '../diff';
+} from '../diff/decode';
 import { diffWidgetId } from '../shared/ids';
 
 const RUN = (id: string, started: string) => ({

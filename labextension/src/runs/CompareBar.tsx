@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { orderRuns } from '../diff';
+import { orderRuns } from '../diff/decode';
 import { MM } from '../tokens';
 
 /**

@@ -13,7 +13,7 @@ import {
   decodeLineage
 } from '../artifacts/decode';
 import { isObject } from './decode';
-import { decodeRunDiff, Diff } from '../diff';
+import { decodeRunDiff, Diff } from '../diff/decode';
 import { MMApiError } from './errors';
 import {
   decodeModelDetail,

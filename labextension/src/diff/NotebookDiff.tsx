@@ -7,7 +7,7 @@ import {
   groupCells,
   imageDataUrl,
   outputText
-} from '../diff';
+} from './decode';
 import { stripAnsi } from '../shared/format';
 
 /** A line diff: one element per line with `data-diff-op`. */

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { Diff, hasChanges } from '../diff';
+import { Diff, hasChanges } from './decode';
 import { formatNumber, formatValue } from '../shared/format';
 import { MM } from '../tokens';
 import { ChartSvg, IPadding, StepAxes } from '../shared/ChartParts';

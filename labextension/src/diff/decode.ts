@@ -6,7 +6,7 @@
  * Every string is untrusted user content and stays a string: the view renders it
  * as React text only.
  */
-import { decodeVersionRef } from './artifacts/decode';
+import { decodeVersionRef } from '../artifacts/decode';
 import {
   DecodeError,
   finiteNumber,
@@ -16,9 +16,9 @@ import {
   list,
   record,
   toNumber
-} from './shared/decode';
-import { decodePoint, decodeRunSummary } from './runs/decode';
-import { MM } from './tokens';
+} from '../shared/decode';
+import { decodePoint, decodeRunSummary } from '../runs/decode';
+import { MM } from '../tokens';
 
 /**
  * Types of the run diff payload.

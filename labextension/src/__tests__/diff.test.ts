@@ -2,16 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { DecodeError } from '../shared/decode';
+import { decodeLineDiff, decodeRunDiff } from '../diff/decode';
 import {
-  decodeLineDiff,
-  decodeRunDiff,
   diffLines,
   groupCells,
   hasChanges,
   imageDataUrl,
   orderRuns,
   outputText
-} from '../diff/decode';
+} from '../diff/rules';
 import { diffWidgetId } from '../shared/ids';
 
 const RUN = (id: string, started: string) => ({

@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 
 import { ArtifactsModel } from '../artifacts/state';
 import { MMApiError } from '../shared/errors';
-import { Diff } from '../diff/decode';
+import { Diff } from '../diff/types';
 import { IRunsApi, RunsModel } from '../runs/state';
 import { ModelsModel } from '../models/state';
 import { MM } from '../tokens';

@@ -1,6 +1,7 @@
 import * as React from 'react';
 
-import { Diff, hasChanges } from './decode';
+import { hasChanges } from './rules';
+import { Diff } from './types';
 import { formatNumber, formatValue } from '../shared/format';
 import { MM } from '../tokens';
 import { ChartSvg, IPadding, StepAxes } from '../shared/ChartParts';

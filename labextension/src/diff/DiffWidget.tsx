@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { DiffView } from './DiffView';
-import { Diff } from './decode';
+import { Diff } from './types';
 import { MMApiError } from '../shared/errors';
 import { mmIcon } from '../shared/icons';
 import { RunsModel } from '../runs/state';

@@ -3,11 +3,11 @@ import * as React from 'react';
 import {
   CellItem,
   diffLines,
-  Diff,
   groupCells,
   imageDataUrl,
   outputText
-} from './decode';
+} from './rules';
+import { Diff } from './types';
 import { stripAnsi } from '../shared/format';
 
 /** A line diff: one element per line with `data-diff-op`. */

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { orderRuns } from '../diff/decode';
+import { orderRuns } from '../diff/rules';
 import { MM } from '../tokens';
 
 /**

@@ -13,7 +13,8 @@ import {
   decodeLineage
 } from '../artifacts/decode';
 import { isObject } from './decode';
-import { decodeRunDiff, Diff } from '../diff/decode';
+import { decodeRunDiff } from '../diff/decode';
+import { Diff } from '../diff/types';
 import { MMApiError } from './errors';
 import {
   decodeModelDetail,

@@ -13,7 +13,7 @@
 
 import type { RestPayloads } from './contract.generated';
 import type { MM } from '../tokens';
-import type { Diff } from '../diff/decode';
+import type { Diff } from '../diff/types';
 import type { Mon } from '../monitoring/types';
 
 export type { RestPayloads } from './contract.generated';

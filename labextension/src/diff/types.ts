@@ -1,0 +1,122 @@
+/**
+ * Types of the run diff payload (`GET diff?a=&b=`, docs/rest.md "Run diff"), as the
+ * frontend sees them after decoding.
+ *
+ * Every string is untrusted user content and stays a string: the view renders it
+ * as React text only.
+ */
+import { MM } from '../tokens';
+
+/**
+ * Types of the run diff payload.
+ */
+export namespace Diff {
+  /** Operation of a line-diff hunk. */
+  export type Op = 'equal' | 'insert' | 'delete' | 'replace';
+
+  /** One hunk: the lines of each side (`equal` hunks carry the same lines twice). */
+  export interface IHunk {
+    op: Op;
+    a: string[];
+    b: string[];
+  }
+
+  /** A line diff: hunks in order. */
+  export type LineDiff = IHunk[];
+
+  /** A value on each side. */
+  export interface IPair<T> {
+    a: T;
+    b: T;
+  }
+
+  /** Params added, removed, changed and unchanged from a to b. */
+  export interface IParams {
+    added: Record<string, MM.JSONValue>;
+    removed: Record<string, MM.JSONValue>;
+    changed: Record<string, IPair<MM.JSONValue>>;
+    unchanged: Record<string, MM.JSONValue>;
+  }
+
+  /** One metric on both sides. */
+  export interface IMetric {
+    key: string;
+    a: number | null;
+    b: number | null;
+    delta: number | null;
+    series_a: MM.IMetricPoint[];
+    series_b: MM.IMetricPoint[];
+  }
+
+  /** A notebook output reduced to its type, stream text and mime bundle. */
+  export interface IOutput {
+    output_type: string;
+    name: string | null;
+    text: string | null;
+    /** Mime type → content (images stay base64). */
+    data: Record<string, string>;
+  }
+
+  /** Status of a cell in a notebook diff. */
+  export type CellStatus =
+    'unchanged' | 'modified' | 'added' | 'removed' | 'moved';
+
+  /** One cell of a notebook diff. */
+  export interface ICell {
+    status: CellStatus | string;
+    a_index: number | null;
+    b_index: number | null;
+    cell_type: string;
+    source: LineDiff;
+    outputs: { changed: boolean; a: IOutput[]; b: IOutput[] } | null;
+    metadata_changed: boolean;
+  }
+
+  /** The two notebooks' diff, cell by cell. */
+  export interface INotebook {
+    a_path: string;
+    b_path: string;
+    summary: Record<string, number>;
+    cells: ICell[];
+  }
+
+  /** Git state of one side. */
+  export interface IGit {
+    commit: string;
+    dirty: boolean;
+  }
+
+  /** Environments of both runs. */
+  export interface IEnvironment {
+    python: IPair<string | null>;
+    platform: IPair<string | null>;
+    git: IPair<IGit | null>;
+    packages: {
+      added: Record<string, string>;
+      removed: Record<string, string>;
+      changed: Record<string, IPair<string>>;
+    };
+  }
+
+  /** Artifact versions of one direction (inputs or outputs). */
+  export interface IArtifactSide {
+    added: MM.IVersionRef[];
+    removed: MM.IVersionRef[];
+    unchanged: MM.IVersionRef[];
+  }
+
+  /** `GET diff?a=&b=`. */
+  export interface IRunDiff {
+    a: MM.IRunSummary;
+    b: MM.IRunSummary;
+    params: IParams;
+    /** Metrics sorted by key. */
+    metrics: IMetric[];
+    code: LineDiff;
+    history: LineDiff;
+    notebook: INotebook | null;
+    environment: IEnvironment;
+    artifacts: { inputs: IArtifactSide; outputs: IArtifactSide };
+    summary: Record<string, number>;
+  }
+}

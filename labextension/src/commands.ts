@@ -20,7 +20,7 @@ import {
 } from './shared/ids';
 import { openView } from './shared/mainArea';
 import { RunsModel } from './runs/state';
-import { MM } from './tokens';
+import * as MM from './mm';
 import { ArtifactWidget } from './artifacts/ArtifactWidget';
 import { DiffWidget } from './diff/DiffWidget';
 import { LineageWidget } from './artifacts/LineageWidget';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { segments } from '../shared/MetricChart';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 function series(values: number[]): MM.IMetricPoint[] {
   return values.map((value, step) => ({ step, value, timestamp_ts: null }));

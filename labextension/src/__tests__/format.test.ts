@@ -10,7 +10,7 @@ import {
   runDuration,
   stripAnsi
 } from '../shared/format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 describe('formatNumber', () => {
   it('shows non-finite values as symbols', () => {

@@ -21,7 +21,7 @@ import {
   trendSeries,
   versionActions
 } from '../models/rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 function version(
   n: number,

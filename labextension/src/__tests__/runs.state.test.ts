@@ -6,7 +6,7 @@ import { MMApiError } from '../shared/errors';
 import { Diff } from '../diff/types';
 import { IRunsApi, RunsModel } from '../runs/state';
 import { ModelsModel } from '../models/state';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 const META: MM.IMeta = {
   name: 'mm-jupyter',

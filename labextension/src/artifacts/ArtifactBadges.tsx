@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 const KNOWN_KINDS = new Set<string>(MM.ARTIFACT_KINDS);
 

@@ -4,7 +4,7 @@ import { IActions } from '../shared/actions';
 import { formatBytes, formatTime, formatValue } from '../shared/format';
 import { lineageIcon } from '../shared/icons';
 import { aliasEntries } from '../models/rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { AliasBadge, AliasBadges, KindBadge } from './ArtifactBadges';
 import { CopyButton } from '../shared/CopyButton';
 import { DownloadButton } from '../shared/DownloadButton';

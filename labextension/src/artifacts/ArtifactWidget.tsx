@@ -4,7 +4,7 @@ import { IActions } from '../shared/actions';
 import { ArtifactDetail } from './ArtifactDetail';
 import { artifactIcon } from '../shared/icons';
 import { RunsModel } from '../runs/state';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { DetailWidget } from '../shared/DetailWidget';
 
 /**

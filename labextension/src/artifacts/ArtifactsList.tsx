@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { formatBytes, formatRelative, formatTime } from '../shared/format';
 import { aliasEntries } from '../models/rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { AliasBadges, KindBadge } from './ArtifactBadges';
 import {
   IListProps,

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { formatBytes } from '../shared/format';
 import { IPlacedNode, layoutLineage, truncateLabel } from './lineageLayout';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /**
  * Props of {@link LineageGraph}.

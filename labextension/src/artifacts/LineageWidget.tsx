@@ -9,7 +9,7 @@ import { loadErrorText } from '../shared/errors';
 import { lineageIcon } from '../shared/icons';
 import { layoutLineage, parseVersionRef, rootNodeId } from './lineageLayout';
 import { RunsModel } from '../runs/state';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { LiveWidget } from '../shared/LiveWidget';
 
 /** Depth choices (the server allows 1..10000 hops). */

@@ -17,7 +17,7 @@ import {
   strList,
   toNumber
 } from '../shared/decode';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /** Format a version reference as the server does: `name:vN`. */
 export function versionRef(name: string, version: number): string {

@@ -6,7 +6,7 @@
  * No DOM and no React: `LineageGraph.tsx` draws what this computes, and the unit
  * tests check it directly.
  */
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /**
  * Sizes of the layout, in SVG user units (pixels).

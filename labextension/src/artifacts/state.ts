@@ -7,7 +7,7 @@ import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { RunsModel } from '../runs/state';
 import { defaultArtifactQuery } from '../shared/query';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /** Consumer id of the artifacts list in {@link RunsModel.setVisible}. */
 export const ARTIFACTS_CONSUMER = 'artifacts';

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { hasChanges } from './rules';
 import { Diff } from './types';
 import { formatNumber, formatValue } from '../shared/format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { ChartSvg, IPadding, StepAxes } from '../shared/ChartParts';
 import { LineDiffView, NotebookDiffView } from './NotebookDiff';
 

@@ -5,7 +5,7 @@ import { Diff } from './types';
 import { MMApiError } from '../shared/errors';
 import { mmIcon } from '../shared/icons';
 import { RunsModel } from '../runs/state';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { DetailWidget } from '../shared/DetailWidget';
 
 /**

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import type { IStageBadge } from './rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 const KNOWN_STAGES = new Set<string>(MM.MODEL_STAGES);
 

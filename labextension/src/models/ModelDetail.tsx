@@ -10,7 +10,7 @@ import {
   trendKeys,
   trendSeries
 } from './rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { Fact, TagsFact } from '../shared/Facts';
 import { MetricChart } from '../shared/MetricChart';

@@ -4,7 +4,7 @@ import { IActions } from '../shared/actions';
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { lineageIcon } from '../shared/icons';
 import { aliasProblem, TransitionIntent, versionActions } from './rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { RunLink, VersionLink } from '../shared/Links';
 import { RemovableAlias, StageBadge } from './ModelBadges';
 import { TransitionHistory } from './ModelHistory';

@@ -11,7 +11,7 @@ import {
   othersInStage,
   TransitionIntent
 } from './rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { confirmTransition } from '../shared/ConfirmDialog';
 import { DetailWidget } from '../shared/DetailWidget';
 

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { aliasEntries, keyMetric, stageBadges } from './rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { StageBadges } from './ModelBadges';
 import {

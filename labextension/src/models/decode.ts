@@ -19,7 +19,7 @@ import {
   textRecord,
   toNumber
 } from '../shared/decode';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 function decodeSignatureFields(v: unknown): MM.ISignatureField[] {
   return list(v, x => {

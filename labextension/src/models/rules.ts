@@ -5,7 +5,7 @@
  */
 import { errorMessage, MMApiError } from '../shared/errors';
 import { formatNumber } from '../shared/format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /** Stages shown as badges in lists, most important first. */
 const BADGE_STAGES = ['production', 'staging'];

@@ -6,7 +6,7 @@ import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { RunsModel } from '../runs/state';
 import { defaultModelQuery } from '../shared/query';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /** Consumer id of the models list in {@link RunsModel.setVisible}. */
 export const MODELS_CONSUMER = 'models';

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatBytes } from '../shared/format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /**
  * Props of {@link CodeView}.

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { orderRuns } from '../diff/rules';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /**
  * Props of {@link CompareBar}.

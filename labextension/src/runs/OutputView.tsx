@@ -4,7 +4,7 @@ import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { formatBytes } from '../shared/format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /**
  * Props of {@link OutputView}.

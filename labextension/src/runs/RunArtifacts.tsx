@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { VersionLink } from '../shared/Links';
 
 /**

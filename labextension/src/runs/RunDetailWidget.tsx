@@ -5,7 +5,7 @@ import { IActions } from '../shared/actions';
 import { RunDetail } from './RunDetail';
 import { mmIcon } from '../shared/icons';
 import { RunsModel } from './state';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { DetailWidget } from '../shared/DetailWidget';
 
 /**

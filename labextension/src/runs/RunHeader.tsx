@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatDuration, formatTime, runDuration } from '../shared/format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { TagsFact } from '../shared/Facts';
 import { StatusBadge } from '../shared/StatusBadge';
 

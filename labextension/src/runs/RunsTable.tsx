@@ -7,7 +7,7 @@ import {
   formatTime,
   runDuration
 } from '../shared/format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { StatusBadge } from '../shared/StatusBadge';
 
 /**

@@ -17,7 +17,7 @@ import {
   textRecord,
   toNumber
 } from '../shared/decode';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /** Decode `GET meta`. */
 export function decodeMeta(v: unknown): MM.IMeta {

@@ -16,7 +16,8 @@ import {
   pageOffset,
   patchQuery
 } from '../shared/query';
-import { API_VERSION, MM } from '../tokens';
+import { API_VERSION } from '../shared/types';
+import * as MM from '../mm';
 
 /**
  * The part of {@link MMApi} the model and the views use.

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatBytes } from './format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { KindBadge } from '../artifacts/ArtifactBadges';
 import { StatusBadge } from './StatusBadge';
 

@@ -1,6 +1,7 @@
 import * as React from 'react';
 
-import { API_VERSION, MM } from '../tokens';
+import { API_VERSION } from './types';
+import * as MM from '../mm';
 
 /**
  * Props of {@link MetaNotice}.

@@ -7,7 +7,7 @@ import {
   padExtent
 } from './chartMath';
 import { formatNumber } from './format';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 import { ChartSvg, IPadding, StepAxes } from './ChartParts';
 
 /**

@@ -21,7 +21,7 @@ import { ModelsModel } from '../models/state';
 import { applyAlertIndicator } from '../monitoring/format';
 import { AlertBadgeModel, MonitorsModel } from '../monitoring/state';
 import { Mon } from '../monitoring/types';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /** Id of the sidebar panel (and of its tab, `li[data-id=...]`). */
 export const SIDEBAR_ID = 'mm-jupyter-sidebar';

@@ -2,7 +2,7 @@
  * What views can ask the application to open. The plugin implements it with
  * commands; components only call it.
  */
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /**
  * Navigation between the views of the extension.

@@ -34,7 +34,7 @@ import {
   decodeRunDetail,
   decodeRunList
 } from '../runs/decode';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 export { MMApiError };
 

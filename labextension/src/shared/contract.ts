@@ -12,7 +12,7 @@
  */
 
 import type { RestPayloads } from './contract.generated';
-import type { MM } from '../tokens';
+import type * as MM from '../mm';
 import type { Diff } from '../diff/types';
 import type { Mon } from '../monitoring/types';
 

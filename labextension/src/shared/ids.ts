@@ -2,7 +2,7 @@
  * Pure naming rules of the main-area views: DOM ids and command arguments.
  */
 import { parseVersionRef, rootNodeId } from '../artifacts/lineageLayout';
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /** Main-area widget id of a run's detail view. */
 export function runWidgetId(runId: string): string {

@@ -1,7 +1,7 @@
 /**
  * Pure rules of the runs, artifacts and models queries: defaults, sort toggling, paging.
  */
-import { MM } from '../tokens';
+import * as MM from '../mm';
 
 /** Page size of the runs table. */
 export const PAGE_SIZE = 50;

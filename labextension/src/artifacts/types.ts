@@ -1,0 +1,248 @@
+/**
+ * Types of the artifacts payloads (`GET artifacts`, `GET artifacts/{name}/versions`,
+ * `GET lineage`), as the frontend sees them after decoding (`shared/contract.ts`
+ * checks them against the JSON Schemas).
+ */
+import type { RunStatus } from '../runs/types';
+import type { JSONValue } from '../shared/types';
+
+/**
+ * The kind of an artifact (a server may add others; they show as they come).
+ */
+export type ArtifactKind = 'dataset' | 'model' | 'file' | 'report' | 'figure';
+
+/**
+ * Every artifact kind, in the order the filter offers them.
+ */
+export const ARTIFACT_KINDS: ReadonlyArray<ArtifactKind> = [
+  'dataset',
+  'model',
+  'file',
+  'report',
+  'figure'
+];
+
+/**
+ * A reference to one version of an artifact.
+ */
+export interface IVersionRef {
+  /** Artifact name. */
+  name: string;
+  /** Version number, from 1. */
+  version: number;
+  /** `name:vN`. */
+  ref: string;
+  /** Artifact kind. */
+  kind: ArtifactKind | string;
+  /** SHA-256 hex of the content (of the manifest for directories). */
+  digest: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/**
+ * A run as referenced by an artifact version (producer or consumer).
+ */
+export interface IRunRef {
+  /** Run id. */
+  id: string;
+  /** Run name. */
+  name: string;
+  /** Run status. */
+  status: RunStatus | string;
+}
+
+/**
+ * One file of a directory version.
+ */
+export interface IArtifactFile {
+  /** Path inside the directory (`/`-separated). */
+  path: string;
+  /** SHA-256 hex of the file. */
+  digest: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/**
+ * One version of an artifact, in full.
+ */
+export interface IArtifactVersion extends IVersionRef {
+  /** Media type of the content. */
+  media_type: string;
+  /** Format (`parquet`, `csv`, `npy`, `bytes`, `text`, `png`, `file`, `directory`). */
+  format: string;
+  /** Whether the version is a directory. */
+  is_dir: boolean;
+  /** Suggested file name for downloads. */
+  file_name: string;
+  /** Format-specific facts (`rows`, `columns`, `shape`, ...). */
+  metadata: Record<string, JSONValue>;
+  /** ISO-8601 UTC creation time. */
+  created_at: string | null;
+  /** Aliases pointing at this version. */
+  aliases: string[];
+  /** The run that logged it, if any. */
+  producer: IRunRef | null;
+  /** Runs that used it. */
+  consumers: IRunRef[];
+  /** Files of a directory, null for files. */
+  files: IArtifactFile[] | null;
+}
+
+/**
+ * What `GET artifacts` and `GET artifacts/{name}/versions` say about an artifact.
+ */
+export interface IArtifactInfo {
+  /** Artifact name. */
+  name: string;
+  /** Artifact kind. */
+  kind: ArtifactKind | string;
+  /** Free-text description. */
+  description: string;
+  /** Free-form tags. */
+  tags: Record<string, JSONValue>;
+  /** ISO-8601 UTC time of the first version. */
+  created_at: string | null;
+  /** Number of versions. */
+  n_versions: number;
+  /** Alias → version number. */
+  aliases: Record<string, number>;
+}
+
+/**
+ * One artifact as listed by `GET artifacts`.
+ */
+export interface IArtifactSummary extends IArtifactInfo {
+  /** The newest version, if any. */
+  latest: IArtifactVersion | null;
+}
+
+/**
+ * Query parameters of `GET artifacts`.
+ */
+export interface IArtifactQuery {
+  /** Free text (name, description). */
+  q: string;
+  /** Kind, or empty for all. */
+  kind: string;
+  /** Page size (1..500). */
+  limit: number;
+  /** Index of the first artifact of the page. */
+  offset: number;
+}
+
+/**
+ * Response of `GET artifacts`: one page of artifacts.
+ */
+export interface IArtifactList {
+  /** Number of artifacts matching the filters. */
+  total: number;
+  /** Index of the first artifact returned. */
+  offset: number;
+  /** Page size used. */
+  limit: number;
+  /** Change cursor at the time of the query. */
+  cursor: number;
+  /** The artifacts of the page. */
+  artifacts: IArtifactSummary[];
+}
+
+/**
+ * One move of an alias.
+ */
+export interface IAliasChange {
+  /** Alias name. */
+  alias: string;
+  /** Version it pointed at before, null when it was created. */
+  from_version: number | null;
+  /** Version it points at after, null when it was removed. */
+  to_version: number | null;
+  /** ISO-8601 UTC time of the change. */
+  changed_at: string | null;
+  /** Who moved it. */
+  user: string | null;
+}
+
+/**
+ * Response of `GET artifacts/{name}/versions`.
+ */
+export interface IArtifactDetail {
+  /** The artifact. */
+  artifact: IArtifactInfo;
+  /** Its versions, newest first. */
+  versions: IArtifactVersion[];
+  /** Alias moves, as the server lists them. */
+  alias_history: IAliasChange[];
+}
+
+/**
+ * Artifact versions used (`inputs`) and logged (`outputs`) by a run.
+ */
+export interface IRunArtifacts {
+  /** Versions the run used. */
+  inputs: IVersionRef[];
+  /** Versions the run logged. */
+  outputs: IVersionRef[];
+}
+
+/**
+ * A run node of a lineage graph.
+ */
+export interface ILineageRunNode {
+  /** `run:{id}`. */
+  id: string;
+  /** Node type. */
+  type: 'run';
+  /** The run. */
+  run: IRunRef & { experiment: string };
+}
+
+/**
+ * A version node of a lineage graph.
+ */
+export interface ILineageVersionNode {
+  /** `version:{name}:v{n}`. */
+  id: string;
+  /** Node type. */
+  type: 'version';
+  /** The version. */
+  version: IVersionRef;
+}
+
+/**
+ * A node of a lineage graph.
+ */
+export type LineageNode = ILineageRunNode | ILineageVersionNode;
+
+/**
+ * An edge of a lineage graph, in the direction data flows.
+ */
+export interface ILineageEdge {
+  /** Node id the data comes from. */
+  source: string;
+  /** Node id the data goes to. */
+  target: string;
+  /** `input` (version → run) or `output` (run → version). */
+  kind: 'input' | 'output' | string;
+}
+
+/**
+ * Response of `GET lineage`.
+ */
+export interface ILineage {
+  /** Id of the node the walk started from. */
+  root: string;
+  /** Nodes of the graph. */
+  nodes: LineageNode[];
+  /** Edges of the graph. */
+  edges: ILineageEdge[];
+  /** Whether the walk stopped at `depth` with more to see. */
+  truncated: boolean;
+}
+
+/**
+ * What a lineage view is rooted at: a run id or a `name:vN` version ref.
+ */
+export type LineageRoot =
+  { kind: 'run'; id: string } | { kind: 'version'; ref: string };

@@ -1,0 +1,222 @@
+/**
+ * Types of the runs payloads (`GET runs`, `GET keys`, `GET runs/{id}`), as the
+ * frontend sees them after decoding (`shared/contract.ts` checks them against the
+ * JSON Schemas).
+ */
+import type { IRunArtifacts } from '../artifacts/types';
+import type { IBlobRef, JSONValue, SortOrder } from '../shared/types';
+
+/**
+ * The status of a run.
+ */
+export type RunStatus =
+  'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
+
+/**
+ * Every run status, in the order the filter offers them.
+ */
+export const RUN_STATUSES: ReadonlyArray<RunStatus> = [
+  'running',
+  'finished',
+  'failed',
+  'interrupted',
+  'killed'
+];
+
+/**
+ * One run as listed by `GET runs`.
+ */
+export interface IRunSummary {
+  /** Run id (hex). */
+  id: string;
+  /** Run name. */
+  name: string;
+  /** Experiment name. */
+  experiment: string;
+  /** Run status. */
+  status: RunStatus | string;
+  /** ISO-8601 UTC start time. */
+  started_at: string | null;
+  /** ISO-8601 UTC end time, null while running. */
+  finished_at: string | null;
+  /** Duration in seconds, null while running. */
+  duration_s: number | null;
+  /** User that ran the cell. */
+  user: string | null;
+  /** Host the kernel ran on. */
+  host: string | null;
+  /** Absolute path of the notebook, when known. */
+  notebook_path: string | null;
+  /** Free-form tags. */
+  tags: Record<string, JSONValue>;
+  /** Parameters of the run. */
+  params: Record<string, JSONValue>;
+  /** Latest value of each metric. */
+  metrics: Record<string, number>;
+  /** Number of recorded outputs. */
+  n_outputs: number;
+  /** Number of recorded figures. */
+  n_figures: number;
+}
+
+/**
+ * Query parameters of `GET runs`.
+ */
+export interface IRunQuery {
+  /** Free text (run name, id prefix, experiment, tag values). */
+  q: string;
+  /** Experiment name, or empty for all. */
+  experiment: string;
+  /** Status, or empty for all. */
+  status: string;
+  /** Sort key: a column name, `metric:KEY` or `param:KEY`. */
+  sort: string;
+  /** Sort order. */
+  order: SortOrder;
+  /** Page size (1..500). */
+  limit: number;
+  /** Index of the first run of the page. */
+  offset: number;
+}
+
+/**
+ * Response of `GET runs`: one page of runs.
+ */
+export interface IRunList {
+  /** Number of runs matching the filters. */
+  total: number;
+  /** Index of the first run returned. */
+  offset: number;
+  /** Page size used. */
+  limit: number;
+  /** Change cursor at the time of the query. */
+  cursor: number;
+  /** The runs of the page. */
+  runs: IRunSummary[];
+}
+
+/**
+ * Response of `GET keys`: choices for columns and filters.
+ */
+export interface IKeys {
+  /** Experiment names. */
+  experiments: string[];
+  /** Metric keys. */
+  metrics: string[];
+  /** Param keys. */
+  params: string[];
+}
+
+/**
+ * One point of a metric's step series.
+ */
+export interface IMetricPoint {
+  /** Step number. */
+  step: number;
+  /** Value; may be NaN or infinite. */
+  value: number;
+  /** Epoch seconds when it was logged. */
+  timestamp_ts: number | null;
+}
+
+/**
+ * One recorded output of a run, in cell order.
+ */
+export interface IOutput {
+  /** Position in the cell's output, from 0. */
+  seq: number;
+  /** `stream`, `display_data`, `execute_result` or `figure`. */
+  output_type: string;
+  /** Stream name (`stdout`/`stderr`) for streams, else null. */
+  name: string | null;
+  /** Stream text, else null. */
+  text: string | null;
+  /** MIME bundle of rich outputs, else null. Untrusted. */
+  data: Record<string, JSONValue> | null;
+  /** Output metadata. */
+  metadata: Record<string, JSONValue>;
+  /** MIME types kept out of `data`, stored as blobs. */
+  blobs: Record<string, IBlobRef>;
+  /** Bytes cut off because the output was too large. */
+  truncated_bytes: number;
+}
+
+/**
+ * One entry of the kernel's execution history.
+ */
+export interface IHistoryEntry {
+  /** Execution count. */
+  n: number;
+  /** Source of the executed cell. */
+  source: string;
+}
+
+/**
+ * Snapshot of the notebook file a run came from.
+ */
+export interface INotebookRef {
+  /** Absolute path of the notebook. */
+  path: string;
+  /** SHA-256 of the snapshot. */
+  digest: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/**
+ * Code recorded with a run.
+ */
+export interface ICode {
+  /** Source of the tracked cell. */
+  cell: string;
+  /** Execution history of the kernel up to the run. */
+  history: IHistoryEntry[];
+  /** Notebook snapshot, when the notebook was known. */
+  notebook: INotebookRef | null;
+}
+
+/**
+ * Git state of the working directory.
+ */
+export interface IGitInfo {
+  /** Commit hash. */
+  commit: string;
+  /** Whether the work tree had uncommitted changes. */
+  dirty: boolean;
+}
+
+/**
+ * Environment the run executed in.
+ */
+export interface IEnvironment {
+  /** Python version. */
+  python: string;
+  /** Platform string. */
+  platform: string;
+  /** Installed packages and their versions. */
+  packages: Record<string, string>;
+  /** Git state, when the working directory is in a repository. */
+  git: IGitInfo | null;
+}
+
+/**
+ * Response of `GET runs/{id}`.
+ */
+export interface IRunDetail {
+  /** The run's summary. */
+  run: IRunSummary;
+  /** How each param was found (`auto`, `explicit`, `namespace`). */
+  param_sources: Record<string, string>;
+  /** Step series of each metric. */
+  metrics: Record<string, IMetricPoint[]>;
+  /** Outputs in cell order. */
+  outputs: IOutput[];
+  /** Recorded code. */
+  code: ICode;
+  /** Environment, when recorded. */
+  environment: IEnvironment | null;
+  /** Traceback of a failed run. */
+  error: string | null;
+  /** Artifact versions the run used and logged (empty on older servers). */
+  artifacts: IRunArtifacts;
+}

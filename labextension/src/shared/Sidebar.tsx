@@ -2,26 +2,21 @@ import { ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { ArtifactsPanel } from '../artifacts/ArtifactsPanel';
 import { ArtifactsModel } from '../artifacts/state';
-import { ArtifactFilters } from '../artifacts/ArtifactFilters';
-import { ArtifactsList } from '../artifacts/ArtifactsList';
-import { ColumnPicker } from '../runs/ColumnPicker';
-import { CompareBar } from '../runs/CompareBar';
-import { MetaNotice } from './MetaNotice';
-import { ModelFilters } from '../models/ModelFilters';
-import { ModelsList } from '../models/ModelsList';
-import { MonitoringPanel } from '../monitoring/MonitoringPanel';
-import { PagedPanel } from './PagedList';
-import { RunFilters } from '../runs/RunFilters';
-import { RunsTable } from '../runs/RunsTable';
-import { SidebarTab, SidebarTabs } from './SidebarTabs';
-import { mmIcon } from './icons';
-import { RunsModel } from '../runs/state';
+import * as MM from '../mm';
+import { ModelsPanel } from '../models/ModelsPanel';
 import { ModelsModel } from '../models/state';
 import { applyAlertIndicator } from '../monitoring/format';
+import { MonitoringPanel } from '../monitoring/MonitoringPanel';
 import { AlertBadgeModel, MonitorsModel } from '../monitoring/state';
 import { Mon } from '../monitoring/types';
-import * as MM from '../mm';
+import { CompareBar } from '../runs/CompareBar';
+import { RunsPanel } from '../runs/RunsPanel';
+import { RunsModel } from '../runs/state';
+import { mmIcon } from './icons';
+import { MetaNotice } from './MetaNotice';
+import { SidebarTab, SidebarTabs } from './SidebarTabs';
 
 /** Id of the sidebar panel (and of its tab, `li[data-id=...]`). */
 export const SIDEBAR_ID = 'mm-jupyter-sidebar';
@@ -256,79 +251,24 @@ export class MMSidebar extends ReactWidget {
   }
 
   private _renderArtifacts(): JSX.Element {
-    const artifacts = this._artifacts;
-    const { page, query } = artifacts;
-    const items = page?.artifacts ?? [];
-    const filtered = Boolean(query.q.trim() || query.kind);
     return (
-      <PagedPanel
-        tab="artifacts"
-        className="jp-mm-Artifacts"
-        list={artifacts}
-        count={items.length}
-        what="artifacts"
-        controls={
-          <ArtifactFilters
-            query={query}
-            onChange={patch => artifacts.setQuery(patch)}
-          />
-        }
+      <ArtifactsPanel
+        artifacts={this._artifacts}
+        onOpen={artifact => this._openArtifact(artifact)}
+        activeName={this._activeArtifact}
         banner={this._renderCompareBar()}
-        empty={
-          filtered ? (
-            'No artifacts match these filters.'
-          ) : (
-            <>
-              No artifacts yet. Log one from a tracked cell with{' '}
-              <code>mm.log_artifact(path, name=…)</code>.
-            </>
-          )
-        }
-      >
-        <ArtifactsList
-          artifacts={items}
-          onOpen={artifact => this._openArtifact(artifact)}
-          activeName={this._activeArtifact}
-        />
-      </PagedPanel>
+      />
     );
   }
 
   private _renderModels(): JSX.Element {
-    const models = this._models;
-    const { page, query } = models;
-    const items = page?.models ?? [];
     return (
-      <PagedPanel
-        tab="models"
-        className="jp-mm-Models"
-        list={models}
-        count={items.length}
-        what="models"
-        controls={
-          <ModelFilters
-            query={query}
-            onChange={patch => models.setQuery(patch)}
-          />
-        }
+      <ModelsPanel
+        models={this._models}
+        onOpen={model => this._openModel(model)}
+        activeName={this._activeModel}
         banner={this._renderCompareBar()}
-        empty={
-          query.q.trim() ? (
-            'No models match this search.'
-          ) : (
-            <>
-              No registered models yet. Register one from a tracked cell with{' '}
-              <code>mm.register_model(model, name=…)</code>.
-            </>
-          )
-        }
-      >
-        <ModelsList
-          models={items}
-          onOpen={model => this._openModel(model)}
-          activeName={this._activeModel}
-        />
-      </PagedPanel>
+      />
     );
   }
 
@@ -343,56 +283,15 @@ export class MMSidebar extends ReactWidget {
   }
 
   private _renderRuns(): JSX.Element {
-    const model = this._model;
-    const { page, query } = model;
-    const runs = page?.runs ?? [];
-    const filtered = Boolean(
-      query.q.trim() || query.experiment || query.status
-    );
     return (
-      <PagedPanel
-        tab="runs"
-        list={model}
-        count={runs.length}
-        what="runs"
-        controls={
-          <>
-            <RunFilters
-              query={query}
-              experiments={model.keys.experiments}
-              onChange={patch => model.setQuery(patch)}
-            />
-            <ColumnPicker
-              available={model.keys.metrics}
-              selected={model.metricColumns}
-              onChange={keys => model.setMetricColumns(keys)}
-            />
-          </>
-        }
+      <RunsPanel
+        model={this._model}
+        onOpen={run => this._openRun(run)}
+        selected={new Set(this._selected.keys())}
+        onToggleSelect={run => this.toggleSelected(run)}
+        activeId={this._activeId}
         banner={this._renderCompareBar()}
-        empty={
-          filtered ? (
-            'No runs match these filters.'
-          ) : (
-            <>
-              No runs yet. Track a cell with <code>%load_ext mm_jupyter</code>{' '}
-              and <code>%%mm_track --name my-run</code>.
-            </>
-          )
-        }
-      >
-        <RunsTable
-          runs={runs}
-          metricColumns={model.metricColumns}
-          sort={query.sort}
-          order={query.order}
-          onSort={key => model.sortBy(key)}
-          onOpen={run => this._openRun(run)}
-          selected={new Set(this._selected.keys())}
-          onToggleSelect={run => this.toggleSelected(run)}
-          activeId={this._activeId}
-        />
-      </PagedPanel>
+      />
     );
   }
 

@@ -1,0 +1,63 @@
+import * as React from 'react';
+
+import * as MM from '../mm';
+import { PagedPanel } from '../shared/PagedList';
+import { ArtifactFilters } from './ArtifactFilters';
+import { ArtifactsList } from './ArtifactsList';
+import { ArtifactsModel } from './state';
+
+/**
+ * Props of {@link ArtifactsPanel}.
+ */
+export interface IArtifactsPanelProps {
+  /** The artifacts list state (the sidebar re-renders on its `stateChanged`). */
+  artifacts: ArtifactsModel;
+  /** Open an artifact's view. */
+  onOpen: (artifact: MM.IArtifactSummary) => void;
+  /** Name of the artifact opened last, highlighted. */
+  activeName: string | null;
+  /** The compare bar, while runs are checked. */
+  banner: React.ReactNode;
+}
+
+/**
+ * The sidebar's Artifacts tab: filters, the artifacts list, or how to start.
+ */
+export function ArtifactsPanel(props: IArtifactsPanelProps): JSX.Element {
+  const { artifacts } = props;
+  const { page, query } = artifacts;
+  const items = page?.artifacts ?? [];
+  const filtered = Boolean(query.q.trim() || query.kind);
+  return (
+    <PagedPanel
+      tab="artifacts"
+      className="jp-mm-Artifacts"
+      list={artifacts}
+      count={items.length}
+      what="artifacts"
+      controls={
+        <ArtifactFilters
+          query={query}
+          onChange={patch => artifacts.setQuery(patch)}
+        />
+      }
+      banner={props.banner}
+      empty={
+        filtered ? (
+          'No artifacts match these filters.'
+        ) : (
+          <>
+            No artifacts yet. Log one from a tracked cell with{' '}
+            <code>mm.log_artifact(path, name=…)</code>.
+          </>
+        )
+      }
+    >
+      <ArtifactsList
+        artifacts={items}
+        onOpen={props.onOpen}
+        activeName={props.activeName}
+      />
+    </PagedPanel>
+  );
+}

@@ -1,0 +1,62 @@
+import * as React from 'react';
+
+import * as MM from '../mm';
+import { PagedPanel } from '../shared/PagedList';
+import { ModelFilters } from './ModelFilters';
+import { ModelsList } from './ModelsList';
+import { ModelsModel } from './state';
+
+/**
+ * Props of {@link ModelsPanel}.
+ */
+export interface IModelsPanelProps {
+  /** The registered models list state (the sidebar re-renders on its `stateChanged`). */
+  models: ModelsModel;
+  /** Open a registered model's view. */
+  onOpen: (model: MM.IModelSummary) => void;
+  /** Name of the model opened last, highlighted. */
+  activeName: string | null;
+  /** The compare bar, while runs are checked. */
+  banner: React.ReactNode;
+}
+
+/**
+ * The sidebar's Models tab: the search, the registered models, or how to start.
+ */
+export function ModelsPanel(props: IModelsPanelProps): JSX.Element {
+  const { models } = props;
+  const { page, query } = models;
+  const items = page?.models ?? [];
+  return (
+    <PagedPanel
+      tab="models"
+      className="jp-mm-Models"
+      list={models}
+      count={items.length}
+      what="models"
+      controls={
+        <ModelFilters
+          query={query}
+          onChange={patch => models.setQuery(patch)}
+        />
+      }
+      banner={props.banner}
+      empty={
+        query.q.trim() ? (
+          'No models match this search.'
+        ) : (
+          <>
+            No registered models yet. Register one from a tracked cell with{' '}
+            <code>mm.register_model(model, name=…)</code>.
+          </>
+        )
+      }
+    >
+      <ModelsList
+        models={items}
+        onOpen={props.onOpen}
+        activeName={props.activeName}
+      />
+    </PagedPanel>
+  );
+}

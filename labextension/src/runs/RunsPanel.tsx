@@ -1,0 +1,81 @@
+import * as React from 'react';
+
+import * as MM from '../mm';
+import { PagedPanel } from '../shared/PagedList';
+import { ColumnPicker } from './ColumnPicker';
+import { RunFilters } from './RunFilters';
+import { RunsTable } from './RunsTable';
+import { RunsModel } from './state';
+
+/**
+ * Props of {@link RunsPanel}.
+ */
+export interface IRunsPanelProps {
+  /** The runs list state (the sidebar re-renders on its `stateChanged`). */
+  model: RunsModel;
+  /** Open a run's detail view. */
+  onOpen: (run: MM.IRunSummary) => void;
+  /** Ids of the runs checked for comparison. */
+  selected: ReadonlySet<string>;
+  /** Check or uncheck a run for comparison. */
+  onToggleSelect: (run: MM.IRunSummary) => void;
+  /** Id of the run opened last, highlighted. */
+  activeId: string | null;
+  /** The compare bar, while runs are checked. */
+  banner: React.ReactNode;
+}
+
+/**
+ * The sidebar's Runs tab: filters, metric columns, the runs table, or how to start.
+ */
+export function RunsPanel(props: IRunsPanelProps): JSX.Element {
+  const { model } = props;
+  const { page, query } = model;
+  const runs = page?.runs ?? [];
+  const filtered = Boolean(query.q.trim() || query.experiment || query.status);
+  return (
+    <PagedPanel
+      tab="runs"
+      list={model}
+      count={runs.length}
+      what="runs"
+      controls={
+        <>
+          <RunFilters
+            query={query}
+            experiments={model.keys.experiments}
+            onChange={patch => model.setQuery(patch)}
+          />
+          <ColumnPicker
+            available={model.keys.metrics}
+            selected={model.metricColumns}
+            onChange={keys => model.setMetricColumns(keys)}
+          />
+        </>
+      }
+      banner={props.banner}
+      empty={
+        filtered ? (
+          'No runs match these filters.'
+        ) : (
+          <>
+            No runs yet. Track a cell with <code>%load_ext mm_jupyter</code> and{' '}
+            <code>%%mm_track --name my-run</code>.
+          </>
+        )
+      }
+    >
+      <RunsTable
+        runs={runs}
+        metricColumns={model.metricColumns}
+        sort={query.sort}
+        order={query.order}
+        onSort={key => model.sortBy(key)}
+        onOpen={props.onOpen}
+        selected={props.selected}
+        onToggleSelect={props.onToggleSelect}
+        activeId={props.activeId}
+      />
+    </PagedPanel>
+  );
+}

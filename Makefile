@@ -48,6 +48,7 @@ lab: $(VENV)/.installed build-ext
 # The browser tests run in their own pytest process: Playwright's sync API keeps an
 # event loop running for the session, which pytest-jupyter's loop fixtures must not see.
 test: $(VENV)/.installed build-ext chromium
+	$(VENV)/bin/ruff check mm_jupyter tests benchmarks
 	cd labextension && jlpm test
 	cd labextension && jlpm lint:check
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/browser

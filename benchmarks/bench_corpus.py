@@ -6,7 +6,8 @@ not a cell magic; summaries off, as in ``tests/test_corpus.py``), one kernel at 
 and times the cells only (kernel start-up is the same for both and left out; the first
 cell, ``%load_ext`` for the tracked run, is counted; the registry exists beforehand, as
 after ``mm-jupyter init``, and its one-time creation is ``registry_create_s``). The
-figures are medians of three repetitions. "nofig" sums the same cells minus those that show a figure in the plain
+figures are medians of three repetitions. "nofig" sums the same cells minus those
+that show a figure in the plain
 run: the corpus with its figure cells skipped, without breaking the cells after them.
 
 Prints one JSON object. Run through ``make bench`` (benchmarks/run_all.py).
@@ -109,7 +110,7 @@ def main() -> None:
             figure = [has_figure(cell) for cell in plain_nb.cells]
             for kind in ("plain", "tracked"):
                 sums[kind] += sum(timed[kind])
-                sums[f"{kind}_nofig"] += sum(t for t, f in zip(timed[kind], figure) if not f)
+                sums[f"{kind}_nofig"] += sum(t for t, f in zip(timed[kind], figure, strict=True) if not f)
             if repeat == 0:
                 cells += sum(c.cell_type == "code" for c in plain_nb.cells[1:])
         for kind, value in sums.items():

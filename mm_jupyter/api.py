@@ -147,7 +147,6 @@ def set_tags(tags: Mapping[str, Any]) -> None:
 def _write_to_active_run(what: str, write: Any, payload: Any) -> None:
     """Write ``payload`` for the active run; a registry failure only warns."""
     from mm_jupyter.errors import RegistryError
-
     from mm_jupyter.spooling import write_for_run
 
     session = get_session()

@@ -344,11 +344,10 @@ class Session:
 
         def work() -> None:
             try:
-                import mm_jupyter.artifacts.api  # noqa: F401 - auto-logging
-                import mm_jupyter.capture.recorder  # noqa: F401
-                import mm_jupyter.display  # noqa: F401 - the summary
+                import mm_jupyter.artifacts.api
+                import mm_jupyter.capture.recorder
+                import mm_jupyter.display
                 import mm_jupyter.models.widgets  # noqa: F401
-
                 from mm_jupyter.store import open_registry
 
                 with self._open_lock:

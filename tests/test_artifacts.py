@@ -159,9 +159,9 @@ def test_a_missing_blob_only_affects_its_version(reg, tmp_path):
 
 
 def test_bad_input_is_a_clear_error_and_writes_nothing(reg, tmp_path):
-    with pytest.raises(FileNotFoundError, match="nope.csv"):
+    with pytest.raises(FileNotFoundError, match=r"nope\.csv"):
         mm.log_artifact("nope.csv", name="x")
-    with pytest.raises(TypeError, match="cannot log a builtins.object"):
+    with pytest.raises(TypeError, match=r"cannot log a builtins\.object"):
         mm.log_artifact(object(), name="x")
     with pytest.raises(ValueError, match="needs a name"):
         mm.log_artifact(b"bytes")

@@ -124,7 +124,7 @@ def test_metric_pattern_is_configurable(ip):
     ip.run_cell("%%mm_track --name cfg\ngain = 3.0\nacc = 0.5")
     assert detail("cfg")["run"]["metrics"] == {"gain": 3.0}
     assert detail("cfg")["run"]["params"] == {"acc": 0.5}
-    ip.run_line_magic("config", "MMMagics.metric_pattern = %r" % mm.capture.params.DEFAULT_METRIC_PATTERN)
+    ip.run_line_magic("config", f"MMMagics.metric_pattern = {mm.capture.params.DEFAULT_METRIC_PATTERN!r}")
 
 
 def test_log_metric_outside_a_run_and_bad_values_are_clear_errors(ip):

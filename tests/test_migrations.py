@@ -21,13 +21,13 @@ TABLES = {
 
 
 def test_schema_version_counts_the_migrations():
-    assert SCHEMA_VERSION == len(MIGRATIONS._migrations)
+    assert len(MIGRATIONS._migrations) == SCHEMA_VERSION
 
 
 def test_fresh_registry_has_every_table_and_pragmas(tmp_path):
     reg = open_registry(tmp_path / "r")
     tables = {r[0] for r in reg.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert TABLES <= tables
+    assert tables >= TABLES
     assert reg.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert reg.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
     assert reg.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -279,7 +279,7 @@ def test_one_register_button_lists_every_candidate(reg, iris):
     # Given a cell that fitted two predictors: one row, one button, a picker
     panel = register_panel(candidates, run_id=None)
     assert len(panel.children) == 1
-    picker, name, alias, button, status = panel.children[0].children
+    picker, name, _alias, button, status = panel.children[0].children
     assert [v for _, v in picker.options] == ["clf", "pipe"] and name.value == "clf"
     # When the second one is picked and registered
     picker.value = "pipe"

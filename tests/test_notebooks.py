@@ -127,7 +127,8 @@ def test_notebook_file_is_snapshotted_when_its_path_is_known(registry_dir, tmp_p
     assert rows[0][1] == str(path)
     assert "".join(json.loads(rows[0][3])["cells"][1]["source"]).startswith("%%mm_track")
     # unchanged file: one snapshot shared by both runs
-    assert db(registry_dir).execute("SELECT count(*) FROM code_snapshots WHERE kind='notebook'").fetchone()[0] == 1
+    query = "SELECT count(*) FROM code_snapshots WHERE kind='notebook'"
+    assert db(registry_dir).execute(query).fetchone()[0] == 1
     experiment = db(registry_dir).execute("SELECT name FROM experiments").fetchone()[0]
     assert experiment == "snap"  # default experiment: the notebook's name
 
@@ -207,7 +208,10 @@ def test_monitoring_example_serves_drifts_alerts_and_retrains(registry_dir, tmp_
     # the retraining notebook ran headlessly, was tracked, and registered a staging version
     versions = model_detail(registry, "cancer-clf")["versions"]
     assert [v["stage"] for v in sorted(versions, key=lambda v: v["version"])] == ["production", "staging"]
-    summary = [o for o in nb.cells[14].outputs if "data:image/png;base64" in o.get("data", {}).get("text/html", "")]
+    summary = [
+        o for o in nb.cells[14].outputs
+        if "data:image/png;base64" in o.get("data", {}).get("text/html", "")
+    ]
     assert len(summary) == 1
     scraped = "".join(o.get("text", "") for o in nb.cells[16].outputs)
     assert "mm_serve_requests_total" in scraped and 'mm_alert_firing{model="cancer-clf"' in scraped

@@ -18,7 +18,6 @@ from mm_jupyter.store import queries
 from mm_jupyter.store.runs import OutputRecord, write_metric_points
 
 
-
 async def get_json(jp_fetch, *path, **params):
     response = await jp_fetch(*API, *path, params=params)
     assert response.code == 200

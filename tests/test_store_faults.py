@@ -154,7 +154,8 @@ def test_deleted_registry_is_noticed_reopened_and_warned_once(ip, registry_dir):
         ip.run_cell("%%mm_track --name after\nb = 2")
         ip.run_cell("%%mm_track --name later\nc = 3")
     found = mm_warnings(caught)
-    assert len(found) == 1 and "was deleted" in str(found[0].message), "\n".join(str(w.message) for w in found)
+    messages = "\n".join(str(w.message) for w in found)
+    assert len(found) == 1 and "was deleted" in str(found[0].message), messages
     # The runs after the deletion are in a registry at the same path, on disk
     conn = sqlite3.connect(db)
     names = {r[0] for r in conn.execute("SELECT name FROM runs")}

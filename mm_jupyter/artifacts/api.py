@@ -90,7 +90,8 @@ def log_artifact(
         ),
         user=current_user(),
     )
-    return ArtifactVersion.from_store(store.resolve_version(registry, _ref_of(registry, version_id)), created=created)
+    stored = store.resolve_version(registry, _ref_of(registry, version_id))
+    return ArtifactVersion.from_store(stored, created=created)
 
 
 def _ref_of(registry: Any, version_id: int) -> str:

@@ -145,7 +145,7 @@ def file_metadata(path: Path) -> dict[str, Any]:
 
 
 def _dataframe(df: Any, safe: str, format: str | None) -> Serialized:
-    schema = {"rows": int(len(df)), "columns": {str(c): str(t) for c, t in df.dtypes.items()}}
+    schema = {"rows": len(df), "columns": {str(c): str(t) for c, t in df.dtypes.items()}}
     use_parquet = format == "parquet" or (
         format is None and importlib.util.find_spec("pyarrow") is not None
     )

@@ -135,12 +135,19 @@ def to_html(diff: dict[str, Any]) -> str:
     parts = [STYLE, '<div class="mm-diff">',
              f"<b>{html.escape(_name(diff['a']))}</b> &rarr; <b>{html.escape(_name(diff['b']))}</b>"]
     p = diff["params"]
-    rows = [f'<tr class="ins"><td>+ {_e(k)}</td><td></td><td>{_e(v)}</td></tr>' for k, v in p["added"].items()]
-    rows += [f'<tr class="del"><td>- {_e(k)}</td><td>{_e(v)}</td><td></td></tr>' for k, v in p["removed"].items()]
+    rows = [
+        f'<tr class="ins"><td>+ {_e(k)}</td><td></td><td>{_e(v)}</td></tr>'
+        for k, v in p["added"].items()
+    ]
+    rows += [
+        f'<tr class="del"><td>- {_e(k)}</td><td>{_e(v)}</td><td></td></tr>'
+        for k, v in p["removed"].items()
+    ]
     rows += [f'<tr class="chg"><td>{_e(k)}</td><td>{_e(v["a"])}</td><td>{_e(v["b"])}</td></tr>'
              for k, v in p["changed"].items()]
     if rows:
-        parts.append("<h4>Params</h4><table><tr><th></th><th>A</th><th>B</th></tr>" + "".join(rows) + "</table>")
+        head = "<h4>Params</h4><table><tr><th></th><th>A</th><th>B</th></tr>"
+        parts.append(head + "".join(rows) + "</table>")
     if diff["metrics"]:
         rows = []
         for k, m in diff["metrics"].items():
@@ -172,7 +179,10 @@ def to_html(diff: dict[str, Any]) -> str:
         pk = env["packages"]
         items = [f'<div class="ins">+ {_e(k)} {_e(v)}</div>' for k, v in pk["added"].items()]
         items += [f'<div class="del">- {_e(k)} {_e(v)}</div>' for k, v in pk["removed"].items()]
-        items += [f'<div class="chg">{_e(k)} {_e(v["a"])} &rarr; {_e(v["b"])}</div>' for k, v in pk["changed"].items()]
+        items += [
+            f'<div class="chg">{_e(k)} {_e(v["a"])} &rarr; {_e(v["b"])}</div>'
+            for k, v in pk["changed"].items()
+        ]
         parts.append("<h4>Packages</h4>" + "".join(items))
     for side in ("inputs", "outputs"):
         arts = diff["artifacts"][side]

@@ -33,7 +33,8 @@ def _metrics(da: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
     for key in sorted(set(latest_a) | set(latest_b)):
         a, b = latest_a.get(key), latest_b.get(key)
         delta = None
-        if isinstance(a, int | float) and isinstance(b, int | float) and math.isfinite(a) and math.isfinite(b):
+        numbers = isinstance(a, int | float) and isinstance(b, int | float)
+        if numbers and math.isfinite(a) and math.isfinite(b):
             delta = b - a
         strip = lambda series: [{"step": p["step"], "value": p["value"]} for p in series]  # noqa: E731
         out[key] = {"a": a, "b": b, "delta": delta,

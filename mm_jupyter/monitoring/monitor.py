@@ -140,7 +140,7 @@ class Monitor:
             offsets = [int(r) for r in to_vector(rows).tolist()]
             if len(offsets) != len(truth):
                 raise ValueError(f"rows has {len(offsets)} offsets but y_true has {len(truth)} values")
-            for offset, label in zip(offsets, truth):
+            for offset, label in zip(offsets, truth, strict=True):
                 if not 0 <= offset < len(preds):
                     raise ValueError(f"row {offset} is outside the batch (0..{len(preds) - 1})")
                 merged[offset] = label

@@ -244,7 +244,7 @@ class Predictor:
             log.warning("mm-jupyter serve: predicting a batch failed: %s: %s",
                         type(exc).__name__, exc)
             results = [RequestError(500, "internal error while predicting")] * len(batch)
-        for (_, future), result in zip(batch, results):
+        for (_, future), result in zip(batch, results, strict=False):
             if future.done():  # the client went away
                 continue
             if isinstance(result, BaseException):

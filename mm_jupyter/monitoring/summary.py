@@ -35,7 +35,8 @@ class MonitorSummary:
         self.firing = [a for a in monitor.alerts(state="firing")]
         self.report = monitor.last_report
         self.table = [
-            {"series": key, "value": pts[-1][1], "at": fmt_ts(pts[-1][0], "%Y-%m-%d %H:%M:%S UTC"), "points": len(pts),
+            {"series": key, "value": pts[-1][1],
+             "at": fmt_ts(pts[-1][0], "%Y-%m-%d %H:%M:%S UTC"), "points": len(pts),
              "thresholds": [f"{r['op']} {r['threshold']:g}" for r in self.rules
                             if rule_logic.matches(r["pattern"], key)],
              "firing": any(a["series"] == key for a in self.firing)}
@@ -55,7 +56,7 @@ class MonitorSummary:
 
         fig = Figure(figsize=(10, 6.5), layout="constrained")
         axes = fig.subplots(2, 2).ravel()
-        for ax, (title, pattern) in zip(axes, PANELS):
+        for ax, (title, pattern) in zip(axes, PANELS, strict=False):
             ax.set_title(title, fontsize=10)
             keys = [k for k in self.points if rule_logic.matches(pattern, k)]
             keys = sorted(keys, key=lambda k: -self.points[k][-1][1])[:MAX_LINES]
@@ -111,5 +112,7 @@ class MonitorSummary:
         )
         table = ("<table><thead><tr><th>series</th><th>latest</th><th>rule</th><th>points</th>"
                  f"<th>at</th></tr></thead><tbody>{rows}</tbody></table>")
-        chart = f"<img alt='monitoring charts' src='data:image/png;base64,{self._png()}'/>" if self.points else ""
+        chart = ""
+        if self.points:
+            chart = f"<img alt='monitoring charts' src='data:image/png;base64,{self._png()}'/>"
         return head + (f"<ul>{alerts}</ul>" if alerts else "") + chart + table

@@ -257,7 +257,9 @@ def resolve_version(registry: Registry, ref: str) -> dict[str, Any]:
         if not conn.execute("SELECT 1 FROM artifacts WHERE name = ?", (name,)).fetchone():
             raise NotFoundError(f"no artifact named {name!r}")
         if number is not None:
-            row = conn.execute(f"{VERSION_SELECT} WHERE a.name = ? AND v.version = ?", (name, number)).fetchone()
+            row = conn.execute(
+                f"{VERSION_SELECT} WHERE a.name = ? AND v.version = ?", (name, number)
+            ).fetchone()
             missing = f"artifact {name!r} has no version v{number}"
         elif alias is not None:
             row = conn.execute(

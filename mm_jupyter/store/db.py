@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
 from mm_jupyter.errors import (
     RegistryBusyError,
     RegistryCorruptError,

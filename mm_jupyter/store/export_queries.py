@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.monitor_common import _FINITE
 
+
 @dataclass
 class MetricRows:
     """What one scrape exports, read in a single statement."""

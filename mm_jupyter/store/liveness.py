@@ -48,9 +48,8 @@ def reap_dead_runs(registry: Registry, *, now: float | None = None) -> list[str]
     for run_id, run_host, pid, beat in running:
         if run_host == host and pid == me:
             continue  # ours; the recorder ends it
-        if run_host == host and pid is not None and not pid_alive(pid):
-            dead.append(run_id)
-        elif beat is not None and now - beat > STALE_AFTER_S:
+        exited = run_host == host and pid is not None and not pid_alive(pid)
+        if exited or (beat is not None and now - beat > STALE_AFTER_S):
             dead.append(run_id)
     if not dead:
         return []

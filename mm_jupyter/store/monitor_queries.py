@@ -16,12 +16,12 @@ from mm_jupyter.monitoring.rules import matches
 from mm_jupyter.store.alert_queries import _ALERT_SELECT, _NEWEST, _alerts, _rules_of, alerts, rules
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.monitor_common import (  # the limits are the server's bounds too
+    _FINITE,
     ALERT_STATES,
     DEFAULT_POINTS,
     MAX_LIMIT,
     MAX_POINTS,
     RECENT_RESOLVED,
-    _FINITE,
     _finite,
     _json,
     _marks,
@@ -324,6 +324,7 @@ def points(
 
 # alerts and rules are re-exported: callers read a monitor's payloads from one module.
 __all__ = [
-    "ALERT_STATES", "DEFAULT_POINTS", "MAX_LIMIT", "MAX_POINTS", "alerts", "batches", "list_monitors", "monitor_detail", "points", "resolve_monitored",
+    "ALERT_STATES", "DEFAULT_POINTS", "MAX_LIMIT", "MAX_POINTS", "alerts", "batches",
+    "list_monitors", "monitor_detail", "points", "resolve_monitored",
     "rules", "series",
 ]  # fmt: skip

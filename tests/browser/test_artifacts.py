@@ -29,7 +29,8 @@ from lab_helpers import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CELLS = [
-    '%load_ext mm_jupyter\nimport mm_jupyter as mm, pathlib\npathlib.Path("raw.csv").write_text("a,b\\n1,2\\n3,4\\n")',
+    '%load_ext mm_jupyter\nimport mm_jupyter as mm, pathlib\n'
+    'pathlib.Path("raw.csv").write_text("a,b\\n1,2\\n3,4\\n")',
     '%%mm_track --name prep\nmm.log_artifact("raw.csv", name="churn-raw", kind="dataset")',
     '%%mm_track --name clean\nraw = mm.use_artifact("churn-raw")\ntext = open(raw).read().upper()\n'
     'mm.log_artifact(text.encode(), name="churn-clean", kind="dataset")',

@@ -266,8 +266,8 @@ def test_profile_rejects_predictions_of_another_length():
         profile_data({"x": [1, 2, 3]}, predictions=[0, 1])
 
 
-def test_models_profile_wrapper_keeps_the_v1_keys_and_type_error():
-    from mm_jupyter.models.profile import reference_profile
+def test_profile_keeps_the_v1_keys_and_names_bad_input():
+    from mm_jupyter.monitoring.profile import profile_data as reference_profile
 
     frame = pd.DataFrame({"a": np.arange(50.0), "b": ["u", "v"] * 25})
     prof = reference_profile(frame)
@@ -277,7 +277,7 @@ def test_models_profile_wrapper_keeps_the_v1_keys_and_type_error():
     )
     assert len(prof["features"]["a"]["quantiles"]) == 7
     assert prof["features"]["b"]["top"] == {"u": 25, "v": 25}
-    with pytest.raises(TypeError, match="reference_data must be"):
+    with pytest.raises(TypeError, match="reference data must be"):
         reference_profile("not data")
 
 
@@ -345,7 +345,7 @@ def test_nan_values_are_missing_not_drift(profile):
 
 
 def test_v1_profiles_still_work(reference):
-    # The v1 format, as mm_jupyter/models/profile.py wrote it before version 2.
+    # The v1 profile format (before version 2), as older registries hold it.
     x = reference["num"]
     counts, edges = np.histogram(x, bins=10)
     v1 = {

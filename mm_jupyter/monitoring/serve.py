@@ -39,8 +39,6 @@ from mm_jupyter.monitoring.serve_model import (
     Predictor,
     RequestError,
     ServedModel,
-    TrustRequiredError,
-    feature_order,
     load_served_model,
     parse_inputs,
     parse_json,
@@ -358,7 +356,4 @@ async def _serve(app: tornado.web.Application, host: str, port: int,
     await server.close_all_connections()
 
 
-# Re-exported: the model side moved to serve_model.py, callers import it from here too.
-__all__ = ["PredictionBuffer", "Predictor", "RequestError", "ServeState", "ServedModel",
-           "TrustRequiredError", "feature_order", "load_served_model", "make_app",
-           "parse_inputs", "parse_json", "run"]
+__all__ = ["ServeState", "is_loopback", "make_app", "run"]

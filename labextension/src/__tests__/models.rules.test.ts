@@ -4,23 +4,25 @@ import { describe, it } from 'node:test';
 import { MMApiError } from '../shared/errors';
 import {
   aliasEntries,
+  keyMetric,
+  metricColumns,
+  orderMetricKeys,
+  stageBadges,
+  trendKeys,
+  trendSeries
+} from '../models/rules';
+import {
   aliasProblem,
   confirmRequest,
   IConfirmRequest,
   IConfirmResult,
-  keyMetric,
-  metricColumns,
-  orderMetricKeys,
   othersInStage,
   performTransition,
   sortHistory,
-  stageBadges,
   transitionBody,
   transitionText,
-  trendKeys,
-  trendSeries,
   versionActions
-} from '../models/rules';
+} from '../models/transitions';
 import * as MM from '../mm';
 
 function version(

@@ -6,10 +6,10 @@ import {
   aliasEntries,
   metricColumns,
   stageBadges,
-  TransitionIntent,
   trendKeys,
   trendSeries
 } from './rules';
+import { TransitionIntent } from './transitions';
 import * as MM from '../mm';
 import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { Fact, TagsFact } from '../shared/Facts';

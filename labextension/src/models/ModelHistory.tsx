@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatRelative, formatTime } from '../shared/format';
-import { sortHistory, transitionText } from './rules';
+import { sortHistory, transitionText } from './transitions';
 import * as MM from '../mm';
 import { AliasBadge } from '../artifacts/ArtifactBadges';
 import { StageBadge } from './ModelBadges';

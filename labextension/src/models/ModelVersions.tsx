@@ -3,7 +3,7 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { lineageIcon } from '../shared/icons';
-import { aliasProblem, TransitionIntent, versionActions } from './rules';
+import { aliasProblem, TransitionIntent, versionActions } from './transitions';
 import * as MM from '../mm';
 import { RunLink, VersionLink } from '../shared/Links';
 import { RemovableAlias, StageBadge } from './ModelBadges';

@@ -10,7 +10,7 @@ import {
   performTransition,
   othersInStage,
   TransitionIntent
-} from './rules';
+} from './transitions';
 import * as MM from '../mm';
 import { confirmTransition } from '../shared/ConfirmDialog';
 import { DetailWidget } from '../shared/DetailWidget';

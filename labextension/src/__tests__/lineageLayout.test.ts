@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
-  countCrossings,
   DEFAULT_LAYOUT,
   ILineageLayout,
   layoutLineage,
@@ -11,6 +10,7 @@ import {
   rootOfNodeId,
   truncateLabel
 } from '../artifacts/lineageLayout';
+import { countCrossings } from '../artifacts/lineageOrder';
 
 const nodes = (...ids: string[]) => ids.map(id => ({ id }));
 const edge = (source: string, target: string, kind = '') => ({

@@ -1,0 +1,182 @@
+import * as React from 'react';
+
+import * as MM from '../mm';
+import { IActions } from '../shared/actions';
+import { formatNumber } from '../shared/format';
+import { VersionLink } from '../shared/Links';
+import { ParamsTable } from '../shared/ParamsTable';
+import { TransitionHistory } from './ModelHistory';
+
+/**
+ * The details pane of a version: config, metrics, signature, requirements, input
+ * datasets and its transitions.
+ */
+export function VersionDetails(props: {
+  version: MM.IModelVersion;
+  history: MM.IModelTransition[];
+  actions: IActions;
+  now: Date;
+}): JSX.Element {
+  const { version, actions } = props;
+  const metrics = Object.keys(version.metrics).sort();
+  const packages = Object.entries(version.requirements.packages).sort(
+    ([a], [b]) => a.localeCompare(b)
+  );
+  const signature = version.signature;
+  return (
+    <div className="jp-mm-VersionDetails" data-details-of={version.ref}>
+      {version.description && (
+        <p className="jp-mm-VersionDetails-description">
+          {version.description}
+        </p>
+      )}
+      <div className="jp-mm-VersionDetails-grid">
+        <Pane title="Config" name="config">
+          <ParamsTable
+            params={version.config}
+            keyLabel="Parameter"
+            empty="No configuration recorded."
+          />
+        </Pane>
+        <Pane title="Metrics" name="metrics">
+          {metrics.length === 0 ? (
+            <p className="jp-mm-Muted">No metrics recorded.</p>
+          ) : (
+            <table className="jp-mm-KeyValueTable">
+              <tbody>
+                {metrics.map(key => (
+                  <tr key={key} data-metric={key}>
+                    <td className="jp-mm-KeyValueTable-key">{key}</td>
+                    <td className="jp-mm-KeyValueTable-value jp-mm-mod-numeric">
+                      {formatNumber(version.metrics[key])}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Pane>
+        <Pane
+          title={
+            signature
+              ? `Signature (${signature.inputs.length} input${signature.inputs.length === 1 ? '' : 's'})`
+              : 'Signature'
+          }
+          name="signature"
+        >
+          {!signature || signature.inputs.length === 0 ? (
+            <p className="jp-mm-Muted">No signature recorded.</p>
+          ) : (
+            <SignatureTable signature={signature} />
+          )}
+        </Pane>
+        <Pane title="Requirements" name="requirements">
+          {!version.requirements.python && packages.length === 0 ? (
+            <p className="jp-mm-Muted">No requirements recorded.</p>
+          ) : (
+            <table className="jp-mm-KeyValueTable">
+              <tbody>
+                {version.requirements.python && (
+                  <tr data-package="python">
+                    <td className="jp-mm-KeyValueTable-key">python</td>
+                    <td className="jp-mm-KeyValueTable-value">
+                      {version.requirements.python}
+                    </td>
+                  </tr>
+                )}
+                {packages.map(([name, v]) => (
+                  <tr key={name} data-package={name}>
+                    <td className="jp-mm-KeyValueTable-key">{name}</td>
+                    <td className="jp-mm-KeyValueTable-value">{v}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Pane>
+        <Pane title={`Input datasets (${version.inputs.length})`} name="inputs">
+          {version.inputs.length === 0 ? (
+            <p className="jp-mm-Muted">
+              {version.run
+                ? 'The run used no logged datasets.'
+                : 'Registered outside a tracked run.'}
+            </p>
+          ) : (
+            <ul className="jp-mm-RunArtifacts-list">
+              {version.inputs.map(input => (
+                <li key={input.ref}>
+                  <VersionLink
+                    version={input}
+                    onOpen={v => actions.openArtifact(v.name, v.version)}
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+          {version.has_reference_profile && (
+            <p className="jp-mm-VersionDetails-note">
+              A reference data profile was recorded with this version.
+            </p>
+          )}
+        </Pane>
+        <Pane
+          title={`Transitions of v${version.version} (${props.history.length})`}
+          name="transitions"
+        >
+          {props.history.length === 0 ? (
+            <p className="jp-mm-Muted">None yet.</p>
+          ) : (
+            <TransitionHistory
+              history={props.history}
+              now={props.now}
+              compact
+            />
+          )}
+        </Pane>
+      </div>
+    </div>
+  );
+}
+
+function Pane(props: {
+  title: string;
+  name: string;
+  children: React.ReactNode;
+}): JSX.Element {
+  return (
+    <div className={`jp-mm-Pane jp-mm-Pane-${props.name}`}>
+      <h3 className="jp-mm-Pane-title">{props.title}</h3>
+      {props.children}
+    </div>
+  );
+}
+
+function SignatureTable(props: { signature: MM.IModelSignature }): JSX.Element {
+  const { inputs, outputs } = props.signature;
+  const rows = (fields: MM.ISignatureField[], kind: string) =>
+    fields.map((f, i) => (
+      <tr key={`${kind}:${i}`} data-feature={f.name} data-io={kind}>
+        <td className="jp-mm-KeyValueTable-key">{f.name}</td>
+        <td className="jp-mm-KeyValueTable-source">{f.dtype || '—'}</td>
+      </tr>
+    ));
+  return (
+    <table className="jp-mm-KeyValueTable jp-mm-SignatureTable">
+      <thead>
+        <tr>
+          <th>Feature</th>
+          <th>Type</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows(inputs, 'input')}
+        {outputs.length > 0 && (
+          <tr className="jp-mm-SignatureTable-divider">
+            <th colSpan={2}>Outputs</th>
+          </tr>
+        )}
+        {rows(outputs, 'output')}
+      </tbody>
+    </table>
+  );
+}

@@ -16,6 +16,7 @@ from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET, MAX_RUN_ID
 from mm_jupyter.store import Registry, artifact_queries, lineage
 from mm_jupyter.store.artifacts import KINDS, parse_ref
+from mm_jupyter.store.paging import MAX_LIMIT
 
 # Longer than any name log_artifact accepts (250), so a bound never hides an artifact.
 MAX_NAME = 1000
@@ -34,7 +35,7 @@ class ArtifactsHandler(BaseHandler):
                 "q": self.text_arg("q"),
                 "kind": self.choice_arg("kind", KINDS, None),
                 "limit": self.int_arg(
-                    "limit", default=50, low=1, high=artifact_queries.MAX_LIMIT
+                    "limit", default=50, low=1, high=MAX_LIMIT
                 ),
                 "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
             }

@@ -30,6 +30,7 @@ from mm_jupyter.server.runs import MAX_OFFSET
 from mm_jupyter.store import Registry, model_queries
 from mm_jupyter.store import models as model_store
 from mm_jupyter.store.artifacts import check_alias
+from mm_jupyter.store.paging import MAX_LIMIT
 
 MAX_BODY = 64 * 1024
 # What the connection buffers at all (a chunked body has no Content-Length to refuse
@@ -261,7 +262,7 @@ class ModelsHandler(BaseHandler):
             options: dict[str, Any] = {
                 "q": self.text_arg("q"),
                 "limit": self.int_arg(
-                    "limit", default=50, low=1, high=model_queries.MAX_LIMIT
+                    "limit", default=50, low=1, high=MAX_LIMIT
                 ),
                 "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
             }

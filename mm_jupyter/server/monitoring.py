@@ -20,6 +20,7 @@ from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET
 from mm_jupyter.store import monitor_queries as queries
+from mm_jupyter.store.paging import MAX_LIMIT
 
 # A reference is a name (≤ MAX_NAME) plus ":N" or "@alias".
 MAX_REF = MAX_NAME + 80
@@ -42,7 +43,7 @@ class MonitorBaseHandler(BaseHandler):
     def page_args(self) -> dict[str, int]:
         """Return ``limit`` (1..500, default 50) and ``offset``."""
         return {
-            "limit": self.int_arg("limit", default=50, low=1, high=queries.MAX_LIMIT),
+            "limit": self.int_arg("limit", default=50, low=1, high=MAX_LIMIT),
             "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
         }
 

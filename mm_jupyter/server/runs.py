@@ -10,6 +10,7 @@ from jupyter_server.auth.decorator import authorized
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import BaseHandler
 from mm_jupyter.store import Registry, details, queries
+from mm_jupyter.store.paging import MAX_LIMIT
 from mm_jupyter.store.runs import STATUSES
 
 MAX_OFFSET = 10_000_000
@@ -32,7 +33,7 @@ class RunsHandler(BaseHandler):
                 "sort": self.text_arg("sort", max_len=200),
                 "order": self.choice_arg("order", ("asc", "desc"), "desc"),
                 "limit": self.int_arg(
-                    "limit", default=50, low=1, high=queries.MAX_LIMIT
+                    "limit", default=50, low=1, high=MAX_LIMIT
                 ),
                 "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
             }

@@ -11,9 +11,9 @@ from mm_jupyter.store.monitor_common import (
     _finite,
     _json,
     _marks,
-    _page,
     resolve_monitored,
 )
+from mm_jupyter.store.paging import check_page
 
 _RULE_SELECT = (
     "SELECT r.id, r.kind, m.name, v.version, r.pattern, r.op, r.threshold, r.count,"
@@ -132,7 +132,7 @@ def alerts(
     offset: int = 0,
 ) -> dict[str, Any]:
     """Return one page of alerts, newest first: of one model version, or of all."""
-    _page(limit, offset)
+    check_page(limit, offset)
     if state is not None and state not in ALERT_STATES:
         raise ValueError(
             f"state must be one of {', '.join(ALERT_STATES)}, not {state!r}"

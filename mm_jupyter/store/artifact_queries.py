@@ -9,8 +9,7 @@ from typing import Any
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
 from mm_jupyter.store.db import Registry
-
-MAX_LIMIT = 500
+from mm_jupyter.store.paging import check_page
 
 
 def _run_ref(conn: sqlite3.Connection, run_id: str | None) -> dict[str, Any] | None:
@@ -95,10 +94,7 @@ def list_artifacts(
     limit: int = 50, offset: int = 0,
 ) -> dict[str, Any]:
     """Return one page of artifacts (newest activity first) with their latest version."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if offset < 0:
-        raise ValueError(f"offset must be >= 0, not {offset}")
+    check_page(limit, offset)
     clauses, args = [], []
     if kind:
         clauses.append("kind = ?")

@@ -12,8 +12,8 @@ from mm_jupyter.store.artifact_queries import run_artifacts, version_ref
 from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.models import resolve_model_version
+from mm_jupyter.store.paging import check_page
 
-MAX_LIMIT = 500
 MODEL_SELECT = (
     "SELECT id, name, description, owner, tags, created_at, updated_at FROM registered_models"
 )
@@ -119,10 +119,7 @@ def _model_summary(conn: sqlite3.Connection, row: tuple[Any, ...]) -> dict[str, 
 def list_models(registry: Registry, *, q: str | None = None, limit: int = 50,
                 offset: int = 0) -> dict[str, Any]:
     """Return one page of registered models, most recently changed first."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if offset < 0:
-        raise ValueError(f"offset must be >= 0, not {offset}")
+    check_page(limit, offset)
     where, args = "1", []
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -14,7 +14,6 @@ from typing import Any
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.models import parse_model_ref, resolve_model_version
 
-MAX_LIMIT = 500  # monitors, alerts and batches per page
 MAX_POINTS = 5000  # points per series
 DEFAULT_POINTS = 500
 ALERT_STATES = ("firing", "resolved")
@@ -51,11 +50,6 @@ def _json(text: Any, default: Any) -> Any:
         return default
 
 
-def _page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if offset < 0:
-        raise ValueError(f"offset must be >= 0, not {offset}")
 
 
 def _marks(ids: list[int]) -> str:

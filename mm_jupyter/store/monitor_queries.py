@@ -19,15 +19,14 @@ from mm_jupyter.store.monitor_common import (  # the limits are the server's bou
     _FINITE,
     ALERT_STATES,
     DEFAULT_POINTS,
-    MAX_LIMIT,
     MAX_POINTS,
     RECENT_RESOLVED,
     _finite,
     _json,
     _marks,
-    _page,
     resolve_monitored,
 )
+from mm_jupyter.store.paging import MAX_LIMIT, check_page
 
 # -- summaries -------------------------------------------------------------------------
 
@@ -112,7 +111,7 @@ def list_monitors(
     registry: Registry, *, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
     """Return one page of monitored model versions, newest activity first."""
-    _page(limit, offset)
+    check_page(limit, offset)
     with registry.read() as conn:
         ids = _monitored_ids(conn)
         page = ids[offset : offset + limit]
@@ -282,7 +281,7 @@ def batches(
     registry: Registry, ref: str, *, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
     """Return one page of a version's batches, newest first."""
-    _page(limit, offset)
+    check_page(limit, offset)
     _, version_id = resolve_monitored(registry, ref)
     with registry.read() as conn:
         total = conn.execute(
@@ -324,7 +323,7 @@ def points(
 
 # alerts and rules are re-exported: callers read a monitor's payloads from one module.
 __all__ = [
-    "ALERT_STATES", "DEFAULT_POINTS", "MAX_LIMIT", "MAX_POINTS", "alerts", "batches",
+    "ALERT_STATES", "DEFAULT_POINTS", "MAX_POINTS", "alerts", "batches",
     "list_monitors", "monitor_detail", "points", "resolve_monitored",
     "rules", "series",
 ]  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Any
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.paging import MAX_LIMIT, check_page
 
 SORT_COLUMNS = {
     "id": "r.id",
@@ -31,7 +32,6 @@ SUMMARY_SELECT = (
     " r.user, r.host, r.notebook_path, r.tags, r.n_outputs, r.n_figures"
     " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 )
-MAX_LIMIT = 500
 
 
 def resolve_run(registry: Registry, ref: str, *, exact: bool = False) -> str:
@@ -113,10 +113,7 @@ def query_runs(
     kind, key = parse_sort(sort)
     if order not in ("asc", "desc"):
         raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if offset < 0:
-        raise ValueError(f"offset must be >= 0, not {offset}")
+    check_page(limit, offset)
     where, args = _filters(experiment, status, q)
     direction = "DESC" if order == "desc" else "ASC"
     base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"

@@ -91,6 +91,35 @@ const schemaFiles = {
 };
 
 /**
+ * Drop the numbered copies the generator makes of one definition reached along
+ * several `$ref` paths (`ModelVersion1`, `ModelVersion2` with the body of
+ * `ModelVersion`): each reference to a copy names the original instead.
+ *
+ * @param {string} text the generated module, formatted
+ * @returns {string} the module with one declaration per definition
+ */
+function mergeCopies(text) {
+  const declaration = /^export interface (\w+) \{\n([\s\S]*?)^\}\n/gm;
+  const bodies = new Map();
+  for (const match of text.matchAll(declaration)) {
+    bodies.set(match[1], match[2]);
+  }
+  let out = text;
+  for (const [name, body] of bodies) {
+    const base = name.replace(/\d+$/, '');
+    if (base !== name && bodies.get(base) === body) {
+      out = out
+        .replace(
+          new RegExp(`^export interface ${name} \\{\\n[\\s\\S]*?^\\}\\n`, 'm'),
+          ''
+        )
+        .replace(new RegExp(`\\b${name}\\b`, 'g'), base);
+    }
+  }
+  return out;
+}
+
+/**
  * Compile every payload schema into one module.
  *
  * The payloads are compiled as the properties of one root schema, so a definition that
@@ -122,8 +151,13 @@ async function generate() {
     unknownAny: true,
     $refOptions: { resolve: { schemaFiles } }
   });
-  const options = (await prettier.resolveConfig(OUTPUT)) || {};
-  return prettier.format(text, { ...options, filepath: OUTPUT });
+  const options = {
+    ...((await prettier.resolveConfig(OUTPUT)) || {}),
+    filepath: OUTPUT
+  };
+  // Formatted first, so that only a declaration's own closing brace is unindented.
+  const formatted = await prettier.format(text, options);
+  return prettier.format(mergeCopies(formatted), options);
 }
 
 async function main() {

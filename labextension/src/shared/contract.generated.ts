@@ -59,7 +59,7 @@ export type POSTModelsNameVersionsVTransitionBody =
 /**
  * The updated version, as GET models/{name}/versions/{v} returns it.
  */
-export type POSTModelsNameVersionsVTransitionReply = ModelVersion2 & {
+export type POSTModelsNameVersionsVTransitionReply = ModelVersion & {
   /**
    * This version's stage changes and alias moves, oldest first.
    */
@@ -68,7 +68,7 @@ export type POSTModelsNameVersionsVTransitionReply = ModelVersion2 & {
 /**
  * A ModelVersion plus that version's transitions.
  */
-export type GETModelsNameVersionsV = ModelVersion2 & {
+export type GETModelsNameVersionsV = ModelVersion & {
   /**
    * This version's stage changes and alias moves, oldest first.
    */
@@ -214,7 +214,7 @@ export interface GETArtifacts {
   /**
    * @maxItems 500
    */
-  artifacts: (Artifact1 & {
+  artifacts: (Artifact & {
     /**
      * The newest version (null only for an artifact without versions).
      */
@@ -224,28 +224,6 @@ export interface GETArtifacts {
 /**
  * An artifact's own fields (lists add `latest`; use with unevaluatedProperties).
  */
-export interface Artifact1 {
-  name: string;
-  kind: 'dataset' | 'model' | 'file' | 'report' | 'figure';
-  description: string | null;
-  /**
-   * Tag values are user data.
-   */
-  tags: {
-    [k: string]: unknown;
-  };
-  /**
-   * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
-   */
-  created_at: string;
-  n_versions: number;
-  /**
-   * Alias -> version number.
-   */
-  aliases: {
-    [k: string]: number;
-  };
-}
 export interface GETChanges {
   cursor: number;
   changed: boolean;
@@ -500,7 +478,7 @@ export interface GETModelsName {
   /**
    * Newest first.
    */
-  versions: ModelVersion1[];
+  versions: ModelVersion[];
   /**
    * Every stage change and alias move, oldest first.
    */
@@ -597,7 +575,7 @@ export interface ModelVersion {
    * How the model's bytes are stored (and loaded by mm.load_model).
    */
   flavor: 'sklearn' | 'joblib' | 'torch_state_dict';
-  artifact: VersionRef1;
+  artifact: VersionRef;
   run: ModelRun | null;
   /**
    * The producing run's metrics at registration.
@@ -641,20 +619,6 @@ export interface ModelVersion {
 /**
  * A short reference to one artifact version.
  */
-export interface VersionRef1 {
-  name: string;
-  version: number;
-  /**
-   * NAME:vN, the version's unique reference.
-   */
-  ref: string;
-  kind: 'dataset' | 'model' | 'file' | 'report' | 'figure';
-  /**
-   * A SHA-256 hex digest (64 lowercase hex characters).
-   */
-  digest: string;
-  size: number;
-}
 /**
  * The run that produced a model version.
  */
@@ -667,69 +631,6 @@ export interface ModelRun {
 /**
  * One version of a registered model (ModelVersion). Its own fields only: uses add `unevaluatedProperties: false` (the version route adds `history`).
  */
-export interface ModelVersion1 {
-  name: string;
-  version: number;
-  /**
-   * NAME:N, the version's reference (mm.load_model accepts it).
-   */
-  ref: string;
-  stage: 'none' | 'staging' | 'production' | 'archived';
-  aliases: string[];
-  /**
-   * The registered model's description.
-   */
-  description: string | null;
-  /**
-   * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
-   */
-  created_at: string;
-  created_by: string | null;
-  /**
-   * How the model's bytes are stored (and loaded by mm.load_model).
-   */
-  flavor: 'sklearn' | 'joblib' | 'torch_state_dict';
-  artifact: VersionRef1;
-  run: ModelRun | null;
-  /**
-   * The producing run's metrics at registration.
-   */
-  metrics: {
-    /**
-     * A float in strict JSON: non-finite values are spelled as strings.
-     */
-    [k: string]: number | 'NaN' | 'Infinity' | '-Infinity';
-  };
-  /**
-   * The model's configuration (e.g. get_params()); user data.
-   */
-  config: {
-    [k: string]: unknown;
-  };
-  signature: {
-    inputs: {
-      name: string;
-      /**
-       * null when only names are known.
-       */
-      dtype: string | null;
-    }[];
-  } | null;
-  /**
-   * Python and the library versions needed to load the model.
-   */
-  requirements: {
-    python?: string;
-    packages?: {
-      [k: string]: string;
-    };
-  };
-  /**
-   * The producing run's input versions (its training data).
-   */
-  inputs: VersionRef[];
-  has_reference_profile: boolean;
-}
 /**
  * One stage change or alias move of a model version.
  */
@@ -752,69 +653,6 @@ export interface ModelTransition {
 /**
  * One version of a registered model (ModelVersion). Its own fields only: uses add `unevaluatedProperties: false` (the version route adds `history`).
  */
-export interface ModelVersion2 {
-  name: string;
-  version: number;
-  /**
-   * NAME:N, the version's reference (mm.load_model accepts it).
-   */
-  ref: string;
-  stage: 'none' | 'staging' | 'production' | 'archived';
-  aliases: string[];
-  /**
-   * The registered model's description.
-   */
-  description: string | null;
-  /**
-   * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
-   */
-  created_at: string;
-  created_by: string | null;
-  /**
-   * How the model's bytes are stored (and loaded by mm.load_model).
-   */
-  flavor: 'sklearn' | 'joblib' | 'torch_state_dict';
-  artifact: VersionRef1;
-  run: ModelRun | null;
-  /**
-   * The producing run's metrics at registration.
-   */
-  metrics: {
-    /**
-     * A float in strict JSON: non-finite values are spelled as strings.
-     */
-    [k: string]: number | 'NaN' | 'Infinity' | '-Infinity';
-  };
-  /**
-   * The model's configuration (e.g. get_params()); user data.
-   */
-  config: {
-    [k: string]: unknown;
-  };
-  signature: {
-    inputs: {
-      name: string;
-      /**
-       * null when only names are known.
-       */
-      dtype: string | null;
-    }[];
-  } | null;
-  /**
-   * Python and the library versions needed to load the model.
-   */
-  requirements: {
-    python?: string;
-    packages?: {
-      [k: string]: string;
-    };
-  };
-  /**
-   * The producing run's input versions (its training data).
-   */
-  inputs: VersionRef[];
-  has_reference_profile: boolean;
-}
 export interface GETModels {
   total: number;
   offset: number;

@@ -49,6 +49,8 @@ lab: $(VENV)/.installed build-ext
 # event loop running for the session, which pytest-jupyter's loop fixtures must not see.
 test: $(VENV)/.installed build-ext chromium
 	$(VENV)/bin/ruff check mm_jupyter tests benchmarks
+	$(VENV)/bin/mypy mm_jupyter
+	$(VENV)/bin/mypy --strict mm_jupyter/store mm_jupyter/names.py
 	cd labextension && jlpm test
 	cd labextension && jlpm lint:check
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/browser

@@ -114,6 +114,8 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
+        # Set by load_ipython_extension: the hooks that record tracked cells.
+        self.tracked_cells: Any = None
         from mm_jupyter.capture.notebook import NotebookSnapshots
 
         self.notebooks = NotebookSnapshots()

@@ -217,6 +217,7 @@ def write_for_run(session: Any, run_id: str, what: str, write: Any, payload: Any
                 return
             except REGISTRY_ERRORS as exc:
                 error = exc
+    record: dict[str, Any]
     if what == "params":
         record = {"t": "params", "run_id": run_id,
                   "rows": [list(r) for r in param_rows(run_id, payload)]}

@@ -17,7 +17,10 @@ def installed_packages() -> dict[str, str]:
     """Return ``{distribution name: version}`` for every installed distribution."""
     packages = {}
     for dist in metadata.distributions():
-        name = dist.metadata.get("Name") if dist.metadata else None
+        try:  # a broken distribution has no metadata; newer Pythons raise KeyError
+            name = dist.metadata["Name"] if dist.metadata else None
+        except (KeyError, TypeError):
+            name = None
         if name:
             packages[str(name)] = str(dist.version)
     return dict(sorted(packages.items(), key=lambda kv: kv[0].lower()))

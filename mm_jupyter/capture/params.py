@@ -72,7 +72,9 @@ def _scalar(node: ast.expr, max_str: int) -> tuple[bool, Any]:
     value = node.value
     if isinstance(value, str):
         return len(value) <= max_str, value
-    if value is None or type(value) in (bool, int, float):
+    if value is None or isinstance(value, bool):
+        return True, value
+    if isinstance(value, int | float):
         return True, value if sign == 1 else -value
     return False, None  # bytes, complex, Ellipsis: not a param
 

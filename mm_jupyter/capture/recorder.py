@@ -86,7 +86,7 @@ class RunRecorder:
         self.capture = OutputCapture(shell) if capture_outputs else None
         self.run = ActiveRun(None, name or "", self.experiment)
         self._t0 = 0.0
-        self._figures_before: dict[int, int] = {}
+        self._figures_before: dict[int | str, int] = {}
         self.error_text: str | None = None
         self._stale_figures: set[int] = set()
 
@@ -201,7 +201,7 @@ class RunRecorder:
         )
 
 
-def _figures() -> dict[int, int]:
+def _figures() -> dict[int | str, int]:
     """Return ``{figure number: id(figure)}`` of open pyplot figures (no import)."""
     if "matplotlib.pyplot" not in sys.modules:
         return {}
@@ -224,7 +224,7 @@ def _stale_figures() -> set[int]:
     return {id(m.canvas.figure) for m in Gcf.get_all_fig_managers() if m.canvas.figure.stale}
 
 
-def _new_figure_pngs(before: dict[int, int], stale: set[int]) -> list[bytes]:
+def _new_figure_pngs(before: dict[int | str, int], stale: set[int]) -> list[bytes]:
     """Return PNGs of figures created or changed (``stale``) since ``before``."""
     if "matplotlib.pyplot" not in sys.modules:
         return []

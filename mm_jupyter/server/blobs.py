@@ -171,7 +171,10 @@ class BlobHandler(BaseHandler):
                 blob.digest,
                 exc_info=exc,
             )
-            self.request.connection.close()
+            # tornado's HTTP/1 connection has close(); its interface type does not say so.
+            close = getattr(self.request.connection, "close", None)
+            if close is not None:
+                close()
             self._finished = True
         finally:
             handle.close()

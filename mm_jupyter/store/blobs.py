@@ -249,7 +249,7 @@ class BlobStore:
 
     def iter_digests(self) -> list[str]:
         """Return the digests of every blob file on disk."""
-        found = []
+        found: list[str] = []
         base = self.root / "sha256"
         if not base.is_dir():
             return found

@@ -101,7 +101,7 @@ def _apply(registry: Registry, record: dict[str, Any]) -> None:
     elif kind == "metrics":
         points = [tuple(p) for p in record.get("points", [])]
         known = _known(registry, {str(p[0]) for p in points})
-        write_metric_points(registry, [p for p in points if p[0] in known])  # type: ignore[misc]
+        write_metric_points(registry, [p for p in points if p[0] in known])
     elif kind == "end":
         _end(registry, record)
     elif kind in ("params", "tags") and _known(registry, {record["run_id"]}):

@@ -191,4 +191,5 @@ def reference_profile(registry: Registry, ref: str) -> dict[str, Any] | None:
         row = conn.execute(
             "SELECT reference_profile FROM model_versions WHERE id = ?", (version_id,)
         ).fetchone()
-    return _json(row[0], None)
+    profile: dict[str, Any] | None = _json(row[0], None)
+    return profile

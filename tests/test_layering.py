@@ -41,6 +41,26 @@ def test_layers_do_not_import_upwards(folder, forbidden):
         assert not bad, f"{path.name} imports {bad}"
 
 
+def ours(folder: str) -> set[tuple[str, str]]:
+    """``(file, module)`` of every import of our package in ``folder`` (local ones too)."""
+    return {
+        (path.name, name)
+        for path in (PKG / folder).glob("*.py")
+        for name in imports_of(path)
+        if name.startswith("mm_jupyter") and not name.startswith(f"mm_jupyter.{folder}")
+    }
+
+
+def test_core_imports_nothing_of_ours():
+    assert ours("core") == set()
+
+
+def test_store_imports_only_core_errors_and_encoding():
+    allowed = ("mm_jupyter.core", "mm_jupyter.errors", "mm_jupyter.encoding")
+    bad = {(f, m) for f, m in ours("store") if not m.startswith(allowed)}
+    assert not bad, f"store imports {sorted(bad)}"
+
+
 def test_import_is_lazy():
     code = (
         "import sys, mm_jupyter; "

@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 import mm_jupyter as mm
+from mm_jupyter.core.names import check_name, name_problem
 from mm_jupyter.errors import ConflictError, NotFoundError
-from mm_jupyter.names import check_name, name_problem
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from mm_jupyter.artifacts import ingest, serialization
+from mm_jupyter.core.names import check_name
 from mm_jupyter.errors import NotFoundError, RegistryError
 from mm_jupyter.identity import current_user
-from mm_jupyter.names import check_name
 from mm_jupyter.records import ArtifactVersion
 from mm_jupyter.session import get_session
 from mm_jupyter.store import artifacts as store

@@ -6,9 +6,9 @@ import socket
 from collections.abc import Mapping
 from typing import Any
 
+from mm_jupyter.core.names import check_name
 from mm_jupyter.identity import current_user
 from mm_jupyter.models import flavors
-from mm_jupyter.names import check_name
 from mm_jupyter.session import get_session
 from mm_jupyter.store import artifacts as artifact_store
 from mm_jupyter.store import models as store

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from mm_jupyter.core import rules
 from mm_jupyter.identity import current_user
-from mm_jupyter.monitoring import dispatch, rules
+from mm_jupyter.monitoring import dispatch
 from mm_jupyter.monitoring.columns import to_columns, to_vector
 from mm_jupyter.monitoring.drift import MIN_ROWS, batch_report, series_from_report
 from mm_jupyter.monitoring.performance import performance, performance_series

@@ -12,8 +12,8 @@ import html
 import io
 from typing import Any
 
+from mm_jupyter.core import rules as rule_logic
 from mm_jupyter.display import fmt_ts
-from mm_jupyter.monitoring import rules as rule_logic
 
 # (panel title, series glob) in the order the charts appear.
 PANELS = (

@@ -13,15 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mm_jupyter.core.names import check_name
+from mm_jupyter.core.references import split_reference
 from mm_jupyter.encoding import dumps
 from mm_jupyter.errors import ConflictError, NotFoundError
-from mm_jupyter.names import check_name
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
 KINDS = ("dataset", "model", "file", "report", "figure")
-_VERSION_SUFFIX = re.compile(r"^(?P<name>.+):v?(?P<version>\d+)$")
-_ALIAS_SUFFIX = re.compile(r"^(?P<name>.+)@(?P<alias>[A-Za-z0-9_.-]+)$")
 ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -53,13 +52,9 @@ def parse_ref(ref: str, *, strip: bool = True) -> tuple[str, int | None, str | N
     before names were checked (``thing:3``) is addressed as ``thing:3:v1``.
     """
     ref = str(ref).strip() if strip else str(ref)
-    if m := _VERSION_SUFFIX.match(ref):
-        return m["name"], int(m["version"]), None
-    if m := _ALIAS_SUFFIX.match(ref):
-        return m["name"], None, m["alias"]
     if not ref:
         raise ValueError("an artifact reference must not be empty")
-    return ref, None, None
+    return split_reference(ref)
 
 
 def check_alias(alias: str) -> str:

@@ -8,11 +8,11 @@ retraining triggers) can follow ``registry_events``.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from mm_jupyter.core.references import split_reference
 from mm_jupyter.encoding import dumps
 from mm_jupyter.errors import ConflictError, NotFoundError
 from mm_jupyter.store.artifacts import check_alias, kind_clash
@@ -20,8 +20,6 @@ from mm_jupyter.store.db import Registry
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
 STAGES = ("none", "staging", "production", "archived")
-_VERSION = re.compile(r"^(?P<name>.+):v?(?P<version>\d+)$")
-_AT = re.compile(r"^(?P<name>.+)@(?P<label>[A-Za-z0-9_.-]+)$")
 
 
 @dataclass
@@ -49,11 +47,7 @@ def parse_model_ref(ref: str) -> tuple[str, int | None, str | None]:
     ref = str(ref).strip()
     if not ref:
         raise ValueError("a model reference must not be empty")
-    if m := _VERSION.match(ref):
-        return m["name"], int(m["version"]), None
-    if m := _AT.match(ref):
-        return m["name"], None, m["label"]
-    return ref, None, None
+    return split_reference(ref)
 
 
 def check_model_name_free(registry: Registry, name: str) -> None:

@@ -12,7 +12,7 @@ import math
 import sqlite3
 from typing import Any
 
-from mm_jupyter.monitoring.rules import matches
+from mm_jupyter.core.rules import matches
 from mm_jupyter.store.alert_queries import _ALERT_SELECT, _NEWEST, _alerts, _rules_of, alerts, rules
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.monitor_common import (  # the limits are the server's bounds too

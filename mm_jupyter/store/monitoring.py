@@ -17,8 +17,8 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
+from mm_jupyter.core import rules as rule_logic
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.monitoring import rules as rule_logic
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 

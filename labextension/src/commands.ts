@@ -4,7 +4,7 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { refreshIcon } from '@jupyterlab/ui-components';
+import { LabIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { IActions } from './shared/actions';
@@ -155,72 +155,38 @@ export function addCommands(context: ICommandContext): void {
     }
   });
 
-  app.commands.addCommand(CommandIDs.openArtifact, {
-    label: args =>
-      args.name ? `Open Artifact ${String(args.name)}` : 'Open Artifact',
+  addOpenByNameCommand(app, {
+    id: CommandIDs.openArtifact,
+    what: 'Artifact',
     caption: 'Open the versions of an artifact',
     icon: artifactIcon,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', description: 'Artifact name' },
-          version: {
-            type: 'number',
-            description: 'Version to highlight'
-          }
-        },
-        required: ['name']
-      }
-    },
-    execute: (args: ReadonlyPartialJSONObject) => {
-      const name = typeof args.name === 'string' ? args.name : '';
-      if (!name) {
-        throw new Error(`${CommandIDs.openArtifact} needs a "name" argument`);
-      }
-      const version = typeof args.version === 'number' ? args.version : null;
-      return openView({
+    nameDescription: 'Artifact name',
+    versionDescription: 'Version to highlight',
+    open: (name, version) =>
+      openView({
         app,
         tracker: trackers.artifacts,
         id: artifactWidgetId(name),
         create: () => new ArtifactWidget({ name, version, model, actions }),
         reuse: open => open.focusVersion(version)
-      });
-    }
+      })
   });
 
-  app.commands.addCommand(CommandIDs.openModel, {
-    label: args =>
-      args.name ? `Open Model ${String(args.name)}` : 'Open Model',
+  addOpenByNameCommand(app, {
+    id: CommandIDs.openModel,
+    what: 'Model',
     caption: 'Open a registered model: versions, stages, aliases and history',
     icon: modelIcon,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', description: 'Registered model name' },
-          version: {
-            type: 'number',
-            description: 'Version to highlight and expand'
-          }
-        },
-        required: ['name']
-      }
-    },
-    execute: (args: ReadonlyPartialJSONObject) => {
-      const name = typeof args.name === 'string' ? args.name : '';
-      if (!name) {
-        throw new Error(`${CommandIDs.openModel} needs a "name" argument`);
-      }
-      const version = typeof args.version === 'number' ? args.version : null;
-      return openView({
+    nameDescription: 'Registered model name',
+    versionDescription: 'Version to highlight and expand',
+    open: (name, version) =>
+      openView({
         app,
         tracker: trackers.models,
         id: modelWidgetId(name),
         create: () => new ModelWidget({ name, version, model, actions }),
         reuse: open => open.focusVersion(version)
-      });
-    }
+      })
   });
 
   app.commands.addCommand(CommandIDs.openDiff, {
@@ -312,6 +278,52 @@ export function addCommands(context: ICommandContext): void {
             void trackers.lineage.save(widget);
           })
       });
+    }
+  });
+}
+
+/**
+ * Register a command that opens the view of a named thing (`name`, optionally the
+ * `version` to highlight): "Open Artifact" and "Open Model".
+ */
+function addOpenByNameCommand(
+  app: JupyterFrontEnd,
+  options: {
+    id: string;
+    what: string;
+    caption: string;
+    icon: LabIcon;
+    nameDescription: string;
+    versionDescription: string;
+    open: (name: string, version: number | null) => unknown;
+  }
+): void {
+  const { id, what } = options;
+  app.commands.addCommand(id, {
+    label: args =>
+      args.name ? `Open ${what} ${String(args.name)}` : `Open ${what}`,
+    caption: options.caption,
+    icon: options.icon,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: options.nameDescription },
+          version: {
+            type: 'number',
+            description: options.versionDescription
+          }
+        },
+        required: ['name']
+      }
+    },
+    execute: (args: ReadonlyPartialJSONObject) => {
+      const name = typeof args.name === 'string' ? args.name : '';
+      if (!name) {
+        throw new Error(`${id} needs a "name" argument`);
+      }
+      const version = typeof args.version === 'number' ? args.version : null;
+      return options.open(name, version);
     }
   });
 }

@@ -9,6 +9,7 @@ from typing import Any
 from mm_jupyter.core.names import check_name
 from mm_jupyter.identity import current_user
 from mm_jupyter.models import flavors
+from mm_jupyter.services import model_transitions as transitions
 from mm_jupyter.session import get_session
 from mm_jupyter.store import artifacts as artifact_store
 from mm_jupyter.store import models as store
@@ -205,9 +206,8 @@ def promote_model(ref: str, stage: str, *, comment: str | None = None,
                   archive_others: bool = False) -> dict[str, Any]:
     """Move a model version to ``stage`` (none, staging, production, archived)."""
     registry = get_session().require_registry()
-    _, version_id = store.set_stage(registry, ref, stage, user=current_user(), comment=comment,
-                                    archive_others=archive_others)
-    _events(registry)
+    version_id = transitions.set_stage(registry, ref, stage, user=current_user(), comment=comment,
+                                       archive_others=archive_others)
     return _version(registry, version_id)
 
 
@@ -215,8 +215,8 @@ def set_model_alias(ref: str, alias: str, *, move: bool = False,
                     comment: str | None = None) -> dict[str, Any]:
     """Give a model version ``alias``; if another version holds it, ``move=True`` moves it."""
     registry = get_session().require_registry()
-    _, version_id = store.set_alias(registry, ref, alias, user=current_user(), comment=comment, move=move)
-    _events(registry)
+    version_id = transitions.set_alias(registry, ref, alias, user=current_user(),
+                                       comment=comment, move=move)
     return _version(registry, version_id)
 
 

@@ -6,7 +6,7 @@ import click
 
 from mm_jupyter.cli_support import emit_json, open_cli_registry
 from mm_jupyter.identity import current_user
-from mm_jupyter.monitoring.dispatch import dispatch_events
+from mm_jupyter.services import model_transitions as transitions
 
 STAGES = ["none", "staging", "production", "archived"]
 
@@ -60,12 +60,10 @@ def models_promote(name: str, version: int, stage: str, comment: str | None,
                    archive_others: bool, as_json: bool) -> None:
     """Move NAME version VERSION to --stage."""
     from mm_jupyter.store.model_queries import version_detail
-    from mm_jupyter.store.models import set_stage
 
     registry = open_cli_registry()
-    set_stage(registry, f"{name}:{version}", stage, user=current_user(), comment=comment,
-              archive_others=archive_others)
-    dispatch_events(registry)
+    transitions.set_stage(registry, f"{name}:{version}", stage, user=current_user(),
+                          comment=comment, archive_others=archive_others)
     detail = version_detail(registry, f"{name}:{version}")
     if as_json:
         emit_json(detail)
@@ -84,11 +82,10 @@ def models_alias(name: str, version: int, alias: str, move: bool, comment: str |
                  as_json: bool) -> None:
     """Give NAME version VERSION the alias ALIAS."""
     from mm_jupyter.store.model_queries import version_detail
-    from mm_jupyter.store.models import set_alias
 
     registry = open_cli_registry()
-    set_alias(registry, f"{name}:{version}", alias, user=current_user(), comment=comment, move=move)
-    dispatch_events(registry)
+    transitions.set_alias(registry, f"{name}:{version}", alias, user=current_user(),
+                          comment=comment, move=move)
     detail = version_detail(registry, f"{name}:{version}")
     if as_json:
         emit_json(detail)

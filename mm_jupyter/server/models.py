@@ -23,10 +23,10 @@ from jupyter_server.auth.decorator import authorized
 from tornado.web import HTTPError
 
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.monitoring.dispatch import dispatch_events
 from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET
+from mm_jupyter.services import model_transitions as transitions
 from mm_jupyter.store import Registry, model_queries
 from mm_jupyter.store import models as model_store
 from mm_jupyter.store.artifacts import check_alias
@@ -221,30 +221,17 @@ def apply_transition(
     """Apply ``change`` to version ``number`` of model ``name``; return the version."""
     ref = model_ref(name, number)
     model_store.resolve_model_version(registry, ref)  # 404s first
+    # Through the services: a change from the sidebar sets off event rules like one
+    # from a notebook.
     if change.action == "stage":
-        model_store.set_stage(
-            registry,
-            ref,
-            change.value,
-            user=user,
-            comment=change.comment,
-            archive_others=change.flag,
-        )
+        transitions.set_stage(registry, ref, change.value, user=user, comment=change.comment,
+                              archive_others=change.flag)
     elif change.action == "alias":
-        model_store.set_alias(
-            registry,
-            ref,
-            change.value,
-            user=user,
-            comment=change.comment,
-            move=change.flag,
-        )
+        transitions.set_alias(registry, ref, change.value, user=user, comment=change.comment,
+                              move=change.flag)
     else:  # the holder is checked inside the store's write transaction
-        model_store.remove_alias(
-            registry, name, change.value, user=user, comment=change.comment, version=number
-        )
-    # A stage change from the sidebar sets off event rules like one from a notebook.
-    dispatch_events(registry)
+        transitions.remove_alias(registry, name, change.value, user=user,
+                                 comment=change.comment, version=number)
     return model_queries.version_detail(registry, ref)
 
 

@@ -1,0 +1,36 @@
+"""Stage and alias changes of model versions, and the event rules they set off.
+
+Every adapter (``mm.promote_model``, ``mm-jupyter models promote``, the sidebar's
+transition endpoint) goes through here, so a stage change from anywhere triggers the
+same monitoring event rules (``stage_changed``, ``alias_moved``; docs/monitoring.md).
+"""
+
+from __future__ import annotations
+
+from mm_jupyter.monitoring.dispatch import dispatch_events
+from mm_jupyter.store import Registry
+from mm_jupyter.store import models as store
+
+
+def set_stage(registry: Registry, ref: str, stage: str, *, user: str | None,
+              comment: str | None = None, archive_others: bool = False) -> int:
+    """Move version ``ref`` to ``stage``; return its version id."""
+    _, version_id = store.set_stage(registry, ref, stage, user=user, comment=comment,
+                                    archive_others=archive_others)
+    dispatch_events(registry)
+    return version_id
+
+
+def set_alias(registry: Registry, ref: str, alias: str, *, user: str | None,
+              comment: str | None = None, move: bool = False) -> int:
+    """Point ``alias`` at version ``ref`` (``move`` takes it from another); return its id."""
+    _, version_id = store.set_alias(registry, ref, alias, user=user, comment=comment, move=move)
+    dispatch_events(registry)
+    return version_id
+
+
+def remove_alias(registry: Registry, name: str, alias: str, *, user: str | None,
+                 comment: str | None = None, version: int | None = None) -> None:
+    """Remove ``alias`` from model ``name`` (only from ``version`` when given)."""
+    store.remove_alias(registry, name, alias, user=user, comment=comment, version=version)
+    dispatch_events(registry)

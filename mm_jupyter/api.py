@@ -229,7 +229,7 @@ def track(
     The script's source is snapshotted, stdout/stderr are tee'd, and the run ends
     ``finished``, ``failed`` (exception, re-raised unchanged) or ``interrupted``.
     """
-    from mm_jupyter.capture.recorder import RunRecorder
+    from mm_jupyter.capture.recorder import RunRecorder, status_of
 
     tags = {_check_key("tag", k): str(v) for k, v in (tags or {}).items()}
     rows = [(_check_key("param", k), v, "explicit") for k, v in (params or {}).items()]
@@ -250,11 +250,8 @@ def track(
     handle = ActiveRunHandle(run.id, run.name, run.experiment)
     try:
         yield handle
-    except KeyboardInterrupt as exc:
-        recorder.finish("interrupted", exc=exc)
-        raise
     except BaseException as exc:
-        recorder.finish("failed", exc=exc)
+        recorder.finish(status_of(exc), exc=exc)
         raise
     else:
         recorder.finish("finished")

@@ -33,6 +33,13 @@ _RECOVERABLE = (RegistryError, MMError, OSError, ValueError, TypeError, sqlite3.
 
 
 
+def status_of(error: BaseException | None) -> str:
+    """The status a run ends with when its code raised ``error`` (or nothing)."""
+    if error is None:
+        return "finished"
+    return "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
+
+
 def format_error(exc: BaseException) -> str:
     """Return a bounded traceback text; never raises (even for a hostile ``__str__``)."""
     tb = exc.__traceback__

@@ -31,6 +31,7 @@ from mm_jupyter.capture.params import (
     namespace_params,
     plan_cell,
 )
+from mm_jupyter.capture.recorder import status_of
 from mm_jupyter.session import get_session
 
 MAGIC = "%%mm_track"
@@ -178,16 +179,10 @@ class TrackedCells:
         # ipykernel replies "error" when formatting the result raised, though
         # IPython's result says success: the run says what Jupyter shows.
         shown = getattr(self.shell, "_last_traceback_during_displayhook", False)
-        error_text = None
-        if isinstance(error, KeyboardInterrupt):
-            status = "interrupted"
-        elif error is not None:
-            status = "failed"
-        elif shown is True:
+        status, error_text = status_of(error), None
+        if error is None and shown is True:
             status = "failed"
             error_text = ANSI.sub("", "\n".join(self.shell._last_traceback or []))
-        else:
-            status = "finished"
         metrics: dict[str, float] = {}
         models: dict[str, Any] = {}
         session = get_session()

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from mm_jupyter.errors import RegistryError
 from mm_jupyter.monitoring import exporter
 from mm_jupyter.monitoring.exporter import CONTENT_TYPE, MonitoringCollector, exposition
-from mm_jupyter.server import metrics as metrics_handler
+from mm_jupyter.server import prometheus as metrics_handler
 from mm_jupyter.store import monitoring as writer
 
 FAMILIES = {

@@ -15,7 +15,6 @@ from mm_jupyter.server.base import PATH_KEY, ROOT_DIR_KEY
 from mm_jupyter.server.blobs import BlobHandler
 from mm_jupyter.server.diff import DiffHandler
 from mm_jupyter.server.meta import MetaHandler
-from mm_jupyter.server.metrics import MetricsHandler
 from mm_jupyter.server.models import (
     ModelHandler,
     ModelsHandler,
@@ -30,6 +29,7 @@ from mm_jupyter.server.monitoring import (
     MonitorSeriesHandler,
     MonitorsHandler,
 )
+from mm_jupyter.server.prometheus import MetricsHandler
 from mm_jupyter.server.runs import ChangesHandler, KeysHandler, RunHandler, RunsHandler
 
 API_PREFIX = ("mm-jupyter", "api")

@@ -1,21 +1,19 @@
 /**
  * State of the runs sidebar, and the change-cursor poll shared by every view.
  *
+ * The runs list itself is a {@link PagedListModel} like the artifacts and models
+ * lists; this model adds the connection, the poll, the keys and the metric columns.
  * No React and no widgets here: views read the getters and re-render on
  * `stateChanged`; run detail views reload on `registryChanged`.
  */
 import { IDisposable } from '@lumino/disposable';
-import { Debouncer, Poll } from '@lumino/polling';
+import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { MMApi } from '../shared/api';
 import { errorMessage, MMApiError } from '../shared/errors';
-import {
-  defaultQuery,
-  nextSort,
-  pageOffset,
-  patchQuery
-} from '../shared/query';
+import { PagedListModel } from '../shared/pagedListState';
+import { defaultQuery, nextSort } from '../shared/query';
 import { API_VERSION } from '../shared/types';
 import * as MM from '../mm';
 
@@ -49,6 +47,42 @@ const POLL_MS = 1000;
 /** Change poll interval while only background consumers (badges) listen. */
 const BACKGROUND_POLL_MS = 5000;
 
+/** The consumer id of the sidebar's runs list in {@link RunsModel.setVisible}. */
+const SIDEBAR = 'sidebar';
+
+/**
+ * The runs list: one page of `GET runs`, loaded by {@link RunsModel.connect} and
+ * reloaded on a change like every paged list.
+ */
+class RunListModel extends PagedListModel<MM.IRunQuery, MM.IRunList> {
+  /**
+   * @param runs - The runs model that owns the list.
+   * @param accept - Called with each page the list accepts.
+   */
+  constructor(
+    runs: RunsModel,
+    private readonly _accept: (page: MM.IRunList) => void
+  ) {
+    super(runs, SIDEBAR, defaultQuery());
+  }
+
+  protected fetchPage(query: MM.IRunQuery): Promise<MM.IRunList> {
+    return this.runs.api.runs(query);
+  }
+
+  protected describeError(err: unknown): string {
+    return errorMessage(err);
+  }
+
+  protected onPage(page: MM.IRunList): void {
+    this._accept(page);
+  }
+
+  protected loadsFirstPage(): boolean {
+    return false;
+  }
+}
+
 /**
  * Model of the registry as the sidebar shows it.
  */
@@ -66,7 +100,8 @@ export class RunsModel implements IDisposable {
         (this._visible.size === 0 && this._background.size === 0) ||
         'when-hidden'
     });
-    this._debouncer = new Debouncer(() => this._fetchRuns(), 300);
+    this._list = new RunListModel(this, page => this._onPage(page));
+    this._list.stateChanged.connect(this._emitStateChanged, this);
   }
 
   /** Emitted whenever anything a view shows has changed. */
@@ -94,12 +129,12 @@ export class RunsModel implements IDisposable {
 
   /** Current filters, sort and page. */
   get query(): Readonly<MM.IRunQuery> {
-    return this._query;
+    return this._list.query;
   }
 
   /** The current page of runs, null before the first answer. */
   get page(): MM.IRunList | null {
-    return this._page;
+    return this._list.page;
   }
 
   /** Choices for columns and filters. */
@@ -116,12 +151,12 @@ export class RunsModel implements IDisposable {
 
   /** Whether a runs request is in flight. */
   get loading(): boolean {
-    return this._loading;
+    return this._list.loading;
   }
 
   /** Message of the last failed runs request, if the last one failed. */
   get error(): string | null {
-    return this._error;
+    return this._list.error;
   }
 
   /** Whether the model has been disposed. */
@@ -161,7 +196,7 @@ export class RunsModel implements IDisposable {
     if (this._connection.kind !== 'ready') {
       return this.connect();
     }
-    await Promise.all([this._fetchKeys(), this._fetchRuns()]);
+    await Promise.all([this._fetchKeys(), this._list.refresh()]);
   }
 
   /**
@@ -170,27 +205,17 @@ export class RunsModel implements IDisposable {
    * Any change other than `offset` goes back to the first page.
    */
   setQuery(patch: Partial<MM.IRunQuery>): void {
-    const { query, debounce } = patchQuery(this._query, patch);
-    this._query = query;
-    this._stateChanged.emit();
-    if (debounce) {
-      void this._debouncer.invoke();
-    } else {
-      void this._fetchRuns();
-    }
+    this._list.setQuery(patch);
   }
 
   /** Sort by `key`; sorting by the current key again flips the order. */
   sortBy(key: string): void {
-    this.setQuery(nextSort(this._query, key));
+    this.setQuery(nextSort(this._list.query, key));
   }
 
   /** Go to the next (+1) or previous (-1) page, if there is one. */
   turnPage(direction: 1 | -1): void {
-    const offset = pageOffset(this._query, this._page?.total ?? 0, direction);
-    if (offset !== null) {
-      this.setQuery({ offset });
-    }
+    this._list.turnPage(direction);
   }
 
   /** Choose the metric columns. */
@@ -208,10 +233,21 @@ export class RunsModel implements IDisposable {
    * @param visible - Whether that view is now visible.
    */
   setVisible(consumer: string, visible: boolean): void {
+    if (consumer === SIDEBAR && !this._showingList) {
+      // The runs list reloads itself when shown stale, and comes back here.
+      this._showingList = true;
+      try {
+        this._list.setVisible(visible);
+      } finally {
+        this._showingList = false;
+      }
+      return;
+    }
     if (visible) {
       this._visible.add(consumer);
-      if (consumer === 'sidebar' && this._stale) {
-        void this.refresh();
+      if (consumer === SIDEBAR && this._keysStale) {
+        this._keysStale = false;
+        void this._fetchKeys();
       }
       if (this._connection.kind === 'ready') {
         void this._poll.refresh();
@@ -256,7 +292,7 @@ export class RunsModel implements IDisposable {
     }
     this._isDisposed = true;
     this._poll.dispose();
-    this._debouncer.dispose();
+    this._list.dispose();
     Signal.clearData(this);
   }
 
@@ -270,9 +306,9 @@ export class RunsModel implements IDisposable {
   private async _checkChanges(): Promise<void> {
     if (this._cursor === null) {
       // The first page never loaded: retry it (a rejection makes the poll back off).
-      await this._fetchRuns();
-      if (this._error !== null) {
-        throw new Error(this._error);
+      await this._list.refresh();
+      if (this._list.error !== null) {
+        throw new Error(this._list.error);
       }
       return;
     }
@@ -283,43 +319,28 @@ export class RunsModel implements IDisposable {
     }
     this._cursor = changes.cursor;
     this._firing = changes.firing;
-    if (this._visible.has('sidebar')) {
-      await this._fetchRuns();
-    } else {
-      this._stale = true;
+    if (!this._visible.has(SIDEBAR)) {
+      this._keysStale = true;
     }
+    // The runs list, like every list, reloads now if shown, else when shown.
     this._registryChanged.emit(this._cursor);
   }
 
-  private async _fetchRuns(): Promise<void> {
-    const request = ++this._request;
-    this._loading = true;
-    this._stateChanged.emit();
-    try {
-      const page = await this.api.runs(this._query);
-      if (request !== this._request) {
-        return; // A newer request superseded this one.
-      }
-      this._page = page;
-      if (this._cursor === null) {
-        // Only the first page sets the cursor: later ones must not hide a change
-        // from the poll, which run detail views rely on.
-        this._cursor = page.cursor;
-      }
-      this._error = null;
-      this._stale = false;
-      if (this._hasUnknownKeys(page)) {
-        // Keys are a DISTINCT over the whole registry: fetch them only when a
-        // run shows an experiment or metric the filters do not offer yet.
-        void this._fetchKeys();
-      }
-    } catch (err) {
-      if (request !== this._request) {
-        return;
-      }
-      this._error = errorMessage(err);
+  /** A page of the runs list arrived. */
+  private _onPage(page: MM.IRunList): void {
+    if (this._cursor === null) {
+      // Only the first page sets the cursor: later ones must not hide a change
+      // from the poll, which run detail views rely on.
+      this._cursor = page.cursor;
     }
-    this._loading = false;
+    if (this._hasUnknownKeys(page)) {
+      // Keys are a DISTINCT over the whole registry: fetch them only when a
+      // run shows an experiment or metric the filters do not offer yet.
+      void this._fetchKeys();
+    }
+  }
+
+  private _emitStateChanged(): void {
     this._stateChanged.emit();
   }
 
@@ -351,18 +372,14 @@ export class RunsModel implements IDisposable {
   private _connection: MM.Connection = { kind: 'connecting' };
   private _cursor: number | null = null;
   private _firing: number | null = null;
-  private _debouncer: Debouncer;
-  private _error: string | null = null;
   private _isDisposed = false;
   private _keys: MM.IKeys = { experiments: [], metrics: [], params: [] };
-  private _loading = false;
+  private _keysStale = false;
+  private _list: RunListModel;
   private _metricColumns: string[] | null = null;
-  private _page: MM.IRunList | null = null;
   private _poll: Poll;
-  private _query: MM.IRunQuery = defaultQuery();
   private _registryChanged = new Signal<this, number>(this);
-  private _request = 0;
-  private _stale = false;
+  private _showingList = false;
   private _stateChanged = new Signal<this, void>(this);
   private _visible = new Set<string>();
 }

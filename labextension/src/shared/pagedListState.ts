@@ -1,5 +1,5 @@
 /**
- * State of a paged sidebar list (artifacts, models) that rides on the runs
+ * State of a paged sidebar list (runs, artifacts, models) that rides on the runs
  * model's change cursor: no poll of its own, a reload when the registry changed
  * while the list is visible, and a reload on show when it changed while hidden.
  */
@@ -117,7 +117,8 @@ export abstract class PagedListModel<
     }
     this._visible = visible;
     this.runs.setVisible(this.consumer, visible);
-    if (visible && (this._stale || this._page === null)) {
+    const first = this._page === null && this.loadsFirstPage();
+    if (visible && (this._stale || first)) {
       void this._fetch();
     }
   }
@@ -140,6 +141,20 @@ export abstract class PagedListModel<
   /** The message shown for a failed request. */
   protected abstract describeError(err: unknown): string;
 
+  /** Called with each page the list accepts, before `stateChanged`. */
+  protected onPage(_page: P): void {
+    // Nothing by default.
+  }
+
+  /**
+   * Whether the list loads its first page itself: when shown, or when the
+   * connection becomes ready while it is shown. The runs list does not: connecting
+   * loads it, and the change poll retries it.
+   */
+  protected loadsFirstPage(): boolean {
+    return true;
+  }
+
   private _onRegistryChanged(): void {
     if (this._visible) {
       void this._fetch();
@@ -151,7 +166,7 @@ export abstract class PagedListModel<
   private _onRunsStateChanged(): void {
     // A (re)connection while the list is on screen loads it.
     const ready = this.runs.connection.kind === 'ready';
-    if (ready && !this._ready && this._visible) {
+    if (ready && !this._ready && this._visible && this.loadsFirstPage()) {
       void this._fetch();
     }
     this._ready = ready;
@@ -176,6 +191,7 @@ export abstract class PagedListModel<
       this._page = page;
       this._error = null;
       this._stale = false;
+      this.onPage(page);
     } catch (err) {
       if (request !== this._request || this._isDisposed) {
         return;

@@ -60,3 +60,7 @@ class BlobCorruptedError(RegistryError):
 
 class ConflictError(MMError):
     """The change conflicts with the registry's state (e.g. an alias held elsewhere)."""
+
+
+class TrustRequiredError(MMError):
+    """Loading the model would unpickle a file someone else stored: pass ``trust=True``."""

@@ -242,15 +242,15 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register the magics and the tracked-cell hooks; probe the environment."""
+    from mm_jupyter.capture.environment import collect_environment_apart
     from mm_jupyter.capture.tracked_cell import TrackedCells
 
     magics = MMMagics(shell=ipython)
     ipython.register_magics(magics)
     magics.tracked_cells = TrackedCells(ipython, magics)
     magics.tracked_cells.install()
-    session = get_session()
-    session.start_environment()
-    session.warm_up()
+    get_session().start_environment(collect_environment_apart)
+    magics.tracked_cells.warm_up()
 
 
 def unload_ipython_extension(ipython: Any) -> None:

@@ -19,6 +19,7 @@ import sqlite3
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,14 +300,17 @@ class Session:
 
     # -- environment ------------------------------------------------------------
 
-    def start_environment(self) -> None:
-        """Compute the environment once per process, in the background."""
+    def start_environment(self, probe: Callable[[], dict[str, Any]]) -> None:
+        """Compute the environment once per process with ``probe``, in the background.
+
+        The probe is passed in (``capture.environment.collect_environment_apart``):
+        the session holds state and knows nothing of how a kernel is described.
+        """
         if self._env_thread is None:
-            from mm_jupyter.capture.environment import collect_environment_apart
 
             def work() -> None:
                 try:
-                    env = collect_environment_apart()
+                    env = probe()
                 except Exception as exc:  # never let a probe break tracking
                     env = None
                     self.warn_once("env", f"environment not recorded ({exc})")
@@ -335,28 +339,17 @@ class Session:
             self._env_stored_in = key
         return self.environment_digest
 
-    def warm_up(self) -> None:
-        """Open the registry and import what a tracked cell needs, in the background.
+    def open_quietly(self) -> None:
+        """Open the registry now if nobody has tried yet; a failure is left for the
+        next ``registry()`` call to meet and warn about where the user looks."""
+        from mm_jupyter.store import open_registry
 
-        Called by ``%load_ext``: the first tracked cell would otherwise pay for the
-        imports and the first open (~0.1-0.2 s) while the user waits.
-        """
-
-        def work() -> None:
-            try:
-                import mm_jupyter.artifacts.api
-                import mm_jupyter.capture.recorder
-                import mm_jupyter.display
-                import mm_jupyter.models.widgets  # noqa: F401
-                from mm_jupyter.store import open_registry
-
-                with self._open_lock:
-                    if self._registry is None and self._open_failed_at is None:
-                        self._registry = open_registry()
-            except Exception:  # the cell retries, and warns where the user looks
-                pass
-
-        threading.Thread(target=work, name="mm-jupyter-warm-up", daemon=True).start()
+        try:
+            with self._open_lock:
+                if self._registry is None and self._open_failed_at is None:
+                    self._registry = open_registry()
+        except Exception:
+            pass
 
     def attach_environment_later(self, run_id: str) -> None:
         """Record the environment on ``run_id`` once it is known (from its thread)."""

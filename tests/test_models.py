@@ -333,8 +333,8 @@ def test_a_model_this_user_registered_here_loads_without_trust(reg, iris):
     ],
 )
 def test_a_model_stored_by_someone_else_needs_trust(reg, iris, origin, created_by, named):
+    from mm_jupyter.errors import TrustRequiredError
     from mm_jupyter.identity import current_user
-    from mm_jupyter.models.flavors import TrustRequiredError
 
     mm.register_model(fit(iris), "shared")
     if origin == "same-user-other-host":

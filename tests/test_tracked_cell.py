@@ -127,7 +127,7 @@ def test_the_first_cell_does_not_wait_for_the_environment_probe(ip, monkeypatch)
     monkeypatch.setattr(session, "_env", None)
     monkeypatch.setattr(session, "_env_done", False)
     monkeypatch.setattr(session, "environment_digest", None)
-    session.start_environment()
+    session.start_environment(environment.collect_environment_apart)
     probe = session._env_thread
     ip.run_cell("%%mm_track --name early\nx = 1", store_history=True)
     # The cell ended while the probe was still blocked.

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mm_jupyter import spooling
+from mm_jupyter.capture.environment import collect_environment_apart
 from mm_jupyter.capture.outputs import OutputCapture
 from mm_jupyter.errors import MMError, RegistryError
 from mm_jupyter.identity import current_user
@@ -103,7 +104,7 @@ class RunRecorder:
         """Create the run row and begin capturing; a registry failure only warns."""
         self._t0 = time.perf_counter()
         session = self.session
-        session.start_environment()
+        session.start_environment(collect_environment_apart)
         run_id = store_runs.new_run_id()
         self.run.name = self.name or f"run-{run_id[:6]}"
         text, digest = self.notebook

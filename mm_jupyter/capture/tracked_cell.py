@@ -20,6 +20,7 @@ reaches the transformer while an untracked cell executes; the run then starts th
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,24 @@ class TrackedCells:
         # First of the post_execute hooks: see which figures the body changed before
         # an interactive matplotlib backend redraws them there.
         self.shell.events.callbacks["post_execute"].insert(0, self.post_execute)
+
+    def warm_up(self) -> None:
+        """Import what a tracked cell needs and open the registry, in the background.
+
+        Called by ``%load_ext``: the first tracked cell would otherwise pay for the
+        imports and the first open (~0.1-0.2 s) while the user waits.
+        """
+
+        def work() -> None:
+            try:
+                import mm_jupyter.artifacts.api
+                import mm_jupyter.display
+                import mm_jupyter.models.widgets  # noqa: F401
+            except Exception:  # the cell imports them again and meets the problem
+                pass
+            get_session().open_quietly()
+
+        threading.Thread(target=work, name="mm-jupyter-warm-up", daemon=True).start()
 
     def uninstall(self) -> None:
         """Remove what ``install`` added."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mm_jupyter.core.names import check_name
+from mm_jupyter.errors import TrustRequiredError
 from mm_jupyter.identity import current_user
 from mm_jupyter.models import flavors
 from mm_jupyter.services import model_transitions as transitions
@@ -194,7 +195,7 @@ def _check_origin(registry: Any, version_id: int, ref: str, flavor: str) -> None
     # Versions from before hosts were recorded have no host: the user must match.
     if user is not None and user == me and (host is None or host == here):
         return
-    raise flavors.TrustRequiredError(
+    raise TrustRequiredError(
         f"model {ref!r} was stored by {user or 'an unknown user'} on"
         f" {host or 'an unknown host'}, not by you ({me} on {here}); it is a pickle"
         f" ({flavor}), so loading it runs code from the file. If you trust whoever"

@@ -15,15 +15,10 @@ from importlib import metadata
 from typing import Any
 
 from mm_jupyter.encoding import to_jsonable
-from mm_jupyter.errors import MMError
 
 FLAVORS = ("sklearn", "joblib", "torch_state_dict")
 # Loading these unpickles: code in the file runs (RELIABILITY.md test 38).
 PICKLE_FLAVORS = ("sklearn", "joblib")
-
-
-class TrustRequiredError(MMError):
-    """Loading the model would unpickle a file someone else stored: pass ``trust=True``."""
 
 
 def is_torch_module(obj: Any) -> bool:

@@ -29,7 +29,8 @@ from mm_jupyter.store import Registry
 log = logging.getLogger("mm_jupyter")
 
 # One error for notebook and server: serve always asks for --trust with pickle.
-from mm_jupyter.models.flavors import PICKLE_FLAVORS, TrustRequiredError  # noqa: E402
+from mm_jupyter.errors import TrustRequiredError  # noqa: E402
+from mm_jupyter.models.flavors import PICKLE_FLAVORS  # noqa: E402
 
 
 class RequestError(Exception):

@@ -1,0 +1,68 @@
+"""The notebook action: run a (retraining) notebook headlessly with parameters."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mm_jupyter.monitoring.actions import MAX_DETAIL, Action, ActionResult, check_timeout
+
+
+class NotebookAction(Action):
+    """Execute a notebook headlessly with parameters (e.g. retrain on drift)."""
+
+    kind = "notebook"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        parameters: dict[str, Any] | None = None,
+        timeout: float = 600,
+        kernel_name: str = "python3",
+        cwd: str | os.PathLike[str] | None = None,
+    ) -> None:
+        from mm_jupyter.monitoring import notebook_runner
+
+        base = Path(cwd) if cwd is not None else Path.cwd()
+        source = (base / Path(path).expanduser()).resolve()
+        if not source.is_file():
+            raise FileNotFoundError(f"notebook not found: {source}")
+        if source.suffix.lower() != ".ipynb":
+            raise ValueError(f"{source} is not a notebook (.ipynb)")
+        if not isinstance(kernel_name, str) or not kernel_name:
+            raise ValueError(
+                f"kernel_name must be a non-empty string, not {kernel_name!r}"
+            )
+        self.path = source
+        self.parameters = notebook_runner.check_parameters(parameters)
+        self.timeout = check_timeout(timeout)
+        self.kernel_name = kernel_name
+
+    def spec(self) -> dict[str, Any]:
+        """Return the notebook's absolute path, parameters, timeout and kernel."""
+        return {
+            "kind": self.kind,
+            "path": str(self.path),
+            "parameters": self.parameters,
+            "timeout": self.timeout,
+            "kernel_name": self.kernel_name,
+        }
+
+    def _run(self, event: dict[str, Any], context: dict[str, Any]) -> ActionResult:
+        from mm_jupyter.monitoring import notebook_runner
+
+        done = notebook_runner.execute_notebook(
+            self.path,
+            parameters=self.parameters,
+            event=event,
+            context=context,
+            timeout=self.timeout,
+            kernel_name=self.kernel_name,
+        )
+        if done.error:
+            return ActionResult("error", done.error[:MAX_DETAIL], done.output)
+        return ActionResult(
+            "ok", f"ran {self.path.name} in {done.seconds:.1f} s", done.output
+        )

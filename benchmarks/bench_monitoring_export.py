@@ -25,8 +25,8 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="mm-bench-monitoring-export-")
     os.environ["MM_JUPYTER_HOME"] = home
     from mm_jupyter.monitoring.exporter import exposition
+    from mm_jupyter.store import alerts, open_registry
     from mm_jupyter.store import monitoring as writer
-    from mm_jupyter.store import open_registry
     from mm_jupyter.store.artifacts import NewVersion, add_version
     from mm_jupyter.store.models import NewModelVersion, register
 
@@ -49,7 +49,7 @@ def main() -> None:
         model_id = registry.conn.execute(
             "SELECT model_id FROM model_versions WHERE id = ?", (version_id,)
         ).fetchone()[0]
-        writer.upsert_rule(registry, model_id=model_id, pattern="drift.psi.f0", op=">",
+        alerts.upsert_rule(registry, model_id=model_id, pattern="drift.psi.f0", op=">",
                            threshold=0.2)  # fmt: skip
         for b in range(BATCHES):
             series = {f"drift.psi.f{k}": (k + b) / 100 for k in range(SERIES - 1)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from mm_jupyter.store import Registry
+from mm_jupyter.store import Registry, alerts
 from mm_jupyter.store import monitoring as writer
 from mm_jupyter.store.artifacts import NewVersion, add_version
 from mm_jupyter.store.models import NewModelVersion, register
@@ -119,21 +119,21 @@ def seed_fleet(registry: Registry) -> SimpleNamespace:
     made.credit_id, made.credit = register_version(registry, CREDIT)
     register_version(registry, "plain")
 
-    made.psi_rule = writer.upsert_rule(
+    made.psi_rule = alerts.upsert_rule(
         registry, model_id=made.fraud_id, pattern="drift.psi.*", op=">", threshold=0.2,
         action={"kind": "webhook", "url": SECRET_URL,
                 "display": "https://hooks.example.com/***"},
         user="ana",
     )  # fmt: skip
-    made.rows_rule = writer.upsert_rule(
+    made.rows_rule = alerts.upsert_rule(
         registry, model_id=made.fraud_id, version_id=made.v1, pattern="volume.rows",
         op="<", threshold=50, severity="critical", name="too few rows",
     )  # fmt: skip
-    made.v2_rule = writer.upsert_rule(
+    made.v2_rule = alerts.upsert_rule(
         registry, model_id=made.fraud_id, version_id=made.v2, pattern="latency.*",
         op=">", threshold=100, count=3, window_s=600,
     )  # fmt: skip
-    made.credit_rule = writer.upsert_rule(
+    made.credit_rule = alerts.upsert_rule(
         registry, model_id=made.credit_id, pattern="performance.accuracy", op="<",
         threshold=0.8,
     )  # fmt: skip
@@ -155,7 +155,7 @@ def seed_fleet(registry: Registry) -> SimpleNamespace:
     made.age_alert = made.alerts[("drift.psi.age", made.psi_rule)]
     made.plan_alert = made.alerts[("drift.psi.plan", made.psi_rule)]
     made.rows_alert = made.alerts[("volume.rows", made.rows_rule)]
-    writer.record_action(
+    alerts.record_action(
         registry, rule_id=made.psi_rule, alert_id=made.age_alert, kind="notebook",
         status="ok", detail="ran retrain.ipynb in 8.2 s",
         output="/abs/retrain-out.ipynb",

@@ -331,7 +331,7 @@ def test_a_million_rows_with_nan_and_extra_features_fire_one_alert(reg, model):
 def test_actions_of_a_process_that_died_are_reaped_on_open(reg, model, registry_dir):
     script = textwrap.dedent("""
         import os, mm_jupyter as mm
-        from mm_jupyter.store import monitoring as store
+        from mm_jupyter.store import alerts as store
         mon = mm.monitor('churn')
         rule = mon.rule('volume.rows', '<', 50)
         store.record_action(mon.registry, rule_id=rule['id'], kind='notebook', status='running')

@@ -13,7 +13,7 @@ from mm_jupyter.errors import RegistryError
 from mm_jupyter.monitoring import exporter
 from mm_jupyter.monitoring.exporter import CONTENT_TYPE, MonitoringCollector, exposition
 from mm_jupyter.server import prometheus as metrics_handler
-from mm_jupyter.store import monitoring as writer
+from mm_jupyter.store import alerts
 
 FAMILIES = {
     "mm_monitor_value": "gauge",
@@ -100,7 +100,7 @@ def test_alerts_resolve_and_counts_move(registry, fleet):
 def test_label_values_are_escaped(registry):
     # Given a model whose name holds a backslash, quotes, a line break and non-ASCII
     model_id, version_id = register_version(registry, ODD)
-    writer.upsert_rule(
+    alerts.upsert_rule(
         registry, model_id=model_id, pattern="drift.*", op=">", threshold=1
     )
     log(registry, version_id, "o-b0", T0, {"drift.psi.x": 2.0, ODD_KEY: 0.5})

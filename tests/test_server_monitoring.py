@@ -211,15 +211,15 @@ async def test_references_resolve(raw_fetch, fleet, ref, expected):
 
 
 async def test_a_removed_rule_leaves_the_list(raw_fetch, fleet, store):
-    from mm_jupyter.store import monitoring as writer
+    from mm_jupyter.store import alerts
 
     # Given a rule for v3 only, then removed
-    rule = writer.upsert_rule(
+    rule = alerts.upsert_rule(
         store, model_id=fleet.fraud_id, version_id=fleet.v3, pattern="x", op=">",
         threshold=1,
     )  # fmt: skip
     assert "fraud/clf:3" in refs(await ok(raw_fetch, "monitoring"))
-    writer.disable_rule(store, rule)
+    alerts.disable_rule(store, rule)
     # Then v3 is no longer listed, but its rule still shows, disabled
     assert "fraud/clf:3" not in refs(await ok(raw_fetch, "monitoring"))
     detail = await ok(raw_fetch, f"monitoring/{FRAUD_Q}%3A3")

@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from mm_jupyter.store import Registry
-from mm_jupyter.store import monitoring as store
+from mm_jupyter.store import alerts as store
 
 log = logging.getLogger("mm_jupyter")
 
@@ -107,7 +107,7 @@ def _run(registry: Registry, action_id: int, action: Any, event: dict[str, Any],
 
 
 def dispatch(registry: Registry, items: list[dict[str, Any]]) -> None:
-    """Run the actions of newly fired alerts / claimed events (from store/monitoring.py)."""
+    """Run the actions of newly fired alerts / claimed events (store/monitoring.py, alerts.py)."""
     if not items:
         return
     from mm_jupyter.monitoring import triggers

@@ -23,6 +23,7 @@ from mm_jupyter.monitoring.drift import MIN_ROWS, batch_report, series_from_repo
 from mm_jupyter.monitoring.performance import performance, performance_series
 from mm_jupyter.monitoring.profile import profile_data
 from mm_jupyter.store import Registry
+from mm_jupyter.store import alerts as alert_store
 from mm_jupyter.store import monitor_queries as queries
 from mm_jupyter.store import monitoring as store
 from mm_jupyter.store.models import resolve_model_version
@@ -167,7 +168,7 @@ class Monitor:
         spec = rules.rule_spec(series, op, threshold, count=count, window=window,
                                severity=severity, name=name)
         act = _action(action)
-        rule_id = store.upsert_rule(
+        rule_id = alert_store.upsert_rule(
             self.registry, model_id=self.model_id,
             version_id=self.version_id if this_version else None, pattern=spec.pattern,
             op=spec.op, threshold=spec.threshold, count=spec.count, window_s=spec.window_s,
@@ -197,7 +198,7 @@ class Monitor:
 
     def remove_rule(self, rule_id: int) -> None:
         """Switch a rule off; its firing alerts resolve, its history stays."""
-        store.disable_rule(self.registry, int(rule_id))
+        alert_store.disable_rule(self.registry, int(rule_id))
         dispatch.forget_local_action(self.registry, int(rule_id))
 
     # -- reading ----------------------------------------------------------------
@@ -240,7 +241,7 @@ def on_model_event(registry: Registry, event: str, action: Any, *, model_id: int
     act = _action(action)
     if act is None:
         raise ValueError("an event rule needs an action")
-    rule_id = store.upsert_rule(registry, kind="event", model_id=model_id, version_id=version_id,
+    rule_id = alert_store.upsert_rule(registry, kind="event", model_id=model_id, version_id=version_id,
                                 pattern=event, action=act.spec(), user=current_user())
     if act.kind == "callable":
         dispatch.remember_local_action(registry, rule_id, act)

@@ -1,4 +1,4 @@
-"""Write monitoring data: batches and their series, labels, rules, alerts, actions.
+"""Write monitoring data: batches and their series, labels, the alerts they fire.
 
 A batch, its series points and the rule evaluation they cause are one ``BEGIN
 IMMEDIATE`` transaction, so two processes logging at once (a notebook and ``serve``)
@@ -10,10 +10,7 @@ is the caller's business (monitoring/dispatch.py), after the commit.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sqlite3
-import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -24,8 +21,6 @@ from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
 # Points of a series kept in an alert's record of what fired it.
 MAX_FIRED_VALUES = 20
-# Registry events handed to event rules per claim (the rest wait for the next claim).
-EVENT_BATCH = 200
 
 
 def iso_from_ts(ts: float) -> str:
@@ -33,7 +28,7 @@ def iso_from_ts(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
-def _json(value: Any) -> str:
+def compact_json(value: Any) -> str:
     # Not encoding.dumps: that one bounds lists to 1,000 items for params and tags,
     # and a batch's predictions are routinely longer. Callers pass JSON-safe values.
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
@@ -66,14 +61,14 @@ def record_batch(
         pk = int(conn.execute(
             "INSERT INTO monitor_batches (batch_id, version_id, ts, source, n_rows, report,"
             " predictions) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (batch_id, version_id, ts, source, n_rows, _json(report),
-             None if predictions is None else _json(predictions)),
+            (batch_id, version_id, ts, source, n_rows, compact_json(report),
+             None if predictions is None else compact_json(predictions)),
         ).lastrowid or 0)
         _insert_points(conn, version_id, ts, pk, series)
         if sample is not None and sample_rows > 0 and max_raw_rows > 0:
             conn.execute(
                 "INSERT INTO monitor_samples (batch_id, version_id, n_rows, rows) VALUES (?, ?, ?, ?)",
-                (pk, version_id, sample_rows, _json(sample)),
+                (pk, version_id, sample_rows, compact_json(sample)),
             )
             _trim_samples(conn, version_id, max_raw_rows)
         return _evaluate(conn, version_id, ts, pk, batch_id, series)
@@ -140,7 +135,7 @@ def record_labels(
         pk, version_id, ts = int(row[0]), int(row[1]), float(row[2])
         conn.execute(
             "UPDATE monitor_batches SET labels = ?, n_labelled = ?, performance = ? WHERE id = ?",
-            (_json(labels), n_labelled, _json(performance), pk),
+            (compact_json(labels), n_labelled, compact_json(performance), pk),
         )
         conn.execute(
             "DELETE FROM monitor_series WHERE batch_id = ? AND key LIKE 'performance.%'", (pk,)
@@ -197,7 +192,7 @@ def _evaluate(conn: sqlite3.Connection, version_id: int, ts: float, batch_pk: in
                 "INSERT INTO monitor_alerts (rule_id, version_id, series, state, severity, message,"
                 " value, fired_values, occurrences, fired_ts, last_ts, change_seq)"
                 f" VALUES (?, ?, ?, 'firing', ?, ?, ?, ?, ?, ?, ?, {CURRENT_SEQ})",
-                (rule_id, version_id, key, severity, text, value, _json(points), len(points), ts, ts),
+                (rule_id, version_id, key, severity, text, value, compact_json(points), len(points), ts, ts),
             ).lastrowid or 0)
             fired.append({
                 "type": "alert", "alert_id": alert_id, "state": "firing", "rule_id": rule_id,
@@ -250,7 +245,7 @@ def set_reference_profile(registry: Registry, version_id: int, profile: dict[str
     with registry.write() as conn:
         cursor = conn.execute(
             "UPDATE model_versions SET reference_profile = ? WHERE id = ?",
-            (_json(profile), version_id),
+            (compact_json(profile), version_id),
         )
         if cursor.rowcount != 1:
             raise NotFoundError(f"no model version with id {version_id}")
@@ -259,165 +254,6 @@ def set_reference_profile(registry: Registry, version_id: int, profile: dict[str
             f"{CURRENT_SEQ} WHERE id = (SELECT model_id FROM model_versions WHERE id = ?)",
             (iso_now(), version_id),
         )
-
-
-# -- rules --------------------------------------------------------------------
-
-
-def upsert_rule(
-    registry: Registry,
-    *,
-    kind: str = "series",
-    model_id: int | None,
-    version_id: int | None = None,
-    pattern: str,
-    op: str | None = None,
-    threshold: float | None = None,
-    count: int = 1,
-    window_s: float | None = None,
-    severity: str = "warning",
-    name: str | None = None,
-    action: dict[str, Any] | None = None,
-    user: str | None = None,
-) -> int:
-    """Create a rule, or update the identical one (same series, op, threshold, window)."""
-    with registry.write() as conn:
-        row = conn.execute(
-            "SELECT id FROM monitor_rules WHERE kind = ? AND COALESCE(model_id, 0) = ?"
-            " AND COALESCE(version_id, 0) = ? AND pattern = ? AND COALESCE(op, '') = ?"
-            " AND COALESCE(threshold, 0) = ? AND count = ? AND COALESCE(window_s, 0) = ?",
-            (kind, model_id or 0, version_id or 0, pattern, op or "", threshold or 0.0,
-             count, window_s or 0.0),
-        ).fetchone()
-        action_text = None if action is None else _json(action)
-        if row is not None:
-            conn.execute(
-                "UPDATE monitor_rules SET severity = ?, name = ?, action = ?, enabled = 1 WHERE id = ?",
-                (severity, name, action_text, row[0]),
-            )
-            return int(row[0])
-        return int(conn.execute(
-            "INSERT INTO monitor_rules (kind, model_id, version_id, pattern, op, threshold, count,"
-            " window_s, severity, name, action, created_at, created_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (kind, model_id, version_id, pattern, op, threshold, count, window_s, severity, name,
-             action_text, iso_now(), user),
-        ).lastrowid or 0)
-
-
-def disable_rule(registry: Registry, rule_id: int) -> None:
-    """Switch a rule off and resolve its firing alerts (its history stays)."""
-    with registry.write() as conn:
-        cursor = conn.execute("UPDATE monitor_rules SET enabled = 0 WHERE id = ?", (rule_id,))
-        if cursor.rowcount != 1:
-            raise NotFoundError(f"no monitoring rule {rule_id}")
-        now = time.time()
-        conn.execute(
-            f"UPDATE monitor_alerts SET state = 'resolved', resolved_ts = ?, change_seq = {CURRENT_SEQ}"
-            " WHERE rule_id = ? AND state = 'firing'",
-            (now, rule_id),
-        )
-
-
-# -- actions ------------------------------------------------------------------
-
-
-def record_action(registry: Registry, *, rule_id: int, kind: str, status: str,
-                  alert_id: int | None = None, event_id: int | None = None,
-                  detail: str | None = None, output: str | None = None,
-                  run_id: str | None = None) -> int:
-    """Record that an alert or event set an action off (status pending/running/ok/...)."""
-    now = time.time()
-    finished = None if status in ("pending", "running") else now
-    with registry.write() as conn:
-        action_id = int(conn.execute(
-            "INSERT INTO alert_actions (rule_id, alert_id, event_id, kind, status, detail, output,"
-            " run_id, host, pid, created_ts, finished_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rule_id, alert_id, event_id, kind, status, detail, output, run_id,
-             socket.gethostname(), os.getpid(), now, finished),
-        ).lastrowid or 0)
-        _touch_alert(conn, alert_id)
-        return action_id
-
-
-def finish_action(registry: Registry, action_id: int, *, status: str, detail: str | None,
-                  output: str | None = None, run_id: str | None = None) -> None:
-    """Record how an action ended."""
-    with registry.write() as conn:
-        conn.execute(
-            "UPDATE alert_actions SET status = ?, detail = ?, output = ?, run_id = ?,"
-            " finished_ts = ? WHERE id = ?",
-            (status, detail, output, run_id,
-             None if status in ("pending", "running") else time.time(), action_id),
-        )
-        row = conn.execute("SELECT alert_id FROM alert_actions WHERE id = ?", (action_id,)).fetchone()
-        _touch_alert(conn, row[0] if row else None)
-
-
-def _touch_alert(conn: sqlite3.Connection, alert_id: int | None) -> None:
-    # The sidebar refreshes what changed since its cursor: an alert's actions are part of it.
-    if alert_id is not None:
-        conn.execute(f"UPDATE monitor_alerts SET change_seq = {CURRENT_SEQ} WHERE id = ?", (alert_id,))
-
-
-def runs_triggered_by(registry: Registry, tag: str) -> list[str]:
-    """Ids of the runs a triggered notebook recorded (tag ``mm.triggered_by``), oldest first."""
-    with registry.read() as conn:
-        rows = conn.execute(
-            "SELECT id FROM runs WHERE json_extract(tags, '$.\"mm.triggered_by\"') = ?"
-            " ORDER BY started_at",
-            (tag,),
-        ).fetchall()
-    return [row[0] for row in rows]
-
-
-# -- registry events ----------------------------------------------------------
-
-
-def claim_events(registry: Registry) -> list[dict[str, Any]]:
-    """Hand registry events that no process has dispatched yet to the event rules.
-
-    Returns one dispatch item per (event, matching rule). The cursor moves inside the
-    same write transaction, so each event is dispatched exactly once across processes.
-    """
-    with registry.read() as conn:
-        cursor, newest = conn.execute(
-            "SELECT events_dispatched, (SELECT COALESCE(max(id), 0) FROM registry_events)"
-            " FROM registry_state"
-        ).fetchone()
-    if newest <= cursor:  # the common case costs one read
-        return []
-    items: list[dict[str, Any]] = []
-    with registry.write(bump=False) as conn:
-        cursor = conn.execute("SELECT events_dispatched FROM registry_state").fetchone()[0]
-        events = conn.execute(
-            "SELECT e.id, e.kind, e.model_id, e.version_id, e.payload, e.at, m.name, v.version"
-            " FROM registry_events e LEFT JOIN registered_models m ON m.id = e.model_id"
-            " LEFT JOIN model_versions v ON v.id = e.version_id"
-            " WHERE e.id > ? ORDER BY e.id LIMIT ?",
-            (cursor, EVENT_BATCH),
-        ).fetchall()
-        if not events:
-            return []
-        conn.execute("UPDATE registry_state SET events_dispatched = ?", (events[-1][0],))
-        rules = conn.execute(
-            "SELECT id, model_id, version_id, pattern, severity, name, action FROM monitor_rules"
-            " WHERE kind = 'event' AND enabled"
-        ).fetchall()
-        for event_id, kind, model_id, version_id, payload, at, model, version in events:
-            for rule_id, r_model, r_version, pattern, severity, name, action in rules:
-                if pattern != kind or (r_model is not None and r_model != model_id):
-                    continue
-                if r_version is not None and r_version != version_id:
-                    continue
-                items.append({
-                    "type": "registry_event", "event_id": event_id, "event": kind,
-                    "rule_id": rule_id, "rule_name": name, "severity": severity,
-                    "model": model, "version": version, "at": at,
-                    **{k: v for k, v in json.loads(payload or "{}").items() if k not in ("type",)},
-                    "action": None if action is None else json.loads(action),
-                })
-    return items
 
 
 def version_info(registry: Registry, version_id: int) -> tuple[str, int, int, dict[str, Any] | None]:
@@ -434,7 +270,6 @@ def version_info(registry: Registry, version_id: int) -> tuple[str, int, int, di
 
 
 __all__ = [
-    "batch_for_labels", "claim_events", "disable_rule", "finish_action",
-    "record_action", "record_batch", "record_labels", "runs_triggered_by",
-    "set_reference_profile", "upsert_rule", "version_info",
+    "batch_for_labels", "compact_json", "iso_from_ts", "record_batch", "record_labels",
+    "set_reference_profile", "version_info",
 ]

@@ -18,9 +18,9 @@ from mm_jupyter.monitoring.drift import (
     MIN_ROWS,
     NO_PROFILE,
     batch_report,
-    ks_pvalue,
     series_from_report,
 )
+from mm_jupyter.monitoring.drift_stats import ks_pvalue
 from mm_jupyter.monitoring.performance import performance, performance_series
 from mm_jupyter.monitoring.profile import PROFILE_VERSION, profile_data
 

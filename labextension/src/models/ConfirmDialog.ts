@@ -5,7 +5,7 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { IConfirmRequest, IConfirmResult } from '../models/transitions';
+import { IConfirmRequest, IConfirmResult } from './transitions';
 
 /**
  * Body of the dialog: the consequence as text and a comment field. Built from

@@ -12,7 +12,7 @@ import {
   TransitionIntent
 } from './transitions';
 import * as MM from '../mm';
-import { confirmTransition } from '../shared/ConfirmDialog';
+import { confirmTransition } from './ConfirmDialog';
 import { DetailWidget } from '../shared/DetailWidget';
 
 /**

@@ -43,14 +43,6 @@ def strict_loads(body: bytes | str) -> Any:
 
 
 @pytest.fixture
-def server_registry_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The registry folder the server under test uses (through ``MM_JUPYTER_HOME``)."""
-    path = tmp_path / "registry"
-    monkeypatch.setenv("MM_JUPYTER_HOME", str(path))
-    return path
-
-
-@pytest.fixture
 def extra_server_config() -> dict[str, Any]:
     """Per-test additions to the ``ServerApp`` config (override in a test module)."""
     return {}
@@ -58,7 +50,7 @@ def extra_server_config() -> dict[str, Any]:
 
 @pytest.fixture
 def jp_server_config(
-    server_registry_dir: Path, extra_server_config: dict[str, Any]
+    registry_dir: Path, extra_server_config: dict[str, Any]
 ) -> Config:
     """Enable mm_jupyter; refuse unauthenticated access (as the template does)."""
     server = {
@@ -70,9 +62,9 @@ def jp_server_config(
 
 
 @pytest.fixture
-def store(server_registry_dir: Path) -> Iterator[Registry]:
+def store(registry_dir: Path) -> Iterator[Registry]:
     """A second connection to the server's registry, as a kernel would hold one."""
-    registry = open_registry(server_registry_dir)
+    registry = open_registry(registry_dir)
     yield registry
     registry.close()
 
@@ -162,7 +154,7 @@ def seed(store: Registry) -> Seeder:
 
 
 @pytest.fixture
-def mm(server_registry_dir: Path) -> Iterator[Any]:
+def mm(registry_dir: Path) -> Iterator[Any]:
     """The public Python API (``import mm_jupyter as mm``) writing to the server's
     registry, as a kernel next to the server would."""
     import mm_jupyter

@@ -421,14 +421,14 @@ async def test_blob_traversal_matrix(raw_fetch, canary, case):
         assert b"sha256" in response.body
 
 
-async def test_symlinked_blob_is_not_served(raw_fetch, canary, server_registry_dir):
+async def test_symlinked_blob_is_not_served(raw_fetch, canary, registry_dir):
     # The symlink's target does not hash to the digest: 500 "corrupted", no bytes
     response = await raw_fetch(f"mm-jupyter/api/blobs/{canary['link_digest']}")
     assert response.code == 500
     assert canary["secret"] not in response.body
     body = strict_loads(response.body)
     assert "corrupted" in body["message"]
-    assert str(server_registry_dir) not in response.body.decode()
+    assert str(registry_dir) not in response.body.decode()
     # The canary's own digest names no file inside the store: 404
     response = await raw_fetch(f"mm-jupyter/api/blobs/{canary['digest']}")
     assert response.code == 404
@@ -446,7 +446,7 @@ async def test_unknown_and_orphan_blobs_are_404(raw_fetch, seed):
     assert response.code == 404
 
 
-async def test_corrupted_blob_is_a_safe_500(raw_fetch, seed, server_registry_dir):
+async def test_corrupted_blob_is_a_safe_500(raw_fetch, seed, registry_dir):
     row = seed.blob(b"original bytes", "image/png")
     seed.run("r", blobs=[row])
     path = seed.registry.blobs.path_for(row[0])
@@ -455,7 +455,7 @@ async def test_corrupted_blob_is_a_safe_500(raw_fetch, seed, server_registry_dir
     response = await raw_fetch(f"mm-jupyter/api/blobs/{row[0]}")
     assert response.code == 500
     assert b"tampered" not in response.body
-    assert str(server_registry_dir).encode() not in response.body
+    assert str(registry_dir).encode() not in response.body
     assert "Content-Disposition" not in response.headers
     assert response.headers["Content-Type"].startswith("application/json")
 

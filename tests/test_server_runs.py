@@ -34,7 +34,7 @@ async def get_error(jp_fetch, *path, **params):
 # -- meta ---------------------------------------------------------------------------
 
 
-async def test_meta_describes_package_and_env_registry(jp_fetch, server_registry_dir):
+async def test_meta_describes_package_and_env_registry(jp_fetch, registry_dir):
     # Given MM_JUPYTER_HOME pointing at a folder
     # When the sidebar asks for meta
     meta = await get_json(jp_fetch, "meta")
@@ -43,7 +43,7 @@ async def test_meta_describes_package_and_env_registry(jp_fetch, server_registry
     assert meta["version"] == mm_jupyter.__version__
     assert meta["api_version"] == mm_jupyter.API_VERSION
     assert meta["registry"] == {
-        "path": str(server_registry_dir.resolve()),
+        "path": str(registry_dir.resolve()),
         "source": "env",
     }
     assert meta["schema_version"] >= 1
@@ -391,11 +391,11 @@ async def test_changes_bad_since_is_400(jp_fetch, since):
 
 
 async def test_internal_error_is_a_generic_500(
-    raw_fetch, jp_serverapp, monkeypatch, caplog, server_registry_dir
+    raw_fetch, jp_serverapp, monkeypatch, caplog, registry_dir
 ):
     # Given a store function that fails with a message naming a file
     token = jp_serverapp.identity_provider.token
-    secret = f"boom at {server_registry_dir}/registry.db"
+    secret = f"boom at {registry_dir}/registry.db"
 
     def explode(*args, **kwargs):
         raise RuntimeError(secret)
@@ -411,7 +411,7 @@ async def test_internal_error_is_a_generic_500(
     text = response.body.decode()
     assert "Traceback" not in text
     assert "boom" not in text
-    assert str(server_registry_dir) not in text
+    assert str(registry_dir) not in text
     assert token not in text
     assert set(body) <= {"message", "reason"}
     # And the server log has the error but not the token
@@ -420,15 +420,15 @@ async def test_internal_error_is_a_generic_500(
 
 
 async def test_registry_error_is_a_generic_503(
-    jp_fetch, monkeypatch, server_registry_dir
+    jp_fetch, monkeypatch, registry_dir
 ):
     def locked(*args, **kwargs):
-        raise RegistryError(f"registry {server_registry_dir}/registry.db is locked")
+        raise RegistryError(f"registry {registry_dir}/registry.db is locked")
 
     monkeypatch.setattr(queries, "keys", locked)
     code, body = await get_error(jp_fetch, "keys")
     assert code == 503
-    assert str(server_registry_dir) not in str(body)
+    assert str(registry_dir) not in str(body)
 
 
 @pytest.mark.parametrize(
@@ -468,7 +468,7 @@ async def test_unopenable_registry_is_503_and_retried(jp_fetch, jp_serverapp, tm
 
 
 async def test_not_found_message_does_not_leak_registry_path(
-    raw_fetch, seed, server_registry_dir
+    raw_fetch, seed, registry_dir
 ):
     # Given a blob recorded in the registry whose file has gone
     digest, size, media_type = seed.blob(b"gone", "text/plain")
@@ -478,4 +478,4 @@ async def test_not_found_message_does_not_leak_registry_path(
     path.unlink()
     response = await raw_fetch(f"mm-jupyter/api/blobs/{digest}")
     assert response.code == 404
-    assert str(server_registry_dir) not in response.body.decode()
+    assert str(registry_dir) not in response.body.decode()

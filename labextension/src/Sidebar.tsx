@@ -2,20 +2,20 @@ import { ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
-import { ArtifactsPanel } from '../artifacts/ArtifactsPanel';
-import { ArtifactsModel } from '../artifacts/state';
-import * as MM from '../mm';
-import { ModelsPanel } from '../models/ModelsPanel';
-import { ModelsModel } from '../models/state';
-import { applyAlertIndicator } from '../monitoring/format';
-import { MonitoringPanel } from '../monitoring/MonitoringPanel';
-import { AlertBadgeModel, MonitorsModel } from '../monitoring/state';
-import { Mon } from '../monitoring/types';
-import { CompareBar } from '../runs/CompareBar';
-import { RunsPanel } from '../runs/RunsPanel';
-import { RunsModel } from '../runs/state';
-import { mmIcon } from './icons';
-import { MetaNotice } from './MetaNotice';
+import { ArtifactsPanel } from './artifacts/ArtifactsPanel';
+import { ArtifactsModel } from './artifacts/state';
+import * as MM from './mm';
+import { ModelsPanel } from './models/ModelsPanel';
+import { ModelsModel } from './models/state';
+import { applyAlertIndicator } from './monitoring/format';
+import { MonitoringPanel } from './monitoring/MonitoringPanel';
+import { AlertBadgeModel, MonitorsModel } from './monitoring/state';
+import { Mon } from './monitoring/types';
+import { CompareBar } from './runs/CompareBar';
+import { RunsPanel } from './runs/RunsPanel';
+import { RunsModel } from './runs/state';
+import { mmIcon } from './shared/icons';
+import { MetaNotice } from './shared/MetaNotice';
 import { SidebarTab, SidebarTabs } from './SidebarTabs';
 
 /** Id of the sidebar panel (and of its tab, `li[data-id=...]`). */

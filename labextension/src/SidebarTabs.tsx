@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { FiringBadge } from '../monitoring/MonitoringList';
+import { FiringBadge } from './monitoring/MonitoringList';
 
 /** The views of the sidebar. */
 export type SidebarTab = 'runs' | 'artifacts' | 'models' | 'monitoring';

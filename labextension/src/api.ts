@@ -11,30 +11,30 @@ import {
   decodeArtifactDetail,
   decodeArtifactList,
   decodeLineage
-} from '../artifacts/decode';
-import { isObject } from './decode';
-import { decodeRunDiff } from '../diff/decode';
-import { Diff } from '../diff/types';
-import { MMApiError } from './errors';
+} from './artifacts/decode';
+import { isObject } from './shared/decode';
+import { decodeRunDiff } from './diff/decode';
+import { Diff } from './diff/types';
+import { MMApiError } from './shared/errors';
 import {
   decodeModelDetail,
   decodeModelList,
   decodeModelVersionDetail
-} from '../models/decode';
+} from './models/decode';
 import {
   decodeMonitorDetail,
   decodeMonitorList,
   decodeSeriesList
-} from '../monitoring/decode';
-import { Mon } from '../monitoring/types';
+} from './monitoring/decode';
+import { Mon } from './monitoring/types';
 import {
   decodeChanges,
   decodeKeys,
   decodeMeta,
   decodeRunDetail,
   decodeRunList
-} from '../runs/decode';
-import * as MM from '../mm';
+} from './runs/decode';
+import * as MM from './mm';
 
 export { MMApiError };
 

@@ -1,22 +1,24 @@
 /**
  * The link between the JSON Schemas of the REST payloads and the frontend's types.
  *
- * `contract.generated.ts` holds the wire types, generated from `mm_jupyter/schemas/`.
- * The decoders turn a wire payload into a frontend type (non-finite floats become
- * numbers). The checks below fail the TypeScript build when a schema and the type its
- * decoder returns drift apart:
+ * `shared/contract.generated.ts` holds the wire types, generated from
+ * `mm_jupyter/schemas/`. The decoders turn a wire payload into a frontend type
+ * (non-finite floats become numbers, null or absent values get defaults). The checks
+ * below fail the TypeScript build when a schema and the type its decoder returns
+ * drift apart:
  *
- * - every payload the schema allows, once decoded, is a value of the frontend type
- *   (no field the frontend requires is missing or typed differently on the wire), and
- * - every field of the schema is known to the frontend type, at any depth.
+ * - every field of the schema is a field of the frontend type and every field of the
+ *   frontend type is one of the schema, at any depth, and
+ * - every value the schema allows, once decoded, fits the frontend type up to those
+ *   defaults.
  */
 
-import type { RestPayloads } from './contract.generated';
-import type * as MM from '../mm';
-import type { Diff } from '../diff/types';
-import type { Mon } from '../monitoring/types';
+import type { RestPayloads } from './shared/contract.generated';
+import type * as MM from './mm';
+import type { Diff } from './diff/types';
+import type { Mon } from './monitoring/types';
 
-export type { RestPayloads } from './contract.generated';
+export type { RestPayloads } from './shared/contract.generated';
 
 /** How the wire spells a non-finite float. */
 type NonFinite = 'NaN' | 'Infinity' | '-Infinity';

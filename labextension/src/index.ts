@@ -13,7 +13,7 @@ import {
 } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { MMApi } from './shared/api';
+import { MMApi } from './api';
 import { ArtifactsModel } from './artifacts/state';
 import { addCommands, CommandIDs, ITrackers } from './commands';
 import { lineageArgs } from './shared/ids';
@@ -25,7 +25,7 @@ import { ArtifactWidget } from './artifacts/ArtifactWidget';
 import { LineageWidget } from './artifacts/LineageWidget';
 import { DiffWidget } from './diff/DiffWidget';
 import { ModelWidget } from './models/ModelWidget';
-import { MMSidebar, SIDEBAR_ID } from './shared/Sidebar';
+import { MMSidebar, SIDEBAR_ID } from './Sidebar';
 import { RunDetailWidget } from './runs/RunDetailWidget';
 
 /**

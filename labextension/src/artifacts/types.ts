@@ -1,6 +1,6 @@
 /**
  * Types of the artifacts payloads (`GET artifacts`, `GET artifacts/{name}/versions`,
- * `GET lineage`), as the frontend sees them after decoding (`shared/contract.ts`
+ * `GET lineage`), as the frontend sees them after decoding (`src/contract.ts`
  * checks them against the JSON Schemas).
  */
 import type { RunStatus } from '../runs/types';

@@ -1,7 +1,7 @@
 /**
  * Types of the model registry payloads (`GET models`, `GET models/{name}`,
  * `GET models/{name}/versions/{v}`, the transition request), as the frontend sees
- * them after decoding (`shared/contract.ts` checks them against the JSON Schemas).
+ * them after decoding (`src/contract.ts` checks them against the JSON Schemas).
  */
 import type { RestPayloads } from '../shared/contract.generated';
 import type { IRunRef, IVersionRef } from '../artifacts/types';

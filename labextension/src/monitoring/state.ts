@@ -5,7 +5,7 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { MMApi } from '../shared/api';
+import type { MMApi } from '../api';
 import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { RunsModel } from '../runs/state';

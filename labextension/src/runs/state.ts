@@ -10,7 +10,7 @@ import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { MMApi } from '../shared/api';
+import type { MMApi } from '../api';
 import { errorMessage, MMApiError } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import { defaultQuery, nextSort } from '../shared/query';

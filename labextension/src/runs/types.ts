@@ -1,6 +1,6 @@
 /**
  * Types of the runs payloads (`GET runs`, `GET keys`, `GET runs/{id}`), as the
- * frontend sees them after decoding (`shared/contract.ts` checks them against the
+ * frontend sees them after decoding (`src/contract.ts` checks them against the
  * JSON Schemas).
  */
 import type { IRunArtifacts } from '../artifacts/types';

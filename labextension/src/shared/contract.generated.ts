@@ -4,7 +4,7 @@
  *
  * The wire types of the REST payloads, before decoding: non-finite floats are still the
  * strings "NaN", "Infinity" and "-Infinity". Each payload is a property of
- * {@link RestPayloads}, keyed by its schema file name; `shared/contract.ts` checks that
+ * {@link RestPayloads}, keyed by its schema file name; `src/contract.ts` checks that
  * the decoded types of every feature cover them.
  */
 

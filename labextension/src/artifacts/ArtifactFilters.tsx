@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import * as MM from '../mm';
+import { FilterSelect, SearchBox } from '../shared/Filters';
 
 /**
  * Props of {@link ArtifactFilters}.
@@ -18,36 +19,23 @@ export interface IArtifactFiltersProps {
  */
 export function ArtifactFilters(props: IArtifactFiltersProps): JSX.Element {
   const { query, onChange } = props;
-  const [text, setText] = React.useState(query.q);
   return (
     <div className="jp-mm-RunFilters jp-mm-ArtifactFilters">
       <div className="jp-mm-ArtifactFilters-row">
-        <input
-          className="jp-mm-RunFilters-search jp-mod-styled"
-          type="search"
+        <SearchBox
+          initial={query.q}
           placeholder="Search artifacts…"
           title="Search artifact names and descriptions"
-          aria-label="Search artifacts"
-          value={text}
-          onChange={e => {
-            setText(e.target.value);
-            onChange({ q: e.target.value });
-          }}
+          label="Search artifacts"
+          onChange={q => onChange({ q })}
         />
-        <select
-          className="jp-mm-Select jp-mod-styled"
-          aria-label="Kind"
-          title="Kind"
+        <FilterSelect
+          label="Kind"
           value={query.kind}
-          onChange={e => onChange({ kind: e.target.value })}
-        >
-          <option value="">All kinds</option>
-          {MM.ARTIFACT_KINDS.map(kind => (
-            <option key={kind} value={kind}>
-              {kind}
-            </option>
-          ))}
-        </select>
+          all="All kinds"
+          options={MM.ARTIFACT_KINDS}
+          onChange={kind => onChange({ kind })}
+        />
       </div>
     </div>
   );

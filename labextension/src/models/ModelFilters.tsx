@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import * as MM from '../mm';
+import { SearchBox } from '../shared/Filters';
 
 /**
  * Props of {@link ModelFilters}.
@@ -18,20 +19,14 @@ export interface IModelFiltersProps {
  */
 export function ModelFilters(props: IModelFiltersProps): JSX.Element {
   const { query, onChange } = props;
-  const [text, setText] = React.useState(query.q);
   return (
     <div className="jp-mm-RunFilters jp-mm-ModelFilters">
-      <input
-        className="jp-mm-RunFilters-search jp-mod-styled"
-        type="search"
+      <SearchBox
+        initial={query.q}
         placeholder="Search models…"
         title="Search model names, descriptions and owners"
-        aria-label="Search models"
-        value={text}
-        onChange={e => {
-          setText(e.target.value);
-          onChange({ q: e.target.value });
-        }}
+        label="Search models"
+        onChange={q => onChange({ q })}
       />
     </div>
   );

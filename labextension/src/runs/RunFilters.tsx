@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import * as MM from '../mm';
+import { FilterSelect, SearchBox } from '../shared/Filters';
 
 /**
  * Props of {@link RunFilters}.
@@ -22,54 +23,34 @@ export interface IRunFiltersProps {
  */
 export function RunFilters(props: IRunFiltersProps): JSX.Element {
   const { query, onChange } = props;
-  const [text, setText] = React.useState(query.q);
   const experiments =
     props.experiments.includes(query.experiment) || !query.experiment
       ? props.experiments
       : [query.experiment, ...props.experiments];
   return (
     <div className="jp-mm-RunFilters">
-      <input
-        className="jp-mm-RunFilters-search jp-mod-styled"
-        type="search"
+      <SearchBox
+        initial={query.q}
         placeholder="Search runs…"
         title="Search run names, id prefixes, experiments and tag values"
-        aria-label="Search runs"
-        value={text}
-        onChange={e => {
-          setText(e.target.value);
-          onChange({ q: e.target.value });
-        }}
+        label="Search runs"
+        onChange={q => onChange({ q })}
       />
       <div className="jp-mm-RunFilters-selects">
-        <select
-          className="jp-mm-Select jp-mod-styled"
-          aria-label="Experiment"
-          title="Experiment"
+        <FilterSelect
+          label="Experiment"
           value={query.experiment}
-          onChange={e => onChange({ experiment: e.target.value })}
-        >
-          <option value="">All experiments</option>
-          {experiments.map(name => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-        <select
-          className="jp-mm-Select jp-mod-styled"
-          aria-label="Status"
-          title="Status"
+          all="All experiments"
+          options={experiments}
+          onChange={experiment => onChange({ experiment })}
+        />
+        <FilterSelect
+          label="Status"
           value={query.status}
-          onChange={e => onChange({ status: e.target.value })}
-        >
-          <option value="">Any status</option>
-          {MM.RUN_STATUSES.map(status => (
-            <option key={status} value={status}>
-              {status}
-            </option>
-          ))}
-        </select>
+          all="Any status"
+          options={MM.RUN_STATUSES}
+          onChange={status => onChange({ status })}
+        />
       </div>
     </div>
   );

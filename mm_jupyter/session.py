@@ -20,10 +20,10 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from mm_jupyter.errors import MMError, RegistryError, RegistryWarning
+from mm_jupyter.run_state import ActiveRun
 
 FLUSH_EVERY_S = 0.5
 MAX_SPOOL = 2_000_000  # points kept in memory while the registry is unwritable
@@ -38,28 +38,6 @@ __all__ = ["ActiveRun", "RegistryWarning", "Session", "get_session", "warn"]
 def warn(message: str) -> None:
     """Show a one-line warning that points at the user's code, not ours."""
     warnings.warn(f"mm-jupyter: {message}", RegistryWarning, stacklevel=3)
-
-
-@dataclass
-class ActiveRun:
-    """A run in progress in this process. ``id`` is ``None`` when not recorded."""
-
-    id: str | None
-    name: str
-    experiment: str
-    steps: dict[str, int] = field(default_factory=dict)
-    # Files this run logged or used explicitly: auto-logging skips them.
-    logged_paths: set[str] = field(default_factory=set)
-    # Metrics the run will record when it ends (a tracked cell's metric-like names);
-    # registering a model mid-cell records them with the version.
-    pending_metrics: Any = None
-
-    def next_step(self, key: str, step: int | None) -> int:
-        """Return the step of the next point of ``key`` (explicit, else +1)."""
-        if step is None:
-            step = self.steps.get(key, -1) + 1
-        self.steps[key] = max(step, self.steps.get(key, step))
-        return step
 
 
 class Session:

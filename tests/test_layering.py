@@ -134,3 +134,13 @@ def test_import_is_lazy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_module_shadows_a_public_name():
+    """``import mm_jupyter.x`` sets ``mm_jupyter.x``: a module named like a public
+    function (``active_run``) would replace that function for everyone."""
+    import mm_jupyter
+
+    modules = {p.stem for p in PKG.glob("*.py")} | {p.name for p in PKG.iterdir() if p.is_dir()}
+    assert not modules & (set(mm_jupyter.__all__) - {"triggers"})
+

@@ -21,7 +21,8 @@ from mm_jupyter.capture.environment import collect_environment_apart
 from mm_jupyter.capture.outputs import OutputCapture
 from mm_jupyter.errors import MMError, RegistryError
 from mm_jupyter.identity import current_user
-from mm_jupyter.session import ActiveRun, Session
+from mm_jupyter.run_state import ActiveRun
+from mm_jupyter.session import Session
 from mm_jupyter.store import runs as store_runs
 
 MAX_ERROR_CHARS = 20_000

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mm_jupyter.capture.params import (
+    CellPlan,
     MetricMatcher,
     as_metric_value,
     namespace_params,
@@ -67,7 +68,7 @@ class _Cell:
 
     tracked: bool  # the cell itself starts with %%mm_track
     recorder: Any = None
-    source: str = ""  # the body as Python (IPython syntax transformed)
+    assigned: list[str] = field(default_factory=list)  # top-level names the body binds
     started_ns: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -209,7 +210,7 @@ class TrackedCells:
         # A run spooled to the journal (registry unwritable) has no registry row yet.
         in_registry = run_id is not None and run_id not in session.journaled
         if status == "finished":
-            metrics = self._guard("metrics", lambda: self.auto_metrics(cell.source), {})
+            metrics = self._guard("metrics", lambda: self.auto_metrics(cell.assigned), {})
             if self.magics.autolog_files and in_registry and session.opened is not None:
                 self._guard("autolog", lambda: self._autolog(cell), None)
             models = self._guard("models", lambda: self._remember_models(cell), {})
@@ -232,9 +233,14 @@ class TrackedCells:
         try:
             if source is None:
                 source = self._python(body)
-            cell.source = source
-            cell.recorder = self._recorder(args, body, source, current)
-            cell.recorder.run.pending_metrics = lambda: self.auto_metrics(source)
+            config = self.magics
+            # One analysis of the body serves params, metrics and models alike.
+            plan = plan_cell(
+                source, max_items=config.auto_param_max_items, max_str=config.auto_param_max_str
+            )
+            cell.assigned = plan.assigned
+            cell.recorder = self._recorder(args, body, plan, current)
+            cell.recorder.run.pending_metrics = lambda: self.auto_metrics(cell.assigned)
             # mtimes come from a coarse kernel clock: allow a few ticks of slack
             cell.started_ns = time.time_ns() - 10_000_000
             cell.recorder.start()
@@ -249,7 +255,7 @@ class TrackedCells:
             return body
 
     def _recorder(
-        self, args: Any, body: str, source: str, current: tuple[int, str] | None
+        self, args: Any, body: str, plan: CellPlan, current: tuple[int, str] | None
     ) -> Any:
         from mm_jupyter.capture.notebook import notebook_path
         from mm_jupyter.capture.recorder import RunRecorder
@@ -259,9 +265,6 @@ class TrackedCells:
         rows: dict[str, tuple[str, Any, str]] = {}
         if config.auto_params:
             is_metric = MetricMatcher(config.metric_pattern)
-            plan = plan_cell(
-                source, max_items=config.auto_param_max_items, max_str=config.auto_param_max_str
-            )
             if plan.error:
                 session.warn_once("params", f"no auto params for this cell ({plan.error})")
             for key, value in namespace_params(plan, namespace).items():
@@ -294,14 +297,14 @@ class TrackedCells:
             capture_outputs=not args.no_capture_outputs,
         )
 
-    def auto_metrics(self, source: str) -> dict[str, float]:
-        """Scalars bound to metric-like names by the cell, now."""
+    def auto_metrics(self, assigned: list[str]) -> dict[str, float]:
+        """Scalars bound to the metric-like names among ``assigned``, now."""
         if not self.magics.auto_metrics:
             return {}
         is_metric = MetricMatcher(self.magics.metric_pattern)
         namespace = self.shell.user_ns
         found = {}
-        for name in plan_cell(source).assigned:
+        for name in assigned:
             if is_metric(name) and name in namespace:
                 number = as_metric_value(namespace[name])
                 if number is not None:
@@ -338,8 +341,7 @@ class TrackedCells:
         run_id = cell.recorder.run.id
         if run_id is None:
             return {}
-        names = plan_cell(cell.source).assigned
-        found = fitted_models(self.shell.user_ns, names, predictors_only=False)
+        found = fitted_models(self.shell.user_ns, cell.assigned, predictors_only=False)
         session = get_session()
         for model in found.values():
             session.remember_model(model, run_id)

@@ -18,7 +18,8 @@ versions each, bulk-inserted into ``registered_models``, ``model_versions``,
 ``lineage``, ``runs`` and ``experiments`` in one write transaction: every version has
 its model artifact version and its producing run, which consumed a dataset version.
 
-Prints ONE JSON object. Targets: first page sorted by a metric at 100k runs <= 50 ms;
+The registries are built by ``seed_runs.py`` and ``seed_catalog.py``; ``timing.py``
+holds the median and HTTP round-trip helpers. Prints ONE JSON object. Targets: first page sorted by a metric at 100k runs <= 50 ms;
 lineage of a 1,000-version chain (walked whole) <= 100 ms; first page of the models
 list at 1,000 models x 20 versions <= 50 ms.
 
@@ -37,23 +38,23 @@ Targets: server path <= 300 ms; CLI <= 1,000 ms.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
-import random
-import shutil
-import socket
-import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from seed_catalog import (  # noqa: E402 - the registries these benchmarks time
+    cached_artifacts_registry,
+    cached_models_registry,
+)
+from seed_runs import CACHE, DIFF_CHANGED, build_diff_registry, cached_registry  # noqa: E402
+from timing import http_round_trips, median_ms  # noqa: E402
 
 from mm_jupyter.server.base import strict_json  # noqa: E402
 from mm_jupyter.store import (  # noqa: E402
@@ -64,240 +65,22 @@ from mm_jupyter.store import (  # noqa: E402
     open_registry,
     queries,
 )
-from mm_jupyter.store.artifacts import KINDS  # noqa: E402
 
-CACHE = Path(__file__).resolve().parent / ".cache"
-GENERATOR_VERSION = "2"  # bump to rebuild cached registries
-EXPERIMENTS = ("churn", "default", "fraud", "pricing", "vision")
-METRICS = ("acc", "loss", "f1")
-PARAMS = ("lr", "depth", "model")
 TARGET_MS = 50.0
-ARTIFACTS_GENERATOR_VERSION = "1"
 LINEAGE_TARGET_MS = 100.0
-MODELS_GENERATOR_VERSION = "2"
 MODELS_TARGET_MS = 50.0
 DIFF_TARGET_MS = 300.0
 DIFF_CLI_TARGET_MS = 1000.0
-DIFF_CHANGED = 20
 
 
-def build_registry(path: Path, n_runs: int) -> None:
-    """Fill an empty registry at ``path`` with ``n_runs`` synthetic finished runs."""
-    rng = random.Random(n_runs)
-    registry = open_registry(path)
-    try:
-        with registry.write() as conn:
-            conn.executemany(
-                "INSERT INTO experiments (id, name, created_at) VALUES (?, ?, ?)",
-                [
-                    (i + 1, name, "2026-01-01T00:00:00.000Z")
-                    for i, name in enumerate(EXPERIMENTS)
-                ],
-            )
-            runs, params, metrics = [], [], []
-            t0 = 1_764_000_000.0
-            for i in range(n_runs):
-                run_id = f"{rng.getrandbits(48):012x}"
-                started = t0 + i * 7.0
-                status = rng.choices(
-                    ("finished", "failed", "interrupted", "killed"), (90, 6, 3, 1)
-                )[0]
-                stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started))
-                end = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started + 5))
-                runs.append(
-                    (
-                        run_id,
-                        f"run-{i}",
-                        rng.randrange(len(EXPERIMENTS)) + 1,
-                        status,
-                        "bench",
-                        "box",
-                        f"/abs/nb{i % 50}.ipynb",
-                        f"{stamp}.000Z",
-                        f"{end}.000Z",
-                        rng.uniform(0.1, 600.0),
-                        json.dumps({"team": rng.choice(("risk", "growth", "ml"))}),
-                    )
-                )
-                params += [
-                    (
-                        run_id,
-                        "lr",
-                        json.dumps(v := rng.choice((0.001, 0.01, 0.1))),
-                        v,
-                        "auto",
-                    ),
-                    (
-                        run_id,
-                        "depth",
-                        json.dumps(d := rng.randrange(2, 12)),
-                        d,
-                        "explicit",
-                    ),
-                    (run_id, "model", json.dumps("gbm"), None, "namespace"),
-                ]
-                for key in METRICS:
-                    if rng.random() < 0.1:
-                        continue  # some runs lack some metrics
-                    value: float | str = rng.random()
-                    if rng.random() < 0.01:
-                        value = "NaN"
-                    metrics.append((run_id, key, value, 10, started + 5))
-            conn.executemany(
-                "INSERT INTO runs (id, name, experiment_id, status, user, host,"
-                " notebook_path, started_at, finished_at, duration_s, tags)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                runs,
-            )
-            conn.executemany(
-                "INSERT INTO params (run_id, key, value, value_num, source)"
-                " VALUES (?, ?, ?, ?, ?)",
-                params,
-            )
-            conn.executemany(
-                "INSERT INTO latest_metrics (run_id, key, value, step, timestamp_ts)"
-                " VALUES (?, ?, ?, ?, ?)",
-                metrics,
-            )
-        registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        registry.close()
 
 
-def cached_registry(n_runs: int) -> Path:
-    """Return the folder of a cached synthetic registry, building it if needed."""
-    path = CACHE / f"registry-{n_runs}"
-    marker = path / "bench-version"
-    if marker.exists() and marker.read_text() == GENERATOR_VERSION:
-        return path
-    shutil.rmtree(path, ignore_errors=True)
-    started = time.perf_counter()
-    build_registry(path, n_runs)
-    marker.write_text(GENERATOR_VERSION)
-    print(
-        f"built {n_runs} runs in {time.perf_counter() - started:.1f}s at {path}",
-        file=sys.stderr,
-    )
-    return path
 
 
-def fake_digest(text: str) -> str:
-    """A stand-in sha256 digest (no blob files are written: no content is read)."""
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def build_artifacts_registry(path: Path, n_artifacts: int, chain: int) -> None:
-    """Fill an empty registry with artifacts and a ``chain``-version lineage chain."""
-    rng = random.Random(n_artifacts + chain)
-    stamp = "2026-01-01T00:00:00.000Z"
-    registry = open_registry(path)
-    try:
-        with registry.write() as conn:
-            conn.execute(
-                "INSERT INTO experiments (id, name, created_at) VALUES (1, 'chain', ?)",
-                (stamp,),
-            )
-            runs, artifacts, versions, edges, blobs, aliases = [], [], [], [], [], []
-
-            def add_run(run_id: str, name: str) -> None:
-                runs.append((run_id, name, 1, "finished", stamp, stamp, "{}"))
-
-            def add_version(
-                version_id: int, artifact_id: int, number: int, run: str | None
-            ) -> None:
-                digest = fake_digest(f"{artifact_id}:{number}")
-                blobs.append((digest, 1000 + number, "application/octet-stream", stamp))
-                versions.append(
-                    (version_id, artifact_id, number, digest, 1000 + number,
-                     "application/octet-stream", "bytes", 0, f"a{artifact_id}",
-                     json.dumps({"n": number}), run, stamp)
-                )  # fmt: skip
-                if run is not None:
-                    edges.append((run, version_id, "output", stamp))
-
-            # The chain: artifact 1, versions 1..chain; run k: v_k -> v_{k+1}
-            artifacts.append((1, "chain", "model", "a lineage chain", "{}", stamp, 1))
-            for k in range(1, chain + 1):
-                producer = f"chain-run-{k - 1:06d}" if k > 1 else None
-                add_version(k, 1, k, producer)
-                if k < chain:
-                    run_id = f"chain-run-{k:06d}"
-                    add_run(run_id, f"step {k}")
-                    edges.append((run_id, k, "input", stamp))
-            # Many other artifacts: 1-3 versions, a producer, a consumer, an alias
-            version_id = chain
-            for a in range(2, n_artifacts + 2):
-                kind = KINDS[a % len(KINDS)]
-                artifacts.append(
-                    (a, f"art-{a}", kind, f"artifact {a}", '{"team": "ml"}', stamp, a)
-                )
-                producer = f"prod-{a:08d}"
-                add_run(producer, f"make art-{a}")
-                for number in range(1, rng.randint(1, 3) + 1):
-                    version_id += 1
-                    add_version(version_id, a, number, producer)
-                    if rng.random() < 0.5:
-                        consumer = f"cons-{version_id:08d}"
-                        add_run(consumer, f"use art-{a}")
-                        edges.append((consumer, version_id, "input", stamp))
-                aliases.append((a, "prod", version_id))
-            conn.executemany(
-                "INSERT INTO runs (id, name, experiment_id, status, started_at,"
-                " finished_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                runs,
-            )
-            conn.executemany(
-                "INSERT INTO artifacts (id, name, kind, description, tags, created_at,"
-                " change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                artifacts,
-            )
-            conn.executemany(
-                "INSERT INTO blobs (digest, size, media_type, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                blobs,
-            )
-            conn.executemany(
-                "INSERT INTO artifact_versions (id, artifact_id, version, digest, size,"
-                " media_type, format, is_dir, file_name, metadata, run_id, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                versions,
-            )
-            conn.executemany(
-                "INSERT INTO lineage (run_id, version_id, direction, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                edges,
-            )
-            conn.executemany(
-                "INSERT INTO artifact_aliases (artifact_id, alias, version_id)"
-                " VALUES (?, ?, ?)",
-                aliases,
-            )
-            conn.executemany(
-                "INSERT INTO alias_history (artifact_id, alias, from_version_id,"
-                " to_version_id, changed_at, user) VALUES (?, ?, NULL, ?, ?, 'bench')",
-                [(a, alias, v, stamp) for a, alias, v in aliases],
-            )
-        registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        registry.close()
 
 
-def cached_artifacts_registry(n_artifacts: int, chain: int) -> Path:
-    """Return the folder of a cached artifacts registry, building it if needed."""
-    path = CACHE / f"artifacts-{n_artifacts}-chain-{chain}"
-    marker = path / "bench-version"
-    if marker.exists() and marker.read_text() == ARTIFACTS_GENERATOR_VERSION:
-        return path
-    shutil.rmtree(path, ignore_errors=True)
-    started = time.perf_counter()
-    build_artifacts_registry(path, n_artifacts, chain)
-    marker.write_text(ARTIFACTS_GENERATOR_VERSION)
-    print(
-        f"built {n_artifacts} artifacts and a {chain}-version chain in"
-        f" {time.perf_counter() - started:.1f}s at {path}",
-        file=sys.stderr,
-    )
-    return path
 
 
 def artifact_cases(registry: Registry, chain: int) -> dict[str, Callable[[], Any]]:
@@ -363,172 +146,8 @@ def artifact_results(
     return result, path
 
 
-def build_models_registry(path: Path, n_models: int, n_versions: int) -> None:
-    """Fill an empty registry with ``n_models`` registered models of ``n_versions``.
-
-    Version ``k`` of model ``m`` is artifact version ``k`` of the model artifact
-    ``model-m`` produced by run ``train-m-k``, which consumed a version of the dataset
-    ``data-m``; the newest version is in staging, the one before in production (with
-    alias ``champion``), older ones are archived or none; each stage change and alias
-    has its transition.
-    """
-    rng = random.Random(n_models * 1000 + n_versions)
-    stamp = "2026-01-01T00:00:00.000Z"
-    config = json.dumps(
-        {"C": 1.0, "max_iter": 100, "penalty": "l2", "solver": "lbfgs", "tol": 1e-4,
-         "fit_intercept": True, "class_weight": None, "random_state": 0,
-         "warm_start": False, "n_jobs": None, "l1_ratio": None, "verbose": 0,
-         "dual": False, "intercept_scaling": 1}
-    )  # fmt: skip
-    signature = json.dumps(
-        {"inputs": [{"name": f"feature_{i}", "dtype": "float64"} for i in range(12)]}
-    )
-    # A training-data profile as mm.register_model(reference_data=...) stores for 20
-    # numeric columns (about 12 KB: rows spill into overflow pages, as real ones do)
-    profile = json.dumps(
-        {"n_rows": 10000, "columns": {
-            f"feature_{i}": {"dtype": "float64", "mean": 0.5, "std": 0.29,
-                             "quantiles": [j / 40 for j in range(41)],
-                             "histogram": [500 + j for j in range(50)]}
-            for i in range(20)}}
-    )  # fmt: skip
-    requirements = json.dumps(
-        {"python": "3.11.7", "packages": {"joblib": "1.4.2", "numpy": "2.1.0",
-                                          "scikit-learn": "1.5.2", "scipy": "1.14.1"}}
-    )  # fmt: skip
-    registry = open_registry(path)
-    try:
-        with registry.write() as conn:
-            conn.execute(
-                "INSERT INTO experiments (id, name, created_at)"
-                " VALUES (1, 'models', ?)",
-                (stamp,),
-            )
-            runs, artifacts, versions, edges = [], [], [], []
-            models, model_versions, aliases, transitions = [], [], [], []
-            version_id = 0
-            for m in range(1, n_models + 1):
-                model_artifact, data_artifact = 2 * m - 1, 2 * m
-                artifacts += [
-                    (model_artifact, f"model-{m:05d}", "model", None, "{}", stamp, m),
-                    (data_artifact, f"data-{m:05d}", "dataset", None, "{}", stamp, m),
-                ]
-                version_id += 1
-                data_version = version_id
-                versions.append(
-                    (data_version, data_artifact, 1, fake_digest(f"data-{m}"), 5000,
-                     "application/vnd.apache.parquet", "parquet", 0, "data.parquet",
-                     '{"rows": 1000}', None, stamp)
-                )  # fmt: skip
-                models.append(
-                    (m, f"model-{m:05d}", f"classifier {m} for team {m % 7}",
-                     f"team-{m % 7}", json.dumps({"team": str(m % 7)}), stamp, stamp, m)
-                )  # fmt: skip
-                for k in range(1, n_versions + 1):
-                    run_id = f"train-{m:05d}-{k:03d}"
-                    runs.append(
-                        (run_id, f"train {k}", 1, "finished", stamp, stamp, "{}")
-                    )
-                    edges.append((run_id, data_version, "input", stamp))
-                    version_id += 1
-                    versions.append(
-                        (version_id, model_artifact, k, fake_digest(f"model-{m}-{k}"),
-                         1311, "application/octet-stream", "sklearn", 0,
-                         f"model-{m:05d}.joblib", '{"class": "LogisticRegression"}',
-                         run_id, stamp)
-                    )  # fmt: skip
-                    edges.append((run_id, version_id, "output", stamp))
-                    stage = (
-                        "staging" if k == n_versions
-                        else "production" if k == n_versions - 1
-                        else rng.choice(("archived", "none"))
-                    )  # fmt: skip
-                    metrics = json.dumps(
-                        {"acc": rng.random(), "loss": rng.random(), "f1": rng.random()}
-                    )
-                    mv_id = (m - 1) * n_versions + k
-                    model_versions.append(
-                        (mv_id, m, k, version_id, run_id, stage, "sklearn", config,
-                         metrics, signature, requirements, profile, stamp,
-                         "bench")
-                    )  # fmt: skip
-                    if stage != "none":
-                        transitions.append(
-                            (m, mv_id, "stage", None, "none", stage, "bench", None,
-                             stamp)
-                        )  # fmt: skip
-                    if k == max(1, n_versions - 1):
-                        aliases.append((m, "champion", mv_id))
-                        transitions.append(
-                            (m, mv_id, "alias", "champion", None, str(k), "bench",
-                             None, stamp)
-                        )  # fmt: skip
-            conn.executemany(
-                "INSERT INTO runs (id, name, experiment_id, status, started_at,"
-                " finished_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                runs,
-            )
-            conn.executemany(
-                "INSERT INTO artifacts (id, name, kind, description, tags, created_at,"
-                " change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                artifacts,
-            )
-            conn.executemany(
-                "INSERT INTO artifact_versions (id, artifact_id, version, digest, size,"
-                " media_type, format, is_dir, file_name, metadata, run_id, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                versions,
-            )
-            conn.executemany(
-                "INSERT INTO lineage (run_id, version_id, direction, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                edges,
-            )
-            conn.executemany(
-                "INSERT INTO registered_models (id, name, description, owner, tags,"
-                " created_at, updated_at, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                models,
-            )
-            conn.executemany(
-                "INSERT INTO model_versions (id, model_id, version,"
-                " artifact_version_id, run_id, stage, flavor, config, metrics,"
-                " signature, requirements,"
-                " reference_profile, created_at, created_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                model_versions,
-            )
-            conn.executemany(
-                "INSERT INTO model_aliases (model_id, alias, version_id)"
-                " VALUES (?, ?, ?)",
-                aliases,
-            )
-            conn.executemany(
-                "INSERT INTO model_transitions (model_id, version_id, kind, alias,"
-                " from_value, to_value, user, comment, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                transitions,
-            )
-        registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        registry.close()
 
 
-def cached_models_registry(n_models: int, n_versions: int) -> Path:
-    """Return the folder of a cached models registry, building it if needed."""
-    path = CACHE / f"models-{n_models}x{n_versions}"
-    marker = path / "bench-version"
-    if marker.exists() and marker.read_text() == MODELS_GENERATOR_VERSION:
-        return path
-    shutil.rmtree(path, ignore_errors=True)
-    started = time.perf_counter()
-    build_models_registry(path, n_models, n_versions)
-    marker.write_text(MODELS_GENERATOR_VERSION)
-    print(
-        f"built {n_models} models x {n_versions} versions in"
-        f" {time.perf_counter() - started:.1f}s at {path}",
-        file=sys.stderr,
-    )
-    return path
 
 
 def model_results(
@@ -571,15 +190,6 @@ def model_results(
     return result, path
 
 
-def median_ms(work: Callable[[], Any], repeat: int) -> float:
-    """Return the median wall time of ``work()`` in milliseconds (after one warm-up)."""
-    work()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 3)
 
 
 def handler_cases(registry: Registry) -> dict[str, Callable[[], Any]]:
@@ -603,69 +213,8 @@ def handler_cases(registry: Registry) -> dict[str, Callable[[], Any]]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
-def http_round_trips(
-    path: Path, repeat: int, routes: dict[str, str] | None = None
-) -> dict[str, float]:
-    """Time real requests through a started ``jupyter server`` on ``path``.
-
-    ``routes`` maps result names to API paths; by default the runs routes.
-    """
-    port, token = free_port(), "bench-token"
-    env = {
-        **os.environ,
-        "MM_JUPYTER_HOME": str(path),
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-    }
-    root = CACHE / "server-root"
-    root.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
-        f"--port={port}", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--ServerApp.jpserver_extensions={'mm_jupyter': True}",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}/mm-jupyter/api/"
-    headers = {"Authorization": f"token {token}"}
-
-    def get(route: str) -> bytes:
-        request = urllib.request.Request(base + route, headers=headers)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.read()  # type: ignore[no-any-return]
-
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get("meta")
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("jupyter server did not start") from None
-                time.sleep(0.2)
-        routes = routes or {
-            "http_first_page_metric_sort": "runs?sort=metric:acc&order=desc&limit=50",
-            "http_first_page_started_at": "runs?limit=50",
-            "http_changes": "changes?since=0",
-        }
-        return {
-            name: median_ms(lambda route=route: get(route), repeat)
-            for name, route in routes.items()
-        }
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 # The first-page query of queries._ids_sorted_by_value (kept in step by hand).
@@ -759,55 +308,8 @@ def artifacts_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
         result.update(http_round_trips(path, args.repeat, routes))
 
 
-def diff_notebook(n_cells: int, edited: set[int], side: str) -> str:
-    """Return nbformat JSON of ``n_cells`` code cells (``edited`` differ by side)."""
-    cells = []
-    for i in range(n_cells):
-        tag = f"  # {side} edit" if i in edited else ""
-        cells.append({
-            "cell_type": "code", "execution_count": i + 1, "id": f"c{i}",
-            "metadata": {},
-            "source": f"values_{i} = compute({i}, scale=0.5){tag}\nprint(values_{i})",
-            "outputs": [{
-                "output_type": "stream", "name": "stdout",
-                "text": f"{side if i in edited else ''}[{i}, {i * 2}, {i * 3}]\n",
-            }],
-        })  # fmt: skip
-    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    return json.dumps(notebook)
 
 
-def build_diff_registry(path: Path, n_cells: int) -> tuple[str, str]:
-    """Store the two runs of the diff suite in a fresh registry; return their ids."""
-    from mm_jupyter.store.runs import NewRun, create_run, finish_run
-
-    shutil.rmtree(path, ignore_errors=True)
-    registry = open_registry(path)
-    edited = set(random.Random(5).sample(range(n_cells), min(DIFF_CHANGED, n_cells)))
-    ids = []
-    try:
-        for n, side in enumerate(("a", "b")):
-            run_id = f"diff{side}{'0' * 7}"
-            create_run(
-                registry,
-                NewRun(
-                    id=run_id, name=f"diff-{side}", experiment="diff",
-                    started_at=f"2026-01-01T00:00:0{n}.000Z",
-                    notebook_path="/bench/nb.ipynb",
-                    params=[("lr", 0.1 * (n + 1), "explicit")],
-                    cell_source=f"fit(lr={0.1 * (n + 1)})\n",
-                    history=[(i + 1, f"values_{i} = compute({i})") for i in range(50)],
-                    notebook_text=diff_notebook(n_cells, edited, side),
-                ),
-            )  # fmt: skip
-            finish_run(
-                registry, run_id, status="finished",
-                finished_at=f"2026-01-01T00:01:0{n}.000Z", duration_s=60.0,
-            )  # fmt: skip
-            ids.append(run_id)
-    finally:
-        registry.close()
-    return ids[0], ids[1]
 
 
 def diff_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:

@@ -1,0 +1,177 @@
+"""Synthetic registries of runs (10k, 100k) and of a two-run notebook diff, for bench_server.
+
+Runs are bulk-inserted (``executemany`` into ``experiments``, ``runs``, ``params`` and
+``latest_metrics`` inside one write transaction) and cached under ``benchmarks/.cache/``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mm_jupyter.store import open_registry  # noqa: E402
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+GENERATOR_VERSION = "2"  # bump to rebuild cached registries
+EXPERIMENTS = ("churn", "default", "fraud", "pricing", "vision")
+METRICS = ("acc", "loss", "f1")
+PARAMS = ("lr", "depth", "model")
+DIFF_CHANGED = 20
+
+
+def build_registry(path: Path, n_runs: int) -> None:
+    """Fill an empty registry at ``path`` with ``n_runs`` synthetic finished runs."""
+    rng = random.Random(n_runs)
+    registry = open_registry(path)
+    try:
+        with registry.write() as conn:
+            conn.executemany(
+                "INSERT INTO experiments (id, name, created_at) VALUES (?, ?, ?)",
+                [
+                    (i + 1, name, "2026-01-01T00:00:00.000Z")
+                    for i, name in enumerate(EXPERIMENTS)
+                ],
+            )
+            runs, params, metrics = [], [], []
+            t0 = 1_764_000_000.0
+            for i in range(n_runs):
+                run_id = f"{rng.getrandbits(48):012x}"
+                started = t0 + i * 7.0
+                status = rng.choices(
+                    ("finished", "failed", "interrupted", "killed"), (90, 6, 3, 1)
+                )[0]
+                stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started))
+                end = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started + 5))
+                runs.append(
+                    (
+                        run_id,
+                        f"run-{i}",
+                        rng.randrange(len(EXPERIMENTS)) + 1,
+                        status,
+                        "bench",
+                        "box",
+                        f"/abs/nb{i % 50}.ipynb",
+                        f"{stamp}.000Z",
+                        f"{end}.000Z",
+                        rng.uniform(0.1, 600.0),
+                        json.dumps({"team": rng.choice(("risk", "growth", "ml"))}),
+                    )
+                )
+                params += [
+                    (
+                        run_id,
+                        "lr",
+                        json.dumps(v := rng.choice((0.001, 0.01, 0.1))),
+                        v,
+                        "auto",
+                    ),
+                    (
+                        run_id,
+                        "depth",
+                        json.dumps(d := rng.randrange(2, 12)),
+                        d,
+                        "explicit",
+                    ),
+                    (run_id, "model", json.dumps("gbm"), None, "namespace"),
+                ]
+                for key in METRICS:
+                    if rng.random() < 0.1:
+                        continue  # some runs lack some metrics
+                    value: float | str = rng.random()
+                    if rng.random() < 0.01:
+                        value = "NaN"
+                    metrics.append((run_id, key, value, 10, started + 5))
+            conn.executemany(
+                "INSERT INTO runs (id, name, experiment_id, status, user, host,"
+                " notebook_path, started_at, finished_at, duration_s, tags)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                runs,
+            )
+            conn.executemany(
+                "INSERT INTO params (run_id, key, value, value_num, source)"
+                " VALUES (?, ?, ?, ?, ?)",
+                params,
+            )
+            conn.executemany(
+                "INSERT INTO latest_metrics (run_id, key, value, step, timestamp_ts)"
+                " VALUES (?, ?, ?, ?, ?)",
+                metrics,
+            )
+        registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        registry.close()
+
+
+def cached_registry(n_runs: int) -> Path:
+    """Return the folder of a cached synthetic registry, building it if needed."""
+    path = CACHE / f"registry-{n_runs}"
+    marker = path / "bench-version"
+    if marker.exists() and marker.read_text() == GENERATOR_VERSION:
+        return path
+    shutil.rmtree(path, ignore_errors=True)
+    started = time.perf_counter()
+    build_registry(path, n_runs)
+    marker.write_text(GENERATOR_VERSION)
+    print(
+        f"built {n_runs} runs in {time.perf_counter() - started:.1f}s at {path}",
+        file=sys.stderr,
+    )
+    return path
+
+
+def diff_notebook(n_cells: int, edited: set[int], side: str) -> str:
+    """Return nbformat JSON of ``n_cells`` code cells (``edited`` differ by side)."""
+    cells = []
+    for i in range(n_cells):
+        tag = f"  # {side} edit" if i in edited else ""
+        cells.append({
+            "cell_type": "code", "execution_count": i + 1, "id": f"c{i}",
+            "metadata": {},
+            "source": f"values_{i} = compute({i}, scale=0.5){tag}\nprint(values_{i})",
+            "outputs": [{
+                "output_type": "stream", "name": "stdout",
+                "text": f"{side if i in edited else ''}[{i}, {i * 2}, {i * 3}]\n",
+            }],
+        })  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(notebook)
+
+
+def build_diff_registry(path: Path, n_cells: int) -> tuple[str, str]:
+    """Store the two runs of the diff suite in a fresh registry; return their ids."""
+    from mm_jupyter.store.runs import NewRun, create_run, finish_run
+
+    shutil.rmtree(path, ignore_errors=True)
+    registry = open_registry(path)
+    edited = set(random.Random(5).sample(range(n_cells), min(DIFF_CHANGED, n_cells)))
+    ids = []
+    try:
+        for n, side in enumerate(("a", "b")):
+            run_id = f"diff{side}{'0' * 7}"
+            create_run(
+                registry,
+                NewRun(
+                    id=run_id, name=f"diff-{side}", experiment="diff",
+                    started_at=f"2026-01-01T00:00:0{n}.000Z",
+                    notebook_path="/bench/nb.ipynb",
+                    params=[("lr", 0.1 * (n + 1), "explicit")],
+                    cell_source=f"fit(lr={0.1 * (n + 1)})\n",
+                    history=[(i + 1, f"values_{i} = compute({i})") for i in range(50)],
+                    notebook_text=diff_notebook(n_cells, edited, side),
+                ),
+            )  # fmt: skip
+            finish_run(
+                registry, run_id, status="finished",
+                finished_at=f"2026-01-01T00:01:0{n}.000Z", duration_s=60.0,
+            )  # fmt: skip
+            ids.append(run_id)
+    finally:
+        registry.close()
+    return ids[0], ids[1]

@@ -19,7 +19,9 @@ versions each, bulk-inserted into ``registered_models``, ``model_versions``,
 its model artifact version and its producing run, which consumed a dataset version.
 
 The registries are built by ``seed_runs.py`` and ``seed_catalog.py``; ``timing.py``
-holds the median and HTTP round-trip helpers. Prints ONE JSON object. Targets: first page sorted by a metric at 100k runs <= 50 ms;
+holds the median and HTTP round-trip helpers. Prints ONE JSON object.
+
+Targets: first page sorted by a metric at 100k runs <= 50 ms;
 lineage of a 1,000-version chain (walked whole) <= 100 ms; first page of the models
 list at 1,000 models x 20 versions <= 50 ms.
 

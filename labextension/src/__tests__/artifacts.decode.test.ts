@@ -4,12 +4,11 @@ import { describe, it } from 'node:test';
 import {
   decodeArtifactDetail,
   decodeArtifactList,
-  decodeLineage,
-  decodeRunArtifacts,
-  decodeVersionRef
+  decodeLineage
 } from '../artifacts/decode';
 import { DecodeError } from '../shared/decode';
-import { decodeRunDetail } from '../runs/decode';
+import { decodeRunArtifacts, decodeRunDetail } from '../runs/decode';
+import { decodeVersionRef } from '../shared/decodeCommon';
 
 const DIGEST = 'ab'.repeat(32);
 

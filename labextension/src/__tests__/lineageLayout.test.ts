@@ -5,12 +5,10 @@ import {
   DEFAULT_LAYOUT,
   ILineageLayout,
   layoutLineage,
-  parseVersionRef,
-  rootNodeId,
-  rootOfNodeId,
   truncateLabel
 } from '../artifacts/lineageLayout';
 import { countCrossings } from '../artifacts/lineageOrder';
+import { parseVersionRef, rootNodeId, rootOfNodeId } from '../shared/refs';
 
 const nodes = (...ids: string[]) => ids.map(id => ({ id }));
 const edge = (source: string, target: string, kind = '') => ({

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 
 import { MMApiError } from '../shared/errors';
 import {
-  aliasEntries,
   keyMetric,
   metricColumns,
   orderMetricKeys,
@@ -24,6 +23,7 @@ import {
   versionActions
 } from '../models/transitions';
 import * as MM from '../mm';
+import { aliasEntries } from '../shared/format';
 
 function version(
   n: number,

@@ -1,15 +1,19 @@
 import * as React from 'react';
 
 import { IActions } from '../shared/actions';
-import { formatBytes, formatTime, formatValue } from '../shared/format';
+import {
+  aliasEntries,
+  formatBytes,
+  formatTime,
+  formatValue
+} from '../shared/format';
 import { lineageIcon } from '../shared/icons';
-import { aliasEntries } from '../models/rules';
 import * as MM from '../mm';
-import { AliasBadge, AliasBadges, KindBadge } from './ArtifactBadges';
 import { CopyButton } from '../shared/CopyButton';
 import { DownloadButton } from '../shared/DownloadButton';
 import { Fact, TagsFact } from '../shared/Facts';
 import { RunLink } from '../shared/Links';
+import { AliasBadge, AliasBadges, KindBadge } from '../shared/Badges';
 
 /**
  * Props of {@link ArtifactDetail}.

@@ -1,15 +1,19 @@
 import * as React from 'react';
 
-import { formatBytes, formatRelative, formatTime } from '../shared/format';
-import { aliasEntries } from '../models/rules';
+import {
+  aliasEntries,
+  formatBytes,
+  formatRelative,
+  formatTime
+} from '../shared/format';
 import * as MM from '../mm';
-import { AliasBadges, KindBadge } from './ArtifactBadges';
 import {
   IListProps,
   ItemList,
   RowName,
   VersionCount
 } from '../shared/PagedList';
+import { AliasBadges, KindBadge } from '../shared/Badges';
 
 /**
  * Props of {@link ArtifactsList}.

@@ -7,10 +7,11 @@ import { ErrorNotice } from '../shared/ErrorNotice';
 import { AUTO_FIT_MAX_WIDTH, LineageGraph } from './LineageGraph';
 import { loadErrorText } from '../shared/errors';
 import { lineageIcon } from '../shared/icons';
-import { layoutLineage, parseVersionRef, rootNodeId } from './lineageLayout';
+import { layoutLineage } from './lineageLayout';
 import { RunsModel } from '../runs/state';
 import * as MM from '../mm';
 import { LiveWidget } from '../shared/LiveWidget';
+import { parseVersionRef, rootNodeId } from '../shared/refs';
 
 /** Depth choices (the server allows 1..10000 hops). */
 const DEPTHS = [1, 2, 3, 5, 10, 20, 50, 100, 1000];

@@ -1,11 +1,10 @@
 /**
- * Decoders of the artifacts payloads: versions and their references,
- * `artifacts`, `artifacts/{name}/versions`, a run's inputs and outputs, and
- * `lineage`.
+ * Decoders of the artifacts payloads: versions, `artifacts`,
+ * `artifacts/{name}/versions` and `lineage` (version and run references are
+ * decoded by `../shared/decodeCommon.ts`).
  */
 import {
   decodePage,
-  finiteNumber,
   isObject,
   jsonRecord,
   list,
@@ -17,45 +16,8 @@ import {
   strList,
   toNumber
 } from '../shared/decode';
+import { decodeRunRef, decodeVersionRef } from '../shared/decodeCommon';
 import * as MM from '../mm';
-
-/** Format a version reference as the server does: `name:vN`. */
-export function versionRef(name: string, version: number): string {
-  return `${name}:v${version}`;
-}
-
-/**
- * Decode a `VersionRef`; null when it lacks a name or a version number.
- */
-export function decodeVersionRef(v: unknown): MM.IVersionRef | null {
-  if (!isObject(v) || typeof v.name !== 'string') {
-    return null;
-  }
-  const version = finiteNumber(v.version);
-  if (version === null) {
-    return null;
-  }
-  return {
-    name: v.name,
-    version,
-    ref: optStr(v.ref) ?? versionRef(v.name, version),
-    kind: optStr(v.kind) ?? '',
-    digest: optStr(v.digest) ?? '',
-    size: toNumber(v.size) ?? 0
-  };
-}
-
-/** Decode a `RunRef`; null without an id. */
-export function decodeRunRef(v: unknown): MM.IRunRef | null {
-  if (!isObject(v) || typeof v.id !== 'string') {
-    return null;
-  }
-  return {
-    id: v.id,
-    name: optStr(v.name) ?? '',
-    status: optStr(v.status) ?? 'unknown'
-  };
-}
 
 function decodeFile(v: unknown): MM.IArtifactFile | null {
   if (!isObject(v) || typeof v.path !== 'string') {
@@ -138,15 +100,6 @@ export function decodeArtifactDetail(v: unknown): MM.IArtifactDetail {
       (a, b) => b.version - a.version
     ),
     alias_history: list(o.alias_history, decodeAliasChange)
-  };
-}
-
-/** Decode a run's `artifacts`; absent (older servers) means none. */
-export function decodeRunArtifacts(v: unknown): MM.IRunArtifacts {
-  const o = isObject(v) ? v : {};
-  return {
-    inputs: list(o.inputs, decodeVersionRef),
-    outputs: list(o.outputs, decodeVersionRef)
   };
 }
 

@@ -6,7 +6,6 @@
  * No DOM and no React: `LineageGraph.tsx` draws what this computes, and the unit
  * tests check it directly.
  */
-import * as MM from '../mm';
 import { assignLayers, findBackEdges, orderLayers, push } from './lineageOrder';
 
 /**
@@ -258,34 +257,4 @@ export function truncateLabel(text: string, max: number): string {
     return text;
   }
   return chars.slice(0, Math.max(1, max - 1)).join('') + '…';
-}
-
-/**
- * Split a `name:vN` reference; null if it does not end in `:v` and digits.
- */
-export function parseVersionRef(
-  ref: string
-): { name: string; version: number } | null {
-  const match = /^(.+):v(\d+)$/.exec(ref);
-  return match ? { name: match[1], version: Number(match[2]) } : null;
-}
-
-/**
- * The lineage node id of a root: `run:{id}` or `version:{name}:v{n}`.
- */
-export function rootNodeId(root: MM.LineageRoot): string {
-  return root.kind === 'run' ? `run:${root.id}` : `version:${root.ref}`;
-}
-
-/**
- * The root a lineage node id stands for, or null for anything else.
- */
-export function rootOfNodeId(id: string): MM.LineageRoot | null {
-  if (id.startsWith('run:') && id.length > 4) {
-    return { kind: 'run', id: id.slice(4) };
-  }
-  if (id.startsWith('version:') && parseVersionRef(id.slice(8))) {
-    return { kind: 'version', ref: id.slice(8) };
-  }
-  return null;
 }

@@ -2,55 +2,19 @@
  * Types of the artifacts payloads (`GET artifacts`, `GET artifacts/{name}/versions`,
  * `GET lineage`), as the frontend sees them after decoding (`src/contract.ts`
  * checks them against the JSON Schemas).
+ *
+ * It re-exports the shared types (`../shared/types`), so that a module of this
+ * feature names every type it uses through one import: `import * as MM from
+ * './types'`.
  */
-import type { RunStatus } from '../runs/types';
-import type { JSONValue } from '../shared/types';
+import type {
+  ArtifactKind,
+  IRunRef,
+  IVersionRef,
+  JSONValue
+} from '../shared/types';
 
-/**
- * The kind of an artifact (a server may add others; they show as they come).
- */
-export type ArtifactKind = 'dataset' | 'model' | 'file' | 'report' | 'figure';
-
-/**
- * Every artifact kind, in the order the filter offers them.
- */
-export const ARTIFACT_KINDS: ReadonlyArray<ArtifactKind> = [
-  'dataset',
-  'model',
-  'file',
-  'report',
-  'figure'
-];
-
-/**
- * A reference to one version of an artifact.
- */
-export interface IVersionRef {
-  /** Artifact name. */
-  name: string;
-  /** Version number, from 1. */
-  version: number;
-  /** `name:vN`. */
-  ref: string;
-  /** Artifact kind. */
-  kind: ArtifactKind | string;
-  /** SHA-256 hex of the content (of the manifest for directories). */
-  digest: string;
-  /** Size in bytes. */
-  size: number;
-}
-
-/**
- * A run as referenced by an artifact version (producer or consumer).
- */
-export interface IRunRef {
-  /** Run id. */
-  id: string;
-  /** Run name. */
-  name: string;
-  /** Run status. */
-  status: RunStatus | string;
-}
+export * from '../shared/types';
 
 /**
  * One file of a directory version.
@@ -177,16 +141,6 @@ export interface IArtifactDetail {
 }
 
 /**
- * Artifact versions used (`inputs`) and logged (`outputs`) by a run.
- */
-export interface IRunArtifacts {
-  /** Versions the run used. */
-  inputs: IVersionRef[];
-  /** Versions the run logged. */
-  outputs: IVersionRef[];
-}
-
-/**
  * A run node of a lineage graph.
  */
 export interface ILineageRunNode {
@@ -240,9 +194,3 @@ export interface ILineage {
   /** Whether the walk stopped at `depth` with more to see. */
   truncated: boolean;
 }
-
-/**
- * What a lineage view is rooted at: a run id or a `name:vN` version ref.
- */
-export type LineageRoot =
-  { kind: 'run'; id: string } | { kind: 'version'; ref: string };

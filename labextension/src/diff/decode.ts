@@ -4,7 +4,6 @@
  * Every string is untrusted user content and stays a string: the view renders it
  * as React text only.
  */
-import { decodeVersionRef } from '../artifacts/decode';
 import {
   DecodeError,
   finiteNumber,
@@ -15,8 +14,12 @@ import {
   record,
   toNumber
 } from '../shared/decode';
-import { decodePoint, decodeRunSummary } from '../runs/decode';
 import { Diff } from './types';
+import {
+  decodePoint,
+  decodeRunSummary,
+  decodeVersionRef
+} from '../shared/decodeCommon';
 
 const OPS: ReadonlySet<string> = new Set([
   'equal',

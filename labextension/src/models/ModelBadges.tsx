@@ -1,38 +1,7 @@
 import * as React from 'react';
 
 import type { IStageBadge } from './rules';
-import * as MM from '../mm';
-
-const KNOWN_STAGES = new Set<string>(MM.MODEL_STAGES);
-
-/**
- * A model version's stage as a coloured pill: `production`, or `v3 production`
- * with a version.
- */
-export function StageBadge(props: {
-  stage: string;
-  version?: number;
-}): JSX.Element {
-  const stage = KNOWN_STAGES.has(props.stage) ? props.stage : 'other';
-  const text =
-    props.version === undefined
-      ? props.stage || 'none'
-      : `v${props.version} ${props.stage}`;
-  return (
-    <span
-      className={`jp-mm-StageBadge jp-mm-StageBadge-${stage}`}
-      title={
-        props.version === undefined
-          ? `Stage: ${props.stage || 'none'}`
-          : `Version ${props.version} is in ${props.stage}`
-      }
-      data-stage={props.stage}
-      data-version={props.version}
-    >
-      {text}
-    </span>
-  );
-}
+import { StageBadge } from '../shared/Badges';
 
 /**
  * An alias held by a model version, with a remove button when `onRemove` is given.

@@ -1,22 +1,21 @@
 import * as React from 'react';
 
 import { IActions } from '../shared/actions';
-import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import {
   aliasEntries,
-  metricColumns,
-  stageBadges,
-  trendKeys,
-  trendSeries
-} from './rules';
+  formatNumber,
+  formatRelative,
+  formatTime
+} from '../shared/format';
+import { metricColumns, stageBadges, trendKeys, trendSeries } from './rules';
 import { TransitionIntent } from './transitions';
 import * as MM from '../mm';
-import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { Fact, TagsFact } from '../shared/Facts';
 import { MetricChart } from '../shared/MetricChart';
 import { StageBadges } from './ModelBadges';
 import { TransitionHistory } from './ModelHistory';
 import { VersionRows } from './ModelVersions';
+import { AliasBadges } from '../shared/Badges';
 
 /**
  * A message above the versions: the outcome of the last transition.

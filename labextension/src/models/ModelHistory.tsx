@@ -3,8 +3,7 @@ import * as React from 'react';
 import { formatRelative, formatTime } from '../shared/format';
 import { sortHistory, transitionText } from './transitions';
 import * as MM from '../mm';
-import { AliasBadge } from '../artifacts/ArtifactBadges';
-import { StageBadge } from './ModelBadges';
+import { AliasBadge, StageBadge } from '../shared/Badges';
 
 /**
  * What one transition changed: `v2 none → production`, `champion v1 → v2`.

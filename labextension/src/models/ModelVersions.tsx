@@ -6,8 +6,9 @@ import { lineageIcon } from '../shared/icons';
 import { aliasProblem, TransitionIntent, versionActions } from './transitions';
 import * as MM from '../mm';
 import { RunLink } from '../shared/Links';
-import { RemovableAlias, StageBadge } from './ModelBadges';
+import { RemovableAlias } from './ModelBadges';
 import { VersionDetails } from './VersionDetails';
+import { StageBadge } from '../shared/Badges';
 
 /**
  * One version: its row, its alias form and its details (when expanded).

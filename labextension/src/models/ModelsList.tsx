@@ -1,9 +1,13 @@
 import * as React from 'react';
 
-import { formatNumber, formatRelative, formatTime } from '../shared/format';
-import { aliasEntries, keyMetric, stageBadges } from './rules';
+import {
+  aliasEntries,
+  formatNumber,
+  formatRelative,
+  formatTime
+} from '../shared/format';
+import { keyMetric, stageBadges } from './rules';
 import * as MM from '../mm';
-import { AliasBadges } from '../artifacts/ArtifactBadges';
 import { StageBadges } from './ModelBadges';
 import {
   IListProps,
@@ -11,6 +15,7 @@ import {
   RowName,
   VersionCount
 } from '../shared/PagedList';
+import { AliasBadges } from '../shared/Badges';
 
 /**
  * Props of {@link ModelsList}.

@@ -2,7 +2,6 @@
  * Decoders of the model registry payloads: `models`, `models/{name}`,
  * `models/{name}/versions/{v}` and transitions.
  */
-import { decodeRunRef, decodeVersionRef } from '../artifacts/decode';
 import {
   DecodeError,
   decodePage,
@@ -20,6 +19,7 @@ import {
   toNumber
 } from '../shared/decode';
 import * as MM from '../mm';
+import { decodeRunRef, decodeVersionRef } from '../shared/decodeCommon';
 
 function decodeSignatureFields(v: unknown): MM.ISignatureField[] {
   return list(v, x => {

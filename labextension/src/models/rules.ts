@@ -47,13 +47,6 @@ export function stageBadges(
   return out;
 }
 
-/** Aliases of a model as `[alias, version]`, sorted by alias. */
-export function aliasEntries(
-  aliases: Readonly<Record<string, number>>
-): [string, number][] {
-  return Object.entries(aliases).sort(([a], [b]) => a.localeCompare(b));
-}
-
 /**
  * Order metric keys: the usual key metrics first (accuracy, f1, auc, ...), then
  * the rest alphabetically.

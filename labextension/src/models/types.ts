@@ -2,25 +2,20 @@
  * Types of the model registry payloads (`GET models`, `GET models/{name}`,
  * `GET models/{name}/versions/{v}`, the transition request), as the frontend sees
  * them after decoding (`src/contract.ts` checks them against the JSON Schemas).
+ *
+ * It re-exports the shared types (`../shared/types`), so that a module of this
+ * feature names every type it uses through one import: `import * as MM from
+ * './types'`.
  */
 import type { RestPayloads } from '../shared/contract.generated';
-import type { IRunRef, IVersionRef } from '../artifacts/types';
-import type { JSONValue } from '../shared/types';
+import type {
+  IRunRef,
+  IVersionRef,
+  JSONValue,
+  ModelStage
+} from '../shared/types';
 
-/**
- * The stage of a model version (a server may add others; they show as they come).
- */
-export type ModelStage = 'none' | 'staging' | 'production' | 'archived';
-
-/**
- * Every model stage, in lifecycle order.
- */
-export const MODEL_STAGES: ReadonlyArray<ModelStage> = [
-  'none',
-  'staging',
-  'production',
-  'archived'
-];
+export * from '../shared/types';
 
 /**
  * One input (or output) column of a model's signature.

@@ -10,13 +10,12 @@ import {
   seriesLabel
 } from './format';
 import { Mon } from './types';
-import { AliasBadge } from '../artifacts/ArtifactBadges';
 import { AlertList } from './AlertList';
 import { IChartLine, TimeChart } from './Chart';
 import { ErrorNotice } from '../shared/ErrorNotice';
-import { StageBadge } from '../models/ModelBadges';
 import { FiringBadge } from './MonitoringList';
 import { RuleList } from './RuleList';
+import { AliasBadge, StageBadge } from '../shared/Badges';
 
 /** Series of each chart group; null while loading. */
 export type ChartSeries = Record<ChartGroup, Mon.ISeries[] | null>;

@@ -3,9 +3,8 @@ import * as React from 'react';
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { alertsLabel, badgeCount, isoOf } from './format';
 import { Mon } from './types';
-import { AliasBadge } from '../artifacts/ArtifactBadges';
-import { StageBadge } from '../models/ModelBadges';
 import { IListProps, ItemList, RowName } from '../shared/PagedList';
+import { AliasBadge, StageBadge } from '../shared/Badges';
 
 /**
  * A red pill with a number of firing alerts, labelled for assistive technology

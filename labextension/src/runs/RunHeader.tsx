@@ -3,7 +3,7 @@ import * as React from 'react';
 import { formatDuration, formatTime, runDuration } from '../shared/format';
 import * as MM from '../mm';
 import { TagsFact } from '../shared/Facts';
-import { StatusBadge } from '../shared/StatusBadge';
+import { StatusBadge } from '../shared/Badges';
 
 /**
  * Props of {@link RunHeader}.

@@ -8,7 +8,7 @@ import {
   runDuration
 } from '../shared/format';
 import * as MM from '../mm';
-import { StatusBadge } from '../shared/StatusBadge';
+import { StatusBadge } from '../shared/Badges';
 
 /**
  * Props of {@link RunsTable}.

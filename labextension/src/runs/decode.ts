@@ -2,11 +2,11 @@
  * Decoders of the runs payloads: `meta`, `runs`, `keys`, `changes` and
  * `runs/{id}`.
  */
-import { decodeRunArtifacts } from '../artifacts/decode';
 import {
   decodePage,
   isObject,
   jsonRecord,
+  list,
   num,
   obj,
   optNum,
@@ -17,6 +17,11 @@ import {
   textRecord,
   toNumber
 } from '../shared/decode';
+import {
+  decodePoint,
+  decodeRunSummary,
+  decodeVersionRef
+} from '../shared/decodeCommon';
 import * as MM from '../mm';
 
 /** Decode `GET meta`. */
@@ -32,28 +37,6 @@ export function decodeMeta(v: unknown): MM.IMeta {
       source: optStr(reg.source) ?? ''
     },
     schema_version: optNum(o.schema_version) ?? 0
-  };
-}
-
-/** Decode a `RunSummary`. */
-export function decodeRunSummary(v: unknown): MM.IRunSummary {
-  const o = obj(v, 'run');
-  return {
-    id: str(o.id, 'run.id'),
-    name: optStr(o.name) ?? '',
-    experiment: optStr(o.experiment) ?? '',
-    status: optStr(o.status) ?? 'unknown',
-    started_at: optStr(o.started_at),
-    finished_at: optStr(o.finished_at),
-    duration_s: optNum(o.duration_s),
-    user: optStr(o.user),
-    host: optStr(o.host),
-    notebook_path: optStr(o.notebook_path),
-    tags: jsonRecord(o.tags),
-    params: jsonRecord(o.params),
-    metrics: record(o.metrics, toNumber),
-    n_outputs: optNum(o.n_outputs) ?? 0,
-    n_figures: optNum(o.n_figures) ?? 0
   };
 }
 
@@ -80,18 +63,6 @@ export function decodeChanges(v: unknown): MM.IChanges {
     changed: o.changed === true,
     firing: typeof o.firing === 'number' ? o.firing : null
   };
-}
-
-export function decodePoint(v: unknown): MM.IMetricPoint | null {
-  if (!isObject(v)) {
-    return null;
-  }
-  const step = toNumber(v.step);
-  const value = toNumber(v.value);
-  if (step === null || value === null) {
-    return null;
-  }
-  return { step, value, timestamp_ts: toNumber(v.timestamp_ts) };
 }
 
 function decodeOutput(v: unknown, index: number): MM.IOutput {
@@ -147,6 +118,15 @@ function decodeEnvironment(v: unknown): MM.IEnvironment | null {
     git: git
       ? { commit: optStr(git.commit) ?? '', dirty: git.dirty === true }
       : null
+  };
+}
+
+/** Decode a run's `artifacts`; absent (older servers) means none. */
+export function decodeRunArtifacts(v: unknown): MM.IRunArtifacts {
+  const o = isObject(v) ? v : {};
+  return {
+    inputs: list(o.inputs, decodeVersionRef),
+    outputs: list(o.outputs, decodeVersionRef)
   };
 }
 

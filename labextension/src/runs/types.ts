@@ -2,62 +2,21 @@
  * Types of the runs payloads (`GET runs`, `GET keys`, `GET runs/{id}`), as the
  * frontend sees them after decoding (`src/contract.ts` checks them against the
  * JSON Schemas).
+ *
+ * It re-exports the shared types (`../shared/types`), so that a module of this
+ * feature names every type it uses through one import: `import * as MM from
+ * './types'`.
  */
-import type { IRunArtifacts } from '../artifacts/types';
-import type { IBlobRef, JSONValue, SortOrder } from '../shared/types';
+import type {
+  IBlobRef,
+  IMetricPoint,
+  IRunSummary,
+  IVersionRef,
+  JSONValue,
+  SortOrder
+} from '../shared/types';
 
-/**
- * The status of a run.
- */
-export type RunStatus =
-  'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
-
-/**
- * Every run status, in the order the filter offers them.
- */
-export const RUN_STATUSES: ReadonlyArray<RunStatus> = [
-  'running',
-  'finished',
-  'failed',
-  'interrupted',
-  'killed'
-];
-
-/**
- * One run as listed by `GET runs`.
- */
-export interface IRunSummary {
-  /** Run id (hex). */
-  id: string;
-  /** Run name. */
-  name: string;
-  /** Experiment name. */
-  experiment: string;
-  /** Run status. */
-  status: RunStatus | string;
-  /** ISO-8601 UTC start time. */
-  started_at: string | null;
-  /** ISO-8601 UTC end time, null while running. */
-  finished_at: string | null;
-  /** Duration in seconds, null while running. */
-  duration_s: number | null;
-  /** User that ran the cell. */
-  user: string | null;
-  /** Host the kernel ran on. */
-  host: string | null;
-  /** Absolute path of the notebook, when known. */
-  notebook_path: string | null;
-  /** Free-form tags. */
-  tags: Record<string, JSONValue>;
-  /** Parameters of the run. */
-  params: Record<string, JSONValue>;
-  /** Latest value of each metric. */
-  metrics: Record<string, number>;
-  /** Number of recorded outputs. */
-  n_outputs: number;
-  /** Number of recorded figures. */
-  n_figures: number;
-}
+export * from '../shared/types';
 
 /**
  * Query parameters of `GET runs`.
@@ -105,18 +64,6 @@ export interface IKeys {
   metrics: string[];
   /** Param keys. */
   params: string[];
-}
-
-/**
- * One point of a metric's step series.
- */
-export interface IMetricPoint {
-  /** Step number. */
-  step: number;
-  /** Value; may be NaN or infinite. */
-  value: number;
-  /** Epoch seconds when it was logged. */
-  timestamp_ts: number | null;
 }
 
 /**
@@ -197,6 +144,16 @@ export interface IEnvironment {
   packages: Record<string, string>;
   /** Git state, when the working directory is in a repository. */
   git: IGitInfo | null;
+}
+
+/**
+ * Artifact versions used (`inputs`) and logged (`outputs`) by a run.
+ */
+export interface IRunArtifacts {
+  /** Versions the run used. */
+  inputs: IVersionRef[];
+  /** Versions the run logged. */
+  outputs: IVersionRef[];
 }
 
 /**

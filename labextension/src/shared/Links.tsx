@@ -2,8 +2,7 @@ import * as React from 'react';
 
 import { formatBytes } from './format';
 import * as MM from '../mm';
-import { KindBadge } from '../artifacts/ArtifactBadges';
-import { StatusBadge } from './StatusBadge';
+import { KindBadge, StatusBadge } from './Badges';
 
 /**
  * A run as a link to its detail view: status dot and name.

@@ -158,3 +158,10 @@ export function runDuration(
   }
   return null;
 }
+
+/** Aliases (of an artifact or a model) as `[alias, version]`, sorted by alias. */
+export function aliasEntries(
+  aliases: Readonly<Record<string, number>>
+): [string, number][] {
+  return Object.entries(aliases).sort(([a], [b]) => a.localeCompare(b));
+}

@@ -1,8 +1,8 @@
 /**
  * Pure naming rules of the main-area views: DOM ids and command arguments.
  */
-import { parseVersionRef, rootNodeId } from '../artifacts/lineageLayout';
 import * as MM from '../mm';
+import { parseVersionRef, rootNodeId } from './refs';
 
 /** Main-area widget id of a run's detail view. */
 export function runWidgetId(runId: string): string {

@@ -1,6 +1,9 @@
 /**
  * Types every feature shares: JSON values, the version handshake (`GET meta`), the
- * change cursor (`GET changes`), blob references and the connection state.
+ * change cursor (`GET changes`), blob references, the connection state, and the
+ * parts of the payloads that more than one feature shows (like the schemas'
+ * `common.json` and `run_summary.json`): run summaries and metric points, run and
+ * version references, artifact kinds, model stages and lineage roots.
  *
  * Non-finite floats, which the server sends as the strings `"NaN"`, `"Infinity"` and
  * `"-Infinity"`, are decoded to the JavaScript numbers `NaN`, `Infinity` and
@@ -80,3 +83,135 @@ export type Connection =
   | { kind: 'missing'; detail: string }
   | { kind: 'mismatch'; meta: IMeta }
   | { kind: 'error'; detail: string };
+
+/**
+ * The status of a run.
+ */
+export type RunStatus =
+  'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
+
+/**
+ * Every run status, in the order the filter offers them.
+ */
+export const RUN_STATUSES: ReadonlyArray<RunStatus> = [
+  'running',
+  'finished',
+  'failed',
+  'interrupted',
+  'killed'
+];
+
+/**
+ * One run as listed by `GET runs`.
+ */
+export interface IRunSummary {
+  /** Run id (hex). */
+  id: string;
+  /** Run name. */
+  name: string;
+  /** Experiment name. */
+  experiment: string;
+  /** Run status. */
+  status: RunStatus | string;
+  /** ISO-8601 UTC start time. */
+  started_at: string | null;
+  /** ISO-8601 UTC end time, null while running. */
+  finished_at: string | null;
+  /** Duration in seconds, null while running. */
+  duration_s: number | null;
+  /** User that ran the cell. */
+  user: string | null;
+  /** Host the kernel ran on. */
+  host: string | null;
+  /** Absolute path of the notebook, when known. */
+  notebook_path: string | null;
+  /** Free-form tags. */
+  tags: Record<string, JSONValue>;
+  /** Parameters of the run. */
+  params: Record<string, JSONValue>;
+  /** Latest value of each metric. */
+  metrics: Record<string, number>;
+  /** Number of recorded outputs. */
+  n_outputs: number;
+  /** Number of recorded figures. */
+  n_figures: number;
+}
+
+/**
+ * One point of a metric's step series.
+ */
+export interface IMetricPoint {
+  /** Step number. */
+  step: number;
+  /** Value; may be NaN or infinite. */
+  value: number;
+  /** Epoch seconds when it was logged. */
+  timestamp_ts: number | null;
+}
+
+/**
+ * The kind of an artifact (a server may add others; they show as they come).
+ */
+export type ArtifactKind = 'dataset' | 'model' | 'file' | 'report' | 'figure';
+
+/**
+ * Every artifact kind, in the order the filter offers them.
+ */
+export const ARTIFACT_KINDS: ReadonlyArray<ArtifactKind> = [
+  'dataset',
+  'model',
+  'file',
+  'report',
+  'figure'
+];
+
+/**
+ * A reference to one version of an artifact.
+ */
+export interface IVersionRef {
+  /** Artifact name. */
+  name: string;
+  /** Version number, from 1. */
+  version: number;
+  /** `name:vN`. */
+  ref: string;
+  /** Artifact kind. */
+  kind: ArtifactKind | string;
+  /** SHA-256 hex of the content (of the manifest for directories). */
+  digest: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/**
+ * A run as referenced by an artifact version (producer or consumer).
+ */
+export interface IRunRef {
+  /** Run id. */
+  id: string;
+  /** Run name. */
+  name: string;
+  /** Run status. */
+  status: RunStatus | string;
+}
+
+/**
+ * The stage of a model version (a server may add others; they show as they come).
+ */
+export type ModelStage = 'none' | 'staging' | 'production' | 'archived';
+
+/**
+ * Every model stage, in lifecycle order.
+ */
+export const MODEL_STAGES: ReadonlyArray<ModelStage> = [
+  'none',
+  'staging',
+  'production',
+  'archived'
+];
+
+/**
+ * What a lineage view is rooted at: a run id or a `name:vN` version ref.
+ */
+export type LineageRoot =
+  { kind: 'run'; id: string } | { kind: 'version'; ref: string };

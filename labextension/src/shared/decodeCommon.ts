@@ -1,0 +1,86 @@
+/**
+ * Decoders of the payload parts more than one feature reads (the schemas'
+ * `run_summary.json` and the references of `common.json`): a run summary, a
+ * metric point, a version reference and a run reference.
+ */
+import {
+  finiteNumber,
+  isObject,
+  jsonRecord,
+  obj,
+  optNum,
+  optStr,
+  record,
+  str,
+  toNumber
+} from './decode';
+import { versionRef } from './refs';
+import * as MM from './types';
+
+/** Decode a `RunSummary`. */
+export function decodeRunSummary(v: unknown): MM.IRunSummary {
+  const o = obj(v, 'run');
+  return {
+    id: str(o.id, 'run.id'),
+    name: optStr(o.name) ?? '',
+    experiment: optStr(o.experiment) ?? '',
+    status: optStr(o.status) ?? 'unknown',
+    started_at: optStr(o.started_at),
+    finished_at: optStr(o.finished_at),
+    duration_s: optNum(o.duration_s),
+    user: optStr(o.user),
+    host: optStr(o.host),
+    notebook_path: optStr(o.notebook_path),
+    tags: jsonRecord(o.tags),
+    params: jsonRecord(o.params),
+    metrics: record(o.metrics, toNumber),
+    n_outputs: optNum(o.n_outputs) ?? 0,
+    n_figures: optNum(o.n_figures) ?? 0
+  };
+}
+
+/** Decode one point of a metric's step series; null without a step or a value. */
+export function decodePoint(v: unknown): MM.IMetricPoint | null {
+  if (!isObject(v)) {
+    return null;
+  }
+  const step = toNumber(v.step);
+  const value = toNumber(v.value);
+  if (step === null || value === null) {
+    return null;
+  }
+  return { step, value, timestamp_ts: toNumber(v.timestamp_ts) };
+}
+
+/**
+ * Decode a `VersionRef`; null when it lacks a name or a version number.
+ */
+export function decodeVersionRef(v: unknown): MM.IVersionRef | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  const version = finiteNumber(v.version);
+  if (version === null) {
+    return null;
+  }
+  return {
+    name: v.name,
+    version,
+    ref: optStr(v.ref) ?? versionRef(v.name, version),
+    kind: optStr(v.kind) ?? '',
+    digest: optStr(v.digest) ?? '',
+    size: toNumber(v.size) ?? 0
+  };
+}
+
+/** Decode a `RunRef`; null without an id. */
+export function decodeRunRef(v: unknown): MM.IRunRef | null {
+  if (!isObject(v) || typeof v.id !== 'string') {
+    return null;
+  }
+  return {
+    id: v.id,
+    name: optStr(v.name) ?? '',
+    status: optStr(v.status) ?? 'unknown'
+  };
+}

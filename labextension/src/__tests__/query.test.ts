@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import {
-  defaultArtifactQuery,
-  defaultQuery,
-  patchQuery
-} from '../shared/query';
+import { defaultArtifactQuery } from '../artifacts/state';
+import { defaultQuery } from '../runs/query';
+import { patchQuery } from '../shared/query';
 
 describe('patchQuery', () => {
   it('goes back to the first page on any change but the offset', () => {

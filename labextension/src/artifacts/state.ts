@@ -6,11 +6,18 @@
 import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { RunsModel } from '../runs/state';
-import { defaultArtifactQuery } from '../shared/query';
+import { PAGE_SIZE } from '../shared/query';
 import * as MM from '../mm';
 
 /** Consumer id of the artifacts list in {@link RunsModel.setVisible}. */
 export const ARTIFACTS_CONSUMER = 'artifacts';
+
+/**
+ * The query of a fresh artifacts list: all kinds, first page.
+ */
+export function defaultArtifactQuery(): MM.IArtifactQuery {
+  return { q: '', kind: '', limit: PAGE_SIZE, offset: 0 };
+}
 
 /**
  * Model of the artifacts list.

@@ -5,11 +5,18 @@
 import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { RunsModel } from '../runs/state';
-import { defaultModelQuery } from '../shared/query';
+import { PAGE_SIZE } from '../shared/query';
 import * as MM from '../mm';
 
 /** Consumer id of the models list in {@link RunsModel.setVisible}. */
 export const MODELS_CONSUMER = 'models';
+
+/**
+ * The query of a fresh models list: first page.
+ */
+export function defaultModelQuery(): MM.IModelQuery {
+  return { q: '', limit: PAGE_SIZE, offset: 0 };
+}
 
 /**
  * Model of the registered models list.

@@ -13,7 +13,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type { MMApi } from '../api';
 import { errorMessage, MMApiError } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
-import { defaultQuery, nextSort } from '../shared/query';
+import { defaultQuery, nextSort } from './query';
 import { API_VERSION } from '../shared/types';
 import * as MM from '../mm';
 

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
-  breached,
-  breaches,
   finiteExtent,
   finiteRuns,
   formatTimestamp,
@@ -13,10 +11,10 @@ import {
   niceStep,
   niceTicks,
   timeDomain,
-  timeTicks,
-  uniqueThresholds
+  timeTicks
 } from '../shared/chartMath';
 import { Mon } from '../monitoring/types';
+import { breached, breaches, uniqueThresholds } from '../monitoring/thresholds';
 
 /** 2026-11-26 00:00:00 UTC. */
 const DAY = Date.UTC(2026, 10, 26) / 1000;

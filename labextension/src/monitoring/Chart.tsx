@@ -1,7 +1,6 @@
 import * as React from 'react';
 
 import {
-  breached,
   finiteExtent,
   finiteRuns,
   formatTimestamp,
@@ -10,12 +9,12 @@ import {
   linearScale,
   niceTicks,
   timeDomain,
-  timeTicks,
-  uniqueThresholds
+  timeTicks
 } from '../shared/chartMath';
 import { formatNumber } from '../shared/format';
 import { Mon } from './types';
 import { ChartSvg } from '../shared/ChartParts';
+import { breached, uniqueThresholds } from './thresholds';
 
 /**
  * One line of a {@link TimeChart}.

@@ -1,8 +1,8 @@
 /**
  * Pure math of the time-series charts: scales, "nice" value ticks, time ticks
- * with readable labels, rule breaches. No DOM, so it is unit-tested directly.
+ * with readable labels, gaps at non-finite values. No DOM, so it is unit-tested
+ * directly.
  */
-import { Mon } from '../monitoring/types';
 
 /** A closed interval `[lo, hi]`. */
 export type Extent = [number, number];
@@ -261,60 +261,6 @@ export function timeDomain(times: Iterable<number>): Extent | null {
 }
 
 /**
- * Whether `value` breaches a rule: `value op threshold` holds. Non-finite
- * values compare as JavaScript numbers do (NaN never breaches).
- */
-export function breaches(
-  value: number,
-  op: Mon.Op,
-  threshold: number
-): boolean {
-  switch (op) {
-    case '>':
-      return value > threshold;
-    case '>=':
-      return value >= threshold;
-    case '<':
-      return value < threshold;
-    case '<=':
-      return value <= threshold;
-    case '==':
-      return value === threshold;
-    case '!=':
-      return !Number.isNaN(value) && value !== threshold;
-  }
-}
-
-/** The thresholds a value breaches. */
-export function breached(
-  value: number,
-  thresholds: ReadonlyArray<Mon.IThreshold>
-): Mon.IThreshold[] {
-  return thresholds.filter(t => breaches(value, t.op, t.threshold));
-}
-
-/**
- * Distinct thresholds (by comparison and value) of several series, in the order
- * first seen; the most severe severity wins.
- */
-export function uniqueThresholds(
-  lists: ReadonlyArray<ReadonlyArray<Mon.IThreshold>>
-): Mon.IThreshold[] {
-  const rank = (s: string) => Mon.SEVERITIES.indexOf(s);
-  const out = new Map<string, Mon.IThreshold>();
-  for (const list of lists) {
-    for (const t of list) {
-      const key = `${t.op}${t.threshold}`;
-      const seen = out.get(key);
-      if (!seen || rank(t.severity) > rank(seen.severity)) {
-        out.set(key, seen ? { ...seen, severity: t.severity } : t);
-      }
-    }
-  }
-  return [...out.values()];
-}
-
-/**
  * Split points into runs of consecutive finite points: NaN and ±Infinity (of
  * the value or of `x`) make gaps in a line.
  */
@@ -339,6 +285,8 @@ export function finiteRunsBy<P extends { value: number }>(
 }
 
 /** Split time points into runs of consecutive finite points (gaps at NaN). */
-export function finiteRuns(points: ReadonlyArray<Mon.IPoint>): Mon.IPoint[][] {
+export function finiteRuns<P extends { ts: number; value: number }>(
+  points: ReadonlyArray<P>
+): P[][] {
   return finiteRunsBy(points, p => p.ts);
 }

@@ -11,7 +11,7 @@ import { applyAlertIndicator } from './monitoring/format';
 import { MonitoringPanel } from './monitoring/MonitoringPanel';
 import { AlertBadgeModel, MonitorsModel } from './monitoring/state';
 import { Mon } from './monitoring/types';
-import { CompareBar } from './runs/CompareBar';
+import { CompareBar } from './diff/CompareBar';
 import { RunsPanel } from './runs/RunsPanel';
 import { RunsModel } from './runs/state';
 import { mmIcon } from './shared/icons';

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { orderRuns } from '../diff/rules';
+import { orderRuns } from './rules';
 import * as MM from '../mm';
 
 /**

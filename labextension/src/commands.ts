@@ -19,6 +19,7 @@ import {
   runWidgetId
 } from './shared/ids';
 import { openView } from './shared/mainArea';
+import type { MMApi } from './api';
 import { RunsModel } from './runs/state';
 import * as MM from './mm';
 import { ArtifactWidget } from './artifacts/ArtifactWidget';
@@ -70,7 +71,7 @@ export interface ICommandContext {
   /** The application. */
   app: JupyterFrontEnd;
   /** The shared model. */
-  model: RunsModel;
+  model: RunsModel<MMApi>;
   /** JupyterLab's renderers, or null. */
   rendermime: IRenderMimeRegistry | null;
   /** Trackers of the open views. */

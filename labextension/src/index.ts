@@ -13,7 +13,7 @@ import {
 } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { MMApi } from './api';
+import { createApi } from './api';
 import { ArtifactsModel } from './artifacts/state';
 import { addCommands, CommandIDs, ITrackers } from './commands';
 import { lineageArgs } from './shared/ids';
@@ -43,7 +43,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
   ) => {
-    const api = new MMApi(app.serviceManager.serverSettings);
+    const api = createApi(app.serviceManager.serverSettings);
     const model = new RunsModel(api);
     const artifacts = new ArtifactsModel(model);
     const models = new ModelsModel(model);

@@ -4,9 +4,10 @@ import { afterEach, describe, it } from 'node:test';
 import { ArtifactsModel } from '../artifacts/state';
 import { MMApiError } from '../shared/errors';
 import { Diff } from '../diff/types';
-import { IRunsApi, RunsModel } from '../runs/state';
+import { RunsModel } from '../runs/state';
 import { ModelsModel } from '../models/state';
 import * as MM from '../mm';
+import { IRunsApi } from '../runs/api';
 
 const META: MM.IMeta = {
   name: 'mm-jupyter',
@@ -169,23 +170,23 @@ class FakeApi implements IRunsApi {
   total = 120;
 }
 
-let model: RunsModel | null = null;
+let model: RunsModel<FakeApi> | null = null;
 
-function makeModel(api: FakeApi): RunsModel {
+function makeModel(api: FakeApi): RunsModel<FakeApi> {
   model = new RunsModel(api);
   return model;
 }
 
 let artifactsModel: ArtifactsModel | null = null;
 
-function makeArtifactsModel(runs: RunsModel): ArtifactsModel {
+function makeArtifactsModel(runs: RunsModel<FakeApi>): ArtifactsModel {
   artifactsModel = new ArtifactsModel(runs);
   return artifactsModel;
 }
 
 let modelsModel: ModelsModel | null = null;
 
-function makeModelsModel(runs: RunsModel): ModelsModel {
+function makeModelsModel(runs: RunsModel<FakeApi>): ModelsModel {
   modelsModel = new ModelsModel(runs);
   return modelsModel;
 }

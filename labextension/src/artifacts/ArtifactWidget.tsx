@@ -3,9 +3,11 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { ArtifactDetail } from './ArtifactDetail';
 import { artifactIcon } from '../shared/icons';
-import { RunsModel } from '../runs/state';
 import * as MM from '../mm';
 import { DetailWidget } from '../shared/DetailWidget';
+import type { IBlobApi } from '../shared/rest';
+import type { IServerModel } from '../shared/serverModel';
+import type { IArtifactsApi } from './api';
 
 /**
  * Options of {@link ArtifactWidget}.
@@ -16,7 +18,7 @@ export interface IArtifactWidgetOptions {
   /** Version to highlight, if any. */
   version?: number | null;
   /** The shared model (API client and change signal). */
-  model: RunsModel;
+  model: IServerModel<IArtifactsApi & IBlobApi>;
   /** Navigation to runs, artifacts and lineage. */
   actions: IActions;
 }
@@ -24,7 +26,10 @@ export interface IArtifactWidgetOptions {
 /**
  * Content of an artifact's main-area tab: its versions, newest first.
  */
-export class ArtifactWidget extends DetailWidget<MM.IArtifactDetail> {
+export class ArtifactWidget extends DetailWidget<
+  MM.IArtifactDetail,
+  IArtifactsApi & IBlobApi
+> {
   constructor(options: IArtifactWidgetOptions) {
     super({
       model: options.model,

@@ -8,9 +8,10 @@ import { AUTO_FIT_MAX_WIDTH, LineageGraph } from './LineageGraph';
 import { loadErrorText } from '../shared/errors';
 import { lineageIcon } from '../shared/icons';
 import { layoutLineage } from './lineageLayout';
-import { RunsModel } from '../runs/state';
 import * as MM from '../mm';
 import { LiveWidget } from '../shared/LiveWidget';
+import type { IServerModel } from '../shared/serverModel';
+import type { IArtifactsApi } from './api';
 import { parseVersionRef, rootNodeId } from '../shared/refs';
 
 /** Depth choices (the server allows 1..10000 hops). */
@@ -26,7 +27,7 @@ export interface ILineageWidgetOptions {
   /** What the graph is rooted at. */
   root: MM.LineageRoot;
   /** The shared model (API client and change signal). */
-  model: RunsModel;
+  model: IServerModel<IArtifactsApi>;
   /** Navigation to runs and artifacts. */
   actions: IActions;
   /**
@@ -42,7 +43,7 @@ export interface ILineageWidgetOptions {
  * Clicking a run opens it; clicking a version re-roots the graph on it, and
  * "Back" returns to the previous root.
  */
-export class LineageWidget extends LiveWidget {
+export class LineageWidget extends LiveWidget<IArtifactsApi> {
   constructor(options: ILineageWidgetOptions) {
     super(options.model);
     this._root = options.root;

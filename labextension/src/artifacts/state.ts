@@ -1,15 +1,16 @@
 /**
- * State of the sidebar's artifacts list. It rides on the runs model's change
+ * State of the sidebar's artifacts list. It rides on the shared model's change
  * cursor: no poll of its own, a reload when the registry changed while the list
  * is visible, and a reload on show when it changed while hidden.
  */
 import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
-import type { RunsModel } from '../runs/state';
+import type { IServerModel } from '../shared/serverModel';
 import { PAGE_SIZE } from '../shared/query';
 import * as MM from '../mm';
+import type { IArtifactsApi } from './api';
 
-/** Consumer id of the artifacts list in {@link RunsModel.setVisible}. */
+/** Consumer id of the artifacts list in {@link IServerModel.setVisible}. */
 export const ARTIFACTS_CONSUMER = 'artifacts';
 
 /**
@@ -24,17 +25,18 @@ export function defaultArtifactQuery(): MM.IArtifactQuery {
  */
 export class ArtifactsModel extends PagedListModel<
   MM.IArtifactQuery,
-  MM.IArtifactList
+  MM.IArtifactList,
+  IArtifactsApi
 > {
   /**
-   * @param runs - The runs model: API client, connection and change cursor.
+   * @param server - The shared model: API client, connection and change cursor.
    */
-  constructor(runs: RunsModel) {
-    super(runs, ARTIFACTS_CONSUMER, defaultArtifactQuery());
+  constructor(server: IServerModel<IArtifactsApi>) {
+    super(server, ARTIFACTS_CONSUMER, defaultArtifactQuery());
   }
 
   protected fetchPage(query: MM.IArtifactQuery): Promise<MM.IArtifactList> {
-    return this.runs.api.artifacts(query);
+    return this.server.api.artifacts(query);
   }
 
   protected describeError(err: unknown): string {

@@ -4,9 +4,10 @@ import { DiffView } from './DiffView';
 import { Diff } from './types';
 import { MMApiError } from '../shared/errors';
 import { mmIcon } from '../shared/icons';
-import { RunsModel } from '../runs/state';
 import * as MM from '../mm';
 import { DetailWidget } from '../shared/DetailWidget';
+import type { IServerModel } from '../shared/serverModel';
+import type { IDiffApi } from './api';
 
 /**
  * Options of {@link DiffWidget}.
@@ -17,7 +18,7 @@ export interface IDiffWidgetOptions {
   /** Run id of side B. */
   b: string;
   /** The shared model (API client and change signal). */
-  model: RunsModel;
+  model: IServerModel<IDiffApi>;
   /** Open a run's detail view. */
   openRun: (run: MM.IRunSummary) => void;
   /** Open the diff with the sides swapped. */
@@ -27,7 +28,7 @@ export interface IDiffWidgetOptions {
 /**
  * Content of a run diff's main-area tab.
  */
-export class DiffWidget extends DetailWidget<Diff.IRunDiff> {
+export class DiffWidget extends DetailWidget<Diff.IRunDiff, IDiffApi> {
   constructor(options: IDiffWidgetOptions) {
     super({
       model: options.model,

@@ -3,7 +3,6 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { IModelNotice, ModelDetail } from './ModelDetail';
 import { modelIcon } from '../shared/icons';
-import { RunsModel } from '../runs/state';
 import {
   IConfirmRequest,
   IConfirmResult,
@@ -14,6 +13,8 @@ import {
 import * as MM from '../mm';
 import { confirmTransition } from './ConfirmDialog';
 import { DetailWidget } from '../shared/DetailWidget';
+import type { IServerModel } from '../shared/serverModel';
+import type { IModelsApi } from './api';
 
 /**
  * Options of {@link ModelWidget}.
@@ -24,7 +25,7 @@ export interface IModelWidgetOptions {
   /** Version to highlight (and expand), if any. */
   version?: number | null;
   /** The shared model (API client and change signal). */
-  model: RunsModel;
+  model: IServerModel<IModelsApi>;
   /** Navigation to runs, artifacts and lineage. */
   actions: IActions;
   /** Ask the user to confirm a transition (a JupyterLab dialog by default). */
@@ -35,7 +36,7 @@ export interface IModelWidgetOptions {
  * Content of a registered model's main-area tab: versions, stage and alias
  * actions, history and metric trend.
  */
-export class ModelWidget extends DetailWidget<MM.IModelDetail> {
+export class ModelWidget extends DetailWidget<MM.IModelDetail, IModelsApi> {
   constructor(options: IModelWidgetOptions) {
     super({
       model: options.model,

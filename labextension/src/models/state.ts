@@ -1,14 +1,15 @@
 /**
  * State of the sidebar's list of registered models. Like the artifacts list, it
- * rides on the runs model's change cursor.
+ * rides on the shared model's change cursor.
  */
 import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
-import type { RunsModel } from '../runs/state';
+import type { IServerModel } from '../shared/serverModel';
 import { PAGE_SIZE } from '../shared/query';
 import * as MM from '../mm';
+import type { IModelsApi } from './api';
 
-/** Consumer id of the models list in {@link RunsModel.setVisible}. */
+/** Consumer id of the models list in {@link IServerModel.setVisible}. */
 export const MODELS_CONSUMER = 'models';
 
 /**
@@ -21,16 +22,20 @@ export function defaultModelQuery(): MM.IModelQuery {
 /**
  * Model of the registered models list.
  */
-export class ModelsModel extends PagedListModel<MM.IModelQuery, MM.IModelList> {
+export class ModelsModel extends PagedListModel<
+  MM.IModelQuery,
+  MM.IModelList,
+  IModelsApi
+> {
   /**
-   * @param runs - The runs model: API client, connection and change cursor.
+   * @param server - The shared model: API client, connection and change cursor.
    */
-  constructor(runs: RunsModel) {
-    super(runs, MODELS_CONSUMER, defaultModelQuery());
+  constructor(server: IServerModel<IModelsApi>) {
+    super(server, MODELS_CONSUMER, defaultModelQuery());
   }
 
   protected fetchPage(query: MM.IModelQuery): Promise<MM.IModelList> {
-    return this.runs.api.models(query);
+    return this.server.api.models(query);
   }
 
   protected describeError(err: unknown): string {

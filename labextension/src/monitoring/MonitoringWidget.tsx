@@ -4,11 +4,11 @@ import { IActions } from '../shared/actions';
 import { ChartSeries, MonitoringDetail } from './MonitoringDetail';
 import { modelIcon } from '../shared/icons';
 import { errorMessage } from '../shared/errors';
-import { RunsModel } from '../runs/state';
 import { chartPattern, ChartGroup, DriftStat } from './format';
-import { IMonitoringApi } from './state';
 import { Mon } from './types';
 import { DetailWidget } from '../shared/DetailWidget';
+import type { IServerModel } from '../shared/serverModel';
+import { IMonitoringApi } from './api';
 
 /** Points per series the charts ask for (the most recent ones). */
 const POINTS_PER_SERIES = 500;
@@ -27,7 +27,7 @@ export interface IMonitoringWidgetOptions {
   /** The version's reference, `name:N`. */
   ref: string;
   /** The shared model (connection and change signal). */
-  model: RunsModel;
+  model: IServerModel;
   /** The monitoring REST client. */
   api: IMonitoringApi;
   /** Navigation to runs and models. */

@@ -9,9 +9,9 @@ import { CommandIDs, commandActions } from '../commands';
 import { modelIcon } from '../shared/icons';
 import { monitorWidgetId } from '../shared/ids';
 import { openView } from '../shared/mainArea';
-import { RunsModel } from '../runs/state';
-import { IMonitoringApi } from './state';
+import type { IServerModel } from '../shared/serverModel';
 import { MonitoringWidget } from './MonitoringWidget';
+import { IMonitoringApi } from './api';
 
 /** Tracker of the monitoring views. */
 export type MonitorTracker = WidgetTracker<MainAreaWidget<MonitoringWidget>>;
@@ -23,7 +23,7 @@ export interface IMonitoringCommandContext {
   /** The application. */
   app: JupyterFrontEnd;
   /** The shared model. */
-  model: RunsModel;
+  model: IServerModel;
   /** The monitoring REST client. */
   api: IMonitoringApi;
   /** Tracker of the open monitoring views. */

@@ -1,27 +1,21 @@
 /**
  * State of the sidebar's Monitoring tab and of the firing-alerts badge. Both
- * ride on the runs model's change cursor: no poll of their own.
+ * ride on the shared model's change cursor: no poll of their own.
  */
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { MMApi } from '../api';
 import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
-import type { RunsModel } from '../runs/state';
+import type { IServerModel } from '../shared/serverModel';
+import type { IMonitoringApi } from './api';
 import { Mon } from './types';
 import { PAGE_SIZE } from '../shared/query';
 
-/** The part of {@link MMApi} the monitoring views use. */
-export type IMonitoringApi = Pick<
-  MMApi,
-  'monitoring' | 'monitor' | 'monitorSeries'
->;
-
-/** Consumer id of the monitoring list in {@link RunsModel.setVisible}. */
+/** Consumer id of the monitoring list in {@link IServerModel.setVisible}. */
 export const MONITORING_CONSUMER = 'monitoring';
 
-/** Consumer id of the badge in {@link RunsModel.setBackground}. */
+/** Consumer id of the badge in {@link IServerModel.setBackground}. */
 export const BADGE_CONSUMER = 'alert-badge';
 
 /** The message for a server without the monitoring API. */
@@ -36,16 +30,16 @@ export class MonitorsModel extends PagedListModel<
   Mon.IMonitorList
 > {
   /**
-   * @param runs - The runs model: connection and change cursor.
+   * @param server - The shared model: connection and change cursor.
    * @param api - The monitoring REST client.
    * @param badge - A badge to update from each page's `firing`, if any.
    */
   constructor(
-    runs: RunsModel,
+    server: IServerModel,
     readonly api: IMonitoringApi,
     private readonly _badge: AlertBadgeModel | null = null
   ) {
-    super(runs, MONITORING_CONSUMER, { q: '', limit: PAGE_SIZE, offset: 0 });
+    super(server, MONITORING_CONSUMER, { q: '', limit: PAGE_SIZE, offset: 0 });
   }
 
   protected async fetchPage(
@@ -70,16 +64,16 @@ export class MonitorsModel extends PagedListModel<
  */
 export class AlertBadgeModel implements IDisposable {
   /**
-   * @param runs - The runs model: connection and change cursor.
+   * @param server - The shared model: connection and change cursor.
    * @param api - The monitoring REST client.
    */
   constructor(
-    readonly runs: RunsModel,
+    readonly server: IServerModel,
     readonly api: Pick<IMonitoringApi, 'monitoring'>
   ) {
-    runs.registryChanged.connect(this._onRegistryChanged, this);
-    runs.stateChanged.connect(this._onRunsStateChanged, this);
-    runs.setBackground(BADGE_CONSUMER, true);
+    server.registryChanged.connect(this._onRegistryChanged, this);
+    server.stateChanged.connect(this._onServerStateChanged, this);
+    server.setBackground(BADGE_CONSUMER, true);
   }
 
   /** Emitted with the new count when it changes. */
@@ -104,7 +98,7 @@ export class AlertBadgeModel implements IDisposable {
 
   /** Read the count now. */
   async refresh(): Promise<void> {
-    if (this._isDisposed || this.runs.connection.kind !== 'ready') {
+    if (this._isDisposed || this.server.connection.kind !== 'ready') {
       return;
     }
     const request = ++this._request;
@@ -141,9 +135,9 @@ export class AlertBadgeModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this.runs.setBackground(BADGE_CONSUMER, false);
-    this.runs.registryChanged.disconnect(this._onRegistryChanged, this);
-    this.runs.stateChanged.disconnect(this._onRunsStateChanged, this);
+    this.server.setBackground(BADGE_CONSUMER, false);
+    this.server.registryChanged.disconnect(this._onRegistryChanged, this);
+    this.server.stateChanged.disconnect(this._onServerStateChanged, this);
     Signal.clearData(this);
   }
 
@@ -157,7 +151,7 @@ export class AlertBadgeModel implements IDisposable {
 
   private _onRegistryChanged(): void {
     // The change poll already carries the count: no second request per change.
-    const firing = this.runs.firing;
+    const firing = this.server.firing;
     if (firing !== null) {
       this.note(firing);
     } else {
@@ -165,8 +159,8 @@ export class AlertBadgeModel implements IDisposable {
     }
   }
 
-  private _onRunsStateChanged(): void {
-    const ready = this.runs.connection.kind === 'ready';
+  private _onServerStateChanged(): void {
+    const ready = this.server.connection.kind === 'ready';
     if (ready && !this._ready) {
       void this.refresh();
     }

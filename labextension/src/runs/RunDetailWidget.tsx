@@ -4,9 +4,11 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { RunDetail } from './RunDetail';
 import { mmIcon } from '../shared/icons';
-import { RunsModel } from './state';
 import * as MM from '../mm';
 import { DetailWidget } from '../shared/DetailWidget';
+import type { IBlobApi } from '../shared/rest';
+import type { IServerModel } from '../shared/serverModel';
+import type { IRunsApi } from './api';
 
 /**
  * Options of {@link RunDetailWidget}.
@@ -17,7 +19,7 @@ export interface IRunDetailWidgetOptions {
   /** Label to show until the run is loaded. */
   label?: string;
   /** The shared model (API client and change signal). */
-  model: RunsModel;
+  model: IServerModel<IRunsApi & IBlobApi>;
   /** JupyterLab's renderers, or null. */
   rendermime: IRenderMimeRegistry | null;
   /** Navigation to artifacts and lineage. */
@@ -28,7 +30,10 @@ export interface IRunDetailWidgetOptions {
  * Content of a run's main-area tab. Loads `runs/{id}` when first shown and again
  * whenever the registry changes while it is visible.
  */
-export class RunDetailWidget extends DetailWidget<MM.IRunDetail> {
+export class RunDetailWidget extends DetailWidget<
+  MM.IRunDetail,
+  IRunsApi & IBlobApi
+> {
   constructor(options: IRunDetailWidgetOptions) {
     super({
       model: options.model,

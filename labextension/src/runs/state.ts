@@ -10,33 +10,13 @@ import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { MMApi } from '../api';
 import { errorMessage, MMApiError } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
+import type { IServerModel } from '../shared/serverModel';
 import { defaultQuery, nextSort } from './query';
 import { API_VERSION } from '../shared/types';
 import * as MM from '../mm';
-
-/**
- * The part of {@link MMApi} the model and the views use.
- */
-export type IRunsApi = Pick<
-  MMApi,
-  | 'meta'
-  | 'runs'
-  | 'keys'
-  | 'changes'
-  | 'run'
-  | 'blob'
-  | 'artifacts'
-  | 'artifactVersions'
-  | 'lineage'
-  | 'models'
-  | 'model'
-  | 'modelVersion'
-  | 'transition'
-  | 'diff'
->;
+import type { IRunsApi } from './api';
 
 /** How many metric columns are shown before the user picks any. */
 const DEFAULT_METRIC_COLUMNS = 2;
@@ -54,20 +34,20 @@ const SIDEBAR = 'sidebar';
  * The runs list: one page of `GET runs`, loaded by {@link RunsModel.connect} and
  * reloaded on a change like every paged list.
  */
-class RunListModel extends PagedListModel<MM.IRunQuery, MM.IRunList> {
+class RunListModel extends PagedListModel<MM.IRunQuery, MM.IRunList, IRunsApi> {
   /**
    * @param runs - The runs model that owns the list.
    * @param accept - Called with each page the list accepts.
    */
   constructor(
-    runs: RunsModel,
+    runs: IServerModel<IRunsApi>,
     private readonly _accept: (page: MM.IRunList) => void
   ) {
     super(runs, SIDEBAR, defaultQuery());
   }
 
   protected fetchPage(query: MM.IRunQuery): Promise<MM.IRunList> {
-    return this.runs.api.runs(query);
+    return this.server.api.runs(query);
   }
 
   protected describeError(err: unknown): string {
@@ -84,13 +64,19 @@ class RunListModel extends PagedListModel<MM.IRunQuery, MM.IRunList> {
 }
 
 /**
- * Model of the registry as the sidebar shows it.
+ * Model of the registry as the sidebar shows it, and the shared model every other
+ * list and view rides on ({@link IServerModel}).
+ *
+ * `A` is the REST client's type: the plugin passes one with every feature's
+ * endpoints, which the other features reach through {@link IServerModel.api}.
  */
-export class RunsModel implements IDisposable {
+export class RunsModel<A extends IRunsApi = IRunsApi>
+  implements IServerModel<A>, IDisposable
+{
   /**
    * @param api - REST client (any object with the same methods, in tests).
    */
-  constructor(readonly api: IRunsApi) {
+  constructor(readonly api: A) {
     this._poll = new Poll({
       auto: false,
       factory: () => this._checkChanges(),

@@ -3,15 +3,15 @@ import * as React from 'react';
 
 import { ErrorNotice } from './ErrorNotice';
 import { loadErrorText, MMApiError } from './errors';
-import { RunsModel } from '../runs/state';
 import { LiveWidget } from './LiveWidget';
+import type { IServerModel } from './serverModel';
 
 /**
  * Options of {@link DetailWidget}.
  */
-export interface IDetailWidgetOptions {
+export interface IDetailWidgetOptions<A = unknown> {
   /** The shared model (API client and change signal). */
-  model: RunsModel;
+  model: IServerModel<A>;
   /** A class of this kind of view, next to `jp-mm-RunDetailWidget`. */
   className?: string;
   /** Tab label until the data is loaded. */
@@ -32,8 +32,8 @@ export interface IDetailWidgetOptions {
  * A subclass says how to fetch ({@link fetch}), how to draw
  * ({@link renderDetail}) and what to say while loading or on failure.
  */
-export abstract class DetailWidget<T> extends LiveWidget {
-  constructor(options: IDetailWidgetOptions) {
+export abstract class DetailWidget<T, A = unknown> extends LiveWidget<A> {
+  constructor(options: IDetailWidgetOptions<A>) {
     super(options.model);
     this.addClass('jp-mm-RunDetailWidget');
     if (options.className) {

@@ -1,15 +1,18 @@
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 
-import { RunsModel } from '../runs/state';
+import type { IServerModel } from './serverModel';
 
 /**
  * A main-area view that loads when first shown and again whenever the registry
  * changes while it is visible (a change while hidden reloads on the next show).
  * It keeps the shared change poll awake while it is visible.
  */
-export abstract class LiveWidget extends ReactWidget {
-  constructor(protected readonly model: RunsModel) {
+export abstract class LiveWidget<A = unknown> extends ReactWidget {
+  /**
+   * @param model - The shared model: API client and change cursor.
+   */
+  constructor(protected readonly model: IServerModel<A>) {
     super();
     model.registryChanged.connect(this._onRegistryChanged, this);
   }
@@ -17,7 +20,7 @@ export abstract class LiveWidget extends ReactWidget {
   /** Fetch the data again. */
   abstract load(): Promise<void>;
 
-  /** A stable id of this view for {@link RunsModel.setVisible}. */
+  /** A stable id of this view for {@link IServerModel.setVisible}. */
   protected abstract get consumer(): string;
 
   /** Whether the view has shown data or an error since its last (re)load request. */

@@ -1,14 +1,14 @@
 /**
- * State of a paged sidebar list (runs, artifacts, models) that rides on the runs
- * model's change cursor: no poll of its own, a reload when the registry changed
+ * State of a paged sidebar list (runs, artifacts, models, monitoring) that rides
+ * on the shared model's change cursor: no poll of its own, a reload when the registry changed
  * while the list is visible, and a reload on show when it changed while hidden.
  */
 import { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { RunsModel } from '../runs/state';
 import { pageOffset, patchQuery } from './query';
+import type { IServerModel } from './serverModel';
 
 /** What every paged list query has: text search and a page. */
 export interface IPagedQuery {
@@ -31,22 +31,23 @@ export interface IPage {
  */
 export abstract class PagedListModel<
   Q extends IPagedQuery,
-  P extends IPage
+  P extends IPage,
+  A = unknown
 > implements IDisposable {
   /**
-   * @param runs - The runs model: API client, connection and change cursor.
-   * @param consumer - Id of this list in {@link RunsModel.setVisible}.
+   * @param server - The shared model: API client, connection and change cursor.
+   * @param consumer - Id of this list in {@link IServerModel.setVisible}.
    * @param query - The first query.
    */
   constructor(
-    readonly runs: RunsModel,
+    readonly server: IServerModel<A>,
     readonly consumer: string,
     query: Q
   ) {
     this._query = query;
     this._debouncer = new Debouncer(() => this._fetch(), 300);
-    runs.registryChanged.connect(this._onRegistryChanged, this);
-    runs.stateChanged.connect(this._onRunsStateChanged, this);
+    server.registryChanged.connect(this._onRegistryChanged, this);
+    server.stateChanged.connect(this._onServerStateChanged, this);
   }
 
   /** Emitted whenever anything the list shows has changed. */
@@ -116,7 +117,7 @@ export abstract class PagedListModel<
       return;
     }
     this._visible = visible;
-    this.runs.setVisible(this.consumer, visible);
+    this.server.setVisible(this.consumer, visible);
     const first = this._page === null && this.loadsFirstPage();
     if (visible && (this._stale || first)) {
       void this._fetch();
@@ -130,8 +131,8 @@ export abstract class PagedListModel<
     }
     this._isDisposed = true;
     this._debouncer.dispose();
-    this.runs.registryChanged.disconnect(this._onRegistryChanged, this);
-    this.runs.stateChanged.disconnect(this._onRunsStateChanged, this);
+    this.server.registryChanged.disconnect(this._onRegistryChanged, this);
+    this.server.stateChanged.disconnect(this._onServerStateChanged, this);
     Signal.clearData(this);
   }
 
@@ -163,9 +164,9 @@ export abstract class PagedListModel<
     }
   }
 
-  private _onRunsStateChanged(): void {
+  private _onServerStateChanged(): void {
     // A (re)connection while the list is on screen loads it.
-    const ready = this.runs.connection.kind === 'ready';
+    const ready = this.server.connection.kind === 'ready';
     if (ready && !this._ready && this._visible && this.loadsFirstPage()) {
       void this._fetch();
     }
@@ -176,7 +177,7 @@ export abstract class PagedListModel<
     if (this._isDisposed) {
       return;
     }
-    if (this.runs.connection.kind !== 'ready') {
+    if (this.server.connection.kind !== 'ready') {
       this._stale = true;
       return;
     }

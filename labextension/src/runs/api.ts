@@ -1,0 +1,49 @@
+/**
+ * The REST calls of the runs feature, and of the connection every view shares
+ * (`meta`, `changes`): one method per endpoint, each answer decoded.
+ */
+import type { RestClient } from '../shared/rest';
+import {
+  decodeChanges,
+  decodeKeys,
+  decodeMeta,
+  decodeRunDetail,
+  decodeRunList
+} from './decode';
+import * as MM from '../mm';
+
+/**
+ * The runs endpoints.
+ */
+export interface IRunsApi {
+  /** `GET meta`: version handshake and registry location. */
+  meta(): Promise<MM.IMeta>;
+  /** `GET runs`: one page of runs. */
+  runs(query: MM.IRunQuery): Promise<MM.IRunList>;
+  /** `GET keys`: experiments, metric and param keys. */
+  keys(): Promise<MM.IKeys>;
+  /** `GET runs/{id}`: everything about one run. */
+  run(id: string): Promise<MM.IRunDetail>;
+  /** `GET changes?since=N`: cheap change cursor. */
+  changes(since: number): Promise<MM.IChanges>;
+}
+
+/** The runs endpoints over a client. */
+export function runsApi(client: RestClient): IRunsApi {
+  return {
+    meta: () => client.get(['meta'], decodeMeta),
+    runs: query =>
+      client.get(['runs'], decodeRunList, {
+        q: query.q.trim(),
+        experiment: query.experiment,
+        status: query.status,
+        sort: query.sort,
+        order: query.order,
+        limit: query.limit,
+        offset: query.offset
+      }),
+    keys: () => client.get(['keys'], decodeKeys),
+    run: id => client.get(['runs', id], decodeRunDetail),
+    changes: since => client.get(['changes'], decodeChanges, { since })
+  };
+}

@@ -1,5 +1,6 @@
 /**
- * Commands of the extension.
+ * Commands of the extension: the composition root of the main-area views (it
+ * creates every feature's widgets, so it imports every feature).
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
@@ -7,12 +8,11 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { LabIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { IActions } from './shared/actions';
+import { CommandIDs, commandActions } from './shared/actions';
 import { artifactIcon, lineageIcon, mmIcon, modelIcon } from './shared/icons';
 import {
   artifactWidgetId,
   diffWidgetId,
-  lineageArgs,
   lineageRootOfArgs,
   lineageWidgetId,
   modelWidgetId,
@@ -27,26 +27,6 @@ import { DiffWidget } from './diff/DiffWidget';
 import { LineageWidget } from './artifacts/LineageWidget';
 import { ModelWidget } from './models/ModelWidget';
 import { RunDetailWidget } from './runs/RunDetailWidget';
-
-/**
- * Command ids.
- */
-export namespace CommandIDs {
-  /** Reload the runs list (and reconnect if the handshake failed). */
-  export const refresh = 'mm-jupyter:refresh';
-  /** Open a run's detail view in the main area; args `{id, name?}`. */
-  export const openRun = 'mm-jupyter:open-run';
-  /** Open an artifact's versions in the main area; args `{name, version?}`. */
-  export const openArtifact = 'mm-jupyter:open-artifact';
-  /** Open a lineage view; args `{run}` (a run id) or `{version}` (`name:vN`). */
-  export const openLineage = 'mm-jupyter:open-lineage';
-  /** Open a registered model in the main area; args `{name, version?}`. */
-  export const openModel = 'mm-jupyter:open-model';
-  /** Open the diff of two runs in the main area; args `{a, b}` (run ids). */
-  export const openDiff = 'mm-jupyter:open-diff';
-  /** Open a monitored version in the main area; args `{ref}` (`name:N`). */
-  export const openMonitor = 'mm-jupyter:open-monitor';
-}
 
 /**
  * Trackers of the main-area views.
@@ -76,34 +56,6 @@ export interface ICommandContext {
   rendermime: IRenderMimeRegistry | null;
   /** Trackers of the open views. */
   trackers: ITrackers;
-}
-
-/**
- * Navigation through the commands, for the views.
- */
-export function commandActions(app: JupyterFrontEnd): IActions {
-  const run = (id: string, args: ReadonlyPartialJSONObject) =>
-    void app.commands.execute(id, args).catch(err => {
-      console.error(`mm-jupyter: ${id} failed`, err);
-    });
-  return {
-    openRun: r =>
-      run(
-        CommandIDs.openRun,
-        r.name ? { id: r.id, name: r.name } : { id: r.id }
-      ),
-    openArtifact: (name, version) =>
-      run(
-        CommandIDs.openArtifact,
-        version === undefined ? { name } : { name, version }
-      ),
-    openLineage: root => run(CommandIDs.openLineage, lineageArgs(root)),
-    openModel: (name, version) =>
-      run(
-        CommandIDs.openModel,
-        version === undefined ? { name } : { name, version }
-      )
-  };
 }
 
 /**

@@ -15,7 +15,8 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { createApi } from './api';
 import { ArtifactsModel } from './artifacts/state';
-import { addCommands, CommandIDs, ITrackers } from './commands';
+import { addCommands, ITrackers } from './commands';
+import { CommandIDs } from './shared/actions';
 import { lineageArgs } from './shared/ids';
 import { RunsModel } from './runs/state';
 import { ModelsModel } from './models/state';

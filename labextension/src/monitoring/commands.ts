@@ -5,7 +5,7 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { CommandIDs, commandActions } from '../commands';
+import { CommandIDs, commandActions } from '../shared/actions';
 import { modelIcon } from '../shared/icons';
 import { monitorWidgetId } from '../shared/ids';
 import { openView } from '../shared/mainArea';

@@ -1,9 +1,33 @@
 /**
- * What views can ask the application to open. The plugin implements it with
- * commands; components only call it.
+ * What views can ask the application to open, and the commands that do it:
+ * components call {@link IActions}; {@link commandActions} implements it by
+ * executing the plugin's commands ({@link CommandIDs}).
  */
-import * as MM from '../mm';
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import { lineageArgs } from './ids';
+import * as MM from './types';
+
+/**
+ * Command ids.
+ */
+export namespace CommandIDs {
+  /** Reload the runs list (and reconnect if the handshake failed). */
+  export const refresh = 'mm-jupyter:refresh';
+  /** Open a run's detail view in the main area; args `{id, name?}`. */
+  export const openRun = 'mm-jupyter:open-run';
+  /** Open an artifact's versions in the main area; args `{name, version?}`. */
+  export const openArtifact = 'mm-jupyter:open-artifact';
+  /** Open a lineage view; args `{run}` (a run id) or `{version}` (`name:vN`). */
+  export const openLineage = 'mm-jupyter:open-lineage';
+  /** Open a registered model in the main area; args `{name, version?}`. */
+  export const openModel = 'mm-jupyter:open-model';
+  /** Open the diff of two runs in the main area; args `{a, b}` (run ids). */
+  export const openDiff = 'mm-jupyter:open-diff';
+  /** Open a monitored version in the main area; args `{ref}` (`name:N`). */
+  export const openMonitor = 'mm-jupyter:open-monitor';
+}
 /**
  * Navigation between the views of the extension.
  */
@@ -16,4 +40,32 @@ export interface IActions {
   openModel(name: string, version?: number): void;
   /** Open the lineage view rooted at a run or a version. */
   openLineage(root: MM.LineageRoot): void;
+}
+
+/**
+ * Navigation through the commands, for the views.
+ */
+export function commandActions(app: JupyterFrontEnd): IActions {
+  const run = (id: string, args: ReadonlyPartialJSONObject) =>
+    void app.commands.execute(id, args).catch(err => {
+      console.error(`mm-jupyter: ${id} failed`, err);
+    });
+  return {
+    openRun: r =>
+      run(
+        CommandIDs.openRun,
+        r.name ? { id: r.id, name: r.name } : { id: r.id }
+      ),
+    openArtifact: (name, version) =>
+      run(
+        CommandIDs.openArtifact,
+        version === undefined ? { name } : { name, version }
+      ),
+    openLineage: root => run(CommandIDs.openLineage, lineageArgs(root)),
+    openModel: (name, version) =>
+      run(
+        CommandIDs.openModel,
+        version === undefined ? { name } : { name, version }
+      )
+  };
 }

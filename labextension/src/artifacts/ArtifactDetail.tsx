@@ -8,7 +8,7 @@ import {
   formatValue
 } from '../shared/format';
 import { lineageIcon } from '../shared/icons';
-import * as MM from '../mm';
+import * as MM from './types';
 import { CopyButton } from '../shared/CopyButton';
 import { DownloadButton } from '../shared/DownloadButton';
 import { Fact, TagsFact } from '../shared/Facts';

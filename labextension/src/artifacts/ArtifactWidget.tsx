@@ -3,7 +3,7 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { ArtifactDetail } from './ArtifactDetail';
 import { artifactIcon } from '../shared/icons';
-import * as MM from '../mm';
+import * as MM from './types';
 import { DetailWidget } from '../shared/DetailWidget';
 import type { IBlobApi } from '../shared/rest';
 import type { IServerModel } from '../shared/serverModel';

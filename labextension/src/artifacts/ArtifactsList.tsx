@@ -6,7 +6,7 @@ import {
   formatRelative,
   formatTime
 } from '../shared/format';
-import * as MM from '../mm';
+import * as MM from './types';
 import {
   IListProps,
   ItemList,

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import * as MM from '../mm';
+import * as MM from './types';
 import { PagedPanel } from '../shared/PagedList';
 import { ArtifactFilters } from './ArtifactFilters';
 import { ArtifactsList } from './ArtifactsList';

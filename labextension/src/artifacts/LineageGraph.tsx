@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { formatBytes } from '../shared/format';
 import { IPlacedNode, layoutLineage, truncateLabel } from './lineageLayout';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * Props of {@link LineageGraph}.

@@ -8,7 +8,7 @@ import { AUTO_FIT_MAX_WIDTH, LineageGraph } from './LineageGraph';
 import { loadErrorText } from '../shared/errors';
 import { lineageIcon } from '../shared/icons';
 import { layoutLineage } from './lineageLayout';
-import * as MM from '../mm';
+import * as MM from './types';
 import { LiveWidget } from '../shared/LiveWidget';
 import type { IServerModel } from '../shared/serverModel';
 import type { IArtifactsApi } from './api';

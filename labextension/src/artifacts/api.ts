@@ -8,7 +8,7 @@ import {
   decodeArtifactList,
   decodeLineage
 } from './decode';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * The artifacts and lineage endpoints.

@@ -17,7 +17,7 @@ import {
   toNumber
 } from '../shared/decode';
 import { decodeRunRef, decodeVersionRef } from '../shared/decodeCommon';
-import * as MM from '../mm';
+import * as MM from './types';
 
 function decodeFile(v: unknown): MM.IArtifactFile | null {
   if (!isObject(v) || typeof v.path !== 'string') {

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { orderRuns } from './rules';
-import * as MM from '../mm';
+import * as MM from '../shared/types';
 
 /**
  * Props of {@link CompareBar}.

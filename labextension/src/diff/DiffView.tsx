@@ -3,7 +3,7 @@ import * as React from 'react';
 import { hasChanges } from './rules';
 import { Diff } from './types';
 import { formatValue } from '../shared/format';
-import * as MM from '../mm';
+import * as MM from '../shared/types';
 import { MetricsDiff, SidesHead } from './MetricsDiff';
 import { LineDiffView, NotebookDiffView } from './NotebookDiff';
 

@@ -4,7 +4,7 @@ import { DiffView } from './DiffView';
 import { Diff } from './types';
 import { MMApiError } from '../shared/errors';
 import { mmIcon } from '../shared/icons';
-import * as MM from '../mm';
+import * as MM from '../shared/types';
 import { DetailWidget } from '../shared/DetailWidget';
 import type { IServerModel } from '../shared/serverModel';
 import type { IDiffApi } from './api';

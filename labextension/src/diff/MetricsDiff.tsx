@@ -5,7 +5,7 @@
  */
 import * as React from 'react';
 
-import * as MM from '../mm';
+import * as MM from '../shared/types';
 import { ChartSvg, IPadding, StepAxes } from '../shared/ChartParts';
 import { formatNumber } from '../shared/format';
 import { Diff } from './types';

@@ -5,7 +5,7 @@
  * Every string is untrusted user content and stays a string: the view renders it
  * as React text only.
  */
-import * as MM from '../mm';
+import * as MM from '../shared/types';
 
 /**
  * Types of the run diff payload.

@@ -9,7 +9,7 @@ import {
 } from '../shared/format';
 import { metricColumns, stageBadges, trendKeys, trendSeries } from './rules';
 import { TransitionIntent } from './transitions';
-import * as MM from '../mm';
+import * as MM from './types';
 import { Fact, TagsFact } from '../shared/Facts';
 import { MetricChart } from '../shared/MetricChart';
 import { StageBadges } from './ModelBadges';

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import * as MM from '../mm';
+import * as MM from './types';
 import { SearchBox } from '../shared/Filters';
 
 /**

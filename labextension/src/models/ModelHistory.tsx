@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { formatRelative, formatTime } from '../shared/format';
 import { sortHistory, transitionText } from './transitions';
-import * as MM from '../mm';
+import * as MM from './types';
 import { AliasBadge, StageBadge } from '../shared/Badges';
 
 /**

@@ -4,7 +4,7 @@ import { IActions } from '../shared/actions';
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { lineageIcon } from '../shared/icons';
 import { aliasProblem, TransitionIntent, versionActions } from './transitions';
-import * as MM from '../mm';
+import * as MM from './types';
 import { RunLink } from '../shared/Links';
 import { RemovableAlias } from './ModelBadges';
 import { VersionDetails } from './VersionDetails';

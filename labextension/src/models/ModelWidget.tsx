@@ -10,7 +10,7 @@ import {
   othersInStage,
   TransitionIntent
 } from './transitions';
-import * as MM from '../mm';
+import * as MM from './types';
 import { confirmTransition } from './ConfirmDialog';
 import { DetailWidget } from '../shared/DetailWidget';
 import type { IServerModel } from '../shared/serverModel';

@@ -7,7 +7,7 @@ import {
   formatTime
 } from '../shared/format';
 import { keyMetric, stageBadges } from './rules';
-import * as MM from '../mm';
+import * as MM from './types';
 import { StageBadges } from './ModelBadges';
 import {
   IListProps,

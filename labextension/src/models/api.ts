@@ -8,7 +8,7 @@ import {
   decodeModelList,
   decodeModelVersionDetail
 } from './decode';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * The model registry endpoints.

@@ -18,7 +18,7 @@ import {
   textRecord,
   toNumber
 } from '../shared/decode';
-import * as MM from '../mm';
+import * as MM from './types';
 import { decodeRunRef, decodeVersionRef } from '../shared/decodeCommon';
 
 function decodeSignatureFields(v: unknown): MM.ISignatureField[] {

@@ -4,7 +4,7 @@
  * JupyterLab: unit-tested on its own.
  */
 import { formatNumber } from '../shared/format';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /** Stages shown as badges in lists, most important first. */
 const BADGE_STAGES = ['production', 'staging'];

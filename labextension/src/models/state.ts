@@ -6,7 +6,7 @@ import { errorMessage, isNotFound } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { IServerModel } from '../shared/serverModel';
 import { PAGE_SIZE } from '../shared/query';
-import * as MM from '../mm';
+import * as MM from './types';
 import type { IModelsApi } from './api';
 
 /** Consumer id of the models list in {@link IServerModel.setVisible}. */

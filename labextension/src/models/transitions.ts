@@ -3,7 +3,7 @@
  * request body, the confirmation text, performing it with its outcome, and the
  * history's wording. No React, no JupyterLab: unit-tested on their own.
  */
-import * as MM from '../mm';
+import * as MM from './types';
 import { errorMessage, MMApiError } from '../shared/errors';
 
 /** Rank of a stage in the lifecycle (promotion goes up). */

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatBytes } from '../shared/format';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * Props of {@link CodeView}.

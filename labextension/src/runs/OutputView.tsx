@@ -4,7 +4,7 @@ import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { formatBytes } from '../shared/format';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * Props of {@link OutputView}.

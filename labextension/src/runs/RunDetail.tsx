@@ -4,7 +4,7 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { stripAnsi } from '../shared/format';
 import { lineageIcon } from '../shared/icons';
-import * as MM from '../mm';
+import * as MM from './types';
 import { CodeView } from './CodeView';
 import { EnvironmentView } from './EnvironmentView';
 import { MetricChart } from '../shared/MetricChart';

@@ -4,7 +4,7 @@ import * as React from 'react';
 import { IActions } from '../shared/actions';
 import { RunDetail } from './RunDetail';
 import { mmIcon } from '../shared/icons';
-import * as MM from '../mm';
+import * as MM from './types';
 import { DetailWidget } from '../shared/DetailWidget';
 import type { IBlobApi } from '../shared/rest';
 import type { IServerModel } from '../shared/serverModel';

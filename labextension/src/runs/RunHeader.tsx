@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatDuration, formatTime, runDuration } from '../shared/format';
-import * as MM from '../mm';
+import * as MM from './types';
 import { TagsFact } from '../shared/Facts';
 import { StatusBadge } from '../shared/Badges';
 

@@ -7,7 +7,7 @@ import {
   formatTime,
   runDuration
 } from '../shared/format';
-import * as MM from '../mm';
+import * as MM from './types';
 import { StatusBadge } from '../shared/Badges';
 
 /**

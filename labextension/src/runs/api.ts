@@ -10,7 +10,7 @@ import {
   decodeRunDetail,
   decodeRunList
 } from './decode';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * The runs endpoints.

@@ -22,7 +22,7 @@ import {
   decodeRunSummary,
   decodeVersionRef
 } from '../shared/decodeCommon';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /** Decode `GET meta`. */
 export function decodeMeta(v: unknown): MM.IMeta {

@@ -2,7 +2,7 @@
  * Pure rules of the runs query: the first query of the sidebar and sort toggling.
  */
 import { PAGE_SIZE } from '../shared/query';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /** Sort keys whose natural first order is ascending (text); others start descending. */
 const ASCENDING_FIRST = new Set(['name', 'experiment', 'status', 'id']);

@@ -15,7 +15,7 @@ import { PagedListModel } from '../shared/pagedListState';
 import type { IServerModel } from '../shared/serverModel';
 import { defaultQuery, nextSort } from './query';
 import { API_VERSION } from '../shared/types';
-import * as MM from '../mm';
+import * as MM from './types';
 import type { IRunsApi } from './api';
 
 /** How many metric columns are shown before the user picks any. */

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatValue } from './format';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * One fact of a `jp-mm-Facts` definition list: the label and its value.

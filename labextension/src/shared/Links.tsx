@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatBytes } from './format';
-import * as MM from '../mm';
+import * as MM from './types';
 import { KindBadge, StatusBadge } from './Badges';
 
 /**

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { API_VERSION } from './types';
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * Props of {@link MetaNotice}.

@@ -7,7 +7,7 @@ import {
   padExtent
 } from './chartMath';
 import { formatNumber } from './format';
-import * as MM from '../mm';
+import * as MM from './types';
 import { ChartSvg, IPadding, StepAxes } from './ChartParts';
 
 /**

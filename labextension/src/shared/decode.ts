@@ -7,7 +7,7 @@
  * some) but never let a wrongly typed value through: a string stays a string, so
  * nothing the server sends can reach the DOM as anything but text.
  */
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * Raised when a response does not have the documented shape.

@@ -2,7 +2,7 @@
  * Text formatting of values shown in the sidebar and run details. Every function
  * returns plain text; React renders it as text.
  */
-import * as MM from '../mm';
+import * as MM from './types';
 
 /**
  * Format a number compactly: 4 significant digits, exponent for tiny or huge values.

@@ -1,7 +1,7 @@
 /**
  * Pure naming rules of the main-area views: DOM ids and command arguments.
  */
-import * as MM from '../mm';
+import * as MM from './types';
 import { parseVersionRef, rootNodeId } from './refs';
 
 /** Main-area widget id of a run's detail view. */

@@ -2,11 +2,63 @@
 // recommended,
 // @jupyter/eslint-plugin, I-prefixed interfaces, curly, eqeqeq) plus React; prettier
 // owns formatting, so eslint-config-prettier comes last.
+import { readdirSync } from 'node:fs';
+import { URL } from 'node:url';
+
 import js from '@eslint/js';
 import jupyter from '@jupyter/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import react from 'eslint-plugin-react';
 import tseslint from 'typescript-eslint';
+
+// Layering of src/: `shared/` imports nothing outside itself (no feature folder,
+// no module at the top of src/); a feature folder imports `shared/` and itself,
+// never another feature nor the top of src/ (whose modules import every feature).
+// The top of src/ (index, commands, api, Sidebar, SidebarTabs, mm, contract) is
+// the composition root and the tests exercise everything: both may import any
+// folder, so no rule covers them. Every other folder of src/ is a feature: a new
+// one is covered as soon as it exists.
+const FEATURES = readdirSync(new URL('./src', import.meta.url), {
+  withFileTypes: true
+})
+  .filter(e => e.isDirectory() && !['shared', '__tests__'].includes(e.name))
+  .map(e => e.name);
+
+const layering = [
+  {
+    files: ['src/shared/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./',
+              message:
+                'shared/ imports nothing outside itself: move what belongs to a feature into that feature, or what every feature needs into shared/.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  ...FEATURES.map(feature => ({
+    files: [`src/${feature}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!shared/)',
+              message: `${feature}/ imports shared/ and itself only: what two features need belongs in shared/, and the top of src/ composes the features.`
+            }
+          ]
+        }
+      ]
+    }
+  }))
+];
 
 export default tseslint.config(
   {
@@ -51,6 +103,7 @@ export default tseslint.config(
       'react/prop-types': 'off'
     }
   },
+  ...layering,
   {
     files: ['scripts/**/*.js'],
     languageOptions: {

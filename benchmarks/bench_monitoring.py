@@ -132,7 +132,7 @@ def bench_serve(mm, home: str) -> dict[str, object]:
     seconds = float(os.environ.get("BENCH_SERVE_SECONDS", "6"))
     levels = [int(c) for c in os.environ.get("BENCH_SERVE_CONNECTIONS", "8,16").split(",")]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mm_jupyter.cli", "serve", "bench-serve", "--port", "0",
+        [sys.executable, "-m", "mm_jupyter.cli.main", "serve", "bench-serve", "--port", "0",
          "--trust"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "MM_JUPYTER_HOME": home})
     out: dict[str, object] = {}

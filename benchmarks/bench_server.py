@@ -28,7 +28,7 @@ list at 1,000 models x 20 versions <= 50 ms.
 The diff suite stores two runs whose notebooks have ``--diff-cells`` code cells each
 (one stream output per cell; 20 sources edited, every edited cell's output changed
 too) through the store's own writers, then times ``GET diff``'s work in-process
-(``diff_runs`` + strict JSON), one HTTP round trip, and ``python -m mm_jupyter.cli
+(``diff_runs`` + strict JSON), one HTTP round trip, and ``python -m mm_jupyter.cli.main
 diff A B --no-color`` as a subprocess (start-up included) when the CLI has ``diff``.
 Targets: server path <= 300 ms; CLI <= 1,000 ms.
 
@@ -316,7 +316,7 @@ def artifacts_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
 
 def diff_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
     """Time GET diff's work in-process, over HTTP, and the terminal command."""
-    from mm_jupyter.diffing.runs import diff_runs
+    from mm_jupyter.services.diff.runs import diff_runs
 
     n = args.diff_cells
     path = CACHE / f"diff-{n}"
@@ -350,12 +350,12 @@ def diff_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
 
 
 def diff_cli_ms(path: Path, a: str, b: str, repeat: int = 5) -> float | None:
-    """Median wall time of ``python -m mm_jupyter.cli diff A B --no-color``, or None.
+    """Median wall time of ``python -m mm_jupyter.cli.main diff A B --no-color``, or None.
 
     ``None`` when the CLI has no ``diff`` command. Each run is a fresh interpreter,
     so start-up (imports, registry open) is included.
     """
-    from mm_jupyter import cli
+    from mm_jupyter.cli.main import main as cli
 
     if "diff" not in getattr(cli.main, "commands", {}):
         return None
@@ -364,7 +364,7 @@ def diff_cli_ms(path: Path, a: str, b: str, repeat: int = 5) -> float | None:
         "MM_JUPYTER_HOME": str(path),
         "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
     }
-    cmd = [sys.executable, "-m", "mm_jupyter.cli", "diff", a, b, "--no-color"]
+    cmd = [sys.executable, "-m", "mm_jupyter.cli.main", "diff", a, b, "--no-color"]
 
     def once() -> None:
         subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=60)

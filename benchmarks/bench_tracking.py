@@ -65,7 +65,7 @@ def history_growth(n: int = 1000) -> dict[str, float]:
     one kernel (the execution history is stored once per entry, so this stays flat)."""
     from IPython.testing.globalipapp import get_ipython
 
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     ip = get_ipython()
     ip.run_line_magic("config", "MMMagics.show_summary = False")
@@ -91,7 +91,7 @@ def history_growth(n: int = 1000) -> dict[str, float]:
 def log_metric_rate(n: int = 300_000) -> dict[str, float]:
     """Points per second of ``mm.log_metric`` in a loop, and of the flush to SQLite."""
     import mm_jupyter as mm
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     with mm.track("bench-metrics", capture_outputs=False):
         log = mm.log_metric

@@ -51,23 +51,23 @@ __all__ = ["API_VERSION", "__version__", "diff", "triggers", *_API, *_ARTIFACT_A
 def __getattr__(name: str) -> Any:
     # PEP 562 lazy attributes: the API module imports the store only when used.
     if name in _API:
-        from mm_jupyter import api
+        from mm_jupyter.api import runs as api
 
         return getattr(api, name)
     if name in _ARTIFACT_API:
-        from mm_jupyter.artifacts import api as artifact_api
+        from mm_jupyter.api import artifacts as artifact_api
 
         return getattr(artifact_api, name)
     if name == "diff":
-        from mm_jupyter.diffing.api import diff
+        from mm_jupyter.api.diff import diff
 
         return diff
     if name in _MODEL_API:
-        from mm_jupyter.models import api as model_api
+        from mm_jupyter.api import models as model_api
 
         return getattr(model_api, name)
     if name in _MONITOR_API:
-        from mm_jupyter.monitoring import api as monitor_api
+        from mm_jupyter.api import monitoring as monitor_api
 
         return getattr(monitor_api, name)
     if name == "triggers":
@@ -79,14 +79,14 @@ def __getattr__(name: str) -> Any:
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register the magics (``%load_ext mm_jupyter``)."""
-    from mm_jupyter.magics import load_ipython_extension as load
+    from mm_jupyter.magics.extension import load_ipython_extension as load
 
     load(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
     """Unregister the magics and stop background work (``%unload_ext mm_jupyter``)."""
-    from mm_jupyter.magics import unload_ipython_extension as unload
+    from mm_jupyter.magics.extension import unload_ipython_extension as unload
 
     unload(ipython)
 

@@ -41,7 +41,7 @@ class Run:
         return data
 
     def _repr_html_(self) -> str:
-        from mm_jupyter.display import run_html
+        from mm_jupyter.display.runs import run_html
 
         return run_html(self)
 

@@ -35,7 +35,7 @@ def ip(registry_dir):
     """
     from IPython.testing.globalipapp import get_ipython
 
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     shell = get_ipython()
     session = get_session()

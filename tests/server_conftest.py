@@ -158,7 +158,7 @@ def mm(registry_dir: Path) -> Iterator[Any]:
     """The public Python API (``import mm_jupyter as mm``) writing to the server's
     registry, as a kernel next to the server would."""
     import mm_jupyter
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     session = get_session()
     session.reset_registry()  # forget a registry another test opened

@@ -12,7 +12,7 @@ import pytest
 
 import mm_jupyter as mm
 from mm_jupyter.errors import BlobCorruptedError, NotFoundError
-from mm_jupyter.session import get_session
+from mm_jupyter.services.runs.session import get_session
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from IPython.core.error import UsageError
 import mm_jupyter as mm
 from mm_jupyter.store.details import run_detail
 
-CLI = [sys.executable, "-m", "mm_jupyter.cli"]
+CLI = [sys.executable, "-m", "mm_jupyter.cli.main"]
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_names_in_artifact_tables_are_escaped(ip, cwd):
 
 
 def test_cli_artifacts_get_verify_and_json(registry, tmp_path):
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     get_session().reset_registry()
     src = tmp_path / "data.csv"

@@ -10,7 +10,7 @@ import time
 
 from mm_jupyter.store import runs
 
-CLI = [sys.executable, "-m", "mm_jupyter.cli"]
+CLI = [sys.executable, "-m", "mm_jupyter.cli.main"]
 
 
 def cli(*args, cwd=None, env=None):

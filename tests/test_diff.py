@@ -13,9 +13,9 @@ import nbformat
 import pytest
 
 import mm_jupyter as mm
-from mm_jupyter.diffing.notebooks import diff_notebooks
-from mm_jupyter.diffing.render import to_html
-from mm_jupyter.session import get_session
+from mm_jupyter.display.diff import to_html
+from mm_jupyter.services.diff.notebooks import diff_notebooks
+from mm_jupyter.services.runs.session import get_session
 from mm_jupyter.store import runs
 
 PAIRS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "notebook-pairs"
@@ -150,7 +150,7 @@ def test_presenters_escape_untrusted_content(reg):
 def test_cli_diff_text_and_json(reg):
     seed_run(reg, "one", {"lr": 0.1}, {"acc": [0.5]}, _nb(["x = 1"]), {}, "a")
     seed_run(reg, "two", {"lr": 0.2}, {"acc": [0.6]}, _nb(["x = 2"]), {}, "b")
-    cli = [sys.executable, "-m", "mm_jupyter.cli", "diff", "one", "two"]
+    cli = [sys.executable, "-m", "mm_jupyter.cli.main", "diff", "one", "two"]
     text = subprocess.run([*cli, "--no-color"], capture_output=True, text=True, timeout=60)
     assert text.returncode == 0 and "~ lr: 0.1 -> 0.2" in text.stdout and "\033[" not in text.stdout
     colored = subprocess.run([*cli, "--color"], capture_output=True, text=True, timeout=60)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from mm_jupyter.cli import main
-from mm_jupyter.magics import MMMagics
+from mm_jupyter.cli.main import main
+from mm_jupyter.magics.extension import MMMagics
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 

@@ -7,9 +7,9 @@ import warnings
 
 import pytest
 
-from mm_jupyter import spooling
 from mm_jupyter.errors import RegistryFullError
-from mm_jupyter.session import get_session
+from mm_jupyter.services.runs import spooling
+from mm_jupyter.services.runs.session import get_session
 from mm_jupyter.store import journal, open_registry
 from mm_jupyter.store.details import run_detail
 
@@ -141,7 +141,7 @@ def test_end_that_never_lands_is_spooled_not_left_running(ip, registry_dir, monk
     # Given a cell whose run started in the registry, which turns read-only mid-cell
     monkeypatch.setattr(spooling, "END_RETRY_DELAYS_S", (0.01,))
     ip.run_cell(
-        "%%mm_track --name midway\nfrom mm_jupyter.session import get_session\n"
+        "%%mm_track --name midway\nfrom mm_jupyter.services.runs.session import get_session\n"
         "get_session().opened.conn.execute('PRAGMA query_only = 1')\nprint('the output')"
     )
     read_only(False)

@@ -207,7 +207,7 @@ def test_unwritable_registry_warns_once_and_keeps_the_cell(ip, tmp_path, monkeyp
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("MM_JUPYTER_HOME", str(blocker / "registry"))
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     get_session().reset_registry()
     with pytest.warns(UserWarning, match="mm-jupyter: .*runs are not recorded"):
@@ -219,7 +219,7 @@ def test_unwritable_registry_warns_once_and_keeps_the_cell(ip, tmp_path, monkeyp
 def test_locked_registry_warns_and_keeps_the_cell(ip, registry_dir, monkeypatch):
     mm.get_registry()  # created
     monkeypatch.setenv("MM_JUPYTER_BUSY_TIMEOUT", "0.2")
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     get_session().reset_registry()
     mm.get_registry()

@@ -49,10 +49,10 @@ def test_flusher_survives_a_bad_point_and_keeps_heartbeating(tmp_path):
         warnings.simplefilter("always")
         import mm_jupyter.store.liveness as liveness
         liveness.HEARTBEAT_EVERY_S = 0.2
-        import mm_jupyter.session as session_mod
+        import mm_jupyter.services.runs.session as session_mod
         session_mod.FLUSH_EVERY_S = 0.05
         import mm_jupyter as mm
-        from mm_jupyter.session import get_session
+        from mm_jupyter.services.runs.session import get_session
         with warnings.catch_warnings(record=True) as caught:
             with mm.track("long", capture_outputs=False) as run:
                 s = get_session()

@@ -12,7 +12,7 @@ from IPython.core.error import UsageError
 
 import mm_jupyter as mm
 from mm_jupyter.errors import BlobCorruptedError, ConflictError, NotFoundError
-from mm_jupyter.session import get_session
+from mm_jupyter.services.runs.session import get_session
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn.datasets import load_iris  # noqa: E402
@@ -81,7 +81,7 @@ def test_register_button_registers_with_the_producing_run(ip, iris, tmp_path, mo
                 "clf = LogisticRegression(max_iter=500).fit(X, y)\nunfitted = LogisticRegression()")
     tracked = ip.magics_manager.registry["MMMagics"].tracked_cells
     assert list(tracked.last_models) == ["clf"]  # fitted models only
-    from mm_jupyter.models.widgets import register_panel
+    from mm_jupyter.display.register_panel import register_panel
 
     run_id = mm.get_run("widget-run").id
     panel = register_panel(tracked.last_models, run_id)
@@ -192,7 +192,7 @@ def test_listings_never_unpickle(reg, tmp_path, monkeypatch):
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     for args in (["models", "list", "--json"], ["models", "show", "evil", "--json"],
                  ["artifacts", "show", "evil", "--json"]):
-        done = subprocess.run([sys.executable, "-m", "mm_jupyter.cli", *args],
+        done = subprocess.run([sys.executable, "-m", "mm_jupyter.cli.main", *args],
                               capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
     assert not canary.exists()
@@ -205,7 +205,7 @@ def test_cli_promote_alias_history(reg, iris):
     mm.register_model(fit(iris, 0.1), "m")
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "mm_jupyter.cli", "models", *args],
+        return subprocess.run([sys.executable, "-m", "mm_jupyter.cli.main", "models", *args],
                               capture_output=True, text=True, timeout=60)
 
     promoted = json.loads(cli("promote", "m", "2", "--stage", "production", "-m", "ok", "--json").stdout)
@@ -247,7 +247,7 @@ def test_register_is_offered_for_fitted_predictors_only(iris):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-    from mm_jupyter.models.widgets import fitted_models
+    from mm_jupyter.display.register_panel import fitted_models
 
     X, y = iris
     namespace = {
@@ -269,7 +269,7 @@ def test_one_register_button_lists_every_candidate(reg, iris):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from mm_jupyter.models.widgets import register_panel
+    from mm_jupyter.display.register_panel import register_panel
 
     X, y = iris
     candidates = {

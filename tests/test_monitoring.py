@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import mm_jupyter as mm
-from mm_jupyter.session import get_session
+from mm_jupyter.services.runs.session import get_session
 
 pd = pytest.importorskip("pandas")
 sklearn = pytest.importorskip("sklearn")

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from mm_jupyter.cli import main
-from mm_jupyter.session import get_session
+from mm_jupyter.cli.main import main
+from mm_jupyter.services.runs.session import get_session
 
 pd = pytest.importorskip("pandas")
 pytest.importorskip("sklearn")
@@ -103,7 +103,7 @@ def test_key_and_pattern_together_is_a_usage_error(monitored):
 
 
 def test_unknown_model_is_one_line_and_exit_1(registry_dir):
-    done = subprocess.run([sys.executable, "-m", "mm_jupyter.cli", "monitor", "status", "nope"],
+    done = subprocess.run([sys.executable, "-m", "mm_jupyter.cli.main", "monitor", "status", "nope"],
                           capture_output=True, text=True, timeout=60,
                           env={**os.environ, "MM_JUPYTER_HOME": str(registry_dir)})
     assert done.returncode == 1

@@ -13,7 +13,7 @@ from mm_jupyter.errors import ConflictError, NotFoundError
 
 @pytest.fixture
 def reg(registry):
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     session = get_session()
     session.reset_registry()

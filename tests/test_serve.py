@@ -18,8 +18,8 @@ from contextlib import closing
 import numpy as np
 import pytest
 
-from mm_jupyter.monitoring.serve_model import Predictor, RequestError, ServedModel, feature_order
-from mm_jupyter.session import get_session
+from mm_jupyter.services.runs.session import get_session
+from mm_jupyter.serving.model import Predictor, RequestError, ServedModel, feature_order
 
 pd = pytest.importorskip("pandas")
 pytest.importorskip("sklearn")
@@ -31,7 +31,7 @@ from sklearn.preprocessing import OneHotEncoder  # noqa: E402
 
 NUMERIC = ["age", "income", "tenure"]
 FEATURES = [*NUMERIC, "plan"]
-CLI = [sys.executable, "-m", "mm_jupyter.cli"]
+CLI = [sys.executable, "-m", "mm_jupyter.cli.main"]
 
 
 def frame(n, seed=0):
@@ -328,8 +328,8 @@ def test_max_wait_logs_a_small_batch_once_its_oldest_row_has_waited(home):
 def test_the_cli_default_batch_size_is_the_monitors_min_rows():
     from click.testing import CliRunner
 
-    from mm_jupyter.cli import main
-    from mm_jupyter.monitoring.cli import serve
+    from mm_jupyter.cli.main import main
+    from mm_jupyter.cli.monitoring import serve
     from mm_jupyter.monitoring.drift import MIN_ROWS
 
     defaults = {p.name: p.default for p in serve.params}

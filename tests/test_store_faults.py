@@ -15,11 +15,11 @@ import pytest
 
 import mm_jupyter as mm
 from mm_jupyter.errors import RegistryCorruptError
-from mm_jupyter.session import get_session
+from mm_jupyter.services.runs.session import get_session
 from mm_jupyter.store import open_registry, runs
 from mm_jupyter.store.maintenance import gc, verify
 
-CLI = [sys.executable, "-m", "mm_jupyter.cli"]
+CLI = [sys.executable, "-m", "mm_jupyter.cli.main"]
 
 
 def cli(*args):
@@ -177,7 +177,7 @@ def test_verify_reports_and_gc_removes_orphan_temps(registry):
     assert report["temp_bytes"] == 1500
     from click.testing import CliRunner
 
-    from mm_jupyter.cli import main
+    from mm_jupyter.cli.main import main
 
     text = CliRunner().invoke(main, ["verify"]).output
     assert f"TEMP     {new_style} (500 bytes" in text

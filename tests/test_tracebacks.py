@@ -108,7 +108,7 @@ def test_tracked_cell_shows_what_the_plain_cell_shows(executed, index):
 def test_each_tracked_cell_is_one_run_with_the_status_jupyter_shows(executed):
     plain, _, registry = executed
     done = subprocess.run(
-        [sys.executable, "-m", "mm_jupyter.cli", "runs", "list", "-n", "500", "--json"],
+        [sys.executable, "-m", "mm_jupyter.cli.main", "runs", "list", "-n", "500", "--json"],
         env=kernel_env(registry),
         capture_output=True, text=True, check=True,
     )

@@ -112,7 +112,7 @@ def test_cell_without_magic_prefix_match_is_untouched(ip):
 def test_the_first_cell_does_not_wait_for_the_environment_probe(ip, monkeypatch):
     """The package scan runs beside the cell; the run gets it when it is ready."""
     from mm_jupyter.capture import environment
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     release = threading.Event()
     real = environment.collect_environment_apart
@@ -157,8 +157,8 @@ def test_a_deep_expression_runs_tracked_as_untracked(ip):
 
 
 def test_failed_param_analysis_warns_once_and_the_cell_runs(ip, monkeypatch):
-    from mm_jupyter.capture import tracked_cell
     from mm_jupyter.capture.params import CellPlan
+    from mm_jupyter.magics import tracked_cell
 
     monkeypatch.setattr(tracked_cell, "plan_cell", lambda *a, **k: CellPlan(error="boom"))
     with pytest.warns(UserWarning, match="no auto params.*boom") as caught:
@@ -208,7 +208,7 @@ def test_load_ext_opens_the_registry_in_the_background(registry_dir):
 
     from IPython.testing.globalipapp import get_ipython
 
-    from mm_jupyter.session import get_session
+    from mm_jupyter.services.runs.session import get_session
 
     shell, session = get_ipython(), get_session()
     session.reset_registry()

@@ -217,7 +217,7 @@ class Monitor:
 
     def summary(self) -> Any:
         """A table of the latest values and charts over time, for the notebook."""
-        from mm_jupyter.monitoring.summary import MonitorSummary
+        from mm_jupyter.display.monitoring import MonitorSummary
 
         return MonitorSummary(self)
 

@@ -1,7 +1,7 @@
 """``GET diff?a=RUN_ID&b=RUN_ID[&volatile=0|1]``: the diff of two runs (docs/rest.md).
 
 Both ids are exact (no prefix matching: a URL names two runs, like a run URL names
-one). The engine is ``mm_jupyter.diffing.runs.diff_runs``; this handler only checks the
+one). The engine is ``mm_jupyter.services.diff.runs.diff_runs``; this handler only checks the
 parameters and serialises its result as strict JSON.
 """
 
@@ -12,10 +12,10 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from mm_jupyter.diffing.runs import diff_runs
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_RUN_ID
+from mm_jupyter.services.diff.runs import diff_runs
 from mm_jupyter.store import Registry
 
 

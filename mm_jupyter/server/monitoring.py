@@ -20,7 +20,7 @@ from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET
 from mm_jupyter.store import monitor_queries as queries
-from mm_jupyter.store.paging import MAX_LIMIT
+from mm_jupyter.core.paging import MAX_LIMIT
 
 # A reference is a name (≤ MAX_NAME) plus ":N" or "@alias".
 MAX_REF = MAX_NAME + 80

@@ -13,7 +13,7 @@ from mm_jupyter.store.monitor_common import (
     _marks,
     resolve_monitored,
 )
-from mm_jupyter.store.paging import check_page
+from mm_jupyter.core.paging import check_page
 
 _RULE_SELECT = (
     "SELECT r.id, r.kind, m.name, v.version, r.pattern, r.op, r.threshold, r.count,"

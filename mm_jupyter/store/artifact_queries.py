@@ -9,7 +9,7 @@ from typing import Any
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
 from mm_jupyter.store.db import Registry
-from mm_jupyter.store.paging import check_page
+from mm_jupyter.core.paging import check_page
 
 
 def _run_ref(conn: sqlite3.Connection, run_id: str | None) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ from mm_jupyter.store.artifact_queries import run_artifacts, version_ref
 from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.models import resolve_model_version
-from mm_jupyter.store.paging import check_page
+from mm_jupyter.core.paging import check_page
 
 MODEL_SELECT = (
     "SELECT id, name, description, owner, tags, created_at, updated_at FROM registered_models"

@@ -26,7 +26,7 @@ from mm_jupyter.store.monitor_common import (  # the limits are the server's bou
     _marks,
     resolve_monitored,
 )
-from mm_jupyter.store.paging import MAX_LIMIT, check_page
+from mm_jupyter.core.paging import MAX_LIMIT, check_page
 
 # -- summaries -------------------------------------------------------------------------
 

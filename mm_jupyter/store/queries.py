@@ -14,7 +14,7 @@ from typing import Any
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.db import Registry
-from mm_jupyter.store.paging import MAX_LIMIT, check_page
+from mm_jupyter.core.paging import MAX_LIMIT, check_page
 
 SORT_COLUMNS = {
     "id": "r.id",

@@ -1,0 +1,35 @@
+"""The monitoring part of the public API: ``mm.monitor`` and ``mm.on_model_event``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mm_jupyter.monitoring.monitor import Monitor
+from mm_jupyter.monitoring.monitor import on_model_event as _on_model_event
+from mm_jupyter.services.runs.session import get_session
+
+
+def monitor(ref: str, *, min_rows: int = 30, max_raw_rows: int = 10_000,
+            max_prediction_rows: int = 100_000) -> Monitor:
+    """Monitor a registered model version: ``name``, ``name:N`` or ``name@alias_or_stage``.
+
+    ``min_rows``: fewer non-missing values than this give "insufficient data" instead of
+    drift; ``max_raw_rows``: raw input rows kept per version (a sample, newest first);
+    ``max_prediction_rows``: predictions kept per batch to join late labels.
+    """
+    return Monitor(get_session().require_registry(), ref, min_rows=min_rows,
+                   max_raw_rows=max_raw_rows, max_prediction_rows=max_prediction_rows)
+
+
+def on_model_event(event: str, action: Any, *, model: str | None = None) -> dict[str, Any]:
+    """Run ``action`` on a registry event (``registered``, ``stage_changed``, ``alias_moved``).
+
+    ``model`` limits it to one registered model (``name``); by default every model.
+    """
+    registry = get_session().require_registry()
+    model_id = None
+    if model is not None:
+        from mm_jupyter.store.models import resolve_model_version
+
+        model_id, _ = resolve_model_version(registry, model)
+    return _on_model_event(registry, event, action, model_id=model_id)

@@ -1,0 +1,257 @@
+"""The public Python API: everything a magic does is also one call here."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from mm_jupyter.capture.params import as_metric_value
+from mm_jupyter.records import ActiveRunHandle, Run
+from mm_jupyter.services.runs.session import get_session
+
+__all__ = [
+    "active_run",
+    "get_registry",
+    "get_run",
+    "list_runs",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "set_experiment",
+    "set_tags",
+    "track",
+]
+
+
+def _metric_float(key: str, value: Any) -> float:
+    number = as_metric_value(value)
+    if number is None and isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(  # metrics are floats; an exact big int belongs in a param
+            f"metric {key!r}: an int of {len(format(abs(value), 'x')) * 4} bits is beyond"
+            " float range; log it with mm.log_param to keep it exactly"
+        )
+    if number is None:
+        raise TypeError(
+            f"metric {key!r} must be a real number, not {type(value).__name__}"
+        )
+    return number
+
+
+def _check_key(kind: str, key: Any) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise ValueError(f"{kind} name must be a non-empty string, not {key!r}")
+    if len(key) > 250:
+        raise ValueError(f"{kind} name is {len(key)} characters; the limit is 250")
+    return key
+
+
+# Metric keys already checked (SQLite-storable): log_metric runs at ~1 µs per call, so
+# a key is validated once, not per point. Bounded: cleared when it grows past this.
+_GOOD_KEYS: set[str] = set()
+MAX_GOOD_KEYS = 10_000
+STEP_MIN, STEP_MAX = -(2**63), 2**63 - 1  # SQLite INTEGER is 64-bit signed
+
+
+def _check_metric_key(key: Any) -> str:
+    if key in _GOOD_KEYS:  # the fast path: a str key seen before
+        return key  # type: ignore[no-any-return]
+    _check_key("metric", key)
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"metric name {key!r} cannot be stored: it holds a lone surrogate"
+            f" at position {exc.start}"
+        ) from None
+    if len(_GOOD_KEYS) >= MAX_GOOD_KEYS:
+        _GOOD_KEYS.clear()
+    _GOOD_KEYS.add(key)
+    return key  # type: ignore[no-any-return]
+
+
+def _check_step(key: str, step: Any) -> int | None:
+    if step is None:
+        return None
+    if type(step) is not int:
+        if isinstance(step, bool):
+            raise TypeError(f"step of metric {key!r} must be an int, not {step!r}")
+        try:
+            step = int(step)
+        except (TypeError, ValueError, OverflowError):
+            raise TypeError(f"step of metric {key!r} must be an int, not {step!r}") from None
+    if not STEP_MIN <= step <= STEP_MAX:
+        raise ValueError(
+            f"step {step} of metric {key!r} is out of range: steps are 64-bit integers"
+            f" ({STEP_MIN} to {STEP_MAX})"
+        )
+    return step  # type: ignore[no-any-return]
+
+
+def log_metric(key: str, value: Any, step: int | None = None) -> None:
+    """Log one point of metric ``key`` in the active run.
+
+    ``step`` defaults to one more than the key's last step. Points are buffered and
+    written at least every second, so this is cheap inside training loops. A key or
+    step SQLite cannot store raises ``ValueError`` naming it; nothing is logged.
+    """
+    session = get_session()
+    run = session.current()
+    _check_metric_key(key)
+    number = _metric_float(key, value)
+    step = _check_step(key, step)
+    session.add_point(run, key, _next_step(run, key, step), number)
+
+
+def _next_step(run: Any, key: str, step: int | None) -> int:
+    step = run.next_step(key, step)
+    if step > STEP_MAX:  # an automatic step after the largest one
+        raise ValueError(f"metric {key!r} has no step after {STEP_MAX}; pass step=")
+    return step  # type: ignore[no-any-return]
+
+
+def log_metrics(metrics: Mapping[str, Any], step: int | None = None) -> None:
+    """Log several metrics at once; all are checked before any is logged."""
+    checked = {_check_metric_key(k): _metric_float(k, v) for k, v in metrics.items()}
+    for key in checked:
+        step = _check_step(key, step)
+    session = get_session()
+    run = session.current()
+    for key, number in checked.items():
+        session.add_point(run, key, _next_step(run, key, step), number)
+
+
+def log_param(key: str, value: Any) -> None:
+    """Record param ``key`` of the active run (replacing an earlier value)."""
+    log_params({key: value})
+
+
+def log_params(params: Mapping[str, Any]) -> None:
+    """Record several params of the active run (source ``explicit``)."""
+    from mm_jupyter.store.runs import log_params as store_log_params
+
+    rows = [(_check_key("param", k), v, "explicit") for k, v in params.items()]
+    _write_to_active_run("params", store_log_params, rows)
+
+
+def set_tags(tags: Mapping[str, Any]) -> None:
+    """Merge ``tags`` (string values) into the active run's tags."""
+    from mm_jupyter.store.runs import set_tags as store_set_tags
+
+    clean = {_check_key("tag", k): str(v) for k, v in tags.items()}
+    _write_to_active_run("tags", store_set_tags, clean)
+
+
+def _write_to_active_run(what: str, write: Any, payload: Any) -> None:
+    """Write ``payload`` for the active run; a registry failure only warns."""
+    from mm_jupyter.errors import RegistryError
+    from mm_jupyter.services.runs.spooling import write_for_run
+
+    session = get_session()
+    run = session.current()
+    if run.id is None:
+        return  # the run is not being recorded; the user was warned when it started
+    try:
+        # Into the registry, or the run's journal when it is being spooled.
+        write_for_run(session, run.id, what, write, payload)
+    except RegistryError as exc:
+        session.warn_once(what, f"{what} not saved ({exc})")
+
+
+def active_run() -> ActiveRunHandle | None:
+    """Return the innermost run in progress in this process, or ``None``."""
+    session = get_session()
+    if not session.active:
+        return None
+    run = session.active[-1]
+    return ActiveRunHandle(run.id, run.name, run.experiment)
+
+
+def set_experiment(name: str) -> str:
+    """Make ``name`` the experiment of the runs started after this call."""
+    get_session().experiment = _check_key("experiment", name)
+    return name
+
+
+def get_registry() -> Any:
+    """Return the open registry (see ``mm_jupyter.store.Registry``)."""
+    return get_session().require_registry()
+
+
+def get_run(id_or_name: str) -> Run:
+    """Return a run by id, unique id prefix, or name (the latest run of that name)."""
+    from mm_jupyter.store.queries import get_run_summary
+
+    session = get_session()
+    session.flush()  # make this process's own buffered metrics visible
+    return Run.from_summary(get_run_summary(session.require_registry(), id_or_name))
+
+
+def list_runs(
+    experiment: str | None = None, *, status: str | None = None, limit: int = 50
+) -> list[Run]:
+    """Return the most recent runs, newest first."""
+    from mm_jupyter.store.queries import list_run_summaries
+
+    session = get_session()
+    session.flush()
+    summaries = list_run_summaries(
+        session.require_registry(), experiment=experiment, status=status, limit=limit
+    )
+    return [Run.from_summary(s) for s in summaries]
+
+
+def _script_source() -> tuple[str | None, str | None]:
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if not path:
+        return None, None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(), path
+    except (OSError, UnicodeDecodeError):
+        return None, path
+
+
+@contextlib.contextmanager
+def track(
+    name: str | None = None,
+    experiment: str | None = None,
+    *,
+    tags: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    capture_outputs: bool = True,
+) -> Iterator[ActiveRunHandle]:
+    """Track a block of code as a run (for scripts; notebooks use ``%%mm_track``).
+
+    The script's source is snapshotted, stdout/stderr are tee'd, and the run ends
+    ``finished``, ``failed`` (exception, re-raised unchanged) or ``interrupted``.
+    """
+    from mm_jupyter.services.runs.recorder import RunRecorder, status_of
+
+    tags = {_check_key("tag", k): str(v) for k, v in (tags or {}).items()}
+    rows = [(_check_key("param", k), v, "explicit") for k, v in (params or {}).items()]
+    code, path = _script_source()
+    session = get_session()
+    recorder = RunRecorder(
+        session,
+        name=name,
+        experiment=experiment,
+        tags=tags,
+        params=rows,
+        code=code,
+        capture_outputs=capture_outputs,
+    )
+    if path:
+        recorder.tags.setdefault("script", path)
+    run = recorder.start()
+    handle = ActiveRunHandle(run.id, run.name, run.experiment)
+    try:
+        yield handle
+    except BaseException as exc:
+        recorder.finish(status_of(exc), exc=exc)
+        raise
+    else:
+        recorder.finish("finished")

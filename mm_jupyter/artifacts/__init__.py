@@ -1,1 +1,0 @@
-"""Artifact versioning: serialise objects, ingest files, track lineage."""

@@ -1,0 +1,1 @@
+"""The ``mm-jupyter`` command line (click): one module per resource, thin over services."""

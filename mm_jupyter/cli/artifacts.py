@@ -1,0 +1,123 @@
+"""``mm-jupyter artifacts list|show|get``, ``verify`` and ``gc``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mm_jupyter.cli.support import emit_json, open_cli_registry
+
+
+@click.group()
+def artifacts() -> None:
+    """List, show and fetch versioned artifacts."""
+
+
+@artifacts.command("list")
+@click.option("--kind", type=click.Choice(["dataset", "model", "file", "report", "figure"]))
+@click.option("--limit", "-n", default=50, show_default=True, type=click.IntRange(1, 500))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def artifacts_list(kind: str | None, limit: int, as_json: bool) -> None:
+    """List artifacts with their latest version."""
+    from mm_jupyter.magics.artifacts import ArtifactVerbs
+    from mm_jupyter.store.artifact_queries import list_artifacts
+
+    page = list_artifacts(open_cli_registry(), kind=kind, limit=limit)
+    if as_json:
+        emit_json(page["artifacts"])
+        return
+    # the same table as %mm artifacts
+    click.echo(repr(ArtifactVerbs()._verb_artifacts([])) if page["artifacts"] else "no artifacts yet")
+
+
+@artifacts.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def artifacts_show(name: str, as_json: bool) -> None:
+    """Show an artifact's versions with producers, consumers and aliases."""
+    from mm_jupyter.magics.artifacts import ArtifactVerbs
+    from mm_jupyter.store.artifact_queries import artifact_detail
+
+    detail = artifact_detail(open_cli_registry(), name)
+    if as_json:
+        emit_json(detail)
+    else:
+        click.echo(repr(ArtifactVerbs()._verb_artifact([name])))
+
+
+@artifacts.command("get")
+@click.argument("ref")
+@click.option("--out", "-o", required=True, type=click.Path(path_type=Path),
+              help="Where to write the content (a file, or a folder for directories).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+def artifacts_get(ref: str, out: Path, as_json: bool) -> None:
+    """Write the content of NAME[:vN] or NAME@ALIAS to --out, verified byte for byte."""
+    from mm_jupyter.store import artifacts as store
+
+    registry = open_cli_registry()
+    version = store.resolve_version(registry, ref)
+    if version["is_dir"]:
+        for member in store.version_files(registry, version["id"]):
+            registry.blobs.copy_out(member["digest"], out / member["path"])
+        out.mkdir(parents=True, exist_ok=True)
+    else:
+        if out.is_dir():
+            out = out / version["file_name"]
+        registry.blobs.copy_out(version["digest"], out)
+    info = {"ref": version["ref"], "digest": version["digest"], "size": version["size"],
+            "path": str(out.resolve())}
+    if as_json:
+        emit_json(info)
+    else:
+        click.echo(f"{info['ref']} -> {info['path']} ({info['size']} bytes, sha256 verified)")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify(as_json: bool) -> None:
+    """Re-hash every blob; exit 1 if any is missing or corrupted."""
+    from mm_jupyter.store.maintenance import verify as run_verify
+
+    report = run_verify(open_cli_registry())
+    if as_json:
+        emit_json(report)
+    else:
+        click.echo(f"checked {report['checked']} blobs, {report['unreferenced']} unreferenced")
+        for digest in report["missing"]:
+            click.echo(f"MISSING  {digest}")
+        for item in report["corrupt"]:
+            click.echo(f"CORRUPT  {item['digest']} (content hashes to {item['actual']})")
+        for temp in report.get("temp_files", []):
+            click.echo(f"TEMP     {temp['path']} ({temp['size']} bytes, "
+                       f"{temp['age_s']:.0f} s old; `mm-jupyter gc` removes it)")
+    if report["missing"] or report["corrupt"]:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--grace", default=3600.0, show_default=True, type=click.FloatRange(0),
+              help="Keep unreferenced blobs younger than this many seconds.")
+@click.option("--dry-run", is_flag=True, help="Report what would be removed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def gc(grace: float, dry_run: bool, as_json: bool) -> None:
+    """Remove blobs nothing references (safe while kernels are writing)."""
+    from mm_jupyter.store.maintenance import gc as run_gc
+
+    report = run_gc(open_cli_registry(), grace_s=grace, dry_run=dry_run)
+    if as_json:
+        emit_json(report)
+    else:
+        verb = "would remove" if dry_run else "removed"
+        click.echo(f"{verb} {report['removed']} blobs ({report['freed_bytes']} bytes),"
+                   f" {report['temp_files']} temp files")
+
+
+def register(main: click.Group) -> None:
+    """Add the artifact commands to the ``mm-jupyter`` group."""
+    main.add_command(artifacts)
+    main.add_command(verify)
+    main.add_command(gc)
+
+

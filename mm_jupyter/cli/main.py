@@ -1,0 +1,170 @@
+"""The ``mm-jupyter`` command line (click, already a sqlite-utils dependency)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mm_jupyter import __version__
+from mm_jupyter.cli.support import emit_json, open_cli_registry
+from mm_jupyter.errors import MMError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mm-jupyter")
+def main() -> None:
+    """Notebook-native model management: inspect the run registry."""
+
+
+@main.command()
+def init() -> None:
+    """Create a project registry (.mm/) in the current folder."""
+    from mm_jupyter.store import open_registry
+    from mm_jupyter.store.location import PROJECT_DIR
+
+    path = Path.cwd() / PROJECT_DIR
+    existed = path.is_dir()
+    open_registry(path).close()
+    verb = "Registry already exists at" if existed else "Created registry at"
+    click.echo(f"{verb} {path}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def info(as_json: bool) -> None:
+    """Show which registry is used and why."""
+    registry = open_cli_registry()
+    data = {
+        "version": __version__,
+        "registry": str(registry.root),
+        "source": registry.location.source,
+        "schema_version": registry.schema_version(),
+    }
+    if as_json:
+        emit_json(data)
+    else:
+        for key, value in data.items():
+            click.echo(f"{key}: {value}")
+
+
+@main.group()
+def runs() -> None:
+    """List and show runs."""
+
+
+@runs.command("list")
+@click.option("--experiment", "-e", help="Only runs of this experiment.")
+@click.option("--status", type=click.Choice(["running", "finished", "failed",
+                                             "interrupted", "killed"]))
+@click.option("--limit", "-n", default=50, show_default=True,
+              type=click.IntRange(1, 500), help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of runs.")
+def runs_list(experiment: str | None, status: str | None, limit: int, as_json: bool) -> None:
+    """List recent runs, newest first."""
+    from mm_jupyter.display.runs import runs_table_text
+    from mm_jupyter.records import Run
+    from mm_jupyter.store.queries import list_run_summaries
+
+    found = [
+        Run.from_summary(s)
+        for s in list_run_summaries(
+            open_cli_registry(), experiment=experiment, status=status, limit=limit
+        )
+    ]
+    if as_json:
+        emit_json([r.to_dict() for r in found])
+    elif found:
+        click.echo(runs_table_text(found))
+    else:
+        click.echo("no runs yet")
+
+
+@runs.command("show")
+@click.argument("run")
+@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
+def runs_show(run: str, as_json: bool) -> None:
+    """Show one run (id, id prefix or name)."""
+    from mm_jupyter.display.runs import run_text
+    from mm_jupyter.records import Run
+    from mm_jupyter.store.details import run_detail
+
+    detail = run_detail(open_cli_registry(), run)
+    record = Run.from_summary(detail["run"])
+    if as_json:
+        data = record.to_dict()
+        data["param_sources"] = detail["param_sources"]
+        data["metric_series"] = detail["metrics"]
+        data["code"] = detail["code"]
+        data["error"] = detail["error"]
+        emit_json(data)
+        return
+    click.echo(run_text(record))
+    if detail["code"]["cell"]:
+        click.echo("  code:")
+        for line in detail["code"]["cell"].splitlines():
+            click.echo(f"    {line}")
+    if detail["error"]:
+        click.echo("  error:")
+        click.echo("    " + detail["error"].strip().splitlines()[-1])
+
+
+@main.command("diff")
+@click.argument("a")
+@click.argument("b", required=False)
+@click.option("--notebook", type=click.Path(exists=True, dir_okay=False),
+              help="Without B: the notebook file to compare A with (default: A's notebook).")
+@click.option("--volatile", is_flag=True, help="Also compare execution counts, ids, metadata.")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option("--color/--no-color", default=None, help="Colour the text (default: on a terminal).")
+def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
+                 as_json: bool, color: bool | None) -> None:
+    """Show what changed between runs A and B (or A and its notebook on disk)."""
+    from mm_jupyter.api.diff import diff
+    from mm_jupyter.display.diff import to_text
+
+    result = diff(a, b, volatile=volatile, notebook_path=notebook).to_dict()
+    if as_json:
+        emit_json(result)
+    else:
+        use_color = sys.stdout.isatty() if color is None else color
+        # color= keeps click from stripping the escapes when asked on a pipe
+        click.echo(to_text(result, color=use_color), color=use_color)
+
+
+def _register_subcommands() -> None:
+    from mm_jupyter.cli.artifacts import register
+    from mm_jupyter.cli.doctor import doctor
+    from mm_jupyter.cli.models import models
+    from mm_jupyter.cli.monitoring import monitor, serve
+
+    register(main)
+    main.add_command(doctor)
+    main.add_command(models)
+    main.add_command(monitor)
+    main.add_command(serve)
+
+
+_register_subcommands()
+
+
+def run() -> None:
+    """Entry point that turns our errors into one clear line and exit code 1."""
+    try:
+        main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except MMError as exc:
+        click.echo(f"mm-jupyter: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,1 +1,0 @@
-"""Diff two runs: one engine producing the JSON of docs/rest.md, three presenters."""

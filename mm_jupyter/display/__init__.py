@@ -1,0 +1,1 @@
+"""What the notebook shows: HTML and text of runs, diffs, lineage and monitoring; the Register button."""

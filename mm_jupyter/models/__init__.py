@@ -1,1 +1,0 @@
-"""The model registry in the notebook: register, version, stage and alias, load."""

@@ -1,0 +1,1 @@
+"""Artifact use cases: serialise objects, ingest files, materialise versions."""

@@ -1,0 +1,1 @@
+"""Model registry use cases: flavours, registration, stage and alias transitions."""

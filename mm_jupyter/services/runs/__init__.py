@@ -1,0 +1,1 @@
+"""The run lifecycle: process state, active runs, spooling to the store."""

@@ -1,0 +1,384 @@
+"""Process-wide tracking state: the registry, the current experiment, active runs.
+
+One ``Session`` per process (kernel or script) owns the registry connection and the
+metric buffer. ``mm.log_metric`` appends to a lock-free deque (about a microsecond);
+a daemon thread writes the buffer to SQLite at least every ``FLUSH_EVERY_S`` and
+heartbeats the active runs, so a killed kernel loses at most the last second. The
+thread survives any exception. What the registry cannot take is retried, then
+spooled to a journal (``spooling.py``, ``store/journal.py``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import os
+import secrets
+import socket
+import sqlite3
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from mm_jupyter.errors import MMError, RegistryError, RegistryWarning
+from mm_jupyter.services.runs.state import ActiveRun
+
+FLUSH_EVERY_S = 0.5
+MAX_SPOOL = 2_000_000  # points kept in memory while the registry is unwritable
+REOPEN_AFTER_S = 10.0  # a registry that failed to open is tried again after this
+# What a failing registry or disk raises; the user's code never sees these.
+REGISTRY_ERRORS = (RegistryError, MMError, OSError, sqlite3.DatabaseError)
+INT64 = (-(2**63), 2**63 - 1)
+
+__all__ = ["ActiveRun", "RegistryWarning", "Session", "get_session", "warn"]
+
+
+def warn(message: str) -> None:
+    """Show a one-line warning that points at the user's code, not ours."""
+    warnings.warn(f"mm-jupyter: {message}", RegistryWarning, stacklevel=3)
+
+
+class Session:
+    """The tracking state of one process."""
+
+    def __init__(self) -> None:
+        self._registry: Any = None
+        self._open_failed_at: float | None = None
+        self.open_error: BaseException | None = None
+        # Names this process's history in the registry (store/history.py).
+        self.kernel_key = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.journal: Any = None  # store.journal.JournalWriter, made on first spool
+        self.journaled: set[str] = set()  # runs whose records go to the journal
+        self.journal_pending = False
+        self.experiment: str | None = None
+        self.active: list[ActiveRun] = []
+        self.points: collections.deque[tuple[str, str, int, float, float]] = (
+            collections.deque()
+        )
+        self.flush_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._warned: set[str] = set()
+        self.environment_digest: str | None = None
+        self._env_thread: threading.Thread | None = None
+        self._env: dict[str, Any] | None = None
+        self._open_lock = threading.RLock()
+        self._env_done = False
+        self._env_stored_in: tuple[int, int] | None = None
+        self._env_lock = threading.Lock()
+        self._env_waiting: list[str] = []  # runs that ended before it was known
+        # id(model) -> (weak reference, run id) of models bound by tracked cells
+        self._model_runs: dict[int, tuple[Any, str]] = {}
+
+    # -- registry ---------------------------------------------------------------
+
+    def registry(self) -> Any:
+        """Return the open registry, or ``None`` (warned once) if it cannot open.
+
+        A failed open is tried again after ``REOPEN_AFTER_S``: the disk may come back.
+        """
+        if self._registry is None:
+            with self._open_lock:  # the warm-up thread may be opening it right now
+                return self._open_registry()
+        return self._registry
+
+    def _open_registry(self) -> Any:
+        if self._registry is None:
+            failed = self._open_failed_at
+            if failed is not None and time.monotonic() - failed < REOPEN_AFTER_S:
+                return None
+            from mm_jupyter.store import open_registry
+
+            try:
+                self._registry = open_registry()
+                self._open_failed_at = self.open_error = None
+            except (RegistryError, OSError, sqlite3.DatabaseError) as exc:
+                self._open_failed_at = time.monotonic()
+                self.open_error = exc
+                self.warn_once("registry", f"{exc}; runs are not recorded in the registry")
+        return self._registry
+
+    def require_registry(self) -> Any:
+        """Return the registry or raise ``RegistryError`` (for reads the user asked)."""
+        registry = self.registry()
+        if registry is None:
+            from mm_jupyter.store import open_registry
+
+            return open_registry()  # raises the real error
+        return registry
+
+    def reset_registry(self) -> None:
+        """Forget the open registry (the location changed, e.g. in tests)."""
+        self.flush()
+        with self._open_lock:  # after a warm-up open in progress, not during it
+            if self._registry is not None:
+                self._registry.close()
+            self._registry = None
+            self._open_failed_at = self.open_error = None
+        self.journal = None
+        self.journaled.clear()
+        self.journal_pending = False
+        self._warned.clear()
+        self.environment_digest = None  # stored per registry
+
+    @property
+    def opened(self) -> Any:
+        """Return the registry if this session has it open (never opens it)."""
+        return self._registry
+
+    @property
+    def environment_data(self) -> dict[str, Any] | None:
+        """Return the environment computed for this process, if ready."""
+        return self._env
+
+    def forget_warning(self, kind: str) -> None:
+        """Let ``kind`` warn again (the problem went away)."""
+        self._warned.discard(kind)
+
+    def warn_once(self, kind: str, message: str) -> None:
+        """Warn about ``kind`` of failure once per session."""
+        if kind not in self._warned:
+            self._warned.add(kind)
+            warn(message)
+
+    # -- runs -------------------------------------------------------------------
+
+    def current(self) -> ActiveRun:
+        """Return the innermost active run or raise a clear error."""
+        if not self.active:
+            raise MMError(
+                "no active run: log inside a %%mm_track cell or a `with mm.track():` block"
+            )
+        return self.active[-1]
+
+    def remember_model(self, model: Any, run_id: str) -> None:
+        """Remember that the tracked run ``run_id`` bound ``model``."""
+        import weakref
+
+        try:
+            ref = weakref.ref(model)
+        except TypeError:
+            return  # no weak references: registering it later needs run=
+        self._model_runs[id(model)] = (ref, run_id)
+
+    def model_run(self, model: Any) -> str | None:
+        """Return the run that bound ``model``, if this process tracked it."""
+        found = self._model_runs.get(id(model))
+        if found is None or found[0]() is not model:
+            return None
+        return str(found[1])
+
+    # -- metrics ----------------------------------------------------------------
+
+    def add_point(self, run: ActiveRun, key: str, step: int, value: float) -> None:
+        """Buffer one metric point of ``run`` (dropped if the run is not recorded)."""
+        if run.id is not None:
+            self.points.append((run.id, key, step, value, time.time()))
+
+    def ensure_flusher(self) -> None:
+        """Start the background flusher (once); called when a recorded run starts."""
+        if self._thread is None:
+            self._start_flusher()
+
+    def flush(self) -> None:
+        """Write buffered points now (and heartbeat active runs); never raises.
+
+        Points of runs being journaled go to the journal; points the registry
+        refuses are kept for the next flush (spooled when too many).
+        """
+        from mm_jupyter.services.runs import spooling
+
+        try:
+            with self.flush_lock:
+                n = len(self.points)
+                batch = [self.points.popleft() for _ in range(n)]
+                registry = self._registry
+                alive = [
+                    r.id for r in self.active
+                    if r.id is not None and r.id not in self.journaled
+                ]
+                if registry is None or self.journaled:
+                    spooled = [
+                        p for p in batch if registry is None or p[0] in self.journaled
+                    ]
+                    if spooled:
+                        batch = [p for p in batch if p[0] not in self.journaled]
+                        spooling.spool_points(self, spooled)
+                        if registry is None:
+                            return
+                if registry is not None and (batch or alive):
+                    self._write_points(registry, batch, alive)
+                if registry is not None and self.journal_pending:
+                    spooling.after_success(self, registry)  # import once writable
+        except Exception as exc:  # the flusher must outlive anything
+            self.warn_once("flusher", f"metric flush failed ({type(exc).__name__}: {exc})")
+
+    def _write_points(self, registry: Any, batch: list[Any], alive: list[str]) -> None:
+        from mm_jupyter.services.runs import spooling
+        from mm_jupyter.store.runs import write_metric_points
+
+        try:
+            write_metric_points(registry, batch, heartbeat=alive)
+        except REGISTRY_ERRORS as exc:
+            if len(self.points) + len(batch) <= MAX_SPOOL:
+                self.points.extendleft(reversed(batch))  # retry next flush
+            else:
+                spooling.spool_points(self, batch, exc)
+            self.warn_once("registry", f"metrics not saved yet ({exc}); will retry")
+            return
+        except Exception as exc:  # a point SQLite cannot store slipped past the API
+            good = [p for p in batch if storable(p)]
+            self.warn_once(
+                "bad-points",
+                f"{len(batch) - len(good)} metric point(s) dropped: {type(exc).__name__}:"
+                f" {exc}",
+            )
+            if len(good) == len(batch):
+                raise
+            self.points.extendleft(reversed(good))  # the good ones, next flush
+
+    def _start_flusher(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._flush_loop, name="mm-jupyter-flush", daemon=True
+        )
+        self._thread.start()
+
+    def _flush_loop(self) -> None:
+        from mm_jupyter.store.liveness import HEARTBEAT_EVERY_S
+
+        last_beat = time.monotonic()
+        while not self._stop.wait(FLUSH_EVERY_S):
+            try:
+                beat_due = self.active and time.monotonic() - last_beat >= HEARTBEAT_EVERY_S
+                if self.points or beat_due:
+                    self.flush()
+                    last_beat = time.monotonic()
+            except Exception as exc:  # log once, keep flushing: heartbeats must go on
+                self.warn_once("flusher", f"metric flush failed ({exc})")
+
+    def stop(self) -> None:
+        """Stop the flusher thread after a last flush."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.flush()
+        if self.points:  # the registry still refuses them: keep them in the journal
+            from mm_jupyter.services.runs import spooling
+
+            with self.flush_lock:
+                left = [self.points.popleft() for _ in range(len(self.points))]
+            spooling.spool_points(self, left)
+        if self._env_waiting and self._env_thread is not None:
+            # A short script's runs ended before the probe did: let it finish.
+            self._env_thread.join(timeout=10)
+
+    # -- environment ------------------------------------------------------------
+
+    def start_environment(self, probe: Callable[[], dict[str, Any]]) -> None:
+        """Compute the environment once per process with ``probe``, in the background.
+
+        The probe is passed in (``capture.environment.collect_environment_apart``):
+        the session holds state and knows nothing of how a kernel is described.
+        """
+        if self._env_thread is None:
+
+            def work() -> None:
+                try:
+                    env = probe()
+                except Exception as exc:  # never let a probe break tracking
+                    env = None
+                    self.warn_once("env", f"environment not recorded ({exc})")
+                with self._env_lock:
+                    self._env = env
+                    self._env_done = True
+                    waiting, self._env_waiting = self._env_waiting, []
+                self._attach_environment(waiting)
+
+            self._env_thread = threading.Thread(target=work, daemon=True)
+            self._env_thread.start()
+
+    def environment(self, registry: Any) -> str | None:
+        """Return the stored environment's digest, or ``None`` while it is computed.
+
+        Never waits: the first tracked cell of a kernel would otherwise pay for the
+        package scan (0.3-0.6 s). ``attach_environment_later`` fills it in.
+        """
+        key = (id(registry), getattr(registry, "generation", 0))
+        if self._env_stored_in != key:  # stored per registry file
+            self.environment_digest = None
+        if self.environment_digest is None and self._env is not None:
+            from mm_jupyter.store.runs import put_environment
+
+            self.environment_digest = put_environment(registry, self._env)
+            self._env_stored_in = key
+        return self.environment_digest
+
+    def open_quietly(self) -> None:
+        """Open the registry now if nobody has tried yet; a failure is left for the
+        next ``registry()`` call to meet and warn about where the user looks."""
+        from mm_jupyter.store import open_registry
+
+        try:
+            with self._open_lock:
+                if self._registry is None and self._open_failed_at is None:
+                    self._registry = open_registry()
+        except Exception:
+            pass
+
+    def attach_environment_later(self, run_id: str) -> None:
+        """Record the environment on ``run_id`` once it is known (from its thread)."""
+        with self._env_lock:
+            if not self._env_done:
+                self._env_waiting.append(run_id)
+                return
+        self._attach_environment([run_id])
+
+    def _attach_environment(self, run_ids: list[str]) -> None:
+        registry = self._registry
+        if not run_ids or registry is None:
+            return
+        try:
+            digest = self.environment(registry)
+            if digest is not None:
+                from mm_jupyter.store.runs import set_environment
+
+                set_environment(registry, run_ids, digest)
+        except REGISTRY_ERRORS as exc:  # one warning per registry problem
+            self.warn_once("registry", f"environment not recorded ({exc})")
+        except Exception as exc:  # the runs stand without it
+            self.warn_once("env", f"environment not recorded ({exc})")
+
+
+def storable(point: tuple[Any, ...]) -> bool:
+    """Return whether SQLite can store metric ``point`` (run, key, step, value, ts)."""
+    run_id, key, step, value, ts = point
+    try:
+        key.encode("utf-8")
+    except (AttributeError, UnicodeEncodeError):
+        return False
+    return (
+        isinstance(run_id, str)
+        and type(step) is int
+        and INT64[0] <= step <= INT64[1]
+        and isinstance(value, float)
+        and isinstance(ts, float)
+    )
+
+
+_SESSION: Session | None = None
+_SESSION_LOCK = threading.Lock()
+
+
+def get_session() -> Session:
+    """Return this process's session, creating it on first use."""
+    global _SESSION
+    if _SESSION is None:
+        with _SESSION_LOCK:
+            if _SESSION is None:
+                _SESSION = Session()
+                atexit.register(_SESSION.stop)
+    return _SESSION

@@ -1,0 +1,303 @@
+"""The model side of ``mm-jupyter serve``: load it, read request rows, predict in batches.
+
+Kept apart from the HTTP layer (serve.py) and the monitoring buffer (serve_buffer.py)
+because none of it needs tornado or the monitor: it takes a registered model reference
+and request bodies, and gives back predictions or a ``RequestError`` (HTTP status plus
+a message for the client). Tests drive the ``Predictor`` directly, without a server.
+
+``predict`` runs on one thread; every request that queues while a call is running
+shares the next call (one micro-batch), so a burst of single-row requests costs a
+few ``predict`` calls, not one each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mm_jupyter.errors import MMError
+from mm_jupyter.store import Registry
+
+log = logging.getLogger("mm_jupyter")
+
+# One error for notebook and server: serve always asks for --trust with pickle.
+from mm_jupyter.errors import TrustRequiredError  # noqa: E402
+from mm_jupyter.services.models.flavors import PICKLE_FLAVORS  # noqa: E402
+
+
+class RequestError(Exception):
+    """A request the server refuses: HTTP ``status`` and a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# -- the model ------------------------------------------------------------------
+
+
+@dataclass
+class ServedModel:
+    """The loaded model and how requests become its input."""
+
+    model: Any
+    name: str
+    version: int
+    flavor: str
+    features: list[str] | None  # input order; None: unknown, only ``instances`` work
+    use_frame: bool  # fitted on a DataFrame: give it one with these column names
+    float_frame: bool = False  # ... whose columns were all float64: one float block
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}:{self.version}"
+
+
+def load_served_model(registry: Registry, ref: str, *, trust: bool = False) -> ServedModel:
+    """Resolve ``ref`` and load its model; pickle-based flavours need ``trust=True``."""
+    from mm_jupyter.api.artifacts import _materialize
+    from mm_jupyter.services.models import flavors
+    from mm_jupyter.store.artifacts import resolve_version
+    from mm_jupyter.store.model_queries import model_version
+    from mm_jupyter.store.models import resolve_model_version
+    from mm_jupyter.store.monitoring import version_info
+
+    _, version_id = resolve_model_version(registry, ref)
+    with registry.read() as conn:
+        info = model_version(conn, version_id)
+    flavor = info["flavor"]
+    if flavor in PICKLE_FLAVORS and not trust:
+        raise TrustRequiredError(
+            f"{info['ref']} is stored with pickle ({flavor}); loading it runs code from the"
+            " model file. Pass --trust if you trust whoever registered it."
+        )
+    if flavor == "torch_state_dict":
+        raise MMError(f"{info['ref']} stores only PyTorch weights (a state dict); serve needs"
+                      " a model object with predict()")
+    path = _materialize(registry, resolve_version(registry, info["artifact"]["ref"]))
+    model = flavors.load(str(path), flavor)
+    if not callable(getattr(model, "predict", None)):
+        raise MMError(f"{info['ref']} ({type(model).__name__}) has no predict() method")
+    profile = version_info(registry, version_id)[3]
+    features, use_frame = feature_order(model, info.get("signature"), profile)
+    return ServedModel(model=model, name=info["name"], version=int(info["version"]),
+                       flavor=flavor, features=features, use_frame=use_frame,
+                       float_frame=use_frame and _all_float(info.get("signature"), features))
+
+
+def _all_float(signature: Any, features: list[str] | None) -> bool:
+    """Whether the training frame's columns (the signature) were exactly ``features``, all
+    float64: then numeric rows can become one float array, much cheaper than letting
+    pandas infer each column, with the same dtypes the model was fitted on."""
+    inputs = signature.get("inputs") if isinstance(signature, dict) else None
+    if not isinstance(inputs, list) or features is None:
+        return False
+    return ([i.get("name") for i in inputs if isinstance(i, dict)] == features
+            and all(isinstance(i, dict) and i.get("dtype") == "float64" for i in inputs))
+
+
+def feature_order(model: Any, signature: Any, profile: Any) -> tuple[list[str] | None, bool]:
+    """The model's input columns: fitted names, else the signature's, else the profile's."""
+    fitted = getattr(model, "feature_names_in_", None)
+    if fitted is not None:
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            return [str(n) for n in fitted], False
+        return [str(n) for n in fitted], True
+    n = getattr(model, "n_features_in_", None)
+    names = None
+    if isinstance(signature, dict) and isinstance(signature.get("inputs"), list):
+        names = [str(i.get("name")) for i in signature["inputs"] if isinstance(i, dict)]
+    elif isinstance(profile, dict) and profile.get("features"):
+        names = [str(f) for f in profile["features"]]
+    if isinstance(n, int) and (names is None or len(names) != n):
+        names = [f"x{i}" for i in range(n)]
+    return names or None, False
+
+
+# -- request bodies --------------------------------------------------------------
+
+_SCALARS = (str, int, float, bool, type(None))
+_NUMBERS = {int, float}
+
+
+def parse_inputs(body: bytes, features: list[str] | None) -> list[list[Any]]:
+    """Return the rows of a ``/predict`` body in feature order; ``RequestError`` (400) if bad."""
+    payload = parse_json(body)
+    if not isinstance(payload, dict):
+        raise RequestError(400, "the body must be a JSON object with 'rows' or 'instances'")
+    has_rows, has_instances = "rows" in payload, "instances" in payload
+    if has_rows == has_instances:
+        raise RequestError(400, "the body needs exactly one of 'rows' (objects by feature name)"
+                                " or 'instances' (lists in feature order)")
+    key = "rows" if has_rows else "instances"
+    items = payload[key]
+    if not isinstance(items, list) or not items:
+        raise RequestError(400, f"'{key}' must be a non-empty list")
+    out: list[list[Any]] = []
+    if has_rows:
+        if features is None:
+            raise RequestError(400, "the model's feature names are unknown; send 'instances'"
+                                    " (lists in feature order)")
+        for i, row in enumerate(items):
+            if not isinstance(row, dict):
+                raise RequestError(400, f"row {i} is not an object of feature values")
+            try:
+                values = [row[f] for f in features]
+            except KeyError as exc:
+                raise RequestError(400, f"row {i} lacks feature {exc.args[0]!r}") from None
+            _check_scalars(values, "row", i, features)
+            out.append(values)
+        return out
+    width = len(features) if features is not None else None
+    for i, inst in enumerate(items):
+        if not isinstance(inst, list):
+            raise RequestError(400, f"instance {i} is not a list of feature values")
+        if width is None:
+            width = len(inst)
+        if len(inst) != width:
+            takes = "the model takes" if features is not None else "instance 0 has"
+            raise RequestError(400, f"instance {i} has {len(inst)} values; {takes} {width}")
+        _check_scalars(inst, "instance", i, features)
+        out.append(inst)
+    return out
+
+
+def _check_scalars(values: list[Any], what: str, index: int, features: list[str] | None) -> None:
+    for j, value in enumerate(values):
+        if not isinstance(value, _SCALARS):
+            name = features[j] if features is not None else f"#{j}"
+            raise RequestError(400, f"{what} {index} feature {name!r} is a"
+                                    f" {type(value).__name__}, not a number, string or null")
+
+
+def parse_json(body: bytes) -> Any:
+    """Decode a JSON body; ``RequestError`` (400) naming what is wrong."""
+    if not body:
+        raise RequestError(400, "the body is empty; send a JSON object")
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError:
+        raise RequestError(400, "the body is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise RequestError(400, f"malformed JSON: {exc.msg} at line {exc.lineno}"
+                                f" column {exc.colno}") from None
+    except RecursionError:
+        raise RequestError(400, "malformed JSON: nested too deeply") from None
+    except ValueError:  # an integer over sys.get_int_max_str_digits() digits
+        raise RequestError(
+            400, "a JSON integer in the body has more than"
+            f" {sys.get_int_max_str_digits()} digits; send numbers that fit a float"
+        ) from None
+
+
+def _json_values(values: np.ndarray) -> list[Any]:
+    """Predictions as JSON values: numpy scalars → Python, NaN/inf → null."""
+    items = values.tolist()
+    return [None if isinstance(v, float) and not math.isfinite(v) else v for v in items]
+
+
+# -- prediction (micro-batched on one thread) --------------------------------------
+
+
+class Predictor:
+    """Run ``predict`` on one thread; requests queued meanwhile share the next call."""
+
+    def __init__(self, served: ServedModel) -> None:
+        self.served = served
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="mm-serve-predict")
+        self.pending: list[tuple[list[list[Any]], asyncio.Future[list[Any]]]] = []
+        self.busy = False
+        if served.use_frame:
+            import pandas
+
+            self._frame = pandas.DataFrame
+
+    async def predict(self, rows: list[list[Any]]) -> list[Any]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Any]] = loop.create_future()
+        self.pending.append((rows, future))
+        if not self.busy:
+            self._start(loop)
+        return await future
+
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        batch, self.pending = self.pending, []
+        self.busy = True
+        done = self.pool.submit(self._run_batch, [rows for rows, _ in batch])
+        done.add_done_callback(lambda f: loop.call_soon_threadsafe(self._finished, loop, batch, f))
+
+    def _finished(self, loop: asyncio.AbstractEventLoop, batch: list[Any], done: Any) -> None:
+        self.busy = False
+        try:
+            results = done.result()
+        except Exception as exc:  # a bug outside predict(): fail these requests, not the loop
+            log.warning("mm-jupyter serve: predicting a batch failed: %s: %s",
+                        type(exc).__name__, exc)
+            results = [RequestError(500, "internal error while predicting")] * len(batch)
+        for (_, future), result in zip(batch, results, strict=False):
+            if future.done():  # the client went away
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+        if self.pending:
+            self._start(loop)
+
+    def _run_batch(self, requests: list[list[list[Any]]]) -> list[Any]:
+        """Predict all requests in one call; on failure, one by one to blame the right one."""
+        if len(requests) > 1:
+            try:
+                preds = self._predict([row for rows in requests for row in rows])
+            except Exception:
+                pass
+            else:
+                out, start = [], 0
+                for rows in requests:
+                    out.append(preds[start:start + len(rows)])
+                    start += len(rows)
+                return out
+        results: list[Any] = []
+        for rows in requests:
+            try:
+                results.append(self._predict(rows))
+            except Exception as exc:  # the model raised: the client's problem, 422
+                text = f"{type(exc).__name__}: {exc}"
+                results.append(RequestError(422, f"prediction failed: {text[:1000]}"))
+        return results
+
+    def _predict(self, rows: list[list[Any]]) -> list[Any]:
+        served = self.served
+        if served.float_frame and {type(v) for row in rows for v in row} <= _NUMBERS:
+            X: Any = self._frame(np.asarray(rows, dtype=float), columns=served.features)
+        elif served.use_frame:
+            X = self._frame(rows, columns=served.features)
+        else:
+            try:
+                X = np.asarray(rows, dtype=float)
+            except (TypeError, ValueError):
+                X = np.asarray(rows, dtype=object)
+        preds = served.model.predict(X)
+        values = _json_values(np.asarray(preds))
+        if len(values) != len(rows):
+            raise ValueError(f"the model returned {len(values)} predictions for {len(rows)} rows")
+        return values
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+__all__ = ["PICKLE_FLAVORS", "Predictor", "RequestError", "ServedModel",
+           "TrustRequiredError", "feature_order", "load_served_model", "parse_inputs",
+           "parse_json"]

@@ -25,21 +25,23 @@ def imports_of(path: Path) -> set[str]:
 # The layers, lowest first. A unit (a package under mm_jupyter/) may import itself, the
 # vocabulary modules, and the units listed for it; docs/design.md draws the same picture.
 VOCABULARY = {"errors", "encoding", "identity", "records", "mm_jupyter"}
-SERVICES = {"core", "store", "capture", "monitoring", "services"}
-ADAPTER = {"core", "capture", "monitoring", "services", "display", "schemas"}
+ADAPTER = {"core", "display", "capture", "monitoring", "services", "schemas"}
 ALLOWED = {
     "core": set(),
+    # Presentation only: HTML and text of plain values, no registry and no I/O, so a
+    # record's _repr_html_ and mon.summary() can draw with it from any layer.
+    "display": {"core"},
     "store": {"core"},
     "capture": {"core", "store"},
-    "monitoring": {"core", "store"},
-    "services": SERVICES,
+    "monitoring": {"core", "store", "display"},
+    "services": {"core", "store", "capture", "monitoring", "display"},
     "schemas": set(),
     # Adapters: the faces of the same services. They never reach into the store.
-    "display": ADAPTER,
     "api": ADAPTER,
-    "cli": ADAPTER,
     "server": ADAPTER,
     "serving": ADAPTER,
+    # `mm-jupyter serve` starts the serving app.
+    "cli": ADAPTER | {"serving"},
     # The tracked cell hands the cell's result to the public API, as a user would.
     "magics": ADAPTER | {"api"},
 }

@@ -81,7 +81,7 @@ def test_register_button_registers_with_the_producing_run(ip, iris, tmp_path, mo
                 "clf = LogisticRegression(max_iter=500).fit(X, y)\nunfitted = LogisticRegression()")
     tracked = ip.magics_manager.registry["MMMagics"].tracked_cells
     assert list(tracked.last_models) == ["clf"]  # fitted models only
-    from mm_jupyter.display.register_panel import register_panel
+    from mm_jupyter.magics.register_panel import register_panel
 
     run_id = mm.get_run("widget-run").id
     panel = register_panel(tracked.last_models, run_id)
@@ -247,7 +247,7 @@ def test_register_is_offered_for_fitted_predictors_only(iris):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-    from mm_jupyter.display.register_panel import fitted_models
+    from mm_jupyter.magics.register_panel import fitted_models
 
     X, y = iris
     namespace = {
@@ -269,7 +269,7 @@ def test_one_register_button_lists_every_candidate(reg, iris):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from mm_jupyter.display.register_panel import register_panel
+    from mm_jupyter.magics.register_panel import register_panel
 
     X, y = iris
     candidates = {

@@ -12,6 +12,7 @@ from mm_jupyter.errors import NotFoundError, RegistryError
 from mm_jupyter.identity import current_user
 from mm_jupyter.records import ArtifactVersion
 from mm_jupyter.services.artifacts import ingest, serialization
+from mm_jupyter.services.artifacts.materialize import materialize
 from mm_jupyter.services.runs.session import get_session
 from mm_jupyter.store import artifacts as store
 
@@ -124,41 +125,10 @@ def use_artifact(ref: str, *, load: bool = False) -> Any:
             store.record_input(registry, run.id, version["id"])
         except RegistryError as exc:
             session.warn_once("lineage", f"input lineage not saved ({exc})")
-    path = _materialize(registry, version)
+    path = materialize(registry, version)
     if load:
         return serialization.load(path, version["format"], version["metadata"])
     return path
-
-
-def _materialize(registry: Any, version: dict[str, Any]) -> Path:
-    base = registry.root / "cache" / version["digest"]
-    # A version stored before names were checked may have a file name such as "..",
-    # which would put the copy over the cache folder itself.
-    file_name = str(version["file_name"])
-    if file_name in ("", ".", "..") or "/" in file_name or "\\" in file_name:
-        file_name = "content"
-    target = base / file_name
-    if version["is_dir"]:
-        for member in store.version_files(registry, version["id"]):
-            _checkout(registry, member["digest"], target / member["path"])
-        target.mkdir(parents=True, exist_ok=True)
-    else:
-        _checkout(registry, version["digest"], target)
-    return target
-
-
-def _checkout(registry: Any, digest: str, target: Path) -> None:
-    """Copy a blob to ``target`` unless an unmodified copy is already there."""
-    real = str(target)
-    try:
-        st = os.stat(target)
-        if store.cached_digest(registry, real, (st.st_size, st.st_mtime_ns, st.st_ino)) == digest:
-            return
-    except FileNotFoundError:
-        pass
-    registry.blobs.copy_out(digest, target)
-    st = os.stat(target)
-    store.remember_digest(registry, real, (st.st_size, st.st_mtime_ns, st.st_ino), digest)
 
 
 def set_alias(ref: str, alias: str) -> ArtifactVersion:

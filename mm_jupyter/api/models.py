@@ -175,12 +175,12 @@ def load_model(ref: str, *, model: Any = None, trust: bool = False) -> Any:
         ).fetchone()
     if flavor in flavors.PICKLE_FLAVORS and not trust:
         _check_origin(registry, version_id, ref, flavor)
-    from mm_jupyter.api.artifacts import _materialize
-    from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
+    from mm_jupyter.services.artifacts.materialize import materialize
+    from mm_jupyter.store.artifacts import VERSION_SELECT, version_row
 
     with registry.read() as conn:
         row = conn.execute(f"{VERSION_SELECT} WHERE v.id = ?", (artifact_version_id,)).fetchone()
-    path = _materialize(registry, _version_row(row))  # verified copy
+    path = materialize(registry, version_row(row))  # verified copy
     return flavors.load(str(path), flavor, model=model)
 
 

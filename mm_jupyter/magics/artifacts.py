@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from IPython.core.error import UsageError
 
 from mm_jupyter.display.runs import fmt_value
+from mm_jupyter.display.table import Table
 from mm_jupyter.errors import NotFoundError
 
 
@@ -17,31 +17,6 @@ def _size(n: int) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024  # type: ignore[assignment]
     return f"{n} B"
-
-
-class Table:
-    """A displayable table: HTML in notebooks, aligned text in terminals."""
-
-    def __init__(self, header: list[str], rows: list[list[str]], empty: str) -> None:
-        self.header, self.rows, self.empty = header, rows, empty
-
-    def __repr__(self) -> str:
-        if not self.rows:
-            return self.empty
-        widths = [max(len(r[i]) for r in [self.header, *self.rows]) for i in range(len(self.header))]
-        return "\n".join(
-            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-            for r in [self.header, *self.rows]
-        )
-
-    def _repr_html_(self) -> str:
-        if not self.rows:
-            return f"<i>{html.escape(self.empty)}</i>"
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows
-        )
-        return f'<table class="mm-table"><tr>{head}</tr>{body}</table>'
 
 
 class ArtifactVerbs:

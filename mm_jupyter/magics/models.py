@@ -9,8 +9,8 @@ from typing import Any
 from IPython.core.error import UsageError
 
 from mm_jupyter.display.runs import fmt_value
+from mm_jupyter.display.table import Table
 from mm_jupyter.errors import ConflictError, NotFoundError
-from mm_jupyter.magics.artifacts import Table
 
 
 class _Parser(argparse.ArgumentParser):

@@ -7,8 +7,8 @@ from typing import Any
 from IPython.core.error import UsageError
 
 from mm_jupyter.display.runs import fmt_ts
+from mm_jupyter.display.table import Table
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.magics.artifacts import Table
 
 STATES = ("firing", "resolved")
 MINUTES = "%Y-%m-%d %H:%M"

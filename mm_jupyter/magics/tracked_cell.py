@@ -334,7 +334,7 @@ class TrackedCells:
         Every fitted object is remembered (a scaler registered later still links its
         run); the returned Register candidates are the predictors only.
         """
-        from mm_jupyter.display.register_panel import fitted_models, is_predictor
+        from mm_jupyter.magics.register_panel import fitted_models, is_predictor
 
         run_id = cell.recorder.run.id
         if run_id is None:
@@ -354,7 +354,7 @@ class TrackedCells:
         try:
             display(RunSummary(api.get_run(run_id)))
             if models and self.magics.register_button:
-                from mm_jupyter.display.register_panel import register_panel
+                from mm_jupyter.magics.register_panel import register_panel
 
                 display(register_panel(models, run_id))
         except Exception as exc:  # a summary is a courtesy, never an error

@@ -11,12 +11,12 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
+from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET, MAX_RUN_ID
 from mm_jupyter.store import Registry, artifact_queries, lineage
 from mm_jupyter.store.artifacts import KINDS, parse_ref
-from mm_jupyter.core.paging import MAX_LIMIT
 
 # Longer than any name log_artifact accepts (250), so a bound never hides an artifact.
 MAX_NAME = 1000

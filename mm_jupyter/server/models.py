@@ -22,6 +22,7 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 from tornado.web import HTTPError
 
+from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
@@ -30,7 +31,6 @@ from mm_jupyter.services.models import transitions
 from mm_jupyter.store import Registry, model_queries
 from mm_jupyter.store import models as model_store
 from mm_jupyter.store.artifacts import check_alias
-from mm_jupyter.core.paging import MAX_LIMIT
 
 MAX_BODY = 64 * 1024
 # What the connection buffers at all (a chunked body has no Content-Length to refuse

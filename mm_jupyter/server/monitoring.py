@@ -15,12 +15,12 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
+from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET
 from mm_jupyter.store import monitor_queries as queries
-from mm_jupyter.core.paging import MAX_LIMIT
 
 # A reference is a name (≤ MAX_NAME) plus ":N" or "@alias".
 MAX_REF = MAX_NAME + 80

@@ -7,10 +7,10 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
+from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import BaseHandler
 from mm_jupyter.store import Registry, details, queries
-from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.store.runs import STATUSES
 
 MAX_OFFSET = 10_000_000

@@ -64,7 +64,7 @@ class ServedModel:
 
 def load_served_model(registry: Registry, ref: str, *, trust: bool = False) -> ServedModel:
     """Resolve ``ref`` and load its model; pickle-based flavours need ``trust=True``."""
-    from mm_jupyter.api.artifacts import _materialize
+    from mm_jupyter.services.artifacts.materialize import materialize
     from mm_jupyter.services.models import flavors
     from mm_jupyter.store.artifacts import resolve_version
     from mm_jupyter.store.model_queries import model_version
@@ -83,7 +83,7 @@ def load_served_model(registry: Registry, ref: str, *, trust: bool = False) -> S
     if flavor == "torch_state_dict":
         raise MMError(f"{info['ref']} stores only PyTorch weights (a state dict); serve needs"
                       " a model object with predict()")
-    path = _materialize(registry, resolve_version(registry, info["artifact"]["ref"]))
+    path = materialize(registry, resolve_version(registry, info["artifact"]["ref"]))
     model = flavors.load(str(path), flavor)
     if not callable(getattr(model, "predict", None)):
         raise MMError(f"{info['ref']} ({type(model).__name__}) has no predict() method")

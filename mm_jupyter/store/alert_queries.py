@@ -5,15 +5,15 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from mm_jupyter.core.paging import check_page
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.monitor_common import (
     ALERT_STATES,
-    _finite,
-    _json,
-    _marks,
+    finite_or_none,
+    json_or,
+    placeholders,
     resolve_monitored,
 )
-from mm_jupyter.core.paging import check_page
 
 _RULE_SELECT = (
     "SELECT r.id, r.kind, m.name, v.version, r.pattern, r.op, r.threshold, r.count,"
@@ -28,7 +28,7 @@ def _action_view(text: Any) -> dict[str, str] | None:
 
     The stored spec is not sent: a webhook's full URL may carry a secret.
     """
-    spec = _json(text, None)
+    spec = json_or(text, None)
     if not isinstance(spec, dict):
         return None
     kind = str(spec.get("kind") or "unknown")
@@ -41,14 +41,14 @@ def _rule(row: tuple[Any, ...]) -> dict[str, Any]:
      name, action, enabled, created_at, created_by) = row  # fmt: skip
     return {
         "id": rule_id, "kind": kind, "model": model, "version": version,
-        "pattern": pattern, "op": op, "threshold": _finite(threshold), "count": count,
-        "window_s": _finite(window_s), "severity": severity, "name": name,
+        "pattern": pattern, "op": op, "threshold": finite_or_none(threshold), "count": count,
+        "window_s": finite_or_none(window_s), "severity": severity, "name": name,
         "action": _action_view(action), "enabled": bool(enabled),
         "created_at": created_at, "created_by": created_by,
     }  # fmt: skip
 
 
-def _rules_of(
+def rules_of(
     conn: sqlite3.Connection, model_id: int, version_id: int
 ) -> list[dict[str, Any]]:
     """The rules that apply to a version (enabled or not), oldest first."""
@@ -61,7 +61,7 @@ def _rules_of(
     return [_rule(row) for row in rows]
 
 
-_ALERT_SELECT = (
+ALERT_SELECT = (
     "SELECT a.id, a.rule_id, m.name, v.version, a.series, a.state, a.severity,"
     " a.message, a.value, r.threshold, r.op, a.fired_values, a.occurrences,"
     " a.fired_ts, a.last_ts, a.resolved_ts"
@@ -69,16 +69,16 @@ _ALERT_SELECT = (
     " JOIN model_versions v ON v.id = a.version_id"
     " JOIN registered_models m ON m.id = v.model_id"
 )
-_NEWEST = " ORDER BY a.fired_ts DESC, a.id DESC"
+NEWEST_FIRST = " ORDER BY a.fired_ts DESC, a.id DESC"
 
 
 def _fired_values(text: Any) -> list[dict[str, Any]]:
-    values = _json(text, [])
+    values = json_or(text, [])
     out = []
     for item in values if isinstance(values, list) else []:
         if not isinstance(item, dict):
             continue
-        ts, value = _finite(item.get("ts")), _finite(item.get("value"))
+        ts, value = finite_or_none(item.get("ts")), finite_or_none(item.get("value"))
         if ts is None or value is None:
             continue
         batch = item.get("batch_id")
@@ -87,7 +87,7 @@ def _fired_values(text: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _alerts(
+def alert_rows(
     conn: sqlite3.Connection, rows: list[tuple[Any, ...]]
 ) -> list[dict[str, Any]]:
     """``Alert`` dicts of alert rows, with their actions (one query for all)."""
@@ -97,14 +97,14 @@ def _alerts(
         for action in conn.execute(
             "SELECT alert_id, kind, status, detail, output, run_id, created_ts,"
             " finished_ts FROM alert_actions"
-            f" WHERE alert_id IN ({_marks(ids)}) ORDER BY id",
+            f" WHERE alert_id IN ({placeholders(ids)}) ORDER BY id",
             ids,
         ):
             alert_id, kind, status, detail, output, run_id, created, finished = action
             actions.setdefault(alert_id, []).append({
                 "kind": kind, "status": status, "detail": detail, "output": output,
-                "run_id": run_id, "created_ts": _finite(created),
-                "finished_ts": _finite(finished),
+                "run_id": run_id, "created_ts": finite_or_none(created),
+                "finished_ts": finite_or_none(finished),
             })  # fmt: skip
     out = []
     for row in rows:
@@ -115,10 +115,10 @@ def _alerts(
             "id": alert_id, "rule_id": rule_id, "model": model, "version": version,
             "series": series_key, "state": state, "severity": severity,
             "message": message,
-            "value": _finite(value), "threshold": _finite(threshold), "op": op,
+            "value": finite_or_none(value), "threshold": finite_or_none(threshold), "op": op,
             "fired_values": _fired_values(fired), "occurrences": occurrences,
-            "fired_ts": _finite(fired_ts) or 0.0, "last_ts": _finite(last_ts),
-            "resolved_ts": _finite(resolved_ts), "actions": actions.get(alert_id, []),
+            "fired_ts": finite_or_none(fired_ts) or 0.0, "last_ts": finite_or_none(last_ts),
+            "resolved_ts": finite_or_none(resolved_ts), "actions": actions.get(alert_id, []),
         })  # fmt: skip
     return out
 
@@ -151,14 +151,14 @@ def alerts(
             f"SELECT count(*) FROM monitor_alerts a WHERE {condition}", args
         ).fetchone()[0]
         rows = conn.execute(
-            f"{_ALERT_SELECT} WHERE {condition}{_NEWEST} LIMIT ? OFFSET ?",
+            f"{ALERT_SELECT} WHERE {condition}{NEWEST_FIRST} LIMIT ? OFFSET ?",
             [*args, limit, offset],
         ).fetchall()
-        page = _alerts(conn, rows)
+        page = alert_rows(conn, rows)
     return {"total": total, "offset": offset, "limit": limit, "alerts": page}
 
 
 def rules(registry: Registry, model_id: int, version_id: int) -> list[dict[str, Any]]:
     """The enabled rules that apply to a version, as ``Rule`` payloads (``mon.rules()``)."""
     with registry.read() as conn:
-        return [r for r in _rules_of(conn, model_id, version_id) if r["enabled"]]
+        return [r for r in rules_of(conn, model_id, version_id) if r["enabled"]]

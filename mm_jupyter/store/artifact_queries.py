@@ -6,10 +6,10 @@ import json
 import sqlite3
 from typing import Any
 
-from mm_jupyter.errors import NotFoundError
-from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
-from mm_jupyter.store.db import Registry
 from mm_jupyter.core.paging import check_page
+from mm_jupyter.errors import NotFoundError
+from mm_jupyter.store.artifacts import VERSION_SELECT, version_row
+from mm_jupyter.store.db import Registry
 
 
 def _run_ref(conn: sqlite3.Connection, run_id: str | None) -> dict[str, Any] | None:
@@ -119,7 +119,7 @@ def list_artifacts(
                 (row[0],),
             ).fetchone()
             summary["latest"] = (
-                describe_versions(conn, [_version_row(latest)])[0] if latest else None
+                describe_versions(conn, [version_row(latest)])[0] if latest else None
             )
             items.append(summary)
         cursor = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
@@ -136,7 +136,7 @@ def artifact_detail(registry: Registry, name: str) -> dict[str, Any]:
         if row is None:
             raise NotFoundError(f"no artifact named {name[:200]!r}")
         versions = [
-            _version_row(r) for r in conn.execute(
+            version_row(r) for r in conn.execute(
                 f"{VERSION_SELECT} WHERE v.artifact_id = ? ORDER BY v.version DESC", (row[0],)
             )
         ]
@@ -166,5 +166,5 @@ def run_artifacts(conn: sqlite3.Connection, run_id: str) -> dict[str, list[dict[
         (run_id,),
     ):
         key = "inputs" if row[0] == "input" else "outputs"
-        found[key].append(version_ref(_version_row(row[1:])))
+        found[key].append(version_ref(version_row(row[1:])))
     return found

@@ -232,7 +232,7 @@ VERSION_SELECT = (
 )
 
 
-def _version_row(row: Sequence[Any]) -> dict[str, Any]:
+def version_row(row: Sequence[Any]) -> dict[str, Any]:
     try:
         metadata = json.loads(row[11])
     except (TypeError, ValueError):
@@ -270,7 +270,7 @@ def resolve_version(registry: Registry, ref: str) -> dict[str, Any]:
             missing = f"artifact {name!r} has no versions"
     if row is None:
         raise NotFoundError(missing)
-    return _version_row(row)
+    return version_row(row)
 
 
 def _reading(conn: sqlite3.Connection, ref: str) -> tuple[str, int | None, str | None]:

@@ -10,7 +10,7 @@ from mm_jupyter.encoding import decode_float
 from mm_jupyter.store.artifact_queries import run_artifacts
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.history import read_history
-from mm_jupyter.store.queries import _summaries, resolve_run
+from mm_jupyter.store.queries import resolve_run, run_summaries
 
 
 def metric_series(
@@ -112,7 +112,7 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
     """Return everything about the run ``ref`` names (see docs/rest.md)."""
     run_id = resolve_run(registry, ref, exact=exact)
     with registry.read() as conn:
-        summary = _summaries(conn, [run_id])[0]
+        summary = run_summaries(conn, [run_id])[0]
         sources = dict(
             conn.execute("SELECT key, source FROM params WHERE run_id = ?", (run_id,))
         )

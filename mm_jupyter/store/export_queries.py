@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mm_jupyter.store.db import Registry
-from mm_jupyter.store.monitor_common import _FINITE
+from mm_jupyter.store.monitor_common import FINITE_SQL
 
 
 @dataclass
@@ -31,7 +31,7 @@ def prometheus_rows(registry: Registry, *, model: str | None = None) -> MetricRo
         # latest value of every series (monitor_latest: one row per version and key)
         "SELECT 'value', m.name, v.version, x.key, x.value, NULL"
         f" FROM monitor_latest x{join}"
-        f" WHERE {_FINITE.format('x.value')}{only}"
+        f" WHERE {FINITE_SQL.format('x.value')}{only}"
         # batch totals per version
         " UNION ALL SELECT 'batches', m.name, v.version, count(*),"
         f" COALESCE(sum(x.n_rows), 0), max(x.ts) FROM monitor_batches x{join}"

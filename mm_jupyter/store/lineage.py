@@ -7,7 +7,7 @@ from typing import Any
 
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.artifact_queries import version_ref
-from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row, resolve_version
+from mm_jupyter.store.artifacts import VERSION_SELECT, resolve_version, version_row
 from mm_jupyter.store.db import Registry
 
 MAX_DEPTH = 10_000  # hops; a 1,000-version chain is 2,000 hops
@@ -104,7 +104,7 @@ def _graph(
     refs: dict[int, str] = {}
     for chunk in _chunks(version_ids):
         for row in conn.execute(f"{VERSION_SELECT} WHERE v.id IN ({_in_clause(chunk)})", chunk):
-            v = _version_row(row)
+            v = version_row(row)
             refs[v["id"]] = v["ref"]
             nodes.append({"id": f"version:{v['ref']}", "type": "version", "version": version_ref(v)})
     for chunk in _chunks(run_ids):

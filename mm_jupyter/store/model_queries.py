@@ -6,13 +6,13 @@ import json
 import sqlite3
 from typing import Any
 
+from mm_jupyter.core.paging import check_page
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.artifact_queries import run_artifacts, version_ref
-from mm_jupyter.store.artifacts import VERSION_SELECT, _version_row
+from mm_jupyter.store.artifacts import VERSION_SELECT, version_row
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.models import resolve_model_version
-from mm_jupyter.core.paging import check_page
 
 MODEL_SELECT = (
     "SELECT id, name, description, owner, tags, created_at, updated_at FROM registered_models"
@@ -82,7 +82,7 @@ def model_version(conn: sqlite3.Connection, version_id: int) -> dict[str, Any]:
         "name": name, "version": number, "ref": f"{name}:{number}", "stage": stage,
         "aliases": aliases, "description": description, "created_at": created_at,
         "created_by": created_by, "flavor": flavor,
-        "artifact": version_ref(_version_row(artifact)), "run": run,
+        "artifact": version_ref(version_row(artifact)), "run": run,
         "metrics": _json(metrics, {}), "config": _json(config, {}),
         "signature": _json(signature, None), "requirements": _json(requirements, {}),
         "inputs": inputs, "has_reference_profile": bool(has_profile),

@@ -20,39 +20,39 @@ ALERT_STATES = ("firing", "resolved")
 # The detail view: every firing alert (bounded), then this many recent resolved ones.
 RECENT_RESOLVED = 20
 # SQL: a finite REAL (NaN cannot be stored in a NOT NULL REAL column; ±inf can).
-_FINITE = "abs({}) <= 1.7976931348623157e308"
+FINITE_SQL = "abs({}) <= 1.7976931348623157e308"
 
 
-def _finite(value: Any) -> float | None:
+def finite_or_none(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     number = float(value)
     return number if math.isfinite(number) else None
 
 
-def _clean(value: Any) -> Any:
+def clean_json(value: Any) -> Any:
     """A parsed JSON value with every non-finite float replaced by ``None``."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: clean_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_clean(v) for v in value]
+        return [clean_json(v) for v in value]
     return value
 
 
-def _json(text: Any, default: Any) -> Any:
+def json_or(text: Any, default: Any) -> Any:
     if text is None:
         return default
     try:
-        return _clean(json.loads(text))
+        return clean_json(json.loads(text))
     except (TypeError, ValueError):  # one unreadable row must not break a listing
         return default
 
 
 
 
-def _marks(ids: list[int]) -> str:
+def placeholders(ids: list[int]) -> str:
     return ",".join("?" * len(ids))
 
 

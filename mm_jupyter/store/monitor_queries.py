@@ -12,21 +12,21 @@ import math
 import sqlite3
 from typing import Any
 
+from mm_jupyter.core.paging import MAX_LIMIT, check_page
 from mm_jupyter.core.rules import matches
-from mm_jupyter.store.alert_queries import _ALERT_SELECT, _NEWEST, _alerts, _rules_of, alerts, rules
+from mm_jupyter.store.alert_queries import ALERT_SELECT, NEWEST_FIRST, alert_rows, alerts, rules, rules_of
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.monitor_common import (  # the limits are the server's bounds too
-    _FINITE,
     ALERT_STATES,
     DEFAULT_POINTS,
+    FINITE_SQL,
     MAX_POINTS,
     RECENT_RESOLVED,
-    _finite,
-    _json,
-    _marks,
+    finite_or_none,
+    json_or,
+    placeholders,
     resolve_monitored,
 )
-from mm_jupyter.core.paging import MAX_LIMIT, check_page
 
 # -- summaries -------------------------------------------------------------------------
 
@@ -79,13 +79,13 @@ def _summaries(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, 
         " (SELECT count(*) FROM monitor_alerts a WHERE a.version_id = v.id"
         "  AND a.state = 'firing')"
         " FROM model_versions v JOIN registered_models m ON m.id = v.model_id"
-        f" WHERE v.id IN ({_marks(ids)})",
+        f" WHERE v.id IN ({placeholders(ids)})",
         ids,
     ).fetchall()
     aliases: dict[int, list[str]] = {}
     for version_id, alias in conn.execute(
         "SELECT version_id, alias FROM model_aliases"
-        f" WHERE version_id IN ({_marks(ids)}) ORDER BY alias",
+        f" WHERE version_id IN ({placeholders(ids)}) ORDER BY alias",
         ids,
     ):
         aliases.setdefault(version_id, []).append(alias)
@@ -96,7 +96,7 @@ def _summaries(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, 
             "model": name, "version": number, "ref": f"{name}:{number}", "stage": stage,
             "aliases": aliases.get(version_id, []), "batches": n_batches,
             "rows": int(n_rows), "labelled": int(labelled),
-            "first_ts": _finite(first_ts), "last_ts": _finite(last_ts),
+            "first_ts": finite_or_none(first_ts), "last_ts": finite_or_none(last_ts),
             "firing": firing, "has_reference_profile": bool(has_profile),
         }  # fmt: skip
     return out
@@ -131,7 +131,7 @@ def list_monitors(
 
 def _features(profile_text: Any, report: Any) -> list[str]:
     """Feature names: the reference profile's, else those of the last batch."""
-    profile = _json(profile_text, None)
+    profile = json_or(profile_text, None)
     if isinstance(profile, dict) and isinstance(profile.get("features"), dict):
         return [str(name) for name in profile["features"]]
     if isinstance(report, dict) and isinstance(report.get("features"), dict):
@@ -148,11 +148,11 @@ def _last_report(conn: sqlite3.Connection, version_id: int) -> dict[str, Any] | 
     if row is None:
         return None
     batch_id, ts, source, n_labelled, report, performance = row
-    body = _json(report, {})
+    body = json_or(report, {})
     return {
         **(body if isinstance(body, dict) else {}),
-        "batch_id": batch_id, "ts": _finite(ts), "source": source,
-        "n_labelled": n_labelled, "performance": _json(performance, None),
+        "batch_id": batch_id, "ts": finite_or_none(ts), "source": source,
+        "n_labelled": n_labelled, "performance": json_or(performance, None),
     }  # fmt: skip
 
 
@@ -165,7 +165,7 @@ def monitor_detail(registry: Registry, ref: str) -> dict[str, Any]:
             key: {"value": value, "ts": ts}
             for key, value, ts in conn.execute(
                 "SELECT key, value, ts FROM monitor_latest WHERE version_id = ?"
-                f" AND {_FINITE.format('value')} ORDER BY key",
+                f" AND {FINITE_SQL.format('value')} ORDER BY key",
                 (version_id,),
             )
         }
@@ -174,12 +174,12 @@ def monitor_detail(registry: Registry, ref: str) -> dict[str, Any]:
             (version_id,),
         )]  # fmt: skip
         firing = conn.execute(
-            f"{_ALERT_SELECT} WHERE a.version_id = ? AND a.state = 'firing'{_NEWEST}"
+            f"{ALERT_SELECT} WHERE a.version_id = ? AND a.state = 'firing'{NEWEST_FIRST}"
             " LIMIT ?",
             (version_id, MAX_LIMIT),
         ).fetchall()
         resolved = conn.execute(
-            f"{_ALERT_SELECT} WHERE a.version_id = ? AND a.state = 'resolved'{_NEWEST}"
+            f"{ALERT_SELECT} WHERE a.version_id = ? AND a.state = 'resolved'{NEWEST_FIRST}"
             " LIMIT ?",
             (version_id, RECENT_RESOLVED),
         ).fetchall()
@@ -192,8 +192,8 @@ def monitor_detail(registry: Registry, ref: str) -> dict[str, Any]:
             "latest": latest,
             "features": _features(profile, report),
             "series_keys": keys,
-            "rules": _rules_of(conn, model_id, version_id),
-            "alerts": _alerts(conn, firing + resolved),
+            "rules": rules_of(conn, model_id, version_id),
+            "alerts": alert_rows(conn, firing + resolved),
             "last_report": report,
         }
 
@@ -257,7 +257,7 @@ def series(
         for key in wanted:
             rows = conn.execute(
                 "SELECT ts, value FROM monitor_series WHERE version_id = ? AND key = ?"
-                f" AND ts >= ? AND ts <= ? AND {_FINITE.format('value')}"
+                f" AND ts >= ? AND ts <= ? AND {FINITE_SQL.format('value')}"
                 " ORDER BY ts DESC, rowid DESC LIMIT ?",
                 (version_id, key, low, high, limit + 1),
             ).fetchall()
@@ -271,7 +271,7 @@ def series(
                     {"rule_id": rule_id, "op": op, "threshold": threshold,
                      "severity": severity}
                     for rule_id, glob, op, threshold, severity in rules
-                    if matches(glob, key) and _finite(threshold) is not None
+                    if matches(glob, key) and finite_or_none(threshold) is not None
                 ],
             })  # fmt: skip
     return {"ref": f"{name}:{number}", "series": out}
@@ -296,7 +296,7 @@ def batches(
             (version_id, limit, offset),
         ).fetchall()
     page = [
-        {"batch_id": batch_id, "ts": _finite(ts), "source": source, "n_rows": n_rows,
+        {"batch_id": batch_id, "ts": finite_or_none(ts), "source": source, "n_rows": n_rows,
          "n_labelled": n_labelled, "status": None if status is None else str(status),
          "reason": None if reason is None else str(reason)}
         for batch_id, ts, source, n_rows, n_labelled, status, reason in rows

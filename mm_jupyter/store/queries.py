@@ -11,10 +11,10 @@ import json
 import sqlite3
 from typing import Any
 
+from mm_jupyter.core.paging import MAX_LIMIT, check_page
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.db import Registry
-from mm_jupyter.core.paging import MAX_LIMIT, check_page
 
 SORT_COLUMNS = {
     "id": "r.id",
@@ -135,7 +135,7 @@ def query_runs(
             ids = _ids_sorted_by_value(
                 conn, kind, key or "", where, args, direction, limit, offset
             )
-        runs = _summaries(conn, ids)
+        runs = run_summaries(conn, ids)
         cursor = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
     return {"total": total, "offset": offset, "limit": limit, "cursor": cursor, "runs": runs}
 
@@ -183,7 +183,7 @@ def _ids_sorted_by_value(
     return ids
 
 
-def _summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
+def run_summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
@@ -239,7 +239,7 @@ def get_run_summary(registry: Registry, ref: str) -> dict[str, Any]:
     """Return the summary of the run ``ref`` names (id, id prefix or name)."""
     run_id = resolve_run(registry, ref)
     with registry.read() as conn:
-        return _summaries(conn, [run_id])[0]
+        return run_summaries(conn, [run_id])[0]
 
 
 def list_run_summaries(

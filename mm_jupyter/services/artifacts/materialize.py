@@ -1,0 +1,45 @@
+"""Materialise a stored artifact version as files: a cached checkout under the registry.
+
+A checkout is copied only when its cached digest no longer matches (size, mtime, inode),
+so ``use_artifact`` on an unchanged version costs a stat, not a copy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mm_jupyter.store import artifacts as store
+
+
+def materialize(registry: Any, version: dict[str, Any]) -> Path:
+    """Return the path of ``version``'s files, copying blobs out only where needed."""
+    base = registry.root / "cache" / version["digest"]
+    # A version stored before names were checked may have a file name such as "..",
+    # which would put the copy over the cache folder itself.
+    file_name = str(version["file_name"])
+    if file_name in ("", ".", "..") or "/" in file_name or "\\" in file_name:
+        file_name = "content"
+    target = base / file_name
+    if version["is_dir"]:
+        for member in store.version_files(registry, version["id"]):
+            checkout(registry, member["digest"], target / member["path"])
+        target.mkdir(parents=True, exist_ok=True)
+    else:
+        checkout(registry, version["digest"], target)
+    return target
+
+
+def checkout(registry: Any, digest: str, target: Path) -> None:
+    """Copy a blob to ``target`` unless an unmodified copy is already there."""
+    real = str(target)
+    try:
+        st = os.stat(target)
+        if store.cached_digest(registry, real, (st.st_size, st.st_mtime_ns, st.st_ino)) == digest:
+            return
+    except FileNotFoundError:
+        pass
+    registry.blobs.copy_out(digest, target)
+    st = os.stat(target)
+    store.remember_digest(registry, real, (st.st_size, st.st_mtime_ns, st.st_ino), digest)

@@ -293,7 +293,7 @@ describe('rendering stored text', () => {
     const html = [
       renderToStaticMarkup(
         React.createElement(MonitoringList, {
-          monitors: [monitor],
+          items: [monitor],
           onOpen: () => undefined
         })
       ),
@@ -414,7 +414,7 @@ describe('rendering stored text', () => {
 
     const list = renderToStaticMarkup(
       React.createElement(MonitoringList, {
-        monitors: [
+        items: [
           {
             model: 'churn-clf',
             version: 2,

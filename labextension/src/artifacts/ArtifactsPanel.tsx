@@ -1,8 +1,8 @@
 import * as React from 'react';
 
 import * as MM from './types';
+import { FilterBar } from '../shared/Filters';
 import { PagedPanel } from '../shared/PagedList';
-import { ArtifactFilters } from './ArtifactFilters';
 import { ArtifactsList } from './ArtifactsList';
 import { ArtifactsModel } from './state';
 
@@ -21,7 +21,8 @@ export interface IArtifactsPanelProps {
 }
 
 /**
- * The sidebar's Artifacts tab: filters, the artifacts list, or how to start.
+ * The sidebar's Artifacts tab: search and kind filter, the artifacts list, or how
+ * to start.
  */
 export function ArtifactsPanel(props: IArtifactsPanelProps): JSX.Element {
   const { artifacts } = props;
@@ -36,8 +37,23 @@ export function ArtifactsPanel(props: IArtifactsPanelProps): JSX.Element {
       count={items.length}
       what="artifacts"
       controls={
-        <ArtifactFilters
+        <FilterBar
+          className="jp-mm-ArtifactFilters"
+          inline
           query={query}
+          search={{
+            placeholder: 'Search artifacts…',
+            title: 'Search artifact names and descriptions',
+            label: 'Search artifacts'
+          }}
+          filters={[
+            {
+              key: 'kind',
+              label: 'Kind',
+              all: 'All kinds',
+              options: MM.ARTIFACT_KINDS
+            }
+          ]}
           onChange={patch => artifacts.setQuery(patch)}
         />
       }
@@ -54,9 +70,9 @@ export function ArtifactsPanel(props: IArtifactsPanelProps): JSX.Element {
       }
     >
       <ArtifactsList
-        artifacts={items}
+        items={items}
         onOpen={props.onOpen}
-        activeName={props.activeName}
+        activeKey={props.activeName}
       />
     </PagedPanel>
   );

@@ -1,8 +1,8 @@
 import * as React from 'react';
 
 import * as MM from './types';
+import { FilterBar } from '../shared/Filters';
 import { PagedPanel } from '../shared/PagedList';
-import { ModelFilters } from './ModelFilters';
 import { ModelsList } from './ModelsList';
 import { ModelsModel } from './state';
 
@@ -35,8 +35,14 @@ export function ModelsPanel(props: IModelsPanelProps): JSX.Element {
       count={items.length}
       what="models"
       controls={
-        <ModelFilters
+        <FilterBar
+          className="jp-mm-ModelFilters"
           query={query}
+          search={{
+            placeholder: 'Search models…',
+            title: 'Search model names, descriptions and owners',
+            label: 'Search models'
+          }}
           onChange={patch => models.setQuery(patch)}
         />
       }
@@ -53,9 +59,9 @@ export function ModelsPanel(props: IModelsPanelProps): JSX.Element {
       }
     >
       <ModelsList
-        models={items}
+        items={items}
         onOpen={props.onOpen}
-        activeName={props.activeName}
+        activeKey={props.activeName}
       />
     </PagedPanel>
   );

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { formatNumber, formatRelative, formatTime } from '../shared/format';
 import { alertsLabel, badgeCount, isoOf } from './format';
 import { Mon } from './types';
-import { IListProps, ItemList, RowName } from '../shared/PagedList';
+import { IItemRow, itemList, RowName } from '../shared/PagedList';
 import { AliasBadge, StageBadge } from '../shared/Badges';
 
 /**
@@ -34,82 +34,59 @@ export function FiringBadge(props: {
 }
 
 /**
- * Props of {@link MonitoringList}.
- */
-export interface IMonitoringListProps extends IListProps<Mon.IMonitorSummary> {
-  /** Monitored versions of the current page. */
-  monitors: ReadonlyArray<Mon.IMonitorSummary>;
-  /** Ref (`name:N`) of the version to highlight, if any. */
-  activeRef?: string | null;
-}
-
-/**
  * The monitored model versions: one row `<li data-monitor-ref>` each with name
  * and version, firing alerts, stage and aliases, rows, batches and last activity.
  */
-export function MonitoringList(props: IMonitoringListProps): JSX.Element {
-  const now = props.now ?? new Date();
-  return (
-    <ItemList
-      items={props.monitors}
-      label="Monitored model versions"
-      className="jp-mm-MonitoringList"
-      onOpen={props.onOpen}
-      row={m => {
-        const last = isoOf(m.last_ts);
-        return {
-          key: m.ref,
-          className:
-            'jp-mm-MonitoringList-row' +
-            (m.firing > 0 ? ' jp-mm-mod-firing' : ''),
-          active: props.activeRef === m.ref,
-          data: {
-            'data-monitor-ref': m.ref,
-            'data-model-name': m.model,
-            'data-version': m.version
-          },
-          title: `Open monitoring of ${m.ref}`,
-          content: (
-            <>
-              <RowName name={m.model} version={m.version}>
-                <FiringBadge firing={m.firing} />
-              </RowName>
-              {(m.stage !== 'none' || m.aliases.length > 0) && (
-                <div className="jp-mm-ArtifactsList-line jp-mm-ModelsList-badges">
-                  {m.stage && m.stage !== 'none' && (
-                    <StageBadge stage={m.stage} />
-                  )}
-                  {m.aliases.map(alias => (
-                    <AliasBadge key={alias} alias={alias} />
-                  ))}
-                </div>
-              )}
-              <div className="jp-mm-ArtifactsList-line jp-mm-ArtifactsList-meta">
-                <span className="jp-mm-MonitoringList-rows">
-                  {`${formatNumber(m.rows)} rows`}
-                </span>
-                <span className="jp-mm-MonitoringList-batches">
-                  {m.batches === 1
-                    ? '1 batch'
-                    : `${formatNumber(m.batches)} batches`}
-                </span>
-                {last ? (
-                  <span
-                    className="jp-mm-ArtifactsList-time"
-                    title={`Last batch ${formatTime(last)}`}
-                  >
-                    {formatRelative(last, now)}
-                  </span>
-                ) : (
-                  <span className="jp-mm-ArtifactsList-time">
-                    no batches yet
-                  </span>
-                )}
-              </div>
-            </>
-          )
-        };
-      }}
-    />
-  );
+export const MonitoringList = itemList<Mon.IMonitorSummary>({
+  label: 'Monitored model versions',
+  className: 'jp-mm-MonitoringList',
+  row: monitorRow
+});
+
+function monitorRow(m: Mon.IMonitorSummary, now: Date): IItemRow {
+  const last = isoOf(m.last_ts);
+  return {
+    key: m.ref,
+    className:
+      'jp-mm-MonitoringList-row' + (m.firing > 0 ? ' jp-mm-mod-firing' : ''),
+    data: {
+      'data-monitor-ref': m.ref,
+      'data-model-name': m.model,
+      'data-version': m.version
+    },
+    title: `Open monitoring of ${m.ref}`,
+    content: (
+      <>
+        <RowName name={m.model} version={m.version}>
+          <FiringBadge firing={m.firing} />
+        </RowName>
+        {(m.stage !== 'none' || m.aliases.length > 0) && (
+          <div className="jp-mm-ArtifactsList-line jp-mm-ModelsList-badges">
+            {m.stage && m.stage !== 'none' && <StageBadge stage={m.stage} />}
+            {m.aliases.map(alias => (
+              <AliasBadge key={alias} alias={alias} />
+            ))}
+          </div>
+        )}
+        <div className="jp-mm-ArtifactsList-line jp-mm-ArtifactsList-meta">
+          <span className="jp-mm-MonitoringList-rows">
+            {`${formatNumber(m.rows)} rows`}
+          </span>
+          <span className="jp-mm-MonitoringList-batches">
+            {m.batches === 1 ? '1 batch' : `${formatNumber(m.batches)} batches`}
+          </span>
+          {last ? (
+            <span
+              className="jp-mm-ArtifactsList-time"
+              title={`Last batch ${formatTime(last)}`}
+            >
+              {formatRelative(last, now)}
+            </span>
+          ) : (
+            <span className="jp-mm-ArtifactsList-time">no batches yet</span>
+          )}
+        </div>
+      </>
+    )
+  };
 }

@@ -40,9 +40,9 @@ export function MonitoringPanel(props: IMonitoringPanelProps): JSX.Element {
       }
     >
       <MonitoringList
-        monitors={items}
+        items={items}
         onOpen={props.onOpen}
-        activeRef={props.activeRef}
+        activeKey={props.activeRef}
       />
     </PagedPanel>
   );

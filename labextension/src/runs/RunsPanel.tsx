@@ -1,9 +1,10 @@
 import * as React from 'react';
 
 import * as MM from './types';
+import { FilterBar } from '../shared/Filters';
 import { PagedPanel } from '../shared/PagedList';
+import { experimentChoices } from './query';
 import { ColumnPicker } from './ColumnPicker';
-import { RunFilters } from './RunFilters';
 import { RunsTable } from './RunsTable';
 import { RunsModel } from './state';
 
@@ -26,7 +27,8 @@ export interface IRunsPanelProps {
 }
 
 /**
- * The sidebar's Runs tab: filters, metric columns, the runs table, or how to start.
+ * The sidebar's Runs tab: search, experiment and status filters, metric columns,
+ * the runs table, or how to start.
  */
 export function RunsPanel(props: IRunsPanelProps): JSX.Element {
   const { model } = props;
@@ -41,9 +43,31 @@ export function RunsPanel(props: IRunsPanelProps): JSX.Element {
       what="runs"
       controls={
         <>
-          <RunFilters
+          <FilterBar
             query={query}
-            experiments={model.keys.experiments}
+            search={{
+              placeholder: 'Search runs…',
+              title:
+                'Search run names, id prefixes, experiments and tag values',
+              label: 'Search runs'
+            }}
+            filters={[
+              {
+                key: 'experiment',
+                label: 'Experiment',
+                all: 'All experiments',
+                options: experimentChoices(
+                  model.keys.experiments,
+                  query.experiment
+                )
+              },
+              {
+                key: 'status',
+                label: 'Status',
+                all: 'Any status',
+                options: MM.RUN_STATUSES
+              }
+            ]}
             onChange={patch => model.setQuery(patch)}
           />
           <ColumnPicker

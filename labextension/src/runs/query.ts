@@ -1,5 +1,6 @@
 /**
- * Pure rules of the runs query: the first query of the sidebar and sort toggling.
+ * Pure rules of the runs query: the first query of the sidebar, sort toggling and
+ * the experiments the filter offers.
  */
 import { PAGE_SIZE } from '../shared/query';
 import * as MM from './types';
@@ -34,4 +35,17 @@ export function nextSort(
     return { sort: key, order: query.order === 'asc' ? 'desc' : 'asc' };
   }
   return { sort: key, order: ASCENDING_FIRST.has(key) ? 'asc' : 'desc' };
+}
+
+/**
+ * The experiments the experiment filter offers: the known ones, and the one
+ * selected first if the keys do not (yet) know it.
+ */
+export function experimentChoices(
+  experiments: ReadonlyArray<string>,
+  selected: string
+): ReadonlyArray<string> {
+  return experiments.includes(selected) || !selected
+    ? experiments
+    : [selected, ...experiments];
 }

@@ -94,10 +94,14 @@ export function PagedPanel(props: IPagedPanelProps): JSX.Element {
 }
 
 /**
- * Props every item list of the sidebar takes besides its items.
+ * Props of every item list of the sidebar.
  */
 export interface IListProps<T> {
-  /** Called when an item is clicked or Enter is pressed on it. */
+  /** Items of the current page. */
+  items: ReadonlyArray<T>;
+  /** Key of the item to highlight (its view was opened last), if any. */
+  activeKey?: string | null;
+  /** Called when an item is clicked or Enter (or Space) is pressed on it. */
   onOpen: (item: T) => void;
   /** "Now", for relative times. */
   now?: Date;
@@ -107,12 +111,10 @@ export interface IListProps<T> {
  * One row of an {@link ItemList}.
  */
 export interface IItemRow {
-  /** React key. */
+  /** React key, compared with {@link IListProps.activeKey}. */
   key: string;
   /** Classes of this kind of row, next to `jp-mm-ArtifactsList-row`. */
   className?: string;
-  /** Whether the row is highlighted (its view was opened last). */
-  active: boolean;
   /** `data-*` attributes that name the item, for tests and styles. */
   data: Record<`data-${string}`, string | number>;
   /** Tooltip. */
@@ -124,17 +126,13 @@ export interface IItemRow {
 /**
  * Props of {@link ItemList}.
  */
-export interface IItemListProps<T> {
-  /** Items of the current page. */
-  items: ReadonlyArray<T>;
+export interface IItemListProps<T> extends IListProps<T> {
   /** Accessible name of the list. */
   label: string;
   /** A class of this list, next to `jp-mm-ArtifactsList`. */
   className?: string;
-  /** How one item is shown. */
-  row: (item: T) => IItemRow;
-  /** Called when an item is clicked or Enter (or Space) is pressed on it. */
-  onOpen: (item: T) => void;
+  /** How one item is shown, at time `now`. */
+  row: (item: T, now: Date) => IItemRow;
 }
 
 /**
@@ -142,6 +140,7 @@ export interface IItemListProps<T> {
  * lines drawn by `row`.
  */
 export function ItemList<T>(props: IItemListProps<T>): JSX.Element {
+  const now = props.now ?? new Date();
   return (
     <ul
       className={
@@ -150,7 +149,7 @@ export function ItemList<T>(props: IItemListProps<T>): JSX.Element {
       aria-label={props.label}
     >
       {props.items.map(item => {
-        const row = props.row(item);
+        const row = props.row(item, now);
         const open = () => props.onOpen(item);
         return (
           <li
@@ -158,7 +157,7 @@ export function ItemList<T>(props: IItemListProps<T>): JSX.Element {
             className={
               'jp-mm-ArtifactsList-row' +
               (row.className ? ` ${row.className}` : '') +
-              (row.active ? ' jp-mm-mod-active' : '')
+              (row.key === props.activeKey ? ' jp-mm-mod-active' : '')
             }
             {...row.data}
             tabIndex={0}
@@ -213,5 +212,56 @@ export function VersionCount(props: { count: number }): JSX.Element {
     <span className="jp-mm-ArtifactsList-count">
       {props.count === 1 ? '1 version' : `${props.count} versions`}
     </span>
+  );
+}
+
+/**
+ * A list component of the sidebar: an {@link ItemList} with its label, class and
+ * rows, which a panel renders with its items.
+ */
+export function itemList<T>(
+  options: Pick<IItemListProps<T>, 'label' | 'className' | 'row'>
+): (props: IListProps<T>) => JSX.Element {
+  function List(props: IListProps<T>): JSX.Element {
+    return <ItemList {...props} {...options} />;
+  }
+  return List;
+}
+
+/** An item listed with its newest version: an artifact or a registered model. */
+export interface IVersionedItem {
+  /** Its name. */
+  name: string;
+  /** Free-text description. */
+  description: string;
+  /** The newest version, if any. */
+  latest: { version: number; ref: string } | null;
+}
+
+/** The tooltip of a versioned item's row: `Open <what> <name>`, then its description. */
+export function openTitle(what: string, item: IVersionedItem): string {
+  return (
+    `Open ${what} ${item.name}` +
+    (item.description ? `\n${item.description}` : '')
+  );
+}
+
+/**
+ * The first line of a versioned item's row: its name, its newest version, and
+ * whatever else belongs on that line.
+ */
+export function LatestName(props: {
+  item: IVersionedItem;
+  children?: React.ReactNode;
+}): JSX.Element {
+  const { item } = props;
+  return (
+    <RowName
+      name={item.name}
+      version={item.latest?.version}
+      versionTitle={item.latest ? `Latest version: ${item.latest.ref}` : ''}
+    >
+      {props.children}
+    </RowName>
   );
 }

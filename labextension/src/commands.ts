@@ -8,7 +8,12 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { LabIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { CommandIDs, commandActions } from './shared/actions';
+import {
+  CommandIDs,
+  commandActions,
+  describeArgs,
+  stringArg
+} from './shared/actions';
 import { artifactIcon, lineageIcon, mmIcon, modelIcon } from './shared/icons';
 import {
   artifactWidgetId,
@@ -18,6 +23,7 @@ import {
   modelWidgetId,
   runWidgetId
 } from './shared/ids';
+import { LiveWidget } from './shared/LiveWidget';
 import { openView } from './shared/mainArea';
 import type { MMApi } from './api';
 import { RunsModel } from './runs/state';
@@ -68,7 +74,7 @@ export function addCommands(context: ICommandContext): void {
   app.commands.addCommand(CommandIDs.refresh, {
     label: 'Refresh Model Management Runs',
     caption: 'Reload the runs list from the registry',
-    describedBy: { args: { type: 'object', properties: {} } },
+    describedBy: describeArgs({}),
     icon: refreshIcon,
     execute: () => model.refresh()
   });
@@ -77,18 +83,12 @@ export function addCommands(context: ICommandContext): void {
     label: args => (args.id ? `Open Run ${String(args.id)}` : 'Open Run'),
     caption: 'Open the details of a tracked run',
     icon: mmIcon,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          id: { type: 'string', description: 'Run id' },
-          name: { type: 'string', description: 'Label until the run is loaded' }
-        },
-        required: ['id']
-      }
-    },
+    describedBy: describeArgs(
+      { id: 'Run id', name: 'Label until the run is loaded' },
+      ['id']
+    ),
     execute: (args: ReadonlyPartialJSONObject) => {
-      const id = typeof args.id === 'string' ? args.id : '';
+      const id = stringArg(args, 'id');
       if (!id) {
         throw new Error(`${CommandIDs.openRun} needs an "id" argument`);
       }
@@ -99,7 +99,7 @@ export function addCommands(context: ICommandContext): void {
         create: () =>
           new RunDetailWidget({
             runId: id,
-            label: typeof args.name === 'string' ? args.name : undefined,
+            label: stringArg(args, 'name') || undefined,
             model,
             rendermime,
             actions
@@ -115,14 +115,10 @@ export function addCommands(context: ICommandContext): void {
     icon: artifactIcon,
     nameDescription: 'Artifact name',
     versionDescription: 'Version to highlight',
-    open: (name, version) =>
-      openView({
-        app,
-        tracker: trackers.artifacts,
-        id: artifactWidgetId(name),
-        create: () => new ArtifactWidget({ name, version, model, actions }),
-        reuse: open => open.focusVersion(version)
-      })
+    tracker: trackers.artifacts,
+    widgetId: artifactWidgetId,
+    create: (name, version) =>
+      new ArtifactWidget({ name, version, model, actions })
   });
 
   addOpenByNameCommand(app, {
@@ -132,14 +128,10 @@ export function addCommands(context: ICommandContext): void {
     icon: modelIcon,
     nameDescription: 'Registered model name',
     versionDescription: 'Version to highlight and expand',
-    open: (name, version) =>
-      openView({
-        app,
-        tracker: trackers.models,
-        id: modelWidgetId(name),
-        create: () => new ModelWidget({ name, version, model, actions }),
-        reuse: open => open.focusVersion(version)
-      })
+    tracker: trackers.models,
+    widgetId: modelWidgetId,
+    create: (name, version) =>
+      new ModelWidget({ name, version, model, actions })
   });
 
   app.commands.addCommand(CommandIDs.openDiff, {
@@ -149,19 +141,13 @@ export function addCommands(context: ICommandContext): void {
         : 'Compare Runs',
     caption: 'Show what changed between two runs',
     icon: mmIcon,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          a: { type: 'string', description: 'Run id of side A' },
-          b: { type: 'string', description: 'Run id of side B' }
-        },
-        required: ['a', 'b']
-      }
-    },
+    describedBy: describeArgs(
+      { a: 'Run id of side A', b: 'Run id of side B' },
+      ['a', 'b']
+    ),
     execute: (args: ReadonlyPartialJSONObject) => {
-      const a = typeof args.a === 'string' ? args.a : '';
-      const b = typeof args.b === 'string' ? args.b : '';
+      const a = stringArg(args, 'a');
+      const b = stringArg(args, 'b');
       if (!a || !b) {
         throw new Error(`${CommandIDs.openDiff} needs "a" and "b" (run ids)`);
       }
@@ -204,15 +190,10 @@ export function addCommands(context: ICommandContext): void {
           : 'Open Lineage',
     caption: 'Show where a run or an artifact version came from and went to',
     icon: lineageIcon,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          run: { type: 'string', description: 'Run id' },
-          version: { type: 'string', description: 'Version, as name:vN' }
-        }
-      }
-    },
+    describedBy: describeArgs({
+      run: 'Run id',
+      version: 'Version, as name:vN'
+    }),
     execute: (args: ReadonlyPartialJSONObject) => {
       const root = lineageRootOfArgs(args);
       if (!root) {
@@ -236,10 +217,18 @@ export function addCommands(context: ICommandContext): void {
 }
 
 /**
- * Register a command that opens the view of a named thing (`name`, optionally the
- * `version` to highlight): "Open Artifact" and "Open Model".
+ * A view of a named thing that can highlight one of its versions.
  */
-function addOpenByNameCommand(
+type VersionedView = LiveWidget & {
+  focusVersion(version: number | null): void;
+};
+
+/**
+ * Register a command that opens the view of a named thing (`name`, optionally the
+ * `version` to highlight): "Open Artifact" and "Open Model". An open view of that
+ * name is activated, highlights the version and reloads.
+ */
+function addOpenByNameCommand<T extends VersionedView>(
   app: JupyterFrontEnd,
   options: {
     id: string;
@@ -248,7 +237,9 @@ function addOpenByNameCommand(
     icon: LabIcon;
     nameDescription: string;
     versionDescription: string;
-    open: (name: string, version: number | null) => unknown;
+    tracker: WidgetTracker<MainAreaWidget<T>>;
+    widgetId: (name: string) => string;
+    create: (name: string, version: number | null) => T;
   }
 ): void {
   const { id, what } = options;
@@ -257,26 +248,27 @@ function addOpenByNameCommand(
       args.name ? `Open ${what} ${String(args.name)}` : `Open ${what}`,
     caption: options.caption,
     icon: options.icon,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', description: options.nameDescription },
-          version: {
-            type: 'number',
-            description: options.versionDescription
-          }
-        },
-        required: ['name']
-      }
-    },
+    describedBy: describeArgs(
+      {
+        name: options.nameDescription,
+        version: options.versionDescription
+      },
+      ['name'],
+      ['version']
+    ),
     execute: (args: ReadonlyPartialJSONObject) => {
-      const name = typeof args.name === 'string' ? args.name : '';
+      const name = stringArg(args, 'name');
       if (!name) {
         throw new Error(`${id} needs a "name" argument`);
       }
       const version = typeof args.version === 'number' ? args.version : null;
-      return options.open(name, version);
+      return openView({
+        app,
+        tracker: options.tracker,
+        id: options.widgetId(name),
+        create: () => options.create(name, version),
+        reuse: open => open.focusVersion(version)
+      });
     }
   });
 }

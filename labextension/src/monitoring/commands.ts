@@ -5,7 +5,12 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { CommandIDs, commandActions } from '../shared/actions';
+import {
+  CommandIDs,
+  commandActions,
+  describeArgs,
+  stringArg
+} from '../shared/actions';
 import { modelIcon } from '../shared/icons';
 import { monitorWidgetId } from '../shared/ids';
 import { openView } from '../shared/mainArea';
@@ -44,17 +49,9 @@ export function addMonitoringCommands(
     caption:
       'Open the monitoring of a model version: drift, performance, alerts',
     icon: modelIcon,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          ref: { type: 'string', description: 'Model version, as name:N' }
-        },
-        required: ['ref']
-      }
-    },
+    describedBy: describeArgs({ ref: 'Model version, as name:N' }, ['ref']),
     execute: (args: ReadonlyPartialJSONObject) => {
-      const ref = typeof args.ref === 'string' ? args.ref : '';
+      const ref = stringArg(args, 'ref');
       if (!ref) {
         throw new Error(
           `${CommandIDs.openMonitor} needs a "ref" argument (name:N)`

@@ -4,7 +4,10 @@
  * executing the plugin's commands ({@link CommandIDs}).
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import {
+  ReadonlyJSONObject,
+  ReadonlyPartialJSONObject
+} from '@lumino/coreutils';
 
 import { lineageArgs } from './ids';
 import * as MM from './types';
@@ -68,4 +71,40 @@ export function commandActions(app: JupyterFrontEnd): IActions {
         version === undefined ? { name } : { name, version }
       )
   };
+}
+
+/**
+ * The `describedBy` of a command: its args, an object of strings (and numbers)
+ * named with what each is.
+ *
+ * @param descriptions - Each argument and what it is.
+ * @param required - The arguments the command needs.
+ * @param numbers - The arguments that are numbers (the others are strings).
+ */
+export function describeArgs(
+  descriptions: Record<string, string>,
+  required: string[] = [],
+  numbers: string[] = []
+): { args: ReadonlyJSONObject } {
+  const properties: Record<string, ReadonlyJSONObject> = {};
+  for (const [name, description] of Object.entries(descriptions)) {
+    properties[name] = {
+      type: numbers.includes(name) ? 'number' : 'string',
+      description
+    };
+  }
+  return {
+    args: required.length
+      ? { type: 'object', properties, required }
+      : { type: 'object', properties }
+  };
+}
+
+/** Command argument `key` if it is a string, else `''`. */
+export function stringArg(
+  args: ReadonlyPartialJSONObject,
+  key: string
+): string {
+  const value = args[key];
+  return typeof value === 'string' ? value : '';
 }

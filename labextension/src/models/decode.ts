@@ -19,7 +19,11 @@ import {
   toNumber
 } from '../shared/decode';
 import * as MM from './types';
-import { decodeRunRef, decodeVersionRef } from '../shared/decodeCommon';
+import {
+  decodeNamedVersion,
+  decodeRunRef,
+  decodeVersionRef
+} from '../shared/decodeCommon';
 
 function decodeSignatureFields(v: unknown): MM.ISignatureField[] {
   return list(v, x => {
@@ -63,31 +67,29 @@ function decodeModelRunRef(v: unknown): MM.IModelRunRef | null {
  * Decode a `ModelVersion`; null when it lacks a name or a version number.
  */
 export function decodeModelVersion(v: unknown): MM.IModelVersion | null {
-  if (!isObject(v) || typeof v.name !== 'string') {
+  const named = decodeNamedVersion(v);
+  if (!named) {
     return null;
   }
-  const version = finiteNumber(v.version);
-  if (version === null) {
-    return null;
-  }
+  const { o, name, version } = named;
   return {
-    name: v.name,
+    name,
     version,
-    ref: optStr(v.ref) ?? `${v.name}:${version}`,
-    stage: optStr(v.stage) ?? 'none',
-    aliases: strList(v.aliases),
-    description: optStr(v.description) ?? '',
-    created_at: optStr(v.created_at),
-    created_by: optStr(v.created_by),
-    flavor: optStr(v.flavor) ?? '',
-    artifact: decodeVersionRef(v.artifact),
-    run: decodeModelRunRef(v.run),
-    metrics: record(v.metrics, toNumber),
-    config: jsonRecord(v.config),
-    signature: decodeSignature(v.signature),
-    requirements: decodeRequirements(v.requirements),
-    inputs: list(v.inputs, decodeVersionRef),
-    has_reference_profile: v.has_reference_profile === true
+    ref: optStr(o.ref) ?? `${name}:${version}`,
+    stage: optStr(o.stage) ?? 'none',
+    aliases: strList(o.aliases),
+    description: optStr(o.description) ?? '',
+    created_at: optStr(o.created_at),
+    created_by: optStr(o.created_by),
+    flavor: optStr(o.flavor) ?? '',
+    artifact: decodeVersionRef(o.artifact),
+    run: decodeModelRunRef(o.run),
+    metrics: record(o.metrics, toNumber),
+    config: jsonRecord(o.config),
+    signature: decodeSignature(o.signature),
+    requirements: decodeRequirements(o.requirements),
+    inputs: list(o.inputs, decodeVersionRef),
+    has_reference_profile: o.has_reference_profile === true
   };
 }
 

@@ -7,6 +7,7 @@ import {
   finiteNumber,
   isObject,
   jsonRecord,
+  Obj,
   obj,
   optNum,
   optStr,
@@ -53,23 +54,35 @@ export function decodePoint(v: unknown): MM.IMetricPoint | null {
 }
 
 /**
- * Decode a `VersionRef`; null when it lacks a name or a version number.
+ * The object, `name` and `version` of anything that names a version (an artifact
+ * version, a model version); null when it lacks a name or a version number.
  */
-export function decodeVersionRef(v: unknown): MM.IVersionRef | null {
+export function decodeNamedVersion(
+  v: unknown
+): { o: Obj; name: string; version: number } | null {
   if (!isObject(v) || typeof v.name !== 'string') {
     return null;
   }
   const version = finiteNumber(v.version);
-  if (version === null) {
+  return version === null ? null : { o: v, name: v.name, version };
+}
+
+/**
+ * Decode a `VersionRef`; null when it lacks a name or a version number.
+ */
+export function decodeVersionRef(v: unknown): MM.IVersionRef | null {
+  const named = decodeNamedVersion(v);
+  if (!named) {
     return null;
   }
+  const { o, name, version } = named;
   return {
-    name: v.name,
+    name,
     version,
-    ref: optStr(v.ref) ?? versionRef(v.name, version),
-    kind: optStr(v.kind) ?? '',
-    digest: optStr(v.digest) ?? '',
-    size: toNumber(v.size) ?? 0
+    ref: optStr(o.ref) ?? versionRef(name, version),
+    kind: optStr(o.kind) ?? '',
+    digest: optStr(o.digest) ?? '',
+    size: toNumber(o.size) ?? 0
   };
 }
 

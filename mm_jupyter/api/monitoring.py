@@ -6,6 +6,7 @@ from typing import Any
 
 from mm_jupyter.monitoring.monitor import Monitor
 from mm_jupyter.monitoring.monitor import on_model_event as _on_model_event
+from mm_jupyter.services.models.lookup import resolve_model_version
 from mm_jupyter.services.runs.session import get_session
 
 
@@ -29,7 +30,5 @@ def on_model_event(event: str, action: Any, *, model: str | None = None) -> dict
     registry = get_session().require_registry()
     model_id = None
     if model is not None:
-        from mm_jupyter.store.models import resolve_model_version
-
         model_id, _ = resolve_model_version(registry, model)
     return _on_model_event(registry, event, action, model_id=model_id)

@@ -1,0 +1,104 @@
+"""The registry itself: opening it, where it is, its blobs, and the doctor's check.
+
+Every adapter reaches the registry through these functions (the CLI, the server, the
+Python API through the session), so a second backend has one place to plug in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, BinaryIO, TypedDict
+
+from mm_jupyter.errors import NotFoundError
+from mm_jupyter.store import db, journal, queries, recovery
+from mm_jupyter.store.blobs import is_digest
+from mm_jupyter.store.location import PROJECT_DIR, resolve_location
+
+
+class RegistryDescription(TypedDict):
+    """Where a registry is, the rule that chose it, and its schema version."""
+
+    path: str
+    source: str
+    schema_version: int
+
+
+def open_registry(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    timeout: float | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> db.Registry:
+    """Open the registry at ``path``, else the one the location rule finds from ``cwd``.
+
+    The location rule: ``MM_JUPYTER_HOME``, else the nearest ``.mm/`` above ``cwd``,
+    else the per-user default. The registry is created and migrated if needed, and
+    pending journals are imported.
+    """
+    return db.open_registry(path, timeout=timeout, cwd=cwd)
+
+
+def init_project_registry(folder: Path) -> tuple[Path, bool]:
+    """Create the project registry (``.mm/``) in ``folder``.
+
+    Returns the registry folder and whether it existed before.
+    """
+    path = folder / PROJECT_DIR
+    existed = path.is_dir()
+    open_registry(path).close()
+    return path, existed
+
+
+def describe_registry(registry: db.Registry) -> RegistryDescription:
+    """Return where ``registry`` is, which location rule chose it, and its schema."""
+    with registry.lock:
+        schema_version = registry.schema_version()
+    return {
+        "path": str(registry.location.path),
+        "source": registry.location.source,
+        "schema_version": schema_version,
+    }
+
+
+def check_registry(*, recover: bool = False) -> dict[str, Any]:
+    """Check the registry file of this folder's location and list pending journals.
+
+    With ``recover``, a damaged file is rebuilt from what it still holds (the damaged
+    file is kept beside it) and checked again. Returns ``{"registry", "ok",
+    "problems", "pending_journals"}``, plus ``"recovery"`` and ``"problems_after"``
+    when it recovered.
+    """
+    # Not open_registry: it refuses a corrupt file, and a check must not migrate or
+    # write a file it is only asked to look at.
+    root = resolve_location().path
+    db_path = root / db.DB_NAME
+    report: dict[str, Any] = {"registry": str(db_path), **recovery.check(db_path)}
+    report["pending_journals"] = [str(p) for p in journal.pending_journals(root)]
+    if recover and not report["ok"] and db_path.exists():
+        report["recovery"] = recovery.recover(db_path)
+        after = recovery.check(db_path)
+        report["ok"], report["problems_after"] = after["ok"], after["problems"]
+    return report
+
+
+def is_blob_digest(value: str) -> bool:
+    """Return whether ``value`` can name a blob (a lowercase hex sha256 digest)."""
+    return is_digest(value)
+
+
+def open_recorded_blob(registry: db.Registry, digest: str) -> tuple[str | None, BinaryIO]:
+    """Return the recorded media type of blob ``digest`` and its file, open for reading.
+
+    Raises ``NotFoundError`` unless the blob has a ``blobs`` row (an orphan file in
+    the blob store is not registry content) and its file is there. The caller closes
+    the file; its bytes are not verified here.
+    """
+    info = queries.blob_info(registry, digest)
+    if info is None:
+        raise NotFoundError(f"no blob {digest} in the registry")
+    try:
+        handle = open(registry.blobs.path_for(digest), "rb")  # noqa: SIM115 - the caller closes it
+    except FileNotFoundError:
+        raise NotFoundError(f"blob {digest} is recorded but its file is missing") from None
+    return info["media_type"], handle

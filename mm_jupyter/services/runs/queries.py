@@ -1,0 +1,95 @@
+"""What the adapters read about runs: one run, recent runs, a page of the list, one
+run's details, the keys in use and the change cursor.
+
+The REST list and detail handlers call these once per request; each is one store read
+(no extra query or copy), so the server's list latency is the store's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mm_jupyter.records import Run
+from mm_jupyter.store import details, queries
+from mm_jupyter.store.db import Registry
+from mm_jupyter.store.runs import STATUSES
+
+#: The statuses a run can have, in the order the filters offer them.
+RUN_STATUSES: tuple[str, ...] = STATUSES
+
+
+def resolve_run(registry: Registry, ref: str, *, exact: bool = False) -> str:
+    """Return the id of the run ``ref`` names: an id, a unique id prefix, or a name.
+
+    A name means the latest run of that name; with ``exact`` only a full id matches.
+    Raises ``NotFoundError``.
+    """
+    return queries.resolve_run(registry, ref, exact=exact)
+
+
+def get_run(registry: Registry, ref: str) -> Run:
+    """Return the run ``ref`` names (id, unique id prefix, or name); ``NotFoundError``."""
+    return Run.from_summary(queries.get_run_summary(registry, ref))
+
+
+def list_runs(
+    registry: Registry,
+    *,
+    experiment: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+) -> list[Run]:
+    """Return the most recent runs, newest first (at most one page of ``MAX_LIMIT``)."""
+    summaries = queries.list_run_summaries(
+        registry, experiment=experiment, status=status, limit=limit
+    )
+    return [Run.from_summary(s) for s in summaries]
+
+
+def check_sort(sort: str | None) -> None:
+    """Raise ``ValueError`` naming ``sort`` unless ``query_runs`` can sort by it."""
+    queries.parse_sort(sort)
+
+
+def query_runs(
+    registry: Registry,
+    *,
+    experiment: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    order: str = "desc",
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Return one page of run summaries, filtered and sorted, with ``total`` and the
+    change ``cursor`` (docs/rest.md ``GET runs``)."""
+    return queries.query_runs(
+        registry,
+        experiment=experiment,
+        status=status,
+        q=q,
+        sort=sort,
+        order=order,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str, Any]:
+    """Return everything the run ``ref`` recorded (docs/rest.md ``GET runs/{id}``).
+
+    ``ref`` is resolved like ``resolve_run`` (with ``exact``, a full id only).
+    """
+    return details.run_detail(registry, ref, exact=exact)
+
+
+def run_keys(registry: Registry) -> dict[str, list[str]]:
+    """Return the experiment names and the metric and param keys in use."""
+    return queries.keys(registry)
+
+
+def changes(registry: Registry, since: int) -> dict[str, Any]:
+    """Return the change cursor, whether it moved after ``since``, and the number of
+    firing alerts (the sidebar polls this)."""
+    return queries.changes(registry, since)

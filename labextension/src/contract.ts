@@ -130,28 +130,22 @@ type Conforms<
 
 /**
  * One check per payload the frontend decodes. The third argument lists the fields a
- * decoder reshapes, or that one side does not have yet (each a known gap, commented).
+ * decoder reshapes (each commented); every other field is checked both ways.
  */
 export type ContractChecks = [
   Assert<Conforms<'meta', MM.IMeta>>,
   Assert<Conforms<'runs_page', MM.IRunList>>,
   Assert<Conforms<'keys', MM.IKeys>>,
-  // `environment.digest` is sent but not decoded (nothing shows it yet).
-  Assert<Conforms<'run_detail', MM.IRunDetail, 'digest'>>,
+  Assert<Conforms<'run_detail', MM.IRunDetail>>,
   Assert<Conforms<'changes', MM.IChanges>>,
   Assert<Conforms<'artifacts_page', MM.IArtifactList>>,
   Assert<Conforms<'artifact_versions', MM.IArtifactDetail>>,
   Assert<Conforms<'lineage', MM.ILineage>>,
-  // A model signature's `outputs`: the schema has none; the decoder reads [].
-  Assert<Conforms<'models_page', MM.IModelList, 'outputs'>>,
-  Assert<Conforms<'model_detail', MM.IModelDetail, 'outputs'>>,
-  Assert<Conforms<'model_version', MM.IModelVersionDetail, 'outputs'>>,
-  // Metrics: a map by key on the wire, a list of rows (with `key`) once decoded;
-  // summaries keep their counts (`code_changed`, a boolean, is not decoded); an
-  // output's `execution_count` is not decoded (the diff view does not show it).
-  Assert<
-    Conforms<'diff', Diff.IRunDiff, 'metrics' | 'summary' | 'execution_count'>
-  >,
+  Assert<Conforms<'models_page', MM.IModelList>>,
+  Assert<Conforms<'model_detail', MM.IModelDetail>>,
+  Assert<Conforms<'model_version', MM.IModelVersionDetail>>,
+  // Metrics: a map by key on the wire, a list of rows (with `key`) once decoded.
+  Assert<Conforms<'diff', Diff.IRunDiff, 'metrics'>>,
   Assert<Conforms<'monitoring_page', Mon.IMonitorList>>,
   // The batch report is summarised into reasons and performance figures.
   Assert<Conforms<'monitoring_detail', Mon.IMonitorDetail, 'last_report'>>,

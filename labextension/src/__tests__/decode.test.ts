@@ -132,6 +132,7 @@ describe('decodeRunDetail', () => {
       notebook: { path: '/abs/q.ipynb', digest: 'cd', size: 10 }
     },
     environment: {
+      digest: 'ef'.repeat(32),
       python: '3.11.7',
       platform: 'Linux',
       packages: { numpy: '2.1.0' },
@@ -159,6 +160,7 @@ describe('decodeRunDetail', () => {
     assert.equal(detail.code.history[0].source, '%load_ext mm_jupyter');
     assert.equal(detail.code.notebook?.path, '/abs/q.ipynb');
     assert.equal(detail.environment?.git?.dirty, true);
+    assert.equal(detail.environment?.digest, 'ef'.repeat(32));
     assert.equal(detail.param_sources.depth, 'explicit');
     assert.equal(detail.error, null);
   });

@@ -12,6 +12,7 @@ import {
   outputText
 } from '../diff/rules';
 import { diffWidgetId } from '../shared/ids';
+import { Diff } from '../diff/types';
 
 const RUN = (id: string, started: string) => ({
   id,
@@ -78,8 +79,9 @@ const PAYLOAD = {
           a: [{ output_type: 'stream', name: 'stdout', text: ['1\n', '2\n'] }],
           b: [
             {
-              output_type: 'display_data',
-              data: { 'image/png': 'iVBORw0KGgo=', 'text/plain': ['<Figure>'] }
+              output_type: 'execute_result',
+              data: { 'image/png': 'iVBORw0KGgo=', 'text/plain': ['<Figure>'] },
+              execution_count: 7
             },
             'junk'
           ]
@@ -117,7 +119,8 @@ const PAYLOAD = {
     params_changed: 3,
     metrics_changed: 2,
     cells_changed: 2,
-    packages_changed: 3
+    packages_changed: 3,
+    code_changed: true
   }
 };
 
@@ -163,6 +166,8 @@ describe('decodeRunDiff', () => {
     assert.equal(cell.outputs!.a[0].text, '1\n2\n');
     assert.equal(cell.outputs!.b.length, 1);
     assert.equal(cell.outputs!.b[0].data['text/plain'], '<Figure>');
+    assert.equal(cell.outputs!.b[0].execution_count, 7);
+    assert.equal(cell.outputs!.a[0].execution_count, null);
     assert.equal(nb.cells[3].a_index, null);
     assert.equal(nb.cells[0].outputs, null);
   });
@@ -185,6 +190,7 @@ describe('decodeRunDiff', () => {
       unchanged: []
     });
     assert.equal(d.summary.cells_changed, 2);
+    assert.equal(d.summary.code_changed, true);
   });
 
   it('accepts a null notebook and missing sections', () => {
@@ -285,34 +291,31 @@ describe('imageDataUrl', () => {
 });
 
 describe('outputText', () => {
+  const output = (o: Partial<Diff.IOutput>): Diff.IOutput => ({
+    output_type: 'display_data',
+    name: null,
+    text: null,
+    data: {},
+    execution_count: null,
+    ...o
+  });
+
   it('prefers stream text, then text/plain', () => {
     assert.equal(
-      outputText({
-        output_type: 'stream',
-        name: 'stdout',
-        text: 'hi',
-        data: {}
-      }),
+      outputText(output({ output_type: 'stream', name: 'stdout', text: 'hi' })),
       'hi'
     );
     assert.equal(
-      outputText({
-        output_type: 'execute_result',
-        name: null,
-        text: null,
-        data: { 'text/plain': '42' }
-      }),
+      outputText(
+        output({
+          output_type: 'execute_result',
+          data: { 'text/plain': '42' },
+          execution_count: 3
+        })
+      ),
       '42'
     );
-    assert.equal(
-      outputText({
-        output_type: 'display_data',
-        name: null,
-        text: null,
-        data: {}
-      }),
-      null
-    );
+    assert.equal(outputText(output({})), null);
   });
 });
 

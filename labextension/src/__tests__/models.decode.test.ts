@@ -102,8 +102,7 @@ describe('decodeModelVersion', () => {
       inputs: [
         { name: 'age', dtype: 'int64' },
         { name: 'plan', dtype: 'object' }
-      ],
-      outputs: []
+      ]
     });
     assert.deepEqual(v.requirements, {
       python: '3.11.7',

@@ -58,11 +58,11 @@ export function DiffView(props: IDiffViewProps): JSX.Element {
               key={key}
               className={
                 'jp-mm-DiffSummary-item' +
-                ((s[key] ?? 0) > 0 ? ' jp-mm-mod-changed' : '')
+                (s[key] > 0 ? ' jp-mm-mod-changed' : '')
               }
               data-summary={key}
             >
-              <b>{String(s[key] ?? 0)}</b>
+              <b>{String(s[key])}</b>
               {` ${label} changed`}
             </span>
           ))}

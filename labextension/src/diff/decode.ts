@@ -72,7 +72,8 @@ export function decodeDiffOutput(v: unknown): Diff.IOutput | null {
     output_type: optText(v.output_type) ?? 'display_data',
     name: optText(v.name),
     text: text(v.text),
-    data: record(v.data, text)
+    data: record(v.data, text),
+    execution_count: finiteNumber(v.execution_count)
   };
 }
 
@@ -100,6 +101,17 @@ function decodeCell(v: unknown): Diff.ICell | null {
 
 function counts(v: unknown): Record<string, number> {
   return record(v, finiteNumber);
+}
+
+function decodeSummary(v: unknown): Diff.ISummary {
+  const o = isObject(v) ? v : {};
+  return {
+    params_changed: finiteNumber(o.params_changed) ?? 0,
+    metrics_changed: finiteNumber(o.metrics_changed) ?? 0,
+    cells_changed: finiteNumber(o.cells_changed) ?? 0,
+    packages_changed: finiteNumber(o.packages_changed) ?? 0,
+    code_changed: o.code_changed === true
+  };
 }
 
 function decodeNotebook(v: unknown): Diff.INotebook | null {
@@ -203,6 +215,6 @@ export function decodeRunDiff(v: unknown): Diff.IRunDiff {
       inputs: decodeArtifactSide(artifacts.inputs),
       outputs: decodeArtifactSide(artifacts.outputs)
     },
-    summary: counts(v.summary)
+    summary: decodeSummary(v.summary)
   };
 }

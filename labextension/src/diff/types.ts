@@ -55,6 +55,8 @@ export namespace Diff {
     text: string | null;
     /** Mime type → content (images stay base64). */
     data: Record<string, string>;
+    /** Execution count of an `execute_result`; sent only with `volatile=1`. */
+    execution_count: number | null;
   }
 
   /** Status of a cell in a notebook diff. */
@@ -105,6 +107,15 @@ export namespace Diff {
     unchanged: MM.IVersionRef[];
   }
 
+  /** What changed, in counts (and whether the tracked code did). */
+  export interface ISummary {
+    params_changed: number;
+    metrics_changed: number;
+    cells_changed: number;
+    packages_changed: number;
+    code_changed: boolean;
+  }
+
   /** `GET diff?a=&b=`. */
   export interface IRunDiff {
     a: MM.IRunSummary;
@@ -117,6 +128,6 @@ export namespace Diff {
     notebook: INotebook | null;
     environment: IEnvironment;
     artifacts: { inputs: IArtifactSide; outputs: IArtifactSide };
-    summary: Record<string, number>;
+    summary: ISummary;
   }
 }

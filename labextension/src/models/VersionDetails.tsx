@@ -152,14 +152,7 @@ function Pane(props: {
 }
 
 function SignatureTable(props: { signature: MM.IModelSignature }): JSX.Element {
-  const { inputs, outputs } = props.signature;
-  const rows = (fields: MM.ISignatureField[], kind: string) =>
-    fields.map((f, i) => (
-      <tr key={`${kind}:${i}`} data-feature={f.name} data-io={kind}>
-        <td className="jp-mm-KeyValueTable-key">{f.name}</td>
-        <td className="jp-mm-KeyValueTable-source">{f.dtype || '—'}</td>
-      </tr>
-    ));
+  const { inputs } = props.signature;
   return (
     <table className="jp-mm-KeyValueTable jp-mm-SignatureTable">
       <thead>
@@ -169,13 +162,12 @@ function SignatureTable(props: { signature: MM.IModelSignature }): JSX.Element {
         </tr>
       </thead>
       <tbody>
-        {rows(inputs, 'input')}
-        {outputs.length > 0 && (
-          <tr className="jp-mm-SignatureTable-divider">
-            <th colSpan={2}>Outputs</th>
+        {inputs.map((f, i) => (
+          <tr key={`input:${i}`} data-feature={f.name} data-io="input">
+            <td className="jp-mm-KeyValueTable-key">{f.name}</td>
+            <td className="jp-mm-KeyValueTable-source">{f.dtype || '—'}</td>
           </tr>
-        )}
-        {rows(outputs, 'output')}
+        ))}
       </tbody>
     </table>
   );

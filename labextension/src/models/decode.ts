@@ -42,8 +42,7 @@ function decodeSignature(v: unknown): MM.IModelSignature | null {
     return null;
   }
   return {
-    inputs: decodeSignatureFields(v.inputs),
-    outputs: decodeSignatureFields(v.outputs)
+    inputs: decodeSignatureFields(v.inputs)
   };
 }
 

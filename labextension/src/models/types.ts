@@ -18,7 +18,7 @@ import type {
 export * from '../shared/types';
 
 /**
- * One input (or output) column of a model's signature.
+ * One input column of a model's signature.
  */
 export interface ISignatureField {
   /** Feature name. */
@@ -28,13 +28,11 @@ export interface ISignatureField {
 }
 
 /**
- * What a model takes (and gives): feature names and dtypes.
+ * What a model takes: feature names and dtypes.
  */
 export interface IModelSignature {
   /** Input features, in order. */
   inputs: ISignatureField[];
-  /** Outputs, when recorded. */
-  outputs: ISignatureField[];
 }
 
 /**

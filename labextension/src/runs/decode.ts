@@ -112,6 +112,7 @@ function decodeEnvironment(v: unknown): MM.IEnvironment | null {
   }
   const git = isObject(v.git) ? v.git : null;
   return {
+    digest: optStr(v.digest) ?? '',
     python: optStr(v.python) ?? '',
     platform: optStr(v.platform) ?? '',
     packages: textRecord(v.packages),

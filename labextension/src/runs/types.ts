@@ -136,6 +136,8 @@ export interface IGitInfo {
  * Environment the run executed in.
  */
 export interface IEnvironment {
+  /** SHA-256 of the environment record, empty from servers that do not send it. */
+  digest: string;
   /** Python version. */
   python: string;
   /** Platform string. */

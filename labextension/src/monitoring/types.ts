@@ -1,17 +1,33 @@
 /**
  * Types of the monitoring REST contract (`docs/monitoring.md`), as the frontend
- * sees them after decoding by `monitoringDecode.ts`.
+ * sees them after decoding by `decode.ts`.
  *
- * Times are epoch seconds (`ts`), as the server sends them. Non-finite floats
- * (`"NaN"`, `"Infinity"`) are decoded to JavaScript numbers.
+ * They are the wire types generated from the JSON Schemas
+ * (`shared/contract.generated.ts`), since monitored values are always finite and
+ * the decoders copy fields as they come, except where the frontend keeps an open
+ * set open (a stage, severity, rule kind or action status a newer server may add
+ * shows as text) and the batch report, which the detail view summarises.
+ *
+ * Times are epoch seconds (`ts`), as the server sends them.
  */
+import type { RestPayloads } from '../shared/contract.generated';
+
+/** `T` with the fields of `R` in place of its own. */
+type Override<T, R> = Omit<T, keyof R> & R;
+
+type MonitorPage = RestPayloads['monitoring_page'];
+type MonitorDetail = RestPayloads['monitoring_detail'];
+type SeriesPage = RestPayloads['monitoring_series'];
+type WireRule = MonitorDetail['rules'][number];
+type WireAlert = MonitorDetail['alerts'][number];
+type WireSeries = SeriesPage['series'][number];
 
 /**
  * Namespace of the monitoring data types.
  */
 export namespace Mon {
   /** A rule's comparison. */
-  export type Op = '>' | '>=' | '<' | '<=' | '==' | '!=';
+  export type Op = WireSeries['thresholds'][number]['op'];
 
   /** Every comparison a rule may use. */
   export const OPS: ReadonlyArray<Op> = ['>', '>=', '<', '<=', '==', '!='];
@@ -23,38 +39,14 @@ export namespace Mon {
     'critical'
   ];
 
-  /** The state of an alert. */
-  export type AlertState = 'firing' | 'resolved';
+  /** The state of an alert: `firing` or `resolved`. */
+  export type AlertState = WireAlert['state'];
 
-  /**
-   * One monitored model version (`MonitorSummary`).
-   */
-  export interface IMonitorSummary {
-    /** Registered model name. */
-    model: string;
-    /** Version number. */
-    version: number;
-    /** `name:N`: the reference of the version. */
-    ref: string;
-    /** Stage of the version (`production`, `none`, ...). */
-    stage: string;
-    /** Aliases held by the version. */
-    aliases: string[];
-    /** Batches logged. */
-    batches: number;
-    /** Rows logged over all batches. */
-    rows: number;
-    /** Rows with labels. */
-    labelled: number;
-    /** Time of the first batch, or null. */
-    first_ts: number | null;
-    /** Time of the last batch, or null. */
-    last_ts: number | null;
-    /** Firing alerts of this version. */
-    firing: number;
-    /** Whether the version has a reference profile (needed for drift). */
-    has_reference_profile: boolean;
-  }
+  /** One monitored model version (`MonitorSummary`); `ref` is `name:N`. */
+  export type IMonitorSummary = Override<
+    MonitorPage['monitors'][number],
+    { stage: string }
+  >;
 
   /** Query of `GET monitoring`. */
   export interface IMonitorQuery {
@@ -67,134 +59,36 @@ export namespace Mon {
   }
 
   /**
-   * Response of `GET monitoring`.
+   * Response of `GET monitoring`: a page of monitored versions, newest activity
+   * first, and the firing alerts over every model (the sidebar badge).
    */
-  export interface IMonitorList {
-    /** Monitored versions in total. */
-    total: number;
-    /** Index of the first monitor in this page. */
-    offset: number;
-    /** Page size. */
-    limit: number;
-    /** Firing alerts over every model (the sidebar badge). */
-    firing: number;
-    /** The change cursor when the page was read. */
-    cursor: number;
-    /** The page, newest activity first. */
-    monitors: IMonitorSummary[];
-  }
+  export type IMonitorList = Override<
+    MonitorPage,
+    { monitors: IMonitorSummary[] }
+  >;
 
-  /** What a rule does when it fires. */
-  export interface IRuleAction {
-    /** `callable`, `webhook`, `notebook`, ... */
-    kind: string;
-    /** Human-readable target (URL, notebook path, function name). */
-    display: string;
-  }
+  /** What a rule does when it fires: its kind and a display label. */
+  export type IRuleAction = NonNullable<WireRule['action']>;
 
   /**
    * A rule (`Rule`): a series glob compared with a threshold, or an event rule.
    */
-  export interface IRule {
-    /** Rule id. */
-    id: number;
-    /** `series` or `event`. */
-    kind: string;
-    /** Model the rule belongs to, or null (event rules on every model). */
-    model: string | null;
-    /** Version, or null for every version of the model. */
-    version: number | null;
-    /** Glob over series keys, or an event kind. */
-    pattern: string;
-    /** Comparison, null for event rules. */
-    op: Op | null;
-    /** Threshold, null for event rules. */
-    threshold: number | null;
-    /** Breaching points needed within the window. */
-    count: number;
-    /** Window in seconds, or null (this one point). */
-    window_s: number | null;
-    /** `info`, `warning` or `critical`. */
-    severity: string;
-    /** Optional name. */
-    name: string | null;
-    /** The action, or null. */
-    action: IRuleAction | null;
-    /** Whether the rule is evaluated. */
-    enabled: boolean;
-    /** ISO-8601 creation time. */
-    created_at: string | null;
-    /** Who created it. */
-    created_by: string | null;
-  }
+  export type IRule = Override<WireRule, { kind: string; severity: string }>;
 
   /** A value that made an alert fire. */
-  export interface IFiredValue {
-    /** Time of the point. */
-    ts: number;
-    /** The value. */
-    value: number;
-    /** Batch of the point, if known. */
-    batch_id: string | null;
-  }
+  export type IFiredValue = WireAlert['fired_values'][number];
 
-  /** What an alert set off, and how it went. */
-  export interface IAlertAction {
-    /** Action kind (`notebook`, `webhook`, `callable`). */
-    kind: string;
-    /** `pending`, `running`, `ok`, `error` or `skipped`. */
-    status: string;
-    /** Outcome in words. */
-    detail: string | null;
-    /** Output (e.g. the executed notebook's path). */
-    output: string | null;
-    /** Run id of a triggered run, if any. */
-    run_id: string | null;
-    /** When the action was queued. */
-    created_ts: number | null;
-    /** When it finished. */
-    finished_ts: number | null;
-  }
+  /** What an alert set off (`pending`, `running`, `ok`, `error`, `skipped`). */
+  export type IAlertAction = Override<
+    WireAlert['actions'][number],
+    { status: string }
+  >;
 
-  /**
-   * An alert (`Alert`).
-   */
-  export interface IAlert {
-    /** Alert id. */
-    id: number;
-    /** The rule that fired. */
-    rule_id: number;
-    /** Model name. */
-    model: string;
-    /** Version number. */
-    version: number;
-    /** The series key that breached. */
-    series: string;
-    /** `firing` or `resolved`. */
-    state: AlertState;
-    /** Severity of the rule. */
-    severity: string;
-    /** Message, e.g. `drift.psi.age = 0.41 > 0.2`. */
-    message: string;
-    /** Latest value seen. */
-    value: number | null;
-    /** Threshold of the rule. */
-    threshold: number | null;
-    /** Comparison of the rule. */
-    op: Op | null;
-    /** The values that fired it. */
-    fired_values: IFiredValue[];
-    /** Breaching points seen while firing. */
-    occurrences: number;
-    /** When it fired. */
-    fired_ts: number;
-    /** Time of the latest point. */
-    last_ts: number | null;
-    /** When it resolved, or null. */
-    resolved_ts: number | null;
-    /** Actions set off. */
-    actions: IAlertAction[];
-  }
+  /** An alert (`Alert`) of one rule on one series of one model version. */
+  export type IAlert = Override<
+    WireAlert,
+    { severity: string; actions: IAlertAction[] }
+  >;
 
   /**
    * The parts of a batch report (`BatchReport`) the detail view shows.
@@ -224,74 +118,36 @@ export namespace Mon {
   }
 
   /** The latest value of one series. */
-  export interface ILatest {
-    /** The value. */
-    value: number;
-    /** Its time. */
-    ts: number;
-  }
+  export type ILatest = MonitorDetail['latest'][string];
 
   /**
-   * Response of `GET monitoring/{model}`.
+   * Response of `GET monitoring/{model}`: status, latest values, rules, alerts
+   * (firing first) and the report of the last batch.
    */
-  export interface IMonitorDetail {
-    /** The version's summary. */
-    monitor: IMonitorSummary;
-    /** Latest value of every series. */
-    latest: Record<string, ILatest>;
-    /** Feature names of the reference profile. */
-    features: string[];
-    /** Every series key with data. */
-    series_keys: string[];
-    /** Rules that apply to the version. */
-    rules: IRule[];
-    /** Firing alerts first, then recent resolved ones. */
-    alerts: IAlert[];
-    /** The report of the last batch, or null. */
-    last_report: IBatchReport | null;
-  }
+  export type IMonitorDetail = Override<
+    MonitorDetail,
+    {
+      monitor: IMonitorSummary;
+      rules: IRule[];
+      alerts: IAlert[];
+      last_report: IBatchReport | null;
+    }
+  >;
 
   /** One point of a series. */
-  export interface IPoint {
-    /** Epoch seconds. */
-    ts: number;
-    /** The value (may be non-finite). */
-    value: number;
-  }
+  export type IPoint = WireSeries['points'][number];
 
   /** A rule threshold that applies to a series. */
-  export interface IThreshold {
-    /** The rule. */
-    rule_id: number;
-    /** Comparison. */
-    op: Op;
-    /** Threshold value. */
-    threshold: number;
-    /** Severity of the rule. */
-    severity: string;
-  }
+  export type IThreshold = Override<
+    WireSeries['thresholds'][number],
+    { severity: string }
+  >;
 
-  /** One series of `GET monitoring/{model}/series`. */
-  export interface ISeries {
-    /** Series key, e.g. `drift.psi.age`. */
-    key: string;
-    /** Points, oldest first. */
-    points: IPoint[];
-    /** Whether older points were left out. */
-    truncated: boolean;
-    /** Thresholds of the rules whose pattern matches the key. */
-    thresholds: IThreshold[];
-  }
+  /** One series of `GET monitoring/{model}/series`, its points oldest first. */
+  export type ISeries = Override<WireSeries, { thresholds: IThreshold[] }>;
 
-  /**
-   * Response of `GET monitoring/{model}/series`.
-   */
-  export interface ISeriesList {
-    /** `name:N` of the version. */
-    ref: string;
-    /** The series. */
-    series: ISeries[];
-  }
+  /** Response of `GET monitoring/{model}/series`. */
+  export type ISeriesList = Override<SeriesPage, { series: ISeries[] }>;
 
   /** Query of `GET monitoring/{model}/series`. */
   export interface ISeriesQuery {

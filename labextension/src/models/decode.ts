@@ -62,19 +62,16 @@ function decodeModelRunRef(v: unknown): MM.IModelRunRef | null {
   return { ...run, experiment: optStr(v.experiment) ?? '' };
 }
 
+/** Format a model version's reference as the server does: `name:N`. */
+function modelVersionRef(name: string, version: number): string {
+  return `${name}:${version}`;
+}
+
 /**
  * Decode a `ModelVersion`; null when it lacks a name or a version number.
  */
 export function decodeModelVersion(v: unknown): MM.IModelVersion | null {
-  const named = decodeNamedVersion(v);
-  if (!named) {
-    return null;
-  }
-  const { o, name, version } = named;
-  return {
-    name,
-    version,
-    ref: optStr(o.ref) ?? `${name}:${version}`,
+  return decodeNamedVersion(v, modelVersionRef, o => ({
     stage: optStr(o.stage) ?? 'none',
     aliases: strList(o.aliases),
     description: optStr(o.description) ?? '',
@@ -89,7 +86,7 @@ export function decodeModelVersion(v: unknown): MM.IModelVersion | null {
     requirements: decodeRequirements(o.requirements),
     inputs: list(o.inputs, decodeVersionRef),
     has_reference_profile: o.has_reference_profile === true
-  };
+  }));
 }
 
 function versionNumbers(v: unknown): number[] | null {

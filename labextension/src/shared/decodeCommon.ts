@@ -53,37 +53,50 @@ export function decodePoint(v: unknown): MM.IMetricPoint | null {
   return { step, value, timestamp_ts: toNumber(v.timestamp_ts) };
 }
 
+/** What names one version of something: its name, number and reference. */
+export interface INamedVersion {
+  /** The name of what is versioned. */
+  name: string;
+  /** Version number. */
+  version: number;
+  /** The version's reference as the server spells it. */
+  ref: string;
+}
+
 /**
- * The object, `name` and `version` of anything that names a version (an artifact
- * version, a model version); null when it lacks a name or a version number.
+ * Decode anything that names a version (an artifact version, a model version):
+ * its name, number and `ref` (`formatRef` when absent), then its other fields.
+ * Null when it lacks a name or a version number.
+ *
+ * @param v - The wire value.
+ * @param formatRef - The reference of a version that does not send its own.
+ * @param rest - The other fields, read from the wire object.
  */
-export function decodeNamedVersion(
-  v: unknown
-): { o: Obj; name: string; version: number } | null {
+export function decodeNamedVersion<T>(
+  v: unknown,
+  formatRef: (name: string, version: number) => string,
+  rest: (o: Obj) => T
+): (INamedVersion & T) | null {
   if (!isObject(v) || typeof v.name !== 'string') {
     return null;
   }
   const version = finiteNumber(v.version);
-  return version === null ? null : { o: v, name: v.name, version };
+  if (version === null) {
+    return null;
+  }
+  const ref = optStr(v.ref) ?? formatRef(v.name, version);
+  return { name: v.name, version, ref, ...rest(v) };
 }
 
 /**
  * Decode a `VersionRef`; null when it lacks a name or a version number.
  */
 export function decodeVersionRef(v: unknown): MM.IVersionRef | null {
-  const named = decodeNamedVersion(v);
-  if (!named) {
-    return null;
-  }
-  const { o, name, version } = named;
-  return {
-    name,
-    version,
-    ref: optStr(o.ref) ?? versionRef(name, version),
+  return decodeNamedVersion(v, versionRef, o => ({
     kind: optStr(o.kind) ?? '',
     digest: optStr(o.digest) ?? '',
     size: toNumber(o.size) ?? 0
-  };
+  }));
 }
 
 /** Decode a `RunRef`; null without an id. */

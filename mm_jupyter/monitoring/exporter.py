@@ -1,7 +1,7 @@
 """Prometheus exposition of monitoring data (``/mm-jupyter/metrics``, monitoring.md).
 
 ``MonitoringCollector`` is a custom collector: each scrape reads the registry once
-(``store.export_queries.prometheus_rows``, one statement over ``monitor_latest``, the
+(``queries.prometheus_rows``, one statement over ``monitor_latest``, the
 batch totals and the firing alerts) and builds the families from those rows, so a
 scrape costs the same whether 1 or 100 models are monitored. Label values are escaped
 by ``prometheus_client`` (quotes, backslashes and line breaks in model names are safe).
@@ -18,8 +18,8 @@ import prometheus_client
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
+from mm_jupyter.monitoring.queries import prometheus_rows
 from mm_jupyter.store import Registry
-from mm_jupyter.store.export_queries import prometheus_rows
 
 # The text format generate_latest writes; prometheus_client >= 0.22 names it
 # CONTENT_TYPE_PLAIN_0_0_4 (its CONTENT_TYPE_LATEST moved on to version 1.0.0).

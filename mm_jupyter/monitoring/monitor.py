@@ -3,7 +3,7 @@
 ``mm.monitor("churn-clf@production")`` resolves the reference once, so a monitor keeps
 watching the version it started with even if the alias moves later (create a new monitor
 to follow the alias). Statistics come from drift.py/performance.py, storage and rule
-evaluation from store/monitoring.py, actions from dispatch.py.
+evaluation from store/monitoring.py, reads from queries.py, actions from dispatch.py.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ import numpy as np
 
 from mm_jupyter.core import rules
 from mm_jupyter.identity import current_user
-from mm_jupyter.monitoring import dispatch
+from mm_jupyter.monitoring import dispatch, queries
 from mm_jupyter.monitoring.columns import to_columns, to_vector
 from mm_jupyter.monitoring.drift import MIN_ROWS, batch_report, series_from_report
 from mm_jupyter.monitoring.performance import performance, performance_series
 from mm_jupyter.monitoring.profile import profile_data
 from mm_jupyter.store import Registry
 from mm_jupyter.store import alerts as alert_store
-from mm_jupyter.store import monitor_queries as queries
 from mm_jupyter.store import monitoring as store
 from mm_jupyter.store.models import resolve_model_version
 
@@ -67,7 +66,7 @@ class Monitor:
                 raise ValueError(f"{label} must be a non-negative integer, not {value!r}")
         self.registry = registry
         self.model_id, self.version_id = resolve_model_version(registry, ref)
-        self.model, self.version, _, self.profile = store.version_info(registry, self.version_id)
+        self.model, self.version, _, self.profile = queries.version_info(registry, self.version_id)
         self.ref = f"{self.model}:{self.version}"
         self.min_rows = min_rows
         self.max_raw_rows = max_raw_rows

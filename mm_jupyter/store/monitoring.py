@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from mm_jupyter.core import rules as rule_logic
 from mm_jupyter.errors import NotFoundError
@@ -256,7 +256,16 @@ def set_reference_profile(registry: Registry, version_id: int, profile: dict[str
         )
 
 
-def version_info(registry: Registry, version_id: int) -> tuple[str, int, int, dict[str, Any] | None]:
+class VersionInfo(NamedTuple):
+    """What monitoring needs of a model version."""
+
+    name: str
+    version: int
+    model_id: int
+    profile: dict[str, Any] | None  # the reference profile, if one is stored
+
+
+def version_info(registry: Registry, version_id: int) -> VersionInfo:
     """Return ``(model name, version number, model id, reference profile)`` of a version."""
     with registry.read() as conn:
         row = conn.execute(
@@ -266,10 +275,11 @@ def version_info(registry: Registry, version_id: int) -> tuple[str, int, int, di
         ).fetchone()
     if row is None:
         raise NotFoundError(f"no model version with id {version_id}")
-    return row[0], int(row[1]), int(row[2]), None if row[3] is None else json.loads(row[3])
+    return VersionInfo(row[0], int(row[1]), int(row[2]),
+                       None if row[3] is None else json.loads(row[3]))
 
 
 __all__ = [
-    "batch_for_labels", "compact_json", "iso_from_ts", "record_batch", "record_labels",
-    "set_reference_profile", "version_info",
+    "VersionInfo", "batch_for_labels", "compact_json", "iso_from_ts", "record_batch",
+    "record_labels", "set_reference_profile", "version_info",
 ]

@@ -1,19 +1,22 @@
 """``mm-jupyter monitor status|alerts|series`` and ``mm-jupyter serve``.
 
-``--json`` prints the REST payloads (store/monitor_queries.py); without it, short
+``--json`` prints the REST payloads (monitoring/queries.py); without it, short
 fixed-width tables. Errors are ``MMError``s that ``mm_jupyter.cli.main.run`` turns into one
 line and exit code 1, like every other command.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from mm_jupyter.cli.support import emit_json, open_cli_registry
+from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.display.runs import fmt_ts
+from mm_jupyter.monitoring import queries
 
 
 def _num(value: Any) -> str:
@@ -50,9 +53,7 @@ def monitor() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the REST payload as JSON.")
 def monitor_status(ref: str, as_json: bool) -> None:
     """Show a model version's monitoring: volume, latest values, alerts, rules."""
-    from mm_jupyter.store.monitor_queries import monitor_detail
-
-    detail = monitor_detail(open_cli_registry(), ref)
+    detail = queries.monitor_detail(open_cli_registry(), ref)
     if as_json:
         emit_json(detail)
         return
@@ -83,15 +84,13 @@ def monitor_status(ref: str, as_json: bool) -> None:
 
 @monitor.command("alerts")
 @click.argument("ref")
-@click.option("--state", type=click.Choice(["firing", "resolved"]), help="Only these alerts.")
-@click.option("--limit", "-n", default=50, show_default=True, type=click.IntRange(1, 500),
+@click.option("--state", type=click.Choice(queries.ALERT_STATES), help="Only these alerts.")
+@click.option("--limit", "-n", default=50, show_default=True, type=click.IntRange(1, MAX_LIMIT),
               help="How many alerts, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the REST payload as JSON.")
 def monitor_alerts(ref: str, state: str | None, limit: int, as_json: bool) -> None:
     """List a model version's alerts, newest first."""
-    from mm_jupyter.store.monitor_queries import alerts
-
-    page = alerts(open_cli_registry(), ref, state=state, limit=limit)
+    page = queries.alerts(open_cli_registry(), ref, state=state, limit=limit)
     if as_json:
         emit_json(page)
     elif page["alerts"]:
@@ -106,18 +105,17 @@ def monitor_alerts(ref: str, state: str | None, limit: int, as_json: bool) -> No
 @click.argument("ref")
 @click.option("--key", "-k", "keys", multiple=True, help="An exact series key (repeatable).")
 @click.option("--pattern", "-p", help="A glob over series keys, e.g. 'drift.psi.*'.")
-@click.option("--limit", "-n", default=500, show_default=True, type=click.IntRange(1, 5000),
+@click.option("--limit", "-n", default=queries.DEFAULT_POINTS, show_default=True,
+              type=click.IntRange(1, queries.MAX_POINTS),
               help="Most recent points per series.")
 @click.option("--json", "as_json", is_flag=True, help="Print the REST payload as JSON.")
 def monitor_series(ref: str, keys: tuple[str, ...], pattern: str | None, limit: int,
                    as_json: bool) -> None:
     """Show the points of a model version's series (latest, min, max per key)."""
-    from mm_jupyter.store.monitor_queries import series
-
     if keys and pattern:
         raise click.UsageError("give --key or --pattern, not both")
-    payload = series(open_cli_registry(), ref, keys=list(keys) or None, pattern=pattern,
-                     limit=limit)
+    payload = queries.series(open_cli_registry(), ref, keys=list(keys) or None, pattern=pattern,
+                             limit=limit)
     if as_json:
         emit_json(payload)
         return
@@ -167,8 +165,8 @@ def serve(ref: str, host: str, port: int, trust: bool, flush_seconds: float,
     --max-wait-seconds. Binds 127.0.0.1 by default with no authentication: expose it
     only through a reverse proxy. SIGINT/SIGTERM flush buffered rows before exiting.
     """
-    import logging
-
+    # Imported here, not at the top: the serving app loads tornado, prometheus_client and
+    # numpy, which no other command needs, and this module is imported at every start.
     from mm_jupyter.serving.app import run
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")

@@ -9,13 +9,16 @@ from IPython.core.error import UsageError
 from mm_jupyter.display.runs import fmt_ts
 from mm_jupyter.display.table import Table
 from mm_jupyter.errors import NotFoundError
+from mm_jupyter.services.runs.session import get_session
 
-STATES = ("firing", "resolved")
 MINUTES = "%Y-%m-%d %H:%M"
 
 
 class MonitorVerbs:
     """Mixed into ``MMMagics``: each ``_verb_X`` is ``%mm X``."""
+
+    # The monitoring modules are imported on use: they load the store (and a monitor
+    # numpy), which %load_ext must not wait for (its warm-up thread imports the store).
 
     def _verb_monitor(self, rest: list[str]) -> Any:
         from mm_jupyter.api.monitoring import monitor
@@ -28,17 +31,16 @@ class MonitorVerbs:
             raise UsageError(f"%mm monitor: {exc}") from None
 
     def _verb_alerts(self, rest: list[str]) -> Table:
-        from mm_jupyter.services.runs.session import get_session
-        from mm_jupyter.store.monitor_queries import alerts
+        from mm_jupyter.monitoring import queries
 
         state = None
-        if rest and rest[-1] in STATES:
+        if rest and rest[-1] in queries.ALERT_STATES:
             state = rest.pop()
         if len(rest) > 1:
             raise UsageError("usage: %mm alerts [NAME[:N|@alias]] [firing|resolved]")
         try:
-            page = alerts(get_session().require_registry(), rest[0] if rest else None,
-                          state=state, limit=200)
+            page = queries.alerts(get_session().require_registry(), rest[0] if rest else None,
+                                  state=state, limit=200)
         except (NotFoundError, ValueError) as exc:
             raise UsageError(f"%mm alerts: {exc}") from None
         rows = [

@@ -1,6 +1,6 @@
 """Monitoring handlers: monitored versions, one monitor, its series, alerts and batches.
 
-Shapes are those of docs/monitoring.md, read by ``store/monitor_queries.py``.
+Shapes are those of docs/monitoring.md, read by ``monitoring/queries.py``.
 ``{model}`` is a model reference, percent-encoded (``churn-clf``, ``churn-clf:2``,
 ``churn-clf@production``; a name with "/" is sent as ``%2F``); tornado decodes it. A
 bare name means the most recent version with monitoring data. Every route only reads.
@@ -17,10 +17,10 @@ from jupyter_server.auth.decorator import authorized
 
 from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.errors import NotFoundError
+from mm_jupyter.monitoring import queries
 from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET
-from mm_jupyter.store import monitor_queries as queries
 
 # A reference is a name (≤ MAX_NAME) plus ":N" or "@alias".
 MAX_REF = MAX_NAME + 80
@@ -77,6 +77,13 @@ class MonitorBaseHandler(BaseHandler):
                     f"parameter 'key' is longer than {MAX_KEY} characters"
                 )
         return keys
+
+    async def alerts_page(self, ref: str | None) -> dict[str, Any]:
+        """Read the alerts of ``ref`` (``None``: every model) by ``state`` and the page."""
+        state = self.choice_arg("state", queries.ALERT_STATES, None)
+        page = self.page_args()
+        target = None if ref is None else checked_ref(ref)
+        return await self.call(queries.alerts, target, state=state, **page)
 
 
 class MonitorsHandler(MonitorBaseHandler):
@@ -141,11 +148,7 @@ class MonitorAlertsHandler(MonitorBaseHandler):
     async def get(self, ref: str) -> None:
         """Reply with ``{"total", "offset", "limit", "alerts"}``."""
         with self.mapped_errors():
-            state = self.choice_arg("state", queries.ALERT_STATES, None)
-            page = self.page_args()
-            self.write_json(
-                await self.call(queries.alerts, checked_ref(ref), state=state, **page)
-            )
+            self.write_json(await self.alerts_page(ref))
 
 
 class MonitorBatchesHandler(MonitorBaseHandler):
@@ -168,6 +171,4 @@ class AlertsHandler(MonitorBaseHandler):
     async def get(self) -> None:
         """Reply with ``{"total", "offset", "limit", "alerts"}``."""
         with self.mapped_errors():
-            state = self.choice_arg("state", queries.ALERT_STATES, None)
-            page = self.page_args()
-            self.write_json(await self.call(queries.alerts, None, state=state, **page))
+            self.write_json(await self.alerts_page(None))

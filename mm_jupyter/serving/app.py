@@ -3,9 +3,9 @@
 A single tornado process (docs/monitoring.md). This module is the HTTP layer: routes,
 handlers, body limits, error mapping (``RequestError`` → JSON with its status), request
 metrics, startup and shutdown. The IOLoop only parses requests and writes responses:
-predictions run on the predictor thread (serve_model.py), which takes every request that
+predictions run on the predictor thread (model.py), which takes every request that
 queued while it was busy as one micro-batch; monitoring writes run on the monitor thread
-(serve_buffer.py), which logs the buffered rows in batches big enough to measure drift.
+(buffer.py), which logs the buffered rows in batches big enough to measure drift.
 SIGINT/SIGTERM flush what is buffered before the process exits.
 
 There is no authentication: bind to loopback (the default) and put a reverse proxy in front
@@ -22,7 +22,7 @@ import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -31,6 +31,7 @@ from tornado.netutil import bind_sockets
 
 from mm_jupyter.encoding import payload_dumps
 from mm_jupyter.errors import MMError, NotFoundError, RegistryError
+from mm_jupyter.monitoring import dispatch
 from mm_jupyter.monitoring.drift import MIN_ROWS
 from mm_jupyter.monitoring.exporter import CONTENT_TYPE, MonitoringCollector
 from mm_jupyter.monitoring.monitor import Monitor
@@ -43,7 +44,9 @@ from mm_jupyter.serving.model import (
     parse_inputs,
     parse_json,
 )
-from mm_jupyter.store import Registry
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 log = logging.getLogger("mm_jupyter")
 
@@ -105,8 +108,6 @@ class ServeState:
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.05)  # handlers whose predictions just came back buffer them
         await self.buffer.drain(timeout=60)
-        from mm_jupyter.monitoring import dispatch
-
         await asyncio.get_running_loop().run_in_executor(self.io_pool, dispatch.wait, 10.0)
         self.predictor.close()
         self.buffer.close()

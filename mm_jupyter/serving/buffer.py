@@ -1,6 +1,6 @@
 """The monitoring side of ``mm-jupyter serve``: buffer answered rows, log them in batches.
 
-Kept apart from the HTTP layer (serve.py) and the model (serve_model.py) because it is
+Kept apart from the HTTP layer (app.py) and the model (model.py) because it is
 the one place that decides *when* predictions reach ``Monitor.log`` and keeps those
 writes off the request path: rows are buffered on the IOLoop and written, in order, by
 one monitor thread (SQLite, drift maths), so a label never overtakes its batch.

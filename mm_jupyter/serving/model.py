@@ -1,6 +1,6 @@
 """The model side of ``mm-jupyter serve``: load it, read request rows, predict in batches.
 
-Kept apart from the HTTP layer (serve.py) and the monitoring buffer (serve_buffer.py)
+Kept apart from the HTTP layer (app.py) and the monitoring buffer (buffer.py)
 because none of it needs tornado or the monitor: it takes a registered model reference
 and request bodies, and gives back predictions or a ``RequestError`` (HTTP status plus
 a message for the client). Tests drive the ``Predictor`` directly, without a server.
@@ -19,18 +19,21 @@ import math
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mm_jupyter.errors import MMError
-from mm_jupyter.store import Registry
+# One error for notebook and server: serve always asks for --trust with pickle.
+from mm_jupyter.errors import MMError, TrustRequiredError
+from mm_jupyter.monitoring import queries
+from mm_jupyter.services.artifacts.materialize import materialize
+from mm_jupyter.services.models import flavors, lookup
+from mm_jupyter.services.models.flavors import PICKLE_FLAVORS
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 log = logging.getLogger("mm_jupyter")
-
-# One error for notebook and server: serve always asks for --trust with pickle.
-from mm_jupyter.errors import TrustRequiredError  # noqa: E402
-from mm_jupyter.services.models.flavors import PICKLE_FLAVORS  # noqa: E402
 
 
 class RequestError(Exception):
@@ -64,16 +67,8 @@ class ServedModel:
 
 def load_served_model(registry: Registry, ref: str, *, trust: bool = False) -> ServedModel:
     """Resolve ``ref`` and load its model; pickle-based flavours need ``trust=True``."""
-    from mm_jupyter.services.artifacts.materialize import materialize
-    from mm_jupyter.services.models import flavors
-    from mm_jupyter.store.artifacts import resolve_version
-    from mm_jupyter.store.model_queries import model_version
-    from mm_jupyter.store.models import resolve_model_version
-    from mm_jupyter.store.monitoring import version_info
-
-    _, version_id = resolve_model_version(registry, ref)
-    with registry.read() as conn:
-        info = model_version(conn, version_id)
+    _, version_id = lookup.resolve_model_version(registry, ref)
+    info = lookup.model_version(registry, version_id)
     flavor = info["flavor"]
     if flavor in PICKLE_FLAVORS and not trust:
         raise TrustRequiredError(
@@ -83,11 +78,11 @@ def load_served_model(registry: Registry, ref: str, *, trust: bool = False) -> S
     if flavor == "torch_state_dict":
         raise MMError(f"{info['ref']} stores only PyTorch weights (a state dict); serve needs"
                       " a model object with predict()")
-    path = materialize(registry, resolve_version(registry, info["artifact"]["ref"]))
+    path = materialize(registry, lookup.model_artifact(registry, info))
     model = flavors.load(str(path), flavor)
     if not callable(getattr(model, "predict", None)):
         raise MMError(f"{info['ref']} ({type(model).__name__}) has no predict() method")
-    profile = version_info(registry, version_id)[3]
+    profile = queries.version_info(registry, version_id).profile
     features, use_frame = feature_order(model, info.get("signature"), profile)
     return ServedModel(model=model, name=info["name"], version=int(info["version"]),
                        flavor=flavor, features=features, use_frame=use_frame,

@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mm_jupyter.capture.params import as_metric_value
 from mm_jupyter.records import ActiveRunHandle, Run
 from mm_jupyter.services.runs.session import get_session
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 __all__ = [
     "active_run",
@@ -130,34 +133,20 @@ def log_param(key: str, value: Any) -> None:
 
 def log_params(params: Mapping[str, Any]) -> None:
     """Record several params of the active run (source ``explicit``)."""
-    from mm_jupyter.store.runs import log_params as store_log_params
+    # Imported on first write, not when `mm.<name>` loads this module: the store
+    # behind the services costs ~40 ms to import, which `mm.log_metric` never needs.
+    from mm_jupyter.services.runs import annotations
 
     rows = [(_check_key("param", k), v, "explicit") for k, v in params.items()]
-    _write_to_active_run("params", store_log_params, rows)
+    annotations.log_params(get_session(), rows)
 
 
 def set_tags(tags: Mapping[str, Any]) -> None:
     """Merge ``tags`` (string values) into the active run's tags."""
-    from mm_jupyter.store.runs import set_tags as store_set_tags
+    from mm_jupyter.services.runs import annotations  # on first use: see log_params
 
     clean = {_check_key("tag", k): str(v) for k, v in tags.items()}
-    _write_to_active_run("tags", store_set_tags, clean)
-
-
-def _write_to_active_run(what: str, write: Any, payload: Any) -> None:
-    """Write ``payload`` for the active run; a registry failure only warns."""
-    from mm_jupyter.errors import RegistryError
-    from mm_jupyter.services.runs.spooling import write_for_run
-
-    session = get_session()
-    run = session.current()
-    if run.id is None:
-        return  # the run is not being recorded; the user was warned when it started
-    try:
-        # Into the registry, or the run's journal when it is being spooled.
-        write_for_run(session, run.id, what, write, payload)
-    except RegistryError as exc:
-        session.warn_once(what, f"{what} not saved ({exc})")
+    annotations.set_tags(get_session(), clean)
 
 
 def active_run() -> ActiveRunHandle | None:
@@ -175,32 +164,31 @@ def set_experiment(name: str) -> str:
     return name
 
 
-def get_registry() -> Any:
+def get_registry() -> Registry:
     """Return the open registry (see ``mm_jupyter.store.Registry``)."""
     return get_session().require_registry()
 
 
 def get_run(id_or_name: str) -> Run:
     """Return a run by id, unique id prefix, or name (the latest run of that name)."""
-    from mm_jupyter.store.queries import get_run_summary
+    from mm_jupyter.services.runs import queries  # on first use: see log_params
 
     session = get_session()
     session.flush()  # make this process's own buffered metrics visible
-    return Run.from_summary(get_run_summary(session.require_registry(), id_or_name))
+    return queries.get_run(session.require_registry(), id_or_name)
 
 
 def list_runs(
     experiment: str | None = None, *, status: str | None = None, limit: int = 50
 ) -> list[Run]:
     """Return the most recent runs, newest first."""
-    from mm_jupyter.store.queries import list_run_summaries
+    from mm_jupyter.services.runs import queries  # on first use: see log_params
 
     session = get_session()
     session.flush()
-    summaries = list_run_summaries(
+    return queries.list_runs(
         session.require_registry(), experiment=experiment, status=status, limit=limit
     )
-    return [Run.from_summary(s) for s in summaries]
 
 
 def _script_source() -> tuple[str | None, str | None]:

@@ -9,7 +9,13 @@ import click
 
 from mm_jupyter import __version__
 from mm_jupyter.cli.support import emit_json, open_cli_registry
+from mm_jupyter.display.diff import to_text
+from mm_jupyter.display.runs import run_text, runs_table_text
 from mm_jupyter.errors import MMError
+from mm_jupyter.records import Run
+from mm_jupyter.services.registry import describe_registry, init_project_registry
+from mm_jupyter.services.runs.comparison import compare_runs
+from mm_jupyter.services.runs.queries import list_runs, run_detail
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,12 +27,7 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create a project registry (.mm/) in the current folder."""
-    from mm_jupyter.store import open_registry
-    from mm_jupyter.store.location import PROJECT_DIR
-
-    path = Path.cwd() / PROJECT_DIR
-    existed = path.is_dir()
-    open_registry(path).close()
+    path, existed = init_project_registry(Path.cwd())
     verb = "Registry already exists at" if existed else "Created registry at"
     click.echo(f"{verb} {path}")
 
@@ -35,12 +36,12 @@ def init() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info(as_json: bool) -> None:
     """Show which registry is used and why."""
-    registry = open_cli_registry()
+    described = describe_registry(open_cli_registry())
     data = {
         "version": __version__,
-        "registry": str(registry.root),
-        "source": registry.location.source,
-        "schema_version": registry.schema_version(),
+        "registry": described["path"],
+        "source": described["source"],
+        "schema_version": described["schema_version"],
     }
     if as_json:
         emit_json(data)
@@ -63,16 +64,7 @@ def runs() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of runs.")
 def runs_list(experiment: str | None, status: str | None, limit: int, as_json: bool) -> None:
     """List recent runs, newest first."""
-    from mm_jupyter.display.runs import runs_table_text
-    from mm_jupyter.records import Run
-    from mm_jupyter.store.queries import list_run_summaries
-
-    found = [
-        Run.from_summary(s)
-        for s in list_run_summaries(
-            open_cli_registry(), experiment=experiment, status=status, limit=limit
-        )
-    ]
+    found = list_runs(open_cli_registry(), experiment=experiment, status=status, limit=limit)
     if as_json:
         emit_json([r.to_dict() for r in found])
     elif found:
@@ -86,10 +78,6 @@ def runs_list(experiment: str | None, status: str | None, limit: int, as_json: b
 @click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
 def runs_show(run: str, as_json: bool) -> None:
     """Show one run (id, id prefix or name)."""
-    from mm_jupyter.display.runs import run_text
-    from mm_jupyter.records import Run
-    from mm_jupyter.store.details import run_detail
-
     detail = run_detail(open_cli_registry(), run)
     record = Run.from_summary(detail["run"])
     if as_json:
@@ -121,10 +109,7 @@ def runs_show(run: str, as_json: bool) -> None:
 def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
                  as_json: bool, color: bool | None) -> None:
     """Show what changed between runs A and B (or A and its notebook on disk)."""
-    from mm_jupyter.api.diff import diff
-    from mm_jupyter.display.diff import to_text
-
-    result = diff(a, b, volatile=volatile, notebook_path=notebook).to_dict()
+    result = compare_runs(open_cli_registry(), a, b, volatile=volatile, notebook_path=notebook)
     if as_json:
         emit_json(result)
     else:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from mm_jupyter.encoding import payload_dumps
+from mm_jupyter.services.registry import open_registry
 
-def open_cli_registry() -> Any:
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
+
+
+def open_cli_registry() -> Registry:
     """Open the registry by the location rule (``MM_JUPYTER_HOME``, ``.mm/``, user)."""
-    from mm_jupyter.store import open_registry
-
     return open_registry()
 
 
 def emit_json(value: Any) -> None:
     """Print ``value`` as indented strict JSON (non-finite floats as strings)."""
-    from mm_jupyter.encoding import payload_dumps
-
     click.echo(payload_dumps(value, indent=2))

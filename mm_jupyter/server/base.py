@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
 from tornado.httputil import responses
@@ -32,7 +32,10 @@ from mm_jupyter.errors import (
     RegistryError,
     RegistryNewerError,
 )
-from mm_jupyter.store import Registry, open_registry
+from mm_jupyter.services.registry import open_registry
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 T = TypeVar("T")
 

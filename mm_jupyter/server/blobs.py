@@ -21,16 +21,18 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from tornado.iostream import StreamClosedError
 
-from mm_jupyter.errors import BlobCorruptedError, NotFoundError
+from mm_jupyter.errors import BlobCorruptedError
 from mm_jupyter.server.base import BaseHandler, ParameterError
-from mm_jupyter.store import Registry, queries
-from mm_jupyter.store.blobs import is_digest
+from mm_jupyter.services.registry import is_blob_digest, open_recorded_blob
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 # Raster images are inert when opened directly; every other type is downloaded.
 INLINE_TYPES = frozenset(
@@ -61,27 +63,13 @@ class Blob:
     handle: BinaryIO | None = None
 
 
-def _recorded(registry: Registry, digest: str) -> str:
-    """Return the media type of a recorded blob; 404 unless it has a ``blobs`` row.
-
-    An orphan file in the blob store is not registry content.
-    """
-    info = queries.blob_info(registry, digest)
-    if info is None:
-        raise NotFoundError(f"no blob {digest} in the registry")
-    return safe_media_type(info["media_type"])
-
-
 def open_blob(registry: Registry, digest: str) -> Blob:
-    """Return a recorded, verified blob: read whole if small, else an open file."""
-    media_type = _recorded(registry, digest)
-    path = registry.blobs.path_for(digest)
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - the handler closes it
-    except FileNotFoundError:
-        raise NotFoundError(
-            f"blob {digest} is recorded but its file is missing"
-        ) from None
+    """Return a recorded, verified blob: read whole if small, else an open file.
+
+    404 unless the blob has a ``blobs`` row and its file.
+    """
+    recorded, handle = open_recorded_blob(registry, digest)
+    media_type = safe_media_type(recorded)
     try:
         size = os.fstat(handle.fileno()).st_size
         if size <= STREAM_ABOVE:
@@ -124,7 +112,7 @@ class BlobHandler(BaseHandler):
                 # A cookie-authenticated cross-site load (<script src>, <img src>) of
                 # user bytes: refuse it (XSSI, RELIABILITY.md test 31).
                 raise tornado.web.HTTPError(403, "cross-site blob request refused")
-            if not is_digest(digest):
+            if not is_blob_digest(digest):
                 raise ParameterError(
                     "blobs are addressed by their sha256 digest: 64 lowercase hex"
                     f" characters, not {digest[:80]!r}"

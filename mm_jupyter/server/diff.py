@@ -7,7 +7,7 @@ parameters and serialises its result as strict JSON.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
@@ -16,7 +16,9 @@ from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_RUN_ID
 from mm_jupyter.services.diff.runs import diff_runs
-from mm_jupyter.store import Registry
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 
 def exact_diff(registry: Registry, a: str, b: str, volatile: bool) -> dict[str, Any]:

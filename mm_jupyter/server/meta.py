@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 import mm_jupyter
 from mm_jupyter.server.base import BaseHandler
-from mm_jupyter.store import Registry
+from mm_jupyter.services.registry import describe_registry
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 
 def meta(registry: Registry) -> dict[str, Any]:
     """Return the ``meta`` payload for ``registry``."""
-    with registry.lock:
-        schema_version = registry.schema_version()
+    described = describe_registry(registry)
     return {
         "name": "mm-jupyter",
         "version": mm_jupyter.__version__,
         "api_version": mm_jupyter.API_VERSION,
-        "registry": {
-            "path": str(registry.location.path),
-            "source": registry.location.source,
-        },
-        "schema_version": schema_version,
+        "registry": {"path": described["path"], "source": described["source"]},
+        "schema_version": described["schema_version"],
     }
 
 

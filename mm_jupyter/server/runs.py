@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
@@ -10,8 +10,10 @@ from jupyter_server.auth.decorator import authorized
 from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import BaseHandler
-from mm_jupyter.store import Registry, details, queries
-from mm_jupyter.store.runs import STATUSES
+from mm_jupyter.services.runs import queries as runs
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 MAX_OFFSET = 10_000_000
 MAX_CURSOR = 2**63 - 1
@@ -28,7 +30,7 @@ class RunsHandler(BaseHandler):
         with self.mapped_errors():
             options: dict[str, Any] = {
                 "experiment": self.text_arg("experiment"),
-                "status": self.choice_arg("status", STATUSES, None),
+                "status": self.choice_arg("status", runs.RUN_STATUSES, None),
                 "q": self.text_arg("q"),
                 "sort": self.text_arg("sort", max_len=200),
                 "order": self.choice_arg("order", ("asc", "desc"), "desc"),
@@ -37,19 +39,19 @@ class RunsHandler(BaseHandler):
                 ),
                 "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
             }
-            queries.parse_sort(options["sort"])  # a bad sort is a 400 before any I/O
-            self.write_json(await self.call(queries.query_runs, **options))
+            runs.check_sort(options["sort"])  # a bad sort is a 400 before any I/O
+            self.write_json(await self.call(runs.query_runs, **options))
 
 
 def exact_run_detail(registry: Registry, run_id: str) -> dict[str, Any]:
     """Return the details of the run whose id is exactly ``run_id``.
 
-    The store also resolves names and id prefixes; the REST route takes exact ids only
-    so that a URL always names one run.
+    The service also resolves names and id prefixes; the REST route takes exact ids
+    only so that a URL always names one run.
     """
     if len(run_id) > MAX_RUN_ID:
         raise NotFoundError(f"no run with id {run_id[:80]!r}")
-    return details.run_detail(registry, run_id, exact=True)
+    return runs.run_detail(registry, run_id, exact=True)
 
 
 class RunHandler(BaseHandler):
@@ -71,7 +73,7 @@ class KeysHandler(BaseHandler):
     async def get(self) -> None:
         """Reply with ``{"experiments", "metrics", "params"}``."""
         with self.mapped_errors():
-            self.write_json(await self.call(queries.keys))
+            self.write_json(await self.call(runs.run_keys))
 
 
 class ChangesHandler(BaseHandler):
@@ -83,4 +85,4 @@ class ChangesHandler(BaseHandler):
         """Reply with ``{"cursor", "changed", "firing"}``."""
         with self.mapped_errors():
             since = self.int_arg("since", default=0, low=0, high=MAX_CURSOR)
-            self.write_json(await self.call(queries.changes, since))
+            self.write_json(await self.call(runs.changes, since))

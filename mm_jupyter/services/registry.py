@@ -7,8 +7,9 @@ Python API through the session), so a second backend has one place to plug in.
 from __future__ import annotations
 
 import os
+from io import BufferedReader
 from pathlib import Path
-from typing import Any, BinaryIO, TypedDict
+from typing import Any, TypedDict
 
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store import db, journal, queries, recovery
@@ -87,7 +88,9 @@ def is_blob_digest(value: str) -> bool:
     return is_digest(value)
 
 
-def open_recorded_blob(registry: db.Registry, digest: str) -> tuple[str | None, BinaryIO]:
+def open_recorded_blob(
+    registry: db.Registry, digest: str
+) -> tuple[str | None, BufferedReader]:
     """Return the recorded media type of blob ``digest`` and its file, open for reading.
 
     Raises ``NotFoundError`` unless the blob has a ``blobs`` row (an orphan file in

@@ -127,7 +127,13 @@ class TrackedCells:
 
         def work() -> None:
             try:
-                pass
+                # What the end of a tracked cell imports: auto-logged files, the
+                # summary (and the run read behind it), the Register button.
+                import mm_jupyter.api.artifacts
+                import mm_jupyter.api.runs
+                import mm_jupyter.display.runs
+                import mm_jupyter.magics.register_panel
+                import mm_jupyter.services.runs.queries  # noqa: F401
             except Exception:  # the cell imports them again and meets the problem
                 pass
             get_session().open_quietly()

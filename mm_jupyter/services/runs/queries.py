@@ -51,29 +51,15 @@ def check_sort(sort: str | None) -> None:
     queries.parse_sort(sort)
 
 
-def query_runs(
-    registry: Registry,
-    *,
-    experiment: str | None = None,
-    status: str | None = None,
-    q: str | None = None,
-    sort: str | None = None,
-    order: str = "desc",
-    limit: int = 50,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """Return one page of run summaries, filtered and sorted, with ``total`` and the
-    change ``cursor`` (docs/rest.md ``GET runs``)."""
-    return queries.query_runs(
-        registry,
-        experiment=experiment,
-        status=status,
-        q=q,
-        sort=sort,
-        order=order,
-        limit=limit,
-        offset=offset,
-    )
+def query_runs(registry: Registry, **options: Any) -> dict[str, Any]:
+    """Return one page of run summaries with ``total`` and the change ``cursor``
+    (docs/rest.md ``GET runs``).
+
+    Options, all optional: ``experiment``, ``status``, ``q`` (text in a name, id,
+    experiment or tag), ``sort`` (a column, ``metric:KEY`` or ``param:KEY``),
+    ``order`` (``asc`` or ``desc``), ``limit`` and ``offset``.
+    """
+    return queries.query_runs(registry, **options)
 
 
 def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str, Any]:

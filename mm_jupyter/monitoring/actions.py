@@ -112,3 +112,15 @@ def check_timeout(timeout: Any) -> float:
             f"timeout must be a positive number of seconds, not {timeout!r}"
         )
     return float(timeout) if isinstance(timeout, float) else timeout
+
+
+def dict_items(value: Any, what: str) -> list[tuple[Any, Any]]:
+    """Return the items of an optional dict argument (none for ``None``).
+
+    ``TypeError`` naming the argument (``what``) for anything but a dict.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} must be a dict, not {type(value).__name__}")
+    return list(value.items())

@@ -10,7 +10,32 @@ from mm_jupyter.monitoring.actions import MAX_DETAIL, Action, ActionResult, chec
 
 
 class NotebookAction(Action):
-    """Execute a notebook headlessly with parameters (e.g. retrain on drift)."""
+    """Execute the notebook at ``path`` headlessly, with ``parameters`` injected.
+
+    Built by ``mm.triggers.run_notebook(path, ...)``, e.g. to retrain on drift.
+
+    Parameters
+    ----------
+    path : str or path
+        The notebook, relative to ``cwd``; stored as an absolute path. The kernel runs
+        in the notebook's folder.
+    parameters : dict, optional
+        Names (Python identifiers) → JSON values, assigned in a cell after the one
+        tagged ``parameters``; ``mm_trigger_event`` holds the event.
+    timeout : float
+        Seconds for each cell and for the whole run.
+    kernel_name : str
+        The kernelspec to run.
+    cwd : str or path, optional
+        Where a relative ``path`` starts (default: the current directory).
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at ``path``.
+    ValueError
+        Not an ``.ipynb``, or a parameter name/value that cannot be injected.
+    """
 
     kind = "notebook"
 

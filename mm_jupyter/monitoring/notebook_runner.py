@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mm_jupyter.monitoring.actions import dict_items
+
 INJECTED_TAG = "injected-parameters"
 PARAMETERS_TAG = "parameters"
 EVENT_NAME = "mm_trigger_event"
@@ -50,12 +52,8 @@ def to_json_value(value: Any, *, what: str) -> Any:
 
 def check_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
     """Validate parameter names (Python identifiers) and values (JSON data)."""
-    if parameters is None:
-        return {}
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict, not {type(parameters).__name__}")
     checked = {}
-    for name, value in parameters.items():
+    for name, value in dict_items(parameters, "parameters"):
         if (
             not isinstance(name, str)
             or not name.isidentifier()

@@ -20,8 +20,7 @@ send time.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from mm_jupyter.monitoring.actions import Action, ActionResult, CallableAction
@@ -43,85 +42,9 @@ __all__ = [
 ]
 
 
-def webhook(
-    url: str,
-    *,
-    allow_private: bool = False,
-    allow_hosts: Iterable[str] | None = None,
-    headers: dict[str, str] | None = None,
-    headers_env: dict[str, str] | None = None,
-    timeout: float = 5.0,
-) -> WebhookAction:
-    """POST each event as JSON to ``url``.
-
-    Parameters
-    ----------
-    url : str
-        An http(s) URL without credentials.
-    allow_private : bool
-        Admit loopback, private and link-local addresses (an on-prem Alertmanager).
-        Cloud metadata addresses are refused regardless.
-    allow_hosts : list of str, optional
-        Host allow-list (``"hooks.example.com"``, ``"*.example.com"``), joined with
-        ``$MM_JUPYTER_WEBHOOK_HOSTS``; when the union is non-empty, the host must match.
-    headers : dict, optional
-        Extra headers. Their values are kept in memory only: the stored rule records the
-        names, and the action rebuilt in another process sends none of them.
-    headers_env : dict, optional
-        Header → environment variable name (``{"Authorization": "HOOK_TOKEN"}``), read
-        at send time in whichever process sends; this *is* stored with the rule.
-    timeout : float
-        Seconds for connecting and for each read.
-
-    Raises
-    ------
-    ValueError
-        Scheme other than http/https, no host, credentials in the URL, a host outside
-        the allow-list, bad header names.
-    """
-    return WebhookAction(
-        url,
-        allow_private=allow_private,
-        allow_hosts=allow_hosts,
-        headers=headers,
-        headers_env=headers_env,
-        timeout=timeout,
-    )
-
-
-def run_notebook(
-    path: str | os.PathLike[str],
-    *,
-    parameters: dict[str, Any] | None = None,
-    timeout: float = 600,
-    kernel_name: str = "python3",
-    cwd: str | os.PathLike[str] | None = None,
-) -> NotebookAction:
-    """Execute the notebook at ``path`` headlessly, with ``parameters`` injected.
-
-    Parameters
-    ----------
-    path : str or path
-        The notebook, relative to ``cwd`` (default: the current directory); stored as an
-        absolute path. The kernel runs in the notebook's folder.
-    parameters : dict, optional
-        Names (Python identifiers) → JSON values, assigned in a cell after the one
-        tagged ``parameters``; ``mm_trigger_event`` holds the event.
-    timeout : float
-        Seconds for each cell and for the whole run.
-    kernel_name : str
-        The kernelspec to run.
-
-    Raises
-    ------
-    FileNotFoundError
-        No file at ``path``.
-    ValueError
-        Not an ``.ipynb``, or a parameter name/value that cannot be injected.
-    """
-    return NotebookAction(
-        path, parameters=parameters, timeout=timeout, kernel_name=kernel_name, cwd=cwd
-    )
+# The constructors are the action classes: their docstrings give the parameters.
+webhook = WebhookAction
+run_notebook = NotebookAction
 
 
 def callback(fn: Callable[[dict[str, Any]], Any]) -> CallableAction:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mm_jupyter.monitoring import netguard
-from mm_jupyter.monitoring.actions import Action, ActionResult, check_timeout, describe
+from mm_jupyter.monitoring.actions import Action, ActionResult, check_timeout, describe, dict_items
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -21,12 +21,8 @@ _RESERVED_HEADERS = {"host", "content-length", "transfer-encoding", "connection"
 
 def _check_headers(headers: dict[str, str] | None, *, values: str) -> dict[str, str]:
     """Validate header names; ``values`` is ``"text"`` or ``"env"`` (variable names)."""
-    if headers is None:
-        return {}
-    if not isinstance(headers, dict):
-        raise TypeError(f"headers must be a dict, not {type(headers).__name__}")
     out = {}
-    for name, value in headers.items():
+    for name, value in dict_items(headers, "headers"):
         if not isinstance(name, str) or not _HEADER_NAME.match(name):
             raise ValueError(f"invalid header name {name!r}")
         if name.lower() in _RESERVED_HEADERS:
@@ -59,7 +55,35 @@ def _json_body(event: dict[str, Any]) -> bytes:
 
 
 class WebhookAction(Action):
-    """POST the event as JSON to a URL, through :mod:`netguard`'s SSRF checks."""
+    """POST each event as JSON to ``url``, through :mod:`netguard`'s SSRF checks.
+
+    Built by ``mm.triggers.webhook(url, ...)``.
+
+    Parameters
+    ----------
+    url : str
+        An http(s) URL without credentials.
+    allow_private : bool
+        Admit loopback, private and link-local addresses (an on-prem Alertmanager).
+        Cloud metadata addresses are refused regardless.
+    allow_hosts : list of str, optional
+        Host allow-list (``"hooks.example.com"``, ``"*.example.com"``), joined with
+        ``$MM_JUPYTER_WEBHOOK_HOSTS``; when the union is non-empty, the host must match.
+    headers : dict, optional
+        Extra headers. Their values are kept in memory only: the stored rule records the
+        names, and the action rebuilt in another process sends none of them.
+    headers_env : dict, optional
+        Header → environment variable name (``{"Authorization": "HOOK_TOKEN"}``), read
+        at send time in whichever process sends; this *is* stored with the rule.
+    timeout : float
+        Seconds for connecting and for each read.
+
+    Raises
+    ------
+    ValueError
+        Scheme other than http/https, no host, credentials in the URL, a host outside
+        the allow-list, bad header names.
+    """
 
     kind = "webhook"
 

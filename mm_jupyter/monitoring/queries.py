@@ -35,16 +35,9 @@ def monitor_detail(registry: Registry, ref: str) -> dict[str, Any]:
     return monitor_queries.monitor_detail(registry, ref)
 
 
-def series(
-    registry: Registry,
-    ref: str,
-    *,
-    keys: list[str] | None = None,
-    pattern: str | None = None,
-    since_ts: float | None = None,
-    until_ts: float | None = None,
-    limit: int = DEFAULT_POINTS,
-) -> dict[str, Any]:
+def series(registry: Registry, ref: str, *, keys: list[str] | None = None,
+           pattern: str | None = None, since_ts: float | None = None,
+           until_ts: float | None = None, limit: int = DEFAULT_POINTS) -> dict[str, Any]:
     """Return the most recent ``limit`` points (oldest first) of each matching series.
 
     ``keys`` are exact; otherwise every key matching the glob ``pattern`` (default
@@ -55,14 +48,8 @@ def series(
                                   since_ts=since_ts, until_ts=until_ts, limit=limit)
 
 
-def alerts(
-    registry: Registry,
-    ref: str | None = None,
-    *,
-    state: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> dict[str, Any]:
+def alerts(registry: Registry, ref: str | None = None, *, state: str | None = None,
+           limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """Return one page of alerts, newest first: of the version ``ref`` names, or of all.
 
     ``state`` is one of ``ALERT_STATES`` (``GET monitoring/{model}/alerts``, ``GET alerts``).
@@ -80,9 +67,8 @@ def rules(registry: Registry, model_id: int, version_id: int) -> list[dict[str, 
     return alert_queries.rules(registry, model_id, version_id)
 
 
-def points(
-    registry: Registry, version_id: int, pattern: str = "*", since: float | None = None
-) -> dict[str, list[tuple[float, float]]]:
+def points(registry: Registry, version_id: int, pattern: str = "*",
+           since: float | None = None) -> dict[str, list[tuple[float, float]]]:
     """Return every point of a version's series matching ``pattern``, oldest first.
 
     ``{key: [(ts, value), ...]}``, what ``mon.series()`` returns.

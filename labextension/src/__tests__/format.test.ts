@@ -10,7 +10,7 @@ import {
   runDuration,
   stripAnsi
 } from '../shared/format';
-import * as MM from '../mm';
+import { runSummary } from './fixtures';
 
 describe('formatNumber', () => {
   it('shows non-finite values as symbols', () => {
@@ -96,23 +96,11 @@ describe('stripAnsi', () => {
 });
 
 describe('runDuration', () => {
-  const base: MM.IRunSummary = {
-    id: 'a',
-    name: 'a',
-    experiment: 'e',
+  const base = runSummary('a', {
     status: 'running',
     started_at: '2026-11-26T11:59:00.000Z',
-    finished_at: null,
-    duration_s: null,
-    user: null,
-    host: null,
-    notebook_path: null,
-    tags: {},
-    params: {},
-    metrics: {},
-    n_outputs: 0,
-    n_figures: 0
-  };
+    duration_s: null
+  });
   it('is the elapsed time while running, the recorded one after', () => {
     const now = new Date('2026-11-26T12:00:00.000Z');
     assert.equal(runDuration(base, now), 60);

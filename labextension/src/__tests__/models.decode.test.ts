@@ -204,6 +204,17 @@ describe('decodeModelList', () => {
 });
 
 describe('decodeModelDetail', () => {
+  /** A transition as the server sends it, which is also how it decodes. */
+  const PROMOTION = {
+    version: 3,
+    kind: 'stage',
+    alias: null,
+    from: 'staging',
+    to: 'production',
+    user: 'root',
+    comment: 'passed review',
+    at: '2026-11-26T15:39:00Z'
+  };
   const DETAIL = {
     model: SUMMARY,
     versions: [
@@ -212,16 +223,7 @@ describe('decodeModelDetail', () => {
       { ...VERSION, version: 2, ref: 'churn-clf:2', stage: 'staging' }
     ],
     history: [
-      {
-        version: 3,
-        kind: 'stage',
-        alias: null,
-        from: 'staging',
-        to: 'production',
-        user: 'root',
-        comment: 'passed review',
-        at: '2026-11-26T15:39:00Z'
-      },
+      PROMOTION,
       {
         version: 3,
         kind: 'alias',
@@ -262,16 +264,7 @@ describe('decodeModelDetail', () => {
   it('keeps transitions with a version, dropping the rest', () => {
     const d = decodeModelDetail(DETAIL);
     assert.equal(d.history.length, 2);
-    assert.deepEqual(d.history[0], {
-      version: 3,
-      kind: 'stage',
-      alias: null,
-      from: 'staging',
-      to: 'production',
-      user: 'root',
-      comment: 'passed review',
-      at: '2026-11-26T15:39:00Z'
-    });
+    assert.deepEqual(d.history[0], PROMOTION);
     assert.equal(d.history[1].alias, 'champion');
   });
 

@@ -3,11 +3,11 @@ import { afterEach, describe, it } from 'node:test';
 
 import { ArtifactsModel } from '../artifacts/state';
 import { MMApiError } from '../shared/errors';
-import { Diff } from '../diff/types';
 import { RunsModel } from '../runs/state';
 import { ModelsModel } from '../models/state';
 import * as MM from '../mm';
 import { IRunsApi } from '../runs/api';
+import { runSummary } from './fixtures';
 
 const META: MM.IMeta = {
   name: 'mm-jupyter',
@@ -16,30 +16,6 @@ const META: MM.IMeta = {
   registry: { path: '/abs/.mm', source: 'env' },
   schema_version: 1
 };
-
-function summary(
-  id: string,
-  extra: Partial<MM.IRunSummary> = {}
-): MM.IRunSummary {
-  return {
-    id,
-    name: id,
-    experiment: 'e',
-    status: 'finished',
-    started_at: null,
-    finished_at: null,
-    duration_s: 1,
-    user: null,
-    host: null,
-    notebook_path: null,
-    tags: {},
-    params: {},
-    metrics: {},
-    n_outputs: 0,
-    n_figures: 0,
-    ...extra
-  };
-}
 
 const sleep = (ms: number): Promise<void> =>
   new Promise(resolve => setTimeout(resolve, ms));
@@ -54,19 +30,14 @@ class FakeApi implements IRunsApi {
     return this.metaAnswer;
   };
   runs = async (query: MM.IRunQuery): Promise<MM.IRunList> => {
-    this.calls.push('runs');
-    this.queries.push({ ...query });
+    const page = this.page('runs', query, this.queries, null, this.total, {
+      runs: [runSummary(`${query.q || 'run'}-${query.offset}`)]
+    });
     const delay = this.runDelays.shift() ?? 0;
     if (delay) {
       await sleep(delay);
     }
-    return {
-      total: this.total,
-      offset: query.offset,
-      limit: query.limit,
-      cursor: this.cursor,
-      runs: [summary(`${query.q || 'run'}-${query.offset}`)]
-    };
+    return page;
   };
   keys = async (): Promise<MM.IKeys> => {
     this.calls.push('keys');
@@ -79,51 +50,30 @@ class FakeApi implements IRunsApi {
   run = async (): Promise<MM.IRunDetail> => {
     throw new Error('not used');
   };
-  blob = async (): Promise<Blob> => {
-    throw new Error('not used');
-  };
-  artifacts = async (query: MM.IArtifactQuery): Promise<MM.IArtifactList> => {
-    this.calls.push('artifacts');
-    this.artifactQueries.push({ ...query });
-    if (this.artifactsError) {
-      throw this.artifactsError;
-    }
-    return {
-      total: 70,
-      offset: query.offset,
-      limit: query.limit,
-      cursor: this.cursor,
-      artifacts: [
-        {
-          name: `${query.q || 'artifact'}-${query.kind}-${query.offset}`,
-          kind: query.kind || 'dataset',
-          description: '',
-          tags: {},
-          created_at: null,
-          n_versions: 1,
-          aliases: {},
-          latest: null
-        }
-      ]
-    };
-  };
-  artifactVersions = async (): Promise<MM.IArtifactDetail> => {
-    throw new Error('not used');
-  };
-  lineage = async (): Promise<MM.ILineage> => {
-    throw new Error('not used');
-  };
-  models = async (query: MM.IModelQuery): Promise<MM.IModelList> => {
-    this.calls.push('models');
-    this.modelQueries.push({ ...query });
-    if (this.modelsError) {
-      throw this.modelsError;
-    }
-    return {
-      total: 3,
-      offset: query.offset,
-      limit: query.limit,
-      cursor: this.cursor,
+  artifacts = (query: MM.IArtifactQuery): Promise<MM.IArtifactList> =>
+    this.page(
+      'artifacts',
+      query,
+      this.artifactQueries,
+      this.artifactsError,
+      70,
+      {
+        artifacts: [
+          {
+            name: `${query.q || 'artifact'}-${query.kind}-${query.offset}`,
+            kind: query.kind || 'dataset',
+            description: '',
+            tags: {},
+            created_at: null,
+            n_versions: 1,
+            aliases: {},
+            latest: null
+          }
+        ]
+      }
+    );
+  models = (query: MM.IModelQuery): Promise<MM.IModelList> =>
+    this.page('models', query, this.modelQueries, this.modelsError, 3, {
       models: [
         {
           name: `${query.q || 'model'}-${query.offset}`,
@@ -138,20 +88,27 @@ class FakeApi implements IRunsApi {
           aliases: { champion: 2 }
         }
       ]
-    };
-  };
-  model = async (): Promise<MM.IModelDetail> => {
-    throw new Error('not used');
-  };
-  modelVersion = async (): Promise<MM.IModelVersionDetail> => {
-    throw new Error('not used');
-  };
-  transition = async (): Promise<MM.IModelVersionDetail> => {
-    throw new Error('not used');
-  };
-  diff = async (): Promise<Diff.IRunDiff> => {
-    throw new Error('not used');
-  };
+    });
+
+  /** Log a paged call, then fail with `error` or answer a page of `items`. */
+  async page<Q extends { offset: number; limit: number }, I extends object>(
+    name: string,
+    query: Q,
+    log: Q[],
+    error: Error | null,
+    total: number,
+    items: I
+  ): Promise<
+    I & { total: number; offset: number; limit: number; cursor: number }
+  > {
+    this.calls.push(name);
+    log.push({ ...query });
+    if (error) {
+      throw error;
+    }
+    const { offset, limit } = query;
+    return { total, offset, limit, cursor: this.cursor, ...items };
+  }
 
   count(prefix: string): number {
     return this.calls.filter(c => c.startsWith(prefix)).length;
@@ -189,6 +146,22 @@ let modelsModel: ModelsModel | null = null;
 function makeModelsModel(runs: RunsModel<FakeApi>): ModelsModel {
   modelsModel = new ModelsModel(runs);
   return modelsModel;
+}
+
+/**
+ * A connected runs model with its artifacts list shown, `settle` ms after the
+ * list was shown.
+ */
+async function showArtifacts(
+  api: FakeApi,
+  settle: number
+): Promise<{ api: FakeApi; m: RunsModel<FakeApi>; a: ArtifactsModel }> {
+  const m = makeModel(api);
+  const a = makeArtifactsModel(m);
+  await m.connect();
+  a.setVisible(true);
+  await sleep(settle);
+  return { api, m, a };
 }
 
 afterEach(() => {
@@ -365,12 +338,7 @@ describe('ArtifactsModel', () => {
   });
 
   it('filters by kind now, debounces text, and pages', async () => {
-    const api = new FakeApi();
-    const m = makeModel(api);
-    const a = makeArtifactsModel(m);
-    await m.connect();
-    a.setVisible(true);
-    await sleep(10);
+    const { api, a } = await showArtifacts(new FakeApi(), 10);
     a.setQuery({ kind: 'model' });
     await sleep(10);
     assert.equal(a.page?.artifacts[0].name, 'artifact-model-0');
@@ -391,12 +359,7 @@ describe('ArtifactsModel', () => {
   });
 
   it('keeps the poll awake while shown and reloads when the cursor moves', async () => {
-    const api = new FakeApi();
-    const m = makeModel(api);
-    const a = makeArtifactsModel(m);
-    await m.connect();
-    a.setVisible(true);
-    await sleep(50);
+    const { api } = await showArtifacts(new FakeApi(), 50);
     assert.ok(api.calls.includes('changes:5'));
     const before = api.count('artifacts');
     api.cursor = 6;
@@ -405,12 +368,7 @@ describe('ArtifactsModel', () => {
   });
 
   it('marks the list stale while hidden and reloads it when shown', async () => {
-    const api = new FakeApi();
-    const m = makeModel(api);
-    const a = makeArtifactsModel(m);
-    await m.connect();
-    a.setVisible(true);
-    await sleep(10);
+    const { api, m, a } = await showArtifacts(new FakeApi(), 10);
     a.setVisible(false);
     m.setVisible('sidebar', true);
     api.cursor = 8;

@@ -26,12 +26,12 @@ export function defaultArtifactQuery(): MM.IArtifactQuery {
 export class ArtifactsModel extends PagedListModel<
   MM.IArtifactQuery,
   MM.IArtifactList,
-  IArtifactsApi
+  Pick<IArtifactsApi, 'artifacts'>
 > {
   /**
    * @param server - The shared model: API client, connection and change cursor.
    */
-  constructor(server: IServerModel<IArtifactsApi>) {
+  constructor(server: IServerModel<Pick<IArtifactsApi, 'artifacts'>>) {
     super(server, ARTIFACTS_CONSUMER, defaultArtifactQuery());
   }
 

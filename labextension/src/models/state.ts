@@ -25,12 +25,12 @@ export function defaultModelQuery(): MM.IModelQuery {
 export class ModelsModel extends PagedListModel<
   MM.IModelQuery,
   MM.IModelList,
-  IModelsApi
+  Pick<IModelsApi, 'models'>
 > {
   /**
    * @param server - The shared model: API client, connection and change cursor.
    */
-  constructor(server: IServerModel<IModelsApi>) {
+  constructor(server: IServerModel<Pick<IModelsApi, 'models'>>) {
     super(server, MODELS_CONSUMER, defaultModelQuery());
   }
 

@@ -1,12 +1,16 @@
-"""Typed records returned by the Python API."""
+"""Typed records returned by the Python API.
+
+Each has ``to_dict()``: the JSON shape the CLI's ``--json`` and the REST API give for
+the same thing (docs/rest.md), so a record and a payload never disagree.
+"""
 
 from __future__ import annotations
 
 import html
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from mm_jupyter.encoding import to_jsonable
+from mm_jupyter.encoding import spell_non_finite, to_jsonable
 
 
 @dataclass
@@ -102,3 +106,164 @@ class ArtifactVersion:
     def __repr__(self) -> str:
         new = "new" if self.created else "existing"
         return f"<ArtifactVersion {self.ref} {self.kind} {self.size} B sha256:{self.digest[:12]} ({new})>"
+
+
+def _shallow(record: Any) -> dict[str, Any]:
+    """Return a record's fields in order, nested records left as they are."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+@dataclass
+class ArtifactSummary:
+    """An artifact with its latest version, as ``mm.list_artifacts`` lists it."""
+
+    name: str
+    kind: str
+    description: str | None = None
+    tags: dict[str, Any] = field(default_factory=dict)
+    created_at: str | None = None
+    n_versions: int = 0
+    aliases: dict[str, int] = field(default_factory=dict)  # alias -> version number
+    # The latest version as the REST list gives it: the version's fields plus its
+    # aliases, producer and consumers (``ArtifactVersion`` has none of those).
+    latest: dict[str, Any] | None = None
+
+    @classmethod
+    def from_store(cls, item: dict[str, Any]) -> ArtifactSummary:
+        """Build from an item of the store's artifact list."""
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in item.items() if k in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the ``ArtifactSummary`` payload of docs/rest.md."""
+        data: dict[str, Any] = spell_non_finite(_shallow(self))
+        return data
+
+    def __repr__(self) -> str:
+        latest = f"latest v{self.latest['version']}" if self.latest else "no versions"
+        return f"<ArtifactSummary {self.name} {self.kind} {self.n_versions} versions, {latest}>"
+
+
+@dataclass
+class ModelTransition:
+    """One stage change or alias move of a model version, as ``mm.model_history`` lists it."""
+
+    version: int
+    kind: str  # "stage" or "alias"
+    alias: str | None  # the alias moved (kind "alias")
+    from_value: str | None  # the stage, or the version number that held the alias
+    to_value: str | None
+    user: str | None
+    comment: str | None
+    at: str
+
+    @classmethod
+    def from_store(cls, row: dict[str, Any]) -> ModelTransition:
+        """Build from a store history entry (keys ``from`` and ``to``)."""
+        return cls(version=row["version"], kind=row["kind"], alias=row["alias"],
+                   from_value=row["from"], to_value=row["to"], user=row["user"],
+                   comment=row["comment"], at=row["at"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the history entry of docs/rest.md (``from`` and ``to``)."""
+        return {"version": self.version, "kind": self.kind, "alias": self.alias,
+                "from": self.from_value, "to": self.to_value, "user": self.user,
+                "comment": self.comment, "at": self.at}
+
+    def __repr__(self) -> str:
+        what = f"alias {self.alias}" if self.kind == "alias" else "stage"
+        return (f"<ModelTransition v{self.version} {what}: {self.from_value or '-'} ->"
+                f" {self.to_value or '-'} by {self.user or '?'} at {self.at[:19]}>")
+
+
+@dataclass
+class ModelVersion:
+    """One version of a registered model, as ``mm.get_model`` and ``mm.register_model`` return it.
+
+    ``artifact`` is the reference of the artifact version holding the bytes, ``run`` the
+    producing run (``id``, ``name``, ``status``, ``experiment``) and ``inputs`` that
+    run's input versions; ``history`` is filled by ``mm.get_model`` only.
+    """
+
+    name: str
+    version: int
+    stage: str = "none"
+    aliases: list[str] = field(default_factory=list)
+    description: str | None = None
+    created_at: str | None = None
+    created_by: str | None = None
+    flavor: str = ""
+    artifact: dict[str, Any] = field(default_factory=dict)
+    run: dict[str, Any] | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    signature: dict[str, Any] | None = None
+    requirements: dict[str, Any] = field(default_factory=dict)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    has_reference_profile: bool = False
+    history: list[ModelTransition] | None = None
+
+    @property
+    def ref(self) -> str:
+        """``name:N``."""
+        return f"{self.name}:{self.version}"
+
+    @classmethod
+    def from_store(cls, payload: dict[str, Any]) -> ModelVersion:
+        """Build from a store ``ModelVersion`` payload (with or without ``history``)."""
+        names = set(cls.__dataclass_fields__) - {"history"}
+        history = payload.get("history")
+        return cls(
+            **{k: v for k, v in payload.items() if k in names},
+            history=None if history is None else [ModelTransition.from_store(h) for h in history],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the ``ModelVersion`` payload of docs/rest.md (``history`` if it has one)."""
+        data = _shallow(self)
+        history = data.pop("history")
+        data = {"name": self.name, "version": self.version, "ref": self.ref, **data}
+        if history is not None:
+            data["history"] = [h.to_dict() for h in history]
+        payload: dict[str, Any] = spell_non_finite(data)
+        return payload
+
+    def __repr__(self) -> str:
+        labels = ", ".join([self.stage, *self.aliases])
+        run = f"from {self.run['name']}" if self.run else "no run"
+        return f"<ModelVersion {self.ref} [{labels}] {self.flavor} {run}>"
+
+
+@dataclass
+class ModelSummary:
+    """A registered model with its latest version, as ``mm.list_models`` lists it."""
+
+    name: str
+    description: str | None = None
+    owner: str | None = None
+    tags: dict[str, Any] = field(default_factory=dict)
+    created_at: str | None = None
+    updated_at: str | None = None
+    n_versions: int = 0
+    latest: ModelVersion | None = None
+    stages: dict[str, list[int]] = field(default_factory=dict)  # stage -> versions in it
+    aliases: dict[str, int] = field(default_factory=dict)  # alias -> version number
+
+    @classmethod
+    def from_store(cls, item: dict[str, Any]) -> ModelSummary:
+        """Build from an item of the store's model list."""
+        names = cls.__dataclass_fields__
+        latest = item.get("latest")
+        return cls(**{k: v for k, v in item.items() if k in names and k != "latest"},
+                   latest=None if latest is None else ModelVersion.from_store(latest))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the ``ModelSummary`` payload of docs/rest.md."""
+        data = _shallow(self)
+        data["latest"] = None if self.latest is None else self.latest.to_dict()
+        payload: dict[str, Any] = spell_non_finite(data)
+        return payload
+
+    def __repr__(self) -> str:
+        stages = ", ".join(f"{s}: v{','.join(map(str, vs))}" for s, vs in self.stages.items())
+        return f"<ModelSummary {self.name} {self.n_versions} versions [{stages or 'none'}]>"

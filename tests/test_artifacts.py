@@ -143,7 +143,7 @@ def test_corrupted_blob_raises_naming_both_digests_and_writes_nothing(reg, tmp_p
     assert v.digest in str(info.value) and info.value.actual in str(info.value)
     cache = reg.root / "cache" / v.digest
     assert not cache.exists() or not any(cache.iterdir())  # no partial bytes handed out
-    assert mm.list_artifacts()[0]["name"] == "c"  # listings still work
+    assert mm.list_artifacts()[0].name == "c"  # listings still work
 
 
 def test_a_missing_blob_only_affects_its_version(reg, tmp_path):
@@ -175,7 +175,7 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(reg, tmp_path):
         mm.get_artifact("missing")
     with pytest.raises(ValueError, match="alias"):
         mm.set_alias("k", "9bad")
-    assert [a["name"] for a in mm.list_artifacts()] == ["k"]
+    assert [a.name for a in mm.list_artifacts()] == ["k"]
 
 
 def test_aliases_move_with_history(reg, tmp_path):
@@ -190,6 +190,21 @@ def test_aliases_move_with_history(reg, tmp_path):
 
     history = artifact_detail(reg, "a")["alias_history"]
     assert [(h["from_version"], h["to_version"]) for h in history] == [(None, 1), (1, 2)]
+
+
+def test_listed_artifacts_are_records_whose_dicts_are_the_rest_payloads(reg, tmp_path):
+    from mm_jupyter.records import ArtifactSummary
+    from mm_jupyter.services.artifacts import catalog
+
+    mm.log_artifact(b"1", name="a", aliases=["prod"])
+    mm.log_artifact(b"2", name="a")
+    mm.log_artifact(b"x", name="b", kind="dataset")
+    listed = mm.list_artifacts()
+    assert all(isinstance(a, ArtifactSummary) for a in listed)
+    assert [(a.name, a.n_versions, a.aliases) for a in listed] == [("b", 1, {}), ("a", 2, {"prod": 1})]
+    assert [a.to_dict() for a in listed] == catalog.list_artifacts(reg)["artifacts"]
+    assert repr(listed[1]) == "<ArtifactSummary a file 2 versions, latest v2>"
+    assert [a.name for a in mm.list_artifacts(kind="dataset")] == ["b"]
 
 
 def test_lineage_links_runs_and_versions_both_ways(reg, tmp_path):

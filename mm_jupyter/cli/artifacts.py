@@ -8,6 +8,9 @@ from pathlib import Path
 import click
 
 from mm_jupyter.cli.support import emit_json, open_cli_registry
+from mm_jupyter.display.artifacts import artifact_versions_table, artifacts_table
+from mm_jupyter.services.artifacts import catalog, maintenance
+from mm_jupyter.services.artifacts.materialize import export_version
 
 
 @click.group()
@@ -16,20 +19,16 @@ def artifacts() -> None:
 
 
 @artifacts.command("list")
-@click.option("--kind", type=click.Choice(["dataset", "model", "file", "report", "figure"]))
+@click.option("--kind", type=click.Choice(catalog.ARTIFACT_KINDS))
 @click.option("--limit", "-n", default=50, show_default=True, type=click.IntRange(1, 500))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def artifacts_list(kind: str | None, limit: int, as_json: bool) -> None:
     """List artifacts with their latest version."""
-    from mm_jupyter.magics.artifacts import ArtifactVerbs
-    from mm_jupyter.store.artifact_queries import list_artifacts
-
-    page = list_artifacts(open_cli_registry(), kind=kind, limit=limit)
+    found = catalog.list_artifacts(open_cli_registry(), kind=kind, limit=limit)["artifacts"]
     if as_json:
-        emit_json(page["artifacts"])
-        return
-    # the same table as %mm artifacts
-    click.echo(repr(ArtifactVerbs()._verb_artifacts([])) if page["artifacts"] else "no artifacts yet")
+        emit_json(found)
+    else:  # the same table as %mm artifacts
+        click.echo(repr(artifacts_table(found)))
 
 
 @artifacts.command("show")
@@ -37,14 +36,11 @@ def artifacts_list(kind: str | None, limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def artifacts_show(name: str, as_json: bool) -> None:
     """Show an artifact's versions with producers, consumers and aliases."""
-    from mm_jupyter.magics.artifacts import ArtifactVerbs
-    from mm_jupyter.store.artifact_queries import artifact_detail
-
-    detail = artifact_detail(open_cli_registry(), name)
+    detail = catalog.artifact_detail(open_cli_registry(), name)
     if as_json:
         emit_json(detail)
     else:
-        click.echo(repr(ArtifactVerbs()._verb_artifact([name])))
+        click.echo(repr(artifact_versions_table(detail)))
 
 
 @artifacts.command("get")
@@ -54,20 +50,7 @@ def artifacts_show(name: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def artifacts_get(ref: str, out: Path, as_json: bool) -> None:
     """Write the content of NAME[:vN] or NAME@ALIAS to --out, verified byte for byte."""
-    from mm_jupyter.store import artifacts as store
-
-    registry = open_cli_registry()
-    version = store.resolve_version(registry, ref)
-    if version["is_dir"]:
-        for member in store.version_files(registry, version["id"]):
-            registry.blobs.copy_out(member["digest"], out / member["path"])
-        out.mkdir(parents=True, exist_ok=True)
-    else:
-        if out.is_dir():
-            out = out / version["file_name"]
-        registry.blobs.copy_out(version["digest"], out)
-    info = {"ref": version["ref"], "digest": version["digest"], "size": version["size"],
-            "path": str(out.resolve())}
+    info = export_version(open_cli_registry(), ref, out)
     if as_json:
         emit_json(info)
     else:
@@ -78,9 +61,7 @@ def artifacts_get(ref: str, out: Path, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify(as_json: bool) -> None:
     """Re-hash every blob; exit 1 if any is missing or corrupted."""
-    from mm_jupyter.store.maintenance import verify as run_verify
-
-    report = run_verify(open_cli_registry())
+    report = maintenance.verify_blobs(open_cli_registry())
     if as_json:
         emit_json(report)
     else:
@@ -103,9 +84,7 @@ def verify(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def gc(grace: float, dry_run: bool, as_json: bool) -> None:
     """Remove blobs nothing references (safe while kernels are writing)."""
-    from mm_jupyter.store.maintenance import gc as run_gc
-
-    report = run_gc(open_cli_registry(), grace_s=grace, dry_run=dry_run)
+    report = maintenance.collect_garbage(open_cli_registry(), grace_s=grace, dry_run=dry_run)
     if as_json:
         emit_json(report)
     else:
@@ -119,5 +98,3 @@ def register(main: click.Group) -> None:
     main.add_command(artifacts)
     main.add_command(verify)
     main.add_command(gc)
-
-

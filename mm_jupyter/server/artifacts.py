@@ -6,17 +6,20 @@ Content is not served here: a version's bytes (or a directory member's) come fro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from mm_jupyter.core.paging import MAX_LIMIT
+from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET, MAX_RUN_ID
-from mm_jupyter.store import Registry, artifact_queries, lineage
-from mm_jupyter.store.artifacts import KINDS, parse_ref
+from mm_jupyter.services.artifacts import catalog
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 # Longer than any name log_artifact accepts (250), so a bound never hides an artifact.
 MAX_NAME = 1000
@@ -33,20 +36,20 @@ class ArtifactsHandler(BaseHandler):
         with self.mapped_errors():
             options: dict[str, Any] = {
                 "q": self.text_arg("q"),
-                "kind": self.choice_arg("kind", KINDS, None),
+                "kind": self.choice_arg("kind", catalog.ARTIFACT_KINDS, None),
                 "limit": self.int_arg(
                     "limit", default=50, low=1, high=MAX_LIMIT
                 ),
                 "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
             }
-            self.write_json(await self.call(artifact_queries.list_artifacts, **options))
+            self.write_json(await self.call(catalog.list_artifacts, **options))
 
 
 def exact_artifact_detail(registry: Registry, name: str) -> dict[str, Any]:
     """Return the artifact named exactly ``name`` with all its versions."""
     if len(name) > MAX_NAME:
         raise NotFoundError(f"no artifact named {name[:80]!r}...")
-    return artifact_queries.artifact_detail(registry, name)
+    return catalog.artifact_detail(registry, name)
 
 
 class ArtifactVersionsHandler(BaseHandler):
@@ -76,7 +79,7 @@ def lineage_root(run: str | None, version: str | None) -> dict[str, str]:
             raise NotFoundError(f"no run with id {run[:80]!r}")
         return {"run": run}
     assert version is not None
-    if parse_ref(version)[1] is None:
+    if split_reference(version.strip())[1] is None:
         # Names and aliases resolve to different versions over time; a lineage URL
         # names one version, like a run URL names one run.
         raise ParameterError(
@@ -96,6 +99,6 @@ class LineageHandler(BaseHandler):
         with self.mapped_errors():
             root = lineage_root(self.text_arg("run"), self.text_arg("version"))
             depth = self.int_arg(
-                "depth", default=DEFAULT_DEPTH, low=1, high=lineage.MAX_DEPTH
+                "depth", default=DEFAULT_DEPTH, low=1, high=catalog.MAX_LINEAGE_DEPTH
             )
-            self.write_json(await self.call(lineage.lineage_graph, depth=depth, **root))
+            self.write_json(await self.call(catalog.lineage_graph, depth=depth, **root))

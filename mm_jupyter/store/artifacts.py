@@ -245,6 +245,15 @@ def version_row(row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+def get_version(registry: Registry, version_id: int) -> dict[str, Any]:
+    """Return the version whose row id is ``version_id`` (``NotFoundError`` if none)."""
+    with registry.read() as conn:
+        row = conn.execute(f"{VERSION_SELECT} WHERE v.id = ?", (version_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no artifact version with id {version_id}")
+    return version_row(row)
+
+
 def resolve_version(registry: Registry, ref: str) -> dict[str, Any]:
     """Return the version ``ref`` names: ``name`` (latest), ``name:vN``, ``name@alias``."""
     with registry.read() as conn:

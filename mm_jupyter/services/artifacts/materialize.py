@@ -1,4 +1,5 @@
-"""Materialise a stored artifact version as files: a cached checkout under the registry.
+"""Materialise a stored artifact version as files: a cached checkout under the registry,
+or a copy where the user asks (``mm-jupyter artifacts get``).
 
 A checkout is copied only when its cached digest no longer matches (size, mtime, inode),
 so ``use_artifact`` on an unchanged version costs a stat, not a copy.
@@ -10,12 +11,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mm_jupyter.store import Registry
 from mm_jupyter.store import artifacts as store
 
 
-def materialize(registry: Any, version: dict[str, Any]) -> Path:
+def materialize(registry: Registry, version: dict[str, Any]) -> Path:
     """Return the path of ``version``'s files, copying blobs out only where needed."""
-    base = registry.root / "cache" / version["digest"]
+    base = registry.root / "cache" / str(version["digest"])
     # A version stored before names were checked may have a file name such as "..",
     # which would put the copy over the cache folder itself.
     file_name = str(version["file_name"])
@@ -31,7 +33,7 @@ def materialize(registry: Any, version: dict[str, Any]) -> Path:
     return target
 
 
-def checkout(registry: Any, digest: str, target: Path) -> None:
+def checkout(registry: Registry, digest: str, target: Path) -> None:
     """Copy a blob to ``target`` unless an unmodified copy is already there."""
     real = str(target)
     try:
@@ -43,3 +45,23 @@ def checkout(registry: Any, digest: str, target: Path) -> None:
     registry.blobs.copy_out(digest, target)
     st = os.stat(target)
     store.remember_digest(registry, real, (st.st_size, st.st_mtime_ns, st.st_ino), digest)
+
+
+def export_version(registry: Registry, ref: str, out: Path) -> dict[str, Any]:
+    """Write the content of the version ``ref`` names to ``out``, verified byte for byte.
+
+    A directory version is written into the folder ``out``; a file version to ``out``,
+    or under its own file name when ``out`` is an existing folder. Returns ``{"ref",
+    "digest", "size", "path"}`` of what was written.
+    """
+    version = store.resolve_version(registry, ref)
+    if version["is_dir"]:
+        for member in store.version_files(registry, version["id"]):
+            registry.blobs.copy_out(member["digest"], out / member["path"])
+        out.mkdir(parents=True, exist_ok=True)
+    else:
+        if out.is_dir():
+            out = out / version["file_name"]
+        registry.blobs.copy_out(version["digest"], out)
+    return {"ref": version["ref"], "digest": version["digest"], "size": version["size"],
+            "path": str(out.resolve())}

@@ -1,0 +1,46 @@
+"""Tables of artifacts for the ``%mm`` verbs and the CLI (from the payloads of docs/rest.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mm_jupyter.display.runs import fmt_value
+from mm_jupyter.display.table import Table
+
+
+def size_text(n: float) -> str:
+    """Return ``512 B``, ``1.5 KB``, ... ``3.2 GB``."""
+    unit = "B"
+    for larger in ("KB", "MB", "GB"):
+        if n < 1024:
+            break
+        n, unit = n / 1024, larger
+    return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+
+
+def artifacts_table(artifacts: list[dict[str, Any]]) -> Table:
+    """Return one row per artifact (``ArtifactSummary`` payloads) with its latest version."""
+    rows = []
+    for a in artifacts:
+        latest = a["latest"] or {}
+        rows.append([
+            a["name"], a["kind"], str(a["n_versions"]),
+            f"v{latest.get('version', '?')}", size_text(latest.get("size", 0)),
+            ", ".join(f"{k}→v{v}" for k, v in a["aliases"].items()),
+            (latest.get("producer") or {}).get("name", "-"),
+        ])
+    return Table(["NAME", "KIND", "VERSIONS", "LATEST", "SIZE", "ALIASES", "PRODUCED BY"],
+                 rows, "no artifacts yet")
+
+
+def artifact_versions_table(detail: dict[str, Any]) -> Table:
+    """Return one row per version of an artifact (the ``artifacts/{name}/versions`` payload)."""
+    rows = [
+        [v["ref"], v["format"], size_text(v["size"]), v["digest"][:12], v["created_at"][:19],
+         ", ".join(v["aliases"]), (v["producer"] or {}).get("name", "-"),
+         ", ".join(c["name"] for c in v["consumers"]) or "-",
+         ", ".join(f"{k}={fmt_value(x)}" for k, x in list(v["metadata"].items())[:3])]
+        for v in detail["versions"]
+    ]
+    return Table(["VERSION", "FORMAT", "SIZE", "SHA256", "CREATED", "ALIASES", "PRODUCED BY",
+                  "USED BY", "METADATA"], rows, "no versions")

@@ -52,13 +52,13 @@ def test_register_in_a_tracked_cell_records_where_it_came_from(ip, iris, tmp_pat
     ip.run_line_magic("mm", "register model --name iris-clf --alias staging --tag team=ml"
                             " --description 'first model' --owner ml-team --reference-data X")
     v = mm.get_model("iris-clf@staging")
-    assert v["ref"] == "iris-clf:1" and v["aliases"] == ["staging"] and v["flavor"] == "sklearn"
-    assert v["run"]["name"] == "fit-run" and v["metrics"]["acc"] > 0.9
-    assert v["config"]["C"] == 0.5
-    assert v["signature"]["inputs"][0] == {"name": "sepal length (cm)", "dtype": "float64"}
-    assert "scikit-learn" in v["requirements"]["packages"]
-    assert [i["ref"] for i in v["inputs"]] == ["iris-data:v1"]
-    assert v["has_reference_profile"]
+    assert v.ref == "iris-clf:1" and v.aliases == ["staging"] and v.flavor == "sklearn"
+    assert v.run["name"] == "fit-run" and v.metrics["acc"] > 0.9
+    assert v.config["C"] == 0.5
+    assert v.signature["inputs"][0] == {"name": "sepal length (cm)", "dtype": "float64"}
+    assert "scikit-learn" in v.requirements["packages"]
+    assert [i["ref"] for i in v.inputs] == ["iris-data:v1"]
+    assert v.has_reference_profile
     from mm_jupyter.store.model_queries import reference_profile
 
     profile = reference_profile(mm.get_registry(), "iris-clf:1")
@@ -90,40 +90,40 @@ def test_register_button_registers_with_the_producing_run(ip, iris, tmp_path, mo
     name.value, alias.value = "from-button", "candidate"
     button.click()
     assert "from-button:1" in status.value and button.disabled
-    assert mm.get_model("from-button@candidate")["run"]["id"] == run_id
+    assert mm.get_model("from-button@candidate").run["id"] == run_id
 
 
 def test_identical_content_returns_the_existing_version(reg, iris):
     model = fit(iris)
-    assert mm.register_model(model, "m")["version"] == 1
+    assert mm.register_model(model, "m").version == 1
     before = (count(reg, "model_versions"), count(reg, "artifact_versions"))
-    assert mm.register_model(model, "m")["version"] == 1
+    assert mm.register_model(model, "m").version == 1
     assert (count(reg, "model_versions"), count(reg, "artifact_versions")) == before
-    assert mm.register_model(fit(iris, 0.1), "m")["version"] == 2
+    assert mm.register_model(fit(iris, 0.1), "m").version == 2
 
 
 def test_references_stages_and_aliases(reg, iris):
     mm.register_model(fit(iris), "m", alias="champion")
     mm.register_model(fit(iris, 0.1), "m")
-    assert mm.get_model("m")["version"] == 2
-    assert mm.get_model("m:1")["version"] == 1
-    assert mm.get_model("m@champion")["version"] == 1
+    assert mm.get_model("m").version == 2
+    assert mm.get_model("m:1").version == 1
+    assert mm.get_model("m@champion").version == 1
     mm.promote_model("m:2", "production", comment="better")
-    assert mm.get_model("m@production")["version"] == 2
+    assert mm.get_model("m@production").version == 2
     with pytest.raises(ConflictError, match="held by version 1"):
         mm.set_model_alias("m:2", "champion")
-    assert mm.get_model("m@champion")["version"] == 1  # nothing moved
+    assert mm.get_model("m@champion").version == 1  # nothing moved
     mm.set_model_alias("m:2", "champion", move=True)
-    assert mm.get_model("m@champion")["version"] == 2
+    assert mm.get_model("m@champion").version == 2
     mm.register_model(fit(iris, 0.01), "m", stage="production")
     mm.promote_model("m:3", "production", archive_others=True)
-    assert mm.get_model("m:2")["stage"] == "archived"
+    assert mm.get_model("m:2").stage == "archived"
     history = mm.model_history("m")
-    assert [(h["version"], h["kind"], h["from"], h["to"]) for h in history] == [
+    assert [(h.version, h.kind, h.from_value, h.to_value) for h in history] == [
         (1, "alias", None, "1"), (2, "stage", "none", "production"), (2, "alias", "1", "2"),
         (3, "stage", "none", "production"), (2, "stage", "production", "archived"),
     ]
-    assert history[1]["comment"] == "better"
+    assert history[1].comment == "better"
     kinds = [r[0] for r in reg.conn.execute("SELECT kind FROM registry_events ORDER BY id")]
     assert kinds.count("registered") == 3 and "stage_changed" in kinds and "alias_moved" in kinds
     for bad, error in [("m:9", "no version 9"), ("nope", "no registered model"),
@@ -132,6 +132,32 @@ def test_references_stages_and_aliases(reg, iris):
             mm.get_model(bad)
     with pytest.raises(ValueError, match="stage must be one of"):
         mm.promote_model("m:1", "live")
+
+
+def test_the_api_returns_records_whose_dicts_are_the_rest_payloads(reg, iris):
+    from mm_jupyter.records import ModelSummary, ModelTransition, ModelVersion
+    from mm_jupyter.services.models import catalog
+
+    registered = mm.register_model(fit(iris), "m", alias="champion", stage="staging")
+    mm.register_model(fit(iris, 0.1), "m")
+    promoted = mm.promote_model("m:2", "production", comment="better")
+    assert isinstance(registered, ModelVersion) and registered.history is None
+    assert (registered.ref, promoted.ref, promoted.stage) == ("m:1", "m:2", "production")
+    assert repr(promoted) == "<ModelVersion m:2 [production] sklearn no run>"
+    # get_model carries the version's history; to_dict() is the REST payload, key order too
+    version = mm.get_model("m@champion")
+    assert [h.to_value for h in version.history] == ["staging", "1"]
+    payload = catalog.version_detail(reg, "m@champion")
+    assert list(version.to_dict()) == list(payload) and version.to_dict() == payload
+    assert ModelVersion.from_store(payload) == version
+    listed = mm.list_models()
+    assert all(isinstance(m, ModelSummary) for m in listed)
+    assert [m.to_dict() for m in listed] == catalog.list_models(reg)["models"]
+    assert listed[0].latest.ref == "m:2" and listed[0].stages == {"production": [2], "staging": [1]}
+    history = mm.model_history("m")
+    assert all(isinstance(h, ModelTransition) for h in history)
+    assert [h.to_dict() for h in history] == catalog.model_detail(reg, "m")["history"]
+    assert "v2 stage: none -> production" in repr(history[-1])
 
 
 def test_load_model_by_alias_gives_an_equal_model(reg, iris):
@@ -144,7 +170,7 @@ def test_load_model_by_alias_gives_an_equal_model(reg, iris):
 
 def test_load_model_verifies_the_digest_first(reg, iris):
     v = mm.register_model(fit(iris), "m")
-    blob = reg.blobs.path_for(v["artifact"]["digest"])
+    blob = reg.blobs.path_for(v.artifact["digest"])
     os.chmod(blob, 0o644)
     blob.write_bytes(blob.read_bytes()[:-10])
     with pytest.raises(BlobCorruptedError):
@@ -230,7 +256,7 @@ def test_metrics_bound_before_registration_inside_the_cell_are_recorded(ip, iris
         "model = LogisticRegression(max_iter=500).fit(X, y)\nacc = model.score(X, y)\n"
         "mm.register_model(model, 'mid-clf')"
     )
-    assert mm.get_model("mid-clf")["metrics"]["acc"] > 0.9
+    assert mm.get_model("mid-clf").metrics["acc"] > 0.9
 
 
 @pytest.mark.parametrize("name", [" padded", "a\nb", "m@x", "m:2", "m:v3"])
@@ -300,7 +326,7 @@ def _set_origin(reg, ref, *, metadata_origin, created_by=None):
         av = conn.execute(
             "SELECT av.id, av.metadata FROM artifact_versions av JOIN artifacts a"
             " ON a.id = av.artifact_id WHERE a.name = ? AND av.version = ?",
-            (version["artifact"]["name"], version["artifact"]["version"]),
+            (version.artifact["name"], version.artifact["version"]),
         ).fetchone()
         metadata = json.loads(av[1])
         if metadata_origin is None:

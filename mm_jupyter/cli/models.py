@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from mm_jupyter.cli.support import emit_json, open_cli_registry
+from mm_jupyter.display.models import history_line, model_versions_table, models_table
 from mm_jupyter.identity import current_user
-from mm_jupyter.services.models import transitions
+from mm_jupyter.services.models import catalog, transitions
 
-STAGES = ["none", "staging", "production", "archived"]
-
-
-
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 
 @click.group()
@@ -24,14 +26,11 @@ def models() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def models_list(limit: int, as_json: bool) -> None:
     """List registered models with stages and aliases."""
-    from mm_jupyter.magics.models import ModelVerbs
-    from mm_jupyter.store.model_queries import list_models
-
-    page = list_models(open_cli_registry(), limit=limit)
+    found = catalog.list_models(open_cli_registry(), limit=limit)["models"]
     if as_json:
-        emit_json(page["models"])
-    else:
-        click.echo(repr(ModelVerbs()._verb_models([])))
+        emit_json(found)
+    else:  # the same table as %mm models
+        click.echo(repr(models_table(found)))
 
 
 @models.command("show")
@@ -39,36 +38,37 @@ def models_list(limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def models_show(name: str, as_json: bool) -> None:
     """Show a model's versions (stage, aliases, metrics, producing run)."""
-    from mm_jupyter.magics.models import ModelVerbs
-    from mm_jupyter.store.model_queries import model_detail
-
-    detail = model_detail(open_cli_registry(), name)
+    detail = catalog.model_detail(open_cli_registry(), name)
     if as_json:
         emit_json(detail)
     else:
-        click.echo(repr(ModelVerbs()._verb_model([name])))
+        click.echo(repr(model_versions_table(detail)))
+
+
+def show_version(registry: Registry, ref: str, as_json: bool,
+                 summary: Callable[[dict[str, Any]], str]) -> None:
+    """Print the version ``ref`` names after a change: JSON, or the line ``summary`` makes."""
+    detail = catalog.version_detail(registry, ref)
+    if as_json:
+        emit_json(detail)
+    else:
+        click.echo(summary(detail))
 
 
 @models.command("promote")
 @click.argument("name")
 @click.argument("version", type=click.IntRange(1))
-@click.option("--stage", "-s", required=True, type=click.Choice(STAGES))
+@click.option("--stage", "-s", required=True, type=click.Choice(transitions.MODEL_STAGES))
 @click.option("--comment", "-m", help="Why (kept in the history).")
 @click.option("--archive-others", is_flag=True, help="Archive other versions in that stage.")
 @click.option("--json", "as_json", is_flag=True, help="Print the version as JSON.")
 def models_promote(name: str, version: int, stage: str, comment: str | None,
                    archive_others: bool, as_json: bool) -> None:
     """Move NAME version VERSION to --stage."""
-    from mm_jupyter.store.model_queries import version_detail
-
-    registry = open_cli_registry()
-    transitions.set_stage(registry, f"{name}:{version}", stage, user=current_user(),
-                          comment=comment, archive_others=archive_others)
-    detail = version_detail(registry, f"{name}:{version}")
-    if as_json:
-        emit_json(detail)
-    else:
-        click.echo(f"{detail['ref']} is now in {detail['stage']}")
+    registry, ref = open_cli_registry(), f"{name}:{version}"
+    transitions.set_stage(registry, ref, stage, user=current_user(), comment=comment,
+                          archive_others=archive_others)
+    show_version(registry, ref, as_json, lambda v: f"{v['ref']} is now in {v['stage']}")
 
 
 @models.command("alias")
@@ -81,16 +81,9 @@ def models_promote(name: str, version: int, stage: str, comment: str | None,
 def models_alias(name: str, version: int, alias: str, move: bool, comment: str | None,
                  as_json: bool) -> None:
     """Give NAME version VERSION the alias ALIAS."""
-    from mm_jupyter.store.model_queries import version_detail
-
-    registry = open_cli_registry()
-    transitions.set_alias(registry, f"{name}:{version}", alias, user=current_user(),
-                          comment=comment, move=move)
-    detail = version_detail(registry, f"{name}:{version}")
-    if as_json:
-        emit_json(detail)
-    else:
-        click.echo(f"{name}@{alias} -> {detail['ref']}")
+    registry, ref = open_cli_registry(), f"{name}:{version}"
+    transitions.set_alias(registry, ref, alias, user=current_user(), comment=comment, move=move)
+    show_version(registry, ref, as_json, lambda v: f"{name}@{alias} -> {v['ref']}")
 
 
 @models.command("history")
@@ -98,14 +91,9 @@ def models_alias(name: str, version: int, alias: str, move: bool, comment: str |
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def models_history(name: str, as_json: bool) -> None:
     """List every stage change and alias move of NAME, oldest first."""
-    from mm_jupyter.store.model_queries import model_detail
-
-    history = model_detail(open_cli_registry(), name)["history"]
+    history = catalog.model_detail(open_cli_registry(), name)["history"]
     if as_json:
         emit_json(history)
         return
-    for h in history:
-        what = f"alias {h['alias']}" if h["kind"] == "alias" else "stage"
-        note = f"  # {h['comment']}" if h["comment"] else ""
-        click.echo(f"{h['at'][:19]}  v{h['version']}  {what}: {h['from'] or '-'} -> "
-                   f"{h['to'] or '-'}  by {h['user'] or '?'}{note}")
+    for entry in history:
+        click.echo(history_line(entry))

@@ -8,9 +8,14 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from mm_jupyter.display.runs import fmt_value
+from mm_jupyter.api.models import register_model
+from mm_jupyter.display.models import metrics_text, model_versions_table, models_table
 from mm_jupyter.display.table import Table
 from mm_jupyter.errors import ConflictError, NotFoundError
+from mm_jupyter.records import ModelVersion
+from mm_jupyter.services.models import catalog
+from mm_jupyter.services.models.transitions import MODEL_STAGES
+from mm_jupyter.services.runs.session import get_session
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,7 +28,7 @@ def _register_parser() -> _Parser:
     parser.add_argument("var")
     parser.add_argument("--name", "-n", required=True)
     parser.add_argument("--alias", "-a")
-    parser.add_argument("--stage", "-s", choices=["none", "staging", "production", "archived"])
+    parser.add_argument("--stage", "-s", choices=MODEL_STAGES)
     parser.add_argument("--tag", "-t", action="append", default=[])
     parser.add_argument("--description", "-d")
     parser.add_argument("--owner", "-o")
@@ -34,15 +39,14 @@ def _register_parser() -> _Parser:
 class RegisteredVersion:
     """Displayable result of a registration."""
 
-    def __init__(self, version: dict[str, Any]) -> None:
+    def __init__(self, version: ModelVersion) -> None:
         self.version = version
 
     def __repr__(self) -> str:
         v = self.version
-        labels = ", ".join([v["stage"], *v["aliases"]])
-        metrics = ", ".join(f"{k}={fmt_value(x)}" for k, x in list(v["metrics"].items())[:4])
-        run = v["run"]["name"] if v["run"] else "no run"
-        return f"registered {v['ref']} [{labels}] from {run}; {metrics or 'no metrics'}"
+        labels = ", ".join([v.stage, *v.aliases])
+        run = v.run["name"] if v.run else "no run"
+        return f"registered {v.ref} [{labels}] from {run}; {metrics_text(v.metrics, 4) or 'no metrics'}"
 
     def _repr_html_(self) -> str:
         return f"<code>{html.escape(repr(self))}</code>"
@@ -54,8 +58,6 @@ class ModelVerbs:
     shell: Any
 
     def _verb_register(self, rest: list[str]) -> RegisteredVersion:
-        from mm_jupyter.api.models import register_model
-
         args = _register_parser().parse_args(rest)
         namespace = self.shell.user_ns
         if args.var not in namespace:
@@ -82,39 +84,15 @@ class ModelVerbs:
         return RegisteredVersion(version)
 
     def _verb_models(self, rest: list[str]) -> Table:
-        from mm_jupyter.api.models import list_models
-
         if rest:
             raise UsageError(f"%mm models: unexpected {rest[0]!r}")
-        rows = []
-        for m in list_models(limit=200):
-            latest = m["latest"] or {}
-            stages = ", ".join(f"{s}: v{','.join(map(str, vs))}" for s, vs in m["stages"].items())
-            aliases = ", ".join(f"{a}→v{v}" for a, v in m["aliases"].items())
-            metrics = ", ".join(
-                f"{k}={fmt_value(x)}" for k, x in list(latest.get("metrics", {}).items())[:2]
-            )
-            rows.append([m["name"], str(m["n_versions"]), stages or "-", aliases or "-",
-                         metrics or "-", m["owner"] or "-"])
-        return Table(["MODEL", "VERSIONS", "STAGES", "ALIASES", "LATEST METRICS", "OWNER"],
-                     rows, "no registered models yet")
+        page = catalog.list_models(get_session().require_registry(), limit=200)
+        return models_table(page["models"])
 
     def _verb_model(self, rest: list[str]) -> Table:
-        from mm_jupyter.services.runs.session import get_session
-        from mm_jupyter.store.model_queries import model_detail
-
         if len(rest) != 1:
             raise UsageError("usage: %mm model NAME")
         try:
-            detail = model_detail(get_session().require_registry(), rest[0])
+            return model_versions_table(catalog.model_detail(get_session().require_registry(), rest[0]))
         except NotFoundError as exc:
             raise UsageError(str(exc)) from None
-        rows = [
-            [v["ref"], v["stage"], ", ".join(v["aliases"]) or "-", v["flavor"],
-             ", ".join(f"{k}={fmt_value(x)}" for k, x in list(v["metrics"].items())[:3]) or "-",
-             v["run"]["name"] if v["run"] else "-", v["artifact"]["digest"][:12],
-             v["created_at"][:19]]
-            for v in detail["versions"]
-        ]
-        return Table(["VERSION", "STAGE", "ALIASES", "FLAVOR", "METRICS", "RUN", "SHA256",
-                      "CREATED"], rows, "no versions")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from mm_jupyter.api.models import register_model
 from mm_jupyter.services.models import flavors
 
 
@@ -96,8 +97,6 @@ def register_panel(candidates: dict[str, Any], run_id: str) -> Any:
         picker.observe(on_pick, names="value")
 
     def on_click(_: Any) -> None:
-        from mm_jupyter.api.models import register_model
-
         try:
             version = register_model(candidates[chosen()], name.value.strip(),
                                      alias=alias.value.strip() or None, run=run_id)
@@ -105,7 +104,7 @@ def register_panel(candidates: dict[str, Any], run_id: str) -> Any:
             status.value = f"<span style='color:#c62828'>{html.escape(str(exc))}</span>"
             return
         button.disabled = True  # until another model is picked
-        status.value = f"registered <code>{html.escape(version['ref'])}</code>"
+        status.value = f"registered <code>{html.escape(version.ref)}</code>"
 
     button.on_click(on_click)
     return w.VBox([w.HBox([picker, name, alias, button, status])])

@@ -16,21 +16,23 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from tornado.web import HTTPError
 
 from mm_jupyter.core.paging import MAX_LIMIT
+from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.artifacts import MAX_NAME
 from mm_jupyter.server.base import BaseHandler, ParameterError
 from mm_jupyter.server.runs import MAX_OFFSET
-from mm_jupyter.services.models import transitions
-from mm_jupyter.store import Registry, model_queries
-from mm_jupyter.store import models as model_store
-from mm_jupyter.store.artifacts import check_alias
+from mm_jupyter.services.models import catalog, lookup, transitions
+from mm_jupyter.services.models.transitions import MODEL_STAGES
+
+if TYPE_CHECKING:
+    from mm_jupyter.store import Registry
 
 MAX_BODY = 64 * 1024
 # What the connection buffers at all (a chunked body has no Content-Length to refuse
@@ -66,7 +68,7 @@ def model_ref(name: str, number: int) -> str:
     if len(name) > MAX_NAME:
         raise NotFoundError(f"no registered model named {name[:80]!r}...")
     ref = f"{name}:{number}"
-    if model_store.parse_model_ref(ref) != (name, number, None):
+    if split_reference(ref.strip()) != (name, number, None):
         raise ParameterError(
             f"the model name {name[:80]!r} has surrounding spaces or a line break:"
             " its versions cannot be addressed through the API"
@@ -78,12 +80,12 @@ def exact_model_detail(registry: Registry, name: str) -> dict[str, Any]:
     """Return the model named exactly ``name`` (versions, history, metric trend)."""
     if len(name) > MAX_NAME:
         raise NotFoundError(f"no registered model named {name[:80]!r}...")
-    return model_queries.model_detail(registry, name)
+    return catalog.model_detail(registry, name)
 
 
 def exact_version_detail(registry: Registry, name: str, number: int) -> dict[str, Any]:
     """Return version ``number`` of the model named exactly ``name``, with history."""
-    return model_queries.version_detail(registry, model_ref(name, number))
+    return catalog.version_detail(registry, model_ref(name, number))
 
 
 # -- the transition body -------------------------------------------------------------
@@ -179,10 +181,10 @@ def parse_transition(body: bytes) -> Transition:
         )
     value = data[action]
     if action == "stage":
-        if not isinstance(value, str) or value not in model_store.STAGES:
+        if not isinstance(value, str) or value not in MODEL_STAGES:
             shown = repr(value[:40]) if isinstance(value, str) else _type_name(value)
             raise ParameterError(
-                f"'stage' must be one of {', '.join(model_store.STAGES)}, not {shown}"
+                f"'stage' must be one of {', '.join(MODEL_STAGES)}, not {shown}"
             )
     else:
         if not isinstance(value, str):
@@ -190,7 +192,7 @@ def parse_transition(body: bytes) -> Transition:
                 f"{action!r} must be a string, not {_type_name(value)}"
             )
         try:
-            check_alias(value)
+            transitions.check_alias(value)
         except ValueError:
             raise ParameterError(
                 f"{action!r} must be an alias of 1 to 64 characters: a letter, then"
@@ -220,7 +222,7 @@ def apply_transition(
 ) -> dict[str, Any]:
     """Apply ``change`` to version ``number`` of model ``name``; return the version."""
     ref = model_ref(name, number)
-    model_store.resolve_model_version(registry, ref)  # 404s first
+    lookup.resolve_model_version(registry, ref)  # 404s first
     # Through the services: a change from the sidebar sets off event rules like one
     # from a notebook.
     if change.action == "stage":
@@ -232,7 +234,7 @@ def apply_transition(
     else:  # the holder is checked inside the store's write transaction
         transitions.remove_alias(registry, name, change.value, user=user,
                                  comment=change.comment, version=number)
-    return model_queries.version_detail(registry, ref)
+    return catalog.version_detail(registry, ref)
 
 
 # -- handlers --------------------------------------------------------------------------
@@ -253,7 +255,7 @@ class ModelsHandler(BaseHandler):
                 ),
                 "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
             }
-            self.write_json(await self.call(model_queries.list_models, **options))
+            self.write_json(await self.call(catalog.list_models, **options))
 
 
 class ModelHandler(BaseHandler):

@@ -28,19 +28,20 @@ def _json(text: Any, default: Any) -> Any:
         return {"_unreadable": str(text)[:200]}
 
 
-def version_origin(conn: sqlite3.Connection, version_id: int) -> tuple[str | None, str | None]:
+def version_origin(registry: Registry, version_id: int) -> tuple[str | None, str | None]:
     """Return ``(user, host)`` that stored a model version's bytes (``None``: unknown).
 
     ``register_model`` records both in the model artifact's metadata
     (``registered_by``); versions from before that fall back to the version's
     ``created_by`` and the host of its producing run.
     """
-    row = conn.execute(
-        "SELECT av.metadata, v.created_by, r.host FROM model_versions v"
-        " JOIN artifact_versions av ON av.id = v.artifact_version_id"
-        " LEFT JOIN runs r ON r.id = v.run_id WHERE v.id = ?",
-        (version_id,),
-    ).fetchone()
+    with registry.read() as conn:
+        row = conn.execute(
+            "SELECT av.metadata, v.created_by, r.host FROM model_versions v"
+            " JOIN artifact_versions av ON av.id = v.artifact_version_id"
+            " LEFT JOIN runs r ON r.id = v.run_id WHERE v.id = ?",
+            (version_id,),
+        ).fetchone()
     if row is None:
         return None, None
     metadata = _json(row[0], {})
@@ -48,6 +49,19 @@ def version_origin(conn: sqlite3.Connection, version_id: int) -> tuple[str | Non
     if isinstance(origin, dict):
         return origin.get("user"), origin.get("host")
     return row[1], row[2]
+
+
+def version_artifact(registry: Registry, version_id: int) -> tuple[str, dict[str, Any]]:
+    """Return a model version's flavour and the artifact version that holds its bytes."""
+    with registry.read() as conn:
+        row = conn.execute(
+            f"{VERSION_SELECT.replace('SELECT ', 'SELECT mv.flavor, ', 1)}"
+            " JOIN model_versions mv ON mv.artifact_version_id = v.id WHERE mv.id = ?",
+            (version_id,),
+        ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no model version with id {version_id}")
+    return str(row[0]), version_row(row[1:])
 
 
 def model_version(conn: sqlite3.Connection, version_id: int) -> dict[str, Any]:

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from mm_jupyter.monitoring.dispatch import dispatch_events
 from mm_jupyter.store import Registry
+from mm_jupyter.store import artifacts as artifact_store
 from mm_jupyter.store import models as store
+
+#: The stages a model version can be in, in the order the filters offer them.
+MODEL_STAGES: tuple[str, ...] = store.STAGES
+
+
+def check_alias(alias: str) -> str:
+    """Return ``alias`` if it is one (a letter, then letters, digits, ``_ . -``; at most
+    64), else raise ``ValueError``: the rule artifact and model aliases share."""
+    return artifact_store.check_alias(alias)
 
 
 def set_stage(registry: Registry, ref: str, stage: str, *, user: str | None,

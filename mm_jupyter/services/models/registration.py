@@ -1,0 +1,186 @@
+"""Register a model and load it back: what ``mm.register_model``, ``%mm register``, the
+Register button and ``mm.load_model`` do.
+
+A registration stores the model's bytes as an artifact version (content-addressed), then
+the model version with what describes it: the producing run and its metrics, the
+configuration, the input signature, the requirements and, with reference data, the
+training-data profile monitoring compares live data with. Registry events follow, so
+event rules fire as they do for a stage change.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping
+from typing import Any
+
+from mm_jupyter.core.names import check_name
+from mm_jupyter.errors import TrustRequiredError
+from mm_jupyter.identity import current_user
+from mm_jupyter.monitoring.dispatch import dispatch_events
+from mm_jupyter.records import ModelVersion
+from mm_jupyter.services.artifacts.materialize import materialize
+from mm_jupyter.services.models import flavors, lookup
+from mm_jupyter.services.runs.queries import get_run, resolve_run
+from mm_jupyter.services.runs.session import Session
+from mm_jupyter.store import Registry, model_queries
+from mm_jupyter.store import artifacts as artifact_store
+from mm_jupyter.store import models as store
+
+
+def producing_run(session: Session, model: Any) -> str | None:
+    """Return the run that fitted ``model``: the run in progress if recorded, else the
+    tracked cell that bound it, else ``None``."""
+    if session.active and session.active[-1].id is not None:
+        return session.active[-1].id
+    return session.model_run(model)
+
+
+def run_metrics(session: Session, registry: Registry, run_id: str) -> dict[str, Any]:
+    """Return the metrics of run ``run_id`` so far, for the version it produced.
+
+    Buffered points are written first; mid-cell, the metric-like names the tracked
+    cell has bound so far count too (the run records them when it ends).
+    """
+    session.flush()
+    metrics: dict[str, Any] = dict(get_run(registry, run_id).metrics)
+    active = session.active[-1] if session.active else None
+    if active is not None and active.id == run_id and active.pending_metrics is not None:
+        try:
+            metrics = {**active.pending_metrics(), **metrics}
+        except Exception:  # the probe reads user objects; never fail registration
+            pass
+    return metrics
+
+
+def register_model(
+    session: Session,
+    model: Any,
+    name: str,
+    *,
+    alias: str | None = None,
+    stage: str | None = None,
+    description: str | None = None,
+    owner: str | None = None,
+    tags: Mapping[str, Any] | None = None,
+    reference_data: Any = None,
+    run: str | None = None,
+) -> ModelVersion:
+    """Register ``model`` as a new version of ``name`` and return that version.
+
+    Everything that can be refused (name, stage, alias, a name an artifact holds, an
+    unpicklable model) is refused before a byte is stored. Identical content returns
+    the existing version. ``run`` names the producing run (default: ``producing_run``).
+    """
+    check_name(name, "model")  # the artifact rule: one rule, one message
+    if stage is not None and stage not in store.STAGES:
+        raise ValueError(f"stage must be one of {', '.join(store.STAGES)}, not {stage!r}")
+    if alias is not None:
+        artifact_store.check_alias(alias)
+    registry = session.require_registry()
+    store.check_model_name_free(registry, name)  # before pickling or storing anything
+    flavor = flavors.flavor_of(model)
+    data = flavors.dump(model, flavor)  # TypeError for unpicklable objects: nothing written
+    profile = None
+    if reference_data is not None:
+        profile = reference_profile(model, reference_data)
+    run_id = run or producing_run(session, model)
+    metrics: dict[str, Any] = {}
+    if run_id is not None:
+        run_id = resolve_run(registry, run_id)
+        metrics = run_metrics(session, registry, run_id)
+    digest = registry.blobs.put_bytes(data)
+    artifact_id, _ = artifact_store.add_version(
+        registry,
+        artifact_store.NewVersion(
+            name=name, kind="model", digest=digest, size=len(data),
+            media_type="application/octet-stream", format=flavor,
+            file_name=f"{name.replace('/', '_')}.{'pt' if flavor == 'torch_state_dict' else 'joblib'}",
+            metadata={
+                "class": f"{type(model).__module__}.{type(model).__qualname__}",
+                # who stored these bytes, from where: load_model trusts only its own
+                "registered_by": {"user": current_user(), "host": socket.gethostname()},
+            },
+            run_id=run_id, blobs=[(digest, len(data), "application/octet-stream")],
+        ),
+        user=current_user(),
+    )
+    version_id, _created = store.register(
+        registry,
+        store.NewModelVersion(
+            name=name, artifact_version_id=artifact_id, flavor=flavor, run_id=run_id,
+            config=flavors.config_of(model), metrics=metrics,
+            signature=flavors.signature_of(model, reference_data),
+            requirements=flavors.requirements_of(model, flavor), reference_profile=profile,
+            description=description, owner=owner,
+            tags={str(k): str(v) for k, v in (tags or {}).items()}, alias=alias, stage=stage,
+        ),
+        user=current_user(),
+    )
+    # Registration events can trigger monitoring rules (docs/monitoring.md).
+    dispatch_events(registry)
+    return ModelVersion.from_store(lookup.model_version(registry, version_id))
+
+
+def reference_profile(model: Any, data: Any) -> dict[str, Any]:
+    """Return the profile of the training data monitoring compares live data with.
+
+    It includes the model's predictions on ``data`` when it can make them (the
+    baseline of prediction drift).
+    """
+    # numpy loads only for a registration with
+    # reference data: `%load_ext` imports this module, and its time is benchmarked.
+    from mm_jupyter.monitoring.profile import profile_data
+
+    profile: dict[str, Any] = profile_data(data, predictions=reference_predictions(model, data))
+    return profile
+
+
+def reference_predictions(model: Any, data: Any) -> Any:
+    """The model's predictions on its reference data: monitoring's prediction-drift baseline.
+
+    Best effort: a model that cannot predict on the frame it was given still registers.
+    """
+    import numpy as np  # see reference_profile: only with reference data
+
+    predict = getattr(model, "predict", None)
+    if not callable(predict):
+        return None
+    try:
+        predictions = np.asarray(predict(data))
+    except Exception:  # user models raise anything; the profile then has no prediction part
+        return None
+    if predictions.ndim == 2 and predictions.shape[1] == 1:
+        predictions = predictions[:, 0]
+    # One prediction per row, or none: multi-output models have no single prediction drift.
+    return predictions if predictions.ndim == 1 and len(predictions) == len(data) else None
+
+
+def load_model(registry: Registry, ref: str, *, model: Any = None, trust: bool = False) -> Any:
+    """Load the model version ``ref`` names from a verified copy of its bytes.
+
+    A pickle (scikit-learn, joblib) loads as is only when this user stored it on this
+    host; otherwise ``TrustRequiredError`` names who did, until ``trust`` is given.
+    ``model`` is the instance a ``torch_state_dict`` is loaded into.
+    """
+    _, version_id = lookup.resolve_model_version(registry, ref)
+    flavor, artifact = model_queries.version_artifact(registry, version_id)
+    if flavor in flavors.PICKLE_FLAVORS and not trust:
+        check_origin(registry, version_id, ref, flavor)
+    path = materialize(registry, artifact)  # verified copy
+    return flavors.load(str(path), flavor, model=model)
+
+
+def check_origin(registry: Registry, version_id: int, ref: str, flavor: str) -> None:
+    """Raise ``TrustRequiredError`` unless this user on this host stored the model."""
+    user, host = model_queries.version_origin(registry, version_id)
+    me, here = current_user(), socket.gethostname()
+    # Versions from before hosts were recorded have no host: the user must match.
+    if user is not None and user == me and (host is None or host == here):
+        return
+    raise TrustRequiredError(
+        f"model {ref!r} was stored by {user or 'an unknown user'} on"
+        f" {host or 'an unknown host'}, not by you ({me} on {here}); it is a pickle"
+        f" ({flavor}), so loading it runs code from the file. If you trust whoever"
+        f" registered it, call load_model({ref!r}, trust=True)"
+    )

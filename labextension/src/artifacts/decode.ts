@@ -4,16 +4,20 @@
  * decoded by `../shared/decodeCommon.ts`).
  */
 import {
+  count,
   decodePage,
+  fields,
   isObject,
   jsonRecord,
   list,
+  newestFirst,
+  numberRecord,
+  Readers,
   obj,
-  optNum,
   optStr,
-  record,
   str,
   strList,
+  text,
   toNumber
 } from '../shared/decode';
 import { decodeRunRef, decodeVersionRef } from '../shared/decodeCommon';
@@ -51,27 +55,24 @@ export function decodeArtifactVersion(v: unknown): MM.IArtifactVersion | null {
   };
 }
 
-function decodeArtifactInfo(v: unknown, what: string): MM.IArtifactInfo {
-  const o = obj(v, what);
-  return {
-    name: str(o.name, `${what}.name`),
-    kind: optStr(o.kind) ?? '',
-    description: optStr(o.description) ?? '',
-    tags: jsonRecord(o.tags),
-    created_at: optStr(o.created_at),
-    n_versions: optNum(o.n_versions) ?? 0,
-    aliases: record(o.aliases, toNumber)
-  };
-}
+/** The readers of an artifact's own fields. */
+const ARTIFACT_INFO: Readers<MM.IArtifactInfo> = {
+  name: str,
+  kind: text,
+  description: text,
+  tags: jsonRecord,
+  created_at: optStr,
+  n_versions: count,
+  aliases: numberRecord
+};
+
+const decodeArtifactInfo = fields<MM.IArtifactInfo>('artifact', ARTIFACT_INFO);
 
 /** Decode one artifact of `GET artifacts`. */
-export function decodeArtifactSummary(v: unknown): MM.IArtifactSummary {
-  const info = decodeArtifactInfo(v, 'artifact');
-  return {
-    ...info,
-    latest: decodeArtifactVersion((v as Record<string, unknown>).latest)
-  };
-}
+export const decodeArtifactSummary = fields<MM.IArtifactSummary>('artifact', {
+  ...ARTIFACT_INFO,
+  latest: decodeArtifactVersion
+});
 
 /** Decode `GET artifacts`. */
 export function decodeArtifactList(v: unknown): MM.IArtifactList {
@@ -92,16 +93,14 @@ function decodeAliasChange(v: unknown): MM.IAliasChange | null {
 }
 
 /** Decode `GET artifacts/{name}/versions`; versions come newest first. */
-export function decodeArtifactDetail(v: unknown): MM.IArtifactDetail {
-  const o = obj(v, 'artifact versions');
-  return {
-    artifact: decodeArtifactInfo(o.artifact, 'artifact'),
-    versions: list(o.versions, decodeArtifactVersion).sort(
-      (a, b) => b.version - a.version
-    ),
-    alias_history: list(o.alias_history, decodeAliasChange)
-  };
-}
+export const decodeArtifactDetail = fields<MM.IArtifactDetail>(
+  'artifact versions',
+  {
+    artifact: decodeArtifactInfo,
+    versions: newestFirst(decodeArtifactVersion),
+    alias_history: v => list(v, decodeAliasChange)
+  }
+);
 
 function decodeLineageNode(v: unknown): MM.LineageNode | null {
   if (!isObject(v) || typeof v.id !== 'string') {

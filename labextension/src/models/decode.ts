@@ -3,18 +3,21 @@
  * `models/{name}/versions/{v}` and transitions.
  */
 import {
+  count,
   DecodeError,
   decodePage,
+  fields,
   finiteNumber,
   isObject,
   jsonRecord,
   list,
-  obj,
-  optNum,
+  newestFirst,
+  numberRecord,
   optStr,
   record,
   str,
   strList,
+  text,
   textRecord,
   toNumber
 } from '../shared/decode';
@@ -98,21 +101,18 @@ function versionNumbers(v: unknown): number[] | null {
 }
 
 /** Decode a model of `GET models` (or the `model` of `GET models/{name}`). */
-export function decodeModelSummary(v: unknown): MM.IModelSummary {
-  const o = obj(v, 'model');
-  return {
-    name: str(o.name, 'model.name'),
-    description: optStr(o.description) ?? '',
-    owner: optStr(o.owner) ?? '',
-    tags: jsonRecord(o.tags),
-    created_at: optStr(o.created_at),
-    updated_at: optStr(o.updated_at),
-    n_versions: optNum(o.n_versions) ?? 0,
-    latest: decodeModelVersion(o.latest),
-    stages: record(o.stages, versionNumbers),
-    aliases: record(o.aliases, toNumber)
-  };
-}
+export const decodeModelSummary = fields<MM.IModelSummary>('model', {
+  name: str,
+  description: text,
+  owner: text,
+  tags: jsonRecord,
+  created_at: optStr,
+  updated_at: optStr,
+  n_versions: count,
+  latest: decodeModelVersion,
+  stages: v => record(v, versionNumbers),
+  aliases: numberRecord
+});
 
 /** Decode `GET models`. */
 export function decodeModelList(v: unknown): MM.IModelList {
@@ -169,17 +169,12 @@ function decodeTrend(v: unknown): Record<string, MM.ITrendPoint[]> {
 }
 
 /** Decode `GET models/{name}`; versions come newest first. */
-export function decodeModelDetail(v: unknown): MM.IModelDetail {
-  const o = obj(v, 'model detail');
-  return {
-    model: decodeModelSummary(o.model),
-    versions: list(o.versions, decodeModelVersion).sort(
-      (a, b) => b.version - a.version
-    ),
-    history: list(o.history, decodeModelTransition),
-    metric_trend: decodeTrend(o.metric_trend)
-  };
-}
+export const decodeModelDetail = fields<MM.IModelDetail>('model detail', {
+  model: decodeModelSummary,
+  versions: newestFirst(decodeModelVersion),
+  history: v => list(v, decodeModelTransition),
+  metric_trend: decodeTrend
+});
 
 /** Decode `GET models/{name}/versions/{v}` (and the reply of a transition). */
 export function decodeModelVersionDetail(v: unknown): MM.IModelVersionDetail {

@@ -1,12 +1,20 @@
 /**
  * Decoders of the monitoring REST payloads (`docs/monitoring.md`) from untyped
- * JSON to the types in `monitoringTypes.ts`.
+ * JSON to the types in `types.ts`.
  *
- * Like `decode.ts`: a missing optional field gets its default, but a field of the
- * wrong type is a {@link DecodeError} naming the field, so a malformed payload
- * becomes a clear message instead of a crash, and strings stay strings (text).
+ * Stricter than the other features' decoders: a missing optional field gets its
+ * default, but a field of the wrong type is a {@link DecodeError} naming the
+ * field, so a malformed payload becomes a clear message instead of a crash, and
+ * strings stay strings (text).
  */
-import { DecodeError, isObject, obj, str, toNumber } from '../shared/decode';
+import {
+  DecodeError,
+  isObject,
+  num,
+  obj,
+  str,
+  toNumber
+} from '../shared/decode';
 import { Mon } from './types';
 
 function arr(v: unknown, what: string): unknown[] {
@@ -23,14 +31,6 @@ function optArr(v: unknown, what: string): unknown[] {
 
 function optStr(v: unknown, what: string): string | null {
   return v === undefined || v === null ? null : str(v, what);
-}
-
-function num(v: unknown, what: string): number {
-  const n = toNumber(v);
-  if (n === null) {
-    throw new DecodeError(`${what}: expected a number`);
-  }
-  return n;
 }
 
 function optNum(v: unknown, what: string): number | null {

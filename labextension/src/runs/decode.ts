@@ -3,7 +3,10 @@
  * `runs/{id}`.
  */
 import {
+  count,
   decodePage,
+  fields,
+  flag,
   isObject,
   jsonRecord,
   list,
@@ -14,6 +17,7 @@ import {
   record,
   str,
   strList,
+  text,
   textRecord,
   toNumber
 } from '../shared/decode';
@@ -25,20 +29,16 @@ import {
 import * as MM from './types';
 
 /** Decode `GET meta`. */
-export function decodeMeta(v: unknown): MM.IMeta {
-  const o = obj(v, 'meta');
-  const reg = isObject(o.registry) ? o.registry : {};
-  return {
-    name: str(o.name, 'meta.name'),
-    version: str(o.version, 'meta.version'),
-    api_version: num(o.api_version, 'meta.api_version'),
-    registry: {
-      path: optStr(reg.path) ?? '',
-      source: optStr(reg.source) ?? ''
-    },
-    schema_version: optNum(o.schema_version) ?? 0
-  };
-}
+export const decodeMeta = fields<MM.IMeta>('meta', {
+  name: str,
+  version: str,
+  api_version: num,
+  registry: v => {
+    const reg = isObject(v) ? v : {};
+    return { path: text(reg.path), source: text(reg.source) };
+  },
+  schema_version: count
+});
 
 /** Decode `GET runs`. */
 export function decodeRunList(v: unknown): MM.IRunList {
@@ -46,24 +46,18 @@ export function decodeRunList(v: unknown): MM.IRunList {
 }
 
 /** Decode `GET keys`. */
-export function decodeKeys(v: unknown): MM.IKeys {
-  const o = obj(v, 'keys');
-  return {
-    experiments: strList(o.experiments),
-    metrics: strList(o.metrics),
-    params: strList(o.params)
-  };
-}
+export const decodeKeys = fields<MM.IKeys>('keys', {
+  experiments: strList,
+  metrics: strList,
+  params: strList
+});
 
 /** Decode `GET changes`. */
-export function decodeChanges(v: unknown): MM.IChanges {
-  const o = obj(v, 'changes');
-  return {
-    cursor: num(o.cursor, 'changes.cursor'),
-    changed: o.changed === true,
-    firing: typeof o.firing === 'number' ? o.firing : null
-  };
-}
+export const decodeChanges = fields<MM.IChanges>('changes', {
+  cursor: num,
+  changed: flag,
+  firing: v => (typeof v === 'number' ? v : null)
+});
 
 function decodeOutput(v: unknown, index: number): MM.IOutput {
   const o = obj(v, 'output');
@@ -131,12 +125,11 @@ export function decodeRunArtifacts(v: unknown): MM.IRunArtifacts {
   };
 }
 
-/** Decode `GET runs/{id}`. */
-export function decodeRunDetail(v: unknown): MM.IRunDetail {
-  const o = obj(v, 'run detail');
+/** Every metric's points, by key, in step order; malformed points are dropped. */
+function decodeMetricSeries(v: unknown): Record<string, MM.IMetricPoint[]> {
   const metrics: Record<string, MM.IMetricPoint[]> = {};
-  if (isObject(o.metrics)) {
-    for (const [k, series] of Object.entries(o.metrics)) {
+  if (isObject(v)) {
+    for (const [k, series] of Object.entries(v)) {
       if (Array.isArray(series)) {
         metrics[k] = series
           .map(decodePoint)
@@ -145,14 +138,17 @@ export function decodeRunDetail(v: unknown): MM.IRunDetail {
       }
     }
   }
-  return {
-    run: decodeRunSummary(o.run),
-    param_sources: record(o.param_sources, optStr),
-    metrics,
-    outputs: Array.isArray(o.outputs) ? o.outputs.map(decodeOutput) : [],
-    code: decodeCode(o.code),
-    environment: decodeEnvironment(o.environment),
-    error: optStr(o.error),
-    artifacts: decodeRunArtifacts(o.artifacts)
-  };
+  return metrics;
 }
+
+/** Decode `GET runs/{id}`. */
+export const decodeRunDetail = fields<MM.IRunDetail>('run detail', {
+  run: decodeRunSummary,
+  param_sources: v => record(v, optStr),
+  metrics: decodeMetricSeries,
+  outputs: v => (Array.isArray(v) ? v.map(decodeOutput) : []),
+  code: decodeCode,
+  environment: decodeEnvironment,
+  error: optStr,
+  artifacts: decodeRunArtifacts
+});

@@ -1,7 +1,8 @@
 /**
  * The building blocks of the decoders: from untyped JSON (`unknown`) to typed
- * values. The decoders of each resource (`runsDecode.ts`, `artifactsDecode.ts`,
- * `modelsDecode.ts`, `monitoringDecode.ts`, `diff.ts`) are made of them.
+ * values. Each feature's `decode.ts` (and `decodeCommon.ts` here) is made of them:
+ * field readers (`text`, `count`, `optStr`, ...) and {@link fields}, which reads an
+ * object field by field.
  *
  * They are lenient about missing optional fields (a newer server may omit or add
  * some) but never let a wrongly typed value through: a string stays a string, so
@@ -79,6 +80,21 @@ export function num(v: unknown, what: string): number {
 /** `v` as a number (non-finite strings included), else null. */
 export function optNum(v: unknown): number | null {
   return toNumber(v);
+}
+
+/** `v` if it is a string, else `''`. */
+export function text(v: unknown): string {
+  return optStr(v) ?? '';
+}
+
+/** `v` as a number (non-finite strings included), else 0. */
+export function count(v: unknown): number {
+  return optNum(v) ?? 0;
+}
+
+/** Whether `v` is `true` (anything else is false). */
+export function flag(v: unknown): boolean {
+  return v === true;
 }
 
 /** The strings of a list; anything else is dropped. */
@@ -161,6 +177,44 @@ export function textRecord(v: unknown): Record<string, string> {
   return record(v, x =>
     typeof x === 'string' ? x : x === null ? null : String(x)
   );
+}
+
+/** An object of numbers (non-finite strings included); other values are dropped. */
+export function numberRecord(v: unknown): Record<string, number> {
+  return record(v, toNumber);
+}
+
+/** A list of versions, decoded item by item, newest first. */
+export function newestFirst<T extends { version: number }>(
+  each: (x: unknown) => T | null
+): (v: unknown) => T[] {
+  return v => list(v, each).sort((a, b) => b.version - a.version);
+}
+
+/** Reads one field of a wire object: its value, and its path for error messages. */
+export type FieldReader<T> = (v: unknown, what: string) => T;
+
+/** A reader for every field of `T`. */
+export type Readers<T> = { [K in keyof T]-?: FieldReader<T[K]> };
+
+/**
+ * A decoder of a JSON object read field by field, in the order of `readers`: each
+ * field of `T` from the wire field of the same name. A value that is not an object
+ * is a {@link DecodeError} naming `what`; a reader gets its field's path
+ * (`run.id`) for its own errors.
+ */
+export function fields<T>(
+  what: string,
+  readers: Readers<T>
+): (v: unknown) => T {
+  return v => {
+    const o = obj(v, what);
+    const out: Partial<T> = {};
+    for (const key of Object.keys(readers) as (keyof T & string)[]) {
+      out[key] = readers[key](o[key], `${what}.${key}`);
+    }
+    return out as T;
+  };
 }
 
 /** What every page of a list answer has besides its items. */

@@ -4,41 +4,40 @@
  * metric point, a version reference and a run reference.
  */
 import {
+  count,
+  fields,
   finiteNumber,
   isObject,
   jsonRecord,
+  numberRecord,
   Obj,
-  obj,
   optNum,
   optStr,
-  record,
   str,
+  text,
   toNumber
 } from './decode';
 import { versionRef } from './refs';
 import * as MM from './types';
 
 /** Decode a `RunSummary`. */
-export function decodeRunSummary(v: unknown): MM.IRunSummary {
-  const o = obj(v, 'run');
-  return {
-    id: str(o.id, 'run.id'),
-    name: optStr(o.name) ?? '',
-    experiment: optStr(o.experiment) ?? '',
-    status: optStr(o.status) ?? 'unknown',
-    started_at: optStr(o.started_at),
-    finished_at: optStr(o.finished_at),
-    duration_s: optNum(o.duration_s),
-    user: optStr(o.user),
-    host: optStr(o.host),
-    notebook_path: optStr(o.notebook_path),
-    tags: jsonRecord(o.tags),
-    params: jsonRecord(o.params),
-    metrics: record(o.metrics, toNumber),
-    n_outputs: optNum(o.n_outputs) ?? 0,
-    n_figures: optNum(o.n_figures) ?? 0
-  };
-}
+export const decodeRunSummary = fields<MM.IRunSummary>('run', {
+  id: str,
+  name: text,
+  experiment: text,
+  status: v => optStr(v) ?? 'unknown',
+  started_at: optStr,
+  finished_at: optStr,
+  duration_s: optNum,
+  user: optStr,
+  host: optStr,
+  notebook_path: optStr,
+  tags: jsonRecord,
+  params: jsonRecord,
+  metrics: numberRecord,
+  n_outputs: count,
+  n_figures: count
+});
 
 /** Decode one point of a metric's step series; null without a step or a value. */
 export function decodePoint(v: unknown): MM.IMetricPoint | null {

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from mm_jupyter.core import rules
+from mm_jupyter.display.monitoring import MonitorSummary
 from mm_jupyter.identity import current_user
-from mm_jupyter.monitoring import dispatch, queries
+from mm_jupyter.monitoring import dispatch, queries, triggers
 from mm_jupyter.monitoring.columns import to_columns, to_vector
 from mm_jupyter.monitoring.drift import MIN_ROWS, batch_report, series_from_report
 from mm_jupyter.monitoring.performance import performance, performance_series
@@ -216,8 +217,6 @@ class Monitor:
 
     def summary(self) -> Any:
         """A table of the latest values and charts over time, for the notebook."""
-        from mm_jupyter.display.monitoring import MonitorSummary
-
         return MonitorSummary(self)
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -228,8 +227,6 @@ class Monitor:
 def _action(action: Any) -> Any:
     if action is None:
         return None
-    from mm_jupyter.monitoring import triggers
-
     return triggers.as_action(action)
 
 

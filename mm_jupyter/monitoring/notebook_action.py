@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mm_jupyter.monitoring import notebook_runner
 from mm_jupyter.monitoring.actions import MAX_DETAIL, Action, ActionResult, check_timeout
 
 
@@ -48,8 +49,6 @@ class NotebookAction(Action):
         kernel_name: str = "python3",
         cwd: str | os.PathLike[str] | None = None,
     ) -> None:
-        from mm_jupyter.monitoring import notebook_runner
-
         base = Path(cwd) if cwd is not None else Path.cwd()
         source = (base / Path(path).expanduser()).resolve()
         if not source.is_file():
@@ -76,8 +75,6 @@ class NotebookAction(Action):
         }
 
     def _run(self, event: dict[str, Any], context: dict[str, Any]) -> ActionResult:
-        from mm_jupyter.monitoring import notebook_runner
-
         done = notebook_runner.execute_notebook(
             self.path,
             parameters=self.parameters,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -11,6 +13,17 @@ from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.display.artifacts import artifact_versions_table, artifacts_table
 from mm_jupyter.services.artifacts import catalog, maintenance
 from mm_jupyter.services.artifacts.materialize import export_version
+
+
+def emit(payload: Any, as_json: bool, text: Callable[[Any], object]) -> None:
+    """Print ``payload`` as JSON with ``--json``, else ``text(payload)``: a table or a line.
+
+    The artifact and model commands (cli/models.py) print their result this way.
+    """
+    if as_json:
+        emit_json(payload)
+    else:
+        click.echo(str(text(payload)))
 
 
 @click.group()
@@ -25,10 +38,7 @@ def artifacts() -> None:
 def artifacts_list(kind: str | None, limit: int, as_json: bool) -> None:
     """List artifacts with their latest version."""
     found = catalog.list_artifacts(open_cli_registry(), kind=kind, limit=limit)["artifacts"]
-    if as_json:
-        emit_json(found)
-    else:  # the same table as %mm artifacts
-        click.echo(repr(artifacts_table(found)))
+    emit(found, as_json, artifacts_table)  # the same table as %mm artifacts
 
 
 @artifacts.command("show")
@@ -36,11 +46,7 @@ def artifacts_list(kind: str | None, limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def artifacts_show(name: str, as_json: bool) -> None:
     """Show an artifact's versions with producers, consumers and aliases."""
-    detail = catalog.artifact_detail(open_cli_registry(), name)
-    if as_json:
-        emit_json(detail)
-    else:
-        click.echo(repr(artifact_versions_table(detail)))
+    emit(catalog.artifact_detail(open_cli_registry(), name), as_json, artifact_versions_table)
 
 
 @artifacts.command("get")
@@ -50,11 +56,8 @@ def artifacts_show(name: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def artifacts_get(ref: str, out: Path, as_json: bool) -> None:
     """Write the content of NAME[:vN] or NAME@ALIAS to --out, verified byte for byte."""
-    info = export_version(open_cli_registry(), ref, out)
-    if as_json:
-        emit_json(info)
-    else:
-        click.echo(f"{info['ref']} -> {info['path']} ({info['size']} bytes, sha256 verified)")
+    emit(export_version(open_cli_registry(), ref, out), as_json,
+         lambda info: f"{info['ref']} -> {info['path']} ({info['size']} bytes, sha256 verified)")
 
 
 @click.command()

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
 import click
 
+from mm_jupyter.cli.artifacts import emit
 from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.display.models import history_line, model_versions_table, models_table
 from mm_jupyter.identity import current_user
 from mm_jupyter.services.models import catalog, transitions
-
-if TYPE_CHECKING:
-    from mm_jupyter.store import Registry
 
 
 @click.group()
@@ -27,10 +22,7 @@ def models() -> None:
 def models_list(limit: int, as_json: bool) -> None:
     """List registered models with stages and aliases."""
     found = catalog.list_models(open_cli_registry(), limit=limit)["models"]
-    if as_json:
-        emit_json(found)
-    else:  # the same table as %mm models
-        click.echo(repr(models_table(found)))
+    emit(found, as_json, models_table)  # the same table as %mm models
 
 
 @models.command("show")
@@ -38,21 +30,7 @@ def models_list(limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def models_show(name: str, as_json: bool) -> None:
     """Show a model's versions (stage, aliases, metrics, producing run)."""
-    detail = catalog.model_detail(open_cli_registry(), name)
-    if as_json:
-        emit_json(detail)
-    else:
-        click.echo(repr(model_versions_table(detail)))
-
-
-def show_version(registry: Registry, ref: str, as_json: bool,
-                 summary: Callable[[dict[str, Any]], str]) -> None:
-    """Print the version ``ref`` names after a change: JSON, or the line ``summary`` makes."""
-    detail = catalog.version_detail(registry, ref)
-    if as_json:
-        emit_json(detail)
-    else:
-        click.echo(summary(detail))
+    emit(catalog.model_detail(open_cli_registry(), name), as_json, model_versions_table)
 
 
 @models.command("promote")
@@ -68,7 +46,8 @@ def models_promote(name: str, version: int, stage: str, comment: str | None,
     registry, ref = open_cli_registry(), f"{name}:{version}"
     transitions.set_stage(registry, ref, stage, user=current_user(), comment=comment,
                           archive_others=archive_others)
-    show_version(registry, ref, as_json, lambda v: f"{v['ref']} is now in {v['stage']}")
+    emit(catalog.version_detail(registry, ref), as_json,
+         lambda v: f"{v['ref']} is now in {v['stage']}")
 
 
 @models.command("alias")
@@ -83,7 +62,7 @@ def models_alias(name: str, version: int, alias: str, move: bool, comment: str |
     """Give NAME version VERSION the alias ALIAS."""
     registry, ref = open_cli_registry(), f"{name}:{version}"
     transitions.set_alias(registry, ref, alias, user=current_user(), comment=comment, move=move)
-    show_version(registry, ref, as_json, lambda v: f"{name}@{alias} -> {v['ref']}")
+    emit(catalog.version_detail(registry, ref), as_json, lambda v: f"{name}@{alias} -> {v['ref']}")
 
 
 @models.command("history")

@@ -26,6 +26,18 @@ MAX_NAME = 1000
 DEFAULT_DEPTH = 10
 
 
+def page_options(handler: BaseHandler, **filters: Any) -> dict[str, Any]:
+    """Return a list request's ``filters`` with its ``limit`` and ``offset``, bounded.
+
+    The artifacts and models lists (server/models.py) page this way.
+    """
+    return {
+        **filters,
+        "limit": handler.int_arg("limit", default=50, low=1, high=MAX_LIMIT),
+        "offset": handler.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
+    }
+
+
 class ArtifactsHandler(BaseHandler):
     """``GET artifacts``: one page of artifacts with their latest version."""
 
@@ -34,14 +46,10 @@ class ArtifactsHandler(BaseHandler):
     async def get(self) -> None:
         """Reply with ``{"total", "offset", "limit", "cursor", "artifacts"}``."""
         with self.mapped_errors():
-            options: dict[str, Any] = {
-                "q": self.text_arg("q"),
-                "kind": self.choice_arg("kind", catalog.ARTIFACT_KINDS, None),
-                "limit": self.int_arg(
-                    "limit", default=50, low=1, high=MAX_LIMIT
-                ),
-                "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
-            }
+            options = page_options(
+                self, q=self.text_arg("q"),
+                kind=self.choice_arg("kind", catalog.ARTIFACT_KINDS, None),
+            )
             self.write_json(await self.call(catalog.list_artifacts, **options))
 
 

@@ -22,12 +22,10 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 from tornado.web import HTTPError
 
-from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.server.artifacts import MAX_NAME
+from mm_jupyter.server.artifacts import MAX_NAME, page_options
 from mm_jupyter.server.base import BaseHandler, ParameterError
-from mm_jupyter.server.runs import MAX_OFFSET
 from mm_jupyter.services.models import catalog, lookup, transitions
 from mm_jupyter.services.models.transitions import MODEL_STAGES
 
@@ -248,13 +246,7 @@ class ModelsHandler(BaseHandler):
     async def get(self) -> None:
         """Reply with ``{"total", "offset", "limit", "cursor", "models"}``."""
         with self.mapped_errors():
-            options: dict[str, Any] = {
-                "q": self.text_arg("q"),
-                "limit": self.int_arg(
-                    "limit", default=50, low=1, high=MAX_LIMIT
-                ),
-                "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
-            }
+            options = page_options(self, q=self.text_arg("q"))
             self.write_json(await self.call(catalog.list_models, **options))
 
 

@@ -3,7 +3,8 @@ docs/monitoring.md (REST, CLI, ``Monitor``).
 
 Every function is one short ``registry.read()`` snapshot. Rules and alerts are read by
 ``alert_queries.py``, the Prometheus scrape by ``export_queries.py``; the shared value
-cleaning and reference resolution live in ``monitor_common.py``.
+cleaning and reference resolution live in ``monitor_common.py``. Adapters read all of
+them through ``monitoring/queries.py``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from typing import Any
 
 from mm_jupyter.core.paging import MAX_LIMIT, check_page
 from mm_jupyter.core.rules import matches
-from mm_jupyter.store.alert_queries import ALERT_SELECT, NEWEST_FIRST, alert_rows, alerts, rules, rules_of
+from mm_jupyter.store.alert_queries import ALERT_SELECT, NEWEST_FIRST, alert_rows, alerts, rules_of
 from mm_jupyter.store.db import Registry
-from mm_jupyter.store.monitor_common import (  # the limits are the server's bounds too
-    ALERT_STATES,
+from mm_jupyter.store.monitor_common import (
     DEFAULT_POINTS,
     FINITE_SQL,
     MAX_POINTS,
@@ -321,9 +321,6 @@ def points(
     return out
 
 
-# alerts and rules are re-exported: callers read a monitor's payloads from one module.
-__all__ = [
-    "ALERT_STATES", "DEFAULT_POINTS", "MAX_POINTS", "alerts", "batches",
-    "list_monitors", "monitor_detail", "points", "resolve_monitored",
-    "rules", "series",
-]  # fmt: skip
+# alerts (alert_queries.py) is still named here for tests/test_notebooks.py, which reads
+# it from this module; everything else reads it through monitoring/queries.py.
+__all__ = ["alerts", "batches", "list_monitors", "monitor_detail", "points", "series"]

@@ -60,6 +60,8 @@ def register_panel(candidates: dict[str, Any], run_id: str) -> Any:
     One button per cell, however many models it fitted: the picker lists them and
     the name field follows the pick.
     """
+    # ipywidgets (~70 ms) loads only when a cell fitted a model: the tracked cell
+    # imports this module for every cell (fitted_models), and its overhead is benchmarked.
     import ipywidgets as w
 
     def describe(var: str, model: Any) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mm_jupyter.errors import RegistryError
+from mm_jupyter.services.artifacts.serialization import media_type_for
 from mm_jupyter.store import artifacts as store
 from mm_jupyter.store.db import Registry
 
@@ -60,6 +61,4 @@ def disk_full(exc: OSError, name: str) -> RegistryError | None:
 
 def blob_rows(files: list[tuple[str, str, int]], media_type: Any) -> list[tuple[str, int, str]]:
     """Return ``blobs`` table rows for directory members."""
-    from mm_jupyter.services.artifacts.serialization import media_type_for
-
     return [(d, s, media_type_for(p) if media_type is None else media_type) for p, d, s in files]

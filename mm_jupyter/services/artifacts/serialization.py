@@ -7,6 +7,7 @@ are stored as they are (see ``ingest``). Loading gives back an equal object.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import io
 import mimetypes
@@ -134,8 +135,6 @@ def file_metadata(path: Path) -> dict[str, Any]:
             return {"rows": meta.num_rows,
                     "columns": {f.name: str(f.type) for f in schema}}
         if suffix in (".csv", ".tsv"):
-            import csv
-
             with open(path, newline="", encoding="utf-8", errors="replace") as handle:
                 header = next(csv.reader(handle, delimiter="\t" if suffix == ".tsv" else ","), [])
             return {"columns": header[:1000]}

@@ -50,7 +50,7 @@ lab: $(VENV)/.installed build-ext
 test: $(VENV)/.installed build-ext chromium
 	$(VENV)/bin/ruff check mm_jupyter tests benchmarks
 	$(VENV)/bin/mypy mm_jupyter
-	$(VENV)/bin/mypy --strict mm_jupyter/core mm_jupyter/store
+	$(VENV)/bin/mypy --strict mm_jupyter/core mm_jupyter/store mm_jupyter/services
 	cd labextension && jlpm test
 	cd labextension && jlpm lint:check
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/browser

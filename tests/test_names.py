@@ -126,4 +126,4 @@ def test_an_artifact_cannot_take_a_registered_models_name(reg):
     mm.register_model({"weights": [1]}, "clf")
     with pytest.raises(ValueError, match=r"'clf' is a registered model.*register_model"):
         mm.log_artifact(b"other", name="clf")
-    assert mm.get_model("clf")["version"] == 1
+    assert mm.get_model("clf").version == 1

@@ -194,9 +194,9 @@ def test_monitoring_example_serves_drifts_alerts_and_retrains(registry_dir, tmp_
         shutil.copy(ROOT / "examples" / name, tmp_path / name)
     nb = nbformat.read(tmp_path / "monitoring.ipynb", as_version=4)
     execute(nb, tmp_path)
+    from mm_jupyter.monitoring.queries import alerts
     from mm_jupyter.store import open_registry
     from mm_jupyter.store.model_queries import model_detail
-    from mm_jupyter.store.monitor_queries import alerts
 
     registry = open_registry(registry_dir)
     firing = alerts(registry, "cancer-clf:1", state="firing")["alerts"]

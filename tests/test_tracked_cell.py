@@ -189,7 +189,7 @@ def test_a_fitted_transformer_is_linked_to_its_run_but_offers_no_button(ip):
     tracked = ip.magics_manager.registry["MMMagics"].tracked_cells
     assert tracked.last_models == {}
     version = mm.register_model(ip.user_ns["scaler"], "the-scaler")
-    assert version["run"]["name"] == "scale"
+    assert version.run["name"] == "scale"
 
 
 def test_a_metric_beyond_float_range_says_so(ip):

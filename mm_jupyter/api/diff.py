@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mm_jupyter.display.diff import RunDiff
-from mm_jupyter.services.runs.comparison import compare_runs
+from mm_jupyter.services.diff.comparison import compare_runs
 from mm_jupyter.services.runs.session import get_session
 
 

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from mm_jupyter.cli.support import emit_json, open_cli_registry
+from mm_jupyter.cli.support import emit, emit_json, open_cli_registry
 from mm_jupyter.display.artifacts import artifact_versions_table, artifacts_table
 from mm_jupyter.services.artifacts import catalog, maintenance
 from mm_jupyter.services.artifacts.materialize import export_version
-
-
-def emit(payload: Any, as_json: bool, text: Callable[[Any], object]) -> None:
-    """Print ``payload`` as JSON with ``--json``, else ``text(payload)``: a table or a line.
-
-    The artifact and model commands (cli/models.py) print their result this way.
-    """
-    if as_json:
-        emit_json(payload)
-    else:
-        click.echo(str(text(payload)))
 
 
 @click.group()

@@ -13,8 +13,8 @@ from mm_jupyter.display.diff import to_text
 from mm_jupyter.display.runs import run_text, runs_table_text
 from mm_jupyter.errors import MMError
 from mm_jupyter.records import Run
+from mm_jupyter.services.diff.comparison import compare_runs
 from mm_jupyter.services.registry import describe_registry, init_project_registry
-from mm_jupyter.services.runs.comparison import compare_runs
 from mm_jupyter.services.runs.queries import list_runs, run_detail
 
 

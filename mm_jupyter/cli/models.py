@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mm_jupyter.cli.artifacts import emit
-from mm_jupyter.cli.support import emit_json, open_cli_registry
+from mm_jupyter.cli.support import emit, emit_json, open_cli_registry
 from mm_jupyter.display.models import history_line, model_versions_table, models_table
 from mm_jupyter.identity import current_user
 from mm_jupyter.services.models import catalog, transitions

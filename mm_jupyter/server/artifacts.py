@@ -11,31 +11,16 @@ from typing import TYPE_CHECKING, Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.server.base import BaseHandler, ParameterError
-from mm_jupyter.server.runs import MAX_OFFSET, MAX_RUN_ID
+from mm_jupyter.server.base import MAX_NAME, MAX_RUN_ID, BaseHandler, ParameterError
 from mm_jupyter.services.artifacts import catalog
 
 if TYPE_CHECKING:
     from mm_jupyter.store import Registry
 
 # Longer than any name log_artifact accepts (250), so a bound never hides an artifact.
-MAX_NAME = 1000
 DEFAULT_DEPTH = 10
-
-
-def page_options(handler: BaseHandler, **filters: Any) -> dict[str, Any]:
-    """Return a list request's ``filters`` with its ``limit`` and ``offset``, bounded.
-
-    The artifacts and models lists (server/models.py) page this way.
-    """
-    return {
-        **filters,
-        "limit": handler.int_arg("limit", default=50, low=1, high=MAX_LIMIT),
-        "offset": handler.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
-    }
 
 
 class ArtifactsHandler(BaseHandler):
@@ -46,8 +31,8 @@ class ArtifactsHandler(BaseHandler):
     async def get(self) -> None:
         """Reply with ``{"total", "offset", "limit", "cursor", "artifacts"}``."""
         with self.mapped_errors():
-            options = page_options(
-                self, q=self.text_arg("q"),
+            options = self.page_args(
+                q=self.text_arg("q"),
                 kind=self.choice_arg("kind", catalog.ARTIFACT_KINDS, None),
             )
             self.write_json(await self.call(catalog.list_artifacts, **options))

@@ -24,6 +24,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado.httputil import responses
 from tornado.web import HTTPError
 
+from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.encoding import payload_dumps
 from mm_jupyter.errors import (
     BlobCorruptedError,
@@ -45,6 +46,10 @@ LOCK_KEY = "mm_jupyter_registry_lock"
 ROOT_DIR_KEY = "mm_jupyter_root_dir"
 
 MAX_TEXT_ARG = 500
+# Bounds of path and query values: longer ones name nothing that can exist (404 or 400).
+MAX_OFFSET = 10_000_000
+MAX_RUN_ID = 128
+MAX_NAME = 1000  # an artifact or model name
 _INT_RE = re.compile(r"[0-9]{1,19}")
 
 
@@ -213,6 +218,15 @@ class BaseHandler(APIHandler):
                 f"parameter {name!r} must be one of {', '.join(choices)}, not {value!r}"
             )
         return value
+
+    def page_args(self, **filters: Any) -> dict[str, Any]:
+        """Return a list request's ``filters`` with its ``limit`` (1..500, default 50) and
+        ``offset``: every listing pages the same way."""
+        return {
+            **filters,
+            "limit": self.int_arg("limit", default=50, low=1, high=MAX_LIMIT),
+            "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
+        }
 
     def int_arg(self, name: str, *, default: int, low: int, high: int) -> int:
         """Return a decimal integer parameter within ``[low, high]``."""

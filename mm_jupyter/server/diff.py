@@ -13,8 +13,7 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.server.base import BaseHandler, ParameterError
-from mm_jupyter.server.runs import MAX_RUN_ID
+from mm_jupyter.server.base import MAX_RUN_ID, BaseHandler, ParameterError
 from mm_jupyter.services.diff.runs import diff_runs
 
 if TYPE_CHECKING:

@@ -24,8 +24,7 @@ from tornado.web import HTTPError
 
 from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.server.artifacts import MAX_NAME, page_options
-from mm_jupyter.server.base import BaseHandler, ParameterError
+from mm_jupyter.server.base import MAX_NAME, BaseHandler, ParameterError
 from mm_jupyter.services.models import catalog, lookup, transitions
 from mm_jupyter.services.models.transitions import MODEL_STAGES
 
@@ -246,7 +245,7 @@ class ModelsHandler(BaseHandler):
     async def get(self) -> None:
         """Reply with ``{"total", "offset", "limit", "cursor", "models"}``."""
         with self.mapped_errors():
-            options = page_options(self, q=self.text_arg("q"))
+            options = self.page_args(q=self.text_arg("q"))
             self.write_json(await self.call(catalog.list_models, **options))
 
 

@@ -15,12 +15,9 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.monitoring import queries
-from mm_jupyter.server.artifacts import MAX_NAME
-from mm_jupyter.server.base import BaseHandler, ParameterError
-from mm_jupyter.server.runs import MAX_OFFSET
+from mm_jupyter.server.base import MAX_NAME, BaseHandler, ParameterError
 
 # A reference is a name (≤ MAX_NAME) plus ":N" or "@alias".
 MAX_REF = MAX_NAME + 80
@@ -39,13 +36,6 @@ def checked_ref(ref: str) -> str:
 
 class MonitorBaseHandler(BaseHandler):
     """Parameters shared by the monitoring routes."""
-
-    def page_args(self) -> dict[str, int]:
-        """Return ``limit`` (1..500, default 50) and ``offset``."""
-        return {
-            "limit": self.int_arg("limit", default=50, low=1, high=MAX_LIMIT),
-            "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
-        }
 
     def ts_arg(self, name: str) -> float | None:
         """Return a finite epoch-seconds parameter, ``None`` if absent."""

@@ -7,17 +7,14 @@ from typing import TYPE_CHECKING, Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.server.base import BaseHandler
+from mm_jupyter.server.base import MAX_RUN_ID, BaseHandler
 from mm_jupyter.services.runs import queries as runs
 
 if TYPE_CHECKING:
     from mm_jupyter.store import Registry
 
-MAX_OFFSET = 10_000_000
 MAX_CURSOR = 2**63 - 1
-MAX_RUN_ID = 128
 
 
 class RunsHandler(BaseHandler):
@@ -28,17 +25,13 @@ class RunsHandler(BaseHandler):
     async def get(self) -> None:
         """Reply with ``{"total", "offset", "limit", "cursor", "runs"}``."""
         with self.mapped_errors():
-            options: dict[str, Any] = {
-                "experiment": self.text_arg("experiment"),
-                "status": self.choice_arg("status", runs.RUN_STATUSES, None),
-                "q": self.text_arg("q"),
-                "sort": self.text_arg("sort", max_len=200),
-                "order": self.choice_arg("order", ("asc", "desc"), "desc"),
-                "limit": self.int_arg(
-                    "limit", default=50, low=1, high=MAX_LIMIT
-                ),
-                "offset": self.int_arg("offset", default=0, low=0, high=MAX_OFFSET),
-            }
+            options = self.page_args(
+                experiment=self.text_arg("experiment"),
+                status=self.choice_arg("status", runs.RUN_STATUSES, None),
+                q=self.text_arg("q"),
+                sort=self.text_arg("sort", max_len=200),
+                order=self.choice_arg("order", ("asc", "desc"), "desc"),
+            )
             runs.check_sort(options["sort"])  # a bad sort is a 400 before any I/O
             self.write_json(await self.call(runs.query_runs, **options))
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from mm_jupyter.core.paging import MAX_LIMIT, check_page
 from mm_jupyter.core.rules import matches
-from mm_jupyter.store.alert_queries import ALERT_SELECT, NEWEST_FIRST, alert_rows, alerts, rules_of
+from mm_jupyter.store.alert_queries import ALERT_SELECT, NEWEST_FIRST, alert_rows, rules_of
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.monitor_common import (
     DEFAULT_POINTS,
@@ -319,8 +319,3 @@ def points(
         if matches(pattern, key):
             out.setdefault(key, []).append((ts, value))
     return out
-
-
-# alerts (alert_queries.py) is still named here for tests/test_notebooks.py, which reads
-# it from this module; everything else reads it through monitoring/queries.py.
-__all__ = ["alerts", "batches", "list_monitors", "monitor_detail", "points", "series"]

@@ -27,6 +27,10 @@ def _same(x: Any, y: Any) -> bool:
     return bool(x == y)
 
 
+def _points(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"step": p["step"], "value": p["value"]} for p in series]
+
+
 def _metrics(da: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
     out = {}
     latest_a, latest_b = da["run"]["metrics"], db["run"]["metrics"]
@@ -36,10 +40,9 @@ def _metrics(da: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
         numbers = isinstance(a, int | float) and isinstance(b, int | float)
         if numbers and math.isfinite(a) and math.isfinite(b):
             delta = b - a
-        strip = lambda series: [{"step": p["step"], "value": p["value"]} for p in series]  # noqa: E731
         out[key] = {"a": a, "b": b, "delta": delta,
-                    "series_a": strip(da["metrics"].get(key, [])),
-                    "series_b": strip(db["metrics"].get(key, []))}
+                    "series_a": _points(da["metrics"].get(key, [])),
+                    "series_b": _points(db["metrics"].get(key, []))}
     return out
 
 

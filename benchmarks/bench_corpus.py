@@ -1,8 +1,8 @@
-"""Corpus overhead: the notebooks of ``tests/corpus/`` run plain vs every cell tracked.
+"""Corpus overhead: the notebooks of ``tests/magics/corpus/`` run plain vs every cell tracked.
 
 Each repetition executes every corpus notebook in a fresh kernel twice (plain, then
 tracked with ``%load_ext mm_jupyter`` first and ``%%mm_track`` on each code cell that is
-not a cell magic; summaries off, as in ``tests/test_corpus.py``), one kernel at a time,
+not a cell magic; summaries off, as in ``tests/magics/test_corpus.py``), one kernel at a time,
 and times the cells only (kernel start-up is the same for both and left out; the first
 cell, ``%load_ext`` for the tracked run, is counted; the registry exists beforehand, as
 after ``mm-jupyter init``, and its one-time creation is ``registry_create_s``). The
@@ -31,7 +31,7 @@ from nbclient import NotebookClient
 
 from mm_jupyter.store import open_registry
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "magics" / "corpus"
 REPEATS = 3
 
 

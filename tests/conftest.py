@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-# server_conftest: fixtures of the REST tests (a seeded registry behind a server).
-pytest_plugins = ("pytest_jupyter.jupyter_server", "server_conftest")
+# The REST tests (tests/server/) build on pytest-jupyter's jp_* fixtures; pytest takes
+# pytest_plugins from the root conftest only.
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 The files are package data; ``load`` reads one. Each has an ``$id`` under
 ``https://mm-jupyter.invalid/schemas/v1/`` (a reserved, never-resolving domain) and
 refers to the others by relative ``$ref``, so a validator resolves them offline from
-these files (see tests/test_contract.py).
+these files (see tests/server/test_contract.py).
 """
 
 from __future__ import annotations

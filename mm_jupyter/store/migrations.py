@@ -62,4 +62,4 @@ def m0005_history_and_journals(db: Database) -> None:
 
 
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
-# tests/test_migrations.py checks they agree.
+# tests/store/test_migrations.py checks they agree.

@@ -8,7 +8,7 @@ import time
 
 import pytest
 from jupyter_server.auth import Authorizer
-from server_conftest import extension_routes, sample_path, sha256, strict_loads
+from server_helpers import extension_routes, sample_path, sha256, strict_loads
 
 from mm_jupyter.server.routes import ROUTES, SITE_ROUTES
 

@@ -18,7 +18,7 @@ from mm_jupyter.services.diff.notebooks import diff_notebooks
 from mm_jupyter.services.runs.session import get_session
 from mm_jupyter.store import runs
 
-PAIRS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "notebook-pairs"
+PAIRS = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "notebook-pairs"
 needs_pairs = pytest.mark.skipif(
     not PAIRS.is_dir(), reason="../shared/testdata/notebook-pairs (nbdime's pairs) is absent"
 )

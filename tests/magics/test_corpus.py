@@ -1,6 +1,6 @@
 """Third-party notebooks run plain and with every code cell tracked show the same thing.
 
-Each notebook in ``tests/corpus/`` (sources and licences in ``tests/corpus/SOURCES.md``)
+Each notebook in ``tests/magics/corpus/`` (sources and licences in ``tests/magics/corpus/SOURCES.md``)
 is executed twice, in two fresh kernels side by side: once as it is, once with
 ``%load_ext mm_jupyter`` first and ``%%mm_track --name <notebook>-<cell>`` on every code
 cell that is not already a cell magic. Cell by cell, the outputs (streams, results,
@@ -33,8 +33,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "corpus"
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).resolve().parent / "corpus"
 NOTEBOOKS = sorted(CORPUS.glob("*.ipynb"))
 pytestmark = pytest.mark.slow
 

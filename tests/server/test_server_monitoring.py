@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 from monitoring_seed import CREDIT, FRAUD, SECRET_URL, T0, seed_fleet
-from server_conftest import strict_loads
+from server_helpers import strict_loads
 
 from mm_jupyter.server import monitoring as monitoring_handlers
 

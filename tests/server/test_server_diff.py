@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from server_conftest import API, PNG_A, PNG_B, seed_diff_pair, strict_loads
+from server_helpers import API, PNG_A, PNG_B, seed_diff_pair, strict_loads
 from tornado.httpclient import HTTPClientError
 
-PAIRS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "notebook-pairs"
+PAIRS = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "notebook-pairs"
 
 
 async def get_diff(jp_fetch, **params: str) -> dict:

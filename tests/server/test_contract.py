@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-from server_conftest import API, seed_diff_pair, sha256, strict_loads
+from server_helpers import API, seed_diff_pair, sha256, strict_loads
 from tornado.httpclient import HTTPClientError
 
 from mm_jupyter import schemas

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from server_conftest import API, strict_loads
+from server_helpers import API, strict_loads
 from tornado.httpclient import HTTPClientError
 
 import mm_jupyter

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from jupyter_server.auth import Authorizer, IdentityProvider, User
-from server_conftest import API, strict_loads
+from server_helpers import API, strict_loads
 from tornado.web import HTTPError
 
 from mm_jupyter.server import models as model_handlers

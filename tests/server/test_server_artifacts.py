@@ -7,7 +7,7 @@ import json
 from urllib.parse import quote, urlencode
 
 import pytest
-from server_conftest import (
+from server_helpers import (
     API,
     HTML_BYTES,
     MODEL_BYTES,

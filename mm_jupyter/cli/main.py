@@ -8,6 +8,10 @@ from pathlib import Path
 import click
 
 from mm_jupyter import __version__
+from mm_jupyter.cli.artifacts import register as register_artifact_commands
+from mm_jupyter.cli.doctor import doctor
+from mm_jupyter.cli.models import models
+from mm_jupyter.cli.monitoring import monitor, serve
 from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.display.diff import to_text
 from mm_jupyter.display.runs import run_text, runs_table_text
@@ -109,7 +113,14 @@ def runs_show(run: str, as_json: bool) -> None:
 def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
                  as_json: bool, color: bool | None) -> None:
     """Show what changed between runs A and B (or A and its notebook on disk)."""
-    result = compare_runs(open_cli_registry(), a, b, volatile=volatile, notebook_path=notebook)
+    try:
+        result = compare_runs(open_cli_registry(), a, b, volatile=volatile, notebook_path=notebook)
+    except OSError as exc:  # the notebook on disk cannot be opened
+        raise click.UsageError(f"cannot read {exc.filename}: {exc.strerror}") from None
+    except ValueError as exc:  # a run with no notebook to compare with, an unreadable notebook
+        raise click.UsageError(
+            str(exc).replace("pass notebook_path=", "pass --notebook PATH")
+        ) from None
     if as_json:
         emit_json(result)
     else:
@@ -118,20 +129,9 @@ def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
         click.echo(to_text(result, color=use_color), color=use_color)
 
 
-def _register_subcommands() -> None:
-    from mm_jupyter.cli.artifacts import register
-    from mm_jupyter.cli.doctor import doctor
-    from mm_jupyter.cli.models import models
-    from mm_jupyter.cli.monitoring import monitor, serve
-
-    register(main)
-    main.add_command(doctor)
-    main.add_command(models)
-    main.add_command(monitor)
-    main.add_command(serve)
-
-
-_register_subcommands()
+register_artifact_commands(main)
+for command in (doctor, models, monitor, serve):
+    main.add_command(command)
 
 
 def run() -> None:

@@ -65,3 +65,15 @@ def test_init_creates_a_project_registry_found_from_subfolders(tmp_path):
     info = subprocess.run([*CLI, "info", "--json"], capture_output=True, text=True, cwd=sub, env=env)
     data = json.loads(info.stdout)
     assert data["registry"] == str(tmp_path / ".mm") and data["source"] == "project"
+
+
+def test_diff_without_a_notebook_to_compare_names_the_fix(registry, tmp_path):
+    seed(registry)
+    out = cli("diff", "cli-run")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "run 'cli-run' has no notebook path: pass --notebook PATH or a second run" in out.stderr
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{")
+    out = cli("diff", "cli-run", "--notebook", str(broken))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert f"notebook {broken} is not a readable notebook" in out.stderr

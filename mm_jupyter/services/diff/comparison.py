@@ -36,5 +36,8 @@ def compare_runs(
     if not path:
         raise ValueError(f"run {a!r} has no notebook path: pass notebook_path= or a second run")
     with open(os.path.expanduser(path), encoding="utf-8") as handle:
-        disk = json.load(handle)
+        try:
+            disk = json.load(handle)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError name no file
+            raise ValueError(f"notebook {path} is not a readable notebook: {exc}") from None
     return diff_runs(registry, a, None, volatile=volatile, disk_notebook=disk, disk_path=path)

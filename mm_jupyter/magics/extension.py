@@ -1,13 +1,16 @@
 """IPython magics: ``%%mm_track`` and ``%mm <verb>``. Thin adapters over ``api``.
 
 Parsing is all a magic does on its own; bad arguments raise ``UsageError`` naming
-the bad token before the cell body runs or anything is written.
+the bad token before the cell body runs or anything is written. Every ``%mm`` verb
+declares its arguments with ``verb_args.verb``; ``%%mm_track`` uses IPython's
+``magic_arguments``.
 """
 
 from __future__ import annotations
 
 import ast
 import shlex
+from argparse import Namespace
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -26,9 +29,11 @@ from mm_jupyter.capture.params import (
     LITERAL_MAX_STR,
 )
 from mm_jupyter.capture.written_files import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.magics.artifacts import ArtifactVerbs
 from mm_jupyter.magics.models import ModelVerbs
 from mm_jupyter.magics.monitoring import MonitorVerbs
+from mm_jupyter.magics.verb_args import arg, bounded_int, non_empty, verb
 from mm_jupyter.services.runs.session import get_session
 
 HELP = """\
@@ -48,6 +53,7 @@ HELP = """\
   %mm monitor NAME[@alias]    monitoring summary: latest values, alerts, charts
   %mm alerts [NAME] [firing|resolved]   monitoring alerts with their actions
   %mm help                    this help
+  %mm VERB --help             the arguments of one verb
 
 %%mm_track [--name N] [--experiment E] [--tag k=v]... [--param k=v]...
            [--no-capture-outputs]
@@ -181,60 +187,58 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
             raise UsageError(f"unknown %mm verb {verb!r}; verbs: {verbs}, help")
         return handler(rest)
 
-    def _verb_experiment(self, rest: list[str]) -> None:
+    @verb("experiment", "NAME", arg("name", metavar="NAME", type=non_empty,
+                                     help="the experiment of the runs started next"),
+          description="Set the experiment of the next runs.")
+    def _verb_experiment(self, args: Namespace) -> None:
         from mm_jupyter.api import runs as api
 
-        if len(rest) != 1:
-            raise UsageError("usage: %mm experiment NAME")
-        api.set_experiment(rest[0])
-        print(f"experiment: {rest[0]}")
+        try:
+            api.set_experiment(args.name)
+        except ValueError as exc:
+            raise UsageError(f"%mm experiment: {exc}") from None
+        print(f"experiment: {args.name}")
 
-    def _verb_runs(self, rest: list[str]) -> Any:
+    @verb("runs", "[-e EXP] [-n N]",
+          arg("-e", "--experiment", metavar="EXP", type=non_empty,
+              help="only the runs of this experiment"),
+          arg("-n", "--limit", metavar="N", type=bounded_int(1, MAX_LIMIT), default=20,
+              help=f"how many runs, newest first (1..{MAX_LIMIT}, default 20)"),
+          description="Show a table of recent runs.")
+    def _verb_runs(self, args: Namespace) -> Any:
         from mm_jupyter.api import runs as api
         from mm_jupyter.display.runs import RunsTable
 
-        experiment, limit = None, 20
-        it = iter(rest)
-        for word in it:
-            if word in ("-e", "--experiment"):
-                experiment = next(it, None)
-            elif word in ("-n", "--limit"):
-                value = next(it, "")
-                if not value.isdigit() or not 1 <= int(value) <= 500:
-                    raise UsageError(f"{word} expects a number 1..500, got {value!r}")
-                limit = int(value)
-            else:
-                raise UsageError(f"%mm runs: unexpected {word!r}")
-            if experiment == "":
-                raise UsageError("--experiment expects a name")
-        return RunsTable(api.list_runs(experiment, limit=limit))
+        return RunsTable(api.list_runs(args.experiment, limit=args.limit))
 
-    def _verb_show(self, rest: list[str]) -> Any:
+    @verb("show", "RUN", arg("run", metavar="RUN", help="a run id, id prefix or name"),
+          description="Show one run.")
+    def _verb_show(self, args: Namespace) -> Any:
         from mm_jupyter.api import runs as api
         from mm_jupyter.display.runs import RunSummary
         from mm_jupyter.errors import NotFoundError
 
-        if len(rest) != 1:
-            raise UsageError("usage: %mm show RUN")
         try:
-            return RunSummary(api.get_run(rest[0]))
+            return RunSummary(api.get_run(args.run))
         except NotFoundError as exc:
             raise UsageError(str(exc)) from None
 
-
-    def _verb_diff(self, rest: list[str]) -> Any:
+    @verb("diff", "RUN_A [RUN_B] [--volatile]",
+          arg("run_a", metavar="RUN_A", help="a run id, id prefix or name"),
+          arg("run_b", metavar="RUN_B", nargs="?",
+              help="the other run (default: the notebook as it is now on disk)"),
+          arg("--volatile", action="store_true",
+              help="also compare execution counts, cell ids and volatile metadata"),
+          description="Show what changed between two runs.")
+    def _verb_diff(self, args: Namespace) -> Any:
         from mm_jupyter.api.diff import diff
         from mm_jupyter.capture.notebook import notebook_path
         from mm_jupyter.errors import NotFoundError
 
-        volatile = "--volatile" in rest
-        refs = [r for r in rest if r != "--volatile"]
-        if not 1 <= len(refs) <= 2 or any(r.startswith("-") for r in refs):
-            raise UsageError("usage: %mm diff RUN_A [RUN_B] [--volatile]")
         try:
-            if len(refs) == 2:
-                return diff(refs[0], refs[1], volatile=volatile)
-            return diff(refs[0], volatile=volatile,
+            if args.run_b is not None:
+                return diff(args.run_a, args.run_b, volatile=args.volatile)
+            return diff(args.run_a, volatile=args.volatile,
                         notebook_path=notebook_path(self.shell.user_ns))
         except (NotFoundError, ValueError, OSError) as exc:
             raise UsageError(f"%mm diff: {exc}") from None

@@ -23,14 +23,12 @@ from collections.abc import Callable
 from typing import Any
 
 from mm_jupyter.errors import MMError, RegistryError, RegistryWarning
-from mm_jupyter.services.runs.state import ActiveRun
+from mm_jupyter.services.runs import spooling
+from mm_jupyter.services.runs.state import REGISTRY_ERRORS, ActiveRun, storable
 
 FLUSH_EVERY_S = 0.5
 MAX_SPOOL = 2_000_000  # points kept in memory while the registry is unwritable
 REOPEN_AFTER_S = 10.0  # a registry that failed to open is tried again after this
-# What a failing registry or disk raises; the user's code never sees these.
-REGISTRY_ERRORS = (RegistryError, MMError, OSError, sqlite3.DatabaseError)
-INT64 = (-(2**63), 2**63 - 1)
 
 __all__ = ["ActiveRun", "RegistryWarning", "Session", "get_session", "warn"]
 
@@ -188,7 +186,6 @@ class Session:
         Points of runs being journaled go to the journal; points the registry
         refuses are kept for the next flush (spooled when too many).
         """
-        from mm_jupyter.services.runs import spooling
 
         try:
             with self.flush_lock:
@@ -216,7 +213,6 @@ class Session:
             self.warn_once("flusher", f"metric flush failed ({type(exc).__name__}: {exc})")
 
     def _write_points(self, registry: Any, batch: list[Any], alive: list[str]) -> None:
-        from mm_jupyter.services.runs import spooling
         from mm_jupyter.store.runs import write_metric_points
 
         try:
@@ -267,7 +263,6 @@ class Session:
             self._thread = None
         self.flush()
         if self.points:  # the registry still refuses them: keep them in the journal
-            from mm_jupyter.services.runs import spooling
 
             with self.flush_lock:
                 left = [self.points.popleft() for _ in range(len(self.points))]
@@ -351,22 +346,6 @@ class Session:
             self.warn_once("registry", f"environment not recorded ({exc})")
         except Exception as exc:  # the runs stand without it
             self.warn_once("env", f"environment not recorded ({exc})")
-
-
-def storable(point: tuple[Any, ...]) -> bool:
-    """Return whether SQLite can store metric ``point`` (run, key, step, value, ts)."""
-    run_id, key, step, value, ts = point
-    try:
-        key.encode("utf-8")
-    except (AttributeError, UnicodeEncodeError):
-        return False
-    return (
-        isinstance(run_id, str)
-        and type(step) is int
-        and INT64[0] <= step <= INT64[1]
-        and isinstance(value, float)
-        and isinstance(ts, float)
-    )
 
 
 _SESSION: Session | None = None

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from mm_jupyter.errors import RegistryBusyError, RegistryCorruptError
+from mm_jupyter.services.runs.state import REGISTRY_ERRORS, storable
 
 # Sleeps between attempts to write a run's end (about 0.75 s in all): long enough
 # for a transient I/O error, short enough not to hold up the next cell.
@@ -34,7 +35,6 @@ def _writer(session: Any) -> Any:
 
 def spool(session: Any, records: list[dict[str, Any]], error: BaseException | None) -> bool:
     """Append ``records`` to this process's journal; warn once; return success."""
-    from mm_jupyter.services.runs.session import REGISTRY_ERRORS
 
     reason = error if error is not None else session.open_error
     try:
@@ -59,7 +59,6 @@ def spool_points(
     session: Any, points: list[tuple[Any, ...]], error: BaseException | None = None
 ) -> None:
     """Journal metric points (their runs' rows are in the registry or the journal)."""
-    from mm_jupyter.services.runs.session import storable
 
     good = [list(p) for p in points if storable(p)]
     if good:
@@ -71,7 +70,6 @@ def record_start(session: Any, run: Any) -> bool:
 
     Returns whether the run is recorded (in the registry or the journal).
     """
-    from mm_jupyter.services.runs.session import REGISTRY_ERRORS
     from mm_jupyter.store.runs import create_run, param_rows
 
     registry = session.registry()
@@ -107,7 +105,6 @@ def record_end(
     capture: Any,
 ) -> None:
     """Write a run's end state and outputs, retrying; spool them if it never works."""
-    from mm_jupyter.services.runs.session import REGISTRY_ERRORS
     from mm_jupyter.store.runs import iso_now
 
     end = {"status": status, "finished_at": iso_now(), "duration_s": duration_s,
@@ -163,7 +160,6 @@ def _store_end(
 def _spool_end(
     session: Any, run_id: str, end: dict[str, Any], capture: Any, error: Any
 ) -> None:
-    from mm_jupyter.services.runs.session import storable
     from mm_jupyter.store.journal import BlobSpool, end_record
 
     blob_spool = BlobSpool()
@@ -187,7 +183,6 @@ def after_success(session: Any, registry: Any) -> None:
     """After a write succeeded: import this process's pending journal, once."""
     if not session.journal_pending:
         return
-    from mm_jupyter.services.runs.session import REGISTRY_ERRORS
     from mm_jupyter.store.journal import import_journals
 
     try:
@@ -205,7 +200,6 @@ def after_success(session: Any, registry: Any) -> None:
 
 def write_for_run(session: Any, run_id: str, what: str, write: Any, payload: Any) -> None:
     """Write params or tags of a run; journal them when the run is spooled or refused."""
-    from mm_jupyter.services.runs.session import REGISTRY_ERRORS
     from mm_jupyter.store.runs import param_rows
 
     error: BaseException | None = session.open_error

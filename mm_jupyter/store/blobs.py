@@ -21,6 +21,8 @@ import shutil
 import socket
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from mm_jupyter.errors import BlobCorruptedError, NotFoundError
@@ -106,20 +108,12 @@ class BlobStore:
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = self._mkstemp()
-        try:
+        with _removed_on_failure(tmp):
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o444)  # blobs are immutable
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
-        _fsync_dir(target.parent)
+            _publish(tmp, target)
         return digest
 
     def _mkstemp(self) -> tuple[int, str]:
@@ -191,7 +185,7 @@ class BlobStore:
 
         hasher = threading.Thread(target=hash_source, daemon=True)
         hasher.start()
-        try:
+        with _removed_on_failure(tmp):
             try:
                 with open(path, "rb") as source:
                     _copy(source.fileno(), fd, before.st_size)
@@ -210,15 +204,7 @@ class BlobStore:
                 os.unlink(tmp)
                 return digest, before.st_size
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(tmp, 0o444)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
-        _fsync_dir(target.parent)
+            _publish(tmp, target)
         return digest, before.st_size
 
     def copy_out(self, digest: str, target: Path) -> None:
@@ -273,6 +259,24 @@ class BlobStore:
 
 def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@contextmanager
+def _removed_on_failure(tmp: str) -> Iterator[None]:
+    """Remove the temp file ``tmp`` when the block fails: no partial blob is left behind."""
+    try:
+        yield
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _publish(tmp: str, target: Path) -> None:
+    """Make the finished temp file the blob ``target``, read-only, durably."""
+    os.chmod(tmp, 0o444)  # blobs are immutable
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
 
 
 def _fsync_dir(path: Path) -> None:

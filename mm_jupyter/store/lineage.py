@@ -64,29 +64,28 @@ def _step(
     edges: set[tuple[str, int, str]],
 ) -> tuple[set[str], set[int]]:
     """One hop: upstream a version's producer and a run's inputs; downstream the reverse."""
-    found_runs: set[str] = set()
-    found_versions: set[int] = set()
     # version -> run: upstream via 'output' (who produced it), downstream via 'input'
-    via = "output" if direction == "up" else "input"
-    for chunk in _chunks(list(versions)):
-        for run_id, version_id in conn.execute(
-            "SELECT run_id, version_id FROM lineage WHERE direction = ?"
-            f" AND version_id IN ({_in_clause(chunk)})",
-            [via, *chunk],
-        ):
-            edges.add((run_id, version_id, via))
-            found_runs.add(run_id)
+    found_runs = _hop(conn, edges, "version_id", versions, "output" if direction == "up" else "input")
     # run -> version: upstream via 'input' (what it read), downstream via 'output'
-    via = "input" if direction == "up" else "output"
-    for chunk in _chunks(list(runs)):
-        for run_id, version_id in conn.execute(
-            "SELECT run_id, version_id FROM lineage WHERE direction = ?"
-            f" AND run_id IN ({_in_clause(chunk)})",
+    found_versions = _hop(conn, edges, "run_id", runs, "input" if direction == "up" else "output")
+    return found_runs, found_versions
+
+
+def _hop(conn: sqlite3.Connection, edges: set[tuple[str, int, str]], column: str,
+         ids: set[Any], via: str) -> set[Any]:
+    """Add the ``via`` edges of ``ids`` (matched on ``column``) to ``edges``; return the
+    nodes on their other end (runs for versions, versions for runs)."""
+    other = 0 if column == "version_id" else 1
+    found: set[Any] = set()
+    for chunk in _chunks(list(ids)):
+        for row in conn.execute(
+            f"SELECT run_id, version_id FROM lineage WHERE direction = ? AND {column} IN"
+            f" ({_in_clause(chunk)})",
             [via, *chunk],
         ):
-            edges.add((run_id, version_id, via))
-            found_versions.add(version_id)
-    return found_runs, found_versions
+            edges.add((row[0], row[1], via))
+            found.add(row[other])
+    return found
 
 
 def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:

@@ -7,6 +7,7 @@ Heavy modules load on first use so that ``import mm_jupyter`` stays fast.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 __version__ = "0.1.0"
@@ -48,32 +49,22 @@ __all__ = ["API_VERSION", "__version__", "diff", "triggers", *_API, *_ARTIFACT_A
            *_MONITOR_API]
 
 
+# Where each public name lives (the adapters in api/); ``triggers`` is a module of its own.
+_HOME = {
+    **dict.fromkeys(_API, "mm_jupyter.api.runs"),
+    **dict.fromkeys(_ARTIFACT_API, "mm_jupyter.api.artifacts"),
+    **dict.fromkeys(_MODEL_API, "mm_jupyter.api.models"),
+    **dict.fromkeys(_MONITOR_API, "mm_jupyter.api.monitoring"),
+    "diff": "mm_jupyter.api.diff",
+}
+
+
 def __getattr__(name: str) -> Any:
-    # PEP 562 lazy attributes: the API module imports the store only when used.
-    if name in _API:
-        from mm_jupyter.api import runs as api
-
-        return getattr(api, name)
-    if name in _ARTIFACT_API:
-        from mm_jupyter.api import artifacts as artifact_api
-
-        return getattr(artifact_api, name)
-    if name == "diff":
-        from mm_jupyter.api.diff import diff
-
-        return diff
-    if name in _MODEL_API:
-        from mm_jupyter.api import models as model_api
-
-        return getattr(model_api, name)
-    if name in _MONITOR_API:
-        from mm_jupyter.api import monitoring as monitor_api
-
-        return getattr(monitor_api, name)
+    # PEP 562 lazy attributes: the API modules import the store only when used.
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
     if name == "triggers":
-        from mm_jupyter.monitoring import triggers
-
-        return triggers
+        return importlib.import_module("mm_jupyter.monitoring.triggers")
     raise AttributeError(f"module 'mm_jupyter' has no attribute {name!r}")
 
 

@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 EXT_SRC := $(shell find labextension/src labextension/style -type f 2>/dev/null) \
            labextension/package.json labextension/yarn.lock labextension/tsconfig.json
 
-.PHONY: lab test test-fast bench build-ext chromium clean
+.PHONY: lab test test-fast bench build-ext chromium postgresql clean
 
 # The Python environment: the package (editable), its test extras, a python3 kernel.
 $(VENV)/.installed: pyproject.toml
@@ -38,6 +38,14 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's PostgreSQL server binaries for the team-backend tests (installed only if missing;
+# the tests run initdb/pg_ctl themselves in a temporary folder on a free port).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
 # JupyterLab on examples/ with the sidebar, on the embedded SQLite registry (examples/.mm).
 lab: $(VENV)/.installed build-ext
 	cd examples && ../$(VENV)/bin/mm-jupyter init >/dev/null && \
@@ -47,7 +55,7 @@ lab: $(VENV)/.installed build-ext
 # Every test: store, capture, magics, CLI, notebooks (nbclient), REST, browser.
 # The browser tests run in their own pytest process: Playwright's sync API keeps an
 # event loop running for the session, which pytest-jupyter's loop fixtures must not see.
-test: $(VENV)/.installed build-ext chromium
+test: $(VENV)/.installed build-ext chromium postgresql
 	$(VENV)/bin/ruff check mm_jupyter tests benchmarks
 	$(VENV)/bin/mypy mm_jupyter
 	$(VENV)/bin/mypy --strict mm_jupyter/core mm_jupyter/store mm_jupyter/services

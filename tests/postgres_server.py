@@ -1,0 +1,1 @@
+"""A real PostgreSQL server for the team-backend tests (session fixture ``postgres_url``)."""

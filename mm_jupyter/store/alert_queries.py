@@ -137,7 +137,7 @@ def alerts(
         raise ValueError(
             f"state must be one of {', '.join(ALERT_STATES)}, not {state!r}"
         )
-    where: list[str] = ["1"]
+    where: list[str] = ["1 = 1"]
     args: list[int | str] = []
     if ref is not None:
         where.append("a.version_id = ?")

@@ -103,7 +103,7 @@ def list_artifacts(
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append("(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')")
         args += [like, like]
-    where = " AND ".join(clauses) or "1"
+    where = " AND ".join(clauses) or "1 = 1"
     with registry.read() as conn:
         total = conn.execute(f"SELECT count(*) FROM artifacts WHERE {where}", args).fetchone()[0]
         rows = conn.execute(

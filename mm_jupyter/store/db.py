@@ -36,6 +36,7 @@ from mm_jupyter.store.location import RegistryLocation, resolve_location
 from mm_jupyter.store.schema import SCHEMA_VERSION
 
 DB_NAME = "registry.db"
+DATABASE_URL_ENV = "MM_JUPYTER_DATABASE_URL"
 DEFAULT_BUSY_TIMEOUT_S = 15.0
 TIMEOUT_ENV = "MM_JUPYTER_BUSY_TIMEOUT"
 
@@ -93,6 +94,8 @@ class Registry:
     Thread-safe: one connection guarded by a re-entrant lock, so a kernel's main
     thread and its metric flusher can share it.
     """
+
+    backend = "sqlite"
 
     def __init__(self, location: RegistryLocation, *, timeout: float | None = None):
         self.location = location
@@ -309,6 +312,29 @@ class Registry:
         self.close()
 
 
+def database_url() -> str | None:
+    """The PostgreSQL URL in ``MM_JUPYTER_DATABASE_URL``, or ``None`` (SQLite, the default)."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if not url or url.startswith("sqlite"):
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise RegistryError(f"{DATABASE_URL_ENV} must be a postgresql:// URL, not {url.split(':')[0]}:")
+    return url
+
+
+def _open_backend(location: RegistryLocation, timeout: float | None) -> Registry:
+    url = database_url()
+    if url is None:
+        return Registry(location, timeout=timeout)
+    try:  # only a PostgreSQL URL imports psycopg (about 90 ms)
+        from mm_jupyter.store.pg import PgRegistry
+    except ImportError as exc:
+        raise RegistryError(
+            f"{DATABASE_URL_ENV} names PostgreSQL but psycopg is missing: "
+            'pip install "mm-jupyter[team]"') from exc
+    return PgRegistry(location, url, timeout=timeout)
+
+
 def open_registry(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -325,7 +351,7 @@ def open_registry(
         location = resolve_location(cwd)
     else:
         location = RegistryLocation(Path(path).expanduser().resolve(), "explicit")
-    registry = Registry(location, timeout=timeout)
+    registry = _open_backend(location, timeout)
     from mm_jupyter.store.journal import import_journals
     from mm_jupyter.store.liveness import pid_alive, reap_dead_actions, reap_dead_runs
 

@@ -35,7 +35,7 @@ def prometheus_rows(registry: Registry, *, model: str | None = None) -> MetricRo
         # batch totals per version
         " UNION ALL SELECT 'batches', m.name, v.version, count(*),"
         f" COALESCE(sum(x.n_rows), 0), max(x.ts) FROM monitor_batches x{join}"
-        f" WHERE 1{only} GROUP BY x.version_id"
+        f" WHERE 1 = 1{only} GROUP BY x.version_id"
         # firing alerts
         " UNION ALL SELECT 'firing', m.name, v.version, x.rule_id, x.series, x.severity"
         f" FROM monitor_alerts x{join} WHERE x.state = 'firing'{only}"

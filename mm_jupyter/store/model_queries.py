@@ -134,7 +134,7 @@ def list_models(registry: Registry, *, q: str | None = None, limit: int = 50,
                 offset: int = 0) -> dict[str, Any]:
     """Return one page of registered models, most recently changed first."""
     check_page(limit, offset)
-    where, args = "1", []
+    where, args = "1 = 1", []
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         where = "(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR owner LIKE ? ESCAPE '\\')"

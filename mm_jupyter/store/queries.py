@@ -81,7 +81,7 @@ def _filters(
             " OR e.name LIKE ? ESCAPE '\\' OR r.tags LIKE ? ESCAPE '\\')"
         )
         args += [like] * 4
-    return (" AND ".join(clauses) or "1"), args
+    return (" AND ".join(clauses) or "1 = 1"), args
 
 
 def parse_sort(sort: str | None) -> tuple[str, str | None]:

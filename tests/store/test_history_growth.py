@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from mm_jupyter.store import SCHEMA_VERSION, open_registry, runs
 from mm_jupyter.store.details import run_detail
 
@@ -26,6 +28,7 @@ def start(registry, history, kernel="host:1:k", cell="x = 1"):
     return run.id
 
 
+@pytest.mark.sqlite_only("measures the SQLite file's pages")
 def test_growth_per_cell_stays_flat_over_many_cells(registry):
     history = []
     sizes = []
@@ -39,6 +42,7 @@ def test_growth_per_cell_stays_flat_over_many_cells(registry):
     assert second < 2000  # bytes per tracked one-line cell
 
 
+@pytest.mark.sqlite_only("measures the SQLite file's pages")
 def test_one_big_cell_is_stored_once(registry):
     big = "data = '" + "x" * 2_000_000 + "'"
     history = [(1, big), (2, "%%mm_track\na = 1")]

@@ -220,6 +220,7 @@ def test_blob_writes_name_their_temps_by_host_and_pid(registry):
     assert list((registry.blobs.root / "tmp").iterdir()) == []
 
 
+@pytest.mark.sqlite_only("fills the SQLite file (max_page_count)")
 def test_full_registry_is_a_clear_error_and_recovers_when_space_returns(registry):
     # Given a database that cannot grow (SQLITE_FULL, as on a full disk)
     from mm_jupyter.errors import RegistryFullError

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
@@ -33,6 +32,7 @@ from mm_jupyter.services.registry import is_blob_digest, open_recorded_blob
 
 if TYPE_CHECKING:
     from mm_jupyter.store import Registry
+    from mm_jupyter.store.blob_interface import BlobReader
 
 # Raster images are inert when opened directly; every other type is downloaded.
 INLINE_TYPES = frozenset(
@@ -54,13 +54,13 @@ def safe_media_type(recorded: str | None) -> str:
 
 @dataclass
 class Blob:
-    """A verified blob: its bytes (small blobs) or an open file at offset 0."""
+    """A verified blob: its bytes (small blobs) or an open reader at offset 0."""
 
     digest: str
     media_type: str
     size: int
     data: bytes | None = None
-    handle: BinaryIO | None = None
+    handle: BlobReader | None = None
 
 
 def open_blob(registry: Registry, digest: str) -> Blob:
@@ -71,7 +71,7 @@ def open_blob(registry: Registry, digest: str) -> Blob:
     recorded, handle = open_recorded_blob(registry, digest)
     media_type = safe_media_type(recorded)
     try:
-        size = os.fstat(handle.fileno()).st_size
+        size = handle.size
         if size <= STREAM_ABOVE:
             data = handle.read()
             actual = hashlib.sha256(data).hexdigest()

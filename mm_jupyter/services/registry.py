@@ -7,12 +7,12 @@ Python API through the session), so a second backend has one place to plug in.
 from __future__ import annotations
 
 import os
-from io import BufferedReader
 from pathlib import Path
 from typing import Any, TypedDict
 
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store import db, journal, queries, recovery
+from mm_jupyter.store.blob_interface import BlobReader
 from mm_jupyter.store.blobs import is_digest
 from mm_jupyter.store.location import PROJECT_DIR, resolve_location
 
@@ -88,20 +88,19 @@ def is_blob_digest(value: str) -> bool:
     return is_digest(value)
 
 
-def open_recorded_blob(
-    registry: db.Registry, digest: str
-) -> tuple[str | None, BufferedReader]:
-    """Return the recorded media type of blob ``digest`` and its file, open for reading.
+def open_recorded_blob(registry: db.Registry, digest: str) -> tuple[str | None, BlobReader]:
+    """Return the recorded media type of blob ``digest`` and a reader of its bytes.
 
-    Raises ``NotFoundError`` unless the blob has a ``blobs`` row (an orphan file in
-    the blob store is not registry content) and its file is there. The caller closes
-    the file; its bytes are not verified here.
+    Raises ``NotFoundError`` unless the blob has a ``blobs`` row (an orphan in the
+    blob store is not registry content) and its bytes are there. The caller closes
+    the reader; the read that reaches the end raises ``BlobCorruptedError`` if the
+    bytes do not hash to ``digest``.
     """
     info = queries.blob_info(registry, digest)
     if info is None:
         raise NotFoundError(f"no blob {digest} in the registry")
     try:
-        handle = open(registry.blobs.path_for(digest), "rb")  # noqa: SIM115 - the caller closes it
-    except FileNotFoundError:
+        reader = registry.blobs.open(digest)
+    except NotFoundError:
         raise NotFoundError(f"blob {digest} is recorded but its file is missing") from None
-    return info["media_type"], handle
+    return info["media_type"], reader

@@ -21,11 +21,19 @@ import shutil
 import socket
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mm_jupyter.errors import BlobCorruptedError, NotFoundError
+from mm_jupyter.store.blob_interface import BlobReader, BlobStat, TempFile
+
+if TYPE_CHECKING:
+    from mm_jupyter.store.blob_interface import BlobBackend
+
+# Where blobs go when no MM_JUPYTER_BLOB_URL is configured: a folder of the registry.
+BLOB_URL_ENV = "MM_JUPYTER_BLOB_URL"
 
 DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 8 * 1024 * 1024
@@ -88,14 +96,37 @@ def is_digest(value: str) -> bool:
     return bool(DIGEST_RE.match(value))
 
 
+def open_blob_store(url: str | None, root: Path) -> BlobBackend:
+    """Return the blob store ``url`` names: ``s3://bucket/prefix``, else the folder ``root``.
+
+    ``root`` is the registry's local blob folder; with an S3 URL it holds the read
+    cache. The S3 client is imported only here, only for an S3 URL.
+    """
+    if not url:
+        return BlobStore(root)
+    if url.startswith("s3://"):
+        from mm_jupyter.store.s3_blobs import S3BlobStore
+
+        return S3BlobStore.from_url(url, cache=BlobStore(root))
+    raise ValueError(f"unsupported blob store URL {url!r}: use s3://bucket/prefix")
+
+
 class BlobStore:
     """A folder of immutable files named by the SHA-256 of their content."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    def describe(self) -> str:
+        """The blob folder."""
+        return str(self.root)
+
     def path_for(self, digest: str) -> Path:
-        """Return the file path of ``digest``; refuse anything but a hex digest."""
+        """Return the file path of ``digest``; refuse anything but a hex digest.
+
+        Local stores only, for tests and this module: the blob interface
+        (``BlobBackend``) has no paths.
+        """
         if not is_digest(digest):
             raise ValueError(f"not a sha256 hex digest: {digest[:80]!r}")
         return self.root / "sha256" / digest[:2] / digest[2:]
@@ -121,9 +152,26 @@ class BlobStore:
         tmp_dir.mkdir(parents=True, exist_ok=True)
         return tempfile.mkstemp(dir=tmp_dir, prefix=temp_prefix())
 
-    def temp_files(self) -> list[tuple[Path, int, float]]:
-        """Return ``(path, size, mtime)`` of every temp file (orphans of interrupted
-        writes, or writes in progress)."""
+    def put_chunks(self, chunks: Iterable[bytes], digest: str) -> None:
+        """Store the bytes ``chunks`` yields as blob ``digest``, verified before it is
+        published: a mismatch raises ``BlobCorruptedError`` and keeps nothing."""
+        target = self.path_for(digest)
+        fd, tmp = self._mkstemp()
+        with _removed_on_failure(tmp):
+            hasher = hashlib.sha256()
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    hasher.update(chunk)
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if hasher.hexdigest() != digest:
+                raise BlobCorruptedError(digest, hasher.hexdigest())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _publish(tmp, target)
+
+    def temp_files(self) -> list[TempFile]:
+        """Return every temp file (orphans of interrupted writes, or writes in progress)."""
         found = []
         folders = [self.root / "tmp"]
         base = self.root / "sha256"
@@ -140,8 +188,13 @@ class BlobStore:
                         st = entry.stat()
                     except FileNotFoundError:
                         continue
-                    found.append((Path(entry.path), st.st_size, st.st_mtime))
+                    found.append(TempFile(entry.path, st.st_size, st.st_mtime))
         return found
+
+    def remove_temp(self, name: str) -> None:
+        """Remove the temp file at ``name`` (a path ``temp_files`` returned)."""
+        with suppress(FileNotFoundError):
+            os.unlink(name)
 
     def remove_dead_temps(self, pid_alive: object) -> int:
         """Remove temp files in ``tmp/`` whose writer died on this host; cheap."""
@@ -196,7 +249,7 @@ class BlobStore:
             if "error" in result:
                 raise result["error"]  # type: ignore[misc]
             after = os.stat(path)
-            if _stat_key(after) != _stat_key(before):
+            if stat_key(after) != stat_key(before):
                 raise SourceChangedError(f"{os.fspath(path)} changed while it was stored")
             digest = str(result["digest"])
             target = self.path_for(digest)
@@ -244,6 +297,40 @@ class BlobStore:
                 found += [sub.name + f.name for f in sub.iterdir() if is_digest(sub.name + f.name)]
         return found
 
+    def iter_blobs(self) -> Iterator[BlobStat]:
+        """Yield digest, size and mtime of every blob file on disk."""
+        for digest in self.iter_digests():
+            try:
+                st = os.stat(self.path_for(digest))
+            except FileNotFoundError:
+                continue
+            yield BlobStat(digest, st.st_size, st.st_mtime)
+
+    def open(
+        self, digest: str, *, on_corrupt: Callable[[], None] | None = None
+    ) -> BlobReader:
+        """Return the blob's bytes as a reader verified against ``digest``.
+
+        ``on_corrupt`` runs when the bytes read turn out wrong (a cache drops its copy).
+        """
+        try:
+            handle = open(self.path_for(digest), "rb")  # noqa: SIM115 - the reader closes it
+        except FileNotFoundError:
+            raise NotFoundError(f"blob {digest} is missing from the registry") from None
+        return BlobReader(handle, digest, os.fstat(handle.fileno()).st_size, on_corrupt)
+
+    def rehash(self, digest: str) -> str | None:
+        """Return the SHA-256 of the blob file now, ``None`` if it is gone."""
+        try:
+            return hash_file(self.path_for(digest))
+        except FileNotFoundError:
+            return None
+
+    def delete(self, digest: str) -> None:
+        """Remove the blob file of ``digest`` (gc decides that nothing references it)."""
+        with suppress(FileNotFoundError):
+            os.unlink(self.path_for(digest))
+
     def get_bytes(self, digest: str) -> bytes:
         """Return the bytes of ``digest``, verified; raise if missing or corrupted."""
         path = self.path_for(digest)
@@ -257,7 +344,8 @@ class BlobStore:
         return data
 
 
-def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
+def stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    """What says a file is unchanged: size, mtime (ns) and inode."""
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 

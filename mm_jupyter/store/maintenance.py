@@ -1,18 +1,17 @@
-"""Verify and garbage-collect the blob store.
+"""Verify and garbage-collect the blob store (a local folder or an S3 bucket).
 
-``verify`` re-hashes every blob file and checks that every digest the database
-references exists. ``gc`` removes only blobs nothing references, and only files older
-than a grace period: a writer puts its blob file on disk before its row commits, so a
-young unreferenced file may be about to be referenced.
+``verify`` re-hashes every blob and checks that every digest the database references
+exists. ``gc`` removes only blobs nothing references, and only blobs older than a
+grace period: a writer stores its blob before its row commits, so a young
+unreferenced blob may be about to be referenced. Both go through the blob interface
+only (``BlobBackend``), so they work the same on either store.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
-from mm_jupyter.store.blobs import hash_file
 from mm_jupyter.store.db import Registry
 
 GC_GRACE_S = 3600.0
@@ -44,13 +43,13 @@ def verify(registry: Registry) -> dict[str, Any]:
     on_disk = set(registry.blobs.iter_digests())
     corrupt = []
     for digest in sorted(on_disk):
-        actual = hash_file(registry.blobs.path_for(digest))
-        if actual != digest:
+        actual = registry.blobs.rehash(digest)
+        if actual is not None and actual != digest:
             corrupt.append({"digest": digest, "actual": actual})
     now = time.time()
     temps = [
-        {"path": str(path), "size": size, "age_s": round(now - mtime, 1)}
-        for path, size, mtime in registry.blobs.temp_files()
+        {"path": temp.name, "size": temp.size, "age_s": round(now - temp.modified, 1)}
+        for temp in registry.blobs.temp_files()
     ]
     return {
         "checked": len(on_disk),
@@ -69,31 +68,21 @@ def gc(registry: Registry, *, grace_s: float = GC_GRACE_S, dry_run: bool = False
     # Under the write lock no writer can commit a new reference while we decide.
     with registry.write(bump=False) as conn:
         referenced = referenced_digests(conn)
-        for digest in registry.blobs.iter_digests():
-            if digest in referenced:
+        for blob in registry.blobs.iter_blobs():
+            if blob.digest in referenced or now - blob.modified < grace_s:
                 continue
-            path = registry.blobs.path_for(digest)
-            try:
-                st = os.stat(path)
-            except FileNotFoundError:
-                continue
-            if now - st.st_mtime < grace_s:
-                continue
-            removed.append(digest)
-            freed += st.st_size
+            removed.append(blob.digest)
+            freed += blob.size
             if not dry_run:
-                os.unlink(path)
-                conn.execute("DELETE FROM blobs WHERE digest = ?", (digest,))
-    # Temp files of interrupted writes, in tmp/ and (older versions) beside blobs.
+                registry.blobs.delete(blob.digest)
+                conn.execute("DELETE FROM blobs WHERE digest = ?", (blob.digest,))
+    # Temp files of interrupted writes (local: in tmp/ and, older versions, beside blobs).
     temps = 0
-    for path, size, mtime in registry.blobs.temp_files():
-        if now - mtime < grace_s:
+    for temp in registry.blobs.temp_files():
+        if now - temp.modified < grace_s:
             continue
         temps += 1
-        freed += size
+        freed += temp.size
         if not dry_run:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
+            registry.blobs.remove_temp(temp.name)
     return {"removed": len(removed), "freed_bytes": freed, "temp_files": temps, "dry_run": dry_run}

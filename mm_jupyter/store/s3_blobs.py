@@ -1,0 +1,240 @@
+"""Blobs in an S3-compatible bucket: ``s3://bucket/prefix`` holds ``sha256/ab/<digest>``.
+
+The client is obstore (Rust's object_store; imported in ~12 ms, only when an S3 URL
+is configured). Its settings come from the standard AWS variables (``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY``, ``AWS_REGION``, ``AWS_ENDPOINT_URL``, ...), never from the
+registry's config.
+
+Writes are put-if-absent (``If-None-Match: *``): an object already there counts as
+success, since a key names its content. A file is hashed first (its key is its digest),
+so re-storing a stored file sends no bytes; a new one larger than a part is sent as a
+multipart upload from a bounded number of parts in flight, hashed again as it is sent,
+and removed again if the file changed meanwhile. Reads go through a local read cache
+(a local ``BlobStore``), filled only with bytes that hashed to their digest, and are
+verified again as they are read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import obstore
+from obstore.exceptions import AlreadyExistsError
+from obstore.store import ClientConfig, S3Store
+
+from mm_jupyter.errors import BlobCorruptedError, NotFoundError
+from mm_jupyter.store.blob_interface import BlobReader, BlobStat, TempFile
+from mm_jupyter.store.blobs import (
+    BlobStore,
+    SourceChangedError,
+    hash_file,
+    is_digest,
+    stat_key,
+)
+
+PART = 8 * 1024 * 1024  # multipart part size; memory in flight is PART * CONCURRENCY
+CONCURRENCY = 8
+KEY_ROOT = "sha256/"
+
+
+def blob_key(digest: str) -> str:
+    """Return the object key of ``digest`` (under the store's prefix)."""
+    if not is_digest(digest):
+        raise ValueError(f"not a sha256 hex digest: {digest[:80]!r}")
+    return f"{KEY_ROOT}{digest[:2]}/{digest}"
+
+
+def parse_url(url: str) -> tuple[str, str]:
+    """Split ``s3://bucket/prefix`` into bucket and prefix (``""`` when none)."""
+    if not url.startswith("s3://"):
+        raise ValueError(f"not an S3 URL: {url!r}")
+    bucket, _, prefix = url[len("s3://"):].partition("/")
+    if not bucket:
+        raise ValueError(f"no bucket in {url!r}")
+    return bucket, prefix.strip("/")
+
+
+def client_options() -> ClientConfig:
+    """Plain HTTP only when the configured endpoint says so (a local test server)."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT") or ""
+    return {"allow_http": True} if endpoint.startswith("http://") else {}
+
+
+class S3BlobStore:
+    """Content-addressed blobs in an S3 bucket, with a verified local read cache."""
+
+    def __init__(self, store: S3Store, url: str, cache: BlobStore) -> None:
+        self.store = store
+        self.url = url
+        self.cache = cache
+
+    @classmethod
+    def from_url(cls, url: str, *, cache: BlobStore, **config: Any) -> S3BlobStore:
+        """Open ``s3://bucket/prefix``; settings from the AWS variables, or ``config``."""
+        bucket, prefix = parse_url(url)
+        options: ClientConfig = config.pop("client_options", None) or client_options()
+        store = S3Store(bucket, prefix=prefix or None, client_options=options, **config)
+        return cls(store, url, cache)
+
+    def describe(self) -> str:
+        """The bucket URL (credentials are never part of it)."""
+        return self.url
+
+    # -- writing -----------------------------------------------------------------
+
+    def _create(self, key: str, data: Any) -> str | None:
+        """Put ``data`` at ``key`` unless there; return our ETag, ``None`` if it was there."""
+        try:
+            result = obstore.put(
+                self.store, key, data, mode="create", chunk_size=PART,
+                max_concurrency=CONCURRENCY,
+            )
+        except AlreadyExistsError:
+            return None
+        return result.get("e_tag")
+
+    def put_bytes(self, data: bytes) -> str:
+        """Store ``data`` (a no-op when that content is there) and return its digest."""
+        digest = hashlib.sha256(data).hexdigest()
+        if len(data) > PART and self.has(digest):
+            return digest
+        self._create(blob_key(digest), data)
+        return digest
+
+    def put_file(self, path: str | os.PathLike[str]) -> tuple[str, int]:
+        """Store a copy of the file at ``path``; return ``(digest, size)``.
+
+        Hashed first, so a stored file costs a read and a HEAD request, no upload.
+        """
+        before = os.stat(path)
+        digest = hash_file(path)
+        key = blob_key(digest)
+        if self.has(digest):
+            _check_unchanged(path, before)
+            return digest, before.st_size
+        hasher = hashlib.sha256()
+        with open(path, "rb") as handle:
+            if before.st_size <= PART:
+                data = handle.read()
+                hasher.update(data)
+                etag = self._create(key, data)
+            else:
+                etag = self._create(key, _hashed_parts(handle, hasher))
+        if hasher.hexdigest() != digest or stat_key(os.stat(path)) != stat_key(before):
+            if etag is not None:  # ours, with bytes that are not the digest's: take it back
+                self._delete_if_etag(key, etag)
+            raise SourceChangedError(f"{os.fspath(path)} changed while it was stored")
+        return digest, before.st_size
+
+    def _delete_if_etag(self, key: str, etag: str) -> None:
+        try:
+            if obstore.head(self.store, key).get("e_tag") == etag:
+                obstore.delete(self.store, key)
+        except FileNotFoundError:
+            pass
+
+    # -- reading -----------------------------------------------------------------
+
+    def has(self, digest: str) -> bool:
+        """Return whether the bucket holds ``digest`` (one HEAD request)."""
+        try:
+            obstore.head(self.store, blob_key(digest))
+        except FileNotFoundError:
+            return False
+        return True
+
+    def _fetch(self, digest: str) -> None:
+        """Download ``digest`` into the read cache, verified before it is kept."""
+        try:
+            result = obstore.get(self.store, blob_key(digest))
+        except FileNotFoundError:
+            raise NotFoundError(f"blob {digest} is missing from the registry") from None
+        chunks = (bytes(chunk) for chunk in result.stream(min_chunk_size=PART))
+        self.cache.put_chunks(chunks, digest)
+
+    def _cached(self, digest: str) -> None:
+        if not self.cache.has(digest):
+            self._fetch(digest)
+
+    def open(self, digest: str) -> BlobReader:
+        """Return the blob's bytes (from the read cache) as a verified reader.
+
+        A cached copy found corrupted while it is read is dropped, so the next read
+        downloads the blob again.
+        """
+        self._cached(digest)
+        return self.cache.open(digest, on_corrupt=lambda: self.cache.delete(digest))
+
+    def get_bytes(self, digest: str) -> bytes:
+        """Return the bytes of ``digest``, verified; raise if missing or corrupted."""
+        with self.open(digest) as reader:
+            return reader.read()
+
+    def copy_out(self, digest: str, target: Path) -> None:
+        """Write a verified copy of blob ``digest`` to ``target`` (atomically)."""
+        self._cached(digest)
+        try:
+            self.cache.copy_out(digest, target)
+        except BlobCorruptedError:  # the cached copy went bad: fetch it once more
+            self.cache.delete(digest)
+            self._fetch(digest)
+            self.cache.copy_out(digest, target)
+
+    # -- maintenance -------------------------------------------------------------
+
+    def iter_blobs(self) -> Iterator[BlobStat]:
+        """Yield digest, size and last-modified time of every blob object."""
+        for batch in obstore.list(self.store, prefix=KEY_ROOT.rstrip("/"), chunk_size=1000):
+            for meta in batch:
+                digest = meta["path"].rsplit("/", 1)[-1]
+                if is_digest(digest) and meta["path"] == blob_key(digest):
+                    yield BlobStat(digest, meta["size"], meta["last_modified"].timestamp())
+
+    def iter_digests(self) -> list[str]:
+        """Return the digest of every blob object in the bucket."""
+        return [stat.digest for stat in self.iter_blobs()]
+
+    def rehash(self, digest: str) -> str | None:
+        """Download and hash the object of ``digest`` (not the cache); ``None`` if gone."""
+        try:
+            result = obstore.get(self.store, blob_key(digest))
+        except FileNotFoundError:
+            return None
+        hasher = hashlib.sha256()
+        for chunk in result.stream(min_chunk_size=PART):
+            hasher.update(chunk)
+        return hasher.hexdigest()
+
+    def delete(self, digest: str) -> None:
+        """Remove the object of ``digest`` and its cached copy."""
+        obstore.delete(self.store, blob_key(digest))
+        self.cache.delete(digest)
+
+    # Interrupted multipart uploads are aborted by the client on failure; those of a
+    # killed process are the bucket's lifecycle rule (AbortIncompleteMultipartUpload).
+    def temp_files(self) -> list[TempFile]:
+        """Temp files of the read cache (downloads in progress or interrupted)."""
+        return self.cache.temp_files()
+
+    def remove_temp(self, name: str) -> None:
+        """Remove a temp file of the read cache."""
+        self.cache.remove_temp(name)
+
+    def remove_dead_temps(self, pid_alive: object) -> int:
+        """Remove read-cache temp files whose writer died on this host."""
+        return self.cache.remove_dead_temps(pid_alive)
+
+
+def _hashed_parts(handle: BinaryIO, hasher: Any) -> Iterator[bytes]:
+    while chunk := handle.read(PART):
+        hasher.update(chunk)
+        yield chunk
+
+
+def _check_unchanged(path: str | os.PathLike[str], before: os.stat_result) -> None:
+    if stat_key(os.stat(path)) != stat_key(before):
+        raise SourceChangedError(f"{os.fspath(path)} changed while it was stored")

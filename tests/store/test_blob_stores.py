@@ -280,3 +280,21 @@ def test_verify_and_gc_work_on_the_store(api_registry, tmp_path):
     assert [c["digest"] for c in verify(reg)["corrupt"]] == [kept.digest]
     reg.blobs.delete(kept.digest)
     assert verify(reg)["missing"] == [kept.digest]
+
+
+@pytest.mark.parametrize("api_registry", ["local", "s3"], indirect=True)
+def test_the_rest_blob_route_streams_through_the_interface(api_registry, tmp_path, monkeypatch):
+    import mm_jupyter as mm
+    from mm_jupyter.server import blobs as route
+
+    monkeypatch.setattr(route, "STREAM_ABOVE", 1024)  # stream anything above 1 kB
+    data = os.urandom(5000)
+    (tmp_path / "m.bin").write_bytes(data)
+    digest = mm.log_artifact(tmp_path / "m.bin", name="m").digest
+    blob = route.open_blob(api_registry, digest)
+    assert blob.data is None and blob.handle is not None and blob.size == len(data)
+    with blob.handle as reader:
+        assert b"".join(iter(lambda: reader.read(1024), b"")) == data
+    corrupt(api_registry.blobs, digest, os.urandom(5000))
+    with pytest.raises(BlobCorruptedError, match=digest):
+        route.open_blob(api_registry, digest)

@@ -64,3 +64,7 @@ class ConflictError(MMError):
 
 class TrustRequiredError(MMError):
     """Loading the model would unpickle a file someone else stored: pass ``trust=True``."""
+
+
+class ConfigError(MMError, ValueError):
+    """The backend configuration (``config.toml`` or its environment variables) is wrong."""

@@ -1,12 +1,22 @@
-"""Who is acting: the OS user recorded on runs, versions and registry transitions."""
+"""Who is acting: the user recorded on runs, versions and registry transitions.
+
+``MM_JUPYTER_USER`` names the user where the login name does not (a shared JupyterHub
+image, a CI job); else the OS login name.
+"""
 
 from __future__ import annotations
 
 import getpass
+import os
+
+USER_ENV = "MM_JUPYTER_USER"
 
 
 def current_user() -> str | None:
-    """Return the login name, or ``None`` where the OS cannot tell."""
+    """Return ``MM_JUPYTER_USER``, else the login name, else ``None``."""
+    named = os.environ.get(USER_ENV, "").strip()
+    if named:
+        return named
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -12,11 +12,13 @@ from mm_jupyter.cli.artifacts import register as register_artifact_commands
 from mm_jupyter.cli.doctor import doctor
 from mm_jupyter.cli.models import models
 from mm_jupyter.cli.monitoring import monitor, serve
+from mm_jupyter.cli.remote import remote
 from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.display.diff import to_text
 from mm_jupyter.display.runs import run_text, runs_table_text
 from mm_jupyter.errors import MMError
 from mm_jupyter.records import Run
+from mm_jupyter.services.configuration import describe_folder, project_folder, set_backend
 from mm_jupyter.services.diff.comparison import compare_runs
 from mm_jupyter.services.registry import describe_registry, init_project_registry
 from mm_jupyter.services.runs.queries import list_runs, run_detail
@@ -29,11 +31,22 @@ def main() -> None:
 
 
 @main.command()
-def init() -> None:
-    """Create a project registry (.mm/) in the current folder."""
+@click.option("--database", metavar="URL",
+              help="A team registry on PostgreSQL (no password: PGPASSWORD or ~/.pgpass).")
+@click.option("--blobs", metavar="URL", help="The team's blobs on S3: s3://bucket/prefix.")
+def init(database: str | None, blobs: str | None) -> None:
+    """Create a project registry (.mm/) in the current folder.
+
+    With --database/--blobs, .mm/config.toml records the team backend (no secrets).
+    """
+    written = set_backend(project_folder(Path.cwd()), database=database, blobs=blobs)
     path, existed = init_project_registry(Path.cwd())
     verb = "Registry already exists at" if existed else "Created registry at"
     click.echo(f"{verb} {path}")
+    if written is not None:
+        described = describe_folder(path)
+        click.echo(f"backend {described['backend']} ({described['database'] or 'SQLite'}),"
+                   f" blobs {described['blobs'] or 'local'}; recorded in {written}")
 
 
 @main.command()
@@ -46,6 +59,7 @@ def info(as_json: bool) -> None:
         "registry": described["path"],
         "source": described["source"],
         "schema_version": described["schema_version"],
+        **describe_folder(Path(described["path"])),
     }
     if as_json:
         emit_json(data)
@@ -130,7 +144,7 @@ def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
 
 
 register_artifact_commands(main)
-for command in (doctor, models, monitor, serve):
+for command in (doctor, models, monitor, remote, serve):
     main.add_command(command)
 
 

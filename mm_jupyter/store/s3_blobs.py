@@ -8,9 +8,10 @@ registry's config.
 Writes are put-if-absent (``If-None-Match: *``): an object already there counts as
 success, since a key names its content. A file is hashed first (its key is its digest),
 so re-storing a stored file sends no bytes (one HEAD request); a new one larger than a
-part is sent as a multipart upload with a bounded number of parts in flight, hashed
-again as it is sent, and taken back if the file changed meanwhile (readers verify
-every byte anyway, so a wrong object is never accepted). Reads go through a local read cache
+part is sent as a multipart upload (obstore reads the file) with a bounded number of
+parts in flight, and taken back if the file's (size, mtime, inode) changed meanwhile,
+the local store's rule; readers verify every byte anyway, so a wrong object is never
+accepted. Reads go through a local read cache
 (a local ``BlobStore``), filled only with bytes that hashed to their digest, and are
 verified again as they are read.
 """
@@ -21,7 +22,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import obstore
 from obstore.exceptions import AlreadyExistsError
@@ -125,16 +126,16 @@ class S3BlobStore:
         if self.has(digest):
             _check_unchanged(path, before)
             return digest, before.st_size
-        hasher = hashlib.sha256()
-        with open(path, "rb") as handle:
-            if before.st_size <= PART:
+        if before.st_size <= PART:
+            with open(path, "rb") as handle:
                 data = handle.read()
-                hasher.update(data)
-                etag = self._put(key, data)
-            else:  # a content-addressed key: a concurrent upload sends the same bytes
-                etag = self._put(key, _hashed_parts(handle, hasher), if_absent=False)
-        if hasher.hexdigest() != digest or stat_key(os.stat(path)) != stat_key(before):
-            if etag is not None:  # ours, with bytes that are not the digest's: take it back
+            etag = self._put(key, data)
+            changed = hashlib.sha256(data).hexdigest() != digest
+        else:  # a content-addressed key: a concurrent upload sends the same bytes
+            etag = self._put(key, Path(path), if_absent=False)  # obstore reads the file
+            changed = False
+        if changed or stat_key(os.stat(path)) != stat_key(before):
+            if etag is not None:  # ours, with bytes that may not be the digest's: take it back
                 self._delete_if_etag(key, etag)
             raise SourceChangedError(f"{os.fspath(path)} changed while it was stored")
         return digest, before.st_size
@@ -236,12 +237,6 @@ class S3BlobStore:
     def remove_dead_temps(self, pid_alive: object) -> int:
         """Remove read-cache temp files whose writer died on this host."""
         return self.cache.remove_dead_temps(pid_alive)
-
-
-def _hashed_parts(handle: BinaryIO, hasher: Any) -> Iterator[bytes]:
-    while chunk := handle.read(PART):
-        hasher.update(chunk)
-        yield chunk
 
 
 def _check_unchanged(path: str | os.PathLike[str], before: os.stat_result) -> None:

@@ -50,6 +50,7 @@ MAX_TEXT_ARG = 500
 MAX_OFFSET = 10_000_000
 MAX_RUN_ID = 128
 MAX_NAME = 1000  # an artifact or model name
+MAX_USER = 200  # a Jupyter user name as recorded
 _INT_RE = re.compile(r"[0-9]{1,19}")
 
 
@@ -218,6 +219,14 @@ class BaseHandler(APIHandler):
                 f"parameter {name!r} must be one of {', '.join(choices)}, not {value!r}"
             )
         return value
+
+    def jupyter_user(self) -> str | None:
+        """Return the Jupyter identity of the request (recorded with what it changes)."""
+        user = self.current_user
+        name = getattr(user, "username", None)
+        if name is None and isinstance(user, str):
+            name = user
+        return str(name)[:MAX_USER] if name else None
 
     def page_args(self, **filters: Any) -> dict[str, Any]:
         """Return a list request's ``filters`` with its ``limit`` (1..500, default 50) and

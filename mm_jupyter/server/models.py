@@ -36,7 +36,6 @@ MAX_BODY = 64 * 1024
 # up front): past this tornado drops the connection instead of reading on.
 MAX_BODY_READ = 1024 * 1024
 MAX_COMMENT = 2000
-MAX_USER = 200
 _VERSION_RE = re.compile(r"[1-9][0-9]{0,17}")
 
 # The keys each action allows (the action's own key first).
@@ -308,14 +307,6 @@ class ModelTransitionHandler(BaseHandler):
             return
         self._body += chunk
 
-    def username(self) -> str | None:
-        """Return the Jupyter identity of the request (recorded in the history)."""
-        user = self.current_user
-        name = getattr(user, "username", None)
-        if name is None and isinstance(user, str):
-            name = user
-        return str(name)[:MAX_USER] if name else None
-
     @tornado.web.authenticated
     @authorized
     async def post(self, name: str, version: str) -> None:
@@ -328,6 +319,6 @@ class ModelTransitionHandler(BaseHandler):
             change = parse_transition(bytes(self._body))
             self.write_json(
                 await self.call(
-                    apply_transition, name, number, change, user=self.username()
+                    apply_transition, name, number, change, user=self.jupyter_user()
                 )
             )

@@ -779,7 +779,7 @@ def test_username_is_bounded_and_never_empty():
         (None, None),
     ]:
         handler._current_user = user
-        assert handler.username() == expected
+        assert handler.jupyter_user() == expected
 
 
 def test_parse_transition_returns_the_action():

@@ -47,6 +47,25 @@ async def test_meta_describes_package_and_env_registry(jp_fetch, registry_dir):
         "source": "env",
     }
     assert meta["schema_version"] >= 1
+    # and says the backend is the embedded default, acting as the Jupyter user
+    assert meta["backend"]["backend"] == "sqlite"
+    assert meta["backend"]["database"] is None
+    assert meta["backend"]["database_source"] == "default"
+    assert meta["backend"]["user"]  # pytest-jupyter's generated user
+
+
+async def test_meta_names_the_team_backend_without_its_password(jp_fetch, registry_dir):
+    # Given a registry whose config.toml names a team blob store, and a database URL with
+    # a password in the environment of the server
+    from mm_jupyter.services.configuration import set_backend
+
+    set_backend(registry_dir, database=None, blobs="s3://team-bucket/mm")
+    # When meta is fetched
+    meta = await get_json(jp_fetch, "meta")
+    # Then the blobs and where that came from are named
+    assert meta["backend"]["blobs"] == "s3://team-bucket/mm"
+    assert meta["backend"]["blobs_source"] == f"config {registry_dir / 'config.toml'}"
+    assert "password" not in json.dumps(meta).lower()
 
 
 async def test_meta_finds_project_registry_in_root_dir(

@@ -472,6 +472,29 @@ export interface GETMeta {
     source: 'env' | 'project' | 'user' | 'explicit';
   };
   schema_version: number;
+  /**
+   * Which backend the registry uses and why (docs/team.md); never a password.
+   */
+  backend?: {
+    backend: 'sqlite' | 'postgresql';
+    /**
+     * The PostgreSQL URL with any password masked; null for the embedded SQLite file.
+     */
+    database: string | null;
+    /**
+     * 'default', 'env MM_JUPYTER_DATABASE_URL' or 'config <path>'.
+     */
+    database_source: string;
+    /**
+     * The S3 URL of the blobs; null for the registry's own blob folder.
+     */
+    blobs: string | null;
+    blobs_source: string;
+    /**
+     * Who is acting: the Jupyter user of the request.
+     */
+    user: string | null;
+  };
 }
 export interface GETModelsName {
   model: Model;

@@ -179,15 +179,17 @@ def get_run(id_or_name: str) -> Run:
 
 
 def list_runs(
-    experiment: str | None = None, *, status: str | None = None, limit: int = 50
+    experiment: str | None = None, *, status: str | None = None, limit: int = 50,
+    user: str | None = None,
 ) -> list[Run]:
-    """Return the most recent runs, newest first."""
+    """Return the most recent runs, newest first; ``user`` keeps that user's runs."""
     from mm_jupyter.services.runs import queries  # on first use: see log_params
 
     session = get_session()
     session.flush()
     return queries.list_runs(
-        session.require_registry(), experiment=experiment, status=status, limit=limit
+        session.require_registry(), experiment=experiment, status=status, limit=limit,
+        user=user,
     )
 
 

@@ -79,10 +79,13 @@ def runs() -> None:
                                              "interrupted", "killed"]))
 @click.option("--limit", "-n", default=50, show_default=True,
               type=click.IntRange(1, 500), help="How many runs, newest first.")
+@click.option("--user", "-u", help="Only runs this user recorded.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of runs.")
-def runs_list(experiment: str | None, status: str | None, limit: int, as_json: bool) -> None:
+def runs_list(experiment: str | None, status: str | None, limit: int, user: str | None,
+              as_json: bool) -> None:
     """List recent runs, newest first."""
-    found = list_runs(open_cli_registry(), experiment=experiment, status=status, limit=limit)
+    found = list_runs(open_cli_registry(), experiment=experiment, status=status, limit=limit,
+                      user=user)
     if as_json:
         emit_json([r.to_dict() for r in found])
     elif found:

@@ -28,6 +28,7 @@ class RunsHandler(BaseHandler):
             options = self.page_args(
                 experiment=self.text_arg("experiment"),
                 status=self.choice_arg("status", runs.RUN_STATUSES, None),
+                user=self.text_arg("user"),
                 q=self.text_arg("q"),
                 sort=self.text_arg("sort", max_len=200),
                 order=self.choice_arg("order", ("asc", "desc"), "desc"),

@@ -65,7 +65,7 @@ def resolve_run(registry: Registry, ref: str, *, exact: bool = False) -> str:
 
 
 def _filters(
-    experiment: str | None, status: str | None, q: str | None
+    experiment: str | None, status: str | None, q: str | None, user: str | None = None
 ) -> tuple[str, list[Any]]:
     clauses, args = [], []
     if experiment:
@@ -74,6 +74,9 @@ def _filters(
     if status:
         clauses.append("r.status = ?")
         args.append(status)
+    if user:
+        clauses.append("r.user = ?")
+        args.append(user)
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append(
@@ -108,13 +111,17 @@ def query_runs(
     order: str = "desc",
     limit: int = 50,
     offset: int = 0,
+    user: str | None = None,
 ) -> dict[str, Any]:
-    """Return one page of run summaries plus ``total`` and the change ``cursor``."""
+    """Return one page of run summaries plus ``total`` and the change ``cursor``.
+
+    ``user`` keeps the runs that user recorded (who ran the tracked cell or the CLI).
+    """
     kind, key = parse_sort(sort)
     if order not in ("asc", "desc"):
         raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
     check_page(limit, offset)
-    where, args = _filters(experiment, status, q)
+    where, args = _filters(experiment, status, q, user)
     direction = "DESC" if order == "desc" else "ASC"
     base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
     # The join only matters when a filter names the experiment; without it SQLite
@@ -248,10 +255,11 @@ def list_run_summaries(
     experiment: str | None = None,
     status: str | None = None,
     limit: int = 50,
+    user: str | None = None,
 ) -> list[dict[str, Any]]:
     """Return the most recent runs, newest first."""
     page = query_runs(
-        registry, experiment=experiment, status=status, limit=min(limit, MAX_LIMIT)
+        registry, experiment=experiment, status=status, limit=min(limit, MAX_LIMIT), user=user
     )
     return list(page["runs"])
 

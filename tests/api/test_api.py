@@ -57,3 +57,20 @@ def test_track_context_manager_in_a_script(tmp_path, registry_dir):
     assert len(detail["metrics"]["loss"]) == 100
     assert detail["metrics"]["acc"][0]["step"] == 7
     assert detail["outputs"][0]["text"] == "from the script\n"
+
+
+def test_a_run_records_the_user_mm_jupyter_user_names(registry_dir, monkeypatch):
+    import mm_jupyter as mm
+    from mm_jupyter.services.runs.session import get_session
+
+    get_session().reset_registry()
+    monkeypatch.setenv("MM_JUPYTER_USER", "alice")
+    with mm.track(name="as-alice"):
+        mm.log_metric("acc", 0.5)
+    monkeypatch.setenv("MM_JUPYTER_USER", "  ")  # blank: the login name again
+    with mm.track(name="as-login"):
+        pass
+    assert mm.get_run("as-alice").user == "alice"
+    assert [r.name for r in mm.list_runs(user="alice")] == ["as-alice"]
+    assert mm.get_run("as-login").user not in ("alice", "  ")
+    get_session().reset_registry()

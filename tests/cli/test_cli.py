@@ -18,10 +18,10 @@ def cli(*args, cwd=None, env=None):
                           cwd=cwd, env={**os.environ, **(env or {})})
 
 
-def seed(registry):
+def seed(registry, user=None):
     run = runs.NewRun(id=runs.new_run_id(), name="cli-run", experiment="exp",
                       started_at=runs.iso_now(), params=[("lr", 0.1, "auto")], tags={"t": "1"},
-                      cell_source="lr = 0.1")
+                      cell_source="lr = 0.1", user=user)
     runs.create_run(registry, run)
     runs.write_metric_points(registry, [(run.id, "acc", 0, 0.5, time.time()),
                                         (run.id, "acc", 1, float("inf"), time.time())])
@@ -77,3 +77,11 @@ def test_diff_without_a_notebook_to_compare_names_the_fix(registry, tmp_path):
     out = cli("diff", "cli-run", "--notebook", str(broken))
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert f"notebook {broken} is not a readable notebook" in out.stderr
+
+
+def test_runs_list_filters_by_user(registry):
+    seed(registry, user="alice")
+    found = json.loads(cli("runs", "list", "--user", "alice", "--json").stdout)
+    assert [(r["name"], r["user"]) for r in found] == [("cli-run", "alice")]
+    assert json.loads(cli("runs", "list", "-u", "bob", "--json").stdout) == []
+

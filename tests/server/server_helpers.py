@@ -64,6 +64,7 @@ class Seeder:
         history: list[tuple[int, str]] | None = None,
         notebook: str | None = None,
         run_id: str | None = None,
+        user: str = "tester",
     ) -> str:
         """Create one run, log its metrics and finish it (unless ``running``)."""
         self.count += 1
@@ -76,7 +77,7 @@ class Seeder:
                 name=name,
                 experiment=experiment,
                 started_at=f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}.000Z",
-                user="tester",
+                user=user,
                 host="box",
                 pid=None,
                 notebook_path="/abs/nb.ipynb" if notebook else None,

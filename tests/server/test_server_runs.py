@@ -147,7 +147,7 @@ async def test_runs_pagination_covers_every_run_once(jp_fetch, seed):
 async def test_runs_filters(jp_fetch, seed):
     a = seed.run("alpha", experiment="churn", tags={"team": "risk"})
     b = seed.run("beta", experiment="churn", status="failed", error="boom")
-    c = seed.run("gamma_1", experiment="default", status="running")
+    c = seed.run("gamma_1", experiment="default", status="running", user="alice")
 
     async def ids(**params):
         page = await get_json(jp_fetch, "runs", **params)
@@ -165,6 +165,9 @@ async def test_runs_filters(jp_fetch, seed):
     assert await ids(q="a_1") == {c}  # _ is literal, not a LIKE wildcard
     assert await ids(q="%") == set()
     assert await ids(experiment="nope") == set()
+    assert await ids(user="alice") == {c}  # who recorded the run
+    assert await ids(user="tester", experiment="churn") == {a, b}
+    assert await ids(user="Alice") == set()  # exact, as recorded
 
 
 async def test_runs_sort_by_column(jp_fetch, seed):

@@ -38,10 +38,12 @@ def list_runs(
     experiment: str | None = None,
     status: str | None = None,
     limit: int = 50,
+    user: str | None = None,
 ) -> list[Run]:
-    """Return the most recent runs, newest first (at most one page of ``MAX_LIMIT``)."""
+    """Return the most recent runs, newest first (at most one page of ``MAX_LIMIT``);
+    ``user`` keeps that user's runs."""
     summaries = queries.list_run_summaries(
-        registry, experiment=experiment, status=status, limit=limit
+        registry, experiment=experiment, status=status, limit=limit, user=user
     )
     return [Run.from_summary(s) for s in summaries]
 
@@ -55,7 +57,7 @@ def query_runs(registry: Registry, **options: Any) -> dict[str, Any]:
     """Return one page of run summaries with ``total`` and the change ``cursor``
     (docs/rest.md ``GET runs``).
 
-    Options, all optional: ``experiment``, ``status``, ``q`` (text in a name, id,
+    Options, all optional: ``experiment``, ``status``, ``user``, ``q`` (text in a name, id,
     experiment or tag), ``sort`` (a column, ``metric:KEY`` or ``param:KEY``),
     ``order`` (``asc`` or ``desc``), ``limit`` and ``offset``.
     """

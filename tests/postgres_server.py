@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -87,6 +88,12 @@ def postgres_url(request):
     return f"postgresql://{USER}@127.0.0.1:{port}/postgres"
 
 
+def _forget_session_registry() -> None:
+    session = sys.modules.get("mm_jupyter.services.runs.session")
+    if session is not None:
+        session.get_session().reset_registry()
+
+
 @pytest.fixture
 def postgres_database(postgres_url):
     """A fresh empty database for one test; yields its URL and drops it afterwards."""
@@ -96,9 +103,33 @@ def postgres_database(postgres_url):
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
     url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    _forget_session_registry()
     yield url
+    _forget_session_registry()  # the kernel session's registry must not outlive the database
     from mm_jupyter.store.pg import close_pools
 
     close_pools()
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--registry-backend", choices=("sqlite", "postgresql"), default="sqlite",
+        help="the metadata backend of every test registry (`registry_dir`): postgresql runs "
+             "the suite against the session's PostgreSQL, a fresh database per test")
+
+
+@pytest.fixture(autouse=True)
+def _registry_backend(request):
+    """``--registry-backend=postgresql``: point every test registry at a fresh database."""
+    if request.config.getoption("--registry-backend") != "postgresql":
+        yield
+        return
+    if "registry_dir" not in request.fixturenames or "backend" in request.fixturenames:
+        yield
+        return
+    url = request.getfixturevalue("postgres_database")
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("MM_JUPYTER_DATABASE_URL", url)
+    yield

@@ -163,7 +163,7 @@ def claim_events(registry: Registry) -> list[dict[str, Any]]:
         conn.execute("UPDATE registry_state SET events_dispatched = ?", (events[-1][0],))
         rules = conn.execute(
             "SELECT id, model_id, version_id, pattern, severity, name, action FROM monitor_rules"
-            " WHERE kind = 'event' AND enabled"
+            " WHERE kind = 'event' AND enabled = 1"
         ).fetchall()
         for event_id, kind, model_id, version_id, payload, at, model, version in events:
             for rule_id, r_model, r_version, pattern, severity, name, action in rules:

@@ -63,7 +63,7 @@ _OWN_DATA = (
     "(EXISTS (SELECT 1 FROM monitor_batches b WHERE b.version_id = v.id)"
     " OR EXISTS (SELECT 1 FROM monitor_alerts a WHERE a.version_id = v.id)"
     " OR EXISTS (SELECT 1 FROM monitor_rules r"
-    "           WHERE r.version_id = v.id AND r.enabled))"
+    "           WHERE r.version_id = v.id AND r.enabled = 1))"
 )
 
 

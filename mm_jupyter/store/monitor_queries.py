@@ -43,22 +43,23 @@ def _monitored_ids(conn: sqlite3.Connection) -> list[int]:
         "  SELECT version_id FROM monitor_batches"
         "  UNION SELECT version_id FROM monitor_alerts"
         "  UNION SELECT version_id FROM monitor_rules"
-        "        WHERE version_id IS NOT NULL AND enabled),"
+        "        WHERE version_id IS NOT NULL AND enabled = 1),"
         " wide AS ("
         "  SELECT (SELECT v.id FROM model_versions v WHERE v.model_id = r.model_id"
         "          ORDER BY v.version DESC LIMIT 1) AS version_id"
         "  FROM monitor_rules r WHERE r.version_id IS NULL AND r.model_id IS NOT NULL"
-        "  AND r.enabled"
+        "  AND r.enabled = 1"
         "  AND NOT EXISTS (SELECT 1 FROM own JOIN model_versions v"
         "                  ON v.id = own.version_id WHERE v.model_id = r.model_id)),"
         " monitored AS (SELECT version_id FROM own"
         "  UNION SELECT version_id FROM wide WHERE version_id IS NOT NULL)"
-        " SELECT s.version_id, max("
+        " SELECT version_id, CASE WHEN b > a THEN b ELSE a END AS activity FROM ("
+        "  SELECT s.version_id,"
         "  COALESCE((SELECT max(ts) FROM monitor_batches"
-        "            WHERE version_id = s.version_id), 0),"
+        "            WHERE version_id = s.version_id), 0) AS b,"
         "  COALESCE((SELECT max(last_ts) FROM monitor_alerts"
-        "            WHERE version_id = s.version_id), 0)) AS activity"
-        " FROM monitored s ORDER BY activity DESC, s.version_id DESC"
+        "            WHERE version_id = s.version_id), 0) AS a"
+        "  FROM monitored s) x ORDER BY activity DESC, version_id DESC"
     ).fetchall()
     return [int(r[0]) for r in rows]
 
@@ -204,7 +205,7 @@ def _thresholds(
     """``(id, pattern, op, threshold, severity)`` of the version's series rules."""
     return conn.execute(
         "SELECT id, pattern, op, threshold, severity FROM monitor_rules"
-        " WHERE kind = 'series' AND enabled AND model_id = ?"
+        " WHERE kind = 'series' AND enabled = 1 AND model_id = ?"
         " AND (version_id IS NULL OR version_id = ?) ORDER BY id",
         (model_id, version_id),
     ).fetchall()

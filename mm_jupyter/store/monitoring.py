@@ -154,7 +154,7 @@ def _evaluate(conn: sqlite3.Connection, version_id: int, ts: float, batch_pk: in
         "SELECT r.id, r.pattern, r.op, r.threshold, r.count, r.window_s, r.severity, r.name,"
         " r.action, m.name, v.version FROM monitor_rules r"
         " JOIN model_versions v ON v.id = ? JOIN registered_models m ON m.id = v.model_id"
-        " WHERE r.kind = 'series' AND r.enabled AND r.model_id = v.model_id"
+        " WHERE r.kind = 'series' AND r.enabled = 1 AND r.model_id = v.model_id"
         " AND (r.version_id IS NULL OR r.version_id = v.id)",
         (version_id,),
     ).fetchall()
@@ -180,8 +180,9 @@ def _evaluate(conn: sqlite3.Connection, version_id: int, ts: float, batch_pk: in
             if open_alert:  # still breaching: the same alert, counted, no new action
                 conn.execute(
                     "UPDATE monitor_alerts SET occurrences = occurrences + 1, value = ?,"
-                    f" last_ts = max(last_ts, ?), change_seq = {CURRENT_SEQ} WHERE id = ?",
-                    (value, ts, open_alert[0]),
+                    " last_ts = CASE WHEN last_ts > ? THEN last_ts ELSE ? END,"
+                    f" change_seq = {CURRENT_SEQ} WHERE id = ?",
+                    (value, ts, ts, open_alert[0]),
                 )
                 continue
             points = _breaching_points(conn, version_id, key, op, threshold, count, window_s, ts)

@@ -200,7 +200,10 @@ class PgRegistry(Registry):
         self.generation = 0
         self.blobs = BlobStore(self.root / "blobs")
         self._pool = pool_for(url, self.timeout)
-        raw = self._pool.getconn()
+        try:
+            raw = self._pool.getconn()
+        except psycopg.Error as exc:  # PoolTimeout: every pooled connection is in use
+            raise translate(exc, self.display) from exc
         self.conn: PgConnection = PgConnection(raw, self.display)  # type: ignore[assignment]
         try:
             raw.execute(f"SET lock_timeout = {int(self.timeout * 1000)}")

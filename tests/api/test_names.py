@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 import mm_jupyter as mm
@@ -67,9 +65,7 @@ def test_use_artifact_of_a_bad_dot_name_never_replaces_the_cache_folder(reg, tmp
 
 def _legacy(reg, name, digest_of):
     """Store an artifact the way an older mm-jupyter did: no name check."""
-    conn = sqlite3.connect(reg.root / "registry.db")
-    try:
-        conn.execute("PRAGMA foreign_keys = OFF")
+    with reg.write() as conn:
         cur = conn.execute(
             "INSERT INTO artifacts (name, kind, description, tags, created_at, change_seq)"
             " VALUES (?, 'file', NULL, '{}', '2024-01-01T00:00:00Z', 1)", (name,)
@@ -81,9 +77,6 @@ def _legacy(reg, name, digest_of):
             " '2024-01-01T00:00:00Z')",
             (cur.lastrowid, digest_of.digest, ".."),
         )
-        conn.commit()
-    finally:
-        conn.close()
 
 
 def test_old_names_that_break_the_rule_stay_readable(reg):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import numbers
-import sqlite3
 import time
 
 import pytest
@@ -20,6 +19,7 @@ from mm_jupyter.encoding import (
     safe_repr,
     to_jsonable,
 )
+from mm_jupyter.store import open_registry
 
 BIG = 10**400  # beyond float range
 HUGE = 10**5000  # beyond str()'s 4,300-digit limit
@@ -155,13 +155,14 @@ def test_namespace_params_skip_values_that_cannot_be_inspected():
 
 
 def _params(registry_dir, run_id):
-    conn = sqlite3.connect(registry_dir / "registry.db")
+    reg = open_registry(registry_dir)  # SQLite or PostgreSQL (MM_JUPYTER_DATABASE_URL)
     try:
-        rows = conn.execute(
-            "SELECT key, value, value_num FROM params WHERE run_id = ?", (run_id,)
-        ).fetchall()
+        with reg.read() as conn:
+            rows = conn.execute(
+                "SELECT key, value, value_num FROM params WHERE run_id = ?", (run_id,)
+            ).fetchall()
     finally:
-        conn.close()
+        reg.close()
     return {key: decode_param(value, num) for key, value, num in rows}
 
 

@@ -12,7 +12,8 @@
             END $$;
         CREATE FUNCTION json_extract(j JSON, path TEXT) RETURNS TEXT
             LANGUAGE sql IMMUTABLE AS
-            $$ SELECT j #>> string_to_array(substr(path, 3), '.') $$;
+            $$ SELECT j #>> ARRAY(SELECT COALESCE(m[1], m[2]) FROM
+                   regexp_matches(path, '\.(?:"([^"]*)"|([^."]+))', 'g') AS m) $$;
         CREATE FUNCTION json_extract(t TEXT, path TEXT) RETURNS TEXT
             LANGUAGE sql IMMUTABLE AS
             $$ SELECT json_extract(t::json, path) $$;

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from mm_jupyter.core.paging import check_page
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.monitor_common import (
     ALERT_STATES,
     finite_or_none,
@@ -49,7 +49,7 @@ def _rule(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def rules_of(
-    conn: sqlite3.Connection, model_id: int, version_id: int
+    conn: Connection, model_id: int, version_id: int
 ) -> list[dict[str, Any]]:
     """The rules that apply to a version (enabled or not), oldest first."""
     rows = conn.execute(
@@ -88,7 +88,7 @@ def _fired_values(text: Any) -> list[dict[str, Any]]:
 
 
 def alert_rows(
-    conn: sqlite3.Connection, rows: list[tuple[Any, ...]]
+    conn: Connection, rows: list[tuple[Any, ...]]
 ) -> list[dict[str, Any]]:
     """``Alert`` dicts of alert rows, with their actions (one query for all)."""
     ids = [row[0] for row in rows]

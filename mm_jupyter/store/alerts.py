@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 import time
 from typing import Any
 
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.monitoring import compact_json
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
@@ -115,7 +115,7 @@ def finish_action(registry: Registry, action_id: int, *, status: str, detail: st
         _touch_alert(conn, row[0] if row else None)
 
 
-def _touch_alert(conn: sqlite3.Connection, alert_id: int | None) -> None:
+def _touch_alert(conn: Connection, alert_id: int | None) -> None:
     # The sidebar refreshes what changed since its cursor: an alert's actions are part of it.
     if alert_id is not None:
         conn.execute(f"UPDATE monitor_alerts SET change_seq = {CURRENT_SEQ} WHERE id = ?", (alert_id,))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from mm_jupyter.core.paging import check_page
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.artifacts import VERSION_SELECT, version_row
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 
 
-def _run_ref(conn: sqlite3.Connection, run_id: str | None) -> dict[str, Any] | None:
+def _run_ref(conn: Connection, run_id: str | None) -> dict[str, Any] | None:
     if run_id is None:
         return None
     row = conn.execute("SELECT id, name, status FROM runs WHERE id = ?", (run_id,)).fetchone()
@@ -24,7 +24,7 @@ def version_ref(version: dict[str, Any]) -> dict[str, Any]:
     return {k: version[k] for k in ("name", "version", "ref", "kind", "digest", "size")}
 
 
-def _aliases(conn: sqlite3.Connection, artifact_id: int) -> dict[str, int]:
+def _aliases(conn: Connection, artifact_id: int) -> dict[str, int]:
     return {
         alias: number
         for alias, number in conn.execute(
@@ -36,7 +36,7 @@ def _aliases(conn: sqlite3.Connection, artifact_id: int) -> dict[str, int]:
     }
 
 
-def describe_versions(conn: sqlite3.Connection, versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def describe_versions(conn: Connection, versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add producer, consumers, aliases and (for directories) files to version dicts."""
     out = []
     for v in versions:
@@ -73,7 +73,7 @@ def describe_versions(conn: sqlite3.Connection, versions: list[dict[str, Any]]) 
     return out
 
 
-def _artifact_summary(conn: sqlite3.Connection, row: tuple[Any, ...]) -> dict[str, Any]:
+def _artifact_summary(conn: Connection, row: tuple[Any, ...]) -> dict[str, Any]:
     artifact_id, name, kind, description, tags, created_at = row
     try:
         parsed_tags = json.loads(tags)
@@ -157,7 +157,7 @@ def artifact_detail(registry: Registry, name: str) -> dict[str, Any]:
         }
 
 
-def run_artifacts(conn: sqlite3.Connection, run_id: str) -> dict[str, list[dict[str, Any]]]:
+def run_artifacts(conn: Connection, run_id: str) -> dict[str, list[dict[str, Any]]]:
     """Return the input and output ``VersionRef`` lists of a run."""
     found: dict[str, list[dict[str, Any]]] = {"inputs": [], "outputs": []}
     for row in conn.execute(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from mm_jupyter.core.references import split_reference
 from mm_jupyter.encoding import dumps
 from mm_jupyter.errors import ConflictError, NotFoundError
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
 KINDS = ("dataset", "model", "file", "report", "figure")
@@ -103,7 +103,7 @@ def check_artifact_name_free(registry: Registry, name: str, kind: str | None) ->
         raise ValueError(kind_clash(name, row[0], kind))
 
 
-def _artifact_id(conn: sqlite3.Connection, new: NewVersion) -> int:
+def _artifact_id(conn: Connection, new: NewVersion) -> int:
     row = conn.execute("SELECT id, kind FROM artifacts WHERE name = ?", (new.name,)).fetchone()
     if row:
         if row[1] != new.kind:
@@ -175,7 +175,7 @@ def add_version(registry: Registry, new: NewVersion, *, user: str | None = None)
     return version_id, created
 
 
-def _edge(conn: sqlite3.Connection, run_id: str, version_id: int, direction: str) -> None:
+def _edge(conn: Connection, run_id: str, version_id: int, direction: str) -> None:
     conn.execute(
         "INSERT OR IGNORE INTO lineage (run_id, version_id, direction, created_at)"
         " VALUES (?, ?, ?, ?)",
@@ -191,7 +191,7 @@ def record_input(registry: Registry, run_id: str, version_id: int) -> None:
 
 
 def _move_alias(
-    conn: sqlite3.Connection, artifact_id: int, alias: str, version_id: int, user: str | None
+    conn: Connection, artifact_id: int, alias: str, version_id: int, user: str | None
 ) -> None:
     row = conn.execute(
         "SELECT version_id FROM artifact_aliases WHERE artifact_id = ? AND alias = ?",
@@ -282,7 +282,7 @@ def resolve_version(registry: Registry, ref: str) -> dict[str, Any]:
     return version_row(row)
 
 
-def _reading(conn: sqlite3.Connection, ref: str) -> tuple[str, int | None, str | None]:
+def _reading(conn: Connection, ref: str) -> tuple[str, int | None, str | None]:
     """Return how to read ``ref``; refuse a reference that names two versions.
 
     Names stored before the name rule may look like references (``thing:3``,

@@ -32,6 +32,7 @@ from mm_jupyter.errors import (
     RegistryWarning,
 )
 from mm_jupyter.store.blobs import BlobStore
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.location import RegistryLocation, resolve_location
 from mm_jupyter.store.schema import SCHEMA_VERSION
 
@@ -239,7 +240,7 @@ class Registry:
     # -- transactions -----------------------------------------------------------
 
     @contextmanager
-    def write(self, *, bump: bool = True) -> Iterator[sqlite3.Connection]:
+    def write(self, *, bump: bool = True) -> Iterator[Connection]:
         """Run a write transaction (``BEGIN IMMEDIATE``) and bump the change cursor.
 
         The cursor is bumped first, so statements inside can stamp rows with
@@ -274,7 +275,7 @@ class Registry:
                 raise
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self) -> Iterator[Connection]:
         """Run a short read transaction: one consistent snapshot, then release it."""
         with self.lock:
             if self.conn.in_transaction:

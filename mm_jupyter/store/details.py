@@ -9,12 +9,13 @@ from typing import Any
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.store.artifact_queries import run_artifacts
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.history import read_history
 from mm_jupyter.store.queries import resolve_run, run_summaries
 
 
 def metric_series(
-    conn: sqlite3.Connection, run_id: str
+    conn: Connection, run_id: str
 ) -> dict[str, list[dict[str, Any]]]:
     """Return every metric's points of a run, by key, in step order."""
     series: dict[str, list[dict[str, Any]]] = {}
@@ -38,7 +39,7 @@ def _loads(text: str | None) -> Any:
         return {"_unreadable": text[:200]}
 
 
-def run_outputs(conn: sqlite3.Connection, run_id: str) -> list[dict[str, Any]]:
+def run_outputs(conn: Connection, run_id: str) -> list[dict[str, Any]]:
     """Return a run's captured outputs in cell order."""
     return [
         {
@@ -59,7 +60,7 @@ def run_outputs(conn: sqlite3.Connection, run_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _code(conn: sqlite3.Connection, row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
+def _code(conn: Connection, row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
     cell_digest, history_digest, notebook_digest, notebook_path, *history_ref = row
 
     def content(digest: str | None) -> str | None:
@@ -87,7 +88,7 @@ def _code(conn: sqlite3.Connection, row: sqlite3.Row | tuple[Any, ...]) -> dict[
     }
 
 
-def _environment(conn: sqlite3.Connection, digest: str | None) -> dict[str, Any] | None:
+def _environment(conn: Connection, digest: str | None) -> dict[str, Any] | None:
     if digest is None:
         return None
     row = conn.execute(

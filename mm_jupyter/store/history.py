@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
+
+from mm_jupyter.store.dialect import Connection
 
 
 def _now() -> str:
@@ -27,7 +28,7 @@ def _digest(source: str) -> tuple[str, bytes]:
     return hashlib.sha256(data).hexdigest(), data
 
 
-def _kernel(conn: sqlite3.Connection, key: str) -> tuple[int, int]:
+def _kernel(conn: Connection, key: str) -> tuple[int, int]:
     """Return ``(id, generation)`` of the latest generation of kernel ``key``."""
     row = conn.execute(
         "SELECT id, generation FROM history_kernels WHERE key = ?"
@@ -41,7 +42,7 @@ def _kernel(conn: sqlite3.Connection, key: str) -> tuple[int, int]:
 
 
 def store_history(
-    conn: sqlite3.Connection,
+    conn: Connection,
     kernel_key: str,
     history: Sequence[tuple[int, str]],
     *,
@@ -99,7 +100,7 @@ def store_history(
 
 
 def read_history(
-    conn: sqlite3.Connection,
+    conn: Connection,
     legacy_digest: str | None,
     kernel_id: int | None,
     first: int | None,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.artifact_queries import version_ref
 from mm_jupyter.store.artifacts import VERSION_SELECT, resolve_version, version_row
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 
 MAX_DEPTH = 10_000  # hops; a 1,000-version chain is 2,000 hops
 MAX_NODES = 20_000
@@ -60,7 +60,7 @@ def lineage_graph(
 
 
 def _step(
-    conn: sqlite3.Connection, direction: str, runs: set[str], versions: set[int],
+    conn: Connection, direction: str, runs: set[str], versions: set[int],
     edges: set[tuple[str, int, str]],
 ) -> tuple[set[str], set[int]]:
     """One hop: upstream a version's producer and a run's inputs; downstream the reverse."""
@@ -71,7 +71,7 @@ def _step(
     return found_runs, found_versions
 
 
-def _hop(conn: sqlite3.Connection, edges: set[tuple[str, int, str]], column: str,
+def _hop(conn: Connection, edges: set[tuple[str, int, str]], column: str,
          ids: set[Any], via: str) -> set[Any]:
     """Add the ``via`` edges of ``ids`` (matched on ``column``) to ``edges``; return the
     nodes on their other end (runs for versions, versions for runs)."""
@@ -94,7 +94,7 @@ def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:
 
 
 def _graph(
-    conn: sqlite3.Connection, root: str, start: tuple[set[str], set[int]],
+    conn: Connection, root: str, start: tuple[set[str], set[int]],
     edges: set[tuple[str, int, str]], truncated: bool,
 ) -> dict[str, Any]:
     run_ids = sorted(start[0] | {e[0] for e in edges})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from mm_jupyter.core.paging import check_page
@@ -12,6 +11,7 @@ from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.artifact_queries import run_artifacts, version_ref
 from mm_jupyter.store.artifacts import VERSION_SELECT, version_row
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.models import resolve_model_version
 
 MODEL_SELECT = (
@@ -64,7 +64,7 @@ def version_artifact(registry: Registry, version_id: int) -> tuple[str, dict[str
     return str(row[0]), version_row(row[1:])
 
 
-def model_version(conn: sqlite3.Connection, version_id: int) -> dict[str, Any]:
+def model_version(conn: Connection, version_id: int) -> dict[str, Any]:
     """Return one ``ModelVersion`` dict."""
     row = conn.execute(
         "SELECT m.name, v.version, v.stage, v.created_at, v.created_by, v.flavor,"
@@ -103,7 +103,7 @@ def model_version(conn: sqlite3.Connection, version_id: int) -> dict[str, Any]:
     }
 
 
-def _model_summary(conn: sqlite3.Connection, row: tuple[Any, ...]) -> dict[str, Any]:
+def _model_summary(conn: Connection, row: tuple[Any, ...]) -> dict[str, Any]:
     model_id, name, description, owner, tags, created_at, updated_at = row
     stages: dict[str, list[int]] = {}
     for stage, number in conn.execute(
@@ -150,7 +150,7 @@ def list_models(registry: Registry, *, q: str | None = None, limit: int = 50,
     return {"total": total, "offset": offset, "limit": limit, "cursor": cursor, "models": models}
 
 
-def _history(conn: sqlite3.Connection, model_id: int, version_id: int | None = None) -> list[dict[str, Any]]:
+def _history(conn: Connection, model_id: int, version_id: int | None = None) -> list[dict[str, Any]]:
     sql = (
         "SELECT v.version, t.kind, t.alias, t.from_value, t.to_value, t.user, t.comment, t.at"
         " FROM model_transitions t JOIN model_versions v ON v.id = t.version_id"

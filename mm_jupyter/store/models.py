@@ -8,7 +8,6 @@ retraining triggers) can follow ``registry_events``.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from mm_jupyter.encoding import dumps
 from mm_jupyter.errors import ConflictError, NotFoundError
 from mm_jupyter.store.artifacts import check_alias, kind_clash
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
 STAGES = ("none", "staging", "production", "archived")
@@ -62,7 +62,7 @@ def check_model_name_free(registry: Registry, name: str) -> None:
         raise ValueError(f"cannot register model {name!r}: " + kind_clash(name, row[0], "model"))
 
 
-def _model_id(conn: sqlite3.Connection, name: str) -> int:
+def _model_id(conn: Connection, name: str) -> int:
     row = conn.execute("SELECT id FROM registered_models WHERE name = ?", (name,)).fetchone()
     if row is None:
         raise NotFoundError(f"no registered model named {name!r}")
@@ -104,14 +104,14 @@ def resolve_model_version(registry: Registry, ref: str) -> tuple[int, int]:
     return model_id, int(row[0])
 
 
-def _event(conn: sqlite3.Connection, kind: str, model_id: int, version_id: int, **payload: Any) -> None:
+def _event(conn: Connection, kind: str, model_id: int, version_id: int, **payload: Any) -> None:
     conn.execute(
         "INSERT INTO registry_events (kind, model_id, version_id, payload, at) VALUES (?, ?, ?, ?, ?)",
         (kind, model_id, version_id, dumps(payload), iso_now()),
     )
 
 
-def _touch(conn: sqlite3.Connection, model_id: int) -> None:
+def _touch(conn: Connection, model_id: int) -> None:
     conn.execute(
         f"UPDATE registered_models SET updated_at = ?, change_seq = {CURRENT_SEQ} WHERE id = ?",
         (iso_now(), model_id),
@@ -176,11 +176,11 @@ def register(registry: Registry, new: NewModelVersion, *, user: str | None) -> t
     return version_id, created
 
 
-def _version_number(conn: sqlite3.Connection, version_id: int) -> int:
+def _version_number(conn: Connection, version_id: int) -> int:
     return int(conn.execute("SELECT version FROM model_versions WHERE id = ?", (version_id,)).fetchone()[0])
 
 
-def _transition(conn: sqlite3.Connection, model_id: int, version_id: int, kind: str,
+def _transition(conn: Connection, model_id: int, version_id: int, kind: str,
                 alias: str | None, old: Any, new: Any, user: str | None, comment: str | None) -> None:
     conn.execute(
         "INSERT INTO model_transitions (model_id, version_id, kind, alias, from_value, to_value,"
@@ -190,7 +190,7 @@ def _transition(conn: sqlite3.Connection, model_id: int, version_id: int, kind: 
     )
 
 
-def _set_stage(conn: sqlite3.Connection, model_id: int, version_id: int, stage: str,
+def _set_stage(conn: Connection, model_id: int, version_id: int, stage: str,
                user: str | None, comment: str | None, archive_others: bool) -> None:
     old = conn.execute("SELECT stage FROM model_versions WHERE id = ?", (version_id,)).fetchone()[0]
     if old != stage:
@@ -208,7 +208,7 @@ def _set_stage(conn: sqlite3.Connection, model_id: int, version_id: int, stage: 
             _event(conn, "stage_changed", model_id, other_id, **{"from": other_stage, "to": "archived"})
 
 
-def _set_alias(conn: sqlite3.Connection, model_id: int, version_id: int, alias: str,
+def _set_alias(conn: Connection, model_id: int, version_id: int, alias: str,
                user: str | None, comment: str | None, *, move: bool) -> None:
     row = conn.execute(
         "SELECT version_id FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias)

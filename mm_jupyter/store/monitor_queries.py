@@ -10,13 +10,13 @@ them through ``monitoring/queries.py``.
 from __future__ import annotations
 
 import math
-import sqlite3
 from typing import Any
 
 from mm_jupyter.core.paging import MAX_LIMIT, check_page
 from mm_jupyter.core.rules import matches
 from mm_jupyter.store.alert_queries import ALERT_SELECT, NEWEST_FIRST, alert_rows, rules_of
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.monitor_common import (
     DEFAULT_POINTS,
     FINITE_SQL,
@@ -31,7 +31,7 @@ from mm_jupyter.store.monitor_common import (
 # -- summaries -------------------------------------------------------------------------
 
 
-def _monitored_ids(conn: sqlite3.Connection) -> list[int]:
+def _monitored_ids(conn: Connection) -> list[int]:
     """Ids of monitored versions, newest activity (batch or alert) first.
 
     A version is monitored when it has batches, alerts or enabled rules of its own; a
@@ -64,7 +64,7 @@ def _monitored_ids(conn: sqlite3.Connection) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def _summaries(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+def _summaries(conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
     """``MonitorSummary`` of each version id."""
     if not ids:
         return {}
@@ -103,7 +103,7 @@ def _summaries(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, 
     return out
 
 
-def _cursor(conn: sqlite3.Connection) -> int:
+def _cursor(conn: Connection) -> int:
     row = conn.execute("SELECT change_seq FROM registry_state").fetchone()
     return int(row[0]) if row else 0
 
@@ -140,7 +140,7 @@ def _features(profile_text: Any, report: Any) -> list[str]:
     return []
 
 
-def _last_report(conn: sqlite3.Connection, version_id: int) -> dict[str, Any] | None:
+def _last_report(conn: Connection, version_id: int) -> dict[str, Any] | None:
     row = conn.execute(
         "SELECT batch_id, ts, source, n_labelled, report, performance"
         " FROM monitor_batches WHERE version_id = ? ORDER BY ts DESC, id DESC LIMIT 1",
@@ -200,7 +200,7 @@ def monitor_detail(registry: Registry, ref: str) -> dict[str, Any]:
 
 
 def _thresholds(
-    conn: sqlite3.Connection, model_id: int, version_id: int
+    conn: Connection, model_id: int, version_id: int
 ) -> list[tuple[Any, ...]]:
     """``(id, pattern, op, threshold, severity)`` of the version's series rules."""
     return conn.execute(

@@ -10,13 +10,13 @@ is the caller's business (monitoring/dispatch.py), after the commit.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from mm_jupyter.core import rules as rule_logic
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
 # Points of a series kept in an alert's record of what fired it.
@@ -74,7 +74,7 @@ def record_batch(
         return _evaluate(conn, version_id, ts, pk, batch_id, series)
 
 
-def _insert_points(conn: sqlite3.Connection, version_id: int, ts: float, batch_pk: int,
+def _insert_points(conn: Connection, version_id: int, ts: float, batch_pk: int,
                    series: dict[str, float]) -> None:
     conn.executemany(
         "INSERT INTO monitor_series (version_id, key, ts, value, batch_id) VALUES (?, ?, ?, ?, ?)",
@@ -89,7 +89,7 @@ def _insert_points(conn: sqlite3.Connection, version_id: int, ts: float, batch_p
     )
 
 
-def _trim_samples(conn: sqlite3.Connection, version_id: int, cap: int) -> None:
+def _trim_samples(conn: Connection, version_id: int, cap: int) -> None:
     rows = conn.execute(
         "SELECT batch_id, n_rows FROM monitor_samples WHERE version_id = ? ORDER BY batch_id DESC",
         (version_id,),
@@ -147,7 +147,7 @@ def record_labels(
 # -- rule evaluation ----------------------------------------------------------
 
 
-def _evaluate(conn: sqlite3.Connection, version_id: int, ts: float, batch_pk: int,
+def _evaluate(conn: Connection, version_id: int, ts: float, batch_pk: int,
               batch_id: str, series: dict[str, float]) -> list[dict[str, Any]]:
     """Apply the version's series rules to fresh points: fire, deduplicate, resolve."""
     rules = conn.execute(
@@ -205,7 +205,7 @@ def _evaluate(conn: sqlite3.Connection, version_id: int, ts: float, batch_pk: in
     return fired
 
 
-def _breaching_points(conn: sqlite3.Connection, version_id: int, key: str, op: str,
+def _breaching_points(conn: Connection, version_id: int, key: str, op: str,
                       threshold: float, count: int, window_s: float | None,
                       ts: float) -> list[dict[str, Any]]:
     """The recent breaching points that justify firing: within the window, else consecutive.

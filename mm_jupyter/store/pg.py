@@ -280,7 +280,7 @@ class PgRegistry(Registry):
                 raise translate(exc, self.display) from exc
 
     @contextmanager
-    def write(self, *, bump: bool = True) -> Iterator[Any]:
+    def write(self, *, bump: bool = True) -> Iterator[PgConnection]:
         """Run a write transaction, serialized with every other writer."""
         with self.lock:
             conn = self.conn
@@ -298,7 +298,7 @@ class PgRegistry(Registry):
                 raise
 
     @contextmanager
-    def read(self) -> Iterator[Any]:
+    def read(self) -> Iterator[PgConnection]:
         """Run a read transaction on one snapshot (``REPEATABLE READ``)."""
         with self.lock:
             conn = self.conn

@@ -8,13 +8,13 @@ fetched only for the runs on the page.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from mm_jupyter.core.paging import MAX_LIMIT, check_page
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 
 SORT_COLUMNS = {
     "id": "r.id",
@@ -148,7 +148,7 @@ def query_runs(
 
 
 def _ids_sorted_by_value(
-    conn: sqlite3.Connection,
+    conn: Connection,
     kind: str,
     key: str,
     where: str,
@@ -190,7 +190,7 @@ def _ids_sorted_by_value(
     return ids
 
 
-def run_summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
+def run_summaries(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
@@ -264,7 +264,7 @@ def list_run_summaries(
     return list(page["runs"])
 
 
-def _distinct_keys(conn: sqlite3.Connection, table: str) -> list[str]:
+def _distinct_keys(conn: Connection, table: str) -> list[str]:
     # A skip-scan written out: jump from key to key through the (key, ...) index, one
     # seek per distinct key (SELECT DISTINCT scans the whole index without ANALYZE).
     return [

@@ -6,7 +6,6 @@ import hashlib
 import json
 import math
 import secrets
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,6 +13,7 @@ from typing import Any
 
 from mm_jupyter.encoding import dumps, numeric_value
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
 
 STATUSES = ("running", "finished", "failed", "interrupted", "killed")
 PARAM_SOURCES = ("auto", "explicit", "namespace")
@@ -69,7 +69,7 @@ class OutputRecord:
     truncated_bytes: int = 0
 
 
-def _experiment_id(conn: sqlite3.Connection, name: str) -> int:
+def _experiment_id(conn: Connection, name: str) -> int:
     row = conn.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone()
     if row:
         return int(row[0])
@@ -79,7 +79,7 @@ def _experiment_id(conn: sqlite3.Connection, name: str) -> int:
     return int(cur.lastrowid or 0)
 
 
-def _snapshot(conn: sqlite3.Connection, kind: str, content: str | None) -> str | None:
+def _snapshot(conn: Connection, kind: str, content: str | None) -> str | None:
     """Store ``content`` once per distinct text; return its digest."""
     if content is None:
         return None
@@ -111,7 +111,7 @@ def create_run(registry: Registry, run: NewRun) -> None:
 
 
 def insert_run(
-    conn: sqlite3.Connection,
+    conn: Connection,
     run: NewRun,
     *,
     encoded_params: Sequence[Sequence[Any]] | None = None,
@@ -172,13 +172,13 @@ def insert_run(
 
 
 def _upsert_params(
-    conn: sqlite3.Connection, run_id: str, params: Iterable[tuple[str, Any, str]]
+    conn: Connection, run_id: str, params: Iterable[tuple[str, Any, str]]
 ) -> None:
     _upsert_param_rows(conn, param_rows(run_id, params))
 
 
 def _upsert_param_rows(
-    conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]
+    conn: Connection, rows: Iterable[Sequence[Any]]
 ) -> None:
     conn.executemany(
         "INSERT INTO params (run_id, key, value, value_num, source) VALUES (?, ?, ?, ?, ?)"
@@ -214,7 +214,7 @@ def set_tags(registry: Registry, run_id: str, tags: dict[str, Any]) -> None:
         )
 
 
-def _touch(conn: sqlite3.Connection, run_id: str) -> None:
+def _touch(conn: Connection, run_id: str) -> None:
     conn.execute(f"UPDATE runs SET change_seq = {CURRENT_SEQ} WHERE id = ?", (run_id,))
 
 

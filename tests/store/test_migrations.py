@@ -52,7 +52,7 @@ def test_newer_registry_is_refused_with_a_clear_error(tmp_path):
         open_registry(tmp_path / "r")
 
 
-def _open_at_barrier(path: str, barrier, results) -> None:
+def open_at_barrier(path: str, barrier, results) -> None:
     barrier.wait()
     try:
         reg = open_registry(path)
@@ -68,7 +68,7 @@ def test_eight_processes_opening_a_fresh_registry_migrate_it_once(tmp_path):
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(8), ctx.Queue()
     path = str(tmp_path / "shared")
-    procs = [ctx.Process(target=_open_at_barrier, args=(path, barrier, results)) for _ in range(8)]
+    procs = [ctx.Process(target=open_at_barrier, args=(path, barrier, results)) for _ in range(8)]
     for p in procs:
         p.start()
     outcomes = [results.get(timeout=60) for _ in procs]

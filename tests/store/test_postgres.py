@@ -11,6 +11,7 @@ import threading
 import time
 
 import pytest
+from test_migrations import open_at_barrier  # the same opener as the SQLite test
 
 from mm_jupyter.errors import RegistryBusyError, RegistryNewerError
 from mm_jupyter.store import SCHEMA_VERSION, open_registry, queries, runs
@@ -30,23 +31,13 @@ def make_run(registry, name="r", **kw):
     return run.id
 
 
-def _open_at_barrier(url, path, barrier, results):
-    os.environ["MM_JUPYTER_DATABASE_URL"] = url
-    barrier.wait()
-    try:
-        reg = open_registry(path)
-        results.put(("ok", reg.schema_version()))
-        reg.close()
-    except Exception as exc:  # reported to the parent, which fails the test
-        results.put(("error", repr(exc)))
-
-
 def test_processes_opening_a_fresh_database_at_once_migrate_it_once(pg_url, tmp_path):
     # Given four processes released at the same instant against an empty database
+    # (they inherit MM_JUPYTER_DATABASE_URL)
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(4), ctx.Queue()
-    procs = [ctx.Process(target=_open_at_barrier,
-                         args=(pg_url, str(tmp_path / f"home{i}"), barrier, results))
+    procs = [ctx.Process(target=open_at_barrier,
+                         args=(str(tmp_path / f"home{i}"), barrier, results))
              for i in range(4)]
     for p in procs:
         p.start()
@@ -143,3 +134,27 @@ def test_the_sqlite_path_never_imports_psycopg(tmp_path):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, env=env).stdout.strip()
     assert out == "False"
+
+
+def test_the_postgresql_schema_mirrors_the_sqlite_one(pg_url, tmp_path):
+    # The twin migrations (store/sql/postgresql/) define the same tables and columns
+    from mm_jupyter.store.db import Registry
+    from mm_jupyter.store.location import RegistryLocation
+
+    lite = Registry(RegistryLocation(tmp_path / "lite", "explicit"))
+    names = [r[0] for r in lite.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        " AND name != '_sqlite_migrations'")]
+    expected = {t: {r[1] for r in lite.conn.execute(f'PRAGMA table_info("{t}")')} for t in names}
+    lite.close()
+    reg = open_registry(tmp_path / "pg")
+    with reg.read() as conn:
+        rows = conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name != 'mm_migrations'").fetchall()
+    reg.close()
+    got: dict[str, set[str]] = {}
+    for table, column in rows:
+        got.setdefault(table, set()).add(column)
+    got["monitor_series"].discard("rowid")  # SQLite's implicit rowid, explicit here
+    assert got == expected

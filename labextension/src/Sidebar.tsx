@@ -16,6 +16,7 @@ import { RunsPanel } from './runs/RunsPanel';
 import { RunsModel } from './runs/state';
 import { mmIcon } from './shared/icons';
 import { MetaNotice } from './shared/MetaNotice';
+import { RegistryLine } from './shared/RegistryLine';
 import { SidebarTab, SidebarTabs } from './SidebarTabs';
 
 /** Id of the sidebar panel (and of its tab, `li[data-id=...]`). */
@@ -203,20 +204,7 @@ export class MMSidebar extends ReactWidget {
             <refreshIcon.react tag="span" className="jp-mm-IconButton-icon" />
           </button>
         </div>
-        {connection.kind === 'ready' && (
-          <div className="jp-mm-Registry" title={connection.meta.registry.path}>
-            <span className="jp-mm-Registry-label">Registry</span>
-            <span className="jp-mm-Registry-path">
-              {/* LRM marks keep slashes in place inside the right-to-left ellipsis box */}
-              {`\u200e${connection.meta.registry.path}\u200e`}
-            </span>
-            {connection.meta.registry.source && (
-              <span className="jp-mm-Registry-source">
-                {connection.meta.registry.source}
-              </span>
-            )}
-          </div>
-        )}
+        {connection.kind === 'ready' && <RegistryLine meta={connection.meta} />}
         <MetaNotice
           connection={connection}
           onRetry={() => void model.connect()}

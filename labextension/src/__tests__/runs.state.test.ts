@@ -14,7 +14,8 @@ const META: MM.IMeta = {
   version: '0.1.0',
   api_version: 1,
   registry: { path: '/abs/.mm', source: 'env' },
-  schema_version: 1
+  schema_version: 1,
+  backend: null
 };
 
 const sleep = (ms: number): Promise<void> =>

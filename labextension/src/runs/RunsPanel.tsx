@@ -1,9 +1,10 @@
 import * as React from 'react';
 
 import * as MM from './types';
+import { actingUser } from '../shared/backend';
 import { FilterBar } from '../shared/Filters';
 import { PagedPanel } from '../shared/PagedList';
-import { experimentChoices } from './query';
+import { experimentChoices, userChoices } from './query';
 import { ColumnPicker } from './ColumnPicker';
 import { RunsTable } from './RunsTable';
 import { RunsModel } from './state';
@@ -27,14 +28,21 @@ export interface IRunsPanelProps {
 }
 
 /**
- * The sidebar's Runs tab: search, experiment and status filters, metric columns,
+ * The sidebar's Runs tab: search, experiment, status and user filters, metric columns,
  * the runs table, or how to start.
  */
 export function RunsPanel(props: IRunsPanelProps): JSX.Element {
   const { model } = props;
   const { page, query } = model;
   const runs = page?.runs ?? [];
-  const filtered = Boolean(query.q.trim() || query.experiment || query.status);
+  const filtered = Boolean(
+    query.q.trim() || query.experiment || query.status || query.user
+  );
+  const { connection } = model;
+  const users = userChoices(
+    connection.kind === 'ready' ? actingUser(connection.meta) : null,
+    query.user
+  );
   return (
     <PagedPanel
       tab="runs"
@@ -66,7 +74,18 @@ export function RunsPanel(props: IRunsPanelProps): JSX.Element {
                 label: 'Status',
                 all: 'Any status',
                 options: MM.RUN_STATUSES
-              }
+              },
+              // Only when there is someone to choose (a server that names the user).
+              ...(users.length > 0
+                ? [
+                    {
+                      key: 'user' as const,
+                      label: 'User',
+                      all: 'All users',
+                      options: users
+                    }
+                  ]
+                : [])
             ]}
             onChange={patch => model.setQuery(patch)}
           />

@@ -37,6 +37,7 @@ export function runsApi(client: RestClient): IRunsApi {
         q: query.q.trim(),
         experiment: query.experiment,
         status: query.status,
+        user: query.user || undefined,
         sort: query.sort,
         order: query.order,
         limit: query.limit,

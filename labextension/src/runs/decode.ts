@@ -28,6 +28,16 @@ import {
 } from '../shared/decodeCommon';
 import * as MM from './types';
 
+/** Decode `GET meta`'s `backend` (absent from older servers). */
+export const decodeBackend = fields<MM.IBackendInfo>('meta.backend', {
+  backend: text,
+  database: optStr,
+  database_source: text,
+  blobs: optStr,
+  blobs_source: text,
+  user: v => optStr(v) || null
+});
+
 /** Decode `GET meta`. */
 export const decodeMeta = fields<MM.IMeta>('meta', {
   name: str,
@@ -37,7 +47,8 @@ export const decodeMeta = fields<MM.IMeta>('meta', {
     const reg = isObject(v) ? v : {};
     return { path: text(reg.path), source: text(reg.source) };
   },
-  schema_version: count
+  schema_version: count,
+  backend: v => (isObject(v) ? decodeBackend(v) : null)
 });
 
 /** Decode `GET runs`. */

@@ -1,8 +1,8 @@
 /**
  * Pure rules of the runs query: the first query of the sidebar, sort toggling and
- * the experiments the filter offers.
+ * the experiments and users the filters offer.
  */
-import { PAGE_SIZE } from '../shared/query';
+import { IFilterOption, PAGE_SIZE } from '../shared/query';
 import * as MM from './types';
 
 /** Sort keys whose natural first order is ascending (text); others start descending. */
@@ -16,6 +16,7 @@ export function defaultQuery(): MM.IRunQuery {
     q: '',
     experiment: '',
     status: '',
+    user: '',
     sort: 'started_at',
     order: 'desc',
     limit: PAGE_SIZE,
@@ -48,4 +49,24 @@ export function experimentChoices(
   return experiments.includes(selected) || !selected
     ? experiments
     : [selected, ...experiments];
+}
+
+/**
+ * The users the user filter offers besides "All users": the acting user's own
+ * runs (`me`, from `GET meta`, null when the server does not say), and the user
+ * selected if it is someone else. Empty when there is nothing to choose, so the
+ * filter can be left out.
+ */
+export function userChoices(
+  me: string | null,
+  selected: string
+): IFilterOption[] {
+  const choices: IFilterOption[] = [];
+  if (me) {
+    choices.push({ value: me, label: `My runs (${me})` });
+  }
+  if (selected && selected !== me) {
+    choices.push({ value: selected, label: selected });
+  }
+  return choices;
 }

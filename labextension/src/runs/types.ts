@@ -28,6 +28,8 @@ export interface IRunQuery {
   experiment: string;
   /** Status, or empty for all. */
   status: string;
+  /** Who recorded the run (exact name), or empty for everyone's. */
+  user: string;
   /** Sort key: a column name, `metric:KEY` or `param:KEY`. */
   sort: string;
   /** Sort order. */

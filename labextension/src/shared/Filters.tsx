@@ -1,5 +1,7 @@
 import * as React from 'react';
 
+import { IFilterOption } from './query';
+
 /**
  * Props of {@link SearchBox}.
  */
@@ -48,8 +50,8 @@ export interface IFilterSelectProps {
   value: string;
   /** Text of the `''` option (`Any status`). */
   all: string;
-  /** The values offered, in order. */
-  options: ReadonlyArray<string>;
+  /** The values offered, in order (a string is its own text). */
+  options: ReadonlyArray<string | IFilterOption>;
   /** Called with the chosen value. */
   onChange: (value: string) => void;
 }
@@ -67,11 +69,17 @@ export function FilterSelect(props: IFilterSelectProps): JSX.Element {
       onChange={e => props.onChange(e.target.value)}
     >
       <option value="">{props.all}</option>
-      {props.options.map(value => (
-        <option key={value} value={value}>
-          {value}
-        </option>
-      ))}
+      {props.options.map(option => {
+        const { value, label } =
+          typeof option === 'string'
+            ? { value: option, label: option }
+            : option;
+        return (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        );
+      })}
     </select>
   );
 }
@@ -86,8 +94,8 @@ export interface IFilterSpec<Q> {
   label: string;
   /** Text of the `''` option (`Any status`). */
   all: string;
-  /** The values offered, in order. */
-  options: ReadonlyArray<string>;
+  /** The values offered, in order (a string is its own text). */
+  options: ReadonlyArray<string | IFilterOption>;
 }
 
 /**

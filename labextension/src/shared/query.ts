@@ -35,3 +35,14 @@ export function patchQuery<Q extends { q: string; offset: number }>(
     debounce: Object.keys(patch).length === 1 && patch.q !== undefined
   };
 }
+
+/**
+ * One choice of a drop-down filter whose text differs from the value it sets
+ * (`My runs (alice)` sets `alice`). A plain string is its own text.
+ */
+export interface IFilterOption {
+  /** The value the query field takes. */
+  value: string;
+  /** The text shown. */
+  label: string;
+}

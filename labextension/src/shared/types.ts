@@ -32,6 +32,25 @@ export interface IRegistryInfo {
 }
 
 /**
+ * Which backend the registry uses and why (`GET meta`'s `backend`, docs/team.md).
+ * Every string is server-sent text: render it as text only.
+ */
+export interface IBackendInfo {
+  /** `sqlite` (the embedded default) or `postgresql` (a team registry). */
+  backend: string;
+  /** The PostgreSQL URL, password masked; null for the embedded SQLite file. */
+  database: string | null;
+  /** Where the database setting came from (`default`, `env …`, `config <path>`). */
+  database_source: string;
+  /** The S3 URL of the blobs; null for the registry's own blob folder. */
+  blobs: string | null;
+  /** Where the blobs setting came from. */
+  blobs_source: string;
+  /** Who is acting: the Jupyter user of the requests, null when unknown. */
+  user: string | null;
+}
+
+/**
  * Response of `GET meta`: the version handshake.
  */
 export interface IMeta {
@@ -45,6 +64,8 @@ export interface IMeta {
   registry: IRegistryInfo;
   /** Schema version of the registry database. */
   schema_version: number;
+  /** The backend in use and why; null from older servers, which do not say. */
+  backend: IBackendInfo | null;
 }
 
 /**

@@ -33,6 +33,7 @@ from mm_jupyter.errors import (
     RegistryError,
     RegistryNewerError,
 )
+from mm_jupyter.identity import current_user
 from mm_jupyter.services.registry import open_registry
 
 if TYPE_CHECKING:
@@ -221,11 +222,19 @@ class BaseHandler(APIHandler):
         return value
 
     def jupyter_user(self) -> str | None:
-        """Return the Jupyter identity of the request (recorded with what it changes)."""
+        """Return who makes the request (recorded with what it changes).
+
+        The Jupyter identity (the JupyterHub user, say); but a token-authenticated
+        single-user server names each browser session "Anonymous <moon>" with a random
+        id, which names nobody: then the server's own user (``MM_JUPYTER_USER``, else
+        the login name), the same name its kernels record runs under.
+        """
         user = self.current_user
         name = getattr(user, "username", None)
         if name is None and isinstance(user, str):
             name = user
+        if str(getattr(user, "name", "")).startswith("Anonymous "):
+            name = current_user()
         return str(name)[:MAX_USER] if name else None
 
     def page_args(self, **filters: Any) -> dict[str, Any]:

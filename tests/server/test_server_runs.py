@@ -501,3 +501,12 @@ async def test_not_found_message_does_not_leak_registry_path(
     response = await raw_fetch(f"mm-jupyter/api/blobs/{digest}")
     assert response.code == 404
     assert str(registry_dir) not in response.body.decode()
+
+
+async def test_meta_names_the_user_runs_are_recorded_under(jp_fetch, monkeypatch):
+    # Given a token-authenticated server (its requests are "Anonymous <moon>" users) whose
+    # kernels record runs as MM_JUPYTER_USER
+    monkeypatch.setenv("MM_JUPYTER_USER", "alice")
+    # Then meta names alice, so the sidebar's "My runs" finds her runs
+    meta = await get_json(jp_fetch, "meta")
+    assert meta["backend"]["user"] == "alice"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -103,6 +104,7 @@ def main() -> None:
         }))
     finally:
         s3_server.stop(process)
+        shutil.rmtree(work, ignore_errors=True)  # ~4 GB of files and objects
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Debian's PostgreSQL 15 (``make test`` installs it via ``make postgresql``): ``initdb`` in
 a temporary folder as the ``postgres`` user (the server refuses root), a free port on
 127.0.0.1, ``fsync`` off. The server is stopped by a finalizer at the end of the
-session, also when a test failed, so nothing is left running. Without the binaries the
+session, also when a test failed, and by a watchdog process if pytest itself is killed,
+so nothing is left running. Without the binaries the
 PostgreSQL tests skip and say why. ``postgres_database`` gives each test a fresh empty
 database of its own (``CREATE DATABASE`` from ``template0``: about 20 ms).
 """
@@ -23,6 +24,19 @@ import pytest
 
 PGBIN = Path(os.environ.get("MM_TEST_PGBIN", "/usr/lib/postgresql/15/bin"))
 USER = "mm"
+# Stops the server if pytest ends without its finalizers (killed, os._exit in a test).
+WATCHDOG = """
+import os, shutil, subprocess, sys, time
+parent, command, base = int(sys.argv[1]), sys.argv[2:-1], sys.argv[-1]
+while True:
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        break
+    time.sleep(0.5)
+subprocess.run(command, capture_output=True, check=False)
+shutil.rmtree(base, ignore_errors=True)
+"""
 
 
 def _free_port() -> int:
@@ -64,13 +78,15 @@ def postgres_url(request):
         shutil.chown(data, "postgres", "postgres")
         shutil.chown(run, "postgres", "postgres")
     port = _free_port()
-    started = False
+    stop_command = _as_postgres(PGBIN / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+    watchdog = subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()),
+                                 *stop_command, str(base)], start_new_session=True)
 
     def stop() -> None:
-        if started:
-            subprocess.run(_as_postgres(PGBIN / "pg_ctl", "-D", data, "-m", "immediate",
-                                        "-w", "stop"), capture_output=True, check=False)
+        subprocess.run(stop_command, capture_output=True, check=False)
         shutil.rmtree(base, ignore_errors=True)
+        watchdog.kill()
+        watchdog.wait()
 
     request.addfinalizer(stop)
     subprocess.run(_as_postgres(PGBIN / "initdb", "-D", data, "-U", USER, "--auth=trust",
@@ -78,7 +94,6 @@ def postgres_url(request):
                    capture_output=True, check=True)
     options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {run} -c fsync=off"
                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    started = True
     result = subprocess.run(_as_postgres(PGBIN / "pg_ctl", "-D", data, "-l", run / "log",
                                          "-w", "-o", options, "start"),
                             capture_output=True, text=True, check=False)

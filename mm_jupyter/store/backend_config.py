@@ -113,8 +113,8 @@ def read_config_file(path: Path) -> dict[str, object]:
         with open(path, "rb") as handle:
             data: dict[str, object] = tomllib.load(handle)
             return data
-    except FileNotFoundError:
-        return {}
+    except (FileNotFoundError, NotADirectoryError):  # no file: the folder's problem, if any,
+        return {}  # is the registry's to report when it opens
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
 
@@ -141,10 +141,13 @@ def load_backend_config(folder: Path) -> BackendConfig:
     settings = []
     for env, key, check in ((DATABASE_ENV, "database", check_database_url),
                             (BLOB_ENV, "blobs", check_blob_url)):
-        if os.environ.get(env):
-            settings.append(Setting(check(os.environ[env], in_file=False), f"env {env}"))
-        elif (value := _text(backend, key, f"{path} [backend]")) is not None:
-            settings.append(Setting(check(value, in_file=True), f"config {path}"))
+        from_env = os.environ.get(env, "").strip()
+        if from_env.startswith("sqlite"):  # naming the default explicitly
+            settings.append(Setting(None, f"env {env}"))
+        elif from_env:
+            settings.append(Setting(check(from_env, in_file=False), f"env {env}"))
+        elif (from_file := _text(backend, key, f"{path} [backend]")) is not None:
+            settings.append(Setting(check(from_file, in_file=True), f"config {path}"))
         else:
             settings.append(Setting(None, "default"))
     remotes = {}

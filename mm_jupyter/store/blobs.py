@@ -32,8 +32,6 @@ from mm_jupyter.store.blob_interface import BlobReader, BlobStat, TempFile
 if TYPE_CHECKING:
     from mm_jupyter.store.blob_interface import BlobBackend
 
-# Where blobs go when no MM_JUPYTER_BLOB_URL is configured: a folder of the registry.
-BLOB_URL_ENV = "MM_JUPYTER_BLOB_URL"
 
 DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 8 * 1024 * 1024

@@ -31,7 +31,9 @@ from mm_jupyter.errors import (
     RegistryNewerError,
     RegistryWarning,
 )
-from mm_jupyter.store.blobs import BlobStore
+from mm_jupyter.store.backend_config import load_backend_config
+from mm_jupyter.store.blob_interface import BlobBackend
+from mm_jupyter.store.blobs import open_blob_store
 from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.location import RegistryLocation, resolve_location
 from mm_jupyter.store.schema import SCHEMA_VERSION
@@ -98,7 +100,8 @@ class Registry:
 
     backend = "sqlite"
 
-    def __init__(self, location: RegistryLocation, *, timeout: float | None = None):
+    def __init__(self, location: RegistryLocation, *, timeout: float | None = None,
+                 blob_url: str | None = None):
         self.location = location
         self.root = location.path
         self.db_path = self.root / DB_NAME
@@ -108,7 +111,7 @@ class Registry:
         # Bumped when the file is reopened (deleted/replaced): caches of rows in the
         # old file (an environment digest) are stale.
         self.generation = 0
-        self.blobs = BlobStore(self.root / "blobs")
+        self.blobs: BlobBackend = open_blob_store(blob_url, self.root / "blobs")
         self._connect()
 
     # -- connection -------------------------------------------------------------
@@ -313,27 +316,20 @@ class Registry:
         self.close()
 
 
-def database_url() -> str | None:
-    """The PostgreSQL URL in ``MM_JUPYTER_DATABASE_URL``, or ``None`` (SQLite, the default)."""
-    url = os.environ.get(DATABASE_URL_ENV, "").strip()
-    if not url or url.startswith("sqlite"):
-        return None
-    if not url.startswith(("postgresql://", "postgres://")):
-        raise RegistryError(f"{DATABASE_URL_ENV} must be a postgresql:// URL, not {url.split(':')[0]}:")
-    return url
-
-
 def _open_backend(location: RegistryLocation, timeout: float | None) -> Registry:
-    url = database_url()
+    # The backend each setting names: environment, else the folder's config.toml, else
+    # the embedded default (store/backend_config.py).
+    config = load_backend_config(location.path)
+    url, blob_url = config.database.url, config.blobs.url
     if url is None:
-        return Registry(location, timeout=timeout)
+        return Registry(location, timeout=timeout, blob_url=blob_url)
     try:  # only a PostgreSQL URL imports psycopg (about 90 ms)
         from mm_jupyter.store.pg import PgRegistry
     except ImportError as exc:
         raise RegistryError(
             f"{DATABASE_URL_ENV} names PostgreSQL but psycopg is missing: "
             'pip install "mm-jupyter[team]"') from exc
-    return PgRegistry(location, url, timeout=timeout)
+    return PgRegistry(location, url, timeout=timeout, blob_url=blob_url)
 
 
 def open_registry(

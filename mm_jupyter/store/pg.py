@@ -166,7 +166,9 @@ class PgConnection:
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> PgCursor:
         query, _ = to_postgres(sql)
         rows = [tuple(p) for p in parameters]
-        cur = self.raw.cursor()
+        # Server-side binding here: psycopg pipelines the rows (one round trip per
+        # batch, not per row; metric flushes send thousands).
+        cur = psycopg.Cursor(self.raw)
         try:
             if rows:
                 cur.executemany(query, rows)
@@ -185,8 +187,9 @@ class PgRegistry(Registry):
 
     backend = "postgresql"
 
-    def __init__(self, location: RegistryLocation, url: str, *, timeout: float | None = None):
-        from mm_jupyter.store.blobs import BlobStore
+    def __init__(self, location: RegistryLocation, url: str, *, timeout: float | None = None,
+                 blob_url: str | None = None):
+        from mm_jupyter.store.blobs import open_blob_store
         from mm_jupyter.store.db import busy_timeout_s
 
         self.location = location
@@ -198,7 +201,7 @@ class PgRegistry(Registry):
         self.lock = threading.RLock()
         self.timeout = busy_timeout_s() if timeout is None else timeout
         self.generation = 0
-        self.blobs = BlobStore(self.root / "blobs")
+        self.blobs = open_blob_store(blob_url, self.root / "blobs")
         self._pool = pool_for(url, self.timeout)
         try:
             raw = self._pool.getconn()

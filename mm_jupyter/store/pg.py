@@ -21,6 +21,7 @@ costs no new connection.
 from __future__ import annotations
 
 import atexit
+import logging
 import sqlite3
 import threading
 import time
@@ -76,11 +77,24 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.adapters.register_loader("numeric", _NumericLoader)
 
 
+CONNECT_TIMEOUT_S = 5
+# The pool reports reconnection attempts through logging; without a handler of the
+# user's, Python's last-resort handler would print them into the user's cell.
+logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
+
+
 def pool_for(url: str, timeout: float) -> ConnectionPool[Any]:
     """Return the process's connection pool for ``url`` (opened on first use)."""
     with _pools_lock:
         pool = _pools.get(url)
         if pool is None:
+            # One direct attempt first: a server that is down or refuses us fails in
+            # milliseconds (at most CONNECT_TIMEOUT_S), where the pool would retry until
+            # the busy timeout while a tracked cell waits.
+            try:
+                psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
+            except psycopg.Error as exc:
+                raise RegistryError(f"cannot connect to {redacted(url)}: {exc}") from None
             pool = ConnectionPool(
                 url, min_size=1, max_size=20, open=False, configure=_configure,
                 kwargs={"autocommit": True, "cursor_factory": psycopg.ClientCursor},

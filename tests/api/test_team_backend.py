@@ -95,3 +95,30 @@ def test_two_users_share_runs_artifacts_and_a_model(team):
     info = json.loads(run(bob, *cli, "info", "--json").stdout)
     assert info["backend"] == "postgresql" and info["blobs"].startswith("s3://")
     assert run(bob, *cli, "verify").returncode == 0
+
+
+def test_a_team_database_that_is_down_costs_the_cell_no_wait_and_no_work(tmp_path):
+    # A port nothing listens on: the server is down (the PostgreSQL pool alone would
+    # retry for the whole busy timeout while the cell waited)
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MM_JUPYTER_")}
+    env.update(MM_JUPYTER_HOME=str(tmp_path / "laptop"),
+               MM_JUPYTER_DATABASE_URL=f"postgresql://mm@127.0.0.1:{port}/mm")
+    script = textwrap.dedent("""
+        import time, mm_jupyter as mm
+        start = time.monotonic()
+        with mm.track(name="on-the-train"):
+            mm.log_metric("acc", 0.9)
+        print("TOOK", time.monotonic() - start)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout.split("TOOK", 1)[1]) < 5  # not the 15 s busy timeout
+    assert done.stderr.count("RegistryWarning") == 1 and "error connecting" not in done.stderr
+    journals = list((tmp_path / "laptop" / "journal").glob("*.jsonl"))
+    assert journals and "on-the-train" in journals[0].read_text()

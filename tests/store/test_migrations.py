@@ -62,18 +62,23 @@ def open_at_barrier(path: str, barrier, results) -> None:
         results.put(("error", repr(exc)))
 
 
-@pytest.mark.slow
-def test_eight_processes_opening_a_fresh_registry_migrate_it_once(tmp_path):
-    # Given eight processes released at the same instant against a new folder
+def open_at_once(paths: list[str]) -> list[tuple[str, object]]:
+    """Open the registry at each path in its own process, all released at one instant."""
     ctx = mp.get_context("spawn")
-    barrier, results = ctx.Barrier(8), ctx.Queue()
-    path = str(tmp_path / "shared")
-    procs = [ctx.Process(target=open_at_barrier, args=(path, barrier, results)) for _ in range(8)]
+    barrier, results = ctx.Barrier(len(paths)), ctx.Queue()
+    procs = [ctx.Process(target=open_at_barrier, args=(path, barrier, results)) for path in paths]
     for p in procs:
         p.start()
     outcomes = [results.get(timeout=60) for _ in procs]
     for p in procs:
         p.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.slow
+def test_eight_processes_opening_a_fresh_registry_migrate_it_once(tmp_path):
+    # Given eight processes released at the same instant against a new folder
+    outcomes = open_at_once([str(tmp_path / "shared")] * 8)
     # Then every process opened it and the migration ran exactly once
     assert outcomes == [("ok", SCHEMA_VERSION)] * 8
     conn = sqlite3.connect(tmp_path / "shared" / "registry.db")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import threading
 import time
 
 import pytest
-from test_migrations import open_at_barrier  # the same opener as the SQLite test
+from test_migrations import open_at_once  # the same openers as the SQLite test
 
 from mm_jupyter.errors import RegistryBusyError, RegistryNewerError
 from mm_jupyter.store import SCHEMA_VERSION, open_registry, queries, runs
@@ -34,16 +33,7 @@ def make_run(registry, name="r", **kw):
 def test_processes_opening_a_fresh_database_at_once_migrate_it_once(pg_url, tmp_path):
     # Given four processes released at the same instant against an empty database
     # (they inherit MM_JUPYTER_DATABASE_URL)
-    ctx = mp.get_context("spawn")
-    barrier, results = ctx.Barrier(4), ctx.Queue()
-    procs = [ctx.Process(target=open_at_barrier,
-                         args=(str(tmp_path / f"home{i}"), barrier, results))
-             for i in range(4)]
-    for p in procs:
-        p.start()
-    outcomes = [results.get(timeout=60) for _ in procs]
-    for p in procs:
-        p.join(timeout=30)
+    outcomes = open_at_once([str(tmp_path / f"home{i}") for i in range(4)])
     # Then every process opened it and each migration ran exactly once
     assert outcomes == [("ok", SCHEMA_VERSION)] * 4
     reg = open_registry(tmp_path / "home0")

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import obstore
-from obstore.exceptions import AlreadyExistsError
+from obstore.exceptions import AlreadyExistsError, BaseError
 from obstore.store import S3Store
 
-from mm_jupyter.errors import BlobCorruptedError, NotFoundError
+from mm_jupyter.errors import BlobCorruptedError, NotFoundError, RegistryError
 from mm_jupyter.store.blob_interface import BlobReader, BlobStat, TempFile
 from mm_jupyter.store.blobs import (
     BlobStore,
@@ -44,6 +45,30 @@ if TYPE_CHECKING:
 PART = 8 * 1024 * 1024  # multipart part size; memory in flight is PART * CONCURRENCY
 CONCURRENCY = 8
 KEY_ROOT = "sha256/"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def unreachable_as_registry_error(method: F) -> F:
+    """Turn an S3 failure (no network, refused, bad credentials) into a ``RegistryError``.
+
+    That is the family tracked cells catch: the run and its outputs then go to the local
+    journal with one short warning, instead of an obstore error ending the run's record.
+    A missing object stays ``FileNotFoundError`` (callers handle it).
+    """
+
+    @wraps(method)
+    def translated(self: S3BlobStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except FileNotFoundError:
+            raise
+        except BaseError as exc:
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            raise RegistryError(f"blob store {self.describe()} failed: {first}") from None
+
+    return translated  # type: ignore[return-value]
 
 
 def blob_key(digest: str) -> str:
@@ -107,6 +132,7 @@ class S3BlobStore:
             return None
         return result.get("e_tag")
 
+    @unreachable_as_registry_error
     def put_bytes(self, data: bytes) -> str:
         """Store ``data`` (a no-op when that content is there) and return its digest."""
         digest = hashlib.sha256(data).hexdigest()
@@ -115,6 +141,7 @@ class S3BlobStore:
         self._put(blob_key(digest), data)
         return digest
 
+    @unreachable_as_registry_error
     def put_file(self, path: str | os.PathLike[str]) -> tuple[str, int]:
         """Store a copy of the file at ``path``; return ``(digest, size)``.
 
@@ -149,6 +176,7 @@ class S3BlobStore:
 
     # -- reading -----------------------------------------------------------------
 
+    @unreachable_as_registry_error
     def has(self, digest: str) -> bool:
         """Return whether the bucket holds ``digest`` (one HEAD request)."""
         try:
@@ -157,6 +185,7 @@ class S3BlobStore:
             return False
         return True
 
+    @unreachable_as_registry_error
     def _fetch(self, digest: str) -> None:
         """Download ``digest`` into the read cache, verified before it is kept."""
         try:
@@ -208,6 +237,7 @@ class S3BlobStore:
         """Return the digest of every blob object in the bucket."""
         return [stat.digest for stat in self.iter_blobs()]
 
+    @unreachable_as_registry_error
     def rehash(self, digest: str) -> str | None:
         """Download and hash the object of ``digest`` (not the cache); ``None`` if gone."""
         try:
@@ -219,6 +249,7 @@ class S3BlobStore:
             hasher.update(chunk)
         return hasher.hexdigest()
 
+    @unreachable_as_registry_error
     def delete(self, digest: str) -> None:
         """Remove the object of ``digest`` and its cached copy."""
         obstore.delete(self.store, blob_key(digest))

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -122,3 +123,35 @@ def test_a_team_database_that_is_down_costs_the_cell_no_wait_and_no_work(tmp_pat
     assert done.stderr.count("RegistryWarning") == 1 and "error connecting" not in done.stderr
     journals = list((tmp_path / "laptop" / "journal").glob("*.jsonl"))
     assert journals and "on-the-train" in journals[0].read_text()
+
+
+def test_a_bucket_that_is_down_keeps_the_cell_and_its_outputs(ip, registry_dir, monkeypatch):
+    # A registry whose blobs are on an S3 endpoint nothing listens on
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("MM_JUPYTER_BLOB_URL", "s3://team-bucket/mm")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    from mm_jupyter.services.runs.session import get_session
+
+    get_session().reset_registry()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = ip.run_cell('%%mm_track --name offline-bucket\nprint("kept " * 60000)\n41 + 1')
+    said = [str(w.message) for w in caught if "mm-jupyter" in str(w.message)]
+    assert len(said) == 1 and "blob store s3://team-bucket/mm failed" in said[0]
+    # The cell ran as usual, and its run and output went to the journal, not nowhere
+    assert result.success and result.result == 42
+    import base64
+
+    import mm_jupyter as mm
+
+    journals = list((registry_dir / "journal").glob("*.jsonl"))
+    text = journals[0].read_text() if journals else ""
+    assert f'"run_id":"{mm.get_run("offline-bucket").id}"' in text  # the run's end
+    assert base64.b64encode(b"kept " * 3).decode()[:12] in text  # its output, inline

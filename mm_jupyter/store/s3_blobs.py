@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -40,8 +41,11 @@ from mm_jupyter.store.blobs import (
 )
 
 if TYPE_CHECKING:
-    from obstore.store import ClientConfig
+    from obstore.store import ClientConfig, RetryConfig
 
+# A few retries ride out a blip; obstore's default (10, up to 3 minutes) would hold a
+# tracked cell for seconds when the bucket is down, where the journal keeps the work.
+RETRIES: RetryConfig = {"max_retries": 3, "retry_timeout": timedelta(seconds=20)}
 PART = 8 * 1024 * 1024  # multipart part size; memory in flight is PART * CONCURRENCY
 CONCURRENCY = 8
 KEY_ROOT = "sha256/"
@@ -107,6 +111,7 @@ class S3BlobStore:
         """Open ``s3://bucket/prefix``; settings from the AWS variables, or ``config``."""
         bucket, prefix = parse_url(url)
         options: ClientConfig = config.pop("client_options", None) or client_options()
+        config.setdefault("retry_config", RETRIES)
         store = S3Store(bucket, prefix=prefix or None, client_options=options, **config)
         return cls(store, url, cache)
 

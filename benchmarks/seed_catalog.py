@@ -8,18 +8,17 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import shutil
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from seed_runs import cached  # noqa: E402 - one rule for the cached registries
+
 from mm_jupyter.store import open_registry  # noqa: E402
 from mm_jupyter.store.artifacts import KINDS  # noqa: E402
 
-CACHE = Path(__file__).resolve().parent / ".cache"
 ARTIFACTS_GENERATOR_VERSION = "1"
 MODELS_GENERATOR_VERSION = "2"
 
@@ -127,20 +126,9 @@ def build_artifacts_registry(path: Path, n_artifacts: int, chain: int) -> None:
 
 def cached_artifacts_registry(n_artifacts: int, chain: int) -> Path:
     """Return the folder of a cached artifacts registry, building it if needed."""
-    path = CACHE / f"artifacts-{n_artifacts}-chain-{chain}"
-    marker = path / "bench-version"
-    if marker.exists() and marker.read_text() == ARTIFACTS_GENERATOR_VERSION:
-        return path
-    shutil.rmtree(path, ignore_errors=True)
-    started = time.perf_counter()
-    build_artifacts_registry(path, n_artifacts, chain)
-    marker.write_text(ARTIFACTS_GENERATOR_VERSION)
-    print(
-        f"built {n_artifacts} artifacts and a {chain}-version chain in"
-        f" {time.perf_counter() - started:.1f}s at {path}",
-        file=sys.stderr,
-    )
-    return path
+    return cached(f"artifacts-{n_artifacts}-chain-{chain}", ARTIFACTS_GENERATOR_VERSION,
+                  lambda path: build_artifacts_registry(path, n_artifacts, chain),
+                  f"{n_artifacts} artifacts and a {chain}-version chain")
 
 
 def build_models_registry(path: Path, n_models: int, n_versions: int) -> None:
@@ -295,17 +283,6 @@ def build_models_registry(path: Path, n_models: int, n_versions: int) -> None:
 
 def cached_models_registry(n_models: int, n_versions: int) -> Path:
     """Return the folder of a cached models registry, building it if needed."""
-    path = CACHE / f"models-{n_models}x{n_versions}"
-    marker = path / "bench-version"
-    if marker.exists() and marker.read_text() == MODELS_GENERATOR_VERSION:
-        return path
-    shutil.rmtree(path, ignore_errors=True)
-    started = time.perf_counter()
-    build_models_registry(path, n_models, n_versions)
-    marker.write_text(MODELS_GENERATOR_VERSION)
-    print(
-        f"built {n_models} models x {n_versions} versions in"
-        f" {time.perf_counter() - started:.1f}s at {path}",
-        file=sys.stderr,
-    )
-    return path
+    return cached(f"models-{n_models}x{n_versions}", MODELS_GENERATOR_VERSION,
+                  lambda path: build_models_registry(path, n_models, n_versions),
+                  f"{n_models} models x {n_versions} versions")

@@ -11,6 +11,7 @@ import random
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,21 +110,25 @@ def build_registry(path: Path, n_runs: int) -> None:
         registry.close()
 
 
-def cached_registry(n_runs: int) -> Path:
-    """Return the folder of a cached synthetic registry, building it if needed."""
-    path = CACHE / f"registry-{n_runs}"
+def cached(name: str, version: str, build: Callable[[Path], object], what: str) -> Path:
+    """Return the cached registry ``CACHE/name``, built by ``build(path)`` unless the
+    copy there was made by generator ``version``."""
+    path = CACHE / name
     marker = path / "bench-version"
-    if marker.exists() and marker.read_text() == GENERATOR_VERSION:
+    if marker.exists() and marker.read_text() == version:
         return path
     shutil.rmtree(path, ignore_errors=True)
     started = time.perf_counter()
-    build_registry(path, n_runs)
-    marker.write_text(GENERATOR_VERSION)
-    print(
-        f"built {n_runs} runs in {time.perf_counter() - started:.1f}s at {path}",
-        file=sys.stderr,
-    )
+    build(path)
+    marker.write_text(version)
+    print(f"built {what} in {time.perf_counter() - started:.1f}s at {path}", file=sys.stderr)
     return path
+
+
+def cached_registry(n_runs: int) -> Path:
+    """Return the folder of a cached synthetic registry, building it if needed."""
+    return cached(f"registry-{n_runs}", GENERATOR_VERSION,
+                  lambda path: build_registry(path, n_runs), f"{n_runs} runs")
 
 
 def diff_notebook(n_cells: int, edited: set[int], side: str) -> str:

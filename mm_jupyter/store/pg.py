@@ -37,6 +37,7 @@ from psycopg.types.numeric import Int8Dumper
 from psycopg_pool import ConnectionPool
 
 from mm_jupyter.errors import RegistryBusyError, RegistryError, RegistryNewerError
+from mm_jupyter.store.backend_config import redact
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import to_postgres
 from mm_jupyter.store.location import RegistryLocation
@@ -94,7 +95,7 @@ def pool_for(url: str, timeout: float) -> ConnectionPool[Any]:
             try:
                 psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
             except psycopg.Error as exc:
-                raise RegistryError(f"cannot connect to {redacted(url)}: {exc}") from None
+                raise RegistryError(f"cannot connect to {redact(url)}: {exc}") from None
             pool = ConnectionPool(
                 url, min_size=1, max_size=20, open=False, configure=_configure,
                 kwargs={"autocommit": True, "cursor_factory": psycopg.ClientCursor},
@@ -103,7 +104,7 @@ def pool_for(url: str, timeout: float) -> ConnectionPool[Any]:
                 pool.open(wait=True, timeout=max(timeout, 1.0))
             except Exception as exc:
                 pool.close()
-                raise RegistryError(f"cannot connect to {redacted(url)}: {exc}") from exc
+                raise RegistryError(f"cannot connect to {redact(url)}: {exc}") from exc
             _pools[url] = pool
         return pool
 
@@ -118,13 +119,6 @@ def close_pools() -> None:
 
 
 atexit.register(close_pools)
-
-
-def redacted(url: str) -> str:
-    """``url`` without a password (never printed)."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    host, port, db = info.get("host", ""), info.get("port", "5432"), info.get("dbname", "")
-    return f"postgresql://{host}:{port}/{db}"
 
 
 def translate(exc: psycopg.Error, what: str) -> Exception:
@@ -209,7 +203,7 @@ class PgRegistry(Registry):
         self.location = location
         self.root = location.path
         self.url = url
-        self.display = redacted(url)
+        self.display = redact(url)
         # Keys per-registry caches (monitoring/dispatch.py): one per database.
         self.db_path = self.root / self.display.replace("/", "_").replace(":", "_")
         self.lock = threading.RLock()

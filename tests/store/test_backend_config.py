@@ -61,6 +61,8 @@ def test_a_password_from_the_environment_is_used_but_never_shown(tmp_path, monke
     assert config.database.url == "postgresql://mm:hunter2@db:5432/mm"
     assert redact(config.database.url) == "postgresql://mm:***@db:5432/mm"
     assert redact("postgresql://db/mm") == "postgresql://db/mm"
+    assert redact("postgresql://db/mm?sslmode=require&password=hunter2") == \
+        "postgresql://db/mm?sslmode=require&password=***"
 
 
 def test_remotes_round_trip_with_awkward_names(tmp_path):

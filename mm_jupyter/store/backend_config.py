@@ -23,11 +23,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mm_jupyter.errors import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 reads TOML with the backport
-    import tomli as tomllib
-
 CONFIG_NAME = "config.toml"
 DATABASE_ENV = "MM_JUPYTER_DATABASE_URL"
 BLOB_ENV = "MM_JUPYTER_BLOB_URL"
@@ -115,13 +110,22 @@ def check_blob_url(url: str, *, in_file: bool) -> str:
 def read_config_file(path: Path) -> dict[str, object]:
     """Return the parsed ``config.toml`` (empty when there is none)."""
     try:
-        with open(path, "rb") as handle:
-            data: dict[str, object] = tomllib.load(handle)
-            return data
+        raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):  # no file: the folder's problem, if any,
         return {}  # is the registry's to report when it opens
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
+    # Imported only when there is a file: the TOML parser costs ~15 ms of import, which
+    # every registry open (the CLI, a kernel's first run) would pay for nothing.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 reads TOML with the backport
+        import tomli as tomllib
+    try:
+        data: dict[str, object] = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    return data
 
 
 def _table(data: dict[str, object], name: str, path: Path) -> dict[str, object]:

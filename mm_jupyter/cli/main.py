@@ -14,6 +14,7 @@ from mm_jupyter.cli.models import models
 from mm_jupyter.cli.monitoring import monitor, serve
 from mm_jupyter.cli.remote import remote
 from mm_jupyter.cli.support import emit_json, open_cli_registry
+from mm_jupyter.cli.sync import pull, push
 from mm_jupyter.display.diff import to_text
 from mm_jupyter.display.runs import run_text, runs_table_text
 from mm_jupyter.errors import MMError
@@ -147,7 +148,7 @@ def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
 
 
 register_artifact_commands(main)
-for command in (doctor, models, monitor, remote, serve):
+for command in (doctor, models, monitor, pull, push, remote, serve):
     main.add_command(command)
 
 

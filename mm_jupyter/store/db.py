@@ -31,7 +31,7 @@ from mm_jupyter.errors import (
     RegistryNewerError,
     RegistryWarning,
 )
-from mm_jupyter.store.backend_config import load_backend_config
+from mm_jupyter.store.backend_config import load_backend_config, redact
 from mm_jupyter.store.blob_interface import BlobBackend
 from mm_jupyter.store.blobs import open_blob_store
 from mm_jupyter.store.dialect import Connection
@@ -320,14 +320,23 @@ def _open_backend(location: RegistryLocation, timeout: float | None) -> Registry
     # The backend each setting names: environment, else the folder's config.toml, else
     # the embedded default (store/backend_config.py).
     config = load_backend_config(location.path)
-    url, blob_url = config.database.url, config.blobs.url
+    return open_database(location, config.database.url, config.blobs.url, timeout=timeout)
+
+
+def open_database(location: RegistryLocation, url: str | None, blob_url: str | None, *,
+                  timeout: float | None = None) -> Registry:
+    """Open the database ``url`` names (SQLite in ``location`` when ``None``) as it is.
+
+    No journal import or reaping: for a registry this process does not own, such as
+    a remote being pushed to (``open_registry`` is for this process's own registry).
+    """
     if url is None:
         return Registry(location, timeout=timeout, blob_url=blob_url)
     try:  # only a PostgreSQL URL imports psycopg (about 90 ms)
         from mm_jupyter.store.pg import PgRegistry
     except ImportError as exc:
         raise RegistryError(
-            f"{DATABASE_URL_ENV} names PostgreSQL but psycopg is missing: "
+            f"{redact(url)} is a PostgreSQL database but psycopg is missing: "
             'pip install "mm-jupyter[team]"') from exc
     return PgRegistry(location, url, timeout=timeout, blob_url=blob_url)
 

@@ -61,5 +61,11 @@ def m0005_history_and_journals(db: Database) -> None:
     db.executescript(sql("0005_history_and_journals"))
 
 
+@MIGRATIONS(name="0007_sync")
+def m0007_sync(db: Database) -> None:
+    """Push and pull: how far each remote was pushed, and the numbers it gave versions."""
+    db.executescript(sql("0007_sync"))
+
+
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
 # tests/store/test_migrations.py checks they agree.

@@ -61,6 +61,21 @@ def m0005_history_and_journals(db: Database) -> None:
     db.executescript(sql("0005_history_and_journals"))
 
 
+@MIGRATIONS(name="0006_text_search")
+def m0006_text_search(db: Database) -> None:
+    """The runs list's text filter through a trigram index (issue 12).
+
+    Triggers queue runs whose name, id or tags change; where this SQLite has the FTS5
+    trigram tokenizer the index (store/text_search.py) is built here from every run,
+    elsewhere the first process that has it builds it.
+    """
+    from mm_jupyter.store import text_search
+
+    db.executescript(sql("0006_text_search"))
+    if text_search.available():
+        text_search.sync(db.conn)
+
+
 @MIGRATIONS(name="0007_sync")
 def m0007_sync(db: Database) -> None:
     """Push and pull: how far each remote was pushed, and the numbers it gave versions."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from mm_jupyter.errors import RegistryNewerError
-from mm_jupyter.store import SCHEMA_VERSION, open_registry
+from mm_jupyter.store import SCHEMA_VERSION, migrations, open_registry
 from mm_jupyter.store.migrations import MIGRATIONS
 
 TABLES = {
@@ -22,6 +23,20 @@ TABLES = {
 
 def test_schema_version_counts_the_migrations():
     assert len(MIGRATIONS._migrations) == SCHEMA_VERSION
+
+
+def test_both_dialects_list_the_same_migrations_in_the_same_order():
+    # PostgreSQL numbers its migrations by their place in pg.MIGRATIONS, SQLite applies
+    # them in the order they are registered: each step is one twin pair of scripts.
+    pytest.importorskip("psycopg")
+    from mm_jupyter.store import pg
+
+    names = [m.name for m in MIGRATIONS._migrations]
+    assert names == list(pg.MIGRATIONS) == sorted(names)
+    sql_dir = Path(migrations.__file__).parent / "sql"
+    for name in names:
+        assert (sql_dir / f"{name}.sql").is_file(), name
+        assert (sql_dir / "postgresql" / f"{name}.sql").is_file(), name
 
 
 def test_fresh_registry_has_every_table_and_pragmas(tmp_path):

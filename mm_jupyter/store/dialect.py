@@ -23,7 +23,7 @@ This module imports neither driver: the SQLite path pays nothing for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -97,3 +97,20 @@ def to_postgres(sql: str, *, returning_id: bool = False) -> tuple[str, bool]:
             sql = sql.rstrip().rstrip(";") + " RETURNING id"
             returns = True
     return sql, returns
+
+
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """Append ``rows`` to ``table``: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+
+    For plain appends of many rows (no conflict handling, no ``RETURNING``).
+    """
+    if not rows:
+        return
+    copy_rows = getattr(conn, "copy_rows", None)  # PgConnection's; sqlite3 has none
+    if copy_rows is not None:
+        copy_rows(table, columns, rows)
+        return
+    conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        rows)

@@ -25,7 +25,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from typing import Any
@@ -183,6 +183,20 @@ class PgConnection:
         except psycopg.Error as exc:
             raise translate(exc, self.what) from exc
         return PgCursor(cur, None)
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Append ``rows`` to ``table`` with ``COPY``: about 10x a pipelined ``executemany``
+        for bulk copies (a push of 10,000 runs sends about 700,000 rows)."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        count = 0
+        try:
+            with self.raw.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        except psycopg.Error as exc:
+            raise translate(exc, self.what) from exc
+        return count
 
 
 class PgRegistry(Registry):

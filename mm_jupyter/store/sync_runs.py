@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mm_jupyter.store.db import Registry
-from mm_jupyter.store.dialect import Connection
+from mm_jupyter.store.dialect import Connection, bulk_insert
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
 # Columns copied as they are; experiment_id, history_kernel_id and change_seq are
@@ -292,9 +292,7 @@ def _write_runs(conn: Connection, batch: _Batch, experiments: dict[str, int],
         conn.executemany(f"UPDATE runs SET {sets}, change_seq = {CURRENT_SEQ} WHERE id = ?",
                          [(*u[1:], u[0]) for u in updated])
     for table, columns in CHILD_TABLES.items():
-        conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(columns)})",
-            batch.children[table])
+        bulk_insert(conn, table, columns, batch.children[table])
 
 
 def add_tags(dest: Registry, additions: dict[str, dict[str, Any]]) -> None:

@@ -4,103 +4,32 @@ Debian's PostgreSQL 15 (``make test`` installs it via ``make postgresql``): ``in
 a temporary folder as the ``postgres`` user (the server refuses root), a free port on
 127.0.0.1, ``fsync`` off. The server is stopped by a finalizer at the end of the
 session, also when a test failed, and by a watchdog process if pytest itself is killed,
-so nothing is left running. Without the binaries the
-PostgreSQL tests skip and say why. ``postgres_database`` gives each test a fresh empty
-database of its own (``CREATE DATABASE`` from ``template0``: about 20 ms).
+so nothing is left running (start and stop: tests/team_servers.py, shared with the
+benchmarks). Without the binaries the PostgreSQL tests skip and say why.
+``postgres_database`` gives each test a fresh empty database of its own (``CREATE
+DATABASE`` from ``template0``: about 20 ms).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
-
-PGBIN = Path(os.environ.get("MM_TEST_PGBIN", "/usr/lib/postgresql/15/bin"))
-USER = "mm"
-# Stops the server if pytest ends without its finalizers (killed, os._exit in a test).
-WATCHDOG = """
-import os, shutil, subprocess, sys, time
-parent, command, base = int(sys.argv[1]), sys.argv[2:-1], sys.argv[-1]
-while True:
-    try:
-        os.kill(parent, 0)
-    except ProcessLookupError:
-        break
-    time.sleep(0.5)
-subprocess.run(command, capture_output=True, check=False)
-shutil.rmtree(base, ignore_errors=True)
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_postgres(*args: str) -> list[str]:
-    """Run as the ``postgres`` user when we are root (PostgreSQL refuses root)."""
-    command = [str(a) for a in args]
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def _skip_reason() -> str | None:
-    if not (PGBIN / "pg_ctl").exists():
-        return f"PostgreSQL binaries not found in {PGBIN} (run `make postgresql`)"
-    if os.geteuid() == 0 and not shutil.which("runuser"):
-        return "running as root and runuser is missing (PostgreSQL refuses root)"
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        return 'psycopg is not installed (pip install "mm-jupyter[team]")'
-    return None
+from team_servers import ServerFailed, ServerUnavailable, start_postgres
 
 
 @pytest.fixture(scope="session")
 def postgres_url(request):
     """Start PostgreSQL once per session; yield ``postgresql://mm@127.0.0.1:PORT/postgres``."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    base = Path(tempfile.mkdtemp(prefix="mm-pg-"))
-    data, run = base / "pg", base / "run"
-    data.mkdir()
-    run.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres", "postgres")
-        shutil.chown(data, "postgres", "postgres")
-        shutil.chown(run, "postgres", "postgres")
-    port = _free_port()
-    stop_command = _as_postgres(PGBIN / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
-    watchdog = subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()),
-                                 *stop_command, str(base)], start_new_session=True)
-
-    def stop() -> None:
-        subprocess.run(stop_command, capture_output=True, check=False)
-        shutil.rmtree(base, ignore_errors=True)
-        watchdog.kill()
-        watchdog.wait()
-
-    request.addfinalizer(stop)
-    subprocess.run(_as_postgres(PGBIN / "initdb", "-D", data, "-U", USER, "--auth=trust",
-                                "-E", "UTF8", "--locale=C.UTF-8", "-N"),
-                   capture_output=True, check=True)
-    options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {run} -c fsync=off"
-               " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    result = subprocess.run(_as_postgres(PGBIN / "pg_ctl", "-D", data, "-l", run / "log",
-                                         "-w", "-o", options, "start"),
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        log = (run / "log").read_text(errors="replace") if (run / "log").exists() else ""
-        pytest.fail(f"PostgreSQL did not start: {result.stderr}\n{log}")
-    return f"postgresql://{USER}@127.0.0.1:{port}/postgres"
+    try:
+        server = start_postgres()  # start/stop and the watchdog: tests/team_servers.py
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
+    except ServerFailed as exc:
+        pytest.fail(str(exc))
+    request.addfinalizer(server.stop)
+    return server.url
 
 
 def _forget_session_registry() -> None:

@@ -68,9 +68,11 @@ test: $(VENV)/.installed build-ext chromium postgresql
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -q -m "not browser"
 
-# Benchmarks: prints one JSON object.
-bench: $(VENV)/.installed
-	$(PY) benchmarks/run_all.py
+# Benchmarks: prints one JSON object. The team backend's figures run on their own
+# PostgreSQL and SeaweedFS (Debian's postgresql installed if missing, as for `make test`).
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--blob-mb 256 --only bench_team.py".
+bench: $(VENV)/.installed postgresql
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) mm_jupyter/labextension labextension/node_modules labextension/lib

@@ -30,6 +30,9 @@ sys.path.insert(0, str(HERE))
 
 from team_backend import S3Server, team_servers  # noqa: E402
 
+# Storing a new file: at least half the raw PUT throughput of the same server.
+STORE_TARGET = 0.5
+
 
 def written_bytes() -> int:
     """Bytes this process (all its threads) has written to files and sockets."""
@@ -120,6 +123,12 @@ def measure(server: S3Server, work: Path, size_mb: int) -> dict[str, object]:
         "s3_put_file_again_bytes_written": again_bytes,
         "s3_relog_s": round(relog_s, 4),
         "s3_relog_bytes_written": relog_bytes,
+        "s3_store_target_vs_raw_put": STORE_TARGET,
+        "s3_put_file_target_met": mib / new_s / raw_mibs >= STORE_TARGET,
+        "s3_log_artifact_target_met": mib / log_s / raw_mibs >= STORE_TARGET,
+        # Bytes written counts every file and socket write (the registry's rows too):
+        # anything under one part means no part of the file went to the server.
+        "s3_relog_target_met": relog_bytes < PART and again_bytes < PART,
     }
 
 

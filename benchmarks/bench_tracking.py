@@ -28,35 +28,42 @@ def import_time_ms(repeats: int = 7) -> float:
     return statistics.median(samples)
 
 
-def cell_overhead_ms(n: int = 300, summary: bool = False) -> dict[str, float]:
-    """Median tracked-minus-untracked time of a trivial cell in one shell."""
+def cell_overhead_ms(
+    n: int = 300, summary: bool = False, cell: str = "x = 1", plain: str | None = None
+) -> dict[str, float]:
+    """Median tracked-minus-untracked time of ``cell`` (trivial by default) in one shell.
+
+    ``plain`` is the untracked twin when ``cell`` calls the tracking API (which needs a
+    run): the same work without it.
+    """
     from IPython.testing.globalipapp import get_ipython
 
     ip = get_ipython()
     if "mm_jupyter" not in ip.extension_manager.loaded:
         ip.run_line_magic("load_ext", "mm_jupyter")
     ip.run_line_magic("config", f"MMMagics.show_summary = {summary}")
+    tracked_cell, plain_cell = f"%%mm_track\n{cell}", cell if plain is None else plain
     devnull = open(os.devnull, "w")
     stdout = sys.stdout
     sys.stdout = devnull  # a summary printed to a terminal is not what we measure
     try:
         for _ in range(20):  # warm up: environment probe, first run, caches
-            ip.run_cell("%%mm_track\nx = 1")
-            ip.run_cell("x = 1")
-        plain, tracked = [], []
+            ip.run_cell(tracked_cell)
+            ip.run_cell(plain_cell)
+        plain_s, tracked = [], []
         for _ in range(n):
             t = time.perf_counter()
-            ip.run_cell("x = 1")
-            plain.append(time.perf_counter() - t)
+            ip.run_cell(plain_cell)
+            plain_s.append(time.perf_counter() - t)
             t = time.perf_counter()
-            ip.run_cell("%%mm_track\nx = 1")
+            ip.run_cell(tracked_cell)
             tracked.append(time.perf_counter() - t)
     finally:
         sys.stdout = stdout
     return {
-        "untracked_ms": statistics.median(plain) * 1000,
+        "untracked_ms": statistics.median(plain_s) * 1000,
         "tracked_ms": statistics.median(tracked) * 1000,
-        "overhead_ms": (statistics.median(tracked) - statistics.median(plain)) * 1000,
+        "overhead_ms": (statistics.median(tracked) - statistics.median(plain_s)) * 1000,
     }
 
 

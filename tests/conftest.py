@@ -7,7 +7,7 @@ import pytest
 # The REST tests (tests/server/) build on pytest-jupyter's jp_* fixtures; the team-backend
 # tests on real PostgreSQL and S3 servers started once per session. pytest takes
 # pytest_plugins from the root conftest only.
-pytest_plugins = ("pytest_jupyter.jupyter_server", "postgres_server", "s3_server")
+pytest_plugins = ("pytest_jupyter.jupyter_server", "postgres_server", "s3_server", "team_remote")
 
 
 @pytest.fixture

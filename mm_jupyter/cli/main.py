@@ -155,7 +155,10 @@ for command in (doctor, models, monitor, pull, push, remote, serve):
 def run() -> None:
     """Entry point that turns our errors into one clear line and exit code 1."""
     try:
-        main(standalone_mode=False)
+        # Without standalone mode click returns (not raises) a command's ctx.exit(code).
+        code = main(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -93,7 +93,10 @@ def plan_runs(source: Registry, dest: Registry, ids: Sequence[str]) -> RunPlan:
             plan.new.append(run_id)
             continue
         their_status, their_tags, _ = theirs[run_id]
-        if their_status == "running" and status != "running":
+        # Ended here since it was copied; "killed" there too: with no heartbeats
+        # reaching the destination, its reaper took the copy for dead.
+        if status != "running" and their_status in ("running", "killed") \
+                and their_status != status:
             plan.refresh.append(run_id)
             continue
         plan.same.append(run_id)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -52,25 +53,6 @@ WORK = textwrap.dedent("""
 """)
 
 
-@pytest.fixture
-def laptops(postgres_database, s3_server, s3_bucket, tmp_path, monkeypatch):
-    """laptop(user) -> its registry folder, with the remote ``team`` configured."""
-    aws = {k: v for k, v in s3_server.env(s3_bucket).items() if k.startswith("AWS_")}
-    for key, value in aws.items():
-        monkeypatch.setenv(key, value)
-    for key in ("MM_JUPYTER_DATABASE_URL", "MM_JUPYTER_BLOB_URL", "MM_JUPYTER_HOME"):
-        monkeypatch.delenv(key, raising=False)
-
-    def laptop(user: str) -> Path:
-        folder = tmp_path / user
-        add_remote(folder, "team", database=postgres_database, blobs=f"s3://{s3_bucket}/team")
-        return folder
-
-    laptop.team_url = postgres_database
-    laptop.blobs = f"s3://{s3_bucket}/team"
-    return laptop
-
-
 def work(folder: Path, user: str, *fits: tuple[float, dict]) -> list[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MM_JUPYTER_")}
     env.update(MM_JUPYTER_HOME=str(folder), MM_JUPYTER_USER=user)
@@ -102,17 +84,6 @@ def pull(folder: Path, **options):
     return as_user(folder, lambda local: sync.pull(local, "team", **options))
 
 
-def team_rows(laptops, sql: str, args=()):
-    with tempfile.TemporaryDirectory() as scratch:
-        team = open_database(RegistryLocation(Path(scratch), "remote"), laptops.team_url,
-                             laptops.blobs)
-        try:
-            with team.read() as conn:
-                return [tuple(r) for r in conn.execute(sql, args)]
-        finally:
-            team.close()
-
-
 def test_push_sends_everything_once_and_the_team_numbers_versions(laptops):
     alice = laptops("alice")
     assert work(alice, "alice", (1.0, {"alias": "champion", "stage": "staging"}),
@@ -132,22 +103,22 @@ def test_push_sends_everything_once_and_the_team_numbers_versions(laptops):
     assert again["blobs"]["sent"] == 0
 
     # Everything arrived whole: runs with their series (NaN kept), lineage, stages, alias
-    runs = dict(team_rows(laptops, "SELECT name, user FROM runs"))
+    runs = dict(laptops.rows("SELECT name, user FROM runs"))
     assert runs == {"alice-prep": "alice", "alice-fit-1.0": "alice", "alice-fit-2.0": "alice"}
-    points = team_rows(laptops, "SELECT count(*) FROM metrics m JOIN runs r ON r.id = m.run_id"
+    points = laptops.rows("SELECT count(*) FROM metrics m JOIN runs r ON r.id = m.run_id"
                                 " WHERE r.name = 'alice-fit-1.0' AND m.key = 'loss'")
     assert points == [(20,)]
-    odd = team_rows(laptops, "SELECT value FROM latest_metrics WHERE key = 'odd'")
+    odd = laptops.rows("SELECT value FROM latest_metrics WHERE key = 'odd'")
     assert len(odd) == 2 and all(math.isnan(float(v)) for (v,) in odd)
-    edges = team_rows(laptops, "SELECT r.name, l.direction FROM lineage l JOIN runs r"
+    edges = laptops.rows("SELECT r.name, l.direction FROM lineage l JOIN runs r"
                                " ON r.id = l.run_id JOIN artifact_versions v ON v.id = l.version_id"
                                " JOIN artifacts a ON a.id = v.artifact_id WHERE a.name = 'churn-data'")
     assert sorted(edges) == [("alice-fit-1.0", "input"), ("alice-fit-2.0", "input"),
                              ("alice-prep", "output")]
-    stages = team_rows(laptops, "SELECT version, stage, created_by FROM model_versions"
+    stages = laptops.rows("SELECT version, stage, created_by FROM model_versions"
                                 " ORDER BY version")
     assert stages == [(1, "staging", "alice"), (2, "production", "alice")]
-    assert team_rows(laptops, "SELECT alias FROM model_aliases") == [("champion",)]
+    assert laptops.rows("SELECT alias FROM model_aliases") == [("champion",)]
     with tempfile.TemporaryDirectory() as scratch:
         team = open_database(RegistryLocation(Path(scratch), "remote"), laptops.team_url,
                              laptops.blobs)
@@ -176,15 +147,15 @@ def test_two_laptops_local_version_3_become_team_versions_3_and_4(laptops):
             "state": "sent"} in mine
     # the shared data is the same content: already there, not a second version
     assert report["artifact_versions"]["already_there"] >= 1
-    assert team_rows(laptops, "SELECT count(*) FROM artifact_versions v JOIN artifacts a"
+    assert laptops.rows("SELECT count(*) FROM artifact_versions v JOIN artifacts a"
                               " ON a.id = v.artifact_id WHERE a.name = 'churn-data'") == [(1,)]
     # bob's alias and stage collide with alice's on the team: reported, not overwritten
     kinds = sorted(c["kind"] for c in report["conflicts"])
     assert kinds == ["alias", "stage"]
     assert any("churn-clf@champion is version 2 there" in c["detail"] for c in report["conflicts"])
-    assert team_rows(laptops, "SELECT v.version FROM model_aliases s JOIN model_versions v"
+    assert laptops.rows("SELECT v.version FROM model_aliases s JOIN model_versions v"
                               " ON v.id = s.version_id") == [(2,)]
-    assert team_rows(laptops, "SELECT version, stage FROM model_versions ORDER BY version") == \
+    assert laptops.rows("SELECT version, stage FROM model_versions ORDER BY version") == \
         [(1, "none"), (2, "production"), (3, "none"), (4, "none")]
     # bob's registry remembers that its version 3 is the team's 4
     with open_registry(bob) as local:
@@ -193,7 +164,7 @@ def test_two_laptops_local_version_3_become_team_versions_3_and_4(laptops):
             local_id = conn.execute("SELECT id FROM model_versions WHERE version = 3").fetchone()[0]
     assert mapping[local_id] == 4
     # The team's own event log says where version 4 came from
-    events = team_rows(laptops, "SELECT payload FROM registry_events WHERE kind = 'registered'")
+    events = laptops.rows("SELECT payload FROM registry_events WHERE kind = 'registered'")
     assert any('"source_version": 3' in p and "push by bob" in p for (p,) in events)
 
 
@@ -238,7 +209,7 @@ def test_a_filtered_push_carries_only_those_runs_and_what_they_point_at(laptops)
     # and the run that produced that data (a row there must find its producer)
     assert report["runs"]["sent"] == 2
     assert report["model_versions"]["sent"] == 1
-    assert sorted(n for (n,) in team_rows(laptops, "SELECT name FROM runs")) == \
+    assert sorted(n for (n,) in laptops.rows("SELECT name FROM runs")) == \
         ["alice-fit-1.0", "alice-prep"]
     # a filtered push does not move the cursor: the full push still sends the rest
     rest = push(alice)
@@ -251,3 +222,63 @@ def test_a_remote_without_blobs_is_refused_with_a_clear_error(laptops, postgres_
     add_remote(alice, "bare", database=postgres_database, blobs=None)
     with open_registry(alice) as local, pytest.raises(Exception, match="has no blob store"):
         sync.push(local, "bare")
+
+
+def test_a_run_pushed_while_running_is_completed_by_the_next_push(laptops):
+    from mm_jupyter.store.liveness import reap_dead_runs
+    from mm_jupyter.store.runs import NewRun, create_run, finish_run, write_metric_points
+
+    alice = laptops("alice")
+    now = time.time()  # a live run (fresh heartbeat): the reaper leaves it alone
+    with open_registry(alice) as local:
+        create_run(local, NewRun(id="0000000000aa", name="long", experiment="e",
+                                 started_at="2026-12-07T00:00:00.000Z", user="alice",
+                                 host="alice-laptop", pid=4242, heartbeat_ts=now,
+                                 params=[("epochs", 3, "explicit")]))
+        write_metric_points(local, [("0000000000aa", "loss", 0, 1.0, now)])
+    assert push(alice)["runs"]["sent"] == 1
+    assert laptops.rows("SELECT status FROM runs") == [("running",)]
+    # No heartbeat reaches the team: a teammate's registry open reaps the copy
+    with tempfile.TemporaryDirectory() as scratch:
+        team = open_database(RegistryLocation(Path(scratch), "remote"), laptops.team_url,
+                             laptops.blobs)
+        try:
+            assert reap_dead_runs(team, now=now + 3600) == ["0000000000aa"]
+        finally:
+            team.close()
+    with open_registry(alice) as local:
+        write_metric_points(local, [("0000000000aa", "loss", s, 1.0 / (s + 1), now + s)
+                                    for s in (1, 2)])
+        finish_run(local, "0000000000aa", status="finished",
+                   finished_at="2026-12-07T00:00:09.000Z", duration_s=9.0)
+    report = push(alice)
+    assert report["runs"] == {"sent": 0, "updated": 1, "already_there": 0, "conflicts": 0}
+    assert laptops.rows("SELECT status, duration_s FROM runs") == [("finished", 9.0)]
+    # replaced whole, not appended to: three points, one param
+    assert laptops.rows("SELECT step FROM metrics ORDER BY step") == [(0,), (1,), (2,)]
+    assert laptops.rows("SELECT key FROM params") == [("epochs",)]
+    assert push(alice)["up_to_date"]
+
+
+def test_tags_are_merged_and_a_different_value_is_a_conflict(laptops):
+    from mm_jupyter.store.runs import set_tags
+
+    alice = laptops("alice")
+    work(alice, "alice")
+    push(alice)
+    with open_registry(alice) as local, local.read() as conn:
+        run_id = conn.execute("SELECT id FROM runs WHERE name = 'alice-prep'").fetchone()[0]
+    with tempfile.TemporaryDirectory() as scratch:
+        team = open_database(RegistryLocation(Path(scratch), "remote"), laptops.team_url,
+                             laptops.blobs)
+        try:
+            set_tags(team, run_id, {"reviewed": "yes-by-bob"})  # a teammate tagged it
+        finally:
+            team.close()
+    with open_registry(alice) as local:
+        set_tags(local, run_id, {"reviewed": "no", "note": "baseline"})
+    report = push(alice)
+    assert [(c["kind"], c["key"]) for c in report["conflicts"]] == [("tag", "reviewed")]
+    assert "'yes-by-bob' there" in report["conflicts"][0]["detail"]
+    tags = json.loads(laptops.rows("SELECT tags FROM runs WHERE id = ?", (run_id,))[0][0])
+    assert tags == {"reviewed": "yes-by-bob", "note": "baseline"}

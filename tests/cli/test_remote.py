@@ -46,7 +46,8 @@ def test_remotes_are_added_listed_and_removed(project):
                    "--blobs", "s3://b/p")
     assert done.returncode == 0, done.stderr
     listed = json.loads(project("remote", "list", "--json").stdout)
-    assert listed == [{"name": "team", "database": "postgresql://mm@db:5432/mm", "blobs": "s3://b/p"}]
+    assert listed == [{"name": "team", "database": "postgresql://mm@db:5432/mm", "blobs": "s3://b/p",
+                       "pushed_at": None, "pulled_at": None}]
     assert project("remote", "add", "bad name", "--database", "postgresql://db/mm").returncode == 1
     assert project("remote", "remove", "team").returncode == 0
     done = project("remote", "remove", "team")

@@ -33,6 +33,7 @@ from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.magics.artifacts import ArtifactVerbs
 from mm_jupyter.magics.models import ModelVerbs
 from mm_jupyter.magics.monitoring import MonitorVerbs
+from mm_jupyter.magics.sync import SyncVerbs
 from mm_jupyter.magics.verb_args import arg, bounded_int, non_empty, verb
 from mm_jupyter.services.runs.session import get_session
 
@@ -52,6 +53,8 @@ HELP = """\
   %mm model NAME              the versions of a model, with stages and aliases
   %mm monitor NAME[@alias]    monitoring summary: latest values, alerts, charts
   %mm alerts [NAME] [firing|resolved]   monitoring alerts with their actions
+  %mm push REMOTE [-e EXP] [--run RUN] [--dry-run]   send new work to a team registry
+  %mm pull REMOTE --model NAME [--run RUN] [--dry-run]   bring a team model here, with lineage
   %mm help                    this help
   %mm VERB --help             the arguments of one verb
 
@@ -81,7 +84,7 @@ def _param_value(text: str) -> Any:
 
 
 @magics_class
-class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, Magics):
+class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, SyncVerbs, Magics):
     """The mm-jupyter magics; configure with ``%config MMMagics.<option> = ...``."""
 
     show_summary = Bool(True, help="Show a run summary below each tracked cell.").tag(

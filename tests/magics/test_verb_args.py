@@ -8,7 +8,7 @@ from IPython.core.error import UsageError
 import mm_jupyter as mm
 
 VERBS = ["experiment", "runs", "show", "diff", "artifacts", "artifact", "lineage",
-         "register", "models", "model", "monitor", "alerts"]
+         "register", "models", "model", "monitor", "alerts", "push", "pull"]
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from team_servers import ServerFailed, ServerUnavailable, start_postgres
@@ -77,3 +79,45 @@ def _registry_backend(request):
     monkeypatch = request.getfixturevalue("monkeypatch")
     monkeypatch.setenv("MM_JUPYTER_DATABASE_URL", url)
     yield
+
+
+@pytest.fixture
+def registry_backend(request) -> str:
+    """The metadata backend of this run's test registries: ``sqlite`` or ``postgresql``."""
+    return str(request.config.getoption("--registry-backend"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): a test of the embedded SQLite file itself (its lock,"
+        " its folder), skipped with that reason under --registry-backend=postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--registry-backend") != "postgresql":
+        return
+    for item in items:  # skipped at collection, so the report names the test, not this file
+        marker = item.get_closest_marker("sqlite_only")
+        if marker:
+            reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+@contextmanager
+def temporary_database(postgres_url: str) -> Iterator[str]:
+    """A fresh empty database of any lifetime (``postgres_database`` is per test): yield
+    its URL, drop it when the block ends (a module-scoped registry uses it)."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        _forget_session_registry()
+        from mm_jupyter.store.pg import close_pools
+
+        close_pools()
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import time
 from pathlib import Path
 
@@ -26,8 +25,12 @@ def execute(nb, cwd, **kw):
     return nb
 
 
-def db(registry_dir):
-    return sqlite3.connect(registry_dir / "registry.db")
+def query(registry_dir, sql, *params):
+    """Rows of ``sql``, read through the registry interface (SQLite or PostgreSQL)."""
+    from mm_jupyter.store import open_registry
+
+    with open_registry(registry_dir) as registry, registry.read() as conn:
+        return conn.execute(sql, params).fetchall()
 
 
 def test_quickstart_example_runs_and_records_two_runs(registry_dir, tmp_path):
@@ -105,7 +108,7 @@ def test_outputs_are_identical_with_and_without_tracking(registry_dir, tmp_path)
     for i, body in enumerate(BODIES):
         plain, tracked = nb.cells[1 + 2 * i], nb.cells[2 + 2 * i]
         assert _comparable(tracked.outputs) == _comparable(plain.outputs), body
-    statuses = [r[0] for r in db(registry_dir).execute("SELECT status FROM runs ORDER BY started_at")]
+    statuses = [r[0] for r in query(registry_dir, "SELECT status FROM runs ORDER BY started_at")]
     assert statuses == ["finished", "finished", "finished", "finished", "failed", "finished", "failed"]
 
 
@@ -119,17 +122,17 @@ def test_notebook_file_is_snapshotted_when_its_path_is_known(registry_dir, tmp_p
     nbformat.write(nb, path)
     monkeypatch.setenv("JPY_SESSION_NAME", str(path))  # what jupyter_server sets
     execute(nb, tmp_path)
-    rows = db(registry_dir).execute(
+    rows = query(
+        registry_dir,
         "SELECT r.name, r.notebook_path, r.experiment_id, c.content FROM runs r"
-        " JOIN code_snapshots c ON c.digest = r.notebook_digest ORDER BY r.started_at"
-    ).fetchall()
+        " JOIN code_snapshots c ON c.digest = r.notebook_digest ORDER BY r.started_at",
+    )
     assert [r[0] for r in rows] == ["snap", "snap2"]
     assert rows[0][1] == str(path)
     assert "".join(json.loads(rows[0][3])["cells"][1]["source"]).startswith("%%mm_track")
     # unchanged file: one snapshot shared by both runs
-    query = "SELECT count(*) FROM code_snapshots WHERE kind='notebook'"
-    assert db(registry_dir).execute(query).fetchone()[0] == 1
-    experiment = db(registry_dir).execute("SELECT name FROM experiments").fetchone()[0]
+    assert query(registry_dir, "SELECT count(*) FROM code_snapshots WHERE kind='notebook'") == [(1,)]
+    experiment = query(registry_dir, "SELECT name FROM experiments")[0][0]
     assert experiment == "snap"  # default experiment: the notebook's name
 
 
@@ -148,11 +151,12 @@ def test_killed_kernel_run_is_marked_killed_and_keeps_flushed_metrics(registry_d
     from mm_jupyter.store import open_registry
     from mm_jupyter.store.details import run_detail
 
-    registry = open_registry(registry_dir)  # opening reaps the dead run
-    detail = run_detail(registry, "doomed")
-    assert detail["run"]["status"] == "killed"
-    assert [p["value"] for p in detail["metrics"]["m"]] == [0, 1, 2, 3, 4]
-    assert registry.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with open_registry(registry_dir) as registry:  # opening reaps the dead run
+        detail = run_detail(registry, "doomed")
+        assert detail["run"]["status"] == "killed"
+        assert [p["value"] for p in detail["metrics"]["m"]] == [0, 1, 2, 3, 4]
+        if registry.backend == "sqlite":  # the file survived the kill (PostgreSQL: a server)
+            assert registry.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_interrupted_kernel_marks_the_run_interrupted(registry_dir, tmp_path):
@@ -164,14 +168,8 @@ def test_interrupted_kernel_marks_the_run_interrupted(registry_dir, tmp_path):
         msg_id = kc.execute("%%mm_track --name stopped\nimport time\ntime.sleep(30)")
         deadline = time.monotonic() + 30  # interrupt only once the run has started
         while time.monotonic() < deadline:
-            path = registry_dir / "registry.db"
-            try:
-                if path.exists() and db(registry_dir).execute(
-                    "SELECT 1 FROM runs WHERE name='stopped'"
-                ).fetchone():
-                    break
-            except sqlite3.OperationalError:
-                pass  # the file exists before its tables do
+            if query(registry_dir, "SELECT 1 FROM runs WHERE name='stopped'"):
+                break
             time.sleep(0.1)
         time.sleep(0.3)
         km.interrupt_kernel()
@@ -183,8 +181,7 @@ def test_interrupted_kernel_marks_the_run_interrupted(registry_dir, tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    status = db(registry_dir).execute("SELECT status FROM runs WHERE name='stopped'").fetchone()[0]
-    assert status == "interrupted"
+    assert query(registry_dir, "SELECT status FROM runs WHERE name='stopped'") == [("interrupted",)]
 
 
 def test_monitoring_example_serves_drifts_alerts_and_retrains(registry_dir, tmp_path):

@@ -34,7 +34,7 @@ async def get_error(jp_fetch, *path, **params):
 # -- meta ---------------------------------------------------------------------------
 
 
-async def test_meta_describes_package_and_env_registry(jp_fetch, registry_dir):
+async def test_meta_describes_package_and_env_registry(jp_fetch, registry_dir, registry_backend):
     # Given MM_JUPYTER_HOME pointing at a folder
     # When the sidebar asks for meta
     meta = await get_json(jp_fetch, "meta")
@@ -47,10 +47,15 @@ async def test_meta_describes_package_and_env_registry(jp_fetch, registry_dir):
         "source": "env",
     }
     assert meta["schema_version"] >= 1
-    # and says the backend is the embedded default, acting as the Jupyter user
-    assert meta["backend"]["backend"] == "sqlite"
-    assert meta["backend"]["database"] is None
-    assert meta["backend"]["database_source"] == "default"
+    # and names the backend: the embedded default, or the team database that
+    # MM_JUPYTER_DATABASE_URL names (--registry-backend=postgresql), acting as the Jupyter user
+    assert meta["backend"]["backend"] == registry_backend
+    if registry_backend == "sqlite":
+        assert meta["backend"]["database"] is None
+        assert meta["backend"]["database_source"] == "default"
+    else:
+        assert meta["backend"]["database"].startswith("postgresql://")
+        assert meta["backend"]["database_source"] == "env MM_JUPYTER_DATABASE_URL"
     assert meta["backend"]["user"]  # pytest-jupyter's generated user
 
 
@@ -97,7 +102,7 @@ async def test_meta_uses_configured_registry_path(
     meta = await get_json(jp_fetch, "meta")
     # Then that path wins over MM_JUPYTER_HOME
     assert meta["registry"] == {"path": str(configured.resolve()), "source": "explicit"}
-    assert (configured / "registry.db").exists()
+    assert jp_serverapp.web_app.settings[REGISTRY_KEY].root == configured.resolve()
 
 
 async def test_registry_is_opened_once_per_server(jp_fetch, jp_serverapp):
@@ -475,6 +480,8 @@ async def test_store_data_errors_are_server_errors(jp_fetch, monkeypatch, error,
     assert "malformed" not in body["message"]
 
 
+@pytest.mark.sqlite_only("a folder that cannot be created stops only the embedded file;"
+                         " a team database that is down: tests/api/test_team_backend.py")
 async def test_unopenable_registry_is_503_and_retried(jp_fetch, jp_serverapp, tmp_path):
     # Given a registry path that is a file, not a folder
     blocker = tmp_path / "blocker"

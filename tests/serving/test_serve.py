@@ -9,17 +9,20 @@ import os
 import select
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
+from postgres_server import temporary_database
 
 from mm_jupyter.services.runs.session import get_session
 from mm_jupyter.serving.model import Predictor, RequestError, ServedModel, feature_order
+from mm_jupyter.store import open_registry
 
 pd = pytest.importorskip("pandas")
 pytest.importorskip("sklearn")
@@ -41,31 +44,46 @@ def frame(n, seed=0):
     return pd.DataFrame(data)[FEATURES]
 
 
+class Home(NamedTuple):
+    """The served registry: its folder, the fitted model, and the environment a process
+    sets to use it (``MM_JUPYTER_HOME``, plus the database under --registry-backend)."""
+
+    path: Path
+    model: Any
+    env: dict[str, str]
+
+
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
+def home(tmp_path_factory, request):
     """A registry with ``churn:1``: a DataFrame pipeline fitted with reference data."""
     import mm_jupyter as mm
 
     path = tmp_path_factory.mktemp("serve") / "registry"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MM_JUPYTER_HOME", str(path))
-        get_session().reset_registry()
-        X = frame(600)
-        y = (X["age"] + X["income"] + (X["plan"] == "pro") > 0.5).astype(int)
-        model = make_pipeline(
-            ColumnTransformer([("plan", OneHotEncoder(), ["plan"])], remainder="passthrough"),
-            LogisticRegression(),
-        ).fit(X, y)
-        mm.register_model(model, "churn", reference_data=X, stage="production")
-        get_session().reset_registry()
-    return path, model
+    with ExitStack() as stack:
+        env = {"MM_JUPYTER_HOME": str(path)}
+        if request.config.getoption("--registry-backend") == "postgresql":
+            database = temporary_database(request.getfixturevalue("postgres_url"))
+            env["MM_JUPYTER_DATABASE_URL"] = stack.enter_context(database)
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in env.items():
+                mp.setenv(key, value)
+            get_session().reset_registry()
+            X = frame(600)
+            y = (X["age"] + X["income"] + (X["plan"] == "pro") > 0.5).astype(int)
+            model = make_pipeline(
+                ColumnTransformer([("plan", OneHotEncoder(), ["plan"])], remainder="passthrough"),
+                LogisticRegression(),
+            ).fit(X, y)
+            mm.register_model(model, "churn", reference_data=X, stage="production")
+            get_session().reset_registry()
+        yield Home(path, model, env)
 
 
 class Server:
     """One ``mm-jupyter serve`` process and a small HTTP client for it."""
 
     def __init__(self, home, *args):
-        env = {**os.environ, "MM_JUPYTER_HOME": str(home)}
+        env = {**os.environ, **home.env}
         self.proc = subprocess.Popen([*CLI, "serve", "churn@production", "--port", "0", *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                      text=True)
@@ -103,7 +121,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(home):
-    srv = Server(home[0], "--trust", "--flush-seconds", "0.2")
+    srv = Server(home, "--trust", "--flush-seconds", "0.2")
     yield srv
     assert srv.stop() == 0
 
@@ -112,15 +130,22 @@ def rows_of(X):
     return json.loads(X.to_json(orient="records"))
 
 
-def db(home):
-    conn = sqlite3.connect(f"file:{home[0] / 'registry.db'}?mode=ro", uri=True, timeout=10)
-    return closing(conn)
+@contextmanager
+def reading(home):
+    """A read transaction on the served registry, through the registry interface (a
+    second connection, as a kernel or the Jupyter server would hold; either backend)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in home.env.items():
+            mp.setenv(key, value)
+        registry = open_registry(home.path)
+    with registry, registry.read() as conn:
+        yield conn
 
 
 def wait_for_batch(home, batch_id, timeout=15):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with db(home) as conn:
+        with reading(home) as conn:
             row = conn.execute("SELECT source, n_rows, n_labelled FROM monitor_batches"
                                " WHERE batch_id = ?", (batch_id,)).fetchone()
         if row:
@@ -130,7 +155,7 @@ def wait_for_batch(home, batch_id, timeout=15):
 
 
 def test_predictions_equal_the_models_own_for_one_row_and_a_batch(server, home):
-    model = home[1]
+    model = home.model
     X = frame(25, seed=1)
     status, one = server.json("POST", "/predict", {"rows": rows_of(X.iloc[:1])})
     assert status == 200
@@ -150,7 +175,7 @@ def test_a_flushed_batch_lands_with_source_serve_and_latency(server, home):
     _, answer = server.json("POST", "/predict", {"rows": rows_of(X)})
     source, n_rows, _ = wait_for_batch(home, answer["batch_id"])
     assert source == "serve" and n_rows >= 40
-    with db(home) as conn:
+    with reading(home) as conn:
         keys = {k for (k,) in conn.execute(
             "SELECT s.key FROM monitor_series s JOIN monitor_batches b ON b.id = s.batch_id"
             " WHERE b.batch_id = ?", (answer["batch_id"],))}
@@ -246,7 +271,7 @@ def test_routes_types_sizes_and_hosts_are_refused_with_json(server):
 
 
 def test_a_pickled_model_needs_trust(home):
-    env = {**os.environ, "MM_JUPYTER_HOME": str(home[0])}
+    env = {**os.environ, **home.env}
     done = subprocess.run([*CLI, "serve", "churn:1", "--port", "0"], capture_output=True,
                           text=True, timeout=60, env=env)
     assert done.returncode == 1
@@ -255,7 +280,7 @@ def test_a_pickled_model_needs_trust(home):
 
 
 def test_sigterm_flushes_buffered_rows_and_labels_flush_their_batch(home):
-    srv = Server(home[0], "--trust", "--flush-seconds", "600")
+    srv = Server(home, "--trust", "--flush-seconds", "600")
     try:
         X = frame(12, seed=5)
         _, first = srv.json("POST", "/predict", {"rows": rows_of(X[:6])})
@@ -273,14 +298,14 @@ def test_sigterm_flushes_buffered_rows_and_labels_flush_their_batch(home):
 
 
 def batch_report(home, batch_id):
-    with db(home) as conn:
+    with reading(home) as conn:
         (report,) = conn.execute("SELECT report FROM monitor_batches WHERE batch_id = ?",
                                  (batch_id,)).fetchone()
     return json.loads(report)
 
 
 def test_a_quiet_endpoint_holds_rows_until_a_batch_can_measure_drift(home):
-    srv = Server(home[0], "--trust", "--flush-seconds", "0.05", "--min-batch-rows", "30",
+    srv = Server(home, "--trust", "--flush-seconds", "0.05", "--min-batch-rows", "30",
                  "--max-wait-seconds", "600")
     try:
         X = frame(35, seed=6)
@@ -294,7 +319,7 @@ def test_a_quiet_endpoint_holds_rows_until_a_batch_can_measure_drift(home):
         time.sleep(0.3)
         # Then they stay buffered: five rows could not measure drift
         assert srv.json("GET", "/health")[1]["buffered_rows"] == 5
-        with db(home) as conn:
+        with reading(home) as conn:
             assert conn.execute("SELECT count(*) FROM monitor_batches WHERE batch_id = ?",
                                 (batch_id,)).fetchone() == (0,)
         # When 30 more rows arrive, the next check logs one batch of 35, with drift
@@ -311,7 +336,7 @@ def test_a_quiet_endpoint_holds_rows_until_a_batch_can_measure_drift(home):
 
 
 def test_max_wait_logs_a_small_batch_once_its_oldest_row_has_waited(home):
-    srv = Server(home[0], "--trust", "--flush-seconds", "0.05", "--max-wait-seconds", "0.5")
+    srv = Server(home, "--trust", "--flush-seconds", "0.05", "--max-wait-seconds", "0.5")
     try:
         # Given three rows, well under the default --min-batch-rows of 30
         t0 = time.monotonic()

@@ -324,6 +324,11 @@ class BlobStore:
         except FileNotFoundError:
             return None
 
+    def touch(self, digest: str) -> None:
+        """Mark ``digest`` as just used (a read cache evicts the least recently used)."""
+        with suppress(FileNotFoundError, PermissionError):
+            os.utime(self.path_for(digest))
+
     def delete(self, digest: str) -> None:
         """Remove the blob file of ``digest`` (gc decides that nothing references it)."""
         with suppress(FileNotFoundError):

@@ -13,7 +13,8 @@ parts in flight, and taken back if the file's (size, mtime, inode) changed meanw
 the local store's rule; readers verify every byte anyway, so a wrong object is never
 accepted. Reads go through a local read cache
 (a local ``BlobStore``), filled only with bytes that hashed to their digest, and are
-verified again as they are read.
+verified again as they are read. The cache is bounded (``MM_JUPYTER_BLOB_CACHE_MB``,
+10 GB by default): after each download the least recently read blobs are evicted.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ RETRIES: RetryConfig = {"max_retries": 3, "retry_timeout": timedelta(seconds=20)
 PART = 8 * 1024 * 1024  # multipart part size; memory in flight is PART * CONCURRENCY
 CONCURRENCY = 8
 KEY_ROOT = "sha256/"
+CACHE_ENV = "MM_JUPYTER_BLOB_CACHE_MB"
+DEFAULT_CACHE_MB = 10 * 1024
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,6 +99,16 @@ def client_options() -> ClientConfig:
     """Plain HTTP only when the configured endpoint says so (a local test server)."""
     endpoint = os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT") or ""
     return {"allow_http": True} if endpoint.startswith("http://") else {}
+
+
+def cache_limit_bytes() -> int:
+    """The read cache's bound in bytes: ``MM_JUPYTER_BLOB_CACHE_MB``, else 10 GB."""
+    raw = os.environ.get(CACHE_ENV, "").strip()
+    try:
+        megabytes = float(raw) if raw else DEFAULT_CACHE_MB
+    except ValueError:
+        megabytes = DEFAULT_CACHE_MB  # a typo must not stop reads; the default applies
+    return max(0, int(megabytes * 1024 * 1024))
 
 
 class S3BlobStore:
@@ -199,10 +212,30 @@ class S3BlobStore:
             raise NotFoundError(f"blob {digest} is missing from the registry") from None
         chunks = (bytes(chunk) for chunk in result.stream(min_chunk_size=PART))
         self.cache.put_chunks(chunks, digest)
+        self._trim(keep=digest)
 
     def _cached(self, digest: str) -> None:
-        if not self.cache.has(digest):
+        if self.cache.has(digest):
+            self.cache.touch(digest)
+        else:
             self._fetch(digest)
+
+    def _trim(self, keep: str) -> None:
+        """Evict the least recently read cached blobs until the cache fits its bound.
+
+        One scan per download (downloads are network-bound; hits cost nothing here).
+        The blob just fetched stays even when it alone is over the bound: it is about
+        to be read. A reader holding an evicted file open keeps reading it (unlink).
+        """
+        limit = cache_limit_bytes()
+        cached = sorted(self.cache.iter_blobs(), key=lambda b: b.modified)
+        total = sum(b.size for b in cached)
+        for blob in cached:
+            if total <= limit:
+                break
+            if blob.digest != keep:
+                self.cache.delete(blob.digest)
+                total -= blob.size
 
     def open(self, digest: str) -> BlobReader:
         """Return the blob's bytes (from the read cache) as a verified reader.

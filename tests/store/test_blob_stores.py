@@ -298,3 +298,21 @@ def test_the_rest_blob_route_streams_through_the_interface(api_registry, tmp_pat
     corrupt(api_registry.blobs, digest, os.urandom(5000))
     with pytest.raises(BlobCorruptedError, match=digest):
         route.open_blob(api_registry, digest)
+
+
+def test_the_read_cache_keeps_the_recently_read_blobs_within_its_bound(
+        s3_server, s3_bucket, tmp_path, monkeypatch):
+    monkeypatch.setenv("MM_JUPYTER_BLOB_CACHE_MB", "1")
+    blobs = s3_store(s3_server, s3_bucket, tmp_path / "cache")
+    contents = [bytes([i]) * 400_000 for i in range(4)]
+    digests = [blobs.put_bytes(data) for data in contents]
+    for digest in digests[:2]:
+        blobs.get_bytes(digest)
+    os.utime(blobs.cache.path_for(digests[0]), (1, 1))  # 0 was read longest ago
+    blobs.get_bytes(digests[1])  # a hit: 1 is now the most recent
+    blobs.get_bytes(digests[2])  # 1.2 MB > 1 MB: the least recently read goes
+    assert not blobs.cache.has(digests[0])
+    assert blobs.cache.has(digests[1]) and blobs.cache.has(digests[2])
+    assert blobs.get_bytes(digests[0]) == contents[0]  # evicted means fetched again
+    cached = sum(b.size for b in blobs.cache.iter_blobs())
+    assert cached <= 1024 * 1024 and blobs.cache.has(digests[0])

@@ -106,8 +106,12 @@ def _wait_ready(server: LabServer) -> None:
     )
 
 
-def start_lab(base: Path, *extra_args: str) -> LabServer:
-    """Start ``jupyter lab`` with everything it writes under ``base``."""
+def start_lab(base: Path, *extra_args: str, env: dict[str, str] | None = None) -> LabServer:
+    """Start ``jupyter lab`` with everything it writes under ``base``.
+
+    ``env`` adds to the server's (and so its kernels') environment: a team backend's
+    database and bucket, the user.
+    """
     root_dir = base / "notebooks"
     registry_dir = base / "registry"
     settings_dir = base / "user-settings"
@@ -117,7 +121,7 @@ def start_lab(base: Path, *extra_args: str) -> LabServer:
     _write_user_settings(settings_dir)
     token = secrets.token_hex(16)
     port = _free_port()
-    env = {**os.environ, "MM_JUPYTER_HOME": str(registry_dir)}
+    env = {**os.environ, **(env or {}), "MM_JUPYTER_HOME": str(registry_dir)}
     # The kernel inherits this environment: make sure it is the venv's Python.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     log_path = base / "jupyter-lab.log"
@@ -209,11 +213,12 @@ def lab(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def lab_factory(
     chromium_path: Path, tmp_path: Path
 ) -> Iterator[Callable[..., LabServer]]:
-    """Start extra ``jupyter lab`` servers with extra arguments; stopped after the test."""
+    """Start extra ``jupyter lab`` servers with extra arguments (and environment, see
+    ``start_lab``); stopped after the test."""
     servers: list[LabServer] = []
 
-    def factory(*extra_args: str) -> LabServer:
-        server = start_lab(tmp_path / f"lab{len(servers)}", *extra_args)
+    def factory(*extra_args: str, env: dict[str, str] | None = None) -> LabServer:
+        server = start_lab(tmp_path / f"lab{len(servers)}", *extra_args, env=env)
         servers.append(server)
         return server
 

@@ -97,7 +97,14 @@ def copy_versions(source: Registry, dest: Registry, plans: Sequence[VersionCopy]
         files = {p.source_id: [tuple(r) for r in src.execute(
             "SELECT path, digest, size FROM version_files WHERE version_id = ? ORDER BY path",
             (p.source_id,))] for p in todo}
+        digests = sorted({(p.row or {})["digest"] for p in todo}
+                         | {f[1] for rows in files.values() for f in rows})
+        blob_rows = [tuple(r) for r in _rows(
+            src, "SELECT digest, size, media_type, created_at FROM blobs"
+                 " WHERE digest IN ({marks})", digests)]
     with dest.write() as conn:
+        conn.executemany("INSERT OR IGNORE INTO blobs (digest, size, media_type, created_at)"
+                         " VALUES (?, ?, ?, ?)", blob_rows)
         for item in todo:
             row = item.row or {}
             found = conn.execute("SELECT id FROM artifacts WHERE name = ?", (item.name,)).fetchone()

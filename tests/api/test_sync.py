@@ -119,6 +119,9 @@ def test_push_sends_everything_once_and_the_team_numbers_versions(laptops):
                                 " ORDER BY version")
     assert stages == [(1, "staging", "alice"), (2, "production", "alice")]
     assert laptops.rows("SELECT alias FROM model_aliases") == [("champion",)]
+    # the blob rows too: every version's content is a known blob there
+    assert laptops.rows("SELECT count(*) FROM artifact_versions v"
+                        " LEFT JOIN blobs b ON b.digest = v.digest WHERE b.digest IS NULL") == [(0,)]
     with tempfile.TemporaryDirectory() as scratch:
         team = open_database(RegistryLocation(Path(scratch), "remote"), laptops.team_url,
                              laptops.blobs)

@@ -7,6 +7,7 @@ from typing import Any
 
 from mm_jupyter.core.paging import check_page
 from mm_jupyter.errors import NotFoundError
+from mm_jupyter.store import text_search
 from mm_jupyter.store.artifacts import VERSION_SELECT, version_row
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
@@ -100,9 +101,9 @@ def list_artifacts(
         clauses.append("kind = ?")
         args.append(kind)
     if q:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append("(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')")
-        args += [like, like]
+        clause, q_args = text_search.contains(registry.backend, ["name", "description"], q)
+        clauses.append(clause)
+        args += q_args
     where = " AND ".join(clauses) or "1 = 1"
     with registry.read() as conn:
         total = conn.execute(f"SELECT count(*) FROM artifacts WHERE {where}", args).fetchone()[0]

@@ -8,6 +8,7 @@ from typing import Any
 from mm_jupyter.core.paging import check_page
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
+from mm_jupyter.store import text_search
 from mm_jupyter.store.artifact_queries import run_artifacts, version_ref
 from mm_jupyter.store.artifacts import VERSION_SELECT, version_row
 from mm_jupyter.store.db import Registry
@@ -134,11 +135,10 @@ def list_models(registry: Registry, *, q: str | None = None, limit: int = 50,
                 offset: int = 0) -> dict[str, Any]:
     """Return one page of registered models, most recently changed first."""
     check_page(limit, offset)
-    where, args = "1 = 1", []
+    where, args = "1 = 1", list[Any]()
     if q:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where = "(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR owner LIKE ? ESCAPE '\\')"
-        args = [like, like, like]
+        where, args = text_search.contains(
+            registry.backend, ["name", "description", "owner"], q)
     with registry.read() as conn:
         total = conn.execute(f"SELECT count(*) FROM registered_models WHERE {where}", args).fetchone()[0]
         rows = conn.execute(

@@ -14,9 +14,15 @@ its ``q`` filter scans, as before migration 0006.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
+from mm_jupyter.errors import RegistryError
 from mm_jupyter.store.dialect import Connection
+
+if TYPE_CHECKING:
+    from mm_jupyter.store.db import Registry
 
 # case_sensitive 0 folds Unicode case, a superset of LIKE's ASCII folding: the index
 # may offer a candidate that LIKE then rejects, never miss one. columnsize=0: no
@@ -71,3 +77,128 @@ def sync(conn: Connection) -> int:
     )
     conn.execute("DELETE FROM runs_text_pending WHERE seq <= ?", (top[0],))
     return int(top[1])
+
+
+# -- the runs list's q filter -------------------------------------------------------
+
+# Up to this many matches a search lists the matching runs by id: the count is their
+# number and a page sorts just them (a sort index walked in order would pass over every
+# run that does not match). Beyond it, matches are common enough that walking the sort
+# index stops after a page.
+SPARSE_MAX = 500
+CATCH_UP_WAIT_S = 0.2  # the longest a search waits for the write lock to catch up
+TRIGRAM = 3  # shortest q the trigram index can answer
+# A short q on PostgreSQL compares under "POSIX", the same collation as "C" under
+# another name, which the trigram indexes (built under "C") do not answer: pg_trgm
+# extracts no trigram from a short q and would read its whole indexes.
+_COLUMNS = {
+    "sqlite": ("r.name", "r.id", "r.tags"),
+    "postgresql": ('r.name COLLATE "C"', 'r.id COLLATE "C"', 'r.tags COLLATE "C"'),
+    "postgresql-short": ('r.name COLLATE "POSIX"', 'r.id COLLATE "POSIX"',
+                         'r.tags COLLATE "POSIX"'),
+}
+_EXPERIMENT = {"sqlite": "name", "postgresql": 'name COLLATE "C"'}
+
+
+def like_pattern(q: str) -> str:
+    """``q`` as a LIKE pattern matching it anywhere; ``%``, ``_`` and ``\\`` literal."""
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def contains(backend: str, columns: list[str], q: str) -> tuple[str, list[Any]]:
+    """``(clause, args)``: q is in one of ``columns``, ASCII letters in any case, the
+    same on both backends (the artifacts' and models' lists, which scan)."""
+    collate = ' COLLATE "C"' if backend == "postgresql" else ""
+    arms = [f"{column}{collate} LIKE ? ESCAPE '\\'" for column in columns]
+    return f"({' OR '.join(arms)})", [like_pattern(q)] * len(arms)
+
+
+def catch_up(registry: Registry) -> None:
+    """Take queued runs into the SQLite index before a search; best effort.
+
+    Builds the index where a process without the trigram tokenizer migrated the
+    registry. Waits at most ``CATCH_UP_WAIT_S`` for another writer and gives up
+    otherwise (or on a read-only file): queued runs are searched all the same.
+    """
+    if registry.backend != "sqlite" or not available():
+        return
+    with registry.read() as conn:
+        if index_exists(conn) and not pending(conn):
+            return
+    with registry.lock:
+        try:
+            registry.conn.execute(f"PRAGMA busy_timeout = {int(CATCH_UP_WAIT_S * 1000)}")
+            with registry.write(bump=False) as conn:
+                sync(conn)
+        except (RegistryError, sqlite3.Error):
+            pass
+        finally:
+            registry.conn.execute(f"PRAGMA busy_timeout = {int(registry.timeout * 1000)}")
+
+
+@dataclass
+class RunsMatch:
+    """The runs list's filters with q: the count's, and the page's (the matching runs
+    by id when ``total`` is known, else the filters without the index's narrowing)."""
+
+    count_where: str
+    count_args: list[Any]
+    page_where: str
+    page_args: list[Any]
+    total: int | None
+
+
+def runs_match(conn: Connection, backend: str, q: str, where: str, args: list[Any],
+               base: str) -> RunsMatch:
+    """Add the q filter to ``where``/``args`` (the other filters; ``base`` the FROM
+    clause they need).
+
+    A run matches when q is a substring of its name, id, experiment's name or tags,
+    ASCII letters in any case (SQLite's LIKE; ILIKE under COLLATE "C" on PostgreSQL,
+    whose trigram indexes answer it): both backends return the same runs.
+    """
+    pattern = like_pattern(q)
+    short = len(q) < TRIGRAM
+    columns = _COLUMNS["postgresql-short" if backend == "postgresql" and short else backend]
+    experiments = [row[0] for row in conn.execute(
+        f"SELECT id FROM experiments WHERE {_EXPERIMENT[backend]} LIKE ? ESCAPE '\\'",
+        (pattern,))]
+    arms = [f"{column} LIKE ? ESCAPE '\\'" for column in columns]
+    check_args = [pattern] * len(arms) + experiments
+    if experiments:
+        arms.append(f"r.experiment_id IN ({', '.join('?' * len(experiments))})")
+    check = f"({' OR '.join(arms)})"
+    count_where, count_args = f"{where} AND {check}", [*args, *check_args]
+    page = RunsMatch(count_where, count_args, count_where, count_args, None)
+    if backend == "sqlite" and not short and "\x00" not in q and available() \
+            and index_exists(conn):
+        # The trigram index's candidates (a superset: it folds Unicode case), the
+        # queued runs and the matching experiments' runs; LIKE then checks each.
+        from_experiments = (
+            " UNION ALL SELECT rowid FROM runs WHERE experiment_id IN"
+            f" ({', '.join('?' * len(experiments))})" if experiments else "")
+        candidates = ("SELECT rowid FROM runs_text WHERE runs_text MATCH ?"
+                      f" UNION ALL SELECT run_rowid FROM runs_text_pending{from_experiments}")
+        candidate_args = ['"' + q.replace('"', '""') + '"', *experiments]
+        page.count_where = f"{where} AND r.rowid IN ({candidates}) AND {check}"
+        page.count_args = [*args, *candidate_args, *check_args]
+
+        def more_candidates_than(n: int) -> bool:
+            found = conn.execute(f"SELECT count(*) FROM ({candidates} LIMIT ?)",
+                                 [*candidate_args, n + 1]).fetchone()[0]
+            return int(found) > n
+
+        if more_candidates_than(SPARSE_MAX):
+            # When most runs match, a scan counts faster: its LIKEs stop at the first
+            # field that matches, where each candidate costs a lookup.
+            half = conn.execute("SELECT count(*) FROM runs").fetchone()[0] // 2
+            if more_candidates_than(half):
+                page.count_where, page.count_args = count_where, count_args
+            return page
+    ids = [row[0] for row in conn.execute(
+        f"SELECT r.id {base} WHERE {page.count_where} LIMIT ?",
+        [*page.count_args, SPARSE_MAX + 1])]
+    if len(ids) <= SPARSE_MAX:
+        page.page_where = f"r.id IN ({', '.join('?' * len(ids))})" if ids else "1 = 0"
+        page.page_args, page.total = ids, len(ids)
+    return page

@@ -50,6 +50,14 @@ def laptops(postgres_database, s3_server, s3_bucket, tmp_path, monkeypatch):
             finally:
                 team.close()
 
+    def blob_bytes(digest: str) -> bytes:
+        """A blob of the team's bucket, verified."""
+        from mm_jupyter.store.blobs import open_blob_store
+
+        with tempfile.TemporaryDirectory() as scratch:
+            return open_blob_store(laptop.blobs, Path(scratch)).get_bytes(digest)
+
+    laptop.blob_bytes = blob_bytes
     laptop.team_url = postgres_database
     laptop.blobs = f"s3://{s3_bucket}/team"
     laptop.env = env

@@ -82,5 +82,12 @@ def m0007_sync(db: Database) -> None:
     db.executescript(sql("0007_sync"))
 
 
+@MIGRATIONS(name="0008_autolog")
+def m0008_autolog(db: Database) -> None:
+    """Automatic logging: autolog params, child runs, custom objects, fit inputs,
+    fingerprint-only dataset versions."""
+    db.executescript(sql("0008_autolog"))
+
+
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
 # tests/store/test_migrations.py checks they agree.

@@ -16,7 +16,7 @@ from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
 
 STATUSES = ("running", "finished", "failed", "interrupted", "killed")
-PARAM_SOURCES = ("auto", "explicit", "namespace")
+PARAM_SOURCES = ("auto", "explicit", "namespace", "autolog")
 CURRENT_SEQ = "(SELECT change_seq FROM registry_state)"
 
 

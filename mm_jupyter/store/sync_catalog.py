@@ -26,7 +26,7 @@ from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 from mm_jupyter.store.sync_runs import chunks, marks
 
 VERSION_COLUMNS = ("digest", "size", "media_type", "format", "is_dir", "file_name",
-                   "metadata", "created_at")
+                   "metadata", "created_at", "stored")
 MODEL_VERSION_COLUMNS = ("stage", "description", "flavor", "config", "metrics", "signature",
                          "requirements", "reference_profile", "created_at", "created_by")
 EXCLUSIVE_STAGES = ("staging", "production")
@@ -138,8 +138,10 @@ def copy_versions(source: Registry, dest: Registry, plans: Sequence[VersionCopy]
 def version_blob_digests(source: Registry, ids: Sequence[int]) -> dict[str, int]:
     """digest -> size of every blob artifact versions ``ids`` are made of."""
     with source.read() as conn:
+        # A fingerprint-only version (stored = 0) has no bytes to send.
         found = {d: int(s) for d, s in _rows(
-            conn, "SELECT digest, size FROM artifact_versions WHERE id IN ({marks})", ids)}
+            conn, "SELECT digest, size FROM artifact_versions WHERE id IN ({marks})"
+                  " AND stored = 1", ids)}
         found.update({d: int(s) for d, s in _rows(
             conn, "SELECT digest, size FROM version_files WHERE version_id IN ({marks})", ids)})
     return found
@@ -149,14 +151,14 @@ def copy_lineage(source: Registry, dest: Registry, run_ids: Sequence[str],
                  version_map: dict[int, int]) -> int:
     """Copy the edges between runs ``run_ids`` and mapped versions; return how many."""
     with source.read() as conn:
-        edges = [(r, version_map[v], d, at) for part in chunks(list(run_ids))
-                 for r, v, d, at in conn.execute(
-                     "SELECT run_id, version_id, direction, created_at FROM lineage"
+        edges = [(r, version_map[v], d, at, source) for part in chunks(list(run_ids))
+                 for r, v, d, at, source in conn.execute(
+                     "SELECT run_id, version_id, direction, created_at, source FROM lineage"
                      f" WHERE run_id IN ({marks(part)})", part) if v in version_map]
     if edges:
         with dest.write() as conn:
             conn.executemany("INSERT OR IGNORE INTO lineage (run_id, version_id, direction,"
-                             " created_at) VALUES (?, ?, ?, ?)", edges)
+                             " created_at, source) VALUES (?, ?, ?, ?, ?)", edges)
     return len(edges)
 
 

@@ -30,7 +30,7 @@ RUN_COLUMNS = (
     "id", "name", "status", "user", "host", "pid", "notebook_path", "started_at",
     "finished_at", "duration_s", "heartbeat_ts", "tags", "error", "cell_digest",
     "history_digest", "notebook_digest", "environment_digest", "n_outputs", "n_figures",
-    "history_from", "history_upto",
+    "history_from", "history_upto", "parent_run_id",
 )
 MAPPED_RUN_COLUMNS = ("experiment_id", "history_kernel_id", "change_seq")
 CHILD_TABLES = {
@@ -39,10 +39,11 @@ CHILD_TABLES = {
     "latest_metrics": ("run_id", "key", "value", "step", "timestamp_ts"),
     "outputs": ("run_id", "seq", "output_type", "name", "text", "data", "metadata", "blobs",
                 "truncated_bytes"),
+    "run_objects": ("run_id", "digest"),
 }
 # The order each child table is read in, so a copy keeps the source's order.
 _CHILD_ORDER = {"params": "run_id, key", "metrics": "id", "latest_metrics": "run_id, key",
-                "outputs": "run_id, seq"}
+                "outputs": "run_id, seq", "run_objects": "run_id, digest"}
 CHUNK = 500  # ids per IN (...) list: well under SQLite's 32,766 variables
 
 
@@ -69,15 +70,16 @@ class RunPlan:
     tag_conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _states(registry: Registry, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
-    """run id -> (status, tags JSON, name) for those of ``ids`` the registry holds."""
-    found: dict[str, tuple[str, str, str]] = {}
+def _states(registry: Registry, ids: Sequence[str]) -> dict[str, tuple[str, str, str, Any]]:
+    """run id -> (status, tags JSON, name, parent) for those of ``ids`` the registry holds."""
+    found: dict[str, tuple[str, str, str, Any]] = {}
     with registry.read() as conn:
         for part in chunks(ids):
-            for run_id, status, tags, name in conn.execute(
-                f"SELECT id, status, tags, name FROM runs WHERE id IN ({marks(part)})", part
+            for run_id, status, tags, name, parent in conn.execute(
+                "SELECT id, status, tags, name, parent_run_id FROM runs"
+                f" WHERE id IN ({marks(part)})", part
             ):
-                found[run_id] = (status, tags, name)
+                found[run_id] = (status, tags, name, parent)
     return found
 
 
@@ -85,14 +87,15 @@ def plan_runs(source: Registry, dest: Registry, ids: Sequence[str]) -> RunPlan:
     """Compare the runs ``ids`` of ``source`` with what ``dest`` holds."""
     plan = RunPlan()
     mine, theirs = _states(source, ids), _states(dest, ids)
-    for run_id in ids:
+    # Parents first: a child run (a search candidate) must find its parent there.
+    for run_id in sorted(ids, key=lambda r: r in mine and mine[r][3] is not None):
         if run_id not in mine:
             continue
-        status, tags, name = mine[run_id]
+        status, tags, name, _ = mine[run_id]
         if run_id not in theirs:
             plan.new.append(run_id)
             continue
-        their_status, their_tags, _ = theirs[run_id]
+        their_status, their_tags, _, _ = theirs[run_id]
         # Ended here since it was copied; "killed" there too: with no heartbeats
         # reaching the destination, its reaper took the copy for dead.
         if status != "running" and their_status in ("running", "killed") \
@@ -129,6 +132,7 @@ class _Batch:
     snapshots: set[str]
     environments: set[str]
     history: list[tuple[str, int, int, str]]  # (kernel key, generation, n, digest)
+    objects: set[str]  # digests of the custom objects (code_objects) the runs used
     blob_rows: list[tuple[Any, ...]]
 
 
@@ -205,7 +209,9 @@ def _read_batch(conn: Connection, ids: Sequence[str]) -> _Batch:
     blob_rows = [tuple(r) for part in chunks(digests) for r in conn.execute(
         "SELECT digest, size, media_type, created_at FROM blobs"
         f" WHERE digest IN ({marks(part)})", part)]
-    return _Batch(runs, children, snapshots, environments, history, blob_rows)
+    objects = {r[1] for r in children["run_objects"]}
+    return _Batch(runs, children, snapshots, environments, history, objects=objects,
+                  blob_rows=blob_rows)
 
 
 def _missing(conn: Connection, table: str, digests: set[str]) -> list[str]:
@@ -258,6 +264,9 @@ def copy_runs(source: Registry, dest: Registry, ids: Sequence[str], *,
         with dest.write() as conn:
             _copy_by_digest(src, conn, "code_snapshots", "digest, kind, content, size, created_at",
                             batch.snapshots)
+            _copy_by_digest(src, conn, "code_objects",
+                            "digest, name, kind, module, source, size, created_at",
+                            batch.objects)
             _copy_by_digest(src, conn, "environments",
                             "digest, python, platform, packages, git_commit, git_dirty,"
                             " created_at", batch.environments)
@@ -281,7 +290,9 @@ def _write_runs(conn: Connection, batch: _Batch, experiments: dict[str, int],
                                                                int(r["kernel_generation"]))]
         return (*(r[c] for c in RUN_COLUMNS), experiments[r["experiment"]], kernel)
 
-    fresh = [values(r) for r in batch.runs if r["id"] not in refresh]
+    # A child run (a search candidate) after its parent, which the selection carries.
+    ordered = sorted(batch.runs, key=lambda r: r["parent_run_id"] is not None)
+    fresh = [values(r) for r in ordered if r["id"] not in refresh]
     conn.executemany(
         f"INSERT INTO runs ({', '.join(RUN_COLUMNS)}, experiment_id, history_kernel_id,"
         f" change_seq) VALUES ({marks(RUN_COLUMNS)}, ?, ?, {CURRENT_SEQ})", fresh)

@@ -57,6 +57,8 @@ def _close(conn: Connection, runs: set[str], versions: set[int], model_versions:
     runs |= {str(r) for r in _in(conn, "SELECT run_id FROM artifact_versions"
                                        " WHERE id IN ({marks}) AND run_id IS NOT NULL",
                                  sorted(versions))}
+    runs |= {str(r) for r in _in(conn, "SELECT parent_run_id FROM runs WHERE id IN ({marks})"
+                                       " AND parent_run_id IS NOT NULL", sorted(runs))}
     return Selection(sorted(runs), sorted(versions), sorted(model_versions))
 
 

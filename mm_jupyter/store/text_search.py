@@ -58,13 +58,15 @@ def pending(conn: Connection) -> bool:
     return conn.execute("SELECT 1 FROM runs_text_pending LIMIT 1").fetchone() is not None
 
 
-def sync(conn: Connection) -> int:
-    """Build ``runs_text`` if missing and take the queued runs into it, inside the
-    caller's write transaction; return how many queued rows were taken."""
+def sync(conn: Connection, limit: int | None = None) -> int:
+    """Build ``runs_text`` if missing and take the oldest ``limit`` (default: all)
+    queued rows into it, inside the caller's write transaction; return how many."""
     created = not index_exists(conn)
     if created:
         conn.execute(INDEX_DDL)
-    top = conn.execute("SELECT max(seq), count(*) FROM runs_text_pending").fetchone()
+    top = conn.execute(
+        "SELECT max(seq), count(*) FROM (SELECT seq FROM runs_text_pending ORDER BY seq"
+        " LIMIT ?)", (-1 if limit is None else limit,)).fetchone()
     if top[0] is None:
         return 0
     queued = "SELECT run_rowid FROM runs_text_pending WHERE seq <= ?"
@@ -87,6 +89,7 @@ def sync(conn: Connection) -> int:
 # index stops after a page.
 SPARSE_MAX = 500
 CATCH_UP_WAIT_S = 0.2  # the longest a search waits for the write lock to catch up
+CATCH_UP_CHUNK = 1000  # queued rows taken per write transaction (at most ~50 ms)
 TRIGRAM = 3  # shortest q the trigram index can answer
 # A short q on PostgreSQL compares under "POSIX", the same collation as "C" under
 # another name, which the trigram indexes (built under "C") do not answer: pg_trgm
@@ -128,8 +131,11 @@ def catch_up(registry: Registry) -> None:
     with registry.lock:
         try:
             registry.conn.execute(f"PRAGMA busy_timeout = {int(CATCH_UP_WAIT_S * 1000)}")
-            with registry.write(bump=False) as conn:
-                sync(conn)
+            # One transaction per chunk: tracked cells wait for one chunk at most.
+            while True:
+                with registry.write(bump=False) as conn:
+                    if sync(conn, CATCH_UP_CHUNK) < CATCH_UP_CHUNK:
+                        break
         except (RegistryError, sqlite3.Error):
             pass
         finally:

@@ -170,6 +170,16 @@ def test_a_deleted_run_is_not_found_nor_is_its_text_given_to_the_next_run(
 
 
 @pytest.mark.sqlite_only("SQLite's queue and FTS5 table")
+def test_a_search_takes_a_long_queue_in_chunks(registry, monkeypatch):
+    monkeypatch.setattr(text_search, "CATCH_UP_CHUNK", 3)
+    add_corpus(registry)
+    assert_matches_reference(registry, ["run"])
+    with registry.read() as conn:
+        assert not text_search.pending(conn)
+        assert conn.execute("SELECT count(*) FROM runs_text").fetchone()[0] == len(CORPUS)
+
+
+@pytest.mark.sqlite_only("SQLite's queue and FTS5 table")
 def test_queued_runs_are_searched_before_the_index_takes_them(registry, monkeypatch):
     add_corpus(registry)
     queries.query_runs(registry, q="run")  # takes the corpus into the index

@@ -137,6 +137,7 @@ def cell_metric_rate(points: int, repeat: int) -> dict[str, Any]:
             raise RuntimeError(f"{stored} of {points} points stored")
         rates.append(points / (end - start))
         gaps.append(watcher.longest_gap(start, end))
+    watcher.conn.close()
     return {"cell_metric_points_per_s": statistics.median(rates),
             "cell_metric_max_flush_gap_s": max(gaps)}
 
@@ -149,6 +150,8 @@ def recorded(connect: Callable[[], Any]) -> dict[str, int]:
         " (SELECT count(*) FROM latest_metrics m WHERE m.run_id = r.id)"
         " FROM runs r ORDER BY r.started_at DESC LIMIT 1").fetchone()
     conn.close()
+    if tuple(row) != (5, 5):  # the figure would not be the one it is named after
+        raise RuntimeError(f"the tracked cell recorded {row[0]} params and {row[1]} metrics")
     return {"tracked_cell_5p5m_params": row[0], "tracked_cell_5p5m_metrics": row[1]}
 
 

@@ -32,6 +32,7 @@ import argparse
 import itertools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,7 +40,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -160,16 +161,20 @@ def child(args: argparse.Namespace) -> None:
     from bench_tracking import cell_overhead_ms, project_folder
     from IPython.testing.globalipapp import get_ipython
 
-    os.chdir(project_folder())  # a fixed folder: tracked cells scan it for written files
+    folder = project_folder()
+    os.chdir(folder)  # a fixed folder: tracked cells scan it for written files
     ip = get_ipython()
     ip.run_cell("import mm_jupyter as mm")
-    overhead = cell_overhead_ms(args.cells, cell=CELL, plain=PLAIN)
-    result: dict[str, Any] = {
-        "tracked_cell_5p5m_overhead_ms": overhead["overhead_ms"],
-        "tracked_cell_5p5m_ms": overhead["tracked_ms"],
-        **recorded(connect_to_registry()),
-        **cell_metric_rate(args.points, args.metric_cells),
-    }
+    try:
+        overhead = cell_overhead_ms(args.cells, cell=CELL, plain=PLAIN)
+        result: dict[str, Any] = {
+            "tracked_cell_5p5m_overhead_ms": overhead["overhead_ms"],
+            "tracked_cell_5p5m_ms": overhead["tracked_ms"],
+            **recorded(connect_to_registry()),
+            **cell_metric_rate(args.points, args.metric_cells),
+        }
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(result))
 
 
@@ -198,12 +203,13 @@ def team_env(team: TeamServers, label: str) -> dict[str, str]:
 
 
 def run_child(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
-    home = tempfile.mkdtemp(prefix="mm-bench-team-")
-    child_env = {k: v for k, v in os.environ.items() if k not in BACKEND_NAMES}
-    child_env.update(env, MM_JUPYTER_HOME=home)
     command = [sys.executable, __file__, "--child", "--cells", str(args.cells),
                "--points", str(args.points), "--metric-cells", str(args.metric_cells)]
-    done = subprocess.run(command, env=child_env, capture_output=True, text=True, check=False)
+    child_env = {k: v for k, v in os.environ.items() if k not in BACKEND_NAMES}
+    with tempfile.TemporaryDirectory(prefix="mm-bench-team-") as home:  # ~50 MB of SQLite
+        child_env.update(env, MM_JUPYTER_HOME=home)
+        done = subprocess.run(command, env=child_env, capture_output=True, text=True,
+                              check=False)
     if done.returncode != 0:
         raise RuntimeError(f"bench_team child failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -235,37 +241,42 @@ def query_figures(args: argparse.Namespace, team: TeamServers) -> dict[str, Any]
     from mm_jupyter.store import open_registry
 
     label = f"{args.runs // 1000}k" if args.runs % 1000 == 0 else str(args.runs)
-    registries = {}
-    with backend_env({}):
-        registries["sqlite"] = open_registry(cached_registry(args.runs))
     result: dict[str, Any] = {}
-    if team.postgres is not None:
-        with backend_env({"MM_JUPYTER_DATABASE_URL": team.new_database(f"runs{label}")}):
-            path = Path(tempfile.mkdtemp(prefix="mm-bench-team-runs-"))
-            started = time.perf_counter()
-            build_registry(path, args.runs)
-            result[f"team_pg_runs_{label}_load_s"] = round(time.perf_counter() - started, 1)
-            registries["team_pg"] = open_registry(path)
-    try:
+    with ExitStack() as stack:
+        with backend_env({}):
+            registries = {"sqlite": open_registry(cached_registry(args.runs))}
+        stack.callback(registries["sqlite"].close)
+        if team.postgres is not None:
+            path = Path(stack.enter_context(tempfile.TemporaryDirectory(
+                prefix="mm-bench-team-runs-")))  # the registry's local folder
+            with backend_env({"MM_JUPYTER_DATABASE_URL": team.new_database(f"runs{label}")}):
+                started = time.perf_counter()
+                build_registry(path, args.runs)
+                result[f"team_pg_runs_{label}_load_s"] = round(time.perf_counter() - started, 1)
+                registries["team_pg"] = open_registry(path)
+            stack.callback(registries["team_pg"].close)
         cases = {backend: handler_cases(reg) for backend, reg in registries.items()}
         for name in cases["sqlite"]:
-            times: dict[str, list[float]] = {backend: [] for backend in cases}
-            for backend in cases:
-                cases[backend][name]()  # warm up
-            began = time.perf_counter()
-            for n in range(args.repeat):
-                if n >= MIN_REPEAT and time.perf_counter() - began > CASE_BUDGET_S:
-                    break  # a slow case (a scan): enough samples for a median
-                for backend in cases:
-                    start = time.perf_counter()
-                    cases[backend][name]()
-                    times[backend].append((time.perf_counter() - start) * 1000)
-            for backend, samples in times.items():
-                result[f"{backend}_runs_{label}_{name}_ms"] = round(statistics.median(samples), 3)
-    finally:
-        for registry in registries.values():
-            registry.close()
+            medians = median_ms_in_turn({b: c[name] for b, c in cases.items()}, args.repeat)
+            for backend, value in medians.items():
+                result[f"{backend}_runs_{label}_{name}_ms"] = value
     return result
+
+
+def median_ms_in_turn(works: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Median milliseconds of each work, timed in turn (so each pair shares the noise)."""
+    times: dict[str, list[float]] = {name: [] for name in works}
+    for work in works.values():
+        work()  # warm up
+    began = time.perf_counter()
+    for n in range(repeat):
+        if n >= MIN_REPEAT and time.perf_counter() - began > CASE_BUDGET_S:
+            break  # a slow case (a scan): enough samples for a median
+        for name, work in works.items():
+            start = time.perf_counter()
+            work()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: round(statistics.median(samples), 3) for name, samples in times.items()}
 
 
 def targets(result: dict[str, Any], label: str) -> dict[str, Any]:

@@ -46,8 +46,8 @@ _MODEL_API = (
 )
 _MONITOR_API = ("monitor", "on_model_event")
 _SYNC_API = ("push", "pull")
-__all__ = ["API_VERSION", "__version__", "diff", "triggers", *_API, *_ARTIFACT_API, *_MODEL_API,
-           *_MONITOR_API, *_SYNC_API]
+__all__ = ["API_VERSION", "__version__", "diff", "evaluate", "triggers", *_API, *_ARTIFACT_API,
+           *_MODEL_API, *_MONITOR_API, *_SYNC_API]
 
 
 # Where each public name lives (the adapters in api/); ``triggers`` is a module of its own.
@@ -58,6 +58,7 @@ _HOME = {
     **dict.fromkeys(_MONITOR_API, "mm_jupyter.api.monitoring"),
     **dict.fromkeys(_SYNC_API, "mm_jupyter.api.sync"),
     "diff": "mm_jupyter.api.diff",
+    "evaluate": "mm_jupyter.api.evaluation",
 }
 
 

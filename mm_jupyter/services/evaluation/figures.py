@@ -1,0 +1,184 @@
+"""The report's figures as PNG bytes, drawn on matplotlib's Agg canvas.
+
+Each figure is a ``matplotlib.figure.Figure`` with its own ``FigureCanvasAgg``: no
+pyplot, so the user's current figure, backend and open-figure list are untouched
+(a tracked cell would otherwise capture our figures as the user's). Axes sit at fixed
+positions instead of ``tight_layout`` and each figure is drawn once, by the PNG writer:
+the layout pass costs more than the drawing. PNGs carry no software or date metadata,
+so the same report gives the same bytes (one blob, however often it is logged).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+SIZE = (4.2, 3.4)  # inches
+DPI = 90
+AXES = (0.16, 0.15, 0.80, 0.74)  # left, bottom, width, height: room for labels and title
+MAX_TICK_LABELS = 20
+MAX_ANNOTATED = 15  # confusion matrices up to this many classes get a count per cell
+MAX_BARS = 15
+UNIT_TICKS = (0.0, 0.5, 1.0)
+
+
+def text(value: str, limit: int = 24) -> str:
+    """Return a label safe for matplotlib: short, and ``$`` not read as mathtext."""
+    short = value if len(value) <= limit else value[: limit - 1] + "…"
+    return short.replace("$", r"\$")
+
+
+def render(draw: Callable[[Any, Any], None], *, size: tuple[float, float] = SIZE) -> bytes:
+    """Return the PNG of a new figure after ``draw(figure, axes)``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=size, dpi=DPI)
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.add_axes(AXES)
+    draw(figure, axes)
+    buffer = io.BytesIO()
+    canvas.print_png(  # type: ignore[no-untyped-call]
+        buffer, metadata={"Software": None}, pil_kwargs={"compress_level": 1}
+    )
+    return buffer.getvalue()
+
+
+def confusion_matrix(labels: list[str], counts: list[list[int]], normalized: list[list[float]]) -> bytes:
+    """Heatmap of the row-normalised matrix, each cell annotated with its count."""
+    n = len(labels)
+
+    def draw(figure: Any, ax: Any) -> None:
+        # No colour bar: the counts are written in the cells, and a second axes would
+        # cost as much as the matrix itself.
+        ax.imshow(normalized, cmap="Blues", vmin=0.0, vmax=1.0)
+        if n <= MAX_TICK_LABELS:
+            names = [text(label, 12) for label in labels]
+            ax.set_xticks(range(n), names, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
+            ax.set_yticks(range(n), names)
+        else:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        if n <= MAX_ANNOTATED:
+            for i in range(n):
+                for j in range(n):
+                    dark = normalized[i][j] > 0.5
+                    ax.text(j, i, str(counts[i][j]), ha="center", va="center",
+                            fontsize=8, color="white" if dark else "black")
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        ax.set_title("Confusion matrix (share of true class)", fontsize=10)
+
+    return render(draw, size=(4.2, 3.8))
+
+
+def _curve_plot(curves: list[dict[str, Any]], x: str, y: str, area: str | None, *, title: str,
+                xlabel: str, ylabel: str, diagonal: bool) -> bytes:
+    def draw(figure: Any, ax: Any) -> None:
+        if diagonal:
+            ax.plot([0, 1], [0, 1], linestyle="--", color="0.6", linewidth=1)
+        for curve in curves:
+            label = text(curve["class"])
+            if area is not None:
+                label += f" ({curve[area]:.3f})"
+            ax.plot(curve[x], curve[y], linewidth=1.6, label=label,
+                    marker="o" if x == "predicted" else None, markersize=3)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_xticks(UNIT_TICKS)  # three fixed ticks draw in half the time of the automatic ones
+        ax.set_yticks(UNIT_TICKS)
+        ax.grid(alpha=0.3)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, fontsize=10)
+        if curves:
+            ax.legend(fontsize=7, loc="lower right" if x != "recall" else "lower left")
+
+    return render(draw)
+
+
+def roc(curves: list[dict[str, Any]]) -> bytes:
+    """ROC curves with their AUC in the legend."""
+    return _curve_plot(curves, "fpr", "tpr", "auc", title="ROC curve", xlabel="false positive rate",
+                       ylabel="true positive rate", diagonal=True)
+
+
+def precision_recall(curves: list[dict[str, Any]]) -> bytes:
+    """Precision-recall curves with their average precision in the legend."""
+    return _curve_plot(curves, "recall", "precision", "average_precision", title="Precision-recall",
+                       xlabel="recall", ylabel="precision", diagonal=False)
+
+
+def calibration(curves: list[dict[str, Any]]) -> bytes:
+    """Reliability diagram: observed frequency against mean predicted probability."""
+    return _curve_plot(curves, "predicted", "observed", None, title="Calibration",
+                       xlabel="mean predicted probability", ylabel="observed frequency", diagonal=True)
+
+
+def predicted_vs_actual(points: dict[str, Any]) -> bytes:
+    """Scatter of predictions against the truth, with the identity line."""
+    actual, predicted = points["actual"], points["predicted"]
+
+    def draw(figure: Any, ax: Any) -> None:
+        low, high = min(actual + predicted), max(actual + predicted)
+        ax.plot([low, high], [low, high], linestyle="--", color="0.6", linewidth=1)
+        ax.scatter(actual, predicted, s=6, alpha=0.5)
+        ax.set_xlabel("actual")
+        ax.set_ylabel("predicted")
+        ax.set_title("Predicted vs actual", fontsize=10)
+
+    return render(draw)
+
+
+def residuals(points: dict[str, Any]) -> bytes:
+    """Scatter of residuals (predicted - actual) against the predictions."""
+    actual, predicted = points["actual"], points["predicted"]
+    residual = [p - a for a, p in zip(actual, predicted, strict=True)]
+
+    def draw(figure: Any, ax: Any) -> None:
+        ax.axhline(0, linestyle="--", color="0.6", linewidth=1)
+        ax.scatter(predicted, residual, s=6, alpha=0.5)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("residual (predicted − actual)")
+        ax.set_title("Residuals", fontsize=10)
+
+    return render(draw)
+
+
+def residual_histogram(histogram: dict[str, Any]) -> bytes:
+    """Histogram of all residuals."""
+    edges, counts = histogram["edges"], histogram["counts"]
+
+    def draw(figure: Any, ax: Any) -> None:
+        widths = [b - a for a, b in itertools.pairwise(edges)]
+        ax.bar(edges[:-1], counts, width=widths, align="edge", edgecolor="white", linewidth=0.5)
+        ax.set_xlabel("residual (predicted − actual)")
+        ax.set_ylabel("rows")
+        ax.set_title("Residual distribution", fontsize=10)
+
+    return render(draw)
+
+
+def importance(result: dict[str, Any]) -> bytes:
+    """Horizontal bars of the most important features."""
+    features = result["features"][:MAX_BARS][::-1]
+
+    def draw(figure: Any, ax: Any) -> None:
+        names = [text(f["feature"], 18) for f in features]
+        ax.barh(range(len(features)), [f["mean"] for f in features],
+                xerr=[f.get("std", 0.0) for f in features] if result["method"] == "permutation" else None)
+        ax.set_yticks(range(len(features)), names, fontsize=7)
+        ax.set_xlabel("drop in score when shuffled" if result["method"] == "permutation"
+                      else "mean |SHAP value|")
+        ax.set_title("Permutation importance" if result["method"] == "permutation" else "SHAP summary",
+                     fontsize=10)
+
+    figure_axes = (0.3, 0.15, 0.66, 0.74)  # room for feature names on the left
+
+    def draw_wide(figure: Any, ax: Any) -> None:
+        ax.set_position(figure_axes)
+        draw(figure, ax)
+
+    return render(draw_wide)

@@ -120,6 +120,9 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, SyncVerbs, Magics):
     autolog_max_mb = Int(1024, help="Files larger than this are not auto-logged.").tag(
         config=True
     )
+    autolog_datasets = Unicode(
+        "fingerprint", help="Data passed to fit(): 'fingerprint' or 'store' (its bytes too)."
+    ).tag(config=True)
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)

@@ -260,7 +260,11 @@ class PgRegistry(Registry):
                 if done > SCHEMA_VERSION:
                     raise RegistryNewerError(
                         f"registry {self.display} has schema version {done}; upgrade mm-jupyter")
-                for number, name in enumerate(MIGRATIONS[done:], start=done + 1):
+                # Pending by name, not by position: a migration that lands before one
+                # already applied elsewhere (two branches) is still applied, once.
+                applied = {r[0] for r in raw.execute("SELECT name FROM mm_migrations")}
+                pending = [name for name in MIGRATIONS if name not in applied]
+                for number, name in enumerate(pending, start=done + 1):
                     script = (files("mm_jupyter.store") / "sql" / "postgresql"
                               / f"{name}.sql").read_text(encoding="utf-8")
                     raw.execute(script.encode())

@@ -74,3 +74,28 @@ def test_a_run_records_the_user_mm_jupyter_user_names(registry_dir, monkeypatch)
     assert [r.name for r in mm.list_runs(user="alice")] == ["as-alice"]
     assert mm.get_run("as-login").user not in ("alice", "  ")
     get_session().reset_registry()
+
+
+def test_a_backlog_bigger_than_one_flush_transaction_is_written_whole(registry_dir):
+    """More points than FLUSH_CHUNK go in several transactions, in order, none lost."""
+    script = textwrap.dedent("""
+        import mm_jupyter as mm
+        from mm_jupyter.services.runs.session import FLUSH_CHUNK, get_session
+        n = 2 * FLUSH_CHUNK + 123
+        with mm.track("backlog"):
+            run = mm.active_run()
+            for step in range(n):
+                get_session().add_point(run, "x", step, float(step))
+        r = mm.get_registry()
+        with r.read() as conn:
+            print(conn.execute("SELECT count(*), min(step), max(step), sum(value)"
+                               " FROM metrics").fetchone(), n)
+            print(conn.execute("SELECT step FROM latest_metrics").fetchone()[0])
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    counts, latest = done.stdout.splitlines()
+    n = int(counts.rsplit(" ", 1)[1])
+    assert counts.startswith(f"({n}, 0, {n - 1}, {float(sum(range(n)))})")
+    assert int(latest) == n - 1

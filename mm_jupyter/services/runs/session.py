@@ -27,6 +27,7 @@ from mm_jupyter.services.runs import spooling
 from mm_jupyter.services.runs.state import REGISTRY_ERRORS, ActiveRun, storable
 
 FLUSH_EVERY_S = 0.5
+FLUSH_CHUNK = 25_000  # points per write transaction
 MAX_SPOOL = 2_000_000  # points kept in memory while the registry is unwritable
 REOPEN_AFTER_S = 10.0  # a registry that failed to open is tried again after this
 
@@ -189,30 +190,42 @@ class Session:
 
         try:
             with self.flush_lock:
-                n = len(self.points)
-                batch = [self.points.popleft() for _ in range(n)]
-                registry = self._registry
+                left = len(self.points)
                 alive = [
                     r.id for r in self.active
                     if r.id is not None and r.id not in self.journaled
                 ]
-                if registry is None or self.journaled:
-                    spooled = [
-                        p for p in batch if registry is None or p[0] in self.journaled
-                    ]
-                    if spooled:
-                        batch = [p for p in batch if p[0] not in self.journaled]
-                        spooling.spool_points(self, spooled)
-                        if registry is None:
-                            return
-                if registry is not None and (batch or alive):
-                    self._write_points(registry, batch, alive)
+                registry = self._registry
+                # In transactions of at most FLUSH_CHUNK points: a big backlog becomes
+                # visible (and durable) piece by piece, not after one long write.
+                while True:
+                    take = min(left, FLUSH_CHUNK)
+                    left -= take
+                    batch = [self.points.popleft() for _ in range(take)]
+                    if registry is None or self.journaled:
+                        spooled = [
+                            p for p in batch if registry is None or p[0] in self.journaled
+                        ]
+                        if spooled:
+                            batch = [p for p in batch if p[0] not in self.journaled]
+                            spooling.spool_points(self, spooled)
+                            if registry is None:
+                                if left <= 0:
+                                    return
+                                continue
+                    if registry is not None and (batch or alive):
+                        if not self._write_points(registry, batch, alive):
+                            break  # refused: the rest waits for the next flush
+                        alive = []  # heartbeat once per flush
+                    if left <= 0:
+                        break
                 if registry is not None and self.journal_pending:
                     spooling.after_success(self, registry)  # import once writable
         except Exception as exc:  # the flusher must outlive anything
             self.warn_once("flusher", f"metric flush failed ({type(exc).__name__}: {exc})")
 
-    def _write_points(self, registry: Any, batch: list[Any], alive: list[str]) -> None:
+    def _write_points(self, registry: Any, batch: list[Any], alive: list[str]) -> bool:
+        """Write ``batch``; return whether the registry took it (else it waits or spools)."""
         from mm_jupyter.store.runs import write_metric_points
 
         try:
@@ -223,7 +236,7 @@ class Session:
             else:
                 spooling.spool_points(self, batch, exc)
             self.warn_once("registry", f"metrics not saved yet ({exc}); will retry")
-            return
+            return False
         except Exception as exc:  # a point SQLite cannot store slipped past the API
             good = [p for p in batch if storable(p)]
             self.warn_once(
@@ -234,6 +247,8 @@ class Session:
             if len(good) == len(batch):
                 raise
             self.points.extendleft(reversed(good))  # the good ones, next flush
+            return False
+        return True
 
     def _start_flusher(self) -> None:
         self._stop.clear()

@@ -25,7 +25,7 @@ BLOB_MB = int(os.environ.get("MM_BENCH_BLOB_MB", "1024"))
 
 def benches(blob_mb: int) -> list[list[str]]:
     """Each benchmark: its script and arguments, run in this order. Add new ones here
-    (bench_sync.py, the team ``push`` benchmark, is to come)."""
+    (bench_sync.py: the team ``push`` of 10,000 runs, then a second push)."""
     return [
         ["bench_tracking.py"],
         ["bench_artifacts.py"],
@@ -36,6 +36,7 @@ def benches(blob_mb: int) -> list[list[str]]:
         ["bench_corpus.py"],
         ["bench_team.py"],
         ["bench_blobs.py", "--size-mb", str(blob_mb)],
+        ["bench_sync.py"],
     ]
 
 

@@ -13,10 +13,11 @@ import sys
 import time
 import traceback
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mm_jupyter.capture.environment import collect_environment_apart
+from mm_jupyter.capture.objects import custom_objects
 from mm_jupyter.capture.outputs import OutputCapture
 from mm_jupyter.errors import MMError, RegistryError
 from mm_jupyter.identity import current_user
@@ -24,6 +25,7 @@ from mm_jupyter.services.runs import spooling
 from mm_jupyter.services.runs.session import Session
 from mm_jupyter.services.runs.state import ActiveRun
 from mm_jupyter.store import runs as store_runs
+from mm_jupyter.store.objects import CodeObject, record_run_objects
 
 MAX_ERROR_CHARS = 20_000
 # Set by monitoring's notebook trigger for the kernel it starts (see monitoring/triggers.py).
@@ -182,10 +184,36 @@ class RunRecorder:
             self.session.active.remove(self.run)
         if self.run.id is None:
             return
+        # Before the end: the end moves the change cursor the sidebar polls.
+        self._write_objects(self._custom_objects())
         try:
             self._write_end(status, duration, exc, auto_metrics or {})
         except Exception as error:
             self.session.warn_once("finish", f"run end not recorded ({error})")
+
+    def _custom_objects(self) -> list[CodeObject]:
+        """The user-defined functions and classes the cell used (capture/objects.py)."""
+        namespace = getattr(self.shell, "user_ns", None)
+        if self.code is None or not isinstance(namespace, Mapping):
+            return []  # a `with mm.track():` block: no cell to read names from
+        try:
+            return custom_objects(self.code, namespace)
+        except Exception as error:  # our bug or a truly odd namespace: the cell goes on
+            self.session.warn_once("objects", f"custom objects not recorded ({error})")
+            return []
+
+    def _write_objects(self, objects: list[CodeObject]) -> None:
+        session, run_id = self.session, self.run.id
+        # A journaled run has no registry row to link them to yet.
+        if not objects or run_id is None or run_id in session.journaled:
+            return
+        registry = session.registry()
+        if registry is None:
+            return
+        try:
+            record_run_objects(registry, run_id, objects)
+        except Exception as error:  # a failing registry never fails the cell
+            session.warn_once("objects", f"custom objects not recorded ({error})")
 
     def _write_end(
         self,

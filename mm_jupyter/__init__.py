@@ -46,8 +46,9 @@ _MODEL_API = (
 )
 _MONITOR_API = ("monitor", "on_model_event")
 _SYNC_API = ("push", "pull")
+_AUTOLOG_API = ("autolog",)
 __all__ = ["API_VERSION", "__version__", "diff", "evaluate", "triggers", *_API, *_ARTIFACT_API,
-           *_MODEL_API, *_MONITOR_API, *_SYNC_API]
+           *_MODEL_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API]
 
 
 # Where each public name lives (the adapters in api/); ``triggers`` is a module of its own.
@@ -57,6 +58,7 @@ _HOME = {
     **dict.fromkeys(_MODEL_API, "mm_jupyter.api.models"),
     **dict.fromkeys(_MONITOR_API, "mm_jupyter.api.monitoring"),
     **dict.fromkeys(_SYNC_API, "mm_jupyter.api.sync"),
+    **dict.fromkeys(_AUTOLOG_API, "mm_jupyter.api.autolog"),
     "diff": "mm_jupyter.api.diff",
     "evaluate": "mm_jupyter.api.evaluation",
 }

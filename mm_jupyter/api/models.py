@@ -26,8 +26,8 @@ __all__ = [
 
 
 def register_model(
-    model: Any,
-    name: str,
+    model: Any = None,
+    name: str | None = None,
     *,
     alias: str | None = None,
     stage: str | None = None,
@@ -43,7 +43,13 @@ def register_model(
     returns the existing version), the producing run and its metrics, the input
     datasets (lineage), the configuration, the input signature, the library versions
     and, with ``reference_data``, a profile of the training data for monitoring.
+
+    ``model`` may be left out when ``run`` is given: the model autologging logged for
+    that run (``mm.register_model(name="churn", run="gbm")``) is registered from its
+    stored bytes, without the kernel that fitted it.
     """
+    if name is None:
+        raise TypeError("register_model() needs name=: the registered model's name")
     return registration.register_model(
         get_session(), model, name, alias=alias, stage=stage, description=description,
         owner=owner, tags=tags, reference_data=reference_data, run=run,

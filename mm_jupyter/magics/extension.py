@@ -21,7 +21,7 @@ from IPython.core.magic import (
     magics_class,
 )
 from IPython.core.magic_arguments import argument, magic_arguments
-from traitlets import Bool, Int, List, Unicode
+from traitlets import Bool, Enum, Int, List, Unicode, observe
 
 from mm_jupyter.capture.params import (
     DEFAULT_METRIC_PATTERN,
@@ -61,7 +61,9 @@ HELP = """\
 %%mm_track [--name N] [--experiment E] [--tag k=v]... [--param k=v]...
            [--no-capture-outputs]
   runs the cell as usual and records it as a run: code, params, metrics,
-  outputs, figures, environment. Log more with mm.log_metric(key, value, step).
+  outputs, figures, environment, and what scikit-learn, XGBoost and LightGBM
+  fits tell (%config MMMagics.autolog = False to stop that; mm.autolog() picks
+  frameworks). Log more with mm.log_metric(key, value, step).
 """
 
 
@@ -120,9 +122,27 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, SyncVerbs, Magics):
     autolog_max_mb = Int(1024, help="Files larger than this are not auto-logged.").tag(
         config=True
     )
-    autolog_datasets = Unicode(
-        "fingerprint", help="Data passed to fit(): 'fingerprint' or 'store' (its bytes too)."
+    autolog = Bool(
+        True,
+        help="Log framework fits in tracked cells (scikit-learn, XGBoost, LightGBM):"
+        " params, fit time, training metrics, the model; mm.autolog() picks frameworks.",
     ).tag(config=True)
+    autolog_max_child_runs = Int(
+        100, help="Most candidates of a hyper-parameter search recorded as child runs."
+    ).tag(config=True)
+    autolog_datasets = Enum(
+        ["fingerprint", "store"],
+        "fingerprint",
+        help="Data passed to fit(): record its fingerprint only, or store its bytes too.",
+    ).tag(config=True)
+
+    @observe("autolog_datasets")
+    def _dataset_mode_changed(self, change: dict[str, Any]) -> None:
+        try:
+            from mm_jupyter.services.runs.fit_inputs import set_dataset_mode
+        except ImportError:  # fingerprinting not installed: nothing to tell
+            return
+        set_dataset_mode(change["new"])
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)

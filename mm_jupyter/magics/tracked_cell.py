@@ -71,6 +71,8 @@ class _Cell:
     assigned: list[str] = field(default_factory=list)  # top-level names the body binds
     started_ns: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    autolog: Any = None  # services.runs.autolog.CellAutolog while framework fits are logged
+    scoring: list[str] | None = None  # the scoring call the body ends with, if any
 
 
 class _StripTrackLine:
@@ -145,6 +147,9 @@ class TrackedCells:
         cleanup = self.shell.input_transformers_cleanup
         if self.transformer in cleanup:
             cleanup.remove(self.transformer)
+        for cell in self._cells:  # unloaded mid-cell: take the fit patches out now
+            if cell.autolog is not None:
+                cell.autolog.stop()
         for event, hook in (("pre_run_cell", self.pre_run_cell),
                             ("post_run_cell", self.post_run_cell),
                             ("post_execute", self.post_execute)):
@@ -213,11 +218,17 @@ class TrackedCells:
         run_id = recorder.run.id
         # A run spooled to the journal (registry unwritable) has no registry row yet.
         in_registry = run_id is not None and run_id not in session.journaled
+        # The fits happened whatever the cell did after them: they are recorded.
+        logged = None
+        if cell.autolog is not None:
+            logged = self._guard("autolog", cell.autolog.finish, None)
         if status == "finished":
             metrics = self._guard("metrics", lambda: self.auto_metrics(cell.assigned), {})
+            if cell.scoring is not None:
+                metrics.update(self._guard("metrics", lambda: self._score(cell, result), {}))
             if self.magics.autolog_files and in_registry and session.opened is not None:
                 self._guard("autolog", lambda: self._autolog(cell), None)
-            models = self._guard("models", lambda: self._remember_models(cell), {})
+            models = self._guard("models", lambda: self._remember_models(cell, logged), {})
         self.last_models = models
         recorder.finish(status, exc=error, auto_metrics=metrics, error_text=error_text)
         if self.magics.show_summary and run_id is not None and run_id not in session.journaled:
@@ -251,6 +262,26 @@ class TrackedCells:
         except Exception as exc:  # tracking is a courtesy: the cell runs regardless
             cell.recorder = None
             session.warn_once("start", f"run not recorded ({type(exc).__name__}: {exc})")
+            return
+        if self.magics.autolog:
+            self._guard("autolog", lambda: self._start_autolog(cell, source), None)
+
+    def _start_autolog(self, cell: _Cell, source: str) -> None:
+        """Log framework fits while the body runs, and note a scoring call ending it."""
+        from mm_jupyter.capture.autolog.scoring import scoring_call
+        from mm_jupyter.services.runs.autolog import CellAutolog
+
+        config, recorder = self.magics, cell.recorder
+        cell.scoring = scoring_call(source)
+        cell.autolog = CellAutolog(
+            get_session(),
+            recorder.run,
+            max_child_runs=config.autolog_max_child_runs,
+            max_model_bytes=config.autolog_max_mb * 1024 * 1024,
+            namespace=self.shell.user_ns,
+            keep_params={key for key, _, origin in recorder.params if origin == "explicit"},
+        )
+        cell.autolog.start()
 
     def _python(self, body: str) -> str:
         try:
@@ -334,11 +365,24 @@ class TrackedCells:
             if not str(path).startswith(registry_root):
                 log_artifact(path, name=path.relative_to(root).as_posix())
 
-    def _remember_models(self, cell: _Cell) -> dict[str, Any]:
+    def _score(self, cell: _Cell, result: Any) -> dict[str, float]:
+        """The metric of a scoring call ending the cell (``accuracy_score``, ``score``),
+        read from the value IPython displayed: nothing is called again."""
+        from mm_jupyter.capture.autolog.scoring import metric_name
+
+        value = getattr(result, "result", None)
+        if value is None or cell.scoring is None:
+            return {}
+        name = metric_name(cell.scoring, self.shell.user_ns)
+        number = None if name is None else as_metric_value(value)
+        return {} if name is None or number is None else {name: number}
+
+    def _remember_models(self, cell: _Cell, logged: Any = None) -> dict[str, Any]:
         """Note fitted models the cell bound: registering them later links this run.
 
         Every fitted object is remembered (a scaler registered later still links its
-        run); the returned Register candidates are the predictors only.
+        run); the returned Register candidates are the predictors only, plus the model
+        autologging kept when the cell bound it to no name (``Model().fit(X, y)``).
         """
         from mm_jupyter.magics.register_panel import fitted_models, is_predictor
 
@@ -349,7 +393,16 @@ class TrackedCells:
         session = get_session()
         for model in found.values():
             session.remember_model(model, run_id)
-        return {name: model for name, model in found.items() if is_predictor(model)}
+        candidates = {name: model for name, model in found.items() if is_predictor(model)}
+        model = getattr(logged, "model", None)
+        if model is not None and is_predictor(model):
+            session.remember_model(model, run_id)
+            if not any(known is model for known in found.values()):
+                label = logged.label
+                while label in candidates:
+                    label += "_"
+                candidates[label] = model
+        return candidates
 
     def _show_summary(self, run_id: str, models: dict[str, Any]) -> None:
         from IPython.display import display

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from mm_jupyter.core.names import check_name
-from mm_jupyter.errors import TrustRequiredError
+from mm_jupyter.errors import NotFoundError, TrustRequiredError
 from mm_jupyter.identity import current_user
 from mm_jupyter.monitoring.dispatch import dispatch_events
 from mm_jupyter.records import ModelVersion
@@ -26,6 +27,7 @@ from mm_jupyter.services.runs.session import Session
 from mm_jupyter.store import Registry, model_queries
 from mm_jupyter.store import artifacts as artifact_store
 from mm_jupyter.store import models as store
+from mm_jupyter.store.artifact_queries import run_artifacts
 
 
 def producing_run(session: Session, model: Any) -> str | None:
@@ -71,49 +73,162 @@ def register_model(
     Everything that can be refused (name, stage, alias, a name an artifact holds, an
     unpicklable model) is refused before a byte is stored. Identical content returns
     the existing version. ``run`` names the producing run (default: ``producing_run``).
+    With ``model=None``, ``run`` is required and the model autologging stored for that
+    run is registered from its bytes (``register_run_model``).
     """
     check_name(name, "model")  # the artifact rule: one rule, one message
     if stage is not None and stage not in store.STAGES:
         raise ValueError(f"stage must be one of {', '.join(store.STAGES)}, not {stage!r}")
     if alias is not None:
         artifact_store.check_alias(alias)
+    if model is None and run is None:
+        raise TypeError(
+            "register_model needs a model, or run= to register the model autologging"
+            " logged for that run"
+        )
     registry = session.require_registry()
     store.check_model_name_free(registry, name)  # before pickling or storing anything
+    options = RegistrationOptions(alias, stage, description, owner, tags)
+    if model is None:
+        assert run is not None
+        return register_run_model(session, registry, run, name, options, reference_data)
     flavor = flavors.flavor_of(model)
     data = flavors.dump(model, flavor)  # TypeError for unpicklable objects: nothing written
     profile = None
     if reference_data is not None:
         profile = reference_profile(model, reference_data)
     run_id = run or producing_run(session, model)
-    metrics: dict[str, Any] = {}
     if run_id is not None:
         run_id = resolve_run(registry, run_id)
-        metrics = run_metrics(session, registry, run_id)
     digest = registry.blobs.put_bytes(data)
+    artifact_id = _model_artifact(
+        registry, name, digest, len(data), flavor, run_id,
+        {
+            "class": f"{type(model).__module__}.{type(model).__qualname__}",
+            # who stored these bytes, from where: load_model trusts only its own
+            "registered_by": {"user": current_user(), "host": socket.gethostname()},
+        },
+    )
+    described = _Described(
+        flavor, flavors.config_of(model), flavors.signature_of(model, reference_data),
+        flavors.requirements_of(model, flavor), profile,
+    )
+    return _add_model_version(session, registry, name, artifact_id, run_id, described, options)
+
+
+@dataclass
+class RegistrationOptions:
+    """How a new version is labelled: alias, stage, and the model's description."""
+
+    alias: str | None
+    stage: str | None
+    description: str | None
+    owner: str | None
+    tags: Mapping[str, Any] | None
+
+
+@dataclass
+class _Described:
+    flavor: str
+    config: dict[str, Any]
+    signature: dict[str, Any] | None
+    requirements: dict[str, Any]
+    profile: dict[str, Any] | None
+
+
+def register_run_model(
+    session: Session,
+    registry: Registry,
+    run: str,
+    name: str,
+    options: RegistrationOptions,
+    reference_data: Any = None,
+) -> ModelVersion:
+    """Register the model autologging stored for ``run``, from its stored bytes.
+
+    Nothing is unpickled (the server and the sidebar register this way too): the
+    version reuses the autologged artifact's digest, and its configuration, signature
+    and requirements are those autologging recorded with it. With reference data,
+    the profile has no prediction part (that would need the model loaded).
+    """
+    run_id = resolve_run(registry, run)
+    logged = run_model_version(registry, run_id)
+    metadata = logged["metadata"] if isinstance(logged["metadata"], dict) else {}
+    artifact_id = _model_artifact(
+        registry, name, logged["digest"], logged["size"], logged["format"], run_id,
+        {key: metadata[key] for key in ("class", "registered_by") if key in metadata},
+    )
+    profile = None
+    if reference_data is not None:
+        from mm_jupyter.monitoring.profile import profile_data  # see reference_profile
+
+        profile = profile_data(reference_data, predictions=None)
+    signature = metadata.get("signature")
+    if reference_data is not None:
+        signature = flavors.signature_of(None, reference_data) or signature
+    described = _Described(
+        str(logged["format"]), dict(metadata.get("config") or {}), signature,
+        dict(metadata.get("requirements") or {}), profile,
+    )
+    return _add_model_version(session, registry, name, artifact_id, run_id, described, options)
+
+
+def run_model_version(registry: Registry, run_id: str) -> dict[str, Any]:
+    """Return the artifact version of the model autologging stored for run ``run_id``.
+
+    ``NotFoundError`` when the run has none (autologging was off, the cell fitted no
+    model, or the cell is still running: its model is stored when it ends).
+    """
+    with registry.read() as conn:
+        outputs = run_artifacts(conn, run_id)["outputs"]
+    versions = [
+        artifact_store.resolve_version(registry, str(v["ref"]))
+        for v in outputs if v["kind"] == "model"
+    ]
+    logged = [v for v in versions if isinstance(v["metadata"], dict) and v["metadata"].get("autolog")]
+    if not logged:
+        raise NotFoundError(
+            f"run {run_id} has no autologged model (its cell fitted none, autologging was"
+            " off, or the cell has not ended yet); pass the model itself"
+        )
+    return max(logged, key=lambda v: (str(v["created_at"]), int(v["id"])))
+
+
+def _model_artifact(
+    registry: Registry, name: str, digest: str, size: int, flavor: str,
+    run_id: str | None, metadata: dict[str, Any],
+) -> int:
+    """Record the artifact version holding a model version's bytes (already stored)."""
     artifact_id, _ = artifact_store.add_version(
         registry,
         artifact_store.NewVersion(
-            name=name, kind="model", digest=digest, size=len(data),
+            name=name, kind="model", digest=digest, size=size,
             media_type="application/octet-stream", format=flavor,
             file_name=f"{name.replace('/', '_')}.{'pt' if flavor == 'torch_state_dict' else 'joblib'}",
-            metadata={
-                "class": f"{type(model).__module__}.{type(model).__qualname__}",
-                # who stored these bytes, from where: load_model trusts only its own
-                "registered_by": {"user": current_user(), "host": socket.gethostname()},
-            },
-            run_id=run_id, blobs=[(digest, len(data), "application/octet-stream")],
+            metadata=metadata, run_id=run_id,
+            blobs=[(digest, size, "application/octet-stream")],
         ),
         user=current_user(),
     )
+    return artifact_id
+
+
+def _add_model_version(
+    session: Session, registry: Registry, name: str, artifact_id: int, run_id: str | None,
+    described: _Described, options: RegistrationOptions,
+) -> ModelVersion:
+    metrics: dict[str, Any] = {}
+    if run_id is not None:
+        metrics = run_metrics(session, registry, run_id)
     version_id, _created = store.register(
         registry,
         store.NewModelVersion(
-            name=name, artifact_version_id=artifact_id, flavor=flavor, run_id=run_id,
-            config=flavors.config_of(model), metrics=metrics,
-            signature=flavors.signature_of(model, reference_data),
-            requirements=flavors.requirements_of(model, flavor), reference_profile=profile,
-            description=description, owner=owner,
-            tags={str(k): str(v) for k, v in (tags or {}).items()}, alias=alias, stage=stage,
+            name=name, artifact_version_id=artifact_id, flavor=described.flavor, run_id=run_id,
+            config=described.config, metrics=metrics, signature=described.signature,
+            requirements=described.requirements, reference_profile=described.profile,
+            description=options.description, owner=options.owner,
+            tags={str(k): str(v) for k, v in (options.tags or {}).items()},
+            alias=options.alias, stage=options.stage,
         ),
         user=current_user(),
     )

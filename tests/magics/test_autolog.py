@@ -1,0 +1,295 @@
+"""Framework autologging in tracked cells, with real scikit-learn in a real IPython shell.
+
+A tracked cell's fits record params (source ``autolog``), fit time, training metrics
+and the model; the fit itself returns and raises exactly what it does untracked, and
+outside tracked cells nothing is patched.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+
+import pytest
+
+import mm_jupyter as mm
+from mm_jupyter.errors import NotFoundError, RegistryWarning
+from mm_jupyter.store.details import run_detail
+
+SETUP = (
+    "import numpy as np\n"
+    "from sklearn.datasets import load_iris\n"
+    "from sklearn.linear_model import LogisticRegression, LinearRegression, SGDClassifier\n"
+    "from sklearn.tree import DecisionTreeClassifier\n"
+    "from sklearn.pipeline import make_pipeline\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "from sklearn.model_selection import GridSearchCV, cross_val_score\n"
+    "from sklearn.metrics import accuracy_score, mean_squared_error\n"
+    "from sklearn import metrics\n"
+    "X, y = load_iris(return_X_y=True)\n"
+)
+
+
+@pytest.fixture
+def sk(ip):
+    """The shell with scikit-learn and the iris data imported (an untracked cell)."""
+    result = ip.run_cell(SETUP)
+    assert result.success
+    return ip
+
+
+def detail(ref):
+    return run_detail(mm.get_registry(), ref)
+
+
+def run(ip, body, name="cell"):
+    result = ip.run_cell(f"%%mm_track --name {name}\n{body}", store_history=True)
+    return result
+
+
+def series(ref, key):
+    return [point["value"] for point in detail(ref)["metrics"].get(key, [])]
+
+
+def test_a_decision_tree_fit_records_its_params_fit_time_training_metrics_and_model(sk):
+    run(sk, "clf = DecisionTreeClassifier(max_depth=2).fit(X, y)", "tree")
+    found = detail("tree")
+    assert found["run"]["params"]["max_depth"] == 2
+    assert found["param_sources"]["max_depth"] == "autolog"
+    assert found["run"]["params"]["criterion"] == "gini"
+    metrics = found["run"]["metrics"]
+    assert metrics["fit_time_s"] > 0
+    assert 0.9 < metrics["train.accuracy"] <= 1.0
+    for key in ("train.precision", "train.recall", "train.f1", "train.log_loss", "train.roc_auc"):
+        assert key in metrics, key
+    [model] = found["artifacts"]["outputs"]
+    assert (model["ref"], model["kind"]) == ("tree-model:v1", "model")
+    version = mm.get_artifact("tree-model:v1")
+    assert version.metadata["autolog"] is True
+    assert version.metadata["class"].endswith("DecisionTreeClassifier")
+    assert version.metadata["config"]["max_depth"] == 2
+
+
+def test_a_regressor_records_regression_metrics(sk):
+    run(sk, "reg = LinearRegression().fit(X[:, :3], X[:, 3])", "reg")
+    metrics = detail("reg")["run"]["metrics"]
+    assert set(metrics) >= {"train.mae", "train.mse", "train.rmse", "train.r2"}
+    assert metrics["train.rmse"] == pytest.approx(metrics["train.mse"] ** 0.5)
+    assert "train.accuracy" not in metrics
+
+
+def test_a_cell_ending_with_a_scoring_call_records_it_and_shows_the_same_result(sk):
+    sk.run_cell("clf = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)\npred = clf.predict(X)")
+    plain = sk.run_cell("accuracy_score(y, pred)", store_history=True)
+    tracked = run(sk, "accuracy_score(y, pred)", "scored")
+    assert tracked.result == plain.result
+    assert detail("scored")["run"]["metrics"]["accuracy_score"] == pytest.approx(plain.result)
+    run(sk, "clf.score(X, y)", "method")
+    assert detail("method")["run"]["metrics"]["score"] == pytest.approx(plain.result)
+    run(sk, "metrics.mean_squared_error(y, pred)", "dotted")
+    assert "mean_squared_error" in detail("dotted")["run"]["metrics"]
+
+
+def test_only_scikit_learn_scoring_functions_are_recorded(sk):
+    sk.run_cell("def my_score(a):\n    return 0.5\npred = y")
+    run(sk, "my_score(y)", "own")  # named like a score, but not one of sklearn's
+    assert "my_score" not in detail("own")["run"]["metrics"]
+    run(sk, "accuracy_score(y, pred);", "quiet")  # nothing displayed: nothing recorded
+    assert "accuracy_score" not in detail("quiet")["run"]["metrics"]
+
+
+def test_a_pipeline_is_logged_once_with_its_steps_params(sk):
+    run(sk, "pipe = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=500))\n"
+            "pipe.fit(X, y)", "pipe")
+    found = detail("pipe")
+    params = found["run"]["params"]
+    assert params["logisticregression__C"] == 0.5
+    assert params["standardscaler__with_mean"] is True
+    # the steps are shown as class name + the params they were given
+    assert "LogisticRegression(C=0.5, max_iter=500)" in params["steps"]
+    assert len(series("pipe", "fit_time_s")) == 1  # the steps' fits are not logged apart
+    assert mm.get_artifact("pipe-model").metadata["class"].endswith("Pipeline")
+
+
+def test_fits_made_by_scikit_learn_itself_are_not_logged(sk):
+    run(sk, "scores = cross_val_score(LogisticRegression(max_iter=500), X, y, cv=3)", "cv")
+    found = detail("cv")
+    assert "fit_time_s" not in found["run"]["metrics"]
+    assert not [p for p, s in found["param_sources"].items() if s == "autolog"]
+
+
+def test_a_forest_fitting_its_trees_in_threads_is_one_fit(sk):
+    sk.run_cell("from sklearn.ensemble import RandomForestClassifier")
+    run(sk, "forest = RandomForestClassifier(n_estimators=8, n_jobs=2, random_state=0).fit(X, y)",
+        "forest")
+    assert len(series("forest", "fit_time_s")) == 1
+    assert detail("forest")["run"]["params"]["n_estimators"] == 8
+
+
+def test_a_search_records_best_params_and_one_child_run_per_candidate(sk):
+    run(sk, "search = GridSearchCV(LogisticRegression(max_iter=500), {'C': [0.01, 0.1, 1.0]},"
+            " cv=3).fit(X, y)", "search")
+    found = detail("search")
+    best_c = sk.user_ns["search"].best_params_["C"]
+    assert found["run"]["params"]["best.C"] == best_c
+    assert found["run"]["metrics"]["best_score"] == pytest.approx(sk.user_ns["search"].best_score_)
+    children = [r for r in mm.list_runs(limit=50) if r.name.startswith("search/")]
+    assert len(children) == 3
+    parent_id = found["run"]["id"]
+    registry = mm.get_registry()
+    with registry.read() as conn:
+        parents = {row[0] for row in conn.execute(
+            "SELECT parent_run_id FROM runs WHERE name LIKE 'search/%'")}
+    assert parents == {parent_id}
+    by_c = {r.params["C"]: r for r in children}
+    assert set(by_c) == {0.01, 0.1, 1.0}
+    assert all("mean_test_score" in r.metrics and r.status == "finished" for r in children)
+    # the refitted best estimator is the run's model
+    assert mm.get_artifact("search-model").metadata["class"].endswith("LogisticRegression")
+
+
+def test_child_runs_are_bounded_by_the_best_ranked(sk):
+    sk.run_line_magic("config", "MMMagics.autolog_max_child_runs = 2")
+    try:
+        with pytest.warns(RegistryWarning, match="autolog_max_child_runs"):
+            run(sk, "search = GridSearchCV(DecisionTreeClassifier(random_state=0),"
+                    " {'max_depth': [1, 2, 3, 4]}, cv=3).fit(X, y)", "bounded")
+    finally:
+        sk.run_line_magic("config", "MMMagics.autolog_max_child_runs = 100")
+    children = [r for r in mm.list_runs(limit=50) if r.name.startswith("bounded/")]
+    assert len(children) == 2
+    assert {r.metrics["rank_test_score"] for r in children} <= {1.0, 2.0}
+
+
+def test_partial_fit_calls_are_each_logged_and_the_model_is_the_final_state(sk):
+    run(sk, "sgd = SGDClassifier(random_state=0)\n"
+            "for epoch in range(3):\n"
+            "    sgd.partial_fit(X, y, classes=np.unique(y))", "epochs")
+    assert len(series("epochs", "fit_time_s")) == 3
+    assert "train.accuracy" not in detail("epochs")["run"]["metrics"]
+    assert len(mm.get_artifact("epochs-model").metadata) > 0
+
+
+def test_an_identical_refit_adds_no_model_version(sk):
+    body = "clf = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)"
+    run(sk, body, "same")
+    run(sk, body, "same")
+    artifact = mm.get_artifact("same-model")
+    assert artifact.version == 1
+
+
+def test_a_fit_that_raises_raises_the_same_exception_with_the_same_traceback(sk, capsys):
+    sk.run_cell("bad = X.copy(); bad[0, 0] = np.nan")
+    sk.run_line_magic("xmode", "Plain")
+    try:
+        capsys.readouterr()
+        plain = sk.run_cell("LogisticRegression().fit(bad, y)", store_history=True)
+        shown_plain = capsys.readouterr().out
+        tracked = run(sk, "LogisticRegression().fit(bad, y)", "fails")
+        shown_tracked = capsys.readouterr().out
+    finally:
+        sk.run_line_magic("xmode", "Context")
+    a, b = plain.error_in_exec, tracked.error_in_exec
+    assert type(a) is type(b) and str(a) == str(b)
+    frames = [(f.name, f.lineno, f.line) for f in traceback.extract_tb(a.__traceback__)]
+    assert [(f.name, f.lineno, f.line) for f in traceback.extract_tb(b.__traceback__)] == frames
+    assert not [f for f in traceback.extract_tb(b.__traceback__) if "mm_jupyter" in f.filename]
+    cell = re.compile(r"In\[\d+\]|/tmp/ipykernel_\d+/\d+\.py|<ipython-input-\d+-\w+>")
+    assert cell.sub("<cell>", shown_tracked) == cell.sub("<cell>", shown_plain)
+    assert detail("fails")["run"]["status"] == "failed"
+    assert "fit_time_s" not in detail("fails")["run"]["metrics"]
+
+
+def test_fit_returns_what_it_returns_and_keeps_its_signature(sk):
+    sk.run_cell(
+        "from sklearn.base import BaseEstimator, ClassifierMixin\n"
+        "class Odd(ClassifierMixin, BaseEstimator):\n"
+        "    def __init__(self, blob=None):\n"
+        "        self.blob = blob\n"
+        "    def fit(self, X, y=None, *, sample_weight=None):\n"
+        "        self.fitted_ = True\n"
+        "        return 'not self'\n"
+        "    def get_params(self, deep=True):\n"
+        "        raise RuntimeError('hostile get_params')\n"
+        "import inspect\n"
+        "from sklearn.utils.validation import has_fit_parameter\n"
+    )
+    result = run(sk, "Odd().fit(X, y)", "odd")
+    assert result.result == "not self"
+    run(sk, "signature = str(inspect.signature(Odd().fit))\n"
+            "has_weight = has_fit_parameter(LogisticRegression(), 'sample_weight')\n"
+            "lr_signature = str(inspect.signature(LogisticRegression().fit))", "signature")
+    assert sk.user_ns["signature"] == "(X, y=None, *, sample_weight=None)"
+    assert sk.user_ns["has_weight"] is True
+    assert sk.user_ns["lr_signature"].startswith("(X, y, sample_weight=None")
+
+
+def test_outside_tracked_cells_nothing_is_patched_and_nothing_is_recorded(sk):
+    from sklearn.linear_model import LogisticRegression
+
+    original = LogisticRegression.__dict__["fit"]
+    run(sk, "kind = type(LogisticRegression.__dict__['fit']).__name__\n"
+            "LogisticRegression(max_iter=500).fit(X, y)", "inside")
+    assert sk.user_ns["kind"] == "_Method"  # patched while the tracked cell ran
+    assert LogisticRegression.__dict__["fit"] is original
+    before = len(mm.list_runs(limit=500))
+    sk.run_cell("kind = type(LogisticRegression.__dict__['fit']).__name__\n"
+                "LogisticRegression(max_iter=500).fit(X, y)")
+    assert sk.user_ns["kind"] == "function"
+    assert len(mm.list_runs(limit=500)) == before
+
+
+def test_autolog_off_records_no_fit(sk):
+    sk.run_line_magic("config", "MMMagics.autolog = False")
+    try:
+        run(sk, "kind = type(DecisionTreeClassifier.__dict__['fit']).__name__\n"
+                "DecisionTreeClassifier(max_depth=3).fit(X, y)\n"
+                "accuracy_score(y, y)", "off")
+    finally:
+        sk.run_line_magic("config", "MMMagics.autolog = True")
+    found = detail("off")
+    assert sk.user_ns["kind"] == "function"
+    assert "max_depth" not in found["run"]["params"]
+    assert found["run"]["metrics"] == {}
+    assert found["artifacts"]["outputs"] == []
+
+
+def test_mm_autolog_turns_a_framework_off(sk):
+    assert mm.autolog(sklearn=False)["sklearn"] is False
+    try:
+        run(sk, "DecisionTreeClassifier(max_depth=3).fit(X, y)", "no-sklearn")
+    finally:
+        assert mm.autolog(sklearn=True)["sklearn"] is True
+    assert "max_depth" not in detail("no-sklearn")["run"]["params"]
+    with pytest.raises(TypeError):
+        mm.autolog(sklearn="yes")
+
+
+def test_an_explicit_param_is_not_replaced(sk):
+    run(sk, "DecisionTreeClassifier(max_depth=3).fit(X, y)", "explicit --param max_depth=7")
+    found = detail("explicit")
+    assert found["run"]["params"]["max_depth"] == 7
+    assert found["param_sources"]["max_depth"] == "explicit"
+
+
+def test_the_register_button_offers_an_unnamed_fitted_model(sk):
+    run(sk, "DecisionTreeClassifier(max_depth=2).fit(X, y)", "unnamed")
+    tracked = sk.magics_manager.registry["MMMagics"].tracked_cells
+    assert list(tracked.last_models) == ["DecisionTreeClassifier"]
+
+
+def test_register_model_takes_the_runs_autologged_model(sk):
+    run(sk, "DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)", "gbm")
+    version = mm.register_model(name="iris-tree", run="gbm")
+    assert version.ref == "iris-tree:1"
+    assert version.run["name"] == "gbm"
+    assert version.config["max_depth"] == 2
+    assert version.metrics["train.accuracy"] > 0.9
+    loaded = mm.load_model("iris-tree")
+    assert loaded.predict(sk.user_ns["X"][:3]).tolist() == [0, 0, 0]
+    with pytest.raises(TypeError):
+        mm.register_model(name="nothing")
+    run(sk, "x = 1", "nofit")
+    with pytest.raises(NotFoundError, match="no autologged model"):
+        mm.register_model(name="none", run="nofit")
+

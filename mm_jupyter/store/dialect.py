@@ -99,6 +99,9 @@ def to_postgres(sql: str, *, returning_id: bool = False) -> tuple[str, bool]:
     return sql, returns
 
 
+COPY_FROM_ROWS = 200
+
+
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
                 rows: Sequence[Sequence[Any]]) -> None:
     """Append ``rows`` to ``table``: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
@@ -108,7 +111,8 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
     if not rows:
         return
     copy_rows = getattr(conn, "copy_rows", None)  # PgConnection's; sqlite3 has none
-    if copy_rows is not None:
+    # A few rows go faster as one pipelined statement than through COPY's handshake.
+    if copy_rows is not None and len(rows) >= COPY_FROM_ROWS:
         copy_rows(table, columns, rows)
         return
     conn.executemany(

@@ -263,11 +263,12 @@ def write_metric_points(
         )
         run_ids = {r for r, *_ in points} | set(heartbeat)
         now = max((t for *_, t in points), default=None)
-        conn.executemany(
-            f"UPDATE runs SET change_seq = {CURRENT_SEQ},"
-            " heartbeat_ts = COALESCE(?, heartbeat_ts) WHERE id = ? AND status = 'running'",
-            [(now, r) for r in run_ids],
-        )
+        touch = (f"UPDATE runs SET change_seq = {CURRENT_SEQ},"
+                 " heartbeat_ts = COALESCE(?, heartbeat_ts) WHERE id = ? AND status = 'running'")
+        if len(run_ids) == 1:  # the usual case: one statement, one round trip on PostgreSQL
+            conn.execute(touch, (now, *run_ids))
+        else:
+            conn.executemany(touch, [(now, r) for r in run_ids])
 
 
 def heartbeat(registry: Registry, run_ids: Iterable[str], ts: float) -> None:

@@ -162,23 +162,37 @@ def copy_lineage(source: Registry, dest: Registry, run_ids: Sequence[str],
     return len(edges)
 
 
-def plan_artifact_aliases(source: Registry, dest: Registry,
-                          plans: Sequence[VersionCopy]) -> list[dict[str, Any]]:
+# kind -> (alias table, owner table, owner column, versions table)
+_ALIASES = {
+    "artifact_alias": ("artifact_aliases", "artifacts", "artifact_id", "artifact_versions"),
+    "alias": ("model_aliases", "registered_models", "model_id", "model_versions"),
+}
+
+
+def _plan_aliases(source: Registry, dest: Registry, plans: Sequence[VersionCopy],
+                  kind: str) -> list[dict[str, Any]]:
     """The source's aliases on copied versions: to set, already set, or in conflict."""
+    aliases, owners, owner, versions = _ALIASES[kind]
     mapped = {p.source_id: p for p in plans if p.state != "conflict"}
     with source.read() as conn:
-        aliases = _rows(conn, "SELECT version_id, alias FROM artifact_aliases"
-                              " WHERE version_id IN ({marks})", list(mapped))
+        found = _rows(conn, f"SELECT version_id, alias FROM {aliases}"
+                            " WHERE version_id IN ({marks})", list(mapped))
     out = []
     with dest.read() as conn:
-        for version_id, alias in sorted(aliases, key=lambda a: (mapped[a[0]].name, a[1])):
+        for version_id, alias in sorted(found, key=lambda a: (mapped[a[0]].name, a[1])):
             item = mapped[version_id]
             held = conn.execute(
-                "SELECT v.id, v.version FROM artifact_aliases s JOIN artifacts a"
-                " ON a.id = s.artifact_id JOIN artifact_versions v ON v.id = s.version_id"
-                " WHERE a.name = ? AND s.alias = ?", (item.name, alias)).fetchone()
-            out.append(_alias_plan("artifact_alias", item, alias, held))
+                f"SELECT v.id, v.version FROM {aliases} s JOIN {owners} o"
+                f" ON o.id = s.{owner} JOIN {versions} v ON v.id = s.version_id"
+                " WHERE o.name = ? AND s.alias = ?", (item.name, alias)).fetchone()
+            out.append(_alias_plan(kind, item, alias, held))
     return out
+
+
+def plan_artifact_aliases(source: Registry, dest: Registry,
+                          plans: Sequence[VersionCopy]) -> list[dict[str, Any]]:
+    """The source's aliases on copied artifact versions (see ``_plan_aliases``)."""
+    return _plan_aliases(source, dest, plans, "artifact_alias")
 
 
 def _alias_plan(kind: str, item: VersionCopy, alias: str, held: Any) -> dict[str, Any]:
@@ -335,21 +349,8 @@ def plan_stages(dest: Registry, plans: Sequence[VersionCopy]) -> list[dict[str, 
 
 def plan_model_aliases(source: Registry, dest: Registry,
                        plans: Sequence[VersionCopy]) -> list[dict[str, Any]]:
-    """The source's aliases on copied model versions: to set, already set, or in conflict."""
-    mapped = {p.source_id: p for p in plans if p.state != "conflict"}
-    with source.read() as conn:
-        aliases = _rows(conn, "SELECT version_id, alias FROM model_aliases"
-                              " WHERE version_id IN ({marks})", list(mapped))
-    out = []
-    with dest.read() as conn:
-        for version_id, alias in sorted(aliases, key=lambda a: (mapped[a[0]].name, a[1])):
-            item = mapped[version_id]
-            held = conn.execute(
-                "SELECT v.id, v.version FROM model_aliases s JOIN registered_models m"
-                " ON m.id = s.model_id JOIN model_versions v ON v.id = s.version_id"
-                " WHERE m.name = ? AND s.alias = ?", (item.name, alias)).fetchone()
-            out.append(_alias_plan("alias", item, alias, held))
-    return out
+    """The source's aliases on copied model versions (see ``_plan_aliases``)."""
+    return _plan_aliases(source, dest, plans, "alias")
 
 
 def apply_model_labels(dest: Registry, plans: Sequence[dict[str, Any]], *,

@@ -37,6 +37,7 @@ def benches(blob_mb: int) -> list[list[str]]:
         ["bench_team.py"],
         ["bench_blobs.py", "--size-mb", str(blob_mb)],
         ["bench_sync.py"],
+        ["bench_objects.py"],
     ]
 
 

@@ -22,9 +22,11 @@ from typing import Any
 from mm_jupyter.capture.object_scope import IdentityCache
 from mm_jupyter.store.objects import CodeObject
 
-# Parsed texts: (file name, id(lines), len(lines)) -> (lines, tree). The lines list is
-# kept so its id is not reused while the entry lives.
-_PARSED: OrderedDict[tuple[str, int, int], tuple[list[str], ast.Module | None]] = OrderedDict()
+_Def = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+# Parsed texts: (file name, id(lines), len(lines)) -> (lines, tree, functions by first
+# line). The lines list is kept so its id is not reused while the entry lives.
+_PARSED: OrderedDict[tuple[str, int, int],
+                     tuple[list[str], ast.Module | None, dict[int, _Def]]] = OrderedDict()
 MAX_PARSED = 256
 # Cells looked at for a class without methods, newest first.
 MAX_CELLS_SCANNED = 500
@@ -32,7 +34,21 @@ _RECORDS = IdentityCache()  # function or class -> CodeObject (its full source)
 
 
 def function_source(fn: Any) -> str | None:
-    """Return the source of function ``fn``, or ``None`` when it cannot be found."""
+    """Return the source of function ``fn``, or ``None`` when it cannot be found.
+
+    The ``def`` that starts at the code's first line, from the parsed text (one parse
+    per cell or file); ``inspect.getsource`` for the rest (lambdas), which tokenizes
+    each time.
+    """
+    code = fn.__code__
+    filename = code.co_filename
+    if not filename.startswith("<"):
+        linecache.checkcache(filename)  # a local module edited since: read it again
+    lines = linecache.getlines(filename)
+    if lines:
+        node = _parsed(filename, lines)[1].get(code.co_firstlineno)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == code.co_name:
+            return _segment(lines, node)
     try:
         return inspect.getsource(fn)
     except Exception:  # OSError, TypeError; inspect has raised others on odd code
@@ -52,27 +68,32 @@ def class_source(cls: type) -> str | None:
     return found
 
 
-def _parsed(filename: str, lines: list[str]) -> ast.Module | None:
+def _parsed(filename: str, lines: list[str]) -> tuple[ast.Module | None, dict[int, _Def]]:
+    """The tree of a text, and its definitions by first line (decorators included)."""
     key = (filename, id(lines), len(lines))
     hit = _PARSED.get(key)
     if hit is not None and hit[0] is lines:
         _PARSED.move_to_end(key)
-        return hit[1]
+        return hit[1], hit[2]
     try:
         tree: ast.Module | None = ast.parse("".join(lines))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         tree = None
-    _PARSED[key] = (lines, tree)
+    defs: dict[int, _Def] = {}
+    for node in () if tree is None else ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defs.setdefault(_start(node), node)
+    _PARSED[key] = (lines, tree, defs)
     if len(_PARSED) > MAX_PARSED:
         _PARSED.popitem(last=False)
-    return tree
+    return tree, defs
 
 
-def _start(node: ast.ClassDef) -> int:
+def _start(node: _Def) -> int:
     return min([node.lineno, *(d.lineno for d in node.decorator_list)])
 
 
-def _segment(lines: list[str], node: ast.ClassDef) -> str:
+def _segment(lines: list[str], node: _Def) -> str:
     end = node.end_lineno or node.lineno
     text = "".join(lines[_start(node) - 1:end])
     return text if text.endswith("\n") else text + "\n"
@@ -103,7 +124,7 @@ def _from_methods(cls: type) -> str | None:
         lines = linecache.getlines(code.co_filename)
         if not lines:
             continue
-        tree = _parsed(code.co_filename, lines)
+        tree = _parsed(code.co_filename, lines)[0]
         if tree is None:
             continue
         line = code.co_firstlineno
@@ -164,7 +185,7 @@ def _from_cells(cls: type) -> str | None:
         lines = entry[2]
         if not isinstance(lines, list):
             continue
-        tree = _parsed(filename, lines)
+        tree = _parsed(filename, lines)[0]
         node = None if tree is None else _by_path(tree, path)
         if node is not None and _body_names(node) <= members:
             return _segment(lines, node)

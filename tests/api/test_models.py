@@ -57,7 +57,8 @@ def test_register_in_a_tracked_cell_records_where_it_came_from(ip, iris, tmp_pat
     assert v.config["C"] == 0.5
     assert v.signature["inputs"][0] == {"name": "sepal length (cm)", "dtype": "float64"}
     assert "scikit-learn" in v.requirements["packages"]
-    assert [i["ref"] for i in v.inputs] == ["iris-data:v1"]
+    # the logged frame, used explicitly and passed to fit(); autologging adds y's record
+    assert v.inputs[0]["ref"] == "iris-data:v1"
     assert v.has_reference_profile
     from mm_jupyter.store.model_queries import reference_profile
 

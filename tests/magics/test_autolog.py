@@ -293,3 +293,85 @@ def test_register_model_takes_the_runs_autologged_model(sk):
     with pytest.raises(NotFoundError, match="no autologged model"):
         mm.register_model(name="none", run="nofit")
 
+
+
+BOOST_SETUP = (
+    "from sklearn.datasets import load_breast_cancer\n"
+    "Xb, yb = load_breast_cancer(return_X_y=True)\n"
+    "Xt, Xv, yt, yv = Xb[:400], Xb[400:], yb[:400], yb[400:]\n"
+)
+
+
+def test_xgboost_train_records_eval_series_best_iteration_importance_and_booster(sk):
+    pytest.importorskip("xgboost")
+    sk.run_cell(BOOST_SETUP + "import xgboost as xgb\n"
+                "dtrain, dvalid = xgb.DMatrix(Xt, label=yt), xgb.DMatrix(Xv, label=yv)")
+    run(sk, "booster = xgb.train({'objective': 'binary:logistic', 'eval_metric': 'logloss',"
+            " 'max_depth': 3}, dtrain, num_boost_round=200, evals=[(dtrain, 'train'),"
+            " (dvalid, 'valid')], early_stopping_rounds=5, verbose_eval=False)", "xgb")
+    booster = sk.user_ns["booster"]
+    found = detail("xgb")
+    assert found["run"]["params"]["max_depth"] == 3
+    assert found["run"]["params"]["num_boost_round"] == 200
+    assert found["param_sources"]["objective"] == "autolog"
+    assert len(series("xgb", "valid.logloss")) == booster.num_boosted_rounds()
+    assert len(series("xgb", "train.logloss")) == booster.num_boosted_rounds()
+    assert found["run"]["metrics"]["best_iteration"] == booster.best_iteration
+    model = mm.get_artifact("xgb-model")
+    assert model.metadata["class"] == "xgboost.core.Booster"
+    assert model.metadata["feature_importance"]["type"] == "gain"
+    assert model.metadata["feature_importance"]["values"]
+
+
+def test_xgboost_sklearn_api_is_logged_once_with_its_eval_series(sk):
+    pytest.importorskip("xgboost")
+    sk.run_cell(BOOST_SETUP + "from xgboost import XGBClassifier")
+    run(sk, "clf = XGBClassifier(n_estimators=20, max_depth=2)\n"
+            "clf.fit(Xt, yt, eval_set=[(Xv, yv)], verbose=False)", "xgbsk")
+    found = detail("xgbsk")
+    assert found["run"]["params"]["n_estimators"] == 20
+    assert len(series("xgbsk", "fit_time_s")) == 1
+    assert len(series("xgbsk", "validation_0.logloss")) == 20
+    assert "train.roc_auc" in found["run"]["metrics"]
+    assert mm.get_artifact("xgbsk-model").metadata["class"].endswith("XGBClassifier")
+
+
+def test_lightgbm_train_and_sklearn_api(sk):
+    pytest.importorskip("lightgbm")
+    sk.run_cell(BOOST_SETUP + "import lightgbm as lgb\n"
+                "dtrain = lgb.Dataset(Xt, label=yt)\n"
+                "dvalid = lgb.Dataset(Xv, label=yv, reference=dtrain)\n"
+                "mine = []")
+    run(sk, "booster = lgb.train({'objective': 'binary', 'num_leaves': 7, 'verbose': -1}, dtrain,"
+            " num_boost_round=50, valid_sets=[dvalid], valid_names=['valid'],"
+            " callbacks=mine + [lgb.early_stopping(5, verbose=False)])", "lgb")
+    booster = sk.user_ns["booster"]
+    found = detail("lgb")
+    assert found["run"]["params"]["num_leaves"] == 7
+    assert found["run"]["params"]["num_boost_round"] == 50
+    assert len(series("lgb", "valid.binary_logloss")) >= booster.best_iteration
+    assert found["run"]["metrics"]["best_iteration"] == booster.best_iteration
+    assert sk.user_ns["mine"] == []  # the user's callback list is not changed
+    model = mm.get_artifact("lgb-model")
+    assert model.metadata["class"] == "lightgbm.basic.Booster"
+    assert model.metadata["feature_importance"]["values"]
+
+    run(sk, "clf = lgb.LGBMClassifier(n_estimators=10, verbose=-1)\n"
+            "clf.fit(Xt, yt, eval_X=(Xv,), eval_y=(yv,))", "lgbsk")
+    found = detail("lgbsk")
+    assert found["run"]["params"]["n_estimators"] == 10
+    assert len(series("lgbsk", "fit_time_s")) == 1
+    assert len(series("lgbsk", "valid_0.binary_logloss")) == 10
+    assert mm.get_artifact("lgbsk-model").metadata["class"].endswith("LGBMClassifier")
+
+
+def test_a_booster_that_fails_to_train_raises_as_untracked(sk):
+    pytest.importorskip("xgboost")
+    sk.run_cell(BOOST_SETUP + "import xgboost as xgb\ndtrain = xgb.DMatrix(Xt, label=yt)")
+    body = "xgb.train({'objective': 'no:such'}, dtrain, 3)"
+    plain = sk.run_cell(body, store_history=True)
+    tracked = run(sk, body, "xgbfail")
+    a, b = plain.error_in_exec, tracked.error_in_exec
+    assert type(a) is type(b)
+    assert ([(f.name, f.line) for f in traceback.extract_tb(a.__traceback__)]
+            == [(f.name, f.line) for f in traceback.extract_tb(b.__traceback__)])

@@ -34,6 +34,7 @@ _ARTIFACT_API = (
     "list_artifacts",
     "set_alias",
     "lineage",
+    "diff_artifacts",
 )
 _MODEL_API = (
     "register_model",

@@ -58,6 +58,17 @@ class BlobCorruptedError(RegistryError):
         self.actual = actual
 
 
+class FingerprintOnlyError(NotFoundError):
+    """The artifact version is the fingerprint of data whose bytes were not stored."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(
+            f"{ref} is fingerprint only: its bytes were not stored (it records data passed"
+            " to fit(); %config MMMagics.autolog_datasets = 'store' keeps the bytes)"
+        )
+        self.ref = ref
+
+
 class ConflictError(MMError):
     """The change conflicts with the registry's state (e.g. an alias held elsewhere)."""
 

@@ -86,11 +86,23 @@ class ArtifactVersion:
     created_at: str | None = None
     run_id: str | None = None
     created: bool = False  # whether this call made a new version
+    stored: bool = True  # False: a fingerprint-only dataset version (no bytes)
 
     @property
     def ref(self) -> str:
         """``name:vN``."""
         return f"{self.name}:v{self.version}"
+
+    @property
+    def profile(self) -> dict[str, Any] | None:
+        """The dataset profile (per column statistics), if the version has one."""
+        found = self.metadata.get("profile")
+        return found if isinstance(found, dict) else None
+
+    def _repr_html_(self) -> str:
+        from mm_jupyter.display.artifacts import version_html
+
+        return version_html(self.to_dict())
 
     @classmethod
     def from_store(cls, row: dict[str, Any], *, created: bool = False) -> ArtifactVersion:
@@ -105,6 +117,8 @@ class ArtifactVersion:
 
     def __repr__(self) -> str:
         new = "new" if self.created else "existing"
+        if not self.stored:
+            return f"<ArtifactVersion {self.ref} {self.kind} fingerprint only {self.digest[:12]} ({new})>"
         return f"<ArtifactVersion {self.ref} {self.kind} {self.size} B sha256:{self.digest[:12]} ({new})>"
 
 

@@ -86,7 +86,8 @@ def test_vocabulary_imports_only_vocabulary():
         assert ours <= {"mm_jupyter.errors", "mm_jupyter.encoding"}, stem
     # A record's _repr_html_ is drawn by display (imported when the notebook asks for it).
     ours = {n for n in imports_of(PKG / "records.py") if n.startswith("mm_jupyter")}
-    assert ours <= {"mm_jupyter.encoding", "mm_jupyter.display.runs"}, ours
+    assert ours <= {"mm_jupyter.encoding", "mm_jupyter.display.runs",
+                    "mm_jupyter.display.artifacts"}, ours
 
 
 def test_no_private_name_is_imported_across_modules():

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mm_jupyter.display.datasets import DatasetDiff
 from mm_jupyter.display.lineage import Lineage
 from mm_jupyter.records import ArtifactSummary, ArtifactVersion
-from mm_jupyter.services.artifacts import catalog, versions
+from mm_jupyter.services.artifacts import catalog, dataset_diff, versions
 from mm_jupyter.services.runs.session import get_session
 
-__all__ = ["get_artifact", "lineage", "list_artifacts", "log_artifact", "set_alias", "use_artifact"]
+__all__ = ["diff_artifacts", "get_artifact", "lineage", "list_artifacts", "log_artifact",
+           "set_alias", "use_artifact"]
 
 
 def log_artifact(
@@ -49,7 +51,9 @@ def use_artifact(ref: str, *, load: bool = False) -> Any:
     """Return a local path to a version's content (or the object with ``load=True``).
 
     Inside a run this records the version as the run's input (lineage). The path is a
-    verified private copy: editing it never changes the stored version.
+    verified private copy: editing it never changes the stored version. A
+    fingerprint-only version (data passed to ``fit()``, bytes not stored) raises
+    ``FingerprintOnlyError``.
     """
     return versions.use_artifact(get_session(), ref, load=load)
 
@@ -72,3 +76,10 @@ def lineage(ref: str, *, depth: int | None = None) -> Lineage:
     ``depth`` bounds the hops walked up- and downstream (default: the whole graph).
     """
     return Lineage(catalog.lineage_around(get_session().require_registry(), ref, depth=depth))
+
+
+def diff_artifacts(a: str, b: str) -> DatasetDiff:
+    """Compare two dataset versions (``name:vN``, ``name@alias``, ``name``): schema
+    changes and, column by column, profile changes. ``.data`` is the JSON of
+    ``mm-jupyter artifacts diff --json``."""
+    return DatasetDiff(dataset_diff.diff_versions(get_session().require_registry(), a, b))

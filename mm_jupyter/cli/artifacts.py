@@ -9,7 +9,8 @@ import click
 
 from mm_jupyter.cli.support import emit, emit_json, open_cli_registry
 from mm_jupyter.display.artifacts import artifact_versions_table, artifacts_table
-from mm_jupyter.services.artifacts import catalog, maintenance
+from mm_jupyter.display.datasets import diff_text
+from mm_jupyter.services.artifacts import catalog, dataset_diff, maintenance
 from mm_jupyter.services.artifacts.materialize import export_version
 
 
@@ -47,6 +48,16 @@ def artifacts_get(ref: str, out: Path, as_json: bool) -> None:
          lambda info: f"{info['ref']} -> {info['path']} ({info['size']} bytes, sha256 verified)")
 
 
+@artifacts.command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+def artifacts_diff(a: str, b: str, as_json: bool) -> None:
+    """Compare two dataset versions (NAME:vN, NAME@ALIAS): schema and profile changes."""
+    diff = dataset_diff.diff_versions(open_cli_registry(), a, b)
+    emit(diff, as_json, lambda d: diff_text(d, color=sys.stdout.isatty()))
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify(as_json: bool) -> None:
@@ -56,6 +67,9 @@ def verify(as_json: bool) -> None:
         emit_json(report)
     else:
         click.echo(f"checked {report['checked']} blobs, {report['unreferenced']} unreferenced")
+        if report.get("fingerprint_only"):
+            click.echo(f"{report['fingerprint_only']} fingerprint-only dataset versions"
+                       " (no bytes by design: not missing)")
         for digest in report["missing"]:
             click.echo(f"MISSING  {digest}")
         for item in report["corrupt"]:

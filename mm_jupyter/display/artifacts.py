@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
+from mm_jupyter.display.datasets import profile_html
 from mm_jupyter.display.runs import fmt_value
 from mm_jupyter.display.table import Table
+
+# Metadata too long for a table cell: shown by the profile view, or not at all.
+HIDDEN_METADATA = ("profile", "column_digests", "columns")
+FINGERPRINT_ONLY = "fingerprint only"
 
 
 def size_text(n: float) -> str:
@@ -36,11 +42,30 @@ def artifacts_table(artifacts: list[dict[str, Any]]) -> Table:
 def artifact_versions_table(detail: dict[str, Any]) -> Table:
     """Return one row per version of an artifact (the ``artifacts/{name}/versions`` payload)."""
     rows = [
-        [v["ref"], v["format"], size_text(v["size"]), v["digest"][:12], v["created_at"][:19],
+        [v["ref"], v["format"], size_text(v["size"]) if v.get("stored", True) else FINGERPRINT_ONLY,
+         v["digest"][:12], v["created_at"][:19],
          ", ".join(v["aliases"]), (v["producer"] or {}).get("name", "-"),
          ", ".join(c["name"] for c in v["consumers"]) or "-",
-         ", ".join(f"{k}={fmt_value(x)}" for k, x in list(v["metadata"].items())[:3])]
+         ", ".join(f"{k}={fmt_value(x)}" for k, x in
+                   [i for i in v["metadata"].items() if i[0] not in HIDDEN_METADATA][:3])]
         for v in detail["versions"]
     ]
     return Table(["VERSION", "FORMAT", "SIZE", "SHA256", "CREATED", "ALIASES", "PRODUCED BY",
                   "USED BY", "METADATA"], rows, "no versions")
+
+
+def version_html(version: dict[str, Any]) -> str:
+    """One version for the notebook (``ArtifactVersion``'s rich repr): its reference,
+    kind, content facts and, for datasets, the profile table."""
+    e = html.escape
+    stored = version.get("stored", True)
+    content = (f"{size_text(version.get('size', 0))}, sha256 {e(str(version.get('digest', ''))[:12])}"
+               if stored else
+               f"{FINGERPRINT_ONLY}: its bytes were not stored (fingerprint"
+               f" {e(str(version.get('digest', ''))[:12])})")
+    head = (f"<div><b>{e(str(version.get('ref', '')))}</b> {e(str(version.get('kind', '')))}"
+            f" — {e(str(version.get('format', '')))}, {content}</div>")
+    metadata = version.get("metadata") or {}
+    summary = metadata.get("profile") if isinstance(metadata, dict) else None
+    table = profile_html(summary) if isinstance(summary, dict) else ""
+    return f"<div class='mm-artifact-version'>{head}{table}</div>"

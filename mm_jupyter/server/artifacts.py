@@ -1,4 +1,5 @@
-"""Artifact handlers: the artifacts list, one artifact's versions, and lineage.
+"""Artifact handlers: the artifacts list, one artifact's versions, lineage, and the
+diff of two dataset versions.
 
 Content is not served here: a version's bytes (or a directory member's) come from
 ``GET blobs/{digest}`` like every other blob, with the same safety headers.
@@ -14,7 +15,7 @@ from jupyter_server.auth.decorator import authorized
 from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import MAX_NAME, MAX_RUN_ID, BaseHandler, ParameterError
-from mm_jupyter.services.artifacts import catalog
+from mm_jupyter.services.artifacts import catalog, dataset_diff
 
 if TYPE_CHECKING:
     from mm_jupyter.store import Registry
@@ -95,3 +96,27 @@ class LineageHandler(BaseHandler):
                 "depth", default=DEFAULT_DEPTH, low=1, high=catalog.MAX_LINEAGE_DEPTH
             )
             self.write_json(await self.call(catalog.lineage_graph, depth=depth, **root))
+
+
+def exact_version_ref(name: str, value: str | None) -> str:
+    """Check a diff side: ``NAME:vN`` (a URL names versions, not what an alias means now)."""
+    if value is None:
+        raise ParameterError(f"parameter {name!r} (NAME:vN) is required")
+    if len(value) > MAX_NAME + 24 or split_reference(value.strip())[1] is None:
+        raise ParameterError(
+            f"parameter {name!r} must be NAME:vN (e.g. churn-clean:v2), not {value[:80]!r}"
+        )
+    return value
+
+
+class ArtifactDiffHandler(BaseHandler):
+    """``GET artifacts/diff?a=NAME:vN&b=NAME:vN``: schema and profile changes."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Reply with the dataset diff (docs/rest.md); 400 without both, 404 if unknown."""
+        with self.mapped_errors():
+            a = exact_version_ref("a", self.text_arg("a"))
+            b = exact_version_ref("b", self.text_arg("b"))
+            self.write_json(await self.call(dataset_diff.diff_versions, a, b))

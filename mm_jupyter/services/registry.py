@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 from typing import Any, TypedDict
 
-from mm_jupyter.errors import NotFoundError
-from mm_jupyter.store import db, journal, queries, recovery
+from mm_jupyter.errors import FingerprintOnlyError, NotFoundError
+from mm_jupyter.store import artifact_queries, db, journal, queries, recovery
 from mm_jupyter.store.blob_interface import BlobReader
 from mm_jupyter.store.blobs import is_digest
 from mm_jupyter.store.location import PROJECT_DIR, resolve_location
@@ -98,6 +98,9 @@ def open_recorded_blob(registry: db.Registry, digest: str) -> tuple[str | None, 
     """
     info = queries.blob_info(registry, digest)
     if info is None:
+        unstored = artifact_queries.unstored_version(registry, digest)
+        if unstored is not None:  # a fit() input recorded by fingerprint: no bytes, by design
+            raise FingerprintOnlyError(unstored)
         raise NotFoundError(f"no blob {digest} in the registry")
     try:
         reader = registry.blobs.open(digest)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from mm_jupyter.core.paging import check_page
@@ -169,3 +170,50 @@ def run_artifacts(conn: Connection, run_id: str) -> dict[str, list[dict[str, Any
         key = "inputs" if row[0] == "input" else "outputs"
         found[key].append(version_ref(version_row(row[1:])))
     return found
+
+
+FINGERPRINT_CANDIDATES = 50
+
+
+def fingerprint_candidates(
+    registry: Registry, fingerprint: str, column_digests: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Return dataset versions that may hold this data, newest first.
+
+    The versions whose digest is ``fingerprint`` (fingerprint-only versions, by the
+    digest index), and the versions whose metadata mentions ``fingerprint`` or the
+    first of ``column_digests`` (logged DataFrames, CSV and Parquet files record them
+    at log time). The metadata is a text column without an index on its fields, so
+    the second part scans the dataset versions' metadata; the caller checks each
+    candidate's metadata for an actual match.
+    """
+    patterns = [f"%{fingerprint}%"] + [f"%{d}%" for d in list(column_digests)[:1]]
+    with registry.read() as conn:
+        rows = conn.execute(
+            f"{VERSION_SELECT} WHERE a.kind = 'dataset' AND v.digest = ?"
+            " ORDER BY v.id DESC LIMIT ?", (fingerprint, FINGERPRINT_CANDIDATES)
+        ).fetchall()
+        rows += conn.execute(
+            f"{VERSION_SELECT} WHERE a.kind = 'dataset' AND ("
+            + " OR ".join("v.metadata LIKE ?" for _ in patterns)
+            + ") ORDER BY v.id DESC LIMIT ?", (*patterns, FINGERPRINT_CANDIDATES)
+        ).fetchall()
+    seen: set[int] = set()
+    found = []
+    for row in rows:
+        version = version_row(row)
+        if version["id"] not in seen:
+            seen.add(version["id"])
+            found.append(version)
+    return found
+
+
+def unstored_version(registry: Registry, digest: str) -> str | None:
+    """Return the reference of a fingerprint-only version whose digest is ``digest``."""
+    with registry.read() as conn:
+        row = conn.execute(
+            "SELECT a.name, v.version FROM artifact_versions v JOIN artifacts a"
+            " ON a.id = v.artifact_id WHERE v.digest = ? AND v.stored = 0 LIMIT 1",
+            (digest,),
+        ).fetchone()
+    return None if row is None else f"{row[0]}:v{row[1]}"

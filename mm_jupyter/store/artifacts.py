@@ -1,7 +1,9 @@
 """Artifacts and their content-addressed versions, aliases and run edges.
 
 Blob files are written (and fsynced) before any of these rows exist; a version row
-therefore never points at missing or partial bytes.
+therefore never points at missing or partial bytes. The exception is a fingerprint-only
+dataset version (``stored = 0``, recorded from data passed to ``fit()``): its digest is
+the data's fingerprint, no blob has it, and nothing reads bytes for it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from mm_jupyter.core.names import check_name
 from mm_jupyter.core.references import split_reference
-from mm_jupyter.encoding import dumps
+from mm_jupyter.encoding import dumps, spell_non_finite, to_jsonable
 from mm_jupyter.errors import ConflictError, NotFoundError
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
@@ -43,6 +45,18 @@ class NewVersion:
     description: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     aliases: Sequence[str] = ()
+    # Facts computed by mm-jupyter (fingerprint, profile): plain JSON, stored in the
+    # metadata without the bounds user metadata gets (a profile has many values).
+    facts: dict[str, Any] = field(default_factory=dict)
+    stored: bool = True  # False: a fingerprint-only version, no bytes (``digest`` is the fingerprint)
+    # (run id, source): a run that read this data, recorded in the same transaction
+    input_of: tuple[str, str | None] | None = None
+
+
+def _metadata_text(new: NewVersion) -> str:
+    """The metadata column: the user's metadata, bounded, then mm-jupyter's facts."""
+    merged = {**to_jsonable(new.metadata), **spell_non_finite(new.facts)}
+    return json.dumps(merged, allow_nan=False)
 
 
 def parse_ref(ref: str, *, strip: bool = True) -> tuple[str, int | None, str | None]:
@@ -157,10 +171,11 @@ def add_version(registry: Registry, new: NewVersion, *, user: str | None = None)
             ).fetchone()[0]
             cur = conn.execute(
                 "INSERT INTO artifact_versions (artifact_id, version, digest, size, media_type,"
-                " format, is_dir, file_name, metadata, run_id, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " format, is_dir, file_name, metadata, run_id, created_at, stored)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (artifact_id, number, new.digest, new.size, new.media_type, new.format,
-                 int(new.is_dir), new.file_name, dumps(new.metadata), new.run_id, now),
+                 int(new.is_dir), new.file_name, _metadata_text(new), new.run_id, now,
+                 int(new.stored)),
             )
             version_id = int(cur.lastrowid or 0)
             conn.executemany(
@@ -169,25 +184,47 @@ def add_version(registry: Registry, new: NewVersion, *, user: str | None = None)
             )
         if new.run_id:
             _edge(conn, new.run_id, version_id, "output")
+        if new.input_of is not None:
+            _edge(conn, new.input_of[0], version_id, "input", new.input_of[1])
         for alias in new.aliases:
             _move_alias(conn, artifact_id, alias, version_id, user)
         conn.execute(f"UPDATE artifacts SET change_seq = {CURRENT_SEQ} WHERE id = ?", (artifact_id,))
     return version_id, created
 
 
-def _edge(conn: Connection, run_id: str, version_id: int, direction: str) -> None:
+def has_version(registry: Registry, name: str, digest: str) -> bool:
+    """Return whether artifact ``name`` has a version with this content digest."""
+    with registry.read() as conn:
+        return conn.execute(
+            "SELECT 1 FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id"
+            " WHERE a.name = ? AND v.digest = ?", (name, digest)
+        ).fetchone() is not None
+
+
+def _edge(conn: Connection, run_id: str, version_id: int, direction: str,
+          source: str | None = None) -> None:
     conn.execute(
-        "INSERT OR IGNORE INTO lineage (run_id, version_id, direction, created_at)"
-        " VALUES (?, ?, ?, ?)",
-        (run_id, version_id, direction, iso_now()),
+        "INSERT OR IGNORE INTO lineage (run_id, version_id, direction, created_at, source)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (run_id, version_id, direction, iso_now(), source),
     )
     conn.execute(f"UPDATE runs SET change_seq = {CURRENT_SEQ} WHERE id = ?", (run_id,))
 
 
-def record_input(registry: Registry, run_id: str, version_id: int) -> None:
-    """Record that ``run_id`` consumed version ``version_id``."""
+INPUT_SOURCES = (None, "fit")
+
+
+def record_input(registry: Registry, run_id: str, version_id: int, *,
+                 source: str | None = None) -> None:
+    """Record that ``run_id`` consumed version ``version_id``.
+
+    ``source`` says how: ``None`` for ``use_artifact``, ``"fit"`` for data passed to a
+    model's ``fit()``. An edge that exists keeps the source it was first recorded with.
+    """
+    if source not in INPUT_SOURCES:
+        raise ValueError(f"input source must be one of {INPUT_SOURCES}, not {source!r}")
     with registry.write() as conn:
-        _edge(conn, run_id, version_id, "input")
+        _edge(conn, run_id, version_id, "input", source)
 
 
 def _move_alias(
@@ -227,7 +264,7 @@ def set_alias(registry: Registry, ref: str, alias: str, *, user: str | None = No
 
 VERSION_SELECT = (
     "SELECT v.id, v.artifact_id, a.name, a.kind, v.version, v.digest, v.size, v.media_type,"
-    " v.format, v.is_dir, v.file_name, v.metadata, v.run_id, v.created_at"
+    " v.format, v.is_dir, v.file_name, v.metadata, v.run_id, v.created_at, v.stored"
     " FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id"
 )
 
@@ -242,6 +279,7 @@ def version_row(row: Sequence[Any]) -> dict[str, Any]:
         "version": row[4], "ref": f"{row[2]}:v{row[4]}", "digest": row[5], "size": row[6],
         "media_type": row[7], "format": row[8], "is_dir": bool(row[9]),
         "file_name": row[10], "metadata": metadata, "run_id": row[12], "created_at": row[13],
+        "stored": bool(row[14]),
     }
 
 

@@ -35,7 +35,7 @@ def lineage_graph(
             if not conn.execute("SELECT 1 FROM runs WHERE id = ?", (run,)).fetchone():
                 raise NotFoundError(f"no run with id {run[:80]!r}")
             start, root = ({run}, set()), f"run:{run}"
-        edges: set[tuple[str, int, str]] = set()  # (run_id, version_id, direction)
+        edges: dict[tuple[str, int, str], str | None] = {}  # (run, version, direction) -> source
         truncated = False
         for direction in ("up", "down"):
             runs, versions = set(start[0]), set(start[1])
@@ -54,14 +54,14 @@ def lineage_graph(
                     break
             else:
                 # Out of depth: truncated only if one more hop would find something new.
-                more_runs, more_versions = _step(conn, direction, frontier_runs, frontier_versions, set())
+                more_runs, more_versions = _step(conn, direction, frontier_runs, frontier_versions, {})
                 truncated = truncated or bool((more_runs - runs) or (more_versions - versions))
         return _graph(conn, root, start, edges, truncated)
 
 
 def _step(
     conn: Connection, direction: str, runs: set[str], versions: set[int],
-    edges: set[tuple[str, int, str]],
+    edges: dict[tuple[str, int, str], str | None],
 ) -> tuple[set[str], set[int]]:
     """One hop: upstream a version's producer and a run's inputs; downstream the reverse."""
     # version -> run: upstream via 'output' (who produced it), downstream via 'input'
@@ -71,7 +71,7 @@ def _step(
     return found_runs, found_versions
 
 
-def _hop(conn: Connection, edges: set[tuple[str, int, str]], column: str,
+def _hop(conn: Connection, edges: dict[tuple[str, int, str], str | None], column: str,
          ids: set[Any], via: str) -> set[Any]:
     """Add the ``via`` edges of ``ids`` (matched on ``column``) to ``edges``; return the
     nodes on their other end (runs for versions, versions for runs)."""
@@ -79,11 +79,11 @@ def _hop(conn: Connection, edges: set[tuple[str, int, str]], column: str,
     found: set[Any] = set()
     for chunk in _chunks(list(ids)):
         for row in conn.execute(
-            f"SELECT run_id, version_id FROM lineage WHERE direction = ? AND {column} IN"
+            f"SELECT run_id, version_id, source FROM lineage WHERE direction = ? AND {column} IN"
             f" ({_in_clause(chunk)})",
             [via, *chunk],
         ):
-            edges.add((row[0], row[1], via))
+            edges[(row[0], row[1], via)] = row[2]
             found.add(row[other])
     return found
 
@@ -95,7 +95,7 @@ def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:
 
 def _graph(
     conn: Connection, root: str, start: tuple[set[str], set[int]],
-    edges: set[tuple[str, int, str]], truncated: bool,
+    edges: dict[tuple[str, int, str], str | None], truncated: bool,
 ) -> dict[str, Any]:
     run_ids = sorted(start[0] | {e[0] for e in edges})
     version_ids = sorted(start[1] | {e[1] for e in edges})
@@ -117,10 +117,13 @@ def _graph(
                 "run": {"id": run_id, "name": name, "status": status, "experiment": experiment},
             })
     out_edges = []
-    for run_id, version_id, direction in sorted(edges):
+    for (run_id, version_id, direction), via in sorted(edges.items()):
         run_node, version_node = f"run:{run_id}", f"version:{refs[version_id]}"
         if direction == "input":
-            out_edges.append({"source": version_node, "target": run_node, "kind": "input"})
+            # via: how the run read it (None: use_artifact; "fit": data passed to fit())
+            out_edges.append({"source": version_node, "target": run_node, "kind": "input",
+                              "via": via})
         else:
-            out_edges.append({"source": run_node, "target": version_node, "kind": "output"})
+            out_edges.append({"source": run_node, "target": version_node, "kind": "output",
+                              "via": None})
     return {"root": root, "nodes": nodes, "edges": out_edges, "truncated": truncated}

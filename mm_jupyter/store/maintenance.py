@@ -18,8 +18,13 @@ GC_GRACE_S = 3600.0
 
 
 def referenced_digests(conn: Any) -> set[str]:
-    """Return every blob digest a row of the registry points at."""
-    found = {r[0] for r in conn.execute("SELECT digest FROM artifact_versions")}
+    """Return every blob digest a row of the registry points at.
+
+    A fingerprint-only version (``stored = 0``) points at none: its digest is the
+    fingerprint of data whose bytes were never stored, so it is neither missing nor
+    something ``gc`` must keep.
+    """
+    found = {r[0] for r in conn.execute("SELECT digest FROM artifact_versions WHERE stored = 1")}
     found |= {r[0] for r in conn.execute("SELECT digest FROM version_files")}
     found |= {
         r[0]
@@ -36,10 +41,14 @@ def verify(registry: Registry) -> dict[str, Any]:
     """Re-hash every blob; return ``{checked, missing, corrupt, unreferenced}``.
 
     Also ``temp_files`` (path, size, age) and ``temp_bytes``: temp files of blob
-    writes, orphans when their writer was interrupted (``gc`` removes them).
+    writes, orphans when their writer was interrupted (``gc`` removes them); and
+    ``fingerprint_only``: how many versions have no bytes by design (not missing).
     """
     with registry.read() as conn:
         referenced = referenced_digests(conn)
+        fingerprint_only = conn.execute(
+            "SELECT count(*) FROM artifact_versions WHERE stored = 0"
+        ).fetchone()[0]
     on_disk = set(registry.blobs.iter_digests())
     corrupt = []
     for digest in sorted(on_disk):
@@ -58,6 +67,7 @@ def verify(registry: Registry) -> dict[str, Any]:
         "unreferenced": len(on_disk - referenced),
         "temp_files": temps,
         "temp_bytes": sum(t["size"] for t in temps),
+        "fingerprint_only": int(fingerprint_only),
     }
 
 

@@ -75,7 +75,7 @@ VERSION = {
     "is_dir": False, "file_name": "m.pkl", "metadata": {},
     "created_at": "2026-01-01T00:00:00.000Z", "aliases": ["prod"],
     "producer": {"id": "abc", "name": "train", "status": "finished"},
-    "consumers": [], "files": None,
+    "consumers": [], "files": None, "stored": True,
 }  # fmt: skip
 ARTIFACT = {
     "name": "m", "kind": "model", "description": None, "tags": {},
@@ -108,6 +108,7 @@ def test_artifact_schemas_reject_drift():
         artifact_version(files=[member]),  # files only for directories
         artifact_version(producer={"id": "abc"}),
         artifact_version(aliases=["1bad"]),
+        artifact_version(stored="no"),
     ):
         assert not check.is_valid(bad), bad
     page = {"total": 1, "offset": 0, "limit": 50, "cursor": 1}

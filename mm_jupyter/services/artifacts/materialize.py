@@ -11,12 +11,23 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mm_jupyter.errors import FingerprintOnlyError
 from mm_jupyter.store import Registry
 from mm_jupyter.store import artifacts as store
 
 
+def require_bytes(version: dict[str, Any]) -> None:
+    """Raise ``FingerprintOnlyError`` for a version whose bytes were never stored."""
+    if not version.get("stored", True):
+        raise FingerprintOnlyError(str(version["ref"]))
+
+
 def materialize(registry: Registry, version: dict[str, Any]) -> Path:
-    """Return the path of ``version``'s files, copying blobs out only where needed."""
+    """Return the path of ``version``'s files, copying blobs out only where needed.
+
+    ``FingerprintOnlyError`` for a fingerprint-only version: there is nothing to copy.
+    """
+    require_bytes(version)
     base = registry.root / "cache" / str(version["digest"])
     # A version stored before names were checked may have a file name such as "..",
     # which would put the copy over the cache folder itself.
@@ -52,9 +63,11 @@ def export_version(registry: Registry, ref: str, out: Path) -> dict[str, Any]:
 
     A directory version is written into the folder ``out``; a file version to ``out``,
     or under its own file name when ``out`` is an existing folder. Returns ``{"ref",
-    "digest", "size", "path"}`` of what was written.
+    "digest", "size", "path"}`` of what was written; ``FingerprintOnlyError`` for a
+    version whose bytes were never stored.
     """
     version = store.resolve_version(registry, ref)
+    require_bytes(version)
     if version["is_dir"]:
         for member in store.version_files(registry, version["id"]):
             registry.blobs.copy_out(member["digest"], out / member["path"])

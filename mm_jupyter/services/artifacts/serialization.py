@@ -1,8 +1,9 @@
 """Turn Python objects into stored bytes and back, with well-kept formats.
 
 DataFrames → Parquet (pyarrow) or CSV with the schema recorded; numpy arrays →
-``.npy``; bytes and text as they are; matplotlib figures → PNG. Files and directories
-are stored as they are (see ``ingest``). Loading gives back an equal object.
+``.npy``; scipy sparse matrices → ``.npz`` (``scipy.sparse.save_npz``, no pickles);
+bytes and text as they are; matplotlib figures → PNG. Files and directories are stored
+as they are (see ``ingest``). Loading gives back an equal object.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ import importlib.util
 import io
 import mimetypes
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 PARQUET = "application/vnd.apache.parquet"
+NPZ = "application/x-npz"
+#: Formats of serialised data: their versions record a fingerprint and a profile.
+DATA_FORMATS = ("parquet", "csv", "npy", "npz")
 MANIFEST = "application/vnd.mm-jupyter.manifest+json"
 MODEL_SUFFIXES = {".pkl", ".pickle", ".joblib", ".pt", ".pth", ".onnx", ".h5", ".keras",
                   ".safetensors", ".cbm", ".ubj"}
@@ -74,6 +79,11 @@ def _is_figure(obj: Any) -> bool:
     return type(obj).__name__ == "Figure" and type(obj).__module__.startswith("matplotlib")
 
 
+def _is_sparse(obj: Any) -> bool:
+    sparse = sys.modules.get("scipy.sparse")  # loaded if obj is one of its matrices
+    return sparse is not None and bool(sparse.issparse(obj))
+
+
 def serialize(obj: Any, name: str, *, format: str | None = None) -> Serialized:
     """Serialise ``obj`` for artifact ``name``; raise ``TypeError`` naming what fails."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:100]
@@ -109,14 +119,22 @@ def serialize(obj: Any, name: str, *, format: str | None = None) -> Serialized:
         meta = {"shape": list(obj.shape), "dtype": str(obj.dtype)}
         return Serialized("npy", "application/x-npy", f"{safe}.npy", "dataset",
                           data=buffer.getvalue(), metadata=meta)
+    if _is_sparse(obj):
+        from scipy import sparse
+
+        buffer = io.BytesIO()
+        sparse.save_npz(buffer, obj, compressed=False)
+        meta = {"shape": list(obj.shape), "dtype": str(obj.dtype), "format": str(obj.format)}
+        return Serialized("npz", NPZ, f"{safe}.npz", "dataset", data=buffer.getvalue(),
+                          metadata=meta)
     if _is_figure(obj):
         buffer = io.BytesIO()
         obj.savefig(buffer, format="png", bbox_inches="tight")
         return Serialized("png", "image/png", f"{safe}.png", "figure", data=buffer.getvalue())
     raise TypeError(
         f"cannot log a {type(obj).__module__}.{type(obj).__qualname__} as artifact {name!r}:"
-        " pass a path, bytes, str (format='text'), a pandas DataFrame, a numpy array or"
-        " a matplotlib figure"
+        " pass a path, bytes, str (format='text'), a pandas DataFrame, a numpy array,"
+        " a scipy sparse matrix or a matplotlib figure"
     )
 
 
@@ -178,6 +196,10 @@ def load(path: Path, format: str, metadata: dict[str, Any]) -> Any:
         import numpy as np
 
         return np.load(path, allow_pickle=False)
+    if format == "npz":
+        from scipy import sparse
+
+        return sparse.load_npz(path)
     if format == "text":
         return path.read_text(encoding="utf-8")
     if format == "directory":

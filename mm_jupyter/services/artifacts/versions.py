@@ -13,8 +13,8 @@ from mm_jupyter.core.names import check_name
 from mm_jupyter.errors import NotFoundError, RegistryError
 from mm_jupyter.identity import current_user
 from mm_jupyter.records import ArtifactVersion
-from mm_jupyter.services.artifacts import ingest, serialization
-from mm_jupyter.services.artifacts.materialize import materialize
+from mm_jupyter.services.artifacts import dataset_facts, ingest, serialization
+from mm_jupyter.services.artifacts.materialize import materialize, require_bytes
 from mm_jupyter.services.runs.session import Session
 from mm_jupyter.services.runs.state import ActiveRun
 from mm_jupyter.store import Registry
@@ -89,6 +89,9 @@ def log_artifact(
     run = recorded_run(session)
     if run is not None and item.path is not None:
         run.logged_paths.add(os.path.realpath(item.path))
+    # Fingerprint and profile of data, once per content (an unchanged file logged again
+    # is not read again).
+    facts = {} if store.has_version(registry, name, digest) else _data_facts(obj, item)
     version_id, created = store.add_version(
         registry,
         store.NewVersion(
@@ -98,20 +101,32 @@ def log_artifact(
             run_id=None if run is None else run.id, is_dir=item.format == "directory",
             files=files, blobs=blobs, description=description,
             tags={str(k): str(v) for k, v in (tags or {}).items()}, aliases=list(aliases),
+            facts=facts,
         ),
         user=current_user(),
     )
     return ArtifactVersion.from_store(store.get_version(registry, version_id), created=created)
 
 
+def _data_facts(obj: Any, item: serialization.Serialized) -> dict[str, Any]:
+    """Fingerprint and profile of a logged DataFrame, array or data file (else none)."""
+    if item.data is not None:
+        return dataset_facts.object_facts(obj) if item.format in serialization.DATA_FORMATS else {}
+    if item.path is not None and item.format == "file":
+        return dataset_facts.file_facts(item.path)
+    return {}
+
+
 def use_artifact(session: Session, ref: str, *, load: bool = False) -> Any:
     """Return a verified private copy of the version ``ref`` names (the object if ``load``).
 
     The recorded run gets the version as an input; if that edge cannot be saved the
-    user is warned once and still gets the content.
+    user is warned once and still gets the content. A fingerprint-only version has no
+    content: ``FingerprintOnlyError``.
     """
     registry = session.require_registry()
     version = store.resolve_version(registry, ref)
+    require_bytes(version)  # before the edge: a run cannot have read missing bytes
     run = recorded_run(session)
     if run is not None and run.id is not None:
         try:

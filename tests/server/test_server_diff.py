@@ -64,6 +64,7 @@ async def test_params_metrics_and_environment(jp_fetch, pair):
         "cells_changed": 5,
         "packages_changed": 3,
         "code_changed": True,
+        "objects_changed": 0,
     }
 
 
@@ -109,6 +110,7 @@ async def test_a_run_against_itself_is_unchanged(jp_fetch, pair):
         "cells_changed": 0,
         "packages_changed": 0,
         "code_changed": False,
+        "objects_changed": 0,
     }
 
 

@@ -6,6 +6,7 @@ import { formatValue } from '../shared/format';
 import * as MM from '../shared/types';
 import { MetricsDiff, SidesHead } from './MetricsDiff';
 import { LineDiffView, NotebookDiffView } from './NotebookDiff';
+import { ObjectsDiff } from './ObjectsDiff';
 
 /**
  * Props of {@link DiffView}.
@@ -51,7 +52,8 @@ export function DiffView(props: IDiffViewProps): JSX.Element {
               ['params_changed', 'params'],
               ['metrics_changed', 'metrics'],
               ['cells_changed', 'cells'],
-              ['packages_changed', 'packages']
+              ['packages_changed', 'packages'],
+              ['objects_changed', 'objects']
             ] as const
           ).map(([key, label]) => (
             <span
@@ -76,6 +78,9 @@ export function DiffView(props: IDiffViewProps): JSX.Element {
       </Section>
       <Section title="Code">
         <LineDiffView diff={diff.code} empty="No tracked code." />
+      </Section>
+      <Section title="Custom objects">
+        <ObjectsDiff objects={diff.objects} />
       </Section>
       {hasChanges(diff.history) && (
         <Section title="Execution history" collapsed>

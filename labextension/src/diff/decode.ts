@@ -110,7 +110,8 @@ function decodeSummary(v: unknown): Diff.ISummary {
     metrics_changed: finiteNumber(o.metrics_changed) ?? 0,
     cells_changed: finiteNumber(o.cells_changed) ?? 0,
     packages_changed: finiteNumber(o.packages_changed) ?? 0,
-    code_changed: o.code_changed === true
+    code_changed: o.code_changed === true,
+    objects_changed: finiteNumber(o.objects_changed) ?? 0
   };
 }
 
@@ -188,6 +189,55 @@ function decodeMetrics(v: unknown): Diff.IMetric[] {
     });
 }
 
+function objectKind(v: unknown): Diff.ObjectKind {
+  return v === 'class' ? 'class' : 'function';
+}
+
+function decodeObjectRef(v: unknown): Diff.IObjectRef | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  return {
+    name: v.name,
+    kind: objectKind(v.kind),
+    module: optText(v.module) ?? '',
+    digest: optText(v.digest) ?? ''
+  };
+}
+
+function decodeObjectSide(v: unknown): Diff.IObjectSide | null {
+  const ref = decodeObjectRef(v);
+  return ref && isObject(v)
+    ? { ...ref, source: optText(v.source) ?? '' }
+    : null;
+}
+
+function decodeObjectChange(v: unknown): Diff.IObjectChange | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  return {
+    name: v.name,
+    kind: objectKind(v.kind),
+    module: optText(v.module) ?? '',
+    digest: pair(v.digest, x => optText(x) ?? ''),
+    source: decodeLineDiff(v.source)
+  };
+}
+
+/** Decode the custom objects' diff; null when absent (a notebook on disk, older servers). */
+export function decodeObjectsDiff(v: unknown): Diff.IObjects | null {
+  if (!isObject(v)) {
+    return null;
+  }
+  return {
+    added: list(v.added, decodeObjectSide),
+    removed: list(v.removed, decodeObjectSide),
+    changed: list(v.changed, decodeObjectChange),
+    unchanged: list(v.unchanged, decodeObjectRef)
+  };
+}
+
 /** Decode `GET diff?a=&b=`; throws {@link DecodeError} without both runs. */
 export function decodeRunDiff(v: unknown): Diff.IRunDiff {
   if (!isObject(v)) {
@@ -215,6 +265,7 @@ export function decodeRunDiff(v: unknown): Diff.IRunDiff {
       inputs: decodeArtifactSide(artifacts.inputs),
       outputs: decodeArtifactSide(artifacts.outputs)
     },
+    objects: decodeObjectsDiff(v.objects),
     summary: decodeSummary(v.summary)
   };
 }

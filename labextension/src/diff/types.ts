@@ -107,6 +107,43 @@ export namespace Diff {
     unchanged: MM.IVersionRef[];
   }
 
+  /** What a custom object is. */
+  export type ObjectKind = 'function' | 'class';
+
+  /** A custom object on both sides, unchanged. */
+  export interface IObjectRef {
+    name: string;
+    kind: ObjectKind;
+    module: string;
+    digest: string;
+  }
+
+  /** A custom object on one side only, with its source (untrusted user code). */
+  export interface IObjectSide extends IObjectRef {
+    source: string;
+  }
+
+  /** A custom object whose source changed between the runs. */
+  export interface IObjectChange {
+    name: string;
+    kind: ObjectKind;
+    module: string;
+    /** Its digest in run a and in run b. */
+    digest: IPair<string>;
+    /** Line diff of the source, a → b. */
+    source: LineDiff;
+  }
+
+  /** Custom objects (docs/objects.md) from a to b, matched by module and name. */
+  export interface IObjects {
+    /** Only in b. */
+    added: IObjectSide[];
+    /** Only in a. */
+    removed: IObjectSide[];
+    changed: IObjectChange[];
+    unchanged: IObjectRef[];
+  }
+
   /** What changed, in counts (and whether the tracked code did). */
   export interface ISummary {
     params_changed: number;
@@ -114,6 +151,8 @@ export namespace Diff {
     cells_changed: number;
     packages_changed: number;
     code_changed: boolean;
+    /** Custom objects added, removed or changed. */
+    objects_changed: number;
   }
 
   /** `GET diff?a=&b=`. */
@@ -128,6 +167,8 @@ export namespace Diff {
     notebook: INotebook | null;
     environment: IEnvironment;
     artifacts: { inputs: IArtifactSide; outputs: IArtifactSide };
+    /** Custom objects; null against a notebook on disk (or from older servers). */
+    objects: IObjects | null;
     summary: ISummary;
   }
 }

@@ -1,6 +1,8 @@
 import * as React from 'react';
 
 import { formatBytes } from '../shared/format';
+import { ICodeObject } from './objectTypes';
+import { ObjectsView } from './ObjectsView';
 import * as MM from './types';
 
 /**
@@ -9,11 +11,13 @@ import * as MM from './types';
 export interface ICodeViewProps {
   /** The recorded code. */
   code: MM.ICode;
+  /** The custom functions and classes the run used; without it they are hidden. */
+  objects?: ICodeObject[];
 }
 
 /**
- * The tracked cell's source, the notebook snapshot, and the kernel's execution
- * history (collapsed). All plain text.
+ * The tracked cell's source, the notebook snapshot, the custom objects the run used
+ * (Objects) and the kernel's execution history (collapsed). All plain text.
  */
 export function CodeView(props: ICodeViewProps): JSX.Element {
   const { cell, history, notebook } = props.code;
@@ -24,6 +28,12 @@ export function CodeView(props: ICodeViewProps): JSX.Element {
         <p className="jp-mm-CodeView-notebook" title={notebook.digest}>
           {`Notebook snapshot: ${notebook.path} (${formatBytes(notebook.size)}, sha256 ${notebook.digest.slice(0, 12)})`}
         </p>
+      )}
+      {props.objects && (
+        <>
+          <h3 className="jp-mm-CodeView-objects">{`Objects (${props.objects.length})`}</h3>
+          <ObjectsView objects={props.objects} />
+        </>
       )}
       {history.length > 0 && (
         <details className="jp-mm-Collapsible">

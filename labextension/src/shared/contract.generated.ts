@@ -8,6 +8,10 @@
  * the decoded types of every feature cover them.
  */
 
+export type Top = {
+  value: string;
+  count: number;
+}[];
 export type Series = {
   step: number;
   /**
@@ -79,6 +83,7 @@ export type GETModelsNameVersionsV = ModelVersion & {
  * Every REST payload, keyed by the name of its schema file.
  */
 export interface RestPayloads {
+  artifact_diff: GETArtifactsDiffANAMEVNBNAMEVN;
   artifact_versions: GETArtifactsNameVersions;
   artifacts_page: GETArtifacts;
   changes: GETChanges;
@@ -99,6 +104,98 @@ export interface RestPayloads {
   run_detail: GETRunsId;
   run_summary: RunSummary;
   runs_page: GETRuns;
+}
+/**
+ * What changed from dataset version a to b: schema, rows and, column by column, the profile. Read from the versions' metadata only (fingerprint-only versions compare too).
+ */
+export interface GETArtifactsDiffANAMEVNBNAMEVN {
+  a: Side;
+  b: Side;
+  /**
+   * Equal digests or equal fingerprints.
+   */
+  same_content: boolean;
+  rows: NumberPair;
+  schema: {
+    added: ColumnType[];
+    removed: ColumnType[];
+    /**
+     * Columns whose dtype changed.
+     */
+    changed: {
+      name: string;
+      a: string | null;
+      b: string | null;
+    }[];
+    unchanged: string[];
+  };
+  /**
+   * Columns profiled on both sides, in a's order.
+   */
+  columns: {
+    name: string;
+    kind: string | null;
+    dtype: {
+      a: string | null;
+      b: string | null;
+    };
+    /**
+     * Statistic (nulls, distinct, min, max, mean, std) -> its two values; min and max of datetime columns are text.
+     */
+    stats: {
+      [k: string]: StatPair;
+    };
+    top: {
+      a: Top;
+      b: Top;
+    };
+    changed: boolean;
+  }[];
+  summary: {
+    columns_added: number;
+    columns_removed: number;
+    dtypes_changed: number;
+    /**
+     * Columns whose profile changed.
+     */
+    columns_changed: number;
+    rows_changed: boolean;
+    same_content: boolean;
+  };
+}
+export interface Side {
+  name: string;
+  version: number;
+  /**
+   * NAME:vN, the version's unique reference.
+   */
+  ref: string;
+  kind: 'dataset' | 'model' | 'file' | 'report' | 'figure';
+  /**
+   * A SHA-256 hex digest (64 lowercase hex characters).
+   */
+  digest: string;
+  size: number;
+  stored: boolean;
+  fingerprint: string | null;
+  profiled: boolean;
+}
+export interface NumberPair {
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+}
+export interface ColumnType {
+  name: string;
+  dtype: string | null;
+}
+export interface StatPair {
+  a: number | string | null;
+  b: number | string | null;
+  /**
+   * b - a when both are numbers.
+   */
+  delta: number | null;
 }
 export interface GETArtifactsNameVersions {
   artifact: Artifact;
@@ -164,16 +261,28 @@ export interface ArtifactVersion {
    */
   digest: string;
   /**
-   * Bytes of content (all member files of a directory).
+   * Bytes of content (all member files of a directory); 0 for a fingerprint-only version.
    */
   size: number;
   media_type: string;
+  /**
+   * How the content is stored; `fingerprint`: not at all (a fingerprint-only dataset version).
+   */
   format:
-    'parquet' | 'csv' | 'npy' | 'bytes' | 'text' | 'png' | 'file' | 'directory';
+    | 'parquet'
+    | 'csv'
+    | 'npy'
+    | 'bytes'
+    | 'text'
+    | 'png'
+    | 'file'
+    | 'directory'
+    | 'npz'
+    | 'fingerprint';
   is_dir: boolean;
   file_name: string;
   /**
-   * Format details (e.g. rows and column types); user data.
+   * Format details (e.g. rows and column types) and, for datasets, `fingerprint`, `column_digests` and `profile` (see dataset_profile); user data.
    */
   metadata: {
     [k: string]: unknown;
@@ -186,6 +295,10 @@ export interface ArtifactVersion {
   producer: RunRef | null;
   consumers: RunRef[];
   files: VersionFile[] | null;
+  /**
+   * false for a fingerprint-only dataset version (data passed to fit(), MMMagics.autolog_datasets = "fingerprint"): its digest is the data's fingerprint and no blob holds its bytes, so it cannot be downloaded.
+   */
+  stored: boolean;
 }
 /**
  * A short reference to a run (producer or consumer of a version).
@@ -302,12 +415,17 @@ export interface RunDiff {
     inputs: RefDiff;
     outputs: RefDiff;
   };
+  /**
+   * Custom objects (docs/objects.md) from run a to run b, matched by module and name; null against a notebook on disk.
+   */
+  objects: ObjectsDiff | null;
   summary: {
     params_changed: number;
     metrics_changed: number;
     cells_changed: number;
     packages_changed: number;
     code_changed?: boolean;
+    objects_changed: number;
   };
 }
 export interface RunSummary {
@@ -415,6 +533,56 @@ export interface VersionRef {
   digest: string;
   size: number;
 }
+export interface ObjectsDiff {
+  added: ObjectSide[];
+  removed: ObjectSide[];
+  changed: ObjectChange[];
+  unchanged: ObjectRef[];
+}
+/**
+ * A custom object on one side only, with its source (untrusted user code).
+ */
+export interface ObjectSide {
+  name: string;
+  kind: 'function' | 'class';
+  module: string;
+  /**
+   * A SHA-256 hex digest (64 lowercase hex characters).
+   */
+  digest: string;
+  source: string;
+}
+/**
+ * A custom object whose source changed: its digest on each side, a line diff.
+ */
+export interface ObjectChange {
+  name: string;
+  kind: 'function' | 'class';
+  module: string;
+  digest: {
+    /**
+     * A SHA-256 hex digest (64 lowercase hex characters).
+     */
+    a: string;
+    /**
+     * A SHA-256 hex digest (64 lowercase hex characters).
+     */
+    b: string;
+  };
+  source: LineDiff;
+}
+/**
+ * A custom object on both sides, unchanged.
+ */
+export interface ObjectRef {
+  name: string;
+  kind: 'function' | 'class';
+  module: string;
+  /**
+   * A SHA-256 hex digest (64 lowercase hex characters).
+   */
+  digest: string;
+}
 export interface GETKeys {
   experiments: string[];
   metrics: string[];
@@ -454,11 +622,19 @@ export interface InputEdge {
   source: string;
   target: string;
   kind: 'input';
+  /**
+   * How the run read the version: null for use_artifact, "fit" for data passed to a model's fit() (found by fingerprint).
+   */
+  via: null | 'fit';
 }
 export interface OutputEdge {
   source: string;
   target: string;
   kind: 'output';
+  /**
+   * Always null: outputs are logged.
+   */
+  via: null;
 }
 export interface GETMeta {
   name: 'mm-jupyter';

@@ -8,8 +8,11 @@ from typing import Any
 
 from mm_jupyter.services.diff.lines import is_changed, line_diff
 from mm_jupyter.services.diff.notebooks import diff_notebooks
+from mm_jupyter.services.diff.objects import count_changed, diff_objects
+from mm_jupyter.services.diff.reports import diff_reports
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.details import notebook_snapshot, run_detail
+from mm_jupyter.store.objects import read_run_objects
 
 
 def _params(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +108,9 @@ def diff_runs(registry: Registry, a: str, b: str | None = None, *, volatile: boo
     other = db or {"run": None, "metrics": {}, "code": {"cell": None, "history": []},
                    "environment": None, "artifacts": {"inputs": [], "outputs": []},
                    "param_sources": {}}
+    # Custom objects (docs/objects.md): between two runs only, not against a notebook.
+    objects = None if db is None else diff_objects(
+        read_run_objects(registry, da["run"]["id"]), read_run_objects(registry, db["run"]["id"]))
     params = _params(da["run"]["params"], other["run"]["params"] if db else {})
     metrics = _metrics(da, other) if db else {}
     environment = _environment(da["environment"], other["environment"]) if db else None
@@ -120,6 +126,9 @@ def diff_runs(registry: Registry, a: str, b: str | None = None, *, volatile: boo
             "inputs": _refs(da["artifacts"]["inputs"], other["artifacts"]["inputs"]),
             "outputs": _refs(da["artifacts"]["outputs"], other["artifacts"]["outputs"]),
         },
+        "objects": objects,
+        # Evaluation reports of the same name (docs/evaluation.md): between two runs only.
+        "reports": None if db is None else diff_reports(registry, da, db),
     }
     result["summary"] = {
         "params_changed": sum(len(params[k]) for k in ("added", "removed", "changed")),
@@ -129,5 +138,6 @@ def diff_runs(registry: Registry, a: str, b: str | None = None, *, volatile: boo
         "packages_changed": 0 if environment is None else sum(
             len(v) for v in environment["packages"].values()),
         "code_changed": is_changed(result["code"]),
+        "objects_changed": count_changed(objects),
     }
     return result

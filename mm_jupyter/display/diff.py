@@ -10,6 +10,7 @@ import html
 import re
 from typing import Any
 
+from mm_jupyter.display.evaluation import report_diff_html, report_diff_lines
 from mm_jupyter.display.runs import fmt_value
 
 _B64 = re.compile(r"^[A-Za-z0-9+/=\s]+$")
@@ -70,6 +71,11 @@ def to_text(diff: dict[str, Any], *, color: bool = True) -> str:
             out += [c(GREEN, f"+ {k} {v}") for k, v in pk["added"].items()]
             out += [c(RED, f"- {k} {v}") for k, v in pk["removed"].items()]
             out += [c(YELLOW, f"~ {k} {v['a']} -> {v['b']}") for k, v in pk["changed"].items()]
+    if diff.get("reports"):
+        colours = {"added": GREEN, "removed": RED, "changed": YELLOW, "up": GREEN, "down": RED,
+                   "same": DIM}
+        out.append(c(BOLD, "\nreports"))
+        out += [c(colours[kind], line) for kind, line in report_diff_lines(diff["reports"])]
     for side in ("inputs", "outputs"):
         arts = diff["artifacts"][side]
         if arts["added"] or arts["removed"]:
@@ -184,6 +190,8 @@ def to_html(diff: dict[str, Any]) -> str:
             for k, v in pk["changed"].items()
         ]
         parts.append("<h4>Packages</h4>" + "".join(items))
+    if diff.get("reports"):
+        parts.append("<h4>Reports</h4>" + report_diff_html(diff["reports"]))
     for side in ("inputs", "outputs"):
         arts = diff["artifacts"][side]
         if arts["added"] or arts["removed"]:

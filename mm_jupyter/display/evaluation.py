@@ -15,7 +15,7 @@ from typing import Any
 
 from mm_jupyter.display.runs import fmt_value
 
-MAIN_METRICS = 12  # metrics shown in the headline table; per-class ones are in the report table
+MAIN_METRICS = 20  # metrics shown in the metrics table; per-class ones are in the report table
 MAX_TABLE_CLASSES = 50
 MAX_TEXT_MATRIX = 12  # classes of a confusion matrix printed in the text repr
 
@@ -107,8 +107,8 @@ class Evaluation:
             f"<div><b>Evaluation {esc(self.name)}</b> · {esc(self.task)} · {esc(str(r.get('model')))}"
             f" · {int(r.get('rows') or 0):,} rows</div>",
             f'<div style="color:#666;font-size:90%">{esc(self._where())}</div>',
-            metrics_table(self._headline()),
             '<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start">',
+            metrics_table(self._headline()),
         ]
         if self.confusion_matrix:
             parts.append(heatmap_html(self.confusion_matrix))
@@ -131,11 +131,13 @@ class Evaluation:
 
 
 def metrics_table(metrics: dict[str, float]) -> str:
-    """Return a one-row table of metric names and values."""
+    """Return the metrics as a two-column table (name, value)."""
     esc = html.escape
-    head = "".join(f"<th>{esc(k)}</th>" for k in list(metrics)[:MAIN_METRICS])
-    cells = "".join(f"<td>{esc(_fmt(v))}</td>" for v in list(metrics.values())[:MAIN_METRICS])
-    return f'<table class="mm-table"><tr>{head}</tr><tr>{cells}</tr></table>'
+    rows = "".join(
+        f"<tr><th style=\"text-align:left\">{esc(k)}</th><td>{esc(_fmt(v))}</td></tr>"
+        for k, v in list(metrics.items())[:MAIN_METRICS]
+    )
+    return f'<table class="mm-table mm-metrics"><caption>metrics</caption>{rows}</table>'
 
 
 def heatmap_html(matrix: dict[str, Any]) -> str:
@@ -146,7 +148,7 @@ def heatmap_html(matrix: dict[str, Any]) -> str:
     rows = []
     for label, counts, shares in zip(labels, matrix["counts"], matrix["normalized"], strict=True):
         cells = "".join(
-            f'<td title="{share:.1%} of true {esc(label)}" style="text-align:right;'
+            f'<td title="{share:.1%} of true {esc(label)}" style="text-align:right;min-width:3em;'
             f"background:rgba(33,102,172,{share:.3f});color:{'#fff' if share > 0.5 else 'inherit'}\">"
             f"{count}</td>"
             for count, share in zip(counts, shares, strict=True)
@@ -174,3 +176,87 @@ def class_table_html(report: dict[str, Any]) -> str:
     return ('<table class="mm-table mm-class-report"><caption>classification report</caption>'
             "<tr><th></th><th>precision</th><th>recall</th><th>f1</th><th>support</th></tr>"
             f"{body}</table>")
+
+
+def reports_text(reports: list[dict[str, Any]]) -> str:
+    """Return a run's reports as text lines: name, task, headline metrics, artifact."""
+    lines = []
+    for report in reports:
+        headline = [(k, v) for k, v in report["metrics"].items() if "." not in k][:6]
+        metrics = "  ".join(f"{k} {_fmt(v)}" for k, v in headline)
+        lines.append(f"    {report['name']} ({report['task']})  {metrics}  [{report['artifact']}]")
+    return "\n".join(lines)
+
+
+# -- the reports part of a run diff (schemas/diff.json "reports") ------------------------
+
+
+def _side(value: Any) -> str:
+    return "-" if value is None else _fmt(value)
+
+
+def _change(pair: dict[str, Any]) -> str:
+    delta = "" if pair["delta"] is None else f" ({pair['delta']:+.4g})"
+    return f"{_side(pair['a'])} -> {_side(pair['b'])}{delta}"
+
+
+def report_diff_lines(reports: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Return ``(kind, line)`` pairs for a terminal: kind ``added``, ``removed``,
+    ``changed``, ``up``, ``down`` or ``same`` (the caller colours them)."""
+    out: list[tuple[str, str]] = []
+    for report in reports:
+        task = report["task"]["b"] or report["task"]["a"]
+        if report["status"] != "both":
+            where = "only in B" if report["status"] == "added" else "only in A"
+            mark = "+" if report["status"] == "added" else "-"
+            out.append((report["status"], f"{mark} {report['name']} ({task}), {where}"))
+            continue
+        arts = report["artifact"]
+        same = arts["a"] == arts["b"]
+        out.append(("same" if same else "changed", f"{'=' if same else '~'} {report['name']} ({task})"
+                            f"  {arts['a']}{'' if same else ' -> ' + str(arts['b'])}"))
+        if same:
+            continue
+        for m in report["metrics"]:
+            delta = m["delta"] or 0
+            out.append(("up" if delta > 0 else "down" if delta < 0 else "same",
+                        f"    {m['key']}: {_change(m)}"))
+        for row in report["classes"]:
+            if all(row[f]["delta"] in (0, None) and row[f]["a"] == row[f]["b"]
+                   for f in ("precision", "recall", "f1", "support")):
+                continue
+            f1 = row["f1"]["delta"] or 0
+            out.append(("up" if f1 > 0 else "down" if f1 < 0 else "same",
+                        f"    class {row['class']}: f1 {_change(row['f1'])}, precision"
+                        f" {_change(row['precision'])}, recall {_change(row['recall'])}"))
+    return out
+
+
+def report_diff_html(reports: list[dict[str, Any]]) -> str:
+    """Return the reports part of a run diff as escaped HTML tables (A, B, delta)."""
+    esc = html.escape
+    parts = []
+    for report in reports:
+        task = report["task"]["b"] or report["task"]["a"]
+        if report["status"] != "both":
+            cls, where = ("ins", "only in B") if report["status"] == "added" else ("del", "only in A")
+            parts.append(f'<div class="{cls}">{esc(report["name"])} ({esc(str(task))}), {where}</div>')
+            continue
+        rows = [_pair_row(m["key"], m) for m in report["metrics"]]
+        for row in report["classes"]:
+            rows += [_pair_row(f"{row['class']} · {f}", row[f]) for f in ("precision", "recall", "f1")]
+        arts = report["artifact"]
+        parts.append(
+            f"<div><b>{esc(report['name'])}</b> ({esc(str(task))}) {esc(str(arts['a']))} &rarr;"
+            f" {esc(str(arts['b']))}</div><table><tr><th></th><th>A</th><th>B</th><th>Δ</th></tr>"
+            + "".join(rows) + "</table>"
+        )
+    return "".join(parts)
+
+
+def _pair_row(label: str, pair: dict[str, Any]) -> str:
+    delta = pair["delta"] or 0
+    cls = "ins" if delta > 0 else "del" if delta < 0 else ""
+    shown = "" if pair["delta"] is None else f"{pair['delta']:+.4g}"
+    return (f'<tr class="{cls}"><td>{html.escape(label)}</td><td>{html.escape(_side(pair["a"]))}</td>'
+            f"<td>{html.escape(_side(pair['b']))}</td><td>{shown}</td></tr>")

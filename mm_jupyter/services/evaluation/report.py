@@ -1,6 +1,6 @@
 """Build an evaluation report: the JSON data and its PNG figures, nothing stored yet.
 
-The JSON is the documented format ``mm-jupyter.evaluation/1`` (docs/evaluation.md);
+The JSON is the documented format ``storage.FORMAT`` (docs/evaluation.md);
 the sidebar, the run diff and the notebook display all read it. A figure or an
 optional part that fails is left out with a note: a report with a note is more use
 than an exception after the model has been scored.
@@ -20,8 +20,8 @@ from mm_jupyter.services.evaluation.importance import DEFAULT_BUDGET_S, MAX_ROWS
 from mm_jupyter.services.evaluation.importance import importance as compute_importance
 from mm_jupyter.services.evaluation.inputs import Prepared, prepare
 from mm_jupyter.services.evaluation.regression import regression_metrics
+from mm_jupyter.services.evaluation.storage import FORMAT
 
-FORMAT = "mm-jupyter.evaluation/1"
 TITLES = {
     "confusion_matrix": "Confusion matrix",
     "roc": "ROC curve",

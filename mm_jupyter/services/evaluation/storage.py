@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mm_jupyter.core.names import name_problem
 from mm_jupyter.encoding import payload_dumps
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.identity import current_user
 from mm_jupyter.services.artifacts.serialization import MANIFEST
-from mm_jupyter.services.evaluation.report import FORMAT, Report
 from mm_jupyter.store import Registry
 from mm_jupyter.store import artifacts as store
 from mm_jupyter.store.artifact_queries import run_artifacts
 
+if TYPE_CHECKING:  # the report builder needs numpy; reading reports (server, CLI) does not
+    from mm_jupyter.services.evaluation.report import Report
+
+FORMAT = "mm-jupyter.evaluation/1"  # the stored JSON's format (docs/evaluation.md)
 REPORT_FILE = "report.json"
 KIND = "report"
 
@@ -116,22 +119,32 @@ def report_versions(registry: Registry, outputs: list[dict[str, Any]]) -> list[d
     return found
 
 
+def latest_reports(registry: Registry, outputs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Return a run's report versions by report name, from its output ``VersionRef``s.
+
+    Two reports of one name (``mm.evaluate`` called twice with it): the later
+    version wins.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for version in sorted(report_versions(registry, outputs), key=lambda v: (v["created_at"], v["id"])):
+        found[(_evaluation(version) or {})["name"]] = version
+    return found
+
+
 def run_reports(registry: Registry, outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return ``[{"name", "task", "metrics", "artifact"}]``: a run's reports by name.
 
     ``outputs`` are the run's output versions (``run_detail(...)["artifacts"]
-    ["outputs"]``). Two reports of one name (``mm.evaluate`` called twice with it):
-    the later version wins.
+    ["outputs"]``).
     """
-    by_name: dict[str, dict[str, Any]] = {}
-    for version in sorted(report_versions(registry, outputs), key=lambda v: (v["created_at"], v["id"])):
+    out = []
+    for name, version in sorted(latest_reports(registry, outputs).items()):
         info = _evaluation(version) or {}
-        metrics = info.get("metrics") if isinstance(info.get("metrics"), dict) else {}
-        by_name[info["name"]] = {
-            "name": info["name"], "task": str(info.get("task", "")),
-            "metrics": metrics, "artifact": version["ref"],
-        }
-    return [by_name[k] for k in sorted(by_name)]
+        metrics = info.get("metrics")
+        out.append({"name": name, "task": str(info.get("task")),
+                    "metrics": metrics if isinstance(metrics, dict) else {},
+                    "artifact": version["ref"]})
+    return out
 
 
 def run_output_refs(registry: Registry, run_id: str) -> list[dict[str, Any]]:
@@ -144,15 +157,10 @@ def load_report(registry: Registry, run_id: str, name: str) -> dict[str, Any]:
     """Return the report ``name`` of run ``run_id`` (exact id): its stored JSON plus
     ``artifact`` (the version ref) and ``run_id``. ``NotFoundError`` when there is none.
     """
-    chosen = None
-    for version in report_versions(registry, run_output_refs(registry, run_id)):
-        if (_evaluation(version) or {}).get("name") == name and (
-            chosen is None or (version["created_at"], version["id"]) > (chosen["created_at"], chosen["id"])
-        ):
-            chosen = version
-    if chosen is None:
+    version = latest_reports(registry, run_output_refs(registry, run_id)).get(name)
+    if version is None:
         raise NotFoundError(f"run {run_id} has no evaluation report named {name[:100]!r}")
-    return read_report(registry, chosen, run_id)
+    return read_report(registry, version, run_id)
 
 
 def read_report(registry: Registry, version: dict[str, Any], run_id: str) -> dict[str, Any]:

@@ -196,7 +196,12 @@ describe('decodeLineage', () => {
         { id: 'version:bad', type: 'version', version: {} }
       ],
       edges: [
-        { source: 'version:raw:v1', target: 'run:3f9a', kind: 'input' },
+        {
+          source: 'version:raw:v1',
+          target: 'run:3f9a',
+          kind: 'input',
+          via: 'fit'
+        },
         { source: 'version:raw:v1', target: 'run:3f9a', kind: 'input' },
         { source: 'run:3f9a', target: 'weird', kind: 'output' },
         { source: 7, target: 'run:3f9a' }
@@ -211,7 +216,12 @@ describe('decodeLineage', () => {
     const run = lineage.nodes[0];
     assert.ok(run.type === 'run' && run.run.experiment === 'churn');
     assert.deepEqual(lineage.edges, [
-      { source: 'version:raw:v1', target: 'run:3f9a', kind: 'input' }
+      {
+        source: 'version:raw:v1',
+        target: 'run:3f9a',
+        kind: 'input',
+        via: 'fit'
+      }
     ]);
     assert.equal(lineage.truncated, true);
   });

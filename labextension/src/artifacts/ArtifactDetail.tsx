@@ -1,19 +1,13 @@
 import * as React from 'react';
 
 import { IActions } from '../shared/actions';
-import {
-  aliasEntries,
-  formatBytes,
-  formatTime,
-  formatValue
-} from '../shared/format';
-import { lineageIcon } from '../shared/icons';
+import { aliasEntries, formatTime } from '../shared/format';
 import * as MM from './types';
-import { CopyButton } from '../shared/CopyButton';
-import { DownloadButton } from '../shared/DownloadButton';
 import { Fact, TagsFact } from '../shared/Facts';
-import { RunLink } from '../shared/Links';
 import { AliasBadge, AliasBadges, KindBadge } from '../shared/Badges';
+import { DatasetDiffView } from './DatasetDiffView';
+import { VersionCard } from './VersionCard';
+import { previousDataset } from './VersionData';
 
 /**
  * Props of {@link ArtifactDetail}.
@@ -27,13 +21,17 @@ export interface IArtifactDetailProps {
   actions: IActions;
   /** Version to highlight (opened from a reference to it). */
   focusVersion?: number | null;
+  /** Fetch the diff of two dataset versions (`NAME:vN` each); none: no Compare. */
+  loadDiff?: (a: string, b: string) => Promise<MM.IDatasetDiff>;
 }
 
-/** How many hex digits of a digest are shown. */
-const SHORT_DIGEST = 12;
-
-/** Columns shown before the rest fold away. */
-const COLUMNS_SHOWN = 12;
+/** A comparison shown on the artifact page. */
+interface IComparison {
+  a: string;
+  b: string;
+  diff: MM.IDatasetDiff | null;
+  error: string | null;
+}
 
 /**
  * The artifact page: header, one card per version (newest first), alias history.
@@ -42,6 +40,24 @@ export function ArtifactDetail(props: IArtifactDetailProps): JSX.Element {
   const { artifact, versions, alias_history } = props.detail;
   const aliases = aliasEntries(artifact.aliases);
   const latest = versions.length ? versions[0].version : null;
+  const [comparison, setComparison] = React.useState<IComparison | null>(null);
+  const { loadDiff } = props;
+  const compare = (a: string, b: string) => {
+    if (!loadDiff) {
+      return;
+    }
+    setComparison({ a, b, diff: null, error: null });
+    loadDiff(a, b).then(
+      diff => setComparison({ a, b, diff, error: null }),
+      (err: unknown) =>
+        setComparison({
+          a,
+          b,
+          diff: null,
+          error: err instanceof Error ? err.message : String(err)
+        })
+    );
+  };
   return (
     <div className="jp-mm-ArtifactDetail" data-artifact-name={artifact.name}>
       <header className="jp-mm-RunHeader">
@@ -71,13 +87,28 @@ export function ArtifactDetail(props: IArtifactDetailProps): JSX.Element {
           <TagsFact tags={artifact.tags} />
         </dl>
       </header>
+      {comparison && (
+        <section className="jp-mm-Section jp-mm-Section-compare">
+          <h2 className="jp-mm-Section-title">Changes</h2>
+          {comparison.diff ? (
+            <DatasetDiffView
+              diff={comparison.diff}
+              onClose={() => setComparison(null)}
+            />
+          ) : comparison.error ? (
+            <p className="jp-mm-Error">{`Cannot compare ${comparison.a} with ${comparison.b}: ${comparison.error}`}</p>
+          ) : (
+            <p className="jp-mm-Muted">{`Comparing ${comparison.a} with ${comparison.b}…`}</p>
+          )}
+        </section>
+      )}
       <section className="jp-mm-Section jp-mm-Section-versions">
         <h2 className="jp-mm-Section-title">{`Versions (${versions.length})`}</h2>
         {versions.length === 0 ? (
           <p className="jp-mm-Empty">No versions.</p>
         ) : (
           <div className="jp-mm-Versions">
-            {versions.map(version => (
+            {versions.map((version, i) => (
               <VersionCard
                 key={version.version}
                 version={version}
@@ -85,6 +116,10 @@ export function ArtifactDetail(props: IArtifactDetailProps): JSX.Element {
                 focused={props.focusVersion === version.version}
                 loadBlob={props.loadBlob}
                 actions={props.actions}
+                compareWith={
+                  loadDiff ? previousDataset(artifact.kind, versions, i) : null
+                }
+                onCompare={compare}
               />
             ))}
           </div>
@@ -97,244 +132,6 @@ export function ArtifactDetail(props: IArtifactDetailProps): JSX.Element {
         </section>
       )}
     </div>
-  );
-}
-
-/**
- * One version: facts, producer and consumers, metadata, files, actions.
- */
-function VersionCard(props: {
-  version: MM.IArtifactVersion;
-  latest: boolean;
-  focused: boolean;
-  loadBlob: (digest: string) => Promise<Blob>;
-  actions: IActions;
-}): JSX.Element {
-  const { version, actions } = props;
-  const ref = React.useRef<HTMLElement>(null);
-  React.useEffect(() => {
-    if (props.focused) {
-      ref.current?.scrollIntoView({ block: 'nearest' });
-    }
-  }, [props.focused]);
-  const openRun = (run: MM.IRunRef) =>
-    actions.openRun({ id: run.id, name: run.name });
-  const fallback = `${version.name}-v${version.version}`;
-  return (
-    <article
-      ref={ref}
-      className={
-        'jp-mm-VersionCard' + (props.focused ? ' jp-mm-mod-focused' : '')
-      }
-      data-version={version.version}
-      data-version-ref={version.ref}
-    >
-      <div className="jp-mm-VersionCard-header">
-        <span className="jp-mm-VersionCard-number">{`v${version.version}`}</span>
-        {props.latest && (
-          <span className="jp-mm-VersionCard-latest" title="Newest version">
-            latest
-          </span>
-        )}
-        {version.aliases.map(alias => (
-          <AliasBadge key={alias} alias={alias} />
-        ))}
-        <span
-          className="jp-mm-VersionCard-time"
-          title={formatTime(version.created_at)}
-        >
-          {formatTime(version.created_at)}
-        </span>
-        <span className="jp-mm-VersionCard-actions">
-          <button
-            className="jp-mm-Button jp-mm-Button-icon jp-mm-LineageButton"
-            title={`Show the lineage of ${version.ref}`}
-            onClick={() =>
-              actions.openLineage({ kind: 'version', ref: version.ref })
-            }
-          >
-            <lineageIcon.react tag="span" className="jp-mm-IconButton-icon" />
-            <span>Lineage</span>
-          </button>
-          {!version.is_dir && version.digest && (
-            <DownloadButton
-              digest={version.digest}
-              fileName={version.file_name}
-              fallbackName={fallback}
-              size={version.size}
-              loadBlob={props.loadBlob}
-              label="Download"
-            />
-          )}
-        </span>
-      </div>
-      <dl className="jp-mm-Facts jp-mm-VersionCard-facts">
-        <dt>Digest</dt>
-        <dd className="jp-mm-VersionCard-digest">
-          <code title={version.digest}>
-            {version.digest.slice(0, SHORT_DIGEST)}
-          </code>
-          {version.digest && (
-            <CopyButton
-              text={version.digest}
-              label={`Copy the digest of ${version.ref}`}
-            />
-          )}
-        </dd>
-        <dt>Size</dt>
-        <dd>{formatBytes(version.size)}</dd>
-        <dt>Format</dt>
-        <dd title={version.media_type}>
-          {version.format || '—'}
-          {version.media_type && (
-            <span className="jp-mm-VersionCard-media">
-              {version.media_type}
-            </span>
-          )}
-        </dd>
-        {version.file_name && (
-          <>
-            <dt>File</dt>
-            <dd>
-              <code>{version.file_name}</code>
-            </dd>
-          </>
-        )}
-        <dt>Produced by</dt>
-        <dd className="jp-mm-VersionCard-producer">
-          {version.producer ? (
-            <RunLink run={version.producer} onOpen={openRun} />
-          ) : (
-            <span className="jp-mm-Muted">outside a tracked run</span>
-          )}
-        </dd>
-        <dt>Used by</dt>
-        <dd className="jp-mm-VersionCard-consumers">
-          {version.consumers.length === 0 ? (
-            <span className="jp-mm-Muted">no run yet</span>
-          ) : (
-            version.consumers.map(run => (
-              <RunLink key={run.id} run={run} onOpen={openRun} />
-            ))
-          )}
-        </dd>
-      </dl>
-      <MetadataView metadata={version.metadata} />
-      {version.files && (
-        <FilesView
-          files={version.files}
-          loadBlob={props.loadBlob}
-          fallback={fallback}
-        />
-      )}
-    </article>
-  );
-}
-
-/**
- * Format-specific facts: `rows`, `shape`, ... inline; `columns` as a table.
- */
-function MetadataView(props: {
-  metadata: Record<string, MM.JSONValue>;
-}): JSX.Element | null {
-  const { columns, ...rest } = props.metadata;
-  const facts = Object.entries(rest);
-  const columnRows: [string, string][] = Array.isArray(columns)
-    ? columns.map(c => [formatValue(c), ''])
-    : columns && typeof columns === 'object'
-      ? Object.entries(columns).map(([k, v]) => [k, formatValue(v)])
-      : [];
-  if (facts.length === 0 && columnRows.length === 0) {
-    return null;
-  }
-  const table = (rows: [string, string][]) => (
-    <table className="jp-mm-KeyValueTable jp-mm-ColumnsTable">
-      <tbody>
-        {rows.map(([name, dtype]) => (
-          <tr key={name} data-column={name}>
-            <td className="jp-mm-KeyValueTable-key">{name}</td>
-            <td className="jp-mm-KeyValueTable-source">{dtype}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-  return (
-    <div className="jp-mm-Metadata">
-      {facts.length > 0 && (
-        <div className="jp-mm-Metadata-facts">
-          {facts.map(([key, value]) => (
-            <span key={key} className="jp-mm-Tag" data-metadata={key}>
-              <span className="jp-mm-Tag-key">{key}</span>
-              <span className="jp-mm-Tag-value">
-                {typeof value === 'number'
-                  ? value.toLocaleString()
-                  : formatValue(value)}
-              </span>
-            </span>
-          ))}
-          {columnRows.length > 0 && (
-            <span className="jp-mm-Tag" data-metadata="columns">
-              <span className="jp-mm-Tag-key">columns</span>
-              <span className="jp-mm-Tag-value">
-                {String(columnRows.length)}
-              </span>
-            </span>
-          )}
-        </div>
-      )}
-      {columnRows.length > 0 &&
-        (columnRows.length <= COLUMNS_SHOWN ? (
-          table(columnRows)
-        ) : (
-          <details className="jp-mm-Collapsible">
-            <summary>{`Columns (${columnRows.length})`}</summary>
-            {table(columnRows)}
-          </details>
-        ))}
-    </div>
-  );
-}
-
-/**
- * The files of a directory version, folded away, each downloadable.
- */
-function FilesView(props: {
-  files: MM.IArtifactFile[];
-  loadBlob: (digest: string) => Promise<Blob>;
-  fallback: string;
-}): JSX.Element {
-  const total = props.files.reduce((sum, f) => sum + f.size, 0);
-  return (
-    <details className="jp-mm-Collapsible jp-mm-Files">
-      <summary>{`Files (${props.files.length}, ${formatBytes(total)})`}</summary>
-      <table className="jp-mm-KeyValueTable jp-mm-FilesTable">
-        <tbody>
-          {props.files.map(file => (
-            <tr key={file.path} data-file={file.path}>
-              <td className="jp-mm-KeyValueTable-key">{file.path}</td>
-              <td className="jp-mm-mod-numeric">{formatBytes(file.size)}</td>
-              <td>
-                <code title={file.digest}>
-                  {file.digest.slice(0, SHORT_DIGEST)}
-                </code>
-              </td>
-              <td>
-                {file.digest && (
-                  <DownloadButton
-                    digest={file.digest}
-                    fileName={file.path}
-                    fallbackName={props.fallback}
-                    size={file.size}
-                    loadBlob={props.loadBlob}
-                  />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
   );
 }
 

@@ -79,6 +79,7 @@ export class ArtifactWidget extends DetailWidget<
         loadBlob={this._loadBlob}
         actions={this._actions}
         focusVersion={this._focusVersion}
+        loadDiff={this._loadDiff}
       />
     );
   }
@@ -87,4 +88,6 @@ export class ArtifactWidget extends DetailWidget<
   private _focusVersion: number | null;
   private _loadBlob = (digest: string): Promise<Blob> =>
     this.model.api.blob(digest);
+  private _loadDiff = (a: string, b: string): Promise<MM.IDatasetDiff> =>
+    this.model.api.artifactDiff(a, b);
 }

@@ -53,6 +53,10 @@ export function LineageGraph(props: ILineageGraphProps): JSX.Element {
     [lineage]
   );
   const [hover, setHover] = React.useState<string | null>(null);
+  const viaOf = React.useMemo(
+    () => new Map(lineage.edges.map(e => [`${e.source}->${e.target}`, e.via])),
+    [lineage]
+  );
   const touching = (edge: { source: string; target: string }) =>
     hover !== null && (edge.source === hover || edge.target === hover);
   const fit =
@@ -100,19 +104,25 @@ export function LineageGraph(props: ILineageGraphProps): JSX.Element {
         {layout.edges.map(edge => {
           const kind = edge.kind === 'input' ? 'input' : 'output';
           const hot = touching(edge);
+          // Data passed to fit() (found by fingerprint) is drawn dashed.
+          const via = viaOf.get(edge.id) ?? null;
           return (
             <path
               key={edge.id}
               data-edge={edge.id}
               data-edge-kind={edge.kind}
+              data-edge-via={via ?? undefined}
               className={
                 `jp-mm-LineageEdge jp-mm-LineageEdge-${kind}` +
                 (edge.back ? ' jp-mm-mod-back' : '') +
                 (hot ? ' jp-mm-mod-hover' : '')
               }
+              strokeDasharray={via === 'fit' ? '5 3' : undefined}
               d={edge.path}
               markerEnd={`url(#${graphId}-arrow-${hot ? 'hover' : kind})`}
-            />
+            >
+              {via === 'fit' && <title>passed to fit()</title>}
+            </path>
           );
         })}
       </g>

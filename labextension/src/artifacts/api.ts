@@ -6,6 +6,7 @@ import type { RestClient } from '../shared/rest';
 import {
   decodeArtifactDetail,
   decodeArtifactList,
+  decodeDatasetDiff,
   decodeLineage
 } from './decode';
 import * as MM from './types';
@@ -20,6 +21,8 @@ export interface IArtifactsApi {
   artifactVersions(name: string): Promise<MM.IArtifactDetail>;
   /** `GET lineage?run=ID` or `?version=NAME:vN`: the graph around a run or version. */
   lineage(root: MM.LineageRoot, depth?: number): Promise<MM.ILineage>;
+  /** `GET artifacts/diff?a=NAME:vN&b=NAME:vN`: schema and profile changes. */
+  artifactDiff(a: string, b: string): Promise<MM.IDatasetDiff>;
 }
 
 /** The artifacts endpoints over a client. */
@@ -39,6 +42,8 @@ export function artifactsApi(client: RestClient): IArtifactsApi {
         run: root.kind === 'run' ? root.id : undefined,
         version: root.kind === 'version' ? root.ref : undefined,
         depth
-      })
+      }),
+    artifactDiff: (a, b) =>
+      client.get(['artifacts', 'diff'], decodeDatasetDiff, { a, b })
   };
 }

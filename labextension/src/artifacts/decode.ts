@@ -5,8 +5,10 @@
  */
 import {
   count,
+  DecodeError,
   decodePage,
   fields,
+  flag,
   isObject,
   jsonRecord,
   list,
@@ -15,6 +17,7 @@ import {
   Readers,
   obj,
   optStr,
+  record,
   str,
   strList,
   text,
@@ -51,7 +54,9 @@ export function decodeArtifactVersion(v: unknown): MM.IArtifactVersion | null {
     aliases: strList(v.aliases),
     producer: decodeRunRef(v.producer),
     consumers: list(v.consumers, decodeRunRef),
-    files: Array.isArray(v.files) ? list(v.files, decodeFile) : null
+    files: Array.isArray(v.files) ? list(v.files, decodeFile) : null,
+    // Absent from servers older than fingerprint-only versions: those stored everything.
+    stored: v.stored !== false
   };
 }
 
@@ -150,7 +155,12 @@ export function decodeLineage(v: unknown): MM.ILineage {
     const key = `${source}->${target}`;
     if (!seen.has(key)) {
       seen.add(key);
-      edges.push({ source, target, kind: optStr(e.kind) ?? '' });
+      edges.push({
+        source,
+        target,
+        kind: optStr(e.kind) ?? '',
+        via: optStr(e.via)
+      });
     }
   }
   return {
@@ -160,3 +170,141 @@ export function decodeLineage(v: unknown): MM.ILineage {
     truncated: o.truncated === true
   };
 }
+
+/** A number, or a string (datetime statistics), else null. */
+function numberOrText(v: unknown): number | string | null {
+  return typeof v === 'string' ? v : toNumber(v);
+}
+
+function decodeTopValue(v: unknown): MM.ITopValue | null {
+  if (!isObject(v) || typeof v.value !== 'string') {
+    return null;
+  }
+  return { value: v.value, count: toNumber(v.count) ?? 0 };
+}
+
+function decodeColumnProfile(v: unknown): MM.IColumnProfile | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  return {
+    name: v.name,
+    dtype: text(v.dtype),
+    kind: text(v.kind),
+    nulls: toNumber(v.nulls),
+    min: numberOrText(v.min),
+    max: numberOrText(v.max),
+    mean: toNumber(v.mean),
+    std: toNumber(v.std),
+    distinct: toNumber(v.distinct),
+    top: list(v.top, decodeTopValue)
+  };
+}
+
+/**
+ * The profile a dataset version keeps in its metadata (`metadata.profile`), or null
+ * when it has none. Metadata is free-form JSON: anything unexpected is dropped.
+ */
+export function profileOf(
+  metadata: Record<string, MM.JSONValue>
+): MM.IDatasetProfile | null {
+  const p = metadata.profile;
+  if (!isObject(p) || !Array.isArray(p.columns)) {
+    return null;
+  }
+  return {
+    rows: toNumber(p.rows),
+    sample_rows: toNumber(p.sample_rows),
+    columns_total: toNumber(p.columns_total),
+    columns: list(p.columns, decodeColumnProfile),
+    nnz: toNumber(p.nnz)
+  };
+}
+
+const decodeDiffSide = (v: unknown, what: string): MM.IDatasetDiffSide => {
+  const ref = decodeVersionRef(v);
+  if (!ref || !isObject(v)) {
+    throw new DecodeError(`${what}: expected a version`);
+  }
+  return {
+    ...ref,
+    stored: v.stored !== false,
+    fingerprint: optStr(v.fingerprint),
+    profiled: flag(v.profiled)
+  };
+};
+
+function decodeColumnDtype(v: unknown): MM.IColumnDtype | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  return { name: v.name, dtype: optStr(v.dtype) };
+}
+
+function decodeStatChange(v: unknown): MM.IStatChange | null {
+  if (!isObject(v)) {
+    return null;
+  }
+  return {
+    a: numberOrText(v.a),
+    b: numberOrText(v.b),
+    delta: toNumber(v.delta)
+  };
+}
+
+function decodeColumnDiff(v: unknown): MM.IColumnDiff | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  const dtype = isObject(v.dtype) ? v.dtype : {};
+  const top = isObject(v.top) ? v.top : {};
+  return {
+    name: v.name,
+    kind: optStr(v.kind),
+    dtype: { a: optStr(dtype.a), b: optStr(dtype.b) },
+    stats: record(v.stats, decodeStatChange),
+    top: { a: list(top.a, decodeTopValue), b: list(top.b, decodeTopValue) },
+    changed: flag(v.changed)
+  };
+}
+
+function decodeSchemaChange(
+  v: unknown
+): { name: string; a: string | null; b: string | null } | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  return { name: v.name, a: optStr(v.a), b: optStr(v.b) };
+}
+
+/** Decode `GET artifacts/diff`: the schema and profile changes of two versions. */
+export const decodeDatasetDiff = fields<MM.IDatasetDiff>('dataset diff', {
+  a: decodeDiffSide,
+  b: decodeDiffSide,
+  same_content: flag,
+  rows: v => {
+    const o = isObject(v) ? v : {};
+    return { a: toNumber(o.a), b: toNumber(o.b), delta: toNumber(o.delta) };
+  },
+  schema: v => {
+    const o = isObject(v) ? v : {};
+    return {
+      added: list(o.added, decodeColumnDtype),
+      removed: list(o.removed, decodeColumnDtype),
+      changed: list(o.changed, decodeSchemaChange),
+      unchanged: strList(o.unchanged)
+    };
+  },
+  columns: v => list(v, decodeColumnDiff),
+  summary: v => {
+    const o = isObject(v) ? v : {};
+    return {
+      columns_added: count(o.columns_added),
+      columns_removed: count(o.columns_removed),
+      dtypes_changed: count(o.dtypes_changed),
+      columns_changed: count(o.columns_changed),
+      rows_changed: flag(o.rows_changed),
+      same_content: flag(o.same_content)
+    };
+  }
+});

@@ -52,6 +52,11 @@ export interface IArtifactVersion extends IVersionRef {
   consumers: IRunRef[];
   /** Files of a directory, null for files. */
   files: IArtifactFile[] | null;
+  /**
+   * False for a fingerprint-only dataset version (data passed to `fit()`): its
+   * digest is the data's fingerprint, no bytes were stored, nothing to download.
+   */
+  stored: boolean;
 }
 
 /**
@@ -179,6 +184,8 @@ export interface ILineageEdge {
   target: string;
   /** `input` (version → run) or `output` (run → version). */
   kind: 'input' | 'output' | string;
+  /** How an input was read: `fit` (data passed to `fit()`), null for `use_artifact`. */
+  via: string | null;
 }
 
 /**
@@ -193,4 +200,152 @@ export interface ILineage {
   edges: ILineageEdge[];
   /** Whether the walk stopped at `depth` with more to see. */
   truncated: boolean;
+}
+
+/**
+ * One of the most frequent values of a column, with its count.
+ */
+export interface ITopValue {
+  /** The value, as text. */
+  value: string;
+  /** How many (sampled) rows hold it. */
+  count: number;
+}
+
+/**
+ * The profile of one column (`metadata.profile.columns[]` of a dataset version).
+ */
+export interface IColumnProfile {
+  /** Column name. */
+  name: string;
+  /** pandas or numpy dtype. */
+  dtype: string;
+  /** `numeric`, `categorical`, `datetime` or `other`. */
+  kind: string;
+  /** Missing values. */
+  nulls: number | null;
+  /** Smallest value (text for datetimes). */
+  min: number | string | null;
+  /** Largest value (text for datetimes). */
+  max: number | string | null;
+  /** Mean of a numeric column. */
+  mean: number | null;
+  /** Standard deviation of a numeric column. */
+  std: number | null;
+  /** Distinct values of a categorical column. */
+  distinct: number | null;
+  /** Most frequent values of a categorical column. */
+  top: ITopValue[];
+}
+
+/**
+ * A dataset profile, read from a version's metadata (capture/profile.py).
+ */
+export interface IDatasetProfile {
+  /** Rows of the data. */
+  rows: number | null;
+  /** Rows the statistics come from, null when all. */
+  sample_rows: number | null;
+  /** Columns of the data (the profile may hold fewer). */
+  columns_total: number | null;
+  /** Profiled columns. */
+  columns: IColumnProfile[];
+  /** Stored values of a sparse matrix, else null. */
+  nnz: number | null;
+}
+
+/**
+ * One side of a dataset diff: a version reference with what the diff knows of it.
+ */
+export interface IDatasetDiffSide extends IVersionRef {
+  /** False for a fingerprint-only version. */
+  stored: boolean;
+  /** The data's fingerprint, when recorded. */
+  fingerprint: string | null;
+  /** Whether the version has a profile. */
+  profiled: boolean;
+}
+
+/**
+ * A column and its dtype (null when unknown: a CSV header without types).
+ */
+export interface IColumnDtype {
+  /** Column name. */
+  name: string;
+  /** Its dtype. */
+  dtype: string | null;
+}
+
+/**
+ * A value on both sides, with b - a when both are numbers.
+ */
+export interface IStatChange {
+  /** Side a. */
+  a: number | string | null;
+  /** Side b. */
+  b: number | string | null;
+  /** b - a, or null. */
+  delta: number | null;
+}
+
+/**
+ * Row counts on both sides.
+ */
+export interface IRowCounts {
+  /** Rows of a. */
+  a: number | null;
+  /** Rows of b. */
+  b: number | null;
+  /** b - a, or null. */
+  delta: number | null;
+}
+
+/**
+ * The profile change of one column found on both sides.
+ */
+export interface IColumnDiff {
+  /** Column name. */
+  name: string;
+  /** Its kind (numeric, categorical, ...). */
+  kind: string | null;
+  /** Its dtype on each side. */
+  dtype: { a: string | null; b: string | null };
+  /** Statistic name → its two values. */
+  stats: Record<string, IStatChange>;
+  /** Most frequent values on each side. */
+  top: { a: ITopValue[]; b: ITopValue[] };
+  /** Whether anything of it changed. */
+  changed: boolean;
+}
+
+/**
+ * Response of `GET artifacts/diff?a=NAME:vN&b=NAME:vN`.
+ */
+export interface IDatasetDiff {
+  /** The version compared from. */
+  a: IDatasetDiffSide;
+  /** The version compared to. */
+  b: IDatasetDiffSide;
+  /** Equal digests or fingerprints. */
+  same_content: boolean;
+  /** Row counts. */
+  rows: IRowCounts;
+  /** Columns added, removed, retyped and kept. */
+  schema: {
+    added: IColumnDtype[];
+    removed: IColumnDtype[];
+    changed: { name: string; a: string | null; b: string | null }[];
+    unchanged: string[];
+  };
+  /** Columns profiled on both sides. */
+  columns: IColumnDiff[];
+  /** Counts of what changed. */
+  summary: {
+    columns_added: number;
+    columns_removed: number;
+    dtypes_changed: number;
+    columns_changed: number;
+    rows_changed: boolean;
+    same_content: boolean;
+  };
 }

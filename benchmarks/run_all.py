@@ -38,6 +38,7 @@ def benches(blob_mb: int) -> list[list[str]]:
         ["bench_blobs.py", "--size-mb", str(blob_mb)],
         ["bench_sync.py"],
         ["bench_objects.py"],
+        ["bench_evaluate.py"],
     ]
 
 

@@ -18,6 +18,9 @@ from mm_jupyter.display.runs import fmt_value
 MAIN_METRICS = 20  # metrics shown in the metrics table; per-class ones are in the report table
 MAX_TABLE_CLASSES = 50
 MAX_TEXT_MATRIX = 12  # classes of a confusion matrix printed in the text repr
+# Metrics where smaller is better: in a diff their drop is coloured as a gain.
+LOWER_IS_BETTER = frozenset({"log_loss", "brier_score", "mae", "mse", "rmse", "median_ae",
+                             "max_error", "mape"})
 
 
 def _fmt(value: Any) -> str:
@@ -218,7 +221,7 @@ def report_diff_lines(reports: list[dict[str, Any]]) -> list[tuple[str, str]]:
         if same:
             continue
         for m in report["metrics"]:
-            delta = m["delta"] or 0
+            delta = -(m["delta"] or 0) if m["key"] in LOWER_IS_BETTER else m["delta"] or 0
             out.append(("up" if delta > 0 else "down" if delta < 0 else "same",
                         f"    {m['key']}: {_change(m)}"))
         for row in report["classes"]:
@@ -242,7 +245,7 @@ def report_diff_html(reports: list[dict[str, Any]]) -> str:
             cls, where = ("ins", "only in B") if report["status"] == "added" else ("del", "only in A")
             parts.append(f'<div class="{cls}">{esc(report["name"])} ({esc(str(task))}), {where}</div>')
             continue
-        rows = [_pair_row(m["key"], m) for m in report["metrics"]]
+        rows = [_pair_row(m["key"], m, m["key"] in LOWER_IS_BETTER) for m in report["metrics"]]
         for row in report["classes"]:
             rows += [_pair_row(f"{row['class']} · {f}", row[f]) for f in ("precision", "recall", "f1")]
         arts = report["artifact"]
@@ -254,8 +257,8 @@ def report_diff_html(reports: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def _pair_row(label: str, pair: dict[str, Any]) -> str:
-    delta = pair["delta"] or 0
+def _pair_row(label: str, pair: dict[str, Any], lower_is_better: bool = False) -> str:
+    delta = -(pair["delta"] or 0) if lower_is_better else pair["delta"] or 0
     cls = "ins" if delta > 0 else "del" if delta < 0 else ""
     shown = "" if pair["delta"] is None else f"{pair['delta']:+.4g}"
     return (f'<tr class="{cls}"><td>{html.escape(label)}</td><td>{html.escape(_side(pair["a"]))}</td>'

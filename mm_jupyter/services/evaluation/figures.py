@@ -4,8 +4,9 @@ Each figure is a ``matplotlib.figure.Figure`` with its own ``FigureCanvasAgg``: 
 pyplot, so the user's current figure, backend and open-figure list are untouched
 (a tracked cell would otherwise capture our figures as the user's). Axes sit at fixed
 positions instead of ``tight_layout`` and each figure is drawn once, by the PNG writer:
-the layout pass costs more than the drawing. PNGs carry no software or date metadata,
-so the same report gives the same bytes (one blob, however often it is logged).
+the layout pass costs more than the drawing. The ROC, precision-recall and calibration
+curves are drawn over a cached frame (``unit_plots``). PNGs carry no software or date
+metadata, so the same report gives the same bytes (one blob, however often it is logged).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-SIZE = (4.2, 3.4)  # inches
-DPI = 90
-AXES = (0.16, 0.15, 0.80, 0.74)  # left, bottom, width, height: room for labels and title
+from mm_jupyter.services.evaluation import unit_plots
+
+# Inches, dots per inch, and the axes box (left, bottom, width, height) with room for
+# labels and title: one look for every figure of a report.
+from mm_jupyter.services.evaluation.unit_plots import AXES, DPI, SIZE
+
 MAX_TICK_LABELS = 20
 MAX_ANNOTATED = 15  # confusion matrices up to this many classes get a count per cell
 MAX_BARS = 15
-UNIT_TICKS = (0.0, 0.5, 1.0)
 
 
 def text(value: str, limit: int = 24) -> str:
@@ -74,47 +77,32 @@ def confusion_matrix(labels: list[str], counts: list[list[int]], normalized: lis
     return render(draw, size=(4.2, 3.8))
 
 
-def _curve_plot(curves: list[dict[str, Any]], x: str, y: str, area: str | None, *, title: str,
-                xlabel: str, ylabel: str, diagonal: bool) -> bytes:
-    def draw(figure: Any, ax: Any) -> None:
-        if diagonal:
-            ax.plot([0, 1], [0, 1], linestyle="--", color="0.6", linewidth=1)
-        for curve in curves:
-            label = text(curve["class"])
-            if area is not None:
-                label += f" ({curve[area]:.3f})"
-            ax.plot(curve[x], curve[y], linewidth=1.6, label=label,
-                    marker="o" if x == "predicted" else None, markersize=3)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.02)
-        ax.set_xticks(UNIT_TICKS)  # three fixed ticks draw in half the time of the automatic ones
-        ax.set_yticks(UNIT_TICKS)
-        ax.grid(alpha=0.3)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.set_title(title, fontsize=10)
-        if curves:
-            ax.legend(fontsize=7, loc="lower right" if x != "recall" else "lower left")
-
-    return render(draw)
+def _curves(kind: str, curves: list[dict[str, Any]], x: str, y: str, area: str | None) -> bytes:
+    drawn = []
+    for curve in curves:
+        label = text(curve["class"])
+        if area is not None:
+            label += f" ({curve[area]:.3f})"
+        drawn.append((curve[x], curve[y], label))
+    return unit_plots.frame(kind).png(
+        drawn, markers=kind == "calibration",
+        legend_loc="lower left" if kind == "precision_recall" else "lower right",
+    )
 
 
 def roc(curves: list[dict[str, Any]]) -> bytes:
     """ROC curves with their AUC in the legend."""
-    return _curve_plot(curves, "fpr", "tpr", "auc", title="ROC curve", xlabel="false positive rate",
-                       ylabel="true positive rate", diagonal=True)
+    return _curves("roc", curves, "fpr", "tpr", "auc")
 
 
 def precision_recall(curves: list[dict[str, Any]]) -> bytes:
     """Precision-recall curves with their average precision in the legend."""
-    return _curve_plot(curves, "recall", "precision", "average_precision", title="Precision-recall",
-                       xlabel="recall", ylabel="precision", diagonal=False)
+    return _curves("precision_recall", curves, "recall", "precision", "average_precision")
 
 
 def calibration(curves: list[dict[str, Any]]) -> bytes:
     """Reliability diagram: observed frequency against mean predicted probability."""
-    return _curve_plot(curves, "predicted", "observed", None, title="Calibration",
-                       xlabel="mean predicted probability", ylabel="observed frequency", diagonal=True)
+    return _curves("calibration", curves, "predicted", "observed", None)
 
 
 def predicted_vs_actual(points: dict[str, Any]) -> bytes:

@@ -20,6 +20,7 @@ reaches the transformer while an untracked cell executes; the run then starts th
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -150,6 +151,10 @@ class TrackedCells:
         for cell in self._cells:  # unloaded mid-cell: take the fit patches out now
             if cell.autolog is not None:
                 cell.autolog.stop()
+        if "mm_jupyter.services.runs.autolog" in sys.modules:
+            from mm_jupyter.services.runs.autolog import wait_for_writes
+
+            wait_for_writes(10.0)  # models still being stored, before the registry closes
         for event, hook in (("pre_run_cell", self.pre_run_cell),
                             ("post_run_cell", self.post_run_cell),
                             ("post_execute", self.post_execute)):

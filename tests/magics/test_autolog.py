@@ -14,6 +14,7 @@ import pytest
 
 import mm_jupyter as mm
 from mm_jupyter.errors import NotFoundError, RegistryWarning
+from mm_jupyter.services.runs.autolog import wait_for_writes
 from mm_jupyter.store.details import run_detail
 
 SETUP = (
@@ -39,7 +40,13 @@ def sk(ip):
 
 
 def detail(ref):
+    wait_for_writes()  # the model artifact is stored in the background
     return run_detail(mm.get_registry(), ref)
+
+
+def artifact(ref):
+    wait_for_writes()
+    return mm.get_artifact(ref)
 
 
 def run(ip, body, name="cell"):
@@ -64,7 +71,7 @@ def test_a_decision_tree_fit_records_its_params_fit_time_training_metrics_and_mo
         assert key in metrics, key
     [model] = found["artifacts"]["outputs"]
     assert (model["ref"], model["kind"]) == ("tree-model:v1", "model")
-    version = mm.get_artifact("tree-model:v1")
+    version = artifact("tree-model:v1")
     assert version.metadata["autolog"] is True
     assert version.metadata["class"].endswith("DecisionTreeClassifier")
     assert version.metadata["config"]["max_depth"] == 2
@@ -108,7 +115,7 @@ def test_a_pipeline_is_logged_once_with_its_steps_params(sk):
     # the steps are shown as class name + the params they were given
     assert "LogisticRegression(C=0.5, max_iter=500)" in params["steps"]
     assert len(series("pipe", "fit_time_s")) == 1  # the steps' fits are not logged apart
-    assert mm.get_artifact("pipe-model").metadata["class"].endswith("Pipeline")
+    assert artifact("pipe-model").metadata["class"].endswith("Pipeline")
 
 
 def test_fits_made_by_scikit_learn_itself_are_not_logged(sk):
@@ -145,7 +152,7 @@ def test_a_search_records_best_params_and_one_child_run_per_candidate(sk):
     assert set(by_c) == {0.01, 0.1, 1.0}
     assert all("mean_test_score" in r.metrics and r.status == "finished" for r in children)
     # the refitted best estimator is the run's model
-    assert mm.get_artifact("search-model").metadata["class"].endswith("LogisticRegression")
+    assert artifact("search-model").metadata["class"].endswith("LogisticRegression")
 
 
 def test_child_runs_are_bounded_by_the_best_ranked(sk):
@@ -167,15 +174,15 @@ def test_partial_fit_calls_are_each_logged_and_the_model_is_the_final_state(sk):
             "    sgd.partial_fit(X, y, classes=np.unique(y))", "epochs")
     assert len(series("epochs", "fit_time_s")) == 3
     assert "train.accuracy" not in detail("epochs")["run"]["metrics"]
-    assert len(mm.get_artifact("epochs-model").metadata) > 0
+    assert len(artifact("epochs-model").metadata) > 0
 
 
 def test_an_identical_refit_adds_no_model_version(sk):
     body = "clf = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)"
     run(sk, body, "same")
     run(sk, body, "same")
-    artifact = mm.get_artifact("same-model")
-    assert artifact.version == 1
+    version = artifact("same-model")
+    assert version.version == 1
 
 
 def test_a_fit_that_raises_raises_the_same_exception_with_the_same_traceback(sk, capsys):
@@ -317,7 +324,7 @@ def test_xgboost_train_records_eval_series_best_iteration_importance_and_booster
     assert len(series("xgb", "valid.logloss")) == booster.num_boosted_rounds()
     assert len(series("xgb", "train.logloss")) == booster.num_boosted_rounds()
     assert found["run"]["metrics"]["best_iteration"] == booster.best_iteration
-    model = mm.get_artifact("xgb-model")
+    model = artifact("xgb-model")
     assert model.metadata["class"] == "xgboost.core.Booster"
     assert model.metadata["feature_importance"]["type"] == "gain"
     assert model.metadata["feature_importance"]["values"]
@@ -333,7 +340,7 @@ def test_xgboost_sklearn_api_is_logged_once_with_its_eval_series(sk):
     assert len(series("xgbsk", "fit_time_s")) == 1
     assert len(series("xgbsk", "validation_0.logloss")) == 20
     assert "train.roc_auc" in found["run"]["metrics"]
-    assert mm.get_artifact("xgbsk-model").metadata["class"].endswith("XGBClassifier")
+    assert artifact("xgbsk-model").metadata["class"].endswith("XGBClassifier")
 
 
 def test_lightgbm_train_and_sklearn_api(sk):
@@ -352,7 +359,7 @@ def test_lightgbm_train_and_sklearn_api(sk):
     assert len(series("lgb", "valid.binary_logloss")) >= booster.best_iteration
     assert found["run"]["metrics"]["best_iteration"] == booster.best_iteration
     assert sk.user_ns["mine"] == []  # the user's callback list is not changed
-    model = mm.get_artifact("lgb-model")
+    model = artifact("lgb-model")
     assert model.metadata["class"] == "lightgbm.basic.Booster"
     assert model.metadata["feature_importance"]["values"]
 
@@ -362,7 +369,7 @@ def test_lightgbm_train_and_sklearn_api(sk):
     assert found["run"]["params"]["n_estimators"] == 10
     assert len(series("lgbsk", "fit_time_s")) == 1
     assert len(series("lgbsk", "valid_0.binary_logloss")) == 10
-    assert mm.get_artifact("lgbsk-model").metadata["class"].endswith("LGBMClassifier")
+    assert artifact("lgbsk-model").metadata["class"].endswith("LGBMClassifier")
 
 
 def test_a_booster_that_fails_to_train_raises_as_untracked(sk):

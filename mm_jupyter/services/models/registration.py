@@ -179,6 +179,9 @@ def run_model_version(registry: Registry, run_id: str) -> dict[str, Any]:
     ``NotFoundError`` when the run has none (autologging was off, the cell fitted no
     model, or the cell is still running: its model is stored when it ends).
     """
+    from mm_jupyter.services.runs.autolog import wait_for_writes
+
+    wait_for_writes()  # a model the cell that just ended is still storing
     with registry.read() as conn:
         outputs = run_artifacts(conn, run_id)["outputs"]
     versions = [

@@ -15,9 +15,12 @@ Nothing here raises into the user's cell: a failure warns once and the cell goes
 
 from __future__ import annotations
 
+import atexit
+import queue
 import socket
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -78,11 +81,62 @@ def current_settings() -> AutologSettings:
 
 @dataclass
 class LoggedModel:
-    """The model a tracked cell's fits left, and the artifact version it became."""
+    """The model a tracked cell's fits left (stored as ``<run>-model`` in the background)."""
 
     model: Any
     label: str  # the estimator's class name: what the Register button shows
-    ref: str | None = None  # "gbm-model:v1" once stored
+
+
+class BackgroundWrites:
+    """Model artifacts being stored after their cell ended, by one worker thread.
+
+    One long-lived thread, not one per cell: starting a thread hands it the GIL, and
+    the cell that started it would wait a switch interval (5 ms) for it back.
+    ``wait`` returns once everything submitted is stored: registering a run's model
+    waits for it, and so does the process's exit.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.jobs: queue.Queue[Callable[[], Any]] = queue.Queue()
+        self.thread: threading.Thread | None = None
+
+    def submit(self, work: Callable[[], Any]) -> None:
+        self.jobs.put(work)
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(
+                    target=self._work, name="mm-jupyter-autolog-model", daemon=True
+                )
+                self.thread.start()
+
+    def _work(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                job()  # jobs catch their own errors (CellAutolog._guard)
+            except BaseException:
+                pass
+            finally:
+                self.jobs.task_done()
+
+    def wait(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self.jobs.all_tasks_done:
+            while self.jobs.unfinished_tasks:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.jobs.all_tasks_done.wait(left)
+
+
+WRITES = BackgroundWrites()
+atexit.register(WRITES.wait)
+
+
+def wait_for_writes(timeout: float = 60.0) -> None:
+    """Return once the models autologged so far are stored (or ``timeout`` passed)."""
+    WRITES.wait(timeout)
 
 
 class CellAutolog:
@@ -154,10 +208,14 @@ class CellAutolog:
             self._guard("child runs", lambda: add_child_runs(registry, run_id, children))
         if last is None or last.model is None:
             return None
-        logged = LoggedModel(last.model, last.model_class)
         if self.settings.log_models and registry is not None:
-            logged.ref = self._guard("model", lambda: self._store_model(registry, last))
-        return logged
+            # Pickled now (the object may change after the cell), stored in the
+            # background: a new model's blob is fsynced twice (tens of ms on some
+            # disks), which the next cell need not wait for.
+            model = self._guard("model", lambda: self._pickled(last))
+            if model is not None:
+                WRITES.submit(lambda: self._guard("model", lambda: self._store_model(registry, *model)))
+        return LoggedModel(last.model, last.model_class)
 
     # -- fits -------------------------------------------------------------------
 
@@ -244,7 +302,8 @@ class CellAutolog:
 
     # -- the model artifact -----------------------------------------------------
 
-    def _store_model(self, registry: Any, summary: FitSummary) -> str | None:
+    def _pickled(self, summary: FitSummary) -> tuple[FitSummary, str, bytes, dict[str, Any]] | None:
+        """Return what ``_store_model`` needs, read from the model now."""
         model = summary.model
         flavor = flavors.flavor_of(model)
         data = flavors.dump(model, flavor)
@@ -254,15 +313,25 @@ class CellAutolog:
                 kind="autolog-model-size",
             )
             return None
+        described = {
+            "config": flavors.config_of(model),
+            "signature": flavors.signature_of(model),
+            "requirements": _requirements(model, flavor),
+        }
+        return summary, flavor, data, described
+
+    def _store_model(
+        self, registry: Any, summary: FitSummary, flavor: str, data: bytes,
+        described: dict[str, Any],
+    ) -> str:
+        model = summary.model
         name = self._model_name(registry)
         digest = registry.blobs.put_bytes(data)
         metadata: dict[str, Any] = {
             "autolog": True,
             "class": f"{type(model).__module__}.{type(model).__qualname__}",
             "framework": summary.framework,
-            "config": flavors.config_of(model),
-            "signature": flavors.signature_of(model),
-            "requirements": _requirements(model, flavor),
+            **described,
             # who stored these bytes, from where: load_model trusts only its own
             "registered_by": {"user": current_user(), "host": socket.gethostname()},
         }

@@ -39,6 +39,7 @@ def benches(blob_mb: int) -> list[list[str]]:
         ["bench_sync.py"],
         ["bench_objects.py"],
         ["bench_evaluate.py"],
+        ["bench_fingerprint.py"],
         ["bench_autolog.py", "--install-mlflow"],  # MLflow in a throwaway venv under /tmp
     ]
 

@@ -175,37 +175,36 @@ def run_artifacts(conn: Connection, run_id: str) -> dict[str, list[dict[str, Any
 FINGERPRINT_CANDIDATES = 50
 
 
-def fingerprint_candidates(
-    registry: Registry, fingerprint: str, column_digests: Sequence[str] = ()
-) -> list[dict[str, Any]]:
-    """Return dataset versions that may hold this data, newest first.
+def _dataset_versions(conn: Connection, where: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        f"{VERSION_SELECT} WHERE a.kind = 'dataset' AND {where} ORDER BY v.id DESC LIMIT ?",
+        (*args, FINGERPRINT_CANDIDATES),
+    ).fetchall()
+    return [version_row(row) for row in rows]
 
-    The versions whose digest is ``fingerprint`` (fingerprint-only versions, by the
-    digest index), and the versions whose metadata mentions ``fingerprint`` or the
-    first of ``column_digests`` (logged DataFrames, CSV and Parquet files record them
-    at log time). The metadata is a text column without an index on its fields, so
-    the second part scans the dataset versions' metadata; the caller checks each
-    candidate's metadata for an actual match.
+
+def versions_with_fingerprint(registry: Registry, fingerprint: str) -> list[dict[str, Any]]:
+    """Dataset versions that may hold data with this fingerprint, newest first.
+
+    Fingerprint-only versions have it as their digest (found by the digest index);
+    logged DataFrames and CSV, Parquet and ``.npy`` files record it in their metadata,
+    a text column without an index on its fields: those are scanned. The caller checks
+    each candidate's metadata.
     """
-    patterns = [f"%{fingerprint}%"] + [f"%{d}%" for d in list(column_digests)[:1]]
     with registry.read() as conn:
-        rows = conn.execute(
-            f"{VERSION_SELECT} WHERE a.kind = 'dataset' AND v.digest = ?"
-            " ORDER BY v.id DESC LIMIT ?", (fingerprint, FINGERPRINT_CANDIDATES)
-        ).fetchall()
-        rows += conn.execute(
-            f"{VERSION_SELECT} WHERE a.kind = 'dataset' AND ("
-            + " OR ".join("v.metadata LIKE ?" for _ in patterns)
-            + ") ORDER BY v.id DESC LIMIT ?", (*patterns, FINGERPRINT_CANDIDATES)
-        ).fetchall()
-    seen: set[int] = set()
-    found = []
-    for row in rows:
-        version = version_row(row)
-        if version["id"] not in seen:
-            seen.add(version["id"])
-            found.append(version)
-    return found
+        found = _dataset_versions(conn, "v.digest = ?", (fingerprint,))
+        if found:
+            return found
+        return _dataset_versions(
+            conn, "v.stored = 1 AND v.metadata LIKE ?", (f"%{fingerprint}%",)
+        )
+
+
+def versions_with_column(registry: Registry, column_digest: str) -> list[dict[str, Any]]:
+    """Dataset versions whose metadata mentions this column digest, newest first
+    (a metadata scan, as in ``versions_with_fingerprint``)."""
+    with registry.read() as conn:
+        return _dataset_versions(conn, "v.metadata LIKE ?", (f"%{column_digest}%",))
 
 
 def unstored_version(registry: Registry, digest: str) -> str | None:

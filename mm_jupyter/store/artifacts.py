@@ -221,10 +221,19 @@ def record_input(registry: Registry, run_id: str, version_id: int, *,
     ``source`` says how: ``None`` for ``use_artifact``, ``"fit"`` for data passed to a
     model's ``fit()``. An edge that exists keeps the source it was first recorded with.
     """
+    record_inputs(registry, run_id, [version_id], source=source)
+
+
+def record_inputs(registry: Registry, run_id: str, version_ids: Sequence[int], *,
+                  source: str | None = None) -> None:
+    """Record that ``run_id`` consumed each of ``version_ids``, in one transaction."""
     if source not in INPUT_SOURCES:
         raise ValueError(f"input source must be one of {INPUT_SOURCES}, not {source!r}")
+    if not version_ids:
+        return
     with registry.write() as conn:
-        _edge(conn, run_id, version_id, "input", source)
+        for version_id in dict.fromkeys(version_ids):
+            _edge(conn, run_id, version_id, "input", source)
 
 
 def _move_alias(

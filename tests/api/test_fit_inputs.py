@@ -157,7 +157,7 @@ def test_a_failing_registry_warns_once_and_never_raises(reg, monkeypatch):
     def broken(*args, **kwargs):
         raise RegistryError("disk on fire")
 
-    monkeypatch.setattr(artifact_queries, "fingerprint_candidates", broken)
+    monkeypatch.setattr(artifact_queries, "versions_with_fingerprint", broken)
     get_session().forget_warning("fit-inputs")
     with mm.track("t") as run, pytest.warns(Warning, match="not recorded .*disk on fire"):
         record_fit_inputs(reg, run.id, {"X": np.zeros((3, 2)), "y": np.zeros(3)})

@@ -53,6 +53,16 @@ def test_columns_keep_their_digest_in_a_subset_a_series_and_a_1d_array():
     assert fingerprint(df["income"].to_numpy()).column_digests[""] == full.column_digests["income"]
 
 
+def test_one_dtype_frames_read_as_one_array_give_the_same_column_digests():
+    rng = np.random.default_rng(3)
+    small = pd.DataFrame(rng.random((500, 4)), columns=list("abcd"))  # read as one array
+    consolidated = pd.concat([small[["a", "b"]], small[["c", "d"]]], axis=1)  # two blocks
+    digests = fingerprint(small).column_digests
+    assert fingerprint(consolidated).column_digests == digests
+    assert fingerprint(small["c"]).column_digests["c"] == digests["c"]
+    assert fingerprint(small).digest == fingerprint(small.copy()).digest
+
+
 def test_large_frames_are_sampled_at_the_same_rows_for_every_column():
     n = ROW_CAP * 3
     df = pd.DataFrame({"a": np.arange(n, dtype=np.float64), "b": np.arange(n) % 7})

@@ -54,11 +54,19 @@ def test_a_fit_input_edge_and_the_lookup_by_fingerprint(registry):
                                "kind": "input", "via": "fit"}]
     # The same data under another name: the digest index finds it, and so does the
     # metadata scan (by fingerprint and by a column digest).
-    found = artifact_queries.fingerprint_candidates(registry, FINGERPRINT)
+    found = artifact_queries.versions_with_fingerprint(registry, FINGERPRINT)
     assert [v["id"] for v in found] == [version_id]
-    assert [v["id"] for v in artifact_queries.fingerprint_candidates(registry, "0" * 64, [COLUMN])] \
+    assert artifact_queries.versions_with_fingerprint(registry, "0" * 64) == []
+    assert [v["id"] for v in artifact_queries.versions_with_column(registry, COLUMN)] \
         == [version_id]
-    assert artifact_queries.fingerprint_candidates(registry, "0" * 64, ["cd" * 16]) == []
+    assert artifact_queries.versions_with_column(registry, "cd" * 16) == []
+    # a stored version records the fingerprint in its metadata: found by the scan
+    blob = registry.blobs.put_bytes(b"parquet bytes")
+    stored_id, _ = store.add_version(registry, store.NewVersion(
+        name="logged", kind="dataset", digest=blob, size=13, media_type="x", format="parquet",
+        file_name="logged.parquet", blobs=[(blob, 13, "x")], facts={"fingerprint": "e" * 64}))
+    assert [v["id"] for v in artifact_queries.versions_with_fingerprint(registry, "e" * 64)] \
+        == [stored_id]
     assert artifact_queries.unstored_version(registry, FINGERPRINT) == "X_train:v1"
     # use_artifact's edge (source NULL) next to fit's
     store.record_input(registry, run_id, version_id)  # already there: keeps 'fit'

@@ -61,48 +61,58 @@ def record_fit_inputs(registry: Registry, run_id: str, inputs: dict[str, object]
 
     Never raises: values that are not data are skipped, failures warn once.
     """
+    known: list[int] = []  # versions found: their edges are written in one transaction
     for name, data in inputs.items():
         try:
-            record_fit_input(registry, run_id, str(name), data)
+            version_id = record_fit_input(registry, run_id, str(name), data, link=False)
+            if version_id is not None:
+                known.append(version_id)
         except Exception as exc:  # a full registry, or a bug of ours: the fit goes on
-            get_session().warn_once(
-                "fit-inputs",
-                f"fit() input {str(name)[:80]!r} not recorded ({type(exc).__name__}: {exc})",
-            )
+            _warn(name, exc)
+    try:
+        store.record_inputs(registry, run_id, known, source="fit")
+    except Exception as exc:
+        _warn(", ".join(map(str, inputs)), exc)
 
 
-def record_fit_input(registry: Registry, run_id: str, name: str, data: Any) -> dict[str, Any] | None:
-    """Record one fit input; return the version the run read, ``None`` if ``data`` is no data."""
+def _warn(name: object, exc: Exception) -> None:
+    get_session().warn_once(
+        "fit-inputs", f"fit() input {str(name)[:80]!r} not recorded ({type(exc).__name__}: {exc})"
+    )
+
+
+def record_fit_input(registry: Registry, run_id: str, name: str, data: Any, *,
+                     link: bool = True) -> int | None:
+    """Record one fit input; return the id of the version found for it (its edge is
+    written only if ``link``), or ``None`` when a new version was made (edge included)
+    or ``data`` is not data."""
     fp = fingerprint(data)
     if fp is None:
         return None
     match = matching_version(registry, fp)
     if match is not None:
-        store.record_input(registry, run_id, match["id"], source="fit")
-        return match
-    version_id, _created = store.add_version(registry, _new_version(registry, name, data, fp, run_id),
-                                             user=current_user())
-    return store.get_version(registry, version_id)
+        if link:
+            store.record_input(registry, run_id, match["id"], source="fit")
+        return int(match["id"])
+    store.add_version(registry, _new_version(registry, name, data, fp, run_id), user=current_user())
+    return None
 
 
 def matching_version(registry: Registry, fp: Fingerprint) -> dict[str, Any] | None:
     """The dataset version holding this data: same fingerprint, else (frames, Series,
     1-D arrays) a version holding every one of its hashed columns. Stored versions
     first, then the newest."""
-    candidates = artifact_queries.fingerprint_candidates(
-        registry, fp.digest, list(fp.column_digests.values())
-    )
 
     def best(found: list[dict[str, Any]]) -> dict[str, Any] | None:
         return max(found, key=lambda v: (v["stored"], v["id"])) if found else None
 
-    exact = [v for v in candidates
+    exact = [v for v in artifact_queries.versions_with_fingerprint(registry, fp.digest)
              if v["digest"] == fp.digest or v["metadata"].get("fingerprint") == fp.digest]
     if exact or not fp.column_digests:
         return best(exact)
     wanted = set(fp.column_digests.values())
     holding = []
-    for v in candidates:
+    for v in artifact_queries.versions_with_column(registry, next(iter(wanted))):
         digests = v["metadata"].get("column_digests")
         if isinstance(digests, dict) and wanted <= set(digests.values()):
             holding.append(v)

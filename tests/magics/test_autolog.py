@@ -382,3 +382,33 @@ def test_a_booster_that_fails_to_train_raises_as_untracked(sk):
     assert type(a) is type(b)
     assert ([(f.name, f.line) for f in traceback.extract_tb(a.__traceback__)]
             == [(f.name, f.line) for f in traceback.extract_tb(b.__traceback__)])
+
+
+def test_an_estimator_class_defined_during_the_cell_is_logged(sk):
+    sk.run_cell("import sys\nfor name in [m for m in sys.modules if m.startswith('sklearn.neighbors')]:\n"
+                "    del sys.modules[name]")  # imported afresh by the tracked cell
+    run(sk, "from sklearn.neighbors import KNeighborsClassifier\n"
+            "from sklearn.base import BaseEstimator, ClassifierMixin\n"
+            "class Majority(ClassifierMixin, BaseEstimator):\n"
+            "    def __init__(self, k=3):\n"
+            "        self.k = k\n"
+            "    def fit(self, X, y):\n"
+            "        self.classes_ = np.unique(y)\n"
+            "        return self\n"
+            "    def predict(self, X):\n"
+            "        return np.full(len(X), self.classes_[0])\n"
+            "mine = Majority(k=5).fit(X, y)\n"
+            "knn = KNeighborsClassifier(n_neighbors=4).fit(X, y)", "defined")
+    found = detail("defined")
+    assert found["run"]["params"]["n_neighbors"] == 4
+    assert found["run"]["params"]["k"] == 5
+    assert len(series("defined", "fit_time_s")) == 2
+    from sklearn.base import BaseEstimator
+
+    assert "__init_subclass__" not in vars(BaseEstimator)  # the hook left with the cell
+    bad = sk.run_cell("class Bad(BaseEstimator, unexpected=1):\n    pass")
+    tracked = run(sk, "class Bad(BaseEstimator, unexpected=1):\n    pass", "bad-class")
+    a, b = bad.error_in_exec, tracked.error_in_exec
+    assert type(a) is type(b) and str(a) == str(b)
+    assert ([f.name for f in traceback.extract_tb(a.__traceback__)]
+            == [f.name for f in traceback.extract_tb(b.__traceback__)])

@@ -80,14 +80,14 @@ class Patches:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.sinks: list[Sink] = []
-        self.installed: list[Patch] = []
+        self.installed: list[Patch | SubclassHook] = []
         self.local = _Depth()
 
     @property
     def active(self) -> bool:
         return bool(self.sinks)
 
-    def activate(self, sink: Sink, patches: Iterable[Patch]) -> None:
+    def activate(self, sink: Sink, patches: Iterable[Patch | SubclassHook]) -> None:
         """Report outermost fits to ``sink`` and install ``patches`` not yet in place."""
         with self.lock:
             self.sinks.append(sink)
@@ -104,6 +104,12 @@ class Patches:
                 for patch in reversed(self.installed):
                     patch.uninstall()
                 self.installed.clear()
+
+    def add(self, patch: Patch) -> None:
+        """Install one more patch while active (a class defined during the cell)."""
+        with self.lock:
+            if self.sinks and patch not in self.installed and patch.install():
+                self.installed.append(patch)
 
     def report(self, call: FitCall) -> None:
         sinks = self.sinks
@@ -144,7 +150,7 @@ class _Call:
             try:
                 return patch.original_call(*args, **kwargs)
             except BaseException as exc:
-                return _raising(exc)
+                return _raising(exc, cls)
         target, rest = patch.split(args)
         rest, kwargs2, extra = patch.prepare(rest, kwargs)
         local = patches.local
@@ -154,7 +160,7 @@ class _Call:
             result = patch.original_call(*target, *rest, **kwargs2)
         except BaseException as exc:
             local.depth -= 1
-            return _raising(exc)
+            return _raising(exc, cls)
         duration = time.perf_counter() - started
         local.depth -= 1
         try:
@@ -166,7 +172,7 @@ class _Call:
                 rest, kwargs2, result, duration, extra,
             ))
         except BaseException as exc:
-            return _raising(exc)
+            return _raising(exc, cls)
         return result
 
     # type.__call__ runs __init__ only on the error token (an instance of _Call):
@@ -174,17 +180,18 @@ class _Call:
     __init__ = property(operator.methodcaller("_reraise"))
 
 
-def _raising(exc: BaseException) -> _Call:
-    """Return the token that re-raises ``exc`` without our frames in its traceback."""
+def _raising(exc: BaseException, kind: type) -> Any:
+    """Return the token that re-raises ``exc`` without our frames in its traceback:
+    an instance of ``kind``, the class ``type.__call__`` is creating."""
     tb = exc.__traceback__
     while tb is not None and str(tb.tb_frame.f_globals.get("__name__", "")).startswith(
         OUR_PREFIX
     ):
         tb = tb.tb_next
     exc.__traceback__ = tb
-    token: Any = object.__new__(_Call)
+    token: Any = object.__new__(kind)
     token._reraise = functools.partial(_FINISHED.throw, exc)
-    return token  # type: ignore[no-any-return]
+    return token
 
 
 class Patch:
@@ -315,3 +322,66 @@ class _Method:
         if not patches.sinks or patches.local.depth:
             return original.__get__(obj, owner)  # nested or outside a cell: untouched
         return types.MethodType(self.call, obj)
+
+
+class _SubclassCall:
+    """``__init_subclass__`` run from C, as ``_Call`` runs a fit (same token trick)."""
+
+    __slots__ = ("_reraise",)
+
+    def __new__(cls, hook: SubclassHook, klass: type, /, **kwargs: Any) -> Any:
+        try:
+            hook.original(klass, kwargs)
+        except BaseException as exc:
+            return _raising(exc, cls)
+        try:
+            hook.on_class(klass)
+        except Exception:
+            pass  # the class stands; only its fits go unlogged
+        return None
+
+    __init__ = property(operator.methodcaller("_reraise"))
+
+
+class SubclassHook:
+    """Patch the fits of estimator classes defined while a tracked cell runs.
+
+    A cell that imports a module of the framework not imported before (``from
+    sklearn.ensemble import RandomForestClassifier``) defines its classes after the
+    patches went in; ``base.__init_subclass__`` (a classmethod over ``_SubclassCall``)
+    hands each new subclass to ``on_class``.
+    """
+
+    def __init__(self, base: type, on_class: Callable[[type], None]) -> None:
+        self.base = base
+        self.on_class = on_class
+        self.previous: Any = None  # what base.__dict__ held, None when nothing
+        self.replacement: Any = None
+
+    def original(self, klass: Any, kwargs: dict[str, Any]) -> None:
+        if self.previous is None:
+            super(self.base, klass).__init_subclass__(**kwargs)  # type: ignore[arg-type]
+        else:
+            self.previous.__get__(None, klass)(**kwargs)
+
+    def install(self) -> bool:
+        current = vars(self.base).get("__init_subclass__")
+        if _is_subclass_hook(current):
+            return False  # an enclosing tracked cell's hook is in place
+        self.previous = current
+        self.replacement = classmethod(functools.partial(_SubclassCall, self))
+        self.base.__init_subclass__ = self.replacement  # type: ignore[method-assign]
+        return True
+
+    def uninstall(self) -> None:
+        if vars(self.base).get("__init_subclass__") is not self.replacement:
+            return
+        if self.previous is None:
+            delattr(self.base, "__init_subclass__")
+        else:
+            self.base.__init_subclass__ = self.previous  # type: ignore[method-assign]
+
+
+def _is_subclass_hook(obj: Any) -> bool:
+    function = getattr(obj, "__func__", None)
+    return isinstance(function, functools.partial) and function.func is _SubclassCall

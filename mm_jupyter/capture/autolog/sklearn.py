@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mm_jupyter.capture.autolog.patching import FitCall, Patch
+from mm_jupyter.capture.autolog.patching import PATCHES, FitCall, Patch, SubclassHook
 from mm_jupyter.capture.autolog.values import flat_params
 
 FIT_METHODS = ("fit", "fit_transform", "partial_fit")
@@ -62,17 +62,35 @@ def class_patches(frameworks: Iterable[str]) -> list[Patch]:
     enabled = set(frameworks)
     patches = []
     for cls in estimator_classes():
-        framework = framework_of(cls)
-        if framework not in enabled:
-            continue
-        own = vars(cls)
-        for name in FIT_METHODS:
-            if name not in own:
-                continue
+        if framework_of(cls) in enabled:
+            patches.extend(_class_patches(cls))
+    return patches
+
+
+def subclass_hook(frameworks: Iterable[str]) -> SubclassHook | None:
+    """Return the hook that patches estimator classes defined during the cell."""
+    base = getattr(sys.modules.get("sklearn.base"), "BaseEstimator", None)
+    if base is None:
+        return None
+    enabled = set(frameworks)
+
+    def on_class(cls: type) -> None:
+        if framework_of(cls) in enabled:
+            for patch in _class_patches(cls):
+                PATCHES.add(patch)
+
+    return SubclassHook(base, on_class)
+
+
+def _class_patches(cls: type) -> list[Patch]:
+    own = vars(cls)
+    patches = []
+    for name in FIT_METHODS:
+        if name in own:
             cached = _CACHE.setdefault(cls, {})
             patch = cached.get(name)
             if patch is None:
-                patch = cached[name] = Patch(cls, name, framework)
+                patch = cached[name] = Patch(cls, name, framework_of(cls))
             patches.append(patch)
     return patches
 

@@ -5,3 +5,4 @@ import './artifacts.css';
 import './models.css';
 import './diff.css';
 import './monitoring.css';
+import './reports.css';

@@ -16,6 +16,7 @@ from mm_jupyter.cli.remote import remote
 from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.cli.sync import pull, push
 from mm_jupyter.display.diff import to_text
+from mm_jupyter.display.evaluation import reports_text
 from mm_jupyter.display.runs import run_text, runs_table_text
 from mm_jupyter.errors import MMError
 from mm_jupyter.records import Run
@@ -108,6 +109,8 @@ def runs_show(run: str, as_json: bool) -> None:
         data["metric_series"] = detail["metrics"]
         data["code"] = detail["code"]
         data["error"] = detail["error"]
+        data["objects"] = detail["objects"]
+        data["reports"] = detail["reports"]
         emit_json(data)
         return
     click.echo(run_text(record))
@@ -115,6 +118,13 @@ def runs_show(run: str, as_json: bool) -> None:
         click.echo("  code:")
         for line in detail["code"]["cell"].splitlines():
             click.echo(f"    {line}")
+    if detail["objects"]:
+        click.echo("  objects:")
+        for obj in detail["objects"]:
+            click.echo(f"    {obj['name']} ({obj['kind']}, {obj['module']})")
+    if detail["reports"]:
+        click.echo("  reports:")
+        click.echo(reports_text(detail["reports"]))
     if detail["error"]:
         click.echo("  error:")
         click.echo("    " + detail["error"].strip().splitlines()[-1])

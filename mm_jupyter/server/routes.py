@@ -7,6 +7,7 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 
 from mm_jupyter.server.artifacts import (
+    ArtifactDiffHandler,
     ArtifactsHandler,
     ArtifactVersionsHandler,
     LineageHandler,
@@ -30,6 +31,7 @@ from mm_jupyter.server.monitoring import (
     MonitorsHandler,
 )
 from mm_jupyter.server.prometheus import MetricsHandler
+from mm_jupyter.server.reports import RunReportHandler
 from mm_jupyter.server.runs import ChangesHandler, KeysHandler, RunHandler, RunsHandler
 
 API_PREFIX = ("mm-jupyter", "api")
@@ -47,10 +49,12 @@ ROUTES = (
     ("meta", MetaHandler),
     ("runs", RunsHandler),
     ("runs/([^/]+)", RunHandler),
+    ("runs/([^/]+)/reports/(.+)", RunReportHandler),
     ("keys", KeysHandler),
     ("changes", ChangesHandler),
     ("blobs/(.+)", BlobHandler),
     ("artifacts", ArtifactsHandler),
+    ("artifacts/diff", ArtifactDiffHandler),
     ("artifacts/(.+)/versions", ArtifactVersionsHandler),
     ("lineage", LineageHandler),
     ("models", ModelsHandler),

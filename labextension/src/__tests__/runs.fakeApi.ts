@@ -51,6 +51,9 @@ export class FakeApi implements IRunsApi {
   run = async (): Promise<MM.IRunDetail> => {
     throw new Error('not used');
   };
+  report = async (): Promise<MM.IReport> => {
+    throw new Error('not used');
+  };
   artifacts = (query: MM.IArtifactQuery): Promise<MM.IArtifactList> =>
     this.page(
       'artifacts',

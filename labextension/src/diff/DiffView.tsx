@@ -7,6 +7,7 @@ import * as MM from '../shared/types';
 import { MetricsDiff, SidesHead } from './MetricsDiff';
 import { LineDiffView, NotebookDiffView } from './NotebookDiff';
 import { ObjectsDiff } from './ObjectsDiff';
+import { ReportsDiff } from './ReportsDiff';
 
 /**
  * Props of {@link DiffView}.
@@ -79,6 +80,11 @@ export function DiffView(props: IDiffViewProps): JSX.Element {
       <Section title="Code">
         <LineDiffView diff={diff.code} empty="No tracked code." />
       </Section>
+      {diff.reports !== null && diff.reports.length > 0 && (
+        <Section title="Reports">
+          <ReportsDiff reports={diff.reports} />
+        </Section>
+      )}
       <Section title="Custom objects">
         <ObjectsDiff objects={diff.objects} />
       </Section>

@@ -225,6 +225,48 @@ function decodeObjectChange(v: unknown): Diff.IObjectChange | null {
   };
 }
 
+function reportPair(v: unknown): Diff.IReportPair {
+  const o = isObject(v) ? v : {};
+  return {
+    a: toNumber(o.a),
+    b: toNumber(o.b),
+    delta: finiteNumber(o.delta)
+  };
+}
+
+function decodeReportDiff(v: unknown): Diff.IReportDiff | null {
+  if (!isObject(v) || typeof v.name !== 'string') {
+    return null;
+  }
+  return {
+    name: v.name,
+    status: optText(v.status) ?? 'both',
+    task: pair(v.task, optText),
+    artifact: pair(v.artifact, optText),
+    metrics: list(v.metrics, (m): Diff.IReportMetric | null =>
+      isObject(m) && typeof m.key === 'string'
+        ? { key: m.key, ...reportPair(m) }
+        : null
+    ),
+    classes: list(v.classes, (c): Diff.IReportClass | null =>
+      isObject(c) && typeof c.class === 'string'
+        ? {
+            class: c.class,
+            precision: reportPair(c.precision),
+            recall: reportPair(c.recall),
+            f1: reportPair(c.f1),
+            support: reportPair(c.support)
+          }
+        : null
+    )
+  };
+}
+
+/** Decode the reports' diff; null when absent (a notebook on disk, older servers). */
+export function decodeReportsDiff(v: unknown): Diff.IReportDiff[] | null {
+  return Array.isArray(v) ? list(v, decodeReportDiff) : null;
+}
+
 /** Decode the custom objects' diff; null when absent (a notebook on disk, older servers). */
 export function decodeObjectsDiff(v: unknown): Diff.IObjects | null {
   if (!isObject(v)) {
@@ -266,6 +308,7 @@ export function decodeRunDiff(v: unknown): Diff.IRunDiff {
       outputs: decodeArtifactSide(artifacts.outputs)
     },
     objects: decodeObjectsDiff(v.objects),
+    reports: decodeReportsDiff(v.reports),
     summary: decodeSummary(v.summary)
   };
 }

@@ -144,6 +144,39 @@ export namespace Diff {
     unchanged: IObjectRef[];
   }
 
+  /** A number on each side of a report diff, and b − a when both are finite. */
+  export interface IReportPair {
+    a: number | null;
+    b: number | null;
+    delta: number | null;
+  }
+
+  /** One headline metric of a report on both sides. */
+  export interface IReportMetric extends IReportPair {
+    key: string;
+  }
+
+  /** One class of a classification report on both sides. */
+  export interface IReportClass {
+    class: string;
+    precision: IReportPair;
+    recall: IReportPair;
+    f1: IReportPair;
+    support: IReportPair;
+  }
+
+  /** Evaluation reports of one name (docs/evaluation.md) on both sides. */
+  export interface IReportDiff {
+    name: string;
+    /** `both`, or `added` (only in b) / `removed` (only in a). */
+    status: 'both' | 'added' | 'removed' | string;
+    task: IPair<string | null>;
+    /** The report versions (`name:vN`); equal when the reports are identical. */
+    artifact: IPair<string | null>;
+    metrics: IReportMetric[];
+    classes: IReportClass[];
+  }
+
   /** What changed, in counts (and whether the tracked code did). */
   export interface ISummary {
     params_changed: number;
@@ -169,6 +202,8 @@ export namespace Diff {
     artifacts: { inputs: IArtifactSide; outputs: IArtifactSide };
     /** Custom objects; null against a notebook on disk (or from older servers). */
     objects: IObjects | null;
+    /** Evaluation reports by name; null against a notebook on disk (or older servers). */
+    reports: IReportDiff[] | null;
     summary: ISummary;
   }
 }

@@ -12,6 +12,7 @@ import { OutputView } from './OutputView';
 import { ParamsTable } from '../shared/ParamsTable';
 import { RunArtifacts } from './RunArtifacts';
 import { RunHeader } from './RunHeader';
+import { RunReports } from './RunReports';
 
 /**
  * Props of {@link RunDetail}.
@@ -25,6 +26,8 @@ export interface IRunDetailProps {
   loadBlob: (digest: string) => Promise<Blob>;
   /** Navigation to artifacts and lineage; without it those links are hidden. */
   actions?: IActions;
+  /** Fetch one of the run's evaluation reports; without it reports are hidden. */
+  loadReport?: (name: string) => Promise<MM.IReport>;
 }
 
 function Section(props: {
@@ -90,6 +93,15 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
           </div>
         )}
       </Section>
+      {props.loadReport && detail.reports.length > 0 && (
+        <Section title={`Reports (${detail.reports.length})`} name="reports">
+          <RunReports
+            reports={detail.reports}
+            loadReport={props.loadReport}
+            loadBlob={props.loadBlob}
+          />
+        </Section>
+      )}
       {props.actions && (
         <Section
           title="Artifacts"
@@ -144,7 +156,7 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
         )}
       </Section>
       <Section title="Code" name="code">
-        <CodeView code={detail.code} />
+        <CodeView code={detail.code} objects={detail.objects} />
       </Section>
       <Section title="Environment" name="environment">
         <EnvironmentView environment={detail.environment} />

@@ -79,6 +79,7 @@ export class RunDetailWidget extends DetailWidget<
         detail={detail}
         rendermime={this._rendermime}
         loadBlob={this._loadBlob}
+        loadReport={this._loadReport}
         actions={this._actions}
       />
     );
@@ -87,5 +88,7 @@ export class RunDetailWidget extends DetailWidget<
   private _actions: IActions | undefined;
   private _loadBlob = (digest: string): Promise<Blob> =>
     this.model.api.blob(digest);
+  private _loadReport = (name: string): Promise<MM.IReport> =>
+    this.model.api.report(this.runId, name);
   private _rendermime: IRenderMimeRegistry | null;
 }

@@ -10,6 +10,7 @@ import {
   decodeRunDetail,
   decodeRunList
 } from './decode';
+import { decodeReport } from './reportDecode';
 import * as MM from './types';
 
 /**
@@ -26,6 +27,8 @@ export interface IRunsApi {
   run(id: string): Promise<MM.IRunDetail>;
   /** `GET changes?since=N`: cheap change cursor. */
   changes(since: number): Promise<MM.IChanges>;
+  /** `GET runs/{id}/reports/{name}`: one evaluation report. */
+  report(runId: string, name: string): Promise<MM.IReport>;
 }
 
 /** The runs endpoints over a client. */
@@ -45,6 +48,8 @@ export function runsApi(client: RestClient): IRunsApi {
       }),
     keys: () => client.get(['keys'], decodeKeys),
     run: id => client.get(['runs', id], decodeRunDetail),
-    changes: since => client.get(['changes'], decodeChanges, { since })
+    changes: since => client.get(['changes'], decodeChanges, { since }),
+    report: (runId, name) =>
+      client.get(['runs', runId, 'reports', name], decodeReport)
   };
 }

@@ -26,6 +26,8 @@ import {
   decodeRunSummary,
   decodeVersionRef
 } from '../shared/decodeCommon';
+import { decodeReportSummaries } from './reportDecode';
+import { decodeCodeObjects } from './objectDecode';
 import * as MM from './types';
 
 /** Decode `GET meta`'s `backend` (absent from older servers). */
@@ -161,5 +163,7 @@ export const decodeRunDetail = fields<MM.IRunDetail>('run detail', {
   code: decodeCode,
   environment: decodeEnvironment,
   error: optStr,
-  artifacts: decodeRunArtifacts
+  artifacts: decodeRunArtifacts,
+  objects: decodeCodeObjects,
+  reports: decodeReportSummaries
 });

@@ -15,8 +15,12 @@ import type {
   JSONValue,
   SortOrder
 } from '../shared/types';
+import type { ICodeObject } from './objectTypes';
+import type { IReportSummary } from './reportTypes';
 
 export * from '../shared/types';
+export * from './objectTypes';
+export * from './reportTypes';
 
 /**
  * Query parameters of `GET runs`.
@@ -180,4 +184,8 @@ export interface IRunDetail {
   error: string | null;
   /** Artifact versions the run used and logged (empty on older servers). */
   artifacts: IRunArtifacts;
+  /** Custom functions and classes the run used (empty on older servers). */
+  objects: ICodeObject[];
+  /** Evaluation reports of `mm.evaluate`, by name (empty on older servers). */
+  reports: IReportSummary[];
 }

@@ -8,7 +8,7 @@
  * the decoded types of every feature cover them.
  */
 
-export type Top = {
+export type TopValues = {
   value: string;
   count: number;
 }[];
@@ -78,6 +78,10 @@ export type GETModelsNameVersionsV = ModelVersion & {
    */
   history: ModelTransition[];
 };
+/**
+ * Items: A float in strict JSON: non-finite values are spelled as strings.
+ */
+export type Numbers = (number | ('NaN' | 'Infinity' | '-Infinity'))[];
 
 /**
  * Every REST payload, keyed by the name of its schema file.
@@ -101,6 +105,7 @@ export interface RestPayloads {
   monitoring_detail: GETMonitoringModel;
   monitoring_page: GETMonitoring;
   monitoring_series: GETMonitoringModelSeries;
+  report: GETRunsIdReportsName;
   run_detail: GETRunsId;
   run_summary: RunSummary;
   runs_page: GETRuns;
@@ -109,16 +114,16 @@ export interface RestPayloads {
  * What changed from dataset version a to b: schema, rows and, column by column, the profile. Read from the versions' metadata only (fingerprint-only versions compare too).
  */
 export interface GETArtifactsDiffANAMEVNBNAMEVN {
-  a: Side;
-  b: Side;
+  a: DiffSide;
+  b: DiffSide;
   /**
    * Equal digests or equal fingerprints.
    */
   same_content: boolean;
-  rows: NumberPair;
+  rows: RowCounts;
   schema: {
-    added: ColumnType[];
-    removed: ColumnType[];
+    added: ColumnDtype[];
+    removed: ColumnDtype[];
     /**
      * Columns whose dtype changed.
      */
@@ -143,11 +148,11 @@ export interface GETArtifactsDiffANAMEVNBNAMEVN {
      * Statistic (nulls, distinct, min, max, mean, std) -> its two values; min and max of datetime columns are text.
      */
     stats: {
-      [k: string]: StatPair;
+      [k: string]: StatChange;
     };
     top: {
-      a: Top;
-      b: Top;
+      a: TopValues;
+      b: TopValues;
     };
     changed: boolean;
   }[];
@@ -163,7 +168,7 @@ export interface GETArtifactsDiffANAMEVNBNAMEVN {
     same_content: boolean;
   };
 }
-export interface Side {
+export interface DiffSide {
   name: string;
   version: number;
   /**
@@ -180,16 +185,16 @@ export interface Side {
   fingerprint: string | null;
   profiled: boolean;
 }
-export interface NumberPair {
+export interface RowCounts {
   a: number | null;
   b: number | null;
   delta: number | null;
 }
-export interface ColumnType {
+export interface ColumnDtype {
   name: string;
   dtype: string | null;
 }
-export interface StatPair {
+export interface StatChange {
   a: number | string | null;
   b: number | string | null;
   /**
@@ -419,6 +424,10 @@ export interface RunDiff {
    * Custom objects (docs/objects.md) from run a to run b, matched by module and name; null against a notebook on disk.
    */
   objects: ObjectsDiff | null;
+  /**
+   * Evaluation reports (docs/evaluation.md) of run a and run b, matched by name; null against a notebook on disk.
+   */
+  reports: ReportDiff[] | null;
   summary: {
     params_changed: number;
     metrics_changed: number;
@@ -582,6 +591,45 @@ export interface ObjectRef {
    * A SHA-256 hex digest (64 lowercase hex characters).
    */
   digest: string;
+}
+/**
+ * One report name on both sides (status both) or one side only (added: in b, removed: in a). Class names are untrusted.
+ */
+export interface ReportDiff {
+  name: string;
+  status: 'both' | 'added' | 'removed';
+  task: {
+    a: string | null;
+    b: string | null;
+  };
+  artifact: {
+    a: string | null;
+    b: string | null;
+  };
+  /**
+   * The headline metrics (per-class ones are in classes).
+   */
+  metrics: {
+    key: string;
+    a: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+    b: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+    delta: number | null;
+  }[];
+  classes: {
+    class: string;
+    precision: ReportPair;
+    recall: ReportPair;
+    f1: ReportPair;
+    support: ReportPair;
+  }[];
+}
+export interface ReportPair {
+  a: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+  b: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+  /**
+   * b - a when both are finite numbers, else null.
+   */
+  delta: number | null;
 }
 export interface GETKeys {
   experiments: string[];
@@ -1091,6 +1139,169 @@ export interface Threshold {
   threshold: number;
   severity: 'info' | 'warning' | 'critical';
 }
+/**
+ * An evaluation report of mm.evaluate (docs/evaluation.md), format mm-jupyter.evaluation/1. Class and feature names are untrusted user content. Classification reports carry classes, confusion_matrix, classification_report and curves; regression reports carry regression.
+ */
+export interface GETRunsIdReportsName {
+  format: string;
+  name: string;
+  task: 'binary' | 'multiclass' | 'regression';
+  /**
+   * The model's class (a pipeline's steps).
+   */
+  model: string;
+  rows: number;
+  n_features: number;
+  /**
+   * What the report left out and why (e.g. SHAP without the shap package).
+   */
+  notes: string[];
+  metrics: Metrics;
+  classes?: string[];
+  positive_class?: string | null;
+  score_kind?: 'proba' | 'decision' | null;
+  confusion_matrix?: {
+    labels: string[];
+    /**
+     * Rows are true classes, columns predicted ones.
+     */
+    counts: number[][];
+    /**
+     * Each row divided by its total (0 for a class absent from y).
+     */
+    normalized: Numbers[];
+    /**
+     * Only the first 100 classes are kept.
+     */
+    truncated: boolean;
+  };
+  classification_report?: {
+    classes: ClassRow[];
+    averages: AverageRow[];
+  };
+  curves?: {
+    roc: {
+      class: string;
+      /**
+       * A float in strict JSON: non-finite values are spelled as strings.
+       */
+      auc: number | ('NaN' | 'Infinity' | '-Infinity');
+      fpr: Numbers;
+      tpr: Numbers;
+    }[];
+    pr: {
+      class: string;
+      /**
+       * A float in strict JSON: non-finite values are spelled as strings.
+       */
+      average_precision: number | ('NaN' | 'Infinity' | '-Infinity');
+      precision: Numbers;
+      recall: Numbers;
+    }[];
+    calibration: {
+      class: string;
+      predicted: Numbers;
+      observed: Numbers;
+      count: number[];
+    }[];
+  };
+  regression?: {
+    /**
+     * Every k-th row's (actual, predicted), at most 1000.
+     */
+    points: {
+      actual: Numbers;
+      predicted: Numbers;
+      every: number;
+    };
+    residual_histogram: {
+      edges: Numbers;
+      counts: number[];
+    };
+  };
+  /**
+   * null unless mm.evaluate(..., importance=True).
+   */
+  importance: null | {
+    permutation: null | Importance;
+    shap: null | Importance;
+  };
+  /**
+   * The report's PNGs; fetch one with GET blobs/{digest}.
+   */
+  figures: {
+    name: string;
+    title: string;
+    file: string;
+    /**
+     * A SHA-256 hex digest (64 lowercase hex characters).
+     */
+    digest: string;
+  }[];
+  /**
+   * The report's version, name:vN.
+   */
+  artifact: string;
+  run_id: string;
+}
+/**
+ * Metrics by key without the report's name (accuracy, f1.<class>, rmse, ...).
+ */
+export interface Metrics {
+  /**
+   * A float in strict JSON: non-finite values are spelled as strings.
+   */
+  [k: string]: number | 'NaN' | 'Infinity' | '-Infinity';
+}
+export interface ClassRow {
+  class: string;
+  /**
+   * A float in strict JSON: non-finite values are spelled as strings.
+   */
+  precision: number | ('NaN' | 'Infinity' | '-Infinity');
+  /**
+   * A float in strict JSON: non-finite values are spelled as strings.
+   */
+  recall: number | ('NaN' | 'Infinity' | '-Infinity');
+  /**
+   * A float in strict JSON: non-finite values are spelled as strings.
+   */
+  f1: number | ('NaN' | 'Infinity' | '-Infinity');
+  support: number;
+}
+export interface AverageRow {
+  average: 'macro' | 'weighted';
+  /**
+   * A float in strict JSON: non-finite values are spelled as strings.
+   */
+  precision: number | ('NaN' | 'Infinity' | '-Infinity');
+  /**
+   * A float in strict JSON: non-finite values are spelled as strings.
+   */
+  recall: number | ('NaN' | 'Infinity' | '-Infinity');
+  /**
+   * A float in strict JSON: non-finite values are spelled as strings.
+   */
+  f1: number | ('NaN' | 'Infinity' | '-Infinity');
+  support: number;
+}
+export interface Importance {
+  method: 'permutation' | 'shap';
+  scoring?: string;
+  rows: number;
+  repeats?: number;
+  features: {
+    feature: string;
+    /**
+     * A float in strict JSON: non-finite values are spelled as strings.
+     */
+    mean: number | ('NaN' | 'Infinity' | '-Infinity');
+    /**
+     * A float in strict JSON: non-finite values are spelled as strings.
+     */
+    std?: number | ('NaN' | 'Infinity' | '-Infinity');
+  }[];
+}
 export interface GETRunsId {
   run: RunSummary;
   param_sources: {
@@ -1145,6 +1356,14 @@ export interface GETRunsId {
     inputs: VersionRef[];
     outputs: VersionRef[];
   };
+  /**
+   * Evaluation reports of mm.evaluate (docs/evaluation.md), by name; the full report is GET runs/{id}/reports/{name}.
+   */
+  reports: ReportSummary[];
+  /**
+   * Custom objects the run used: user-defined functions and classes (docs/objects.md), by module then name. Sources are untrusted user code.
+   */
+  objects: CodeObject[];
 }
 /**
  * One captured output, in cell order. All content is untrusted user data.
@@ -1173,6 +1392,37 @@ export interface Output1 {
     };
   };
   truncated_bytes: number;
+}
+/**
+ * One report of a run, as runs/{id} and `runs show --json` list it.
+ */
+export interface ReportSummary {
+  name: string;
+  task: 'binary' | 'multiclass' | 'regression';
+  metrics: Metrics;
+  /**
+   * The report's version, name:vN.
+   */
+  artifact: string;
+}
+export interface CodeObject {
+  /**
+   * Qualified name, e.g. MyFeatures.
+   */
+  name: string;
+  kind: 'function' | 'class';
+  /**
+   * __main__ for the notebook, else the local module.
+   */
+  module: string;
+  /**
+   * A SHA-256 hex digest (64 lowercase hex characters).
+   */
+  digest: string;
+  /**
+   * The source text, or a one-line '# source not ...' note.
+   */
+  source: string;
 }
 export interface GETRuns {
   total: number;

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from mm_jupyter.records import Run
+from mm_jupyter.services.evaluation.storage import run_reports
 from mm_jupyter.store import details, queries
 from mm_jupyter.store.db import Registry
+from mm_jupyter.store.objects import read_run_objects
 from mm_jupyter.store.runs import STATUSES
 
 #: The statuses a run can have, in the order the filters offer them.
@@ -68,8 +70,13 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
     """Return everything the run ``ref`` recorded (docs/rest.md ``GET runs/{id}``).
 
     ``ref`` is resolved like ``resolve_run`` (with ``exact``, a full id only).
+    ``objects`` are the custom functions and classes the run used (docs/objects.md);
+    ``reports`` its evaluation reports (docs/evaluation.md).
     """
-    return details.run_detail(registry, ref, exact=exact)
+    detail = details.run_detail(registry, ref, exact=exact)
+    detail["objects"] = read_run_objects(registry, detail["run"]["id"])
+    detail["reports"] = run_reports(registry, detail["artifacts"]["outputs"])
+    return detail
 
 
 def run_keys(registry: Registry) -> dict[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,6 +50,8 @@ def evaluate(
     Outside a run nothing is recorded: the ``Evaluation`` is returned and says so.
     The model and the data are never modified.
     """
+    if importlib.util.find_spec("sklearn") is None:  # a test dependency, not a runtime one
+        raise ImportError("mm.evaluate needs scikit-learn: pip install scikit-learn")
     from mm_jupyter.services.evaluation.recording import record
     from mm_jupyter.services.evaluation.report import build_report
 

@@ -37,8 +37,15 @@ function artifactRow(artifact: MM.IArtifactSummary, now: Date): IItemRow {
       <>
         <LatestName item={artifact}>
           {latest && (
-            <span className="jp-mm-ArtifactsList-size">
-              {formatBytes(latest.size)}
+            <span
+              className="jp-mm-ArtifactsList-size"
+              title={
+                latest.stored
+                  ? undefined
+                  : 'Fingerprint only: its bytes were not stored'
+              }
+            >
+              {latest.stored ? formatBytes(latest.size) : 'fingerprint'}
             </span>
           )}
         </LatestName>

@@ -290,3 +290,37 @@ def test_in_a_tracked_cell_the_evaluation_is_the_result_and_pyplot_is_untouched(
     run = mm.get_run("gbm")
     assert run.n_figures == 0  # our figures are the report's, not captured as the user's
     assert run.metrics["test.accuracy"] == pytest.approx(ev.metrics["accuracy"])
+
+
+class NanScores(PredictOnly):
+    """A classifier whose probabilities are broken on one row."""
+
+    classes_ = np.array([0, 1])
+
+    def predict_proba(self, X):
+        proba = np.full((len(X), 2), 0.5)
+        proba[0] = np.nan
+        return proba
+
+
+def test_odd_inputs_degrade_to_notes_or_say_what_is_wrong(reg, binary):
+    model, X, y = binary
+    broken = mm.evaluate(NanScores(), X, y)
+    assert "roc_auc" not in broken.metrics and "accuracy" in broken.metrics
+    assert any("not all finite" in n for n in broken.report["notes"])
+    with pytest.raises(ValueError, match="encoded differently"):
+        mm.evaluate(model, X, np.where(y == 1, "yes", "no"))
+    one_class = mm.evaluate(model, X[y == 1], y[y == 1])
+    assert "roc_auc" not in one_class.metrics
+    assert any("both outcomes" in n for n in one_class.report["notes"])
+
+
+def test_sparse_inputs_and_their_importance(reg, binary):
+    from scipy import sparse
+
+    _, X, y = binary
+    Xs = sparse.csr_matrix(X)
+    model = LogisticRegression().fit(Xs, y)
+    ev = mm.evaluate(model, Xs, y, importance=True)
+    assert ev.metrics["accuracy"] == pytest.approx(skm.accuracy_score(y, model.predict(Xs)))
+    assert len(ev.report["importance"]["permutation"]["features"]) == X.shape[1]

@@ -22,6 +22,7 @@ MAX_REPEATS = 5
 MAX_FEATURES = 50  # features kept in the report (the most important ones)
 SHAP_ROWS = 200
 DEFAULT_BUDGET_S = 10.0
+MAX_DENSE_COLUMNS = 10_000  # a sparse sample is made dense for permuting up to this width
 
 
 def sample_rows(X: Any, y: np.ndarray[Any, Any], limit: int) -> tuple[Any, np.ndarray[Any, Any]]:
@@ -31,11 +32,19 @@ def sample_rows(X: Any, y: np.ndarray[Any, Any], limit: int) -> tuple[Any, np.nd
     """
     if isinstance(X, list | tuple):
         X = np.asarray(X)
+    if hasattr(X, "toarray") and X.shape[1] <= MAX_DENSE_COLUMNS:  # sparse: permuting needs dense
+        index = None if len(y) <= limit else _sample(len(y), limit)
+        rows = X if index is None else X[index]
+        return rows.toarray(), y if index is None else y[index]
     if len(y) <= limit:
         return X, y
-    index = np.sort(np.random.default_rng(0).choice(len(y), size=limit, replace=False))
+    index = _sample(len(y), limit)
     rows = X.iloc[index] if hasattr(X, "iloc") else X[index]
     return rows, y[index]
+
+
+def _sample(size: int, limit: int) -> np.ndarray[Any, Any]:
+    return np.sort(np.random.default_rng(0).choice(size, size=limit, replace=False))
 
 
 def _ranked(names: list[str], mean: np.ndarray[Any, Any],

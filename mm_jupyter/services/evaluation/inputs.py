@@ -191,6 +191,24 @@ def resolve_classes(model: Any, y_true: np.ndarray[Any, Any], y_pred: np.ndarray
     return classes, names
 
 
+def check_known_classes(model: Any, y_true: np.ndarray[Any, Any]) -> None:
+    """Raise ``ValueError`` when no value of ``y`` is a class the model knows.
+
+    That is almost always an encoding mismatch (``"1"`` against ``1``, names against
+    codes), and a report of it would be all zeros.
+    """
+    known = getattr(model, "classes_", None)
+    if known is None or len(known) == 0:
+        return
+    seen = set(_hashable(list(dict.fromkeys(y_true.tolist()))[:1000]))
+    if not seen & set(_hashable(list(known))):
+        shown = ", ".join(repr(v) for v in list(seen)[:5])
+        raise ValueError(
+            f"none of y's values ({shown}) is a class of the model ({list(known)[:5]!r}):"
+            " are the labels encoded differently? (labels= maps classes to names)"
+        )
+
+
 def _hashable(values: Sequence[Any]) -> list[Any]:
     return [v.item() if isinstance(v, np.generic) else v for v in values]
 
@@ -234,6 +252,9 @@ def class_scores(model: Any, X: Any, prepared: Prepared) -> None:
             f" per class ({len(columns)})"
         )
         return
+    if proba.dtype.kind not in "biuf" or not np.isfinite(proba).all():
+        prepared.notes.append("curves skipped: the model's scores are not all finite numbers")
+        return
     index = {c: i for c, i in zip(_hashable(columns), range(len(columns)), strict=True)}
     prepared.scores = [
         None if (i := index.get(c)) is None else proba[:, i]
@@ -270,6 +291,8 @@ def prepare(model: Any, X: Any, y: Any, *, task: str | None,
         if labels is not None:
             prepared.notes.append("labels= ignored: the task is regression")
         return prepared
+    if labels is None:
+        check_known_classes(model, y_true)
     prepared.classes, prepared.names = resolve_classes(model, y_true, y_pred, labels)
     prepared.labels_given = labels is not None
     if resolved == "binary" and len(prepared.classes) != 2:

@@ -53,8 +53,14 @@ def finite_metrics(metrics: Mapping[str, float], notes: list[str]) -> dict[str, 
 
 def _classification(prepared: Prepared, data: dict[str, Any]) -> dict[str, float]:
     metrics, tables = classification_metrics(prepared)
-    curve_metrics, found = curves.curves(prepared)
-    proba_metrics, notes = curves.probability_metrics(prepared)
+    try:  # scores come from the model: odd ones cost the curves, not the report
+        curve_metrics, found = curves.curves(prepared)
+        proba_metrics, notes = curves.probability_metrics(prepared)
+    except (ValueError, TypeError, FloatingPointError) as exc:
+        curve_metrics, proba_metrics = {}, {}
+        found = {"roc": [], "pr": [], "calibration": []}
+        notes = [f"curves skipped ({type(exc).__name__}: {exc})"]
+        prepared.scores = []
     data["notes"] += notes
     if prepared.scores and not found["roc"]:
         data["notes"].append("ROC and precision-recall curves need both outcomes of a class in y")

@@ -103,7 +103,10 @@ def test_a_run_shows_its_report_and_the_diff_its_deltas(
     entry = reports.locator('.jp-mm-DiffReport[data-report="test"]')
     assert "shallow-test-report:v1" in entry.inner_text()
     assert "deep-test-report:v1" in entry.inner_text()
-    assert entry.locator('.jp-mm-DiffReportMetrics tr[data-metric="accuracy"]').count() == 1
+    metrics = entry.locator(".jp-mm-DiffReportMetrics")
+    gain = "jp-mm-mod-up"  # accuracy rose and log-loss fell: both are gains
+    assert gain in metrics.locator('tr[data-metric="accuracy"] .jp-mm-DiffDelta').get_attribute("class")
+    assert gain in metrics.locator('tr[data-metric="log_loss"] .jp-mm-DiffDelta').get_attribute("class")
     assert entry.locator(".jp-mm-DiffReportClasses tbody tr").count() == 3
     assert page.evaluate("window.__pwned") is None
     reports.scroll_into_view_if_needed()

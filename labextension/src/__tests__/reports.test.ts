@@ -317,10 +317,22 @@ describe('the run diff of reports', () => {
     );
     assert.ok(html.includes('data-metric="accuracy"'));
     assert.ok(html.includes('+0.1'));
-    // log_loss has no delta (one side NaN); a lower loss would count as a gain
     assert.ok(
       LOWER_IS_BETTER.has('log_loss') && !LOWER_IS_BETTER.has('accuracy')
     );
+    // a lower loss counts as a gain
+    const lower = renderToStaticMarkup(
+      React.createElement(ReportsDiff, {
+        reports: decodeReportsDiff([
+          {
+            ...(wire[0] as object),
+            metrics: [{ key: 'log_loss', ...pair(0.5, 0.3, -0.2) }],
+            classes: []
+          }
+        ])!
+      })
+    );
+    assert.ok(lower.includes('jp-mm-mod-up'), lower);
     assert.ok(html.includes('jp-mm-mod-down'));
     assert.ok(html.includes('only in B'));
     assert.ok(!html.includes('<img src=x'));

@@ -249,8 +249,9 @@ class CellAutolog:
                 self._add_search(summary)
             if summary.model is not None and _keeps(summary, self.last):
                 self.last = summary
-        if summary.inputs:
-            self._record_inputs(summary.inputs)
+        inputs, summary.inputs = summary.inputs, {}  # the run keeps no data alive
+        if inputs:
+            self._record_inputs(inputs)
 
     def _add_search(self, summary: FitSummary) -> None:
         search = summary.search

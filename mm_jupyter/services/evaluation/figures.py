@@ -4,8 +4,9 @@ Each figure is a ``matplotlib.figure.Figure`` with its own ``FigureCanvasAgg``: 
 pyplot, so the user's current figure, backend and open-figure list are untouched
 (a tracked cell would otherwise capture our figures as the user's). Axes sit at fixed
 positions instead of ``tight_layout`` and each figure is drawn once, by the PNG writer:
-the layout pass costs more than the drawing. The ROC, precision-recall and calibration
-curves are drawn over a cached frame (``unit_plots``). PNGs carry no software or date
+the layout pass costs more than the drawing. The confusion matrix and the ROC,
+precision-recall and calibration curves are drawn over a cached frame (``frames``): only
+the regression and importance figures are drawn whole. PNGs carry no software or date
 metadata, so the same report gives the same bytes (one blob, however often it is logged).
 """
 
@@ -16,13 +17,12 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from mm_jupyter.services.evaluation import unit_plots
+from mm_jupyter.services.evaluation import frames
 
 # Inches, dots per inch, and the axes box (left, bottom, width, height) with room for
 # labels and title: one look for every figure of a report.
-from mm_jupyter.services.evaluation.unit_plots import AXES, DPI, SIZE
+from mm_jupyter.services.evaluation.frames import AXES, DPI, SIZE
 
-MAX_TICK_LABELS = 20
 MAX_ANNOTATED = 15  # confusion matrices up to this many classes get a count per cell
 MAX_BARS = 15
 
@@ -50,31 +50,24 @@ def render(draw: Callable[[Any, Any], None], *, size: tuple[float, float] = SIZE
 
 
 def confusion_matrix(labels: list[str], counts: list[list[int]], normalized: list[list[float]]) -> bytes:
-    """Heatmap of the row-normalised matrix, each cell annotated with its count."""
+    """Heatmap of the row-normalised matrix, each cell annotated with its count.
+
+    No colour bar: the counts are written in the cells, and a second axes would cost as
+    much as the matrix itself.
+    """
     n = len(labels)
 
-    def draw(figure: Any, ax: Any) -> None:
-        # No colour bar: the counts are written in the cells, and a second axes would
-        # cost as much as the matrix itself.
-        ax.imshow(normalized, cmap="Blues", vmin=0.0, vmax=1.0)
-        if n <= MAX_TICK_LABELS:
-            names = [text(label, 12) for label in labels]
-            ax.set_xticks(range(n), names, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
-            ax.set_yticks(range(n), names)
-        else:
-            ax.set_xticks([])
-            ax.set_yticks([])
+    def draw(ax: Any) -> list[Any]:
+        artists = [ax.imshow(normalized, cmap="Blues", vmin=0.0, vmax=1.0)]
         if n <= MAX_ANNOTATED:
             for i in range(n):
                 for j in range(n):
                     dark = normalized[i][j] > 0.5
-                    ax.text(j, i, str(counts[i][j]), ha="center", va="center",
-                            fontsize=8, color="white" if dark else "black")
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("true")
-        ax.set_title("Confusion matrix (share of true class)", fontsize=10)
+                    artists.append(ax.text(j, i, str(counts[i][j]), ha="center", va="center",
+                                           fontsize=8, color="white" if dark else "black"))
+        return artists
 
-    return render(draw, size=(4.2, 3.8))
+    return frames.matrix_frame(tuple(text(label, 12) for label in labels)).png(draw)
 
 
 def _curves(kind: str, curves: list[dict[str, Any]], x: str, y: str, area: str | None) -> bytes:
@@ -84,8 +77,8 @@ def _curves(kind: str, curves: list[dict[str, Any]], x: str, y: str, area: str |
         if area is not None:
             label += f" ({curve[area]:.3f})"
         drawn.append((curve[x], curve[y], label))
-    return unit_plots.frame(kind).png(
-        drawn, markers=kind == "calibration",
+    return frames.curves_png(
+        kind, drawn, markers=kind == "calibration",
         legend_loc="lower left" if kind == "precision_recall" else "lower right",
     )
 

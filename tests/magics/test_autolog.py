@@ -412,3 +412,24 @@ def test_an_estimator_class_defined_during_the_cell_is_logged(sk):
     assert type(a) is type(b) and str(a) == str(b)
     assert ([f.name for f in traceback.extract_tb(a.__traceback__)]
             == [f.name for f in traceback.extract_tb(b.__traceback__)])
+
+
+def test_fits_from_the_users_threads_are_logged_and_a_fit_inside_our_recording_is_not(sk):
+    sk.run_cell(
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from sklearn.base import BaseEstimator, ClassifierMixin\n"
+        "class Lazy(ClassifierMixin, BaseEstimator):\n"
+        "    def fit(self, X, y):\n"
+        "        self.X_, self.y_ = X, y\n"
+        "        return self\n"
+        "    def predict(self, X):  # fits on first use: called by our train.* metrics\n"
+        "        self.inner_ = DecisionTreeClassifier(max_depth=1).fit(self.X_, self.y_)\n"
+        "        return self.inner_.predict(X)\n"
+    )
+    run(sk, "with ThreadPoolExecutor(2) as pool:\n"
+            "    models = list(pool.map(lambda d: DecisionTreeClassifier(max_depth=d).fit(X, y),"
+            " [1, 2, 3, 4]))\n"
+            "lazy = Lazy().fit(X, y)", "threads")
+    assert len(series("threads", "fit_time_s")) == 5  # four trees and Lazy, not its inner tree
+    assert "max_depth" in detail("threads")["run"]["params"]
+    assert detail("threads")["run"]["metrics"]["train.accuracy"] > 0.5

@@ -154,26 +154,29 @@ class _Call:
         target, rest = patch.split(args)
         rest, kwargs2, extra = patch.prepare(rest, kwargs)
         local = patches.local
+        # Until we have recorded it: fits made meanwhile (by the fit, or by a user
+        # estimator's predict() that our training metrics call) are not outermost.
         local.depth += 1
-        started = time.perf_counter()
         try:
-            result = patch.original_call(*target, *rest, **kwargs2)
-        except BaseException as exc:
+            started = time.perf_counter()
+            try:
+                result = patch.original_call(*target, *rest, **kwargs2)
+            except BaseException as exc:
+                return _raising(exc, cls)
+            duration = time.perf_counter() - started
+            try:
+                # The sink logs; its own failures are warnings (it catches Exception).
+                # What reaches here is a KeyboardInterrupt while we logged: the user
+                # stops the cell, as they would have after the fit returned.
+                patches.report(FitCall(
+                    patch.framework, patch.name, target[0] if target else None,
+                    rest, kwargs2, result, duration, extra,
+                ))
+            except BaseException as exc:
+                return _raising(exc, cls)
+            return result
+        finally:
             local.depth -= 1
-            return _raising(exc, cls)
-        duration = time.perf_counter() - started
-        local.depth -= 1
-        try:
-            # The sink logs; its own failures are warnings (it catches Exception).
-            # What reaches here is a KeyboardInterrupt while we logged: the user
-            # stops the cell, as they would have after the fit returned.
-            patches.report(FitCall(
-                patch.framework, patch.name, target[0] if target else None,
-                rest, kwargs2, result, duration, extra,
-            ))
-        except BaseException as exc:
-            return _raising(exc, cls)
-        return result
 
     # type.__call__ runs __init__ only on the error token (an instance of _Call):
     # looking it up calls token._reraise() from C, which raises the saved exception.

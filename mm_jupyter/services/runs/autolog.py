@@ -160,7 +160,7 @@ class CellAutolog:
         self.max_model_bytes = max_model_bytes
         self.namespace = namespace
         self.keep_params = set(keep_params)  # explicit params autolog never replaces
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.params: dict[str, Any] = {}
         self.children: list[ChildRun] = []
         self.last: FitSummary | None = None  # the fit whose model the run keeps

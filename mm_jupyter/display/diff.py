@@ -71,6 +71,14 @@ def to_text(diff: dict[str, Any], *, color: bool = True) -> str:
             out += [c(GREEN, f"+ {k} {v}") for k, v in pk["added"].items()]
             out += [c(RED, f"- {k} {v}") for k, v in pk["removed"].items()]
             out += [c(YELLOW, f"~ {k} {v['a']} -> {v['b']}") for k, v in pk["changed"].items()]
+    objects = diff.get("objects")
+    if objects and any(objects[k] for k in ("added", "removed", "changed")):
+        out.append(c(BOLD, "\ncustom objects"))
+        out += [c(GREEN, f"+ {o['kind']} {o['module']}.{o['name']}") for o in objects["added"]]
+        out += [c(RED, f"- {o['kind']} {o['module']}.{o['name']}") for o in objects["removed"]]
+        for o in objects["changed"]:
+            out.append(c(YELLOW, f"~ {o['kind']} {o['module']}.{o['name']}"))
+            out += _hunks_text(o["source"], c)
     if diff.get("reports"):
         colours = {"added": GREEN, "removed": RED, "changed": YELLOW, "up": GREEN, "down": RED,
                    "same": DIM}
@@ -190,6 +198,15 @@ def to_html(diff: dict[str, Any]) -> str:
             for k, v in pk["changed"].items()
         ]
         parts.append("<h4>Packages</h4>" + "".join(items))
+    objects = diff.get("objects")
+    if objects and any(objects[k] for k in ("added", "removed", "changed")):
+        items = [f'<div class="ins">+ {_e(o["kind"])} {_e(o["module"])}.{_e(o["name"])}</div>'
+                 for o in objects["added"]]
+        items += [f'<div class="del">- {_e(o["kind"])} {_e(o["module"])}.{_e(o["name"])}</div>'
+                  for o in objects["removed"]]
+        items += [f'<div class="chg">{_e(o["kind"])} {_e(o["module"])}.{_e(o["name"])}</div>'
+                  + _hunks_html(o["source"]) for o in objects["changed"]]
+        parts.append("<h4>Custom objects</h4>" + "".join(items))
     if diff.get("reports"):
         parts.append("<h4>Reports</h4>" + report_diff_html(diff["reports"]))
     for side in ("inputs", "outputs"):

@@ -15,6 +15,7 @@ import warnings
 import pytest
 
 from mm_jupyter.capture.objects import Limits, custom_objects
+from mm_jupyter.display.diff import to_html, to_text
 from mm_jupyter.errors import RegistryWarning
 from mm_jupyter.services.diff.comparison import compare_runs
 from mm_jupyter.services.runs.queries import run_detail
@@ -307,6 +308,13 @@ def test_a_changed_function_between_two_runs_shows_in_the_diff(ip):
     assert [o["name"] for o in objects["removed"]] == ["old"]
     assert [o["name"] for o in objects["unchanged"]] == ["Keep"]
     assert diff["summary"]["objects_changed"] == 3
+    # And the text (mm-jupyter diff) and notebook presenters show it, escaped
+    text = to_text(diff, color=False)
+    assert "custom objects\n+ function __main__.new\n- function __main__.old\n" \
+           "~ function __main__.feat\n" in text
+    assert "- " + "    return x + 1" in text and "+ " + "    return x + 2" in text
+    page = to_html(diff)
+    assert "<h4>Custom objects</h4>" in page and "__main__.feat" in page
 
 
 def test_runs_show_lists_the_objects(ip, registry_dir):

@@ -42,7 +42,11 @@ def test_quickstart_example_runs_and_records_two_runs(registry_dir, tmp_path):
     registry = open_registry(registry_dir)
     baseline = run_detail(registry, "baseline")
     assert baseline["run"]["status"] == "finished"
-    assert baseline["run"]["params"] == {"n_estimators": 60, "learning_rate": 0.1, "max_depth": 2}
+    params = baseline["run"]["params"]
+    assert {k: params[k] for k in ("n_estimators", "learning_rate", "max_depth")} == {
+        "n_estimators": 60, "learning_rate": 0.1, "max_depth": 2}
+    # the fit's params are autologged too (the model's value of a literal's key wins)
+    assert params["subsample"] == 1.0 and baseline["param_sources"]["subsample"] == "autolog"
     assert 0.8 < baseline["run"]["metrics"]["acc"] <= 1.0
     assert len(baseline["metrics"]["val_loss"]) == 60
     assert baseline["run"]["n_figures"] == 1

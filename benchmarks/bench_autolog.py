@@ -218,8 +218,10 @@ def mlflow_python(given: str | None, install: bool) -> tuple[str | None, str | N
 
 
 def mlflow_anchor(python: str, n: int) -> dict[str, Any]:
-    done = subprocess.run([python, "-c", MLFLOW_SCRIPT, str(n)], capture_output=True, text=True,
-                          timeout=1800)
+    # In a scratch folder: MLflow puts its artifacts (./mlruns) in the working directory.
+    with tempfile.TemporaryDirectory(prefix="mm-bench-mlflow-") as scratch:
+        done = subprocess.run([python, "-c", MLFLOW_SCRIPT, str(n)], capture_output=True,
+                              text=True, timeout=1800, cwd=scratch)
     if done.returncode != 0:
         return {"skipped": f"MLflow run failed: {done.stderr.strip()[-300:]}"}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])

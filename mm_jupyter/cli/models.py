@@ -1,4 +1,4 @@
-"""``mm-jupyter models list|show|promote|alias|history``."""
+"""``mm-jupyter models list|show|register|promote|alias|history``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from mm_jupyter.cli.support import emit, emit_json, open_cli_registry
 from mm_jupyter.display.models import history_line, model_versions_table, models_table
 from mm_jupyter.identity import current_user
 from mm_jupyter.services.models import catalog, transitions
+from mm_jupyter.services.models.registration import register_stored_run_model
 
 
 @click.group()
@@ -30,6 +31,33 @@ def models_list(limit: int, as_json: bool) -> None:
 def models_show(name: str, as_json: bool) -> None:
     """Show a model's versions (stage, aliases, metrics, producing run)."""
     emit(catalog.model_detail(open_cli_registry(), name), as_json, model_versions_table)
+
+
+@models.command("register")
+@click.option("--run", "-r", "run", required=True,
+              help="The run whose autologged model to register (id, id prefix or name).")
+@click.option("--name", required=True, help="The model to add a version to.")
+@click.option("--alias", "-a", help="An alias for the new version (e.g. champion).")
+@click.option("--stage", "-s", type=click.Choice(transitions.MODEL_STAGES),
+              help="The new version's stage.")
+@click.option("--description", "-d", help="What this model is (kept with the model).")
+@click.option("--json", "as_json", is_flag=True, help="Print the version as JSON.")
+def models_register(run: str, name: str, alias: str | None, stage: str | None,
+                    description: str | None, as_json: bool) -> None:
+    """Register the model autologging stored for --run as a new version of --name.
+
+    No kernel needed and nothing is unpickled: the version reuses the stored bytes.
+    """
+    registry = open_cli_registry()
+    try:
+        version = register_stored_run_model(registry, run, name, alias=alias, stage=stage,
+                                            description=description, user=current_user())
+    except ValueError as exc:  # a bad name or alias, a name an artifact holds
+        raise click.ClickException(str(exc)) from None
+    ref = f"{version.name}:{version.version}"
+    emit(catalog.version_detail(registry, ref), as_json,
+         lambda v: f"registered {v['ref']} from run {run}"
+         + (f" (@{', @'.join(v['aliases'])})" if v.get("aliases") else ""))
 
 
 @models.command("promote")

@@ -30,6 +30,8 @@ NAMES = (
     "model_version",
     "model_transition_request",
     "model_transition_response",
+    "run_model_registration_request",
+    "run_model_registration_response",
     "diff",
     "monitoring_common",
     "monitoring_page",

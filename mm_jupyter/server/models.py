@@ -1,40 +1,35 @@
 """Model registry handlers: the models list, a model, a version, and transitions.
 
-``POST models/{name}/versions/{v}/transition`` is the API's only write. Besides the
+``POST models/{name}/versions/{v}/transition`` writes. Besides the
 ``@authenticated``/``@authorized`` pair every route has (``authorized`` maps POST to
 the ``write`` action), it relies on Jupyter's XSRF check, which ``JupyterHandler``
 runs in ``prepare`` for cookie-authenticated requests (token-authenticated ones are
-exempt by jupyter_server's design). The body is streamed so that an oversized one is
-refused from its ``Content-Length`` before it is read, and is parsed strictly: exactly
-one action, no unknown keys, no duplicate keys, no ``NaN``.
+exempt by jupyter_server's design). Its body is read as every write route's is
+(json_body.py: streamed, bounded, strict JSON) and must hold exactly one action and no
+unknown keys.
 
 Nothing here deserialises a model: the store reads metadata only.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
-from tornado.web import HTTPError
 
 from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import MAX_NAME, BaseHandler, ParameterError
+from mm_jupyter.server.json_body import JsonBodyHandler, parse_json_object, type_name
 from mm_jupyter.services.models import catalog, lookup, transitions
 from mm_jupyter.services.models.transitions import MODEL_STAGES
 
 if TYPE_CHECKING:
     from mm_jupyter.store import Registry
 
-MAX_BODY = 64 * 1024
-# What the connection buffers at all (a chunked body has no Content-Length to refuse
-# up front): past this tornado drops the connection instead of reading on.
-MAX_BODY_READ = 1024 * 1024
 MAX_COMMENT = 2000
 _VERSION_RE = re.compile(r"[1-9][0-9]{0,17}")
 
@@ -97,69 +92,9 @@ class Transition:
     flag: bool = False  # archive_others (stage) or move (alias)
 
 
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ParameterError(f"the body repeats the key {key[:40]!r}")
-        seen[key] = value
-    return seen
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ParameterError(f"the body is not strict JSON: {name} is not a JSON value")
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {
-        bool: "a boolean",
-        str: "a string",
-        list: "an array",
-        dict: "an object",
-    }.get(type(value), "a number")
-
-
-def check_content_type(header: str | None) -> None:
-    """Refuse (415) any body that is not declared ``application/json`` (UTF-8)."""
-    media, _, params = (header or "").partition(";")
-    if media.strip().lower() != "application/json":
-        raise HTTPError(
-            415,
-            "the body must be JSON sent with Content-Type: application/json,"
-            f" not {media.strip()[:80]!r}",
-        )
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        charset = value.strip().strip('"').lower()
-        if key.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
-            raise HTTPError(415, "the body must be UTF-8 JSON")
-
-
 def parse_transition(body: bytes) -> Transition:
     """Parse and validate a transition body; ``ParameterError`` names the problem."""
-    if len(body) > MAX_BODY:
-        raise HTTPError(413, f"the body is larger than {MAX_BODY} bytes")
-    try:
-        text = body.decode("utf-8")
-        data = json.loads(
-            text,
-            object_pairs_hook=_object_without_duplicates,
-            parse_constant=_refuse_constant,
-        )
-    except ParameterError:
-        raise
-    except UnicodeDecodeError:
-        raise ParameterError("the body is not UTF-8") from None
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, nesting too deep
-        detail = str(exc)[:120] if isinstance(exc, ValueError) else "nested too deeply"
-        raise ParameterError(f"the body is not valid JSON: {detail}") from None
-    if not isinstance(data, dict):
-        raise ParameterError(
-            'the body must be a JSON object such as {"stage": "production"},'
-            f" not {_type_name(data)}"
-        )
+    data = parse_json_object(body, '{"stage": "production"}')
     given = [key for key in ACTIONS if key in data]
     if len(given) != 1:
         found = f"; got {', '.join(repr(k) for k in given)}" if given else ""
@@ -178,14 +113,14 @@ def parse_transition(body: bytes) -> Transition:
     value = data[action]
     if action == "stage":
         if not isinstance(value, str) or value not in MODEL_STAGES:
-            shown = repr(value[:40]) if isinstance(value, str) else _type_name(value)
+            shown = repr(value[:40]) if isinstance(value, str) else type_name(value)
             raise ParameterError(
                 f"'stage' must be one of {', '.join(MODEL_STAGES)}, not {shown}"
             )
     else:
         if not isinstance(value, str):
             raise ParameterError(
-                f"{action!r} must be a string, not {_type_name(value)}"
+                f"{action!r} must be a string, not {type_name(value)}"
             )
         try:
             transitions.check_alias(value)
@@ -198,7 +133,7 @@ def parse_transition(body: bytes) -> Transition:
     if "comment" in data:
         if not isinstance(comment, str):
             raise ParameterError(
-                f"'comment' must be a string, not {_type_name(comment)}"
+                f"'comment' must be a string, not {type_name(comment)}"
             )
         if len(comment) > MAX_COMMENT:
             raise ParameterError(
@@ -208,7 +143,7 @@ def parse_transition(body: bytes) -> Transition:
     flag = data.get(flag_key, False) if flag_key else False
     if not isinstance(flag, bool):
         raise ParameterError(
-            f"{flag_key!r} must be true or false, not {_type_name(flag)}"
+            f"{flag_key!r} must be true or false, not {type_name(flag)}"
         )
     return Transition(action=action, value=value, comment=comment or None, flag=flag)
 
@@ -275,48 +210,17 @@ class ModelVersionHandler(BaseHandler):
             self.write_json(await self.call(exact_version_detail, name, number))
 
 
-@tornado.web.stream_request_body
-class ModelTransitionHandler(BaseHandler):
+class ModelTransitionHandler(JsonBodyHandler):
     """``POST models/{name}/versions/{v}/transition``: change a stage or an alias."""
-
-    def initialize(self, **kwargs: Any) -> None:
-        """Start with an empty body buffer."""
-        super().initialize(**kwargs)
-        self._body = bytearray()
-        self._too_large = False
-
-    async def prepare(self) -> None:  # type: ignore[override]
-        """Authenticate (and check XSRF) first, then refuse oversized bodies unread."""
-        await super().prepare()
-        if self._finished:
-            return
-        connection = self.request.connection
-        if connection is not None and hasattr(connection, "set_max_body_size"):
-            connection.set_max_body_size(MAX_BODY_READ)
-        if not self.current_user:
-            return  # @authenticated replies 403
-        length = self.request.headers.get("Content-Length", "")
-        if length.strip().isdigit() and int(length) > MAX_BODY:
-            raise HTTPError(413, f"the body is larger than {MAX_BODY} bytes")
-
-    def data_received(self, chunk: bytes) -> None:
-        """Keep up to ``MAX_BODY`` bytes; note (and drop) anything beyond."""
-        if self._too_large or len(self._body) + len(chunk) > MAX_BODY:
-            self._too_large = True
-            self._body.clear()
-            return
-        self._body += chunk
 
     @tornado.web.authenticated
     @authorized
     async def post(self, name: str, version: str) -> None:
         """Reply with the updated ``ModelVersion`` plus ``history``."""
         with self.mapped_errors():
-            if self._too_large:
-                raise HTTPError(413, f"the body is larger than {MAX_BODY} bytes")
-            check_content_type(self.request.headers.get("Content-Type"))
+            body = self.body_bytes()
             number = version_number(version)
-            change = parse_transition(bytes(self._body))
+            change = parse_transition(body)
             self.write_json(
                 await self.call(
                     apply_transition, name, number, change, user=self.jupyter_user()

@@ -32,6 +32,7 @@ from mm_jupyter.server.monitoring import (
 )
 from mm_jupyter.server.prometheus import MetricsHandler
 from mm_jupyter.server.reports import RunReportHandler
+from mm_jupyter.server.run_models import RunModelRegistrationHandler
 from mm_jupyter.server.runs import ChangesHandler, KeysHandler, RunHandler, RunsHandler
 
 API_PREFIX = ("mm-jupyter", "api")
@@ -50,6 +51,7 @@ ROUTES = (
     ("runs", RunsHandler),
     ("runs/([^/]+)", RunHandler),
     ("runs/([^/]+)/reports/(.+)", RunReportHandler),
+    ("runs/([^/]+)/register-model", RunModelRegistrationHandler),
     ("keys", KeysHandler),
     ("changes", ChangesHandler),
     ("blobs/(.+)", BlobHandler),

@@ -9,6 +9,7 @@ import time
 import pytest
 from jupyter_server.auth import Authorizer
 from server_helpers import extension_routes, sample_path, sha256, strict_loads
+from tracked_fits import track_fits
 
 from mm_jupyter.server.routes import ROUTES, SITE_ROUTES
 
@@ -129,12 +130,17 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo, evaluated):
 
 
 @pytest.fixture
-def post_requests(jp_serverapp, jp_base_url, zoo):
+def post_requests(jp_serverapp, jp_base_url, zoo, ip):
     """``(path, body)`` of a valid, idempotent request to every POST route."""
+    fits = track_fits(ip, search=False)  # a run whose model autologging stored
     samples = {
         "models/(.+)/versions/([^/]+)/transition": [
             ({"(.+)": IRIS, "([^/]+)": "2"}, {"stage": "production"}),
             ({"(.+)": CHURN, "([^/]+)": "1"}, {"alias": "x", "move": False}),
+        ],
+        # registering the same bytes again returns the same version
+        "runs/([^/]+)/register-model": [
+            ({"([^/]+)": fits.gbm}, {"name": "iris/gbm", "stage": "staging"}),
         ],
     }
     requests = []
@@ -147,7 +153,7 @@ def post_requests(jp_serverapp, jp_base_url, zoo):
             (sample_path(pattern, jp_base_url, values), json.dumps(body).encode())
             for values, body in samples[route]
         ]
-    assert len(requests) == 2
+    assert len(requests) == 3
     return requests
 
 
@@ -157,8 +163,11 @@ JSON = {"Content-Type": "application/json"}
 def test_routes_are_exactly_the_contract(jp_serverapp):
     # The app's router holds the routes of docs/rest.md and nothing else of ours.
     patterns = extension_routes(jp_serverapp.web_app)
-    assert len(patterns) == len(EXPECTED_ROUTES) == 23
-    assert {"models/(.+)/versions/([^/]+)/transition"} == POST_ROUTES
+    assert len(patterns) == len(EXPECTED_ROUTES) == 24
+    assert {
+        "models/(.+)/versions/([^/]+)/transition",
+        "runs/([^/]+)/register-model",
+    } == POST_ROUTES
     assert {route_of(p) for p in patterns} == EXPECTED_ROUTES
     # every route is under the API prefix except the Prometheus exposition
     outside = [p for p in patterns if "/mm-jupyter/api/" not in p]

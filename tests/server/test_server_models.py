@@ -16,6 +16,7 @@ from server_helpers import API, strict_loads
 from tornado.web import HTTPError
 
 from mm_jupyter.identity import current_user
+from mm_jupyter.server import json_body
 from mm_jupyter.server import models as model_handlers
 
 ROOT = "mm-jupyter/api/"
@@ -483,7 +484,7 @@ async def test_comment_of_2000_characters_is_accepted(raw_fetch, zoo):
 
 async def test_body_of_exactly_64_kib_is_accepted(raw_fetch, zoo):
     body = b'{"stage": "staging"}'
-    body += b" " * (model_handlers.MAX_BODY - len(body))
+    body += b" " * (json_body.MAX_BODY - len(body))
     assert len(body) == 64 * 1024
     code, version = await post(raw_fetch, IRIS, 3, body)
     assert code == 200 and version["stage"] == "staging"
@@ -492,7 +493,7 @@ async def test_body_of_exactly_64_kib_is_accepted(raw_fetch, zoo):
 async def test_body_over_64_kib_is_413(raw_fetch, zoo):
     code, before = await get_path(raw_fetch, f"models/{IRIS}")
     body = b'{"stage": "staging"}'
-    body += b" " * (model_handlers.MAX_BODY + 1 - len(body))
+    body += b" " * (json_body.MAX_BODY + 1 - len(body))
     code, reply = await post(raw_fetch, IRIS, 3, body)
     assert_error(code, reply, 413, "larger than 65536 bytes")
     code, reply = await post(raw_fetch, IRIS, 3, b" " * 300_000)
@@ -796,7 +797,7 @@ def test_parse_transition_returns_the_action():
         model_handlers.Transition("remove_alias", "champion", "why", False)
     )
     with pytest.raises(HTTPError) as info:
-        parse(b" " * (model_handlers.MAX_BODY + 1))
+        parse(b" " * (json_body.MAX_BODY + 1))
     assert info.value.status_code == 413
 
 

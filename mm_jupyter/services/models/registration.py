@@ -116,6 +116,34 @@ def register_model(
     return _add_model_version(session, registry, name, artifact_id, run_id, described, options)
 
 
+def register_stored_run_model(
+    registry: Registry,
+    run: str,
+    name: str,
+    *,
+    alias: str | None = None,
+    stage: str | None = None,
+    description: str | None = None,
+    user: str | None = None,
+    exact: bool = False,
+) -> ModelVersion:
+    """Register the model autologging stored for ``run`` as a new version of ``name``,
+    without a kernel: what ``mm-jupyter models register`` and the sidebar's Register
+    model button (``POST runs/{id}/register-model``) do.
+
+    The same checks as ``register_model``, in the same order, before anything is
+    written; nothing is unpickled. ``user`` is recorded in the history.
+    """
+    check_name(name, "model")
+    if stage is not None and stage not in store.STAGES:
+        raise ValueError(f"stage must be one of {', '.join(store.STAGES)}, not {stage!r}")
+    if alias is not None:
+        artifact_store.check_alias(alias)
+    store.check_model_name_free(registry, name)
+    options = RegistrationOptions(alias, stage, description, None, None, user)
+    return register_run_model(None, registry, run, name, options, exact=exact)
+
+
 @dataclass
 class RegistrationOptions:
     """How a new version is labelled: alias, stage, and the model's description."""
@@ -125,6 +153,9 @@ class RegistrationOptions:
     description: str | None
     owner: str | None
     tags: Mapping[str, Any] | None
+    # Who registers, for the history (default: this process's user; the server's is
+    # the Jupyter user making the request).
+    user: str | None = None
 
 
 @dataclass
@@ -137,12 +168,14 @@ class _Described:
 
 
 def register_run_model(
-    session: Session,
+    session: Session | None,
     registry: Registry,
     run: str,
     name: str,
     options: RegistrationOptions,
     reference_data: Any = None,
+    *,
+    exact: bool = False,
 ) -> ModelVersion:
     """Register the model autologging stored for ``run``, from its stored bytes.
 
@@ -150,13 +183,16 @@ def register_run_model(
     version reuses the autologged artifact's digest, and its configuration, signature
     and requirements are those autologging recorded with it. With reference data,
     the profile has no prediction part (that would need the model loaded).
+    ``session`` is the kernel's (``None`` outside one: the CLI, the server);
+    ``exact`` takes ``run`` as a full id only (the REST route's).
     """
-    run_id = resolve_run(registry, run)
+    run_id = resolve_run(registry, run, exact=exact)
     logged = run_model_version(registry, run_id)
     metadata = logged["metadata"] if isinstance(logged["metadata"], dict) else {}
     artifact_id = _model_artifact(
         registry, name, logged["digest"], logged["size"], logged["format"], run_id,
         {key: metadata[key] for key in ("class", "registered_by") if key in metadata},
+        user=options.user,
     )
     profile = None
     if reference_data is not None:
@@ -192,14 +228,15 @@ def run_model_version(registry: Registry, run_id: str) -> dict[str, Any]:
     if not logged:
         raise NotFoundError(
             f"run {run_id} has no autologged model (its cell fitted none, autologging was"
-            " off, or the cell has not ended yet); pass the model itself"
+            " off, or the cell has not ended yet); register the fitted model object"
+            " itself with mm.register_model(model, name)"
         )
     return max(logged, key=lambda v: (str(v["created_at"]), int(v["id"])))
 
 
 def _model_artifact(
     registry: Registry, name: str, digest: str, size: int, flavor: str,
-    run_id: str | None, metadata: dict[str, Any],
+    run_id: str | None, metadata: dict[str, Any], *, user: str | None = None,
 ) -> int:
     """Record the artifact version holding a model version's bytes (already stored)."""
     artifact_id, _ = artifact_store.add_version(
@@ -211,18 +248,20 @@ def _model_artifact(
             metadata=metadata, run_id=run_id,
             blobs=[(digest, size, "application/octet-stream")],
         ),
-        user=current_user(),
+        user=user or current_user(),
     )
     return artifact_id
 
 
 def _add_model_version(
-    session: Session, registry: Registry, name: str, artifact_id: int, run_id: str | None,
+    session: Session | None, registry: Registry, name: str, artifact_id: int, run_id: str | None,
     described: _Described, options: RegistrationOptions,
 ) -> ModelVersion:
     metrics: dict[str, Any] = {}
-    if run_id is not None:
+    if run_id is not None and session is not None:
         metrics = run_metrics(session, registry, run_id)
+    elif run_id is not None:  # no kernel: what the registry holds is all there is
+        metrics = dict(get_run(registry, run_id).metrics)
     version_id, _created = store.register(
         registry,
         store.NewModelVersion(
@@ -233,7 +272,7 @@ def _add_model_version(
             tags={str(k): str(v) for k, v in (options.tags or {}).items()},
             alias=options.alias, stage=options.stage,
         ),
-        user=current_user(),
+        user=options.user or current_user(),
     )
     # Registration events can trigger monitoring rules (docs/monitoring.md).
     dispatch_events(registry)

@@ -269,7 +269,7 @@ def test_verify_and_gc_work_on_the_store(api_registry, tmp_path):
     assert reg.blobs.has(kept.digest)
     orphan = reg.blobs.put_bytes(b"nobody references me")
     assert verify(reg) == {"checked": 2, "missing": [], "corrupt": [], "unreferenced": 1,
-                           "temp_files": [], "temp_bytes": 0}
+                           "temp_files": [], "temp_bytes": 0, "fingerprint_only": 0}
     assert gc(reg)["removed"] == 0  # a young orphan survives the grace period
     assert gc(reg, grace_s=0, dry_run=True)["removed"] == 1 and reg.blobs.has(orphan)
     report = gc(reg, grace_s=0)

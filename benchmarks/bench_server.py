@@ -210,6 +210,10 @@ def handler_cases(registry: Registry) -> dict[str, Callable[[], Any]]:
         "metric_sort_experiment_filter": page(sort="metric:acc", experiment="fraud"),
         "q_filter": page(q="run-4242"),
         "status_filter": page(status="failed"),
+        # Lists leave child runs out by default (their parent counts them); these ask
+        # for them too, as the sidebar's "Show candidates" does.
+        "first_page_with_children": page(sort="started_at", order="desc", children=True),
+        "q_filter_with_children": page(q="run-4242", children=True),
         "keys": lambda: strict_json(queries.keys(registry)),
         "changes": lambda: strict_json(queries.changes(registry, 0)),
     }

@@ -32,6 +32,8 @@ class Run:
     notebook_path: str | None = None
     n_outputs: int = 0
     n_figures: int = 0
+    parent_run_id: str | None = None  # the search run this candidate belongs to
+    n_children: int = 0  # child runs: the candidates of a search this run made
 
     @classmethod
     def from_summary(cls, summary: dict[str, Any]) -> Run:

@@ -180,16 +180,20 @@ def get_run(id_or_name: str) -> Run:
 
 def list_runs(
     experiment: str | None = None, *, status: str | None = None, limit: int = 50,
-    user: str | None = None,
+    user: str | None = None, include_children: bool = False,
 ) -> list[Run]:
-    """Return the most recent runs, newest first; ``user`` keeps that user's runs."""
+    """Return the most recent runs, newest first; ``user`` keeps that user's runs.
+
+    The candidates of a hyper-parameter search (child runs) are left out unless
+    ``include_children``; their parent's ``n_children`` counts them.
+    """
     from mm_jupyter.services.runs import queries  # on first use: see log_params
 
     session = get_session()
     session.flush()
     return queries.list_runs(
         session.require_registry(), experiment=experiment, status=status, limit=limit,
-        user=user,
+        user=user, include_children=include_children,
     )
 
 

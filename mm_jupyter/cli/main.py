@@ -17,7 +17,7 @@ from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.cli.sync import pull, push
 from mm_jupyter.display.diff import to_text
 from mm_jupyter.display.evaluation import reports_text
-from mm_jupyter.display.runs import run_text, runs_table_text
+from mm_jupyter.display.runs import candidates_text, run_text, runs_table_text
 from mm_jupyter.errors import MMError
 from mm_jupyter.records import Run
 from mm_jupyter.services.configuration import describe_folder, project_folder, set_backend
@@ -82,12 +82,14 @@ def runs() -> None:
 @click.option("--limit", "-n", default=50, show_default=True,
               type=click.IntRange(1, 500), help="How many runs, newest first.")
 @click.option("--user", "-u", help="Only runs this user recorded.")
+@click.option("--children", is_flag=True,
+              help="Also list child runs (the candidates of a hyper-parameter search).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of runs.")
 def runs_list(experiment: str | None, status: str | None, limit: int, user: str | None,
-              as_json: bool) -> None:
-    """List recent runs, newest first."""
+              children: bool, as_json: bool) -> None:
+    """List recent runs, newest first (top-level runs unless --children)."""
     found = list_runs(open_cli_registry(), experiment=experiment, status=status, limit=limit,
-                      user=user)
+                      user=user, include_children=children)
     if as_json:
         emit_json([r.to_dict() for r in found])
     elif found:
@@ -111,9 +113,16 @@ def runs_show(run: str, as_json: bool) -> None:
         data["error"] = detail["error"]
         data["objects"] = detail["objects"]
         data["reports"] = detail["reports"]
+        data["parent"] = detail["parent"]
+        data["candidates"] = detail["candidates"]
         emit_json(data)
         return
     click.echo(run_text(record))
+    if detail["parent"]:
+        parent = detail["parent"]
+        click.echo(f"  parent: {parent['name'] or '(not in this registry)'} ({parent['id']})")
+    if detail["candidates"]:
+        click.echo(candidates_text(detail["candidates"]))
     if detail["code"]["cell"]:
         click.echo("  code:")
         for line in detail["code"]["cell"].splitlines():

@@ -105,8 +105,10 @@ def runs_table_text(runs: Iterable[Run]) -> str:
     rows = [("ID", "NAME", "EXPERIMENT", "STATUS", "STARTED", "DURATION", "METRICS")]
     for r in runs:
         metrics = ", ".join(f"{k}={fmt_value(v)}" for k, v in list(r.metrics.items())[:3])
+        # a search run says how many candidates the list leaves out (--children)
+        name = r.name[:30] + (f" +{r.n_children} candidates" if r.n_children else "")
         rows.append(
-            (r.id, r.name[:30], r.experiment[:20], r.status, r.started_at[:19],
+            (r.id, name, r.experiment[:20], r.status, r.started_at[:19],
              fmt_duration(r.duration_s), metrics)
         )
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
@@ -114,6 +116,23 @@ def runs_table_text(runs: Iterable[Run]) -> str:
         "  ".join(str(c).ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
         for row in rows
     )
+
+
+def candidates_text(candidates: dict[str, Any], shown: int = 10) -> str:
+    """Return a search run's candidates, best first (``mm-jupyter runs show``)."""
+    score = candidates["score"]
+    lines = [f"  candidates: {candidates['total']} (best first"
+             + (f", by {score['mean']})" if score["mean"] else ")")]
+    for row in candidates["runs"][:shown]:
+        params = ", ".join(f"{k}={fmt_value(v)}" for k, v in row["params"].items())
+        value = "" if row["score"] is None else f"  {fmt_value(row['score'])}"
+        if row["std"] is not None:
+            value += f" ± {fmt_value(row['std'])}"
+        rank = "" if row["rank"] is None else f"#{fmt_value(row['rank'])} "
+        lines.append(f"    {rank}{row['name']}  {params}{value}")
+    if candidates["total"] > shown:
+        lines.append(f"    ... {candidates['total'] - shown} more (runs list --children)")
+    return "\n".join(lines)
 
 
 class RunsTable:

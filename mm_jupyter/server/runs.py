@@ -32,6 +32,8 @@ class RunsHandler(BaseHandler):
                 q=self.text_arg("q"),
                 sort=self.text_arg("sort", max_len=200),
                 order=self.choice_arg("order", ("asc", "desc"), "desc"),
+                # a search's candidates (child runs) only when asked for
+                children=self.choice_arg("children", ("0", "1"), "0") == "1",
             )
             runs.check_sort(options["sort"])  # a bad sort is a 400 before any I/O
             self.write_json(await self.call(runs.query_runs, **options))

@@ -30,9 +30,13 @@ SORT_COLUMNS = {
 FINITE_OR_INF = "BETWEEN -9e999 AND 9e999"
 SUMMARY_SELECT = (
     "SELECT r.id, r.name, e.name, r.status, r.started_at, r.finished_at, r.duration_s,"
-    " r.user, r.host, r.notebook_path, r.tags, r.n_outputs, r.n_figures"
+    " r.user, r.host, r.notebook_path, r.tags, r.n_outputs, r.n_figures, r.parent_run_id"
     " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 )
+# Lists show top-level runs unless asked for children (the candidates of a search).
+# "|| ''" keeps SQLite from reading every top-level run through the runs_parent index
+# (a NULL looks selective to it) instead of walking the sort's index for one page.
+TOP_LEVEL = "r.parent_run_id || '' IS NULL"
 
 
 def resolve_run(registry: Registry, ref: str, *, exact: bool = False) -> str:
@@ -106,18 +110,24 @@ def query_runs(
     limit: int = 50,
     offset: int = 0,
     user: str | None = None,
+    children: bool = False,
 ) -> dict[str, Any]:
     """Return one page of run summaries plus ``total`` and the change ``cursor``.
 
     ``user`` keeps the runs that user recorded (who ran the tracked cell or the CLI).
     ``q`` keeps the runs whose name, id, experiment or tags contain it, ASCII letters
     in any case (store/text_search.py: trigram indexes on both backends).
+    Child runs (a search's candidates) are left out unless ``children``; each summary
+    counts its own (``n_children``).
     """
     kind, key = parse_sort(sort)
     if order not in ("asc", "desc"):
         raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
     check_page(limit, offset)
     where, args = _filters(experiment, status, user)
+    all_where = where  # the filters without the top-level rule, for the count
+    if not children:
+        where = f"{where} AND {TOP_LEVEL}"
     direction = "DESC" if order == "desc" else "ASC"
     base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
     # The join only matters when a filter names the experiment; without it SQLite
@@ -133,7 +143,9 @@ def query_runs(
             count_where, count_args, total = match.count_where, match.count_args, match.total
             where, args = match.page_where, match.page_args
         by_ids = total is not None
-        if total is None:
+        if total is None and not children and not q:
+            total = _count_top_level(conn, registry.backend, count_from, all_where, args)
+        elif total is None:
             total = conn.execute(
                 f"SELECT count(*) {count_from} WHERE {count_where}", count_args).fetchone()[0]
         if kind == "column":
@@ -152,6 +164,25 @@ def query_runs(
         runs = run_summaries(conn, ids)
         cursor = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
     return {"total": total, "offset": offset, "limit": limit, "cursor": cursor, "runs": runs}
+
+
+def _count_top_level(
+    conn: Connection, backend: str, count_from: str, where: str, args: list[Any]
+) -> int:
+    """Count the top-level runs that pass the filters ``where``: those runs less their
+    children. Each count stays on an index: the filters' own (covering, as before
+    child runs existed: testing parent_run_id there reads every row, 3 ms -> 16 ms for
+    one experiment at 100k runs), and ``runs_parent`` for the children, usually few."""
+    every = conn.execute(f"SELECT count(*) {count_from} WHERE {where}", args).fetchone()[0]
+    # SQLite would start from the filters' index and read each row; on PostgreSQL
+    # the planner picks by its statistics.
+    children_from = count_from.replace(
+        "FROM runs r", "FROM runs r INDEXED BY runs_parent", 1
+    ) if backend == "sqlite" else count_from
+    child = conn.execute(
+        f"SELECT count(*) {children_from} WHERE r.parent_run_id IS NOT NULL AND {where}",
+        args).fetchone()[0]
+    return int(every) - int(child)
 
 
 def _ids_sorted_by_value(
@@ -220,7 +251,13 @@ def run_summaries(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
         f"SELECT run_id, key, value FROM latest_metrics WHERE run_id IN ({marks})", ids
     ):
         metrics[run_id][key] = decode_float(value)
-    by_id = {row[0]: _summary(row, params[row[0]], metrics[row[0]]) for row in rows}
+    n_children = dict(conn.execute(
+        f"SELECT parent_run_id, count(*) FROM runs WHERE parent_run_id IN ({marks})"
+        " GROUP BY parent_run_id", ids).fetchall())
+    by_id = {
+        row[0]: _summary(row, params[row[0]], metrics[row[0]], int(n_children.get(row[0], 0)))
+        for row in rows
+    }
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -233,7 +270,7 @@ def _json_or_marker(text: Any) -> Any:
 
 
 def _summary(
-    row: tuple[Any, ...], params: dict[str, Any], metrics: dict[str, Any]
+    row: tuple[Any, ...], params: dict[str, Any], metrics: dict[str, Any], n_children: int
 ) -> dict[str, Any]:
     tags = _json_or_marker(row[10])
     if not isinstance(tags, dict):
@@ -254,6 +291,8 @@ def _summary(
         "metrics": metrics,
         "n_outputs": row[11],
         "n_figures": row[12],
+        "parent_run_id": row[13],
+        "n_children": n_children,
     }
 
 
@@ -271,10 +310,12 @@ def list_run_summaries(
     status: str | None = None,
     limit: int = 50,
     user: str | None = None,
+    children: bool = False,
 ) -> list[dict[str, Any]]:
-    """Return the most recent runs, newest first."""
+    """Return the most recent runs, newest first (child runs only with ``children``)."""
     page = query_runs(
-        registry, experiment=experiment, status=status, limit=min(limit, MAX_LIMIT), user=user
+        registry, experiment=experiment, status=status, limit=min(limit, MAX_LIMIT), user=user,
+        children=children,
     )
     return list(page["runs"])
 

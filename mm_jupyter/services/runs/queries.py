@@ -11,6 +11,7 @@ from typing import Any
 
 from mm_jupyter.records import Run
 from mm_jupyter.services.evaluation.storage import run_reports
+from mm_jupyter.services.runs.candidates import family
 from mm_jupyter.store import details, queries
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.objects import read_run_objects
@@ -41,11 +42,14 @@ def list_runs(
     status: str | None = None,
     limit: int = 50,
     user: str | None = None,
+    include_children: bool = False,
 ) -> list[Run]:
     """Return the most recent runs, newest first (at most one page of ``MAX_LIMIT``);
-    ``user`` keeps that user's runs."""
+    ``user`` keeps that user's runs. Child runs (a search's candidates) are left out
+    unless ``include_children``: their parent counts them (``n_children``)."""
     summaries = queries.list_run_summaries(
-        registry, experiment=experiment, status=status, limit=limit, user=user
+        registry, experiment=experiment, status=status, limit=limit, user=user,
+        children=include_children,
     )
     return [Run.from_summary(s) for s in summaries]
 
@@ -61,7 +65,8 @@ def query_runs(registry: Registry, **options: Any) -> dict[str, Any]:
 
     Options, all optional: ``experiment``, ``status``, ``user``, ``q`` (text in a name, id,
     experiment or tag), ``sort`` (a column, ``metric:KEY`` or ``param:KEY``),
-    ``order`` (``asc`` or ``desc``), ``limit`` and ``offset``.
+    ``order`` (``asc`` or ``desc``), ``limit``, ``offset`` and ``children`` (include
+    child runs; by default only top-level runs are listed).
     """
     return queries.query_runs(registry, **options)
 
@@ -71,11 +76,13 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
 
     ``ref`` is resolved like ``resolve_run`` (with ``exact``, a full id only).
     ``objects`` are the custom functions and classes the run used (docs/objects.md);
-    ``reports`` its evaluation reports (docs/evaluation.md).
+    ``reports`` its evaluation reports (docs/evaluation.md); ``parent`` the run a
+    candidate belongs to and ``candidates`` a search run's child runs (docs/autolog.md).
     """
     detail = details.run_detail(registry, ref, exact=exact)
     detail["objects"] = read_run_objects(registry, detail["run"]["id"])
     detail["reports"] = run_reports(registry, detail["artifacts"]["outputs"])
+    detail.update(family(registry, detail["run"]))
     return detail
 
 

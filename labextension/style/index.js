@@ -6,3 +6,4 @@ import './models.css';
 import './diff.css';
 import './monitoring.css';
 import './reports.css';
+import './candidates.css';

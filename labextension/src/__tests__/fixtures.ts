@@ -26,6 +26,8 @@ export function runSummary(
     metrics: {},
     n_outputs: 0,
     n_figures: 0,
+    parent_run_id: null,
+    n_children: 0,
     ...extra
   };
 }

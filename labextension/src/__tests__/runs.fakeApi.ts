@@ -54,6 +54,9 @@ export class FakeApi implements IRunsApi {
   report = async (): Promise<MM.IReport> => {
     throw new Error('not used');
   };
+  registerModel = async (): Promise<MM.IRegisteredVersion> => {
+    throw new Error('not used');
+  };
   artifacts = (query: MM.IArtifactQuery): Promise<MM.IArtifactList> =>
     this.page(
       'artifacts',

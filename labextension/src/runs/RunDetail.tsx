@@ -13,6 +13,9 @@ import { ParamsTable } from '../shared/ParamsTable';
 import { RunArtifacts } from './RunArtifacts';
 import { RunHeader } from './RunHeader';
 import { RunReports } from './RunReports';
+import { RunCandidates } from './RunCandidates';
+import { RunActions } from './RunActions';
+import type { IRegistration } from './RegisterModel';
 
 /**
  * Props of {@link RunDetail}.
@@ -28,6 +31,8 @@ export interface IRunDetailProps {
   actions?: IActions;
   /** Fetch one of the run's evaluation reports; without it reports are hidden. */
   loadReport?: (name: string) => Promise<MM.IReport>;
+  /** Register the run's model; without it the Register model button is hidden. */
+  registration?: IRegistration;
 }
 
 function Section(props: {
@@ -63,9 +68,15 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
   const metricKeys = [...seriesKeys, ...latestOnly].sort();
   const hasArtifacts =
     detail.artifacts.inputs.length > 0 || detail.artifacts.outputs.length > 0;
+  const { candidates } = detail;
   return (
     <div className="jp-mm-RunDetail">
       <RunHeader run={run} />
+      <RunActions
+        detail={detail}
+        registration={props.registration}
+        actions={props.actions}
+      />
       {detail.error && (
         <Section title="Error" name="error">
           <pre className="jp-mm-Traceback">{stripAnsi(detail.error)}</pre>
@@ -93,6 +104,14 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
           </div>
         )}
       </Section>
+      {candidates && (
+        <Section title={`Candidates (${candidates.total})`} name="candidates">
+          <RunCandidates
+            candidates={candidates}
+            onOpen={child => props.actions?.openRun(child)}
+          />
+        </Section>
+      )}
       {props.loadReport && detail.reports.length > 0 && (
         <Section title={`Reports (${detail.reports.length})`} name="reports">
           <RunReports

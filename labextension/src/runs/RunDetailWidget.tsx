@@ -3,6 +3,8 @@ import * as React from 'react';
 
 import { IActions } from '../shared/actions';
 import { RunDetail } from './RunDetail';
+import { askRegistration } from './RegisterDialog';
+import type { IRegistration } from './RegisterModel';
 import { mmIcon } from '../shared/icons';
 import * as MM from './types';
 import { DetailWidget } from '../shared/DetailWidget';
@@ -80,6 +82,7 @@ export class RunDetailWidget extends DetailWidget<
         rendermime={this._rendermime}
         loadBlob={this._loadBlob}
         loadReport={this._loadReport}
+        registration={this._registration}
         actions={this._actions}
       />
     );
@@ -90,5 +93,9 @@ export class RunDetailWidget extends DetailWidget<
     this.model.api.blob(digest);
   private _loadReport = (name: string): Promise<MM.IReport> =>
     this.model.api.report(this.runId, name);
+  private _registration: IRegistration = {
+    ask: askRegistration,
+    register: request => this.model.api.registerModel(this.runId, request)
+  };
   private _rendermime: IRenderMimeRegistry | null;
 }

@@ -94,6 +94,17 @@ export function RunsPanel(props: IRunsPanelProps): JSX.Element {
             selected={model.metricColumns}
             onChange={keys => model.setMetricColumns(keys)}
           />
+          <label
+            className="jp-mm-RunsPanel-children"
+            title="Also list the candidate runs of hyper-parameter searches"
+          >
+            <input
+              type="checkbox"
+              checked={query.children}
+              onChange={e => model.setQuery({ children: e.target.checked })}
+            />
+            <span>Show candidates</span>
+          </label>
         </>
       }
       banner={props.banner}

@@ -163,6 +163,14 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
               title={`${run.name} (${run.id})`}
             >
               {run.name || run.id}
+              {run.n_children > 0 && (
+                <span
+                  className="jp-mm-RunsTable-children"
+                  title={`${run.n_children} candidate runs of this search (open the run, or show candidates)`}
+                >
+                  +{run.n_children}
+                </span>
+              )}
             </td>
             <td className="jp-mm-RunsTable-experiment" title={run.experiment}>
               {run.experiment}

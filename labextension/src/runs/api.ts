@@ -7,6 +7,7 @@ import {
   decodeChanges,
   decodeKeys,
   decodeMeta,
+  decodeRegisteredVersion,
   decodeRunDetail,
   decodeRunList
 } from './decode';
@@ -29,6 +30,15 @@ export interface IRunsApi {
   changes(since: number): Promise<MM.IChanges>;
   /** `GET runs/{id}/reports/{name}`: one evaluation report. */
   report(runId: string, name: string): Promise<MM.IReport>;
+  /**
+   * `POST runs/{id}/register-model`: register the model autologging stored for
+   * the run as a new version of `request.name`. What the server refuses is an
+   * `MMApiError` carrying its message.
+   */
+  registerModel(
+    runId: string,
+    request: MM.IRegisterModelRequest
+  ): Promise<MM.IRegisteredVersion>;
 }
 
 /** The runs endpoints over a client. */
@@ -44,12 +54,24 @@ export function runsApi(client: RestClient): IRunsApi {
         sort: query.sort,
         order: query.order,
         limit: query.limit,
-        offset: query.offset
+        offset: query.offset,
+        children: query.children ? 1 : undefined
       }),
     keys: () => client.get(['keys'], decodeKeys),
     run: id => client.get(['runs', id], decodeRunDetail),
     changes: since => client.get(['changes'], decodeChanges, { since }),
     report: (runId, name) =>
-      client.get(['runs', runId, 'reports', name], decodeReport)
+      client.get(['runs', runId, 'reports', name], decodeReport),
+    registerModel: (runId, request) =>
+      client.post(
+        ['runs', runId, 'register-model'],
+        {
+          name: request.name.trim(),
+          // blanks mean none (the server reads "" as no alias or stage)
+          alias: request.alias.trim(),
+          stage: request.stage
+        },
+        decodeRegisteredVersion
+      )
   };
 }

@@ -155,6 +155,53 @@ function decodeMetricSeries(v: unknown): Record<string, MM.IMetricPoint[]> {
 }
 
 /** Decode `GET runs/{id}`. */
+/** Decode a run detail's `parent` (null for a top-level run). */
+function decodeParent(v: unknown, what: string): MM.IRunParent | null {
+  return v === null || v === undefined
+    ? null
+    : fields<MM.IRunParent>(what, { id: str, name: optStr })(v);
+}
+
+const decodeCandidate = fields<MM.ICandidate>('candidate', {
+  id: str,
+  name: text,
+  status: v => optStr(v) ?? 'unknown',
+  params: jsonRecord,
+  score: optNum,
+  std: optNum,
+  rank: optNum
+});
+
+const decodeCandidateScore = fields<MM.ICandidateScore>('candidates.score', {
+  rank: optStr,
+  mean: optStr,
+  std: optStr
+});
+
+/** Decode a search run's `candidates` (null for a run without children). */
+function decodeCandidates(v: unknown, what: string): MM.ICandidates | null {
+  return v === null || v === undefined
+    ? null
+    : fields<MM.ICandidates>(what, {
+        total: count,
+        score: decodeCandidateScore,
+        params: strList,
+        runs: x => list(x, decodeCandidate)
+      })(v);
+}
+
+/** Decode the version `POST runs/{id}/register-model` made (the fields shown). */
+export const decodeRegisteredVersion = fields<MM.IRegisteredVersion>(
+  'registered version',
+  {
+    name: str,
+    version: num,
+    ref: str,
+    stage: v => optStr(v) ?? 'none',
+    aliases: strList
+  }
+);
+
 export const decodeRunDetail = fields<MM.IRunDetail>('run detail', {
   run: decodeRunSummary,
   param_sources: v => record(v, optStr),
@@ -165,5 +212,7 @@ export const decodeRunDetail = fields<MM.IRunDetail>('run detail', {
   error: optStr,
   artifacts: decodeRunArtifacts,
   objects: decodeCodeObjects,
-  reports: decodeReportSummaries
+  reports: decodeReportSummaries,
+  parent: decodeParent,
+  candidates: decodeCandidates
 });

@@ -20,7 +20,8 @@ export function defaultQuery(): MM.IRunQuery {
     sort: 'started_at',
     order: 'desc',
     limit: PAGE_SIZE,
-    offset: 0
+    offset: 0,
+    children: false
   };
 }
 

@@ -42,6 +42,8 @@ export interface IRunQuery {
   limit: number;
   /** Index of the first run of the page. */
   offset: number;
+  /** Also list child runs (the candidates of a search); top-level runs only if false. */
+  children: boolean;
 }
 
 /**
@@ -188,4 +190,93 @@ export interface IRunDetail {
   objects: ICodeObject[];
   /** Evaluation reports of `mm.evaluate`, by name (empty on older servers). */
   reports: IReportSummary[];
+  /** The search run this run is a candidate of, or null. */
+  parent: IRunParent | null;
+  /** A search run's candidates, best first, or null for a run without children. */
+  candidates: ICandidates | null;
+}
+
+/**
+ * The run a child run belongs to.
+ */
+export interface IRunParent {
+  /** Its id. */
+  id: string;
+  /** Its name; null when that run is not in this registry. */
+  name: string | null;
+}
+
+/**
+ * The metric keys candidates are compared by.
+ */
+export interface ICandidateScore {
+  /** The rank metric (`rank_test_score`), or null. */
+  rank: string | null;
+  /** The mean score metric (`mean_test_score`), or null. */
+  mean: string | null;
+  /** Its standard deviation metric, or null. */
+  std: string | null;
+}
+
+/**
+ * One candidate of a search (a child run).
+ */
+export interface ICandidate {
+  /** Run id. */
+  id: string;
+  /** Run name (`search/candidate-3`). */
+  name: string;
+  /** Run status. */
+  status: string;
+  /** The values of the params that vary between candidates. */
+  params: Record<string, JSONValue>;
+  /** Mean cross-validated score, or null. */
+  score: number | null;
+  /** Its standard deviation, or null. */
+  std: number | null;
+  /** Rank in the search (1 is best), or null. */
+  rank: number | null;
+}
+
+/**
+ * A search run's candidates.
+ */
+export interface ICandidates {
+  /** How many the run has (`runs` holds at most 500). */
+  total: number;
+  /** What the score and rank columns are. */
+  score: ICandidateScore;
+  /** The param keys whose values vary between candidates. */
+  params: string[];
+  /** The candidates, best first. */
+  runs: ICandidate[];
+}
+
+/**
+ * Body of `POST runs/{id}/register-model`.
+ */
+export interface IRegisterModelRequest {
+  /** The model to add a version to. */
+  name: string;
+  /** An alias for the new version, or empty. */
+  alias: string;
+  /** The new version's stage, or empty for none. */
+  stage: string;
+}
+
+/**
+ * What the runs view shows of a version it registered (the reply is a whole
+ * `ModelVersion`; the model's own view shows the rest).
+ */
+export interface IRegisteredVersion {
+  /** Model name. */
+  name: string;
+  /** Version number. */
+  version: number;
+  /** `name:N`. */
+  ref: string;
+  /** Its stage. */
+  stage: string;
+  /** Its aliases. */
+  aliases: string[];
 }

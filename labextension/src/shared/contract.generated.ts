@@ -82,6 +82,15 @@ export type GETModelsNameVersionsV = ModelVersion & {
  * Items: A float in strict JSON: non-finite values are spelled as strings.
  */
 export type Numbers = (number | ('NaN' | 'Infinity' | '-Infinity'))[];
+/**
+ * The new version (or the existing one when that model already holds these bytes), as GET models/{name}/versions/{v} returns it.
+ */
+export type POSTRunsIdRegisterModelReply = ModelVersion & {
+  /**
+   * This version's stage changes and alias moves, oldest first.
+   */
+  history: ModelTransition[];
+};
 
 /**
  * Every REST payload, keyed by the name of its schema file.
@@ -107,6 +116,8 @@ export interface RestPayloads {
   monitoring_series: GETMonitoringModelSeries;
   report: GETRunsIdReportsName;
   run_detail: GETRunsId;
+  run_model_registration_request: POSTRunsIdRegisterModelBody;
+  run_model_registration_response: POSTRunsIdRegisterModelReply;
   run_summary: RunSummary;
   runs_page: GETRuns;
 }
@@ -471,6 +482,14 @@ export interface RunSummary {
   };
   n_outputs: number;
   n_figures: number;
+  /**
+   * The run this one is a child of (a candidate of that run's hyper-parameter search), else null.
+   */
+  parent_run_id: string | null;
+  /**
+   * How many child runs (search candidates) this run has; lists leave them out unless children=1.
+   */
+  n_children: number;
 }
 export interface Pair {
   a: unknown;
@@ -1305,7 +1324,7 @@ export interface Importance {
 export interface GETRunsId {
   run: RunSummary;
   param_sources: {
-    [k: string]: 'auto' | 'explicit' | 'namespace';
+    [k: string]: 'auto' | 'explicit' | 'namespace' | 'autolog';
   };
   /**
    * Every point of every metric, by key, in step order.
@@ -1364,6 +1383,29 @@ export interface GETRunsId {
    * Custom objects the run used: user-defined functions and classes (docs/objects.md), by module then name. Sources are untrusted user code.
    */
   objects: CodeObject[];
+  /**
+   * The run this one is a candidate of (its hyper-parameter search), else null; name is null when that run is not in this registry.
+   */
+  parent: null | {
+    id: string;
+    name: string | null;
+  };
+  /**
+   * A search run's child runs (its candidates), best first: by the first rank_test_* metric, then the higher mean_test_* score; at most 500 (total counts all). params lists the param keys whose values differ between candidates; each run's params holds only those. Null for a run without children.
+   */
+  candidates: null | {
+    total: number;
+    score: {
+      rank: string | null;
+      mean: string | null;
+      std: string | null;
+    };
+    params: string[];
+    /**
+     * @maxItems 500
+     */
+    runs: Candidate[];
+  };
 }
 /**
  * One captured output, in cell order. All content is untrusted user data.
@@ -1423,6 +1465,32 @@ export interface CodeObject {
    * The source text, or a one-line '# source not ...' note.
    */
   source: string;
+}
+export interface Candidate {
+  id: string;
+  name: string;
+  status: 'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
+  /**
+   * The varying params' values (strict JSON).
+   */
+  params: {
+    [k: string]: unknown;
+  };
+  score: number | null;
+  std: number | null;
+  rank: number | null;
+}
+/**
+ * Register the model autologging stored for run {id} as a new version of `name`, from its stored bytes (nothing is unpickled). Sent as Content-Type: application/json, at most 65536 bytes; anything else is 400 (415 for another content type, 413 when larger). An empty alias, stage or description means none.
+ */
+export interface POSTRunsIdRegisterModelBody {
+  /**
+   * The model to add a version to (created if new): 1-250 characters, no ':' or '@'. A name a non-model artifact holds is refused (400).
+   */
+  name: string;
+  alias?: string | '' | null;
+  stage?: ('none' | 'staging' | 'production' | 'archived') | '' | null;
+  description?: string | null;
 }
 export interface GETRuns {
   total: number;

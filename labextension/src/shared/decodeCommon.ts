@@ -36,7 +36,9 @@ export const decodeRunSummary = fields<MM.IRunSummary>('run', {
   params: jsonRecord,
   metrics: numberRecord,
   n_outputs: count,
-  n_figures: count
+  n_figures: count,
+  parent_run_id: optStr,
+  n_children: count
 });
 
 /** Decode one point of a metric's step series; null without a step or a value. */

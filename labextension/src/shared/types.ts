@@ -156,6 +156,10 @@ export interface IRunSummary {
   n_outputs: number;
   /** Number of recorded figures. */
   n_figures: number;
+  /** The run this one is a candidate of (its hyper-parameter search), or null. */
+  parent_run_id: string | null;
+  /** How many child runs (search candidates) this run has. */
+  n_children: number;
 }
 
 /**

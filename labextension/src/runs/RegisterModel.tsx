@@ -1,0 +1,105 @@
+import * as React from 'react';
+
+import { errorMessage } from '../shared/errors';
+import * as MM from './types';
+
+/**
+ * How a run view registers its run's model: ask for the request (the dialog, in
+ * RegisterDialog.ts), then send it. The widget supplies both (tests fake them).
+ */
+export interface IRegistration {
+  /** Ask for the name, alias and stage, starting from `initial`; null if cancelled. */
+  ask: (
+    initial: MM.IRegisterModelRequest,
+    runName: string
+  ) => Promise<MM.IRegisterModelRequest | null>;
+  /** Register (`POST runs/{id}/register-model`). */
+  register: (
+    request: MM.IRegisterModelRequest
+  ) => Promise<MM.IRegisteredVersion>;
+}
+
+/**
+ * Props of {@link RegisterModel}.
+ */
+export interface IRegisterModelProps {
+  /** The run whose model is registered. */
+  run: MM.IRunSummary;
+  /** How to ask and register. */
+  registration: IRegistration;
+  /** Open the registered model's view; without it the result is plain text. */
+  onOpenModel?: (name: string, version: number) => void;
+}
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'busy' }
+  | { kind: 'done'; version: MM.IRegisteredVersion }
+  | { kind: 'failed'; message: string };
+
+/**
+ * The Register model button of a run that has a model artifact: opens the dialog
+ * (name prefilled from the run), registers, then shows `name:N` linking to the model,
+ * or what the server refused, as text. A retry starts from the last values.
+ */
+export function RegisterModel(props: IRegisterModelProps): JSX.Element {
+  const { run } = props;
+  const [state, setState] = React.useState<State>({ kind: 'idle' });
+  const last = React.useRef<MM.IRegisterModelRequest>({
+    name: run.name || `run-${run.id}`,
+    alias: '',
+    stage: ''
+  });
+  const onClick = async () => {
+    const { ask, register } = props.registration;
+    const request = await ask(last.current, run.name || run.id);
+    if (request === null) {
+      return;
+    }
+    last.current = request;
+    setState({ kind: 'busy' });
+    try {
+      setState({ kind: 'done', version: await register(request) });
+    } catch (err) {
+      setState({ kind: 'failed', message: errorMessage(err) });
+    }
+  };
+  return (
+    <div className="jp-mm-RegisterModel">
+      <button
+        className="jp-mm-Button jp-mm-RegisterModel-button"
+        title={`Register the model run ${run.name || run.id} logged`}
+        disabled={state.kind === 'busy'}
+        onClick={() => void onClick()}
+      >
+        {state.kind === 'busy' ? 'Registering…' : 'Register model'}
+      </button>
+      {state.kind === 'done' && (
+        <span className="jp-mm-RegisterModel-done" role="status">
+          Registered{' '}
+          {props.onOpenModel ? (
+            <button
+              className="jp-mm-Link jp-mm-RegisterModel-link"
+              title={`Open model ${state.version.name}`}
+              onClick={() =>
+                props.onOpenModel?.(state.version.name, state.version.version)
+              }
+            >
+              {state.version.ref}
+            </button>
+          ) : (
+            <code>{state.version.ref}</code>
+          )}
+          {state.version.stage !== 'none' && ` (${state.version.stage})`}
+          {state.version.aliases.length > 0 &&
+            ` @${state.version.aliases.join(', @')}`}
+        </span>
+      )}
+      {state.kind === 'failed' && (
+        <span className="jp-mm-RegisterModel-error" role="alert">
+          {state.message}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -140,8 +140,13 @@ def test_a_search_records_best_params_and_one_child_run_per_candidate(sk):
     best_c = sk.user_ns["search"].best_params_["C"]
     assert found["run"]["params"]["best.C"] == best_c
     assert found["run"]["metrics"]["best_score"] == pytest.approx(sk.user_ns["search"].best_score_)
-    children = [r for r in mm.list_runs(limit=50) if r.name.startswith("search/")]
+    children = [
+        r for r in mm.list_runs(limit=50, include_children=True) if r.name.startswith("search/")
+    ]
     assert len(children) == 3
+    # the list leaves them out by default; their parent counts them
+    assert not [r for r in mm.list_runs(limit=50) if r.name.startswith("search/")]
+    assert mm.get_run("search").n_children == 3
     parent_id = found["run"]["id"]
     registry = mm.get_registry()
     with registry.read() as conn:
@@ -163,7 +168,10 @@ def test_child_runs_are_bounded_by_the_best_ranked(sk):
                     " {'max_depth': [1, 2, 3, 4]}, cv=3).fit(X, y)", "bounded")
     finally:
         sk.run_line_magic("config", "MMMagics.autolog_max_child_runs = 100")
-    children = [r for r in mm.list_runs(limit=50) if r.name.startswith("bounded/")]
+    children = [
+        r for r in mm.list_runs(limit=50, include_children=True)
+        if r.name.startswith("bounded/")
+    ]
     assert len(children) == 2
     assert {r.metrics["rank_test_score"] for r in children} <= {1.0, 2.0}
 

@@ -441,3 +441,40 @@ def test_fits_from_the_users_threads_are_logged_and_a_fit_inside_our_recording_i
     assert len(series("threads", "fit_time_s")) == 5  # four trees and Lazy, not its inner tree
     assert "max_depth" in detail("threads")["run"]["params"]
     assert detail("threads")["run"]["metrics"]["train.accuracy"] > 0.5
+
+
+FIRST_IMPORT = '''
+import sys
+from IPython.testing.globalipapp import get_ipython
+
+ip = get_ipython()
+ip.run_line_magic("load_ext", "mm_jupyter")
+ip.run_line_magic("config", "MMMagics.show_summary = False")
+assert "sklearn" not in sys.modules, "the shell imported scikit-learn already"
+result = ip.run_cell(
+    "%%mm_track --name first\\n"
+    "from sklearn.tree import DecisionTreeClassifier\\n"
+    "clf = DecisionTreeClassifier(max_depth=2).fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])\\n"
+    "clf.get_depth()")
+assert result.success and result.result == 1, result
+import mm_jupyter as mm
+from mm_jupyter.capture.autolog.imports import ImportWatch
+run = mm.get_run("first")
+print(run.params.get("max_depth"), sorted(k for k in run.metrics if k.startswith("train.")))
+print(any(isinstance(f, ImportWatch) for f in sys.meta_path))
+'''
+
+
+def test_a_framework_the_cell_imports_for_the_first_time_is_logged(tmp_path):
+    # A fresh process: the first tracked cell imports scikit-learn and fits
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MM_JUPYTER_HOME": str(tmp_path / "registry")}
+    done = subprocess.run([sys.executable, "-c", FIRST_IMPORT], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    params, still_watching = done.stdout.splitlines()[-2:]  # after the cell's Out[]
+    assert params.startswith("2 ['train.accuracy'")
+    assert still_watching == "False"  # the import watch left with the cell

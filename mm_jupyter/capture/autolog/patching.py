@@ -38,7 +38,7 @@ import types
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 # Code of these packages fitting a model is not the user's fit: a forest fitting its
 # trees, cross_val_score its folds, a pipeline its steps, xgboost's sklearn API train().
@@ -65,6 +65,18 @@ Sink = Callable[[FitCall], None]
 Prepare = Callable[[tuple[Any, ...], dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any], dict[str, Any]]]
 
 
+class Installable(Protocol):
+    """What ``Patches`` puts in place for a cell and takes out after it."""
+
+    def install(self) -> bool:
+        """Put it in place; ``False`` when there was nothing to do."""
+        ...
+
+    def uninstall(self) -> None:
+        """Restore what was there before."""
+        ...
+
+
 class _Depth(threading.local):
     depth = 0
 
@@ -80,14 +92,14 @@ class Patches:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.sinks: list[Sink] = []
-        self.installed: list[Patch | SubclassHook] = []
+        self.installed: list[Installable] = []
         self.local = _Depth()
 
     @property
     def active(self) -> bool:
         return bool(self.sinks)
 
-    def activate(self, sink: Sink, patches: Iterable[Patch | SubclassHook]) -> None:
+    def activate(self, sink: Sink, patches: Iterable[Installable]) -> None:
         """Report outermost fits to ``sink`` and install ``patches`` not yet in place."""
         with self.lock:
             self.sinks.append(sink)
@@ -105,8 +117,8 @@ class Patches:
                     patch.uninstall()
                 self.installed.clear()
 
-    def add(self, patch: Patch) -> None:
-        """Install one more patch while active (a class defined during the cell)."""
+    def add(self, patch: Installable) -> None:
+        """Install one more patch while active (a class or framework loaded during the cell)."""
         with self.lock:
             if self.sinks and patch not in self.installed and patch.install():
                 self.installed.append(patch)

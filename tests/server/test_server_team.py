@@ -121,7 +121,7 @@ async def test_two_users_share_runs_blobs_and_a_model_over_rest(team, jp_fetch, 
     # And bob's run shows its output and its figure, whose bytes live in the bucket only
     bob_run = next(r for r in page["runs"] if r["name"] == "bob-fit")
     detail = await get_json(jp_fetch, "runs", bob_run["id"])
-    assert detail["run"]["metrics"] == {"acc": 0.93} and detail["run"]["n_figures"] == 1
+    assert detail["run"]["metrics"]["acc"] == 0.93 and detail["run"]["n_figures"] == 1
     assert "fitted on the team backend" in "".join(
         o.get("text") or "" for o in detail["outputs"])
     (figure,) = [o for o in detail["outputs"] if o["output_type"] == "figure"]

@@ -75,10 +75,32 @@ def _registry_backend(request):
     if "registry_dir" not in request.fixturenames or "backend" in request.fixturenames:
         yield
         return
-    url = request.getfixturevalue("postgres_database")
-    monkeypatch = request.getfixturevalue("monkeypatch")
-    monkeypatch.setenv("MM_JUPYTER_DATABASE_URL", url)
-    yield
+    # A copy of a database migrated once per session: the same schema as a fresh
+    # database gets on first open, without running the migrations for every test.
+    template = request.getfixturevalue("migrated_template")
+    with temporary_database(request.getfixturevalue("postgres_url"), template=template) as url:
+        monkeypatch = request.getfixturevalue("monkeypatch")
+        monkeypatch.setenv("MM_JUPYTER_DATABASE_URL", url)
+        yield
+
+
+@pytest.fixture(scope="session")
+def migrated_template(postgres_url, tmp_path_factory) -> str:
+    """The name of a database with every migration applied, to copy per test."""
+    import psycopg
+
+    from mm_jupyter.store.db import open_database
+    from mm_jupyter.store.location import RegistryLocation
+    from mm_jupyter.store.pg import close_pools
+
+    name = f"tmpl_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
+    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    open_database(RegistryLocation(tmp_path_factory.mktemp("tmpl"), "template"), url,
+                  None).close()
+    close_pools()  # a template must have no connections when it is copied
+    return name
 
 
 @pytest.fixture
@@ -104,14 +126,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @contextmanager
-def temporary_database(postgres_url: str) -> Iterator[str]:
-    """A fresh empty database of any lifetime (``postgres_database`` is per test): yield
-    its URL, drop it when the block ends (a module-scoped registry uses it)."""
+def temporary_database(postgres_url: str, template: str = "template0") -> Iterator[str]:
+    """A fresh database of any lifetime (``postgres_database`` is per test), empty or a
+    copy of ``template``: yield its URL, drop it when the block ends."""
     import psycopg
 
     name = f"t_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     try:
         yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
     finally:

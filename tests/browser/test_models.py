@@ -261,6 +261,8 @@ def test_transition_post_needs_xsrf_with_a_cookie_session(
 
 TREND_CELLS = [
     CELLS[0],
+    # Only the metrics the runs log themselves: the trend and columns are about them
+    "%config MMMagics.autolog = False",
     *(
         f"%%mm_track --name fit-C{c}\n"
         f"model = LogisticRegression(C={c}, max_iter=500).fit(X, y)\n"

@@ -29,22 +29,13 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from typing import Any
+
+from timing import median_ms  # the benchmarks' one timing rule (benchmarks/timing.py)
 
 TARGET_MS = 50.0  # issue 13: a 100 MB input fingerprinted in at most 50 ms
 ROWS = 1_300_000  # x 10 float64 columns: 104 MB
 LOOKUP_VERSIONS = 2_000
-
-
-def median_ms(work: Callable[[], Any], repeat: int) -> float:
-    work()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 3)
 
 
 def data() -> dict[str, Any]:

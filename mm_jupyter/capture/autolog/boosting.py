@@ -8,11 +8,37 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
+from mm_jupyter.capture.autolog.patching import Patch
+
 MAX_FEATURES = 200  # importances kept per model (the largest)
+_TRAIN_PATCHES: dict[tuple[str, int], Patch] = {}
+
+
+def patch_train(framework: str,
+                  collect: Callable[[ModuleType, dict[str, Any]], dict[str, Any]]) -> list[Patch]:
+    """Return the patch of ``<framework>.train`` if the framework is imported (one per module).
+
+    ``collect(module, arguments)`` adds what the call needs to report its evaluation
+    results (``preparer``).
+    """
+    module = sys.modules.get(framework)
+    train = getattr(module, "train", None)
+    if module is None or not callable(train):
+        return []
+    patch = _TRAIN_PATCHES.get((framework, id(module)))
+    if patch is None:
+        original = getattr(train, "__wrapped__", train)
+        patch = _TRAIN_PATCHES[(framework, id(module))] = Patch(
+            module, "train", framework,
+            prepare=preparer(original, lambda arguments: collect(module, arguments)),
+        )
+    return [patch]
 
 
 @dataclass

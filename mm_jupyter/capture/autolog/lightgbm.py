@@ -8,36 +8,22 @@ The sklearn API (``LGBMClassifier``...) is patched with the other estimators.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from mm_jupyter.capture.autolog.boosting import (
     BoosterInfo,
     eval_series,
     finite,
-    preparer,
+    patch_train,
     top_importance,
 )
 from mm_jupyter.capture.autolog.patching import FitCall, Patch
 from mm_jupyter.capture.autolog.values import flat_params
 
-_PATCHES: dict[int, Patch] = {}
-
 
 def train_patches() -> list[Patch]:
     """Return the patch of ``lightgbm.train`` if LightGBM is imported."""
-    module = sys.modules.get("lightgbm")
-    train = getattr(module, "train", None)
-    if module is None or not callable(train):
-        return []
-    patch = _PATCHES.get(id(module))
-    if patch is None:
-        original = getattr(train, "__wrapped__", train)
-        patch = _PATCHES[id(module)] = Patch(
-            module, "train", "lightgbm",
-            prepare=preparer(original, lambda a: _collect_evals(module, a)),
-        )
-    return [patch]
+    return patch_train("lightgbm", lambda module, arguments: _collect_evals(module, arguments))
 
 
 def _collect_evals(module: Any, arguments: dict[str, Any]) -> dict[str, Any]:

@@ -10,35 +10,22 @@ library's ``train`` directly, so it is reported once.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from mm_jupyter.capture.autolog.boosting import (
     BoosterInfo,
     eval_series,
     finite,
-    preparer,
+    patch_train,
     top_importance,
 )
 from mm_jupyter.capture.autolog.patching import FitCall, Patch
 from mm_jupyter.capture.autolog.values import flat_params
 
-_PATCHES: dict[int, Patch] = {}
-
 
 def train_patches() -> list[Patch]:
     """Return the patch of ``xgboost.train`` if XGBoost is imported."""
-    module = sys.modules.get("xgboost")
-    train = getattr(module, "train", None)
-    if module is None or not callable(train):
-        return []
-    patch = _PATCHES.get(id(module))
-    if patch is None:
-        original = getattr(train, "__wrapped__", train)
-        patch = _PATCHES[id(module)] = Patch(
-            module, "train", "xgboost", prepare=preparer(original, _collect_evals)
-        )
-    return [patch]
+    return patch_train("xgboost", lambda _module, arguments: _collect_evals(arguments))
 
 
 def _collect_evals(arguments: dict[str, Any]) -> dict[str, Any]:

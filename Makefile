@@ -52,6 +52,12 @@ lab: $(VENV)/.installed build-ext
 	  ../$(VENV)/bin/jupyter lab --ip 127.0.0.1 --port $(PORT) --no-browser \
 	    $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
+# The tests that drive real kernels through nbclient (about a third of the magics suite's
+# time): the PostgreSQL pass leaves them out, as the registry code they reach is the one
+# the in-process magics tests run on PostgreSQL; they run on SQLite in the first pass.
+KERNEL_TESTS := test_corpus.py test_tracebacks.py test_notebooks.py test_autolog_notebook.py \
+                test_fit_lineage_notebook.py test_objects_kernel.py
+
 # Every test: store, capture, magics, CLI, notebooks (nbclient), REST, browser.
 # Then the adapter suites again with every test registry on PostgreSQL (a fresh database
 # per test), so a query that only SQLite accepts fails here; corpus and tracebacks are
@@ -67,7 +73,7 @@ test: $(VENV)/.installed build-ext chromium postgresql
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/browser
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --registry-backend=postgresql \
 	  tests/api tests/server tests/cli tests/serving tests/monitoring tests/magics \
-	  --ignore=tests/magics/test_corpus.py --ignore=tests/magics/test_tracebacks.py
+	  $(addprefix --ignore=tests/magics/,$(KERNEL_TESTS))
 	$(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 # Everything but the browser tests.

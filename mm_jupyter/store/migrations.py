@@ -89,5 +89,13 @@ def m0008_autolog(db: Database) -> None:
     db.executescript(sql("0008_autolog"))
 
 
+@MIGRATIONS(name="0009_housekeeping")
+def m0009_housekeeping(db: Database) -> None:
+    """Housekeeping and comparing: run notes, stars, archive and soft delete, the cell
+    a run ran in, the audit trail of those changes, metric directions, acknowledged
+    alerts."""
+    db.executescript(sql("0009_housekeeping"))
+
+
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
 # tests/store/test_migrations.py checks they agree.

@@ -30,7 +30,8 @@ RUN_COLUMNS = (
     "id", "name", "status", "user", "host", "pid", "notebook_path", "started_at",
     "finished_at", "duration_s", "heartbeat_ts", "tags", "error", "cell_digest",
     "history_digest", "notebook_digest", "environment_digest", "n_outputs", "n_figures",
-    "history_from", "history_upto", "parent_run_id",
+    "history_from", "history_upto", "parent_run_id", "note", "starred", "archived_at",
+    "deleted_at", "cell_id",
 )
 MAPPED_RUN_COLUMNS = ("experiment_id", "history_kernel_id", "change_seq")
 CHILD_TABLES = {

@@ -34,6 +34,13 @@ class Run:
     n_figures: int = 0
     parent_run_id: str | None = None  # the search run this candidate belongs to
     n_children: int = 0  # child runs: the candidates of a search this run made
+    # Housekeeping (docs/housekeeping.md): a star, a markdown note, archive and soft
+    # delete; and the notebook cell the run ran in (JupyterLab's cell id).
+    starred: bool = False
+    note: str | None = None
+    archived_at: str | None = None
+    deleted_at: str | None = None
+    cell_id: str | None = None
 
     @classmethod
     def from_summary(cls, summary: dict[str, Any]) -> Run:

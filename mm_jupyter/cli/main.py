@@ -22,7 +22,11 @@ from mm_jupyter.errors import MMError
 from mm_jupyter.records import Run
 from mm_jupyter.services.configuration import describe_folder, project_folder, set_backend
 from mm_jupyter.services.diff.comparison import compare_runs
-from mm_jupyter.services.registry import describe_registry, init_project_registry
+from mm_jupyter.services.registry import (
+    describe_registry,
+    init_project_registry,
+    registry_exists,
+)
 from mm_jupyter.services.runs.queries import list_runs, run_detail
 
 
@@ -54,7 +58,17 @@ def init(database: str | None, blobs: str | None) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info(as_json: bool) -> None:
-    """Show which registry is used and why."""
+    """Show which registry is used and why (creates nothing)."""
+    exists, folder, source = registry_exists()
+    if not exists:
+        message = (f"no registry at {folder} yet (created by the first tracked cell"
+                   " or `mm-jupyter init`)")
+        if as_json:
+            emit_json({"version": __version__, "registry": folder, "source": source,
+                       "exists": False, "message": message})
+        else:
+            click.echo(message)
+        return
     described = describe_registry(open_cli_registry())
     data = {
         "version": __version__,

@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 from mm_jupyter.errors import FingerprintOnlyError, NotFoundError
 from mm_jupyter.store import artifact_queries, db, journal, queries, recovery
 from mm_jupyter.store.blob_interface import BlobReader
+from mm_jupyter.store.backend_config import load_backend_config
 from mm_jupyter.store.blobs import is_digest
 from mm_jupyter.store.location import PROJECT_DIR, resolve_location
 
@@ -38,6 +39,21 @@ def open_registry(
     pending journals are imported.
     """
     return db.open_registry(path, timeout=timeout, cwd=cwd)
+
+
+def registry_exists() -> tuple[bool, str, str]:
+    """Say whether the registry the location rule finds exists, without creating it.
+
+    Returns ``(exists, folder, source)``. A folder whose backend is PostgreSQL counts as
+    existing (its tables live in the database). ``mm-jupyter info`` asks this first, so
+    looking at where the registry would be never creates one.
+    """
+    location = resolve_location()
+    path = location.path
+    exists = (path / db.DB_NAME).exists() or (
+        load_backend_config(path).backend == "postgresql"
+    )
+    return exists, str(path), location.source
 
 
 def init_project_registry(folder: Path) -> tuple[Path, bool]:

@@ -67,6 +67,28 @@ def test_init_creates_a_project_registry_found_from_subfolders(tmp_path):
     assert data["registry"] == str(tmp_path / ".mm") and data["source"] == "project"
 
 
+def test_info_without_a_registry_creates_nothing(tmp_path):
+    # Given an empty folder, no MM_JUPYTER_HOME and a per-user data dir inside tmp_path
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MM_JUPYTER_HOME", "MM_JUPYTER_DATABASE_URL")}
+    env["JUPYTER_DATA_DIR"] = str(tmp_path / "data")
+    work = tmp_path / "work"
+    work.mkdir()
+    # When info runs, as text and as JSON
+    text = subprocess.run([*CLI, "info"], capture_output=True, text=True, cwd=work, env=env)
+    as_json = subprocess.run([*CLI, "info", "--json"], capture_output=True, text=True,
+                             cwd=work, env=env)
+    # Then it says where the registry would be, and no file or folder appeared
+    where = tmp_path / "data" / "mm-jupyter"
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.strip() == (f"no registry at {where} yet (created by the first"
+                                   " tracked cell or `mm-jupyter init`)")
+    data = json.loads(as_json.stdout)
+    assert data["exists"] is False and data["registry"] == str(where)
+    assert data["source"] == "user"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["work"]
+
+
 def test_diff_without_a_notebook_to_compare_names_the_fix(registry, tmp_path):
     seed(registry)
     out = cli("diff", "cli-run")

@@ -12,8 +12,8 @@ from typing import Any, TypedDict
 
 from mm_jupyter.errors import FingerprintOnlyError, NotFoundError
 from mm_jupyter.store import artifact_queries, db, journal, queries, recovery
-from mm_jupyter.store.blob_interface import BlobReader
 from mm_jupyter.store.backend_config import load_backend_config
+from mm_jupyter.store.blob_interface import BlobReader
 from mm_jupyter.store.blobs import is_digest
 from mm_jupyter.store.location import PROJECT_DIR, resolve_location
 

@@ -49,7 +49,7 @@ _MONITOR_API = ("monitor", "on_model_event")
 _SYNC_API = ("push", "pull")
 _AUTOLOG_API = ("autolog",)
 __all__ = ["API_VERSION", "__version__", "diff", "evaluate", "triggers", *_API, *_ARTIFACT_API,
-           *_MODEL_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API]
+           "compare_runs", *_MODEL_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API]
 
 
 # Where each public name lives (the adapters in api/); ``triggers`` is a module of its own.
@@ -61,6 +61,7 @@ _HOME = {
     **dict.fromkeys(_SYNC_API, "mm_jupyter.api.sync"),
     **dict.fromkeys(_AUTOLOG_API, "mm_jupyter.api.autolog"),
     "diff": "mm_jupyter.api.diff",
+    "compare_runs": "mm_jupyter.api.compare",
     "evaluate": "mm_jupyter.api.evaluation",
 }
 

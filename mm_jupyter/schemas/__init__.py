@@ -33,6 +33,7 @@ NAMES = (
     "run_model_registration_request",
     "run_model_registration_response",
     "diff",
+    "compare",
     "monitoring_common",
     "monitoring_page",
     "monitoring_detail",

@@ -14,6 +14,7 @@ from mm_jupyter.server.artifacts import (
 )
 from mm_jupyter.server.base import PATH_KEY, ROOT_DIR_KEY
 from mm_jupyter.server.blobs import BlobHandler
+from mm_jupyter.server.compare import CompareHandler
 from mm_jupyter.server.diff import DiffHandler
 from mm_jupyter.server.meta import MetaHandler
 from mm_jupyter.server.models import (
@@ -64,6 +65,7 @@ ROUTES = (
     ("models/(.+)/versions/([^/]+)", ModelVersionHandler),
     ("models/(.+)", ModelHandler),
     ("diff", DiffHandler),
+    ("compare", CompareHandler),
     ("monitoring", MonitorsHandler),
     ("monitoring/(.+)/series", MonitorSeriesHandler),
     ("monitoring/(.+)/alerts", MonitorAlertsHandler),

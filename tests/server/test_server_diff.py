@@ -188,3 +188,19 @@ async def test_nbdime_single_cell_source_and_output(jp_fetch, seed):
     assert first["outputs"]["changed"] is True
     assert first["outputs"]["a"] != first["outputs"]["b"]
     assert notebook["cells"][1]["status"] == "unchanged"
+
+
+async def test_directions_and_a_side_without_notebook(jp_fetch, seed):
+    # Given a run with a notebook snapshot and one without
+    with_nb = seed.run("nb", metrics={"val_loss": 0.3, "acc": 0.9},
+                       notebook='{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    without = seed.run("plain", metrics={"val_loss": 0.4, "acc": 0.8})
+    # When they are diffed
+    diff = await get_diff(jp_fetch, a=with_nb, b=without)
+    # Then each metric says whether lower or higher is better
+    assert diff["directions"] == {"acc": "max", "val_loss": "min"}
+    # and the notebook is not compared with nothing: side b has no snapshot
+    assert diff["notebook"] is None and diff["notebook_missing"] == ["b"]
+    both = await get_diff(jp_fetch, a=without, b=without)
+    assert both["notebook_missing"] == ["a", "b"]
+    assert (await get_diff(jp_fetch, a=with_nb, b=with_nb))["notebook_missing"] == []

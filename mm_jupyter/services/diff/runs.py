@@ -10,6 +10,7 @@ from mm_jupyter.services.diff.lines import is_changed, line_diff
 from mm_jupyter.services.diff.notebooks import diff_notebooks
 from mm_jupyter.services.diff.objects import count_changed, diff_objects
 from mm_jupyter.services.diff.reports import diff_reports
+from mm_jupyter.services.runs.directions import directions_for
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.details import notebook_snapshot, run_detail
 from mm_jupyter.store.objects import read_run_objects
@@ -101,8 +102,12 @@ def diff_runs(registry: Registry, a: str, b: str | None = None, *, volatile: boo
         nb_b, b_path = _notebook(registry, db), db["run"]["notebook_path"]
     else:
         nb_b, b_path = disk_notebook, disk_path
+    # A side without a snapshot is not an empty notebook: diffing against nothing
+    # would call every cell added (or report "0 cells changed" when both lack one).
+    # The diff says which side has none instead.
+    missing = [side for side, nb in (("a", nb_a), ("b", nb_b)) if nb is None]
     notebook = None
-    if nb_a is not None or nb_b is not None:
+    if not missing:
         notebook = {"a_path": da["run"]["notebook_path"], "b_path": b_path,
                     **diff_notebooks(nb_a, nb_b, volatile=volatile)}
     other = db or {"run": None, "metrics": {}, "code": {"cell": None, "history": []},
@@ -118,9 +123,12 @@ def diff_runs(registry: Registry, a: str, b: str | None = None, *, volatile: boo
         "a": da["run"], "b": other["run"],
         "params": params,
         "metrics": metrics,
+        # Lower or higher is better, per metric key: what colours a change good or bad.
+        "directions": directions_for(registry, metrics),
         "code": line_diff(da["code"]["cell"], other["code"]["cell"]) if db else [],
         "history": line_diff(_history_text(da), _history_text(other)) if db else [],
         "notebook": notebook,
+        "notebook_missing": missing,
         "environment": environment,
         "artifacts": {
             "inputs": _refs(da["artifacts"]["inputs"], other["artifacts"]["inputs"]),

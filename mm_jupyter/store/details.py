@@ -11,7 +11,9 @@ from mm_jupyter.store.artifact_queries import run_artifacts
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.history import read_history
+from mm_jupyter.store.housekeeping import housekeeping_fields
 from mm_jupyter.store.queries import resolve_run, run_summaries
+from mm_jupyter.store.run_events import run_events
 
 
 def metric_series(
@@ -132,6 +134,10 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
             "environment": _environment(conn, row[7]),
             "error": row[8],
             "artifacts": run_artifacts(conn, run_id),
+            # Housekeeping (docs/housekeeping.md): note, star, archive/delete stamps,
+            # the notebook cell, and the change history, newest first.
+            **housekeeping_fields(conn, run_id),
+            "events": run_events(conn, run_id),
         }
 
 

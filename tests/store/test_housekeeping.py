@@ -1,0 +1,153 @@
+"""Run housekeeping on both backends: edits, visibility, moves, the audit trail, and
+gc purging soft-deleted runs (their rows, snapshots and the blobs only they used)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mm_jupyter.errors import ConflictError, NotFoundError
+from mm_jupyter.services.artifacts.maintenance import collect_garbage
+from mm_jupyter.services.runs import housekeeping as hk
+from mm_jupyter.store import queries, runs
+from mm_jupyter.store.details import run_detail
+
+
+def make_run(registry, name="r", experiment="e", *, finish=True, outputs=(), blobs=(), **kw):
+    run = runs.NewRun(id=runs.new_run_id(), name=name, experiment=experiment,
+                      started_at=runs.iso_now(), **kw)
+    runs.create_run(registry, run)
+    if finish:
+        runs.finish_run(registry, run.id, status="finished", finished_at=runs.iso_now(),
+                        duration_s=1.0, outputs=outputs, blobs=blobs)
+    return run.id
+
+
+def figure(registry, payload: bytes, seq=0):
+    digest = registry.blobs.put_bytes(payload)
+    output = runs.OutputRecord(seq=seq, output_type="display_data",
+                               blobs={"image/png": {"digest": digest, "size": len(payload)}})
+    return digest, output, (digest, len(payload), "image/png")
+
+
+def test_update_changes_only_what_is_given_and_records_each_change(registry):
+    run_id = make_run(registry, name="baseline", tags={"team": "risk", "old": "x"})
+    seq = registry.change_seq()
+
+    state = hk.update_run(registry, run_id, name="tuned", note="# why\nlr too high",
+                          tags={"stage": "exp", "old": None}, starred=True, user="alice")
+
+    assert state["name"] == "tuned" and state["starred"] is True
+    assert state["note"] == "# why\nlr too high"
+    assert state["tags"] == {"team": "risk", "stage": "exp"}
+    assert registry.change_seq() > seq
+    detail = run_detail(registry, run_id)
+    assert {e["action"] for e in detail["events"]} == {"rename", "note", "tag", "star"}
+    assert all(e["user"] == "alice" and e["at"].endswith("Z") for e in detail["events"])
+    rename = next(e for e in detail["events"] if e["action"] == "rename")
+    assert rename["detail"] == {"from": "baseline", "to": "tuned"}
+    tag = next(e for e in detail["events"] if e["action"] == "tag")
+    assert tag["detail"] == {"from": {"old": "x", "stage": None},
+                             "to": {"old": None, "stage": "exp"}}
+
+    # The same values again change nothing and record nothing; note="" clears the note.
+    hk.update_run(registry, run_id, name="tuned", starred=True, user="bob")
+    assert len(run_detail(registry, run_id)["events"]) == 4
+    assert hk.update_run(registry, run_id, note="", user="bob")["note"] is None
+    events = run_detail(registry, run_id)["events"]
+    assert events[0]["action"] == "note" and events[0]["user"] == "bob"  # newest first
+    assert events[0]["detail"] == {"from": "# why\nlr too high", "to": None}
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"name": "a:b"}, "run name 'a:b' contains ':'"),
+    ({"name": ""}, "run name '' is empty"),
+    ({"note": "x" * (64 * 1024 + 1)}, "65537 bytes; the limit is 65536"),
+    ({"note": 3}, "a note must be a string"),
+    ({"tags": {"": "v"}}, "a tag key must be a non-empty string"),
+    ({"tags": {"k": ["v"]}}, "tag 'k' must have a string value, not list"),
+    ({"tags": ["k"]}, "tags must be a mapping"),
+    ({"starred": "yes"}, "starred must be true or false"),
+])
+def test_bad_input_is_named_and_changes_nothing(registry, kwargs, message):
+    run_id = make_run(registry, name="keep")
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        hk.update_run(registry, run_id, **{"name": "other", **kwargs})
+    assert queries.get_run_summary(registry, run_id)["name"] == "keep"
+    assert run_detail(registry, run_id)["events"] == []
+
+
+def test_unknown_run_is_not_found(registry):
+    with pytest.raises(NotFoundError):
+        hk.archive_run(registry, "nope-such-run")
+
+
+def test_children_follow_their_parent_and_running_runs_stay(registry):
+    parent = make_run(registry, name="search")
+    child = make_run(registry, name="cand")
+    with registry.write() as conn:  # a search's candidate (the recorder sets this link)
+        conn.execute("UPDATE runs SET parent_run_id = ? WHERE id = ?", (parent, child))
+
+    hk.archive_run(registry, parent, user="alice")
+    assert run_detail(registry, child)["archived_at"] is not None
+    hk.delete_run(registry, parent, user="alice")
+    assert run_detail(registry, child)["deleted_at"] is not None
+    hk.restore_run(registry, parent, user="alice")
+    restored = run_detail(registry, child)
+    assert restored["archived_at"] is None and restored["deleted_at"] is None
+    assert [e["action"] for e in restored["events"]] == ["restore", "delete", "archive"]
+    moved = hk.move_run(registry, parent, "new-exp", user="alice")
+    assert moved["experiment"] == "new-exp"
+    assert queries.get_run_summary(registry, child)["experiment"] == "new-exp"
+    assert run_detail(registry, parent)["events"][0]["detail"] == {"from": "e", "to": "new-exp"}
+
+    running = make_run(registry, name="live", finish=False)
+    with pytest.raises(ConflictError, match="still running"):
+        hk.delete_run(registry, running)
+    with pytest.raises(ConflictError, match="still running"):
+        hk.move_run(registry, running, "elsewhere")
+    assert run_detail(registry, running)["deleted_at"] is None
+    hk.archive_run(registry, running)  # archiving a running run is allowed
+    with pytest.raises(ValueError, match="an experiment name must be a non-empty"):
+        hk.move_run(registry, parent, " ")
+
+
+def test_gc_purges_deleted_runs_and_their_own_blobs_only(registry):
+    shared, shared_out, shared_row = figure(registry, b"shared png bytes")
+    own, own_out, own_row = figure(registry, b"only the deleted run's png", seq=1)
+    live = make_run(registry, name="live", outputs=[shared_out], blobs=[shared_row],
+                    cell_source="x = 1")
+    doomed = make_run(registry, name="doomed", outputs=[shared_out, own_out],
+                      blobs=[shared_row, own_row], cell_source="y = 2 # only here",
+                      params=[("lr", 0.1, "explicit")])
+    runs.write_metric_points(registry, [(doomed, "loss", 0, 0.5, time.time())])
+    hk.update_run(registry, doomed, note="gone soon", user="alice")
+    hk.delete_run(registry, doomed, user="alice")
+
+    # Within the grace period nothing is purged.
+    kept = collect_garbage(registry, grace_s=3600)
+    assert kept["runs_purged"] == 0 and registry.blobs.has(own)
+
+    # A dry run reports what would go, and leaves everything in place.
+    dry = collect_garbage(registry, grace_s=0, dry_run=True)
+    assert dry["runs_purged"] == 1 and dry["removed"] == 1 and dry["dry_run"] is True
+    assert dry["freed_bytes"] >= len(b"only the deleted run's png")
+    assert run_detail(registry, doomed)["deleted_at"] is not None and registry.blobs.has(own)
+
+    report = collect_garbage(registry, grace_s=0)
+    assert report["runs_purged"] == 1 and report["removed"] == 1
+    assert report["snapshots_removed"] >= 1
+    with pytest.raises(NotFoundError):
+        run_detail(registry, doomed)
+    assert not registry.blobs.has(own)
+    assert registry.blobs.has(shared)  # still used by the live run
+    assert run_detail(registry, live)["code"]["cell"] == "x = 1"
+    with registry.read() as conn:
+        for table in ("params", "metrics", "latest_metrics", "outputs", "run_events"):
+            count = conn.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?",
+                                 (doomed,)).fetchone()[0]
+            assert count == 0, table
+        assert conn.execute("SELECT count(*) FROM code_snapshots WHERE content = ?",
+                            ("y = 2 # only here",)).fetchone()[0] == 0
+    assert collect_garbage(registry, grace_s=0)["runs_purged"] == 0

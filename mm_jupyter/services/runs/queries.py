@@ -12,6 +12,7 @@ from typing import Any
 from mm_jupyter.records import Run
 from mm_jupyter.services.evaluation.storage import run_reports
 from mm_jupyter.services.runs.candidates import family
+from mm_jupyter.services.runs.directions import directions_for
 from mm_jupyter.store import details, queries
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.objects import read_run_objects
@@ -86,9 +87,13 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
     return detail
 
 
-def run_keys(registry: Registry) -> dict[str, list[str]]:
-    """Return the experiment names and the metric and param keys in use."""
-    return queries.keys(registry)
+def run_keys(registry: Registry) -> dict[str, Any]:
+    """Return the experiment names and the metric and param keys in use, and
+    ``directions``: lower (``min``) or higher (``max``) is better, per metric key
+    (the stored override, else inferred from the name; services/runs/directions.py)."""
+    keys: dict[str, Any] = dict(queries.keys(registry))
+    keys["directions"] = directions_for(registry, keys["metrics"])
+    return keys
 
 
 def changes(registry: Registry, since: int) -> dict[str, Any]:

@@ -117,7 +117,7 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, SyncVerbs, Magics):
         Unicode(), list(DEFAULT_EXCLUDE), help="Globs of files never auto-logged."
     ).tag(config=True)
     register_button = Bool(
-        True, help="Offer a Register button for fitted models below a tracked cell."
+        True, help="Offer Register in a tracked cell's run output for the model it stored."
     ).tag(config=True)
     autolog_max_mb = Int(1024, help="Files larger than this are not auto-logged.").tag(
         config=True

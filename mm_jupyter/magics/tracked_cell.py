@@ -34,6 +34,7 @@ from mm_jupyter.capture.params import (
     namespace_params,
     plan_cell,
 )
+from mm_jupyter.magics.run_output import RunOutputs
 from mm_jupyter.services.runs.recorder import status_of
 from mm_jupyter.services.runs.session import get_session
 
@@ -74,6 +75,8 @@ class _Cell:
     extra: dict[str, Any] = field(default_factory=dict)
     autolog: Any = None  # services.runs.autolog.CellAutolog while framework fits are logged
     scoring: list[str] | None = None  # the scoring call the body ends with, if any
+    raw: str | None = None  # the cell as sent (a headless kernel finds its notebook by it)
+    cell_id: str | None = None  # the frontend's id of the cell (JupyterLab's cellId)
 
 
 class _StripTrackLine:
@@ -103,7 +106,8 @@ class TrackedCells:
         self.magics = magics  # the traitlets config (auto_params, show_summary, ...)
         self.transformer = _StripTrackLine(self)
         self._cells: list[_Cell] = []
-        # Fitted models the last tracked cell bound (what its Register button offers).
+        self.outputs = RunOutputs(shell)
+        # Fitted predictors the last tracked cell bound (what its run output offers).
         self.last_models: dict[str, Any] = {}
 
     # -- installation -------------------------------------------------------------
@@ -131,11 +135,11 @@ class TrackedCells:
         def work() -> None:
             try:
                 # What the end of a tracked cell imports: auto-logged files, the
-                # summary (and the run read behind it), the Register button.
+                # run output (and the run read behind it), the model candidates.
                 import mm_jupyter.api.artifacts
                 import mm_jupyter.api.runs
-                import mm_jupyter.display.runs
-                import mm_jupyter.magics.register_panel
+                import mm_jupyter.display.run_output
+                import mm_jupyter.magics.model_candidates
                 import mm_jupyter.services.runs.queries  # noqa: F401
             except Exception:  # the cell imports them again and meets the problem
                 pass
@@ -175,7 +179,8 @@ class TrackedCells:
         # Cheap test first: this hook runs before every cell, however big.
         start = LEADING_SPACE.match(raw).end()  # type: ignore[union-attr]
         found = split_track_cell(_lines(raw)) if raw.startswith(MAGIC, start) else None
-        cell = _Cell(tracked=found is not None)
+        cell = _Cell(tracked=found is not None, raw=raw,
+                     cell_id=getattr(info, "cell_id", None) or None)
         self._cells.append(cell)
         if found is None:
             return
@@ -237,7 +242,7 @@ class TrackedCells:
         self.last_models = models
         recorder.finish(status, exc=error, auto_metrics=metrics, error_text=error_text)
         if self.magics.show_summary and run_id is not None and run_id not in session.journaled:
-            self._show_summary(run_id, models)
+            self.outputs.show(run_id, models, logged, self.magics.register_button)
 
     # -- the run ------------------------------------------------------------------
 
@@ -259,7 +264,7 @@ class TrackedCells:
                 source, max_items=config.auto_param_max_items, max_str=config.auto_param_max_str
             )
             cell.assigned = plan.assigned
-            cell.recorder = self._recorder(args, body, plan, current)
+            cell.recorder = self._recorder(args, body, plan, current, cell)
             cell.recorder.run.pending_metrics = lambda: self.auto_metrics(cell.assigned)
             # mtimes come from a coarse kernel clock: allow a few ticks of slack
             cell.started_ns = time.time_ns() - 10_000_000
@@ -295,9 +300,9 @@ class TrackedCells:
             return body
 
     def _recorder(
-        self, args: Any, body: str, plan: CellPlan, current: tuple[int, str] | None
+        self, args: Any, body: str, plan: CellPlan, current: tuple[int, str] | None,
+        cell: _Cell,
     ) -> Any:
-        from mm_jupyter.capture.notebook import notebook_path
         from mm_jupyter.services.runs.recorder import RunRecorder
 
         shell, session, config = self.shell, get_session(), self.magics
@@ -314,7 +319,7 @@ class TrackedCells:
                     rows[key] = (key, value, "auto")
         for key, value in args.params.items():
             rows[key] = (key, value, "explicit")
-        path = notebook_path(namespace)
+        path, cell_id = self.outputs.locate(cell.raw, cell.cell_id)
         experiment = args.experiment or session.experiment
         if experiment is None and path:
             experiment = path.rsplit("/", 1)[-1].removesuffix(".ipynb")
@@ -332,6 +337,7 @@ class TrackedCells:
             code=body,
             history=history,
             notebook_path=path,
+            cell_id=cell_id,
             notebook=config.notebooks.snapshot(path) if path else (None, None),
             shell=shell,
             capture_outputs=not args.no_capture_outputs,
@@ -389,7 +395,7 @@ class TrackedCells:
         run); the returned Register candidates are the predictors only, plus the model
         autologging kept when the cell bound it to no name (``Model().fit(X, y)``).
         """
-        from mm_jupyter.magics.register_panel import fitted_models, is_predictor
+        from mm_jupyter.magics.model_candidates import fitted_models, is_predictor
 
         run_id = cell.recorder.run.id
         if run_id is None:
@@ -408,21 +414,6 @@ class TrackedCells:
                     label += "_"
                 candidates[label] = model
         return candidates
-
-    def _show_summary(self, run_id: str, models: dict[str, Any]) -> None:
-        from IPython.display import display
-
-        from mm_jupyter.api import runs as api
-        from mm_jupyter.display.runs import RunSummary
-
-        try:
-            display(RunSummary(api.get_run(run_id)))
-            if models and self.magics.register_button:
-                from mm_jupyter.magics.register_panel import register_panel
-
-                display(register_panel(models, run_id))
-        except Exception as exc:  # a summary is a courtesy, never an error
-            get_session().warn_once("summary", f"summary not shown ({exc})")
 
     @staticmethod
     def _guard(kind: str, work: Any, default: Any) -> Any:

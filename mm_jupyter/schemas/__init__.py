@@ -32,6 +32,7 @@ NAMES = (
     "model_transition_response",
     "run_model_registration_request",
     "run_model_registration_response",
+    "model_registration_request",
     "diff",
     "compare",
     "monitoring_common",

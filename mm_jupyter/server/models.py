@@ -1,6 +1,7 @@
 """Model registry handlers: the models list, a model, a version, and transitions.
 
-``POST models/{name}/versions/{v}/transition`` writes. Besides the
+``POST models`` (register a run's model artifact: the run output's Register) and
+``POST models/{name}/versions/{v}/transition`` write. Besides the
 ``@authenticated``/``@authorized`` pair every route has (``authorized`` maps POST to
 the ``write`` action), it relies on Jupyter's XSRF check, which ``JupyterHandler``
 runs in ``prepare`` for cookie-authenticated requests (token-authenticated ones are
@@ -22,9 +23,11 @@ from jupyter_server.auth.decorator import authorized
 
 from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.server.base import MAX_NAME, BaseHandler, ParameterError
+from mm_jupyter.server.base import MAX_NAME, MAX_RUN_ID, BaseHandler, ParameterError
 from mm_jupyter.server.json_body import JsonBodyHandler, parse_json_object, type_name
+from mm_jupyter.server.run_models import Registration, check_keys, registration_of
 from mm_jupyter.services.models import catalog, lookup, transitions
+from mm_jupyter.services.models.registration import register_stored_run_model
 from mm_jupyter.services.models.transitions import MODEL_STAGES
 
 if TYPE_CHECKING:
@@ -168,11 +171,74 @@ def apply_transition(
     return catalog.version_detail(registry, ref)
 
 
+# -- POST models: register a model artifact a run stored --------------------------------
+
+REGISTER_KEYS = ("run", "artifact", "name", "alias", "tags", "description")
+MAX_TAGS = 50
+MAX_TAG_CHARS = 500
+
+
+@dataclass(frozen=True)
+class ArtifactRegistration:
+    """One validated ``POST models`` body."""
+
+    run: str
+    artifact: str
+    registration: Registration
+    tags: dict[str, str]
+
+
+def parse_artifact_registration(body: bytes) -> ArtifactRegistration:
+    """Parse and validate a ``POST models`` body; ``ParameterError`` names the problem."""
+    data = parse_json_object(
+        body, '{"run": "0123456789ab", "artifact": "fit-model:v1", "name": "churn-clf"}'
+    )
+    check_keys(data, REGISTER_KEYS)
+    found: dict[str, str] = {}
+    for key, what, limit in (("run", "the run's id", MAX_RUN_ID),
+                             ("artifact", "the model artifact version, name:vN", MAX_NAME)):
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            raise ParameterError(
+                f"{key!r} is required: {what}" if value is None
+                else f"{key!r} must be a non-empty string, not {type_name(value)}"
+            )
+        if len(value) > limit:
+            raise ParameterError(f"{key!r} is longer than {limit} characters")
+        found[key] = value
+    tags = data.get("tags") or {}
+    if not isinstance(tags, dict):
+        raise ParameterError(f"'tags' must be an object of strings, not {type_name(tags)}")
+    if len(tags) > MAX_TAGS:
+        raise ParameterError(f"'tags' has {len(tags)} entries (at most {MAX_TAGS})")
+    for key, value in tags.items():
+        if not isinstance(value, str) or len(key) > MAX_TAG_CHARS or len(value) > MAX_TAG_CHARS:
+            raise ParameterError(
+                f"tag {key[:40]!r} must be a string of at most {MAX_TAG_CHARS} characters"
+            )
+    rest = {k: v for k, v in data.items() if k in ("name", "alias", "description")}
+    return ArtifactRegistration(found["run"], found["artifact"], registration_of(rest), tags)
+
+
+def register_artifact(
+    registry: Registry, request: ArtifactRegistration, *, user: str | None
+) -> dict[str, Any]:
+    """Register the run's model artifact; return the version with its history (as
+    ``POST runs/{id}/register-model`` does, through the same service)."""
+    reg = request.registration
+    version = register_stored_run_model(
+        registry, request.run, reg.name, alias=reg.alias, description=reg.description,
+        user=user, exact=True, artifact=request.artifact, tags=request.tags,
+    )
+    return catalog.version_detail(registry, f"{version.name}:{version.version}")
+
+
 # -- handlers --------------------------------------------------------------------------
 
 
-class ModelsHandler(BaseHandler):
-    """``GET models``: one page of registered models, most recently changed first."""
+class ModelsHandler(JsonBodyHandler):
+    """``GET models``: one page of registered models, most recently changed first;
+    ``POST models``: register a model artifact a run stored."""
 
     @tornado.web.authenticated
     @authorized
@@ -181,6 +247,18 @@ class ModelsHandler(BaseHandler):
         with self.mapped_errors():
             options = self.page_args(q=self.text_arg("q"))
             self.write_json(await self.call(catalog.list_models, **options))
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        """Reply with the new ``ModelVersion`` plus ``history``; 400 for an artifact
+        that is not a model or not an output of the run, 404 for an unknown run or
+        artifact version."""
+        with self.mapped_errors():
+            request = parse_artifact_registration(self.body_bytes())
+            self.write_json(
+                await self.call(register_artifact, request, user=self.jupyter_user())
+            )
 
 
 class ModelHandler(BaseHandler):

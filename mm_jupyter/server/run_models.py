@@ -46,13 +46,23 @@ class Registration:
 def parse_registration(body: bytes) -> Registration:
     """Parse and validate a registration body; ``ParameterError`` names the problem."""
     data = parse_json_object(body, '{"name": "churn-clf"}')
-    unknown = sorted(set(data) - set(KEYS))
+    check_keys(data, KEYS)
+    return registration_of(data)
+
+
+def check_keys(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """``ParameterError`` naming the keys of ``data`` not in ``allowed``."""
+    unknown = sorted(set(data) - set(allowed))
     if unknown:
         names = ", ".join(repr(k[:40]) for k in unknown[:5])
         raise ParameterError(
             f"unknown key{'s' if len(unknown) > 1 else ''} {names}"
-            f" (allowed: {', '.join(repr(k) for k in KEYS)})"
+            f" (allowed: {', '.join(repr(k) for k in allowed)})"
         )
+
+
+def registration_of(data: dict[str, Any]) -> Registration:
+    """The ``Registration`` of a parsed body (its keys already checked)."""
     if "name" not in data:
         raise ParameterError("'name' is required: the model to register a version of")
     for key in KEYS:

@@ -53,6 +53,9 @@ class NewRun:
     # The process's history key (store/history.py): with it, each history entry is
     # stored once per kernel and the run references the range it saw.
     history_kernel: str | None = None
+    # The notebook cell the run ran in (JupyterLab's cellId, or the id of the saved
+    # cell a headless kernel's source matched): "Open notebook at this cell".
+    cell_id: str | None = None
 
 
 @dataclass
@@ -142,8 +145,8 @@ def insert_run(
         "INSERT INTO runs (id, name, experiment_id, status, user, host, pid,"
         " notebook_path, started_at, heartbeat_ts, tags, cell_digest,"
         " history_digest, notebook_digest, history_kernel_id, history_from,"
-        " history_upto, change_seq)"
-        " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " history_upto, cell_id, change_seq)"
+        " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         f" {CURRENT_SEQ})",
         (
             run.id,
@@ -162,6 +165,7 @@ def insert_run(
             kernel_id,
             first,
             last,
+            run.cell_id,
         ),
     )
     if encoded_params is None:

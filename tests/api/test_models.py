@@ -75,23 +75,32 @@ def test_register_in_a_tracked_cell_records_where_it_came_from(ip, iris, tmp_pat
     assert "iris-clf:1" in repr(ip.run_line_magic("mm", "model iris-clf"))
 
 
-def test_register_button_registers_with_the_producing_run(ip, iris, tmp_path, monkeypatch):
+def test_the_run_output_registers_with_the_producing_run(ip, iris, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ip.user_ns["X"], ip.user_ns["y"] = iris
-    ip.run_cell("%%mm_track --name widget-run\nfrom sklearn.linear_model import LogisticRegression\n"
+    ip.run_cell("%%mm_track --name output-run\nfrom sklearn.linear_model import LogisticRegression\n"
                 "clf = LogisticRegression(max_iter=500).fit(X, y)\nunfitted = LogisticRegression()")
     tracked = ip.magics_manager.registry["MMMagics"].tracked_cells
     assert list(tracked.last_models) == ["clf"]  # fitted models only
-    from mm_jupyter.magics.register_panel import register_panel
+    run_id = mm.get_run("output-run").id
+    # what the run output offers (and the lab extension posts to POST models)
+    from mm_jupyter.display.run_output import RUN_MIME
 
-    run_id = mm.get_run("widget-run").id
-    panel = register_panel(tracked.last_models, run_id)
-    row = panel.children[0]
-    name, alias, button, status = row.children[1:]
-    name.value, alias.value = "from-button", "candidate"
-    button.click()
-    assert "from-button:1" in status.value and button.disabled
-    assert mm.get_model("from-button@candidate").run["id"] == run_id
+    bundle = tracked.outputs.bundle(run_id, tracked.last_models, _Logged(ip.user_ns["clf"]), True)
+    (offered,) = bundle[RUN_MIME]["models"]
+    assert offered["variable"] == "clf" and offered["class"] == "LogisticRegression"
+    from mm_jupyter.services.models.registration import register_stored_run_model
+
+    register_stored_run_model(mm.get_registry(), run_id, "from-output", alias="candidate",
+                              artifact=offered["artifact"], exact=True)
+    assert mm.get_model("from-output@candidate").run["id"] == run_id
+
+
+class _Logged:
+    """What autologging returns for the model it kept (services/runs/autolog.py)."""
+
+    def __init__(self, model):
+        self.model, self.label = model, type(model).__name__
 
 
 def test_identical_content_returns_the_existing_version(reg, iris):
@@ -274,7 +283,7 @@ def test_register_is_offered_for_fitted_predictors_only(iris):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-    from mm_jupyter.magics.register_panel import fitted_models
+    from mm_jupyter.magics.model_candidates import fitted_models
 
     X, y = iris
     namespace = {
@@ -292,29 +301,31 @@ def test_register_is_offered_for_fitted_predictors_only(iris):
     ]
 
 
-def test_one_register_button_lists_every_candidate(reg, iris):
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+def test_the_run_output_offers_the_stored_predictor_of_several(ip, iris, tmp_path, monkeypatch):
+    # Given a cell that fits two predictors: both are candidates, the stored one
+    # (autologging keeps the last fit) is what the run output offers
+    monkeypatch.chdir(tmp_path)
+    ip.user_ns["X"], ip.user_ns["y"] = iris
+    ip.run_line_magic("config", "MMMagics.show_summary = True")
+    from IPython.utils.capture import capture_output
 
-    from mm_jupyter.magics.register_panel import register_panel
+    from mm_jupyter.display.run_output import RUN_MIME
 
-    X, y = iris
-    candidates = {
-        "clf": fit(iris),
-        "pipe": make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)).fit(X, y),
-    }
-    # Given a cell that fitted two predictors: one row, one button, a picker
-    panel = register_panel(candidates, run_id=None)
-    assert len(panel.children) == 1
-    picker, name, _alias, button, status = panel.children[0].children
-    assert [v for _, v in picker.options] == ["clf", "pipe"] and name.value == "clf"
-    # When the second one is picked and registered
-    picker.value = "pipe"
-    assert name.value == "pipe"
-    button.click()
-    # Then that model is the one registered
-    assert "pipe:1" in status.value
-    assert type(mm.load_model("pipe")).__name__ == "Pipeline"
+    try:
+        with capture_output() as captured:
+            ip.run_cell(
+                "%%mm_track --name two\nfrom sklearn.pipeline import make_pipeline\n"
+                "from sklearn.preprocessing import StandardScaler\n"
+                "from sklearn.linear_model import LogisticRegression\n"
+                "clf = LogisticRegression(max_iter=500).fit(X, y)\n"
+                "pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)).fit(X, y)"
+            )
+    finally:
+        ip.run_line_magic("config", "MMMagics.show_summary = False")
+    tracked = ip.magics_manager.registry["MMMagics"].tracked_cells
+    assert list(tracked.last_models) == ["clf", "pipe"]
+    (offered,) = captured.outputs[-1].data[RUN_MIME]["models"]
+    assert offered == {"artifact": "two-model:v1", "variable": "pipe", "class": "Pipeline"}
 
 
 # -- load_model and trust (issue 10, item 15) ---------------------------------------

@@ -142,6 +142,9 @@ def post_requests(jp_serverapp, jp_base_url, zoo, ip):
         "runs/([^/]+)/register-model": [
             ({"([^/]+)": fits.gbm}, {"name": "iris/gbm", "stage": "staging"}),
         ],
+        "models": [
+            ({}, {"run": fits.gbm, "artifact": "gbm-model:v1", "name": "iris/gbm2"}),
+        ],
     }
     requests = []
     for pattern in extension_routes(jp_serverapp.web_app):
@@ -153,7 +156,7 @@ def post_requests(jp_serverapp, jp_base_url, zoo, ip):
             (sample_path(pattern, jp_base_url, values), json.dumps(body).encode())
             for values, body in samples[route]
         ]
-    assert len(requests) == 3
+    assert len(requests) == 4
     return requests
 
 
@@ -167,6 +170,7 @@ def test_routes_are_exactly_the_contract(jp_serverapp):
     assert {
         "models/(.+)/versions/([^/]+)/transition",
         "runs/([^/]+)/register-model",
+        "models",
     } == POST_ROUTES
     assert {route_of(p) for p in patterns} == EXPECTED_ROUTES
     # every route is under the API prefix except the Prometheus exposition

@@ -174,3 +174,99 @@ async def test_an_authorizer_denying_write_refuses_it(raw_fetch, fits, extra_ser
     code, _ = await register(raw_fetch, fits.gbm, b"{")  # refused before it is parsed
     assert code == 403
     assert (await raw_fetch(f"{ROOT}runs/{fits.gbm}")).code == 200  # reads still work
+
+
+# -- POST models: register a model artifact a run stored (the run output's Register) --
+
+
+async def register_artifact(raw_fetch, body: object, headers=None):
+    """POST models; return ``(code, payload)``."""
+    response = await raw_fetch(
+        f"{ROOT}models", method="POST",
+        body=body if isinstance(body, bytes) else json.dumps(body).encode(),
+        headers={**JSON, **(headers or {})},
+    )
+    return response.code, strict_loads(response.body) if response.body else None
+
+
+async def model_artifact(raw_fetch, run_id: str) -> str:
+    response = await raw_fetch(f"{ROOT}runs/{run_id}")
+    outputs = strict_loads(response.body)["artifacts"]["outputs"]
+    [ref] = [o["ref"] for o in outputs if o["kind"] == "model"]
+    return ref
+
+
+async def test_post_models_registers_the_artifact_of_the_run(raw_fetch, fits):
+    artifact = await model_artifact(raw_fetch, fits.gbm)
+    body = {"run": fits.gbm, "artifact": artifact, "name": "from-output", "alias": "a1",
+            "tags": {"team": "risk"}, "description": "from the run output"}
+    assert validator("model_registration_request").is_valid(body)
+    code, version = await register_artifact(raw_fetch, body)
+    assert code == 200, version
+    assert_valid("run_model_registration_response", version)
+    assert version["ref"] == "from-output:1" and version["aliases"] == ["a1"]
+    assert version["description"] == "from the run output"
+    assert version["run"]["id"] == fits.gbm and version["config"]["n_estimators"] == 5
+    # the same bytes as the run's artifact, and listed under the model
+    response = await raw_fetch(f"{ROOT}runs/{fits.gbm}")
+    outputs = strict_loads(response.body)["artifacts"]["outputs"]
+    assert version["artifact"]["digest"] == next(o["digest"] for o in outputs if o["ref"] == artifact)
+    response = await raw_fetch(f"{ROOT}models/from-output")
+    assert [v["version"] for v in strict_loads(response.body)["versions"]] == [1]
+    # GET models still reads
+    response = await raw_fetch(f"{ROOT}models")
+    assert strict_loads(response.body)["total"] == 1
+
+
+async def test_post_models_refuses_other_artifacts_with_the_reason(raw_fetch, fits, mm):
+    artifact = await model_artifact(raw_fetch, fits.gbm)
+    data = mm.log_artifact(b"a,b\n1,2\n", "churn-data", kind="dataset")
+    # not a model
+    code, payload = await register_artifact(
+        raw_fetch, {"run": fits.gbm, "artifact": data.ref, "name": "m"})
+    assert_error(code, payload, 400, "is a dataset, not a model")
+    # a model, but another run's
+    code, payload = await register_artifact(
+        raw_fetch, {"run": fits.nofit, "artifact": artifact, "name": "m"})
+    assert_error(code, payload, 400, f"is not an output of run {fits.nofit}")
+    # unknown version, unknown run
+    code, payload = await register_artifact(
+        raw_fetch, {"run": fits.gbm, "artifact": "gbm-model:v99", "name": "m"})
+    assert code == 404, payload
+    code, payload = await register_artifact(
+        raw_fetch, {"run": "f" * 32, "artifact": artifact, "name": "m"})
+    assert_error(code, payload, 404, "no run with id")
+    # bad bodies name the problem
+    for body, words in (
+        ({"artifact": artifact, "name": "m"}, ["'run' is required"]),
+        ({"run": fits.gbm, "name": "m"}, ["'artifact' is required"]),
+        ({"run": fits.gbm, "artifact": artifact, "name": "m", "stage": "x"}, ["unknown key 'stage'"]),
+        ({"run": fits.gbm, "artifact": artifact, "name": "m", "tags": ["x"]}, ["'tags' must be"]),
+        ({"run": 7, "artifact": artifact, "name": "m"}, ["'run' must be a non-empty string"]),
+    ):
+        code, payload = await register_artifact(raw_fetch, body)
+        assert_error(code, payload, 400, *words)
+        assert not validator("model_registration_request").is_valid(body)
+    assert strict_loads((await raw_fetch(f"{ROOT}models")).body)["total"] == 0
+
+
+async def test_post_models_needs_credentials_and_the_xsrf_token(raw_fetch, fits):
+    artifact = await model_artifact(raw_fetch, fits.gbm)
+    body = {"run": fits.gbm, "artifact": artifact, "name": "m"}
+    code, _ = await register_artifact(raw_fetch, body, {"Authorization": ""})
+    assert code == 403
+    cookies = await get_browser_cookies(raw_fetch)
+    cookie = {"Authorization": "", "Cookie": f"{cookies['login']}; _xsrf={cookies['xsrf']}"}
+    code, payload = await register_artifact(raw_fetch, body, cookie)
+    assert code == 403 and "xsrf" in payload["message"].lower()
+    assert strict_loads((await raw_fetch(f"{ROOT}models")).body)["total"] == 0
+    code, version = await register_artifact(raw_fetch, body, {**cookie, "X-XSRFToken": cookies["xsrf"]})
+    assert code == 200 and version["ref"] == "m:1"
+
+
+@pytest.mark.parametrize("extra_server_config", [{"authorizer_class": ReadOnly}])
+async def test_post_models_is_a_write(raw_fetch, fits, extra_server_config):
+    code, payload = await register_artifact(
+        raw_fetch, {"run": fits.gbm, "artifact": "gbm-model:v1", "name": "m"})
+    assert_error(code, payload, 403, "write", "mm_jupyter")
+    assert (await raw_fetch(f"{ROOT}models")).code == 200  # reads still work

@@ -126,10 +126,13 @@ def register_stored_run_model(
     description: str | None = None,
     user: str | None = None,
     exact: bool = False,
+    artifact: str | None = None,
+    tags: Mapping[str, Any] | None = None,
 ) -> ModelVersion:
     """Register the model autologging stored for ``run`` as a new version of ``name``,
-    without a kernel: what ``mm-jupyter models register`` and the sidebar's Register
-    model button (``POST runs/{id}/register-model``) do.
+    without a kernel: what ``mm-jupyter models register``, the sidebar's Register
+    model button (``POST runs/{id}/register-model``) and the run output's Register
+    (``POST models``, with ``artifact``: that model artifact version of the run) do.
 
     The same checks as ``register_model``, in the same order, before anything is
     written; nothing is unpickled. ``user`` is recorded in the history.
@@ -140,8 +143,9 @@ def register_stored_run_model(
     if alias is not None:
         artifact_store.check_alias(alias)
     store.check_model_name_free(registry, name)
-    options = RegistrationOptions(alias, stage, description, None, None, user)
-    return register_run_model(None, registry, run, name, options, exact=exact)
+    options = RegistrationOptions(alias, stage, description, None, tags, user)
+    return register_run_model(None, registry, run, name, options, exact=exact,
+                              artifact=artifact)
 
 
 @dataclass
@@ -176,8 +180,10 @@ def register_run_model(
     reference_data: Any = None,
     *,
     exact: bool = False,
+    artifact: str | None = None,
 ) -> ModelVersion:
-    """Register the model autologging stored for ``run``, from its stored bytes.
+    """Register the model autologging stored for ``run``, from its stored bytes
+    (``artifact``: that model artifact version the run produced, checked).
 
     Nothing is unpickled (the server and the sidebar register this way too): the
     version reuses the autologged artifact's digest, and its configuration, signature
@@ -187,7 +193,10 @@ def register_run_model(
     ``exact`` takes ``run`` as a full id only (the REST route's).
     """
     run_id = resolve_run(registry, run, exact=exact)
-    logged = run_model_version(registry, run_id)
+    if artifact is None:
+        logged = run_model_version(registry, run_id)
+    else:
+        logged = run_output_version(registry, run_id, artifact)
     metadata = logged["metadata"] if isinstance(logged["metadata"], dict) else {}
     artifact_id = _model_artifact(
         registry, name, logged["digest"], logged["size"], logged["format"], run_id,
@@ -218,13 +227,7 @@ def run_model_version(registry: Registry, run_id: str) -> dict[str, Any]:
     from mm_jupyter.services.runs.autolog import wait_for_writes
 
     wait_for_writes()  # a model the cell that just ended is still storing
-    with registry.read() as conn:
-        outputs = run_artifacts(conn, run_id)["outputs"]
-    versions = [
-        artifact_store.resolve_version(registry, str(v["ref"]))
-        for v in outputs if v["kind"] == "model"
-    ]
-    logged = [v for v in versions if isinstance(v["metadata"], dict) and v["metadata"].get("autolog")]
+    logged = run_model_versions(registry, run_id, autologged=True)
     if not logged:
         raise NotFoundError(
             f"run {run_id} has no autologged model (its cell fitted none, autologging was"
@@ -232,6 +235,43 @@ def run_model_version(registry: Registry, run_id: str) -> dict[str, Any]:
             " itself with mm.register_model(model, name)"
         )
     return max(logged, key=lambda v: (str(v["created_at"]), int(v["id"])))
+
+
+def run_model_versions(
+    registry: Registry, run_id: str, *, autologged: bool = False
+) -> list[dict[str, Any]]:
+    """Return the model artifact versions run ``run_id`` produced (``autologged``:
+    those autologging stored), without waiting for models still being stored."""
+    with registry.read() as conn:
+        outputs = run_artifacts(conn, run_id)["outputs"]
+    versions = [
+        artifact_store.resolve_version(registry, str(v["ref"]))
+        for v in outputs if v["kind"] == "model"
+    ]
+    if autologged:
+        versions = [v for v in versions
+                    if isinstance(v["metadata"], dict) and v["metadata"].get("autolog")]
+    return versions
+
+
+def run_output_version(registry: Registry, run_id: str, artifact: str) -> dict[str, Any]:
+    """Return artifact version ``artifact`` (``name:vN``) if run ``run_id`` produced it
+    and it is a model; else ``ValueError`` (``NotFoundError`` for no such version)
+    saying which."""
+    version = artifact_store.resolve_version(registry, artifact)
+    if version["kind"] != "model":
+        raise ValueError(
+            f"artifact {version['ref']} is a {version['kind']}, not a model: only a model"
+            " artifact can be registered as a model version"
+        )
+    produced = {str(v["ref"]) for v in run_model_versions(registry, run_id)}
+    if str(version["ref"]) not in produced:
+        raise ValueError(
+            f"artifact {version['ref']} is not an output of run {run_id}"
+            + (f" (its model artifacts: {', '.join(sorted(produced))})" if produced else
+               " (the run stored no model)")
+        )
+    return version
 
 
 def _model_artifact(

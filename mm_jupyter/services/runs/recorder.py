@@ -75,6 +75,7 @@ class RunRecorder:
         code: str | None = None,
         history: Sequence[tuple[int, str]] | None = None,
         notebook_path: str | None = None,
+        cell_id: str | None = None,
         notebook: tuple[str | None, str | None] = (None, None),
         shell: Any = None,
         capture_outputs: bool = True,
@@ -92,6 +93,7 @@ class RunRecorder:
         self.code = code
         self.history = history
         self.notebook_path = notebook_path
+        self.cell_id = cell_id
         self.notebook = notebook
         self.shell = shell
         self.capture = OutputCapture(shell) if capture_outputs else None
@@ -132,6 +134,7 @@ class RunRecorder:
                     notebook_digest=digest,
                     heartbeat_ts=time.time(),
                     history_kernel=session.kernel_key,
+                    cell_id=self.cell_id,
                 ),
             )
             if recorded:

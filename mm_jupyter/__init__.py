@@ -45,7 +45,7 @@ _MODEL_API = (
     "set_model_alias",
     "model_history",
 )
-_MONITOR_API = ("monitor", "on_model_event")
+_MONITOR_API = ("monitor", "on_model_event", "acknowledge_alert", "unacknowledge_alert")
 _SYNC_API = ("push", "pull")
 _AUTOLOG_API = ("autolog",)
 __all__ = ["API_VERSION", "__version__", "diff", "evaluate", "triggers", *_API, *_ARTIFACT_API,

@@ -1,4 +1,4 @@
-"""``mm-jupyter monitor status|alerts|series`` and ``mm-jupyter serve``.
+"""``mm-jupyter monitor status|alerts|series|ack|unack`` and ``mm-jupyter serve``.
 
 ``--json`` prints the REST payloads (monitoring/queries.py); without it, short
 fixed-width tables. Errors are ``MMError``s that ``mm_jupyter.cli.main.run`` turns into one
@@ -16,6 +16,7 @@ import click
 from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.display.runs import fmt_ts
+from mm_jupyter.identity import current_user
 from mm_jupyter.monitoring import queries
 
 
@@ -35,12 +36,20 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
     )
 
 
+def _acked(alert: dict[str, Any]) -> str:
+    if alert.get("acknowledged_at") is None:
+        return "-"
+    return f"{alert.get('acknowledged_by') or 'someone'} {fmt_ts(alert['acknowledged_at'])}"
+
+
 def _alert_rows(alerts: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
     return [(a["id"], a["state"], a["severity"], a["series"], _num(a.get("value")),
-             a.get("occurrences", 1), fmt_ts(a.get("fired_ts")), a["message"]) for a in alerts]
+             a.get("occurrences", 1), fmt_ts(a.get("fired_ts")), _acked(a), a["message"])
+            for a in alerts]
 
 
-ALERT_HEADER = ("ID", "STATE", "SEVERITY", "SERIES", "VALUE", "TIMES", "FIRED (UTC)", "MESSAGE")
+ALERT_HEADER = ("ID", "STATE", "SEVERITY", "SERIES", "VALUE", "TIMES", "FIRED (UTC)",
+                "ACKNOWLEDGED (UTC)", "MESSAGE")
 
 
 @click.group()
@@ -99,6 +108,41 @@ def monitor_alerts(ref: str, state: str | None, limit: int, as_json: bool) -> No
             click.echo(f"({len(page['alerts'])} of {page['total']}; raise --limit for more)")
     else:
         click.echo(f"no {state + ' ' if state else ''}alerts")
+
+
+def _acknowledge(alert_id: int, comment: str | None, as_json: bool, acknowledged: bool) -> None:
+    alert = queries.acknowledge_alert(open_cli_registry(), alert_id, user=current_user(),
+                                      comment=comment, acknowledged=acknowledged)
+    if as_json:
+        emit_json(alert)
+    elif alert["acknowledged_at"] is not None:
+        click.echo(f"alert {alert_id} ({alert['model']}:{alert['version']} {alert['series']},"
+                   f" {alert['state']}) acknowledged by {_acked(alert)} UTC")
+    else:
+        click.echo(f"alert {alert_id} ({alert['model']}:{alert['version']} {alert['series']},"
+                   f" {alert['state']}) is not acknowledged")
+
+
+@monitor.command("ack")
+@click.argument("alert_id", type=click.IntRange(1))
+@click.option("--comment", "-m", help="Why, or what you are doing about it (kept with the alert).")
+@click.option("--json", "as_json", is_flag=True, help="Print the alert as JSON.")
+def monitor_ack(alert_id: int, comment: str | None, as_json: bool) -> None:
+    """Acknowledge an alert (the ID column of `monitor alerts`): you own it.
+
+    Acknowledged alerts no longer count on the sidebar's badge; the first
+    acknowledgement's who and when are kept.
+    """
+    _acknowledge(alert_id, comment, as_json, acknowledged=True)
+
+
+@monitor.command("unack")
+@click.argument("alert_id", type=click.IntRange(1))
+@click.option("--comment", "-m", help="Why (kept with the alert).")
+@click.option("--json", "as_json", is_flag=True, help="Print the alert as JSON.")
+def monitor_unack(alert_id: int, comment: str | None, as_json: bool) -> None:
+    """Undo `monitor ack`: the alert counts on the badge again while it fires."""
+    _acknowledge(alert_id, comment, as_json, acknowledged=False)
 
 
 @monitor.command("series")

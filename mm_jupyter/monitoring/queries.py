@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from mm_jupyter.store import Registry, alert_queries, export_queries, monitor_queries
+from mm_jupyter.store import alerts as alert_store
 from mm_jupyter.store import monitoring as monitor_store
 from mm_jupyter.store.export_queries import MetricRows
 
@@ -57,6 +58,24 @@ def alerts(registry: Registry, ref: str | None = None, *, state: str | None = No
     return alert_queries.alerts(registry, ref, state=state, limit=limit, offset=offset)
 
 
+def alert(registry: Registry, alert_id: int) -> dict[str, Any]:
+    """Return one alert with its actions (``NotFoundError`` for an unknown id)."""
+    return alert_queries.alert(registry, alert_id)
+
+
+def acknowledge_alert(registry: Registry, alert_id: int, *, user: str | None,
+                      comment: str | None = None, acknowledged: bool = True) -> dict[str, Any]:
+    """Acknowledge an alert (``acknowledged=False``: undo it) and return it.
+
+    ``POST alerts/{id}/acknowledge`` and ``.../unacknowledge``, ``mm-jupyter monitor ack``
+    and ``mm.acknowledge_alert``. The first acknowledgement's who/when stay; the sidebar's
+    badge counts firing alerts nobody has acknowledged.
+    """
+    alert_store.acknowledge_alert(registry, alert_id, user=user, comment=comment,
+                                  acknowledged=acknowledged)
+    return alert_queries.alert(registry, alert_id)
+
+
 def batches(registry: Registry, ref: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """Return one page of a version's batches, newest first (``GET monitoring/{model}/batches``)."""
     return monitor_queries.batches(registry, ref, limit=limit, offset=offset)
@@ -90,7 +109,8 @@ def prometheus_rows(registry: Registry, *, model: str | None = None) -> MetricRo
 
 
 __all__ = [
-    "ALERT_STATES", "DEFAULT_POINTS", "MAX_POINTS", "MetricRows", "VersionInfo", "alerts",
+    "ALERT_STATES", "DEFAULT_POINTS", "MAX_POINTS", "MetricRows", "VersionInfo",
+    "acknowledge_alert", "alert", "alerts",
     "batches", "list_monitors", "monitor_detail", "points", "prometheus_rows", "rules",
     "series", "version_info",
 ]  # fmt: skip

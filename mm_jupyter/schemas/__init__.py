@@ -41,6 +41,8 @@ NAMES = (
     "monitoring_series",
     "monitoring_alerts",
     "monitoring_batches",
+    "alert_acknowledge_request",
+    "alert_acknowledge_response",
 )
 
 

@@ -3,7 +3,9 @@
 Shapes are those of docs/monitoring.md, read by ``monitoring/queries.py``.
 ``{model}`` is a model reference, percent-encoded (``churn-clf``, ``churn-clf:2``,
 ``churn-clf@production``; a name with "/" is sent as ``%2F``); tornado decodes it. A
-bare name means the most recent version with monitoring data. Every route only reads.
+bare name means the most recent version with monitoring data. Every route only reads,
+but ``POST alerts/{id}/acknowledge`` and ``.../unacknowledge`` (a write: authorized as
+``write``, XSRF-checked, a strict JSON body through json_body.py).
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from jupyter_server.auth.decorator import authorized
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.monitoring import queries
 from mm_jupyter.server.base import MAX_NAME, BaseHandler, ParameterError
+from mm_jupyter.server.json_body import JsonBodyHandler, parse_json_object, type_name
 
 # A reference is a name (≤ MAX_NAME) plus ":N" or "@alias".
 MAX_REF = MAX_NAME + 80
 MAX_KEYS = 100  # repeated ``key`` parameters of one series request
 MAX_KEY = 500
 MAX_PATTERN = 200
+MAX_COMMENT = 2000
+MAX_ALERT_ID = 2**63 - 1
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 
 
@@ -162,3 +167,39 @@ class AlertsHandler(MonitorBaseHandler):
         """Reply with ``{"total", "offset", "limit", "alerts"}``."""
         with self.mapped_errors():
             self.write_json(await self.alerts_page(None))
+
+
+def parse_acknowledgement(body: bytes) -> str | None:
+    """Return the optional ``comment`` of an acknowledge body; ``ParameterError`` names
+    what is wrong (another key, not a string, too long)."""
+    data = parse_json_object(body, '{"comment": "looking into it"}')
+    unknown = sorted(set(data) - {"comment"})
+    if unknown:
+        names = ", ".join(repr(k[:40]) for k in unknown[:5])
+        raise ParameterError(f"unknown key{'s' if len(unknown) > 1 else ''} {names}"
+                             " (allowed: 'comment')")
+    comment = data.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise ParameterError(f"'comment' must be a string, not {type_name(comment)}")
+    if comment is not None and len(comment) > MAX_COMMENT:
+        raise ParameterError(
+            f"'comment' is longer than {MAX_COMMENT} characters ({len(comment)})"
+        )
+    return comment or None
+
+
+class AlertAcknowledgeHandler(JsonBodyHandler):
+    """``POST alerts/{id}/acknowledge`` and ``POST alerts/{id}/unacknowledge``."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self, alert_id: str, verb: str) -> None:
+        """Reply with the ``Alert`` after the change; 404 for an unknown alert."""
+        with self.mapped_errors():
+            if not alert_id.isdigit() or int(alert_id) > MAX_ALERT_ID:
+                raise NotFoundError(f"no monitoring alert {alert_id[:40]!r}")
+            comment = parse_acknowledgement(self.body_bytes())
+            self.write_json(await self.call(
+                queries.acknowledge_alert, int(alert_id), user=self.jupyter_user(),
+                comment=comment, acknowledged=verb == "acknowledge",
+            ))

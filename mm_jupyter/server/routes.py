@@ -24,6 +24,7 @@ from mm_jupyter.server.models import (
     ModelVersionHandler,
 )
 from mm_jupyter.server.monitoring import (
+    AlertAcknowledgeHandler,
     AlertsHandler,
     MonitorAlertsHandler,
     MonitorBatchesHandler,
@@ -72,6 +73,7 @@ ROUTES = (
     ("monitoring/(.+)/batches", MonitorBatchesHandler),
     ("monitoring/(.+)", MonitorHandler),
     ("alerts", AlertsHandler),
+    ("alerts/([^/]+)/(acknowledge|unacknowledge)", AlertAcknowledgeHandler),
 )
 
 # Routes under ``{base_url}mm-jupyter/`` itself, outside the JSON API: the Prometheus

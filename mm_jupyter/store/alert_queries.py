@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mm_jupyter.core.paging import check_page
+from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.monitor_common import (
@@ -64,7 +65,7 @@ def rules_of(
 ALERT_SELECT = (
     "SELECT a.id, a.rule_id, m.name, v.version, a.series, a.state, a.severity,"
     " a.message, a.value, r.threshold, r.op, a.fired_values, a.occurrences,"
-    " a.fired_ts, a.last_ts, a.resolved_ts"
+    " a.fired_ts, a.last_ts, a.resolved_ts, a.acknowledged_at, a.acknowledged_by"
     " FROM monitor_alerts a JOIN monitor_rules r ON r.id = a.rule_id"
     " JOIN model_versions v ON v.id = a.version_id"
     " JOIN registered_models m ON m.id = v.model_id"
@@ -110,7 +111,7 @@ def alert_rows(
     for row in rows:
         (alert_id, rule_id, model, version, series_key, state, severity, message,
          value, threshold, op, fired, occurrences, fired_ts, last_ts,
-         resolved_ts) = row  # fmt: skip
+         resolved_ts, acknowledged_at, acknowledged_by) = row  # fmt: skip
         out.append({
             "id": alert_id, "rule_id": rule_id, "model": model, "version": version,
             "series": series_key, "state": state, "severity": severity,
@@ -119,8 +120,19 @@ def alert_rows(
             "fired_values": _fired_values(fired), "occurrences": occurrences,
             "fired_ts": finite_or_none(fired_ts) or 0.0, "last_ts": finite_or_none(last_ts),
             "resolved_ts": finite_or_none(resolved_ts), "actions": actions.get(alert_id, []),
+            "acknowledged_at": finite_or_none(acknowledged_at),
+            "acknowledged_by": acknowledged_by,
         })  # fmt: skip
     return out
+
+
+def alert(registry: Registry, alert_id: int) -> dict[str, Any]:
+    """Return one ``Alert`` with its actions; ``NotFoundError`` for an unknown id."""
+    with registry.read() as conn:
+        rows = conn.execute(f"{ALERT_SELECT} WHERE a.id = ?", (alert_id,)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no monitoring alert {alert_id}")
+        return alert_rows(conn, rows)[0]
 
 
 def alerts(

@@ -80,6 +80,50 @@ def disable_rule(registry: Registry, rule_id: int) -> None:
         )
 
 
+# -- acknowledging ------------------------------------------------------------
+
+# The alert's own action list records each acknowledgement (with the comment), so the
+# alert's history says who took it and why without a table of its own.
+ACK_KINDS = ("acknowledge", "unacknowledge")
+MAX_COMMENT = 2000
+
+
+def acknowledge_alert(registry: Registry, alert_id: int, *, user: str | None,
+                      comment: str | None = None, acknowledged: bool = True) -> bool:
+    """Mark an alert as seen and owned by ``user`` (or, ``acknowledged=False``, undo it).
+
+    Acknowledging an acknowledged alert keeps the first who/when (and returns ``False``:
+    nothing changed); so does unacknowledging one nobody acknowledged. A change is
+    recorded as an ``acknowledge``/``unacknowledge`` row of the alert's actions, with
+    ``comment`` as its detail. ``NotFoundError`` for an unknown alert id.
+    """
+    if comment is not None and len(comment) > MAX_COMMENT:
+        raise ValueError(f"the comment is longer than {MAX_COMMENT} characters ({len(comment)})")
+    with registry.write() as conn:
+        row = conn.execute(
+            "SELECT rule_id, acknowledged_at FROM monitor_alerts WHERE id = ?", (alert_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no monitoring alert {alert_id}")
+        rule_id, acknowledged_at = row
+        if (acknowledged_at is not None) == acknowledged:
+            return False
+        now = time.time()
+        conn.execute(
+            "UPDATE monitor_alerts SET acknowledged_at = ?, acknowledged_by = ?,"
+            f" change_seq = {CURRENT_SEQ} WHERE id = ?",
+            (now if acknowledged else None, user if acknowledged else None, alert_id),
+        )
+        conn.execute(
+            "INSERT INTO alert_actions (rule_id, alert_id, kind, status, detail, host, pid,"
+            " created_ts, finished_ts) VALUES (?, ?, ?, 'ok', ?, ?, ?, ?, ?)",
+            (rule_id, alert_id, ACK_KINDS[0 if acknowledged else 1],
+             f"{user or 'someone'}" + (f": {comment}" if comment else ""),
+             socket.gethostname(), os.getpid(), now, now),
+        )
+    return True
+
+
 # -- actions ------------------------------------------------------------------
 
 
@@ -182,6 +226,6 @@ def claim_events(registry: Registry) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "EVENT_BATCH", "claim_events", "disable_rule", "finish_action", "record_action",
-    "runs_triggered_by", "upsert_rule",
+    "ACK_KINDS", "EVENT_BATCH", "MAX_COMMENT", "acknowledge_alert", "claim_events",
+    "disable_rule", "finish_action", "record_action", "runs_triggered_by", "upsert_rule",
 ]

@@ -117,8 +117,10 @@ def list_monitors(
         ids = _monitored_ids(conn)
         page = ids[offset : offset + limit]
         summaries = _summaries(conn, page)
+        # The badge's count: firing alerts nobody has acknowledged yet.
         firing = conn.execute(
             "SELECT count(*) FROM monitor_alerts WHERE state = 'firing'"
+            " AND acknowledged_at IS NULL"
         ).fetchone()[0]
         cursor = _cursor(conn)
     return {

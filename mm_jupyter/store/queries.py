@@ -353,10 +353,12 @@ def blob_info(registry: Registry, digest: str) -> dict[str, Any] | None:
 
 def changes(registry: Registry, since: int) -> dict[str, Any]:
     """Return the change cursor, whether anything changed after ``since``, and the
-    number of firing monitoring alerts (the sidebar's badge; one count on an index)."""
+    number of firing monitoring alerts nobody has acknowledged (the sidebar's badge;
+    one count on an index)."""
     with registry.read() as conn:
         cursor = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
         firing = conn.execute(
             "SELECT count(*) FROM monitor_alerts WHERE state = 'firing'"
+            " AND acknowledged_at IS NULL"
         ).fetchone()[0]
     return {"cursor": int(cursor), "changed": cursor != since, "firing": int(firing)}

@@ -705,7 +705,7 @@ ALERT = {
     "value": 0.41, "threshold": 0.2, "op": ">",
     "fired_values": [{"ts": 1764213000.5, "value": 0.41, "batch_id": "b1f0"}],
     "occurrences": 3, "fired_ts": 1764212990.1, "last_ts": 1764213000.5,
-    "resolved_ts": None,
+    "resolved_ts": None, "acknowledged_at": None, "acknowledged_by": None,
     "actions": [{"kind": "notebook", "status": "ok", "detail": "ran retrain.ipynb",
                  "output": "/abs/x.ipynb", "run_id": "3f9a1c2b7d4e",
                  "created_ts": 1764212990.2, "finished_ts": 1764212998.4}],

@@ -1,13 +1,19 @@
-"""The monitoring routes: monitored versions, a monitor, series, alerts, batches."""
+"""The monitoring routes: monitored versions, a monitor, series, alerts, batches, and
+acknowledging alerts."""
 
 from __future__ import annotations
 
+import json
+import time
 from urllib.parse import quote
 
 import pytest
 from monitoring_seed import CREDIT, FRAUD, SECRET_URL, T0, seed_fleet
 from server_helpers import strict_loads
+from test_contract import assert_valid
+from test_server_models import get_browser_cookies
 
+from mm_jupyter.identity import current_user
 from mm_jupyter.server import monitoring as monitoring_handlers
 
 ROOT = "mm-jupyter/api/"
@@ -532,3 +538,89 @@ async def test_internal_error_is_a_safe_500(
     assert code == 500
     assert "/secret/path" not in body["message"] and token not in body["message"]
     assert "Traceback" not in body["message"]
+
+
+# -- acknowledging alerts --------------------------------------------------------------
+
+JSON = {"Content-Type": "application/json"}
+
+
+async def post_ack(raw_fetch, alert_id, verb="acknowledge", body=None, headers=None):
+    """POST alerts/{id}/{verb}; return ``(code, payload)``."""
+    raw = body if isinstance(body, bytes) else json.dumps({} if body is None else body).encode()
+    response = await raw_fetch(f"{ROOT}alerts/{alert_id}/{verb}", method="POST", body=raw,
+                               headers={**JSON, **(headers or {})})
+    return response.code, strict_loads(response.body)
+
+
+async def test_acknowledging_an_alert_records_who_and_when_and_calms_the_badge(
+    raw_fetch, fleet
+):
+    # Given two firing alerts, both counted by the badge (GET changes, GET monitoring)
+    assert (await ok(raw_fetch, "changes?since=0"))["firing"] == 2
+    before = time.time()
+    # When one is acknowledged with a comment
+    code, alert = await post_ack(raw_fetch, fleet.age_alert, body={"comment": "on it"})
+    # Then the reply is the alert, acknowledged now by the server's user
+    assert code == 200, alert
+    assert_valid("alert_acknowledge_response", alert)
+    assert alert["id"] == fleet.age_alert and alert["state"] == "firing"
+    assert alert["acknowledged_by"] == current_user()
+    assert before <= alert["acknowledged_at"] <= time.time()
+    assert alert["actions"][-1]["kind"] == "acknowledge"
+    assert alert["actions"][-1]["detail"] == f"{current_user()}: on it"
+    # and the badge counts only the alert nobody acknowledged; the monitor still fires 2
+    assert (await ok(raw_fetch, "changes?since=0"))["firing"] == 1
+    assert (await ok(raw_fetch, "monitoring"))["firing"] == 1
+    detail = await ok(raw_fetch, f"monitoring/{FRAUD_Q}%3A1")
+    assert detail["monitor"]["firing"] == 2
+    by_id = {a["id"]: a for a in detail["alerts"]}
+    assert by_id[fleet.age_alert]["acknowledged_at"] == alert["acknowledged_at"]
+    assert by_id[fleet.rows_alert]["acknowledged_at"] is None
+    # When acknowledged again: the first who/when stay, no second record
+    code, again = await post_ack(raw_fetch, fleet.age_alert)
+    assert code == 200 and again["acknowledged_at"] == alert["acknowledged_at"]
+    assert [a["kind"] for a in again["actions"]].count("acknowledge") == 1
+    # When unacknowledged: it counts on the badge again
+    code, undone = await post_ack(raw_fetch, fleet.age_alert, "unacknowledge")
+    assert code == 200, undone
+    assert undone["acknowledged_at"] is None and undone["acknowledged_by"] is None
+    assert undone["actions"][-1]["kind"] == "unacknowledge"
+    assert (await ok(raw_fetch, "changes?since=0"))["firing"] == 2
+
+
+@pytest.mark.parametrize(
+    ("alert_id", "body", "expected", "words"),
+    [
+        ("999999", {}, 404, ("no monitoring alert 999999",)),
+        ("abc", {}, 404, ("no monitoring alert 'abc'",)),
+        ("9" * 30, {}, 404, ("no monitoring alert",)),
+        ("AGE", {"comment": 3}, 400, ("'comment' must be a string, not a number",)),
+        ("AGE", {"note": "x"}, 400, ("unknown key 'note'", "allowed: 'comment'")),
+        ("AGE", {"comment": "x" * 2001}, 400, ("longer than 2000",)),
+        ("AGE", b"[1]", 400, ("must be a JSON object",)),
+        ("AGE", b"{", 400, ("not valid JSON",)),
+    ],
+)
+async def test_bad_acknowledgements_name_the_problem(raw_fetch, fleet, alert_id, body,
+                                                     expected, words):
+    target = fleet.age_alert if alert_id == "AGE" else alert_id
+    code, reply = await post_ack(raw_fetch, target, body=body)
+    assert_error(code, reply, expected, *words)
+    assert (await ok(raw_fetch, "changes?since=0"))["firing"] == 2  # nothing changed
+
+
+async def test_acknowledging_needs_a_token_and_xsrf_with_a_cookie(raw_fetch, fleet):
+    for auth in ("", "token wrong"):
+        code, _ = await post_ack(raw_fetch, fleet.age_alert,
+                                 headers={"Authorization": auth})
+        assert code == 403
+    cookies = await get_browser_cookies(raw_fetch)
+    cookie_only = {"Authorization": "",
+                   "Cookie": f"{cookies['login']}; _xsrf={cookies['xsrf']}"}
+    code, body = await post_ack(raw_fetch, fleet.age_alert, headers=cookie_only)
+    assert code == 403 and "xsrf" in body["message"].lower()
+    assert (await ok(raw_fetch, "changes?since=0"))["firing"] == 2
+    code, alert = await post_ack(raw_fetch, fleet.age_alert,
+                                 headers={**cookie_only, "X-XSRFToken": cookies["xsrf"]})
+    assert code == 200 and alert["acknowledged_at"] is not None

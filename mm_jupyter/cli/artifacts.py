@@ -83,16 +83,22 @@ def verify(as_json: bool) -> None:
 
 @click.command()
 @click.option("--grace", default=3600.0, show_default=True, type=click.FloatRange(0),
-              help="Keep unreferenced blobs younger than this many seconds.")
+              help="Keep unreferenced blobs younger than this many seconds, and"
+                   " runs deleted less than this long ago.")
 @click.option("--dry-run", is_flag=True, help="Report what would be removed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def gc(grace: float, dry_run: bool, as_json: bool) -> None:
-    """Remove blobs nothing references (safe while kernels are writing)."""
+    """Purge runs deleted longer than --grace ago, then remove blobs nothing
+    references (safe while kernels are writing)."""
     report = maintenance.collect_garbage(open_cli_registry(), grace_s=grace, dry_run=dry_run)
     if as_json:
         emit_json(report)
     else:
         verb = "would remove" if dry_run else "removed"
+        purged = report.get("runs_purged", 0)
+        if purged:  # soft-deleted runs past the grace period (docs/housekeeping.md)
+            click.echo(f"{'would purge' if dry_run else 'purged'} {purged} deleted"
+                       f" run{'s' if purged != 1 else ''}")
         click.echo(f"{verb} {report['removed']} blobs ({report['freed_bytes']} bytes),"
                    f" {report['temp_files']} temp files")
 

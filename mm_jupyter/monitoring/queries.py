@@ -76,6 +76,15 @@ def acknowledge_alert(registry: Registry, alert_id: int, *, user: str | None,
     return alert_queries.alert(registry, alert_id)
 
 
+def acknowledgement(registry: Registry, alert_id: int, *, user: str | None,
+                    comment: str | None = None, acknowledged: bool = True) -> dict[str, Any]:
+    """``acknowledge_alert``, replying ``{"alert", "firing"}``: the alert and the new
+    badge count (``POST alerts/{id}/acknowledge``), so the sidebar updates at once."""
+    alert = acknowledge_alert(registry, alert_id, user=user, comment=comment,
+                              acknowledged=acknowledged)
+    return {"alert": alert, "firing": alert_queries.unacknowledged_firing(registry)}
+
+
 def batches(registry: Registry, ref: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """Return one page of a version's batches, newest first (``GET monitoring/{model}/batches``)."""
     return monitor_queries.batches(registry, ref, limit=limit, offset=offset)
@@ -110,7 +119,7 @@ def prometheus_rows(registry: Registry, *, model: str | None = None) -> MetricRo
 
 __all__ = [
     "ALERT_STATES", "DEFAULT_POINTS", "MAX_POINTS", "MetricRows", "VersionInfo",
-    "acknowledge_alert", "alert", "alerts",
+    "acknowledge_alert", "acknowledgement", "alert", "alerts",
     "batches", "list_monitors", "monitor_detail", "points", "prometheus_rows", "rules",
     "series", "version_info",
 ]  # fmt: skip

@@ -194,12 +194,13 @@ class AlertAcknowledgeHandler(JsonBodyHandler):
     @tornado.web.authenticated
     @authorized
     async def post(self, alert_id: str, verb: str) -> None:
-        """Reply with the ``Alert`` after the change; 404 for an unknown alert."""
+        """Reply with ``{"alert", "firing"}``: the ``Alert`` after the change and the
+        new badge count; 404 for an unknown alert."""
         with self.mapped_errors():
             if not alert_id.isdigit() or int(alert_id) > MAX_ALERT_ID:
                 raise NotFoundError(f"no monitoring alert {alert_id[:40]!r}")
             comment = parse_acknowledgement(self.body_bytes())
             self.write_json(await self.call(
-                queries.acknowledge_alert, int(alert_id), user=self.jupyter_user(),
+                queries.acknowledgement, int(alert_id), user=self.jupyter_user(),
                 comment=comment, acknowledged=verb == "acknowledge",
             ))

@@ -135,6 +135,15 @@ def alert(registry: Registry, alert_id: int) -> dict[str, Any]:
         return alert_rows(conn, rows)[0]
 
 
+def unacknowledged_firing(registry: Registry) -> int:
+    """Return how many alerts fire that nobody has acknowledged (the sidebar's badge)."""
+    with registry.read() as conn:
+        return int(conn.execute(
+            "SELECT count(*) FROM monitor_alerts WHERE state = 'firing'"
+            " AND acknowledged_at IS NULL"
+        ).fetchone()[0])
+
+
 def alerts(
     registry: Registry,
     ref: str | None = None,

@@ -18,7 +18,7 @@ from mm_jupyter.monitoring import queries
 
 # The monitoring fleet the REST tests use: two firing alerts on fraud/clf:1.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
-from monitoring_seed import FRAUD, seed_fleet  # noqa: E402
+from monitoring_seed import FRAUD, seed_fleet
 
 CLI = [sys.executable, "-m", "mm_jupyter.cli.main"]
 

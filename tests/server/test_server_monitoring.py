@@ -546,11 +546,17 @@ JSON = {"Content-Type": "application/json"}
 
 
 async def post_ack(raw_fetch, alert_id, verb="acknowledge", body=None, headers=None):
-    """POST alerts/{id}/{verb}; return ``(code, payload)``."""
+    """POST alerts/{id}/{verb}; return ``(code, alert)`` (the error body if not 200),
+    after checking the reply's badge count against ``GET changes``."""
     raw = body if isinstance(body, bytes) else json.dumps({} if body is None else body).encode()
     response = await raw_fetch(f"{ROOT}alerts/{alert_id}/{verb}", method="POST", body=raw,
                                headers={**JSON, **(headers or {})})
-    return response.code, strict_loads(response.body)
+    reply = strict_loads(response.body)
+    if response.code != 200:
+        return response.code, reply
+    assert_valid("alert_acknowledge_response", reply)
+    assert reply["firing"] == (await ok(raw_fetch, "changes?since=0"))["firing"]
+    return response.code, reply["alert"]
 
 
 async def test_acknowledging_an_alert_records_who_and_when_and_calms_the_badge(
@@ -563,7 +569,6 @@ async def test_acknowledging_an_alert_records_who_and_when_and_calms_the_badge(
     code, alert = await post_ack(raw_fetch, fleet.age_alert, body={"comment": "on it"})
     # Then the reply is the alert, acknowledged now by the server's user
     assert code == 200, alert
-    assert_valid("alert_acknowledge_response", alert)
     assert alert["id"] == fleet.age_alert and alert["state"] == "firing"
     assert alert["acknowledged_by"] == current_user()
     assert before <= alert["acknowledged_at"] <= time.time()

@@ -12,6 +12,8 @@ from mm_jupyter.records import ActiveRunHandle, Run
 from mm_jupyter.services.runs.session import get_session
 
 if TYPE_CHECKING:
+    import pandas
+
     from mm_jupyter.store import Registry
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "log_metrics",
     "log_param",
     "log_params",
+    "runs_frame",
     "set_experiment",
     "set_tags",
     "track",
@@ -181,11 +184,20 @@ def get_run(id_or_name: str) -> Run:
 def list_runs(
     experiment: str | None = None, *, status: str | None = None, limit: int = 50,
     user: str | None = None, include_children: bool = False,
+    filter: str | None = None,
+    sort: str | None = None, order: str = "desc", include_archived: bool = False,
+    archived: str | None = None,
 ) -> list[Run]:
     """Return the most recent runs, newest first; ``user`` keeps that user's runs.
 
-    The candidates of a hyper-parameter search (child runs) are left out unless
-    ``include_children``; their parent's ``n_children`` counts them.
+    ``filter`` keeps the runs an expression of the filter language keeps, e.g.
+    ``"metrics.acc > 0.9 and params.lr <= 0.1 and tags.team = 'risk'"``
+    (docs/filter.md); a bad one raises ``FilterError`` (a ``ValueError``) pointing at
+    the bad token. ``sort`` is a column, ``metric:KEY`` or ``param:KEY`` (``order``
+    ``asc``/``desc``). The candidates of a hyper-parameter search (child runs) are
+    left out unless ``include_children``; their parent's ``n_children`` counts them.
+    Archived runs are left out unless ``include_archived`` (or ``archived="only"``
+    for just them); deleted runs always (``get_run`` still finds them by id).
     """
     from mm_jupyter.services.runs import queries  # on first use: see log_params
 
@@ -193,7 +205,41 @@ def list_runs(
     session.flush()
     return queries.list_runs(
         session.require_registry(), experiment=experiment, status=status, limit=limit,
-        user=user, include_children=include_children,
+        user=user, include_children=include_children, filter=filter, sort=sort,
+        order=order, archived=_archived(include_archived, archived),
+    )
+
+
+def _archived(include_archived: bool, archived: str | None) -> str:
+    if archived is None:
+        return "include" if include_archived else "exclude"
+    if include_archived and archived != "include":
+        raise ValueError(f"include_archived=True contradicts archived={archived!r}")
+    return archived
+
+
+def runs_frame(
+    filter: str | None = None,
+    experiment: str | None = None, *, status: str | None = None,
+    user: str | None = None, sort: str | None = None, order: str = "desc",
+    include_children: bool = False, include_archived: bool = False,
+    archived: str | None = None,
+) -> pandas.DataFrame:
+    """Return every run the options select as a pandas DataFrame, one row per run,
+    like ``mlflow.search_runs``: ``run_id, name, experiment, status, user, start_time,
+    end_time, duration_s``, then ``params.K`` (numbers as numbers), ``metrics.K``
+    (latest values) and ``tags.K``. The options are ``list_runs``'s, without a limit.
+
+    Needs pandas (``ImportError`` saying so when it is missing).
+    """
+    from mm_jupyter.services.runs import export  # on first use: see log_params
+
+    session = get_session()
+    session.flush()
+    return export.runs_frame(
+        session.require_registry(), filter=filter, experiment=experiment, status=status,
+        user=user, sort=sort, order=order, children=include_children,
+        archived=_archived(include_archived, archived),
     )
 
 

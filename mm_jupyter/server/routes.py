@@ -16,6 +16,7 @@ from mm_jupyter.server.base import PATH_KEY, ROOT_DIR_KEY
 from mm_jupyter.server.blobs import BlobHandler
 from mm_jupyter.server.compare import CompareHandler
 from mm_jupyter.server.diff import DiffHandler
+from mm_jupyter.server.housekeeping import MetricDirectionsHandler, RunHousekeepingHandler
 from mm_jupyter.server.meta import MetaHandler
 from mm_jupyter.server.models import (
     ModelHandler,
@@ -35,7 +36,13 @@ from mm_jupyter.server.monitoring import (
 from mm_jupyter.server.prometheus import MetricsHandler
 from mm_jupyter.server.reports import RunReportHandler
 from mm_jupyter.server.run_models import RunModelRegistrationHandler
-from mm_jupyter.server.runs import ChangesHandler, KeysHandler, RunHandler, RunsHandler
+from mm_jupyter.server.runs import (
+    ChangesHandler,
+    KeysHandler,
+    RunHandler,
+    RunsCsvHandler,
+    RunsHandler,
+)
 
 API_PREFIX = ("mm-jupyter", "api")
 SITE_PREFIX = ("mm-jupyter",)
@@ -51,10 +58,13 @@ SITE_PREFIX = ("mm-jupyter",)
 ROUTES = (
     ("meta", MetaHandler),
     ("runs", RunsHandler),
+    (r"runs\.csv", RunsCsvHandler),
     ("runs/([^/]+)", RunHandler),
     ("runs/([^/]+)/reports/(.+)", RunReportHandler),
     ("runs/([^/]+)/register-model", RunModelRegistrationHandler),
+    ("runs/([^/]+)/(update|archive|restore|delete|move)", RunHousekeepingHandler),
     ("keys", KeysHandler),
+    ("metric-directions", MetricDirectionsHandler),
     ("changes", ChangesHandler),
     ("blobs/(.+)", BlobHandler),
     ("artifacts", ArtifactsHandler),

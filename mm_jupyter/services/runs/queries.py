@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mm_jupyter.core.run_filter import parse_filter
 from mm_jupyter.records import Run
 from mm_jupyter.services.evaluation.storage import run_reports
 from mm_jupyter.services.runs.candidates import family
@@ -44,13 +45,20 @@ def list_runs(
     limit: int = 50,
     user: str | None = None,
     include_children: bool = False,
+    filter: str | None = None,
+    archived: str = "exclude",
+    sort: str | None = None,
+    order: str = "desc",
 ) -> list[Run]:
-    """Return the most recent runs, newest first (at most one page of ``MAX_LIMIT``);
-    ``user`` keeps that user's runs. Child runs (a search's candidates) are left out
-    unless ``include_children``: their parent counts them (``n_children``)."""
+    """Return the most recent runs, newest first (at most one page of ``MAX_LIMIT``),
+    or sorted by ``sort``; ``user`` keeps that user's runs, ``filter`` the runs an
+    expression of the filter language keeps (docs/filter.md). Child runs (a search's
+    candidates) are left out unless ``include_children``: their parent counts them
+    (``n_children``). Archived runs only with ``archived`` ``include`` or ``only``."""
     summaries = queries.list_run_summaries(
         registry, experiment=experiment, status=status, limit=limit, user=user,
-        children=include_children,
+        children=include_children, filter=filter, archived=archived, sort=sort,
+        order=order,
     )
     return [Run.from_summary(s) for s in summaries]
 
@@ -60,14 +68,22 @@ def check_sort(sort: str | None) -> None:
     queries.parse_sort(sort)
 
 
+def check_filter(text: str | None) -> None:
+    """Raise ``FilterError`` (a ``ValueError``) pointing at the bad token of a filter
+    expression, if ``text`` is one that does not parse."""
+    if text:
+        parse_filter(text)
+
+
 def query_runs(registry: Registry, **options: Any) -> dict[str, Any]:
     """Return one page of run summaries with ``total`` and the change ``cursor``
     (docs/rest.md ``GET runs``).
 
     Options, all optional: ``experiment``, ``status``, ``user``, ``q`` (text in a name, id,
-    experiment or tag), ``sort`` (a column, ``metric:KEY`` or ``param:KEY``),
-    ``order`` (``asc`` or ``desc``), ``limit``, ``offset`` and ``children`` (include
-    child runs; by default only top-level runs are listed).
+    experiment or tag), ``filter`` (the filter language, docs/filter.md), ``sort`` (a
+    column, ``metric:KEY`` or ``param:KEY``), ``order`` (``asc`` or ``desc``),
+    ``limit``, ``offset``, ``children`` (include child runs; by default only
+    top-level runs are listed) and ``archived`` (``exclude``, ``include``, ``only``).
     """
     return queries.query_runs(registry, **options)
 
@@ -88,7 +104,9 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
 
 
 def run_keys(registry: Registry) -> dict[str, Any]:
-    """Return the experiment names and the metric and param keys in use, and
+    """Return the experiment names and the metric and param keys in use, column
+    statistics over the 2,000 most recent listed runs (``metric_counts``,
+    ``varying_params``, ``tag_keys``: the runs table's default columns), and
     ``directions``: lower (``min``) or higher (``max``) is better, per metric key
     (the stored override, else inferred from the name; services/runs/directions.py)."""
     keys: dict[str, Any] = dict(queries.keys(registry))

@@ -1,0 +1,193 @@
+"""Read every run a list's options select, in the list's order, a batch at a time:
+what ``GET runs.csv``, ``mm-jupyter runs list --csv`` and ``mm.runs_frame`` export.
+
+The ordered ids of the matching runs are read in one query (about 70 bytes each in
+memory: 7 MB at 100,000 runs); their columns are then read ``BATCH`` runs per read
+transaction, so the registry's lock is never held for the whole export and memory
+holds one batch of rows, not the registry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mm_jupyter.encoding import decode_float, is_int_text
+from mm_jupyter.store import queries, text_search
+from mm_jupyter.store.db import Registry
+from mm_jupyter.store.dialect import Connection
+
+BATCH = 1000
+#: The run's own columns, first in every export, in this order.
+ATTRIBUTES = ("id", "name", "experiment", "status", "user", "started_at", "finished_at",
+              "duration_s")
+_ALL = 2**62  # "no limit" that SQLite and PostgreSQL both take as a LIMIT
+
+
+@dataclass
+class ExportRow:
+    """One run: its attributes, params (decoded), latest metrics and tags."""
+
+    attributes: dict[str, Any]
+    params: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    tags: dict[str, Any] = field(default_factory=dict)
+
+
+def matching_ids(registry: Registry, **options: Any) -> list[str]:
+    """Return the ids of every run the list options select (``query_runs``'s, but
+    ``limit``/``offset``), in the list's order."""
+    kind, key = queries.parse_sort(options.pop("sort", None))
+    order = options.pop("order", "desc")
+    if order not in ("asc", "desc"):
+        raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
+    query = options.pop("q", None)
+    selection = queries.selection(**options)
+    where, args = selection.where, selection.args
+    direction = "DESC" if order == "desc" else "ASC"
+    base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+    if query:
+        text_search.catch_up(registry)
+    with registry.read() as conn:
+        if query:
+            match = text_search.runs_match(conn, registry.backend, query, where,
+                                                   args, selection.count_from)
+            where, args = match.page_where, match.page_args
+        if kind == "column":
+            # r.id breaks ties, so that the order is the same from one export to the next.
+            return [row[0] for row in conn.execute(
+                f"SELECT r.id {base} WHERE {where}"
+                f" ORDER BY {queries.SORT_COLUMNS[key or '']} {direction}, r.id {direction}",
+                args)]
+        return queries.ids_sorted_by_value(conn, kind, key or "", where, args, direction,
+                                           _ALL, 0)
+
+
+def batches(registry: Registry, ids: Sequence[str], size: int = BATCH
+            ) -> Iterator[list[ExportRow]]:
+    """Yield the runs ``ids`` names, in that order, ``size`` at a time, each batch in
+    one read."""
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start:start + size])
+        with registry.read() as conn:
+            yield read_rows(conn, chunk)
+
+
+@dataclass
+class RawBatch:
+    """Rows as stored, for a caller that decodes them column-wise (a DataFrame):
+    ``runs`` (the ``ATTRIBUTES`` then ``tags`` JSON), ``params`` (run id, key, JSON,
+    value_num) and ``metrics`` (run id, key, value; NaN as the text 'NaN')."""
+
+    runs: list[tuple[Any, ...]]
+    params: list[tuple[Any, ...]]
+    metrics: list[tuple[Any, ...]]
+
+
+def raw_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 10
+                ) -> Iterator[RawBatch]:
+    """Yield the stored rows of the runs ``ids`` names, in id order, ``size`` runs a
+    batch; rows of other runs are left out.
+
+    Where the ids are most of the registry each batch reads one range of ids in index
+    order instead of looking each one up (three times faster at 100,000 runs).
+    """
+    ordered = sorted(ids)
+    with registry.read() as conn:
+        n_runs = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
+    dense = len(ordered) * 2 > n_runs
+    for start in range(0, len(ordered), size):
+        chunk = ordered[start:start + size]
+        if dense:
+            match, args = "BETWEEN ? AND ?", [chunk[0], chunk[-1]]
+        else:
+            match, args = f"IN ({','.join('?' * len(chunk))})", chunk
+        wanted = set(chunk)
+        with registry.read() as conn:
+            runs = conn.execute(
+                "SELECT r.id, r.name, e.name, r.status, r.user, r.started_at,"
+                " r.finished_at, r.duration_s, r.tags FROM runs r"
+                f" JOIN experiments e ON e.id = r.experiment_id WHERE r.id {match}",
+                args).fetchall()
+            params = conn.execute(
+                "SELECT run_id, key, value, value_num FROM params"
+                f" WHERE run_id {match}", args).fetchall()
+            metrics = conn.execute(
+                f"SELECT run_id, key, value FROM latest_metrics WHERE run_id {match}",
+                args).fetchall()
+        if dense:  # the range holds runs the options left out
+            runs = [r for r in runs if r[0] in wanted]
+            params = [r for r in params if r[0] in wanted]
+            metrics = [r for r in metrics if r[0] in wanted]
+        yield RawBatch([tuple(r) for r in runs], [tuple(r) for r in params],
+                       [tuple(r) for r in metrics])
+
+
+def read_rows(conn: Connection, ids: list[str]) -> list[ExportRow]:
+    """Read the export rows of ``ids`` (in that order; runs gone since are skipped)."""
+    if not ids:
+        return []
+    match, args = f"IN ({','.join('?' * len(ids))})", ids
+    rows: dict[str, ExportRow] = {}
+    for r in conn.execute(
+        "SELECT r.id, r.name, e.name, r.status, r.user, r.started_at, r.finished_at,"
+        " r.duration_s, r.tags FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+        f" WHERE r.id {match}", args,
+    ):
+        row = ExportRow(dict(zip(ATTRIBUTES, r[:8], strict=True)))
+        try:
+            tags = json.loads(r[8])
+        except (TypeError, ValueError):
+            tags = {}
+        row.tags = tags if isinstance(tags, dict) else {}
+        rows[r[0]] = row
+    for run_id, key, value, number in conn.execute(
+        f"SELECT run_id, key, value, value_num FROM params WHERE run_id {match}", args
+    ):
+        if run_id in rows:
+            rows[run_id].params[key] = param_value(value, number)
+    for run_id, key, value in conn.execute(
+        f"SELECT run_id, key, value FROM latest_metrics WHERE run_id {match}", args
+    ):
+        if run_id in rows:
+            rows[run_id].metrics[key] = decode_float(value)
+    return [rows[i] for i in ids if i in rows]
+
+
+def param_value(text: str, number: float | None) -> Any:
+    """A stored param as a value: numbers from ``value_num`` (ints as ints), anything
+    else decoded from its JSON (one bad record becomes its text, never an error)."""
+    if number is not None:
+        # An int stays an int (exact, even beyond float range); a float is value_num.
+        return int(text) if is_int_text(text) else number
+    return param_value_text(text)
+
+
+def param_value_text(text: str) -> Any:
+    """A stored param's JSON decoded (one bad record becomes its text, never an error)."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return str(text)
+
+
+def keys_in_use(registry: Registry, ids: Sequence[str], size: int = BATCH
+                ) -> tuple[list[str], list[str], list[str]]:
+    """Return the sorted param, metric and tag keys the runs ``ids`` use."""
+    params: set[str] = set()
+    metrics: set[str] = set()
+    tags: set[str] = set()
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start:start + size])
+        marks = ",".join("?" * len(chunk))
+        with registry.read() as conn:
+            params.update(r[0] for r in conn.execute(
+                f"SELECT DISTINCT key FROM params WHERE run_id IN ({marks})", chunk))
+            metrics.update(r[0] for r in conn.execute(
+                f"SELECT DISTINCT key FROM latest_metrics WHERE run_id IN ({marks})", chunk))
+            tags.update(str(r[0]) for r in conn.execute(
+                f"SELECT DISTINCT j.key FROM runs t, json_each(t.tags) j"
+                f" WHERE t.id IN ({marks})", chunk))
+    return sorted(params), sorted(metrics), sorted(tags)

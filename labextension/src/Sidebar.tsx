@@ -39,6 +39,8 @@ export interface ISidebarOptions {
   openRun: (run: MM.IRunSummary) => void;
   /** Open the diff of two runs (a is the older). */
   openDiff: (a: string, b: string) => void;
+  /** Open the comparison of 2 to 50 runs. */
+  openCompare: (ids: string[]) => void;
   /** Open an artifact's view. */
   openArtifact: (artifact: MM.IArtifactSummary) => void;
   /** Open a registered model's view. */
@@ -64,6 +66,7 @@ export class MMSidebar extends ReactWidget {
     this._models = options.models;
     this._openRun = options.openRun;
     this._openDiff = options.openDiff;
+    this._openCompare = options.openCompare;
     this._openArtifact = options.openArtifact;
     this._openModel = options.openModel;
     this._monitors = options.monitors;
@@ -244,7 +247,7 @@ export class MMSidebar extends ReactWidget {
         artifacts={this._artifacts}
         onOpen={artifact => this._openArtifact(artifact)}
         activeName={this._activeArtifact}
-        banner={this._renderCompareBar()}
+        banner={null}
       />
     );
   }
@@ -255,7 +258,7 @@ export class MMSidebar extends ReactWidget {
         models={this._models}
         onOpen={model => this._openModel(model)}
         activeName={this._activeModel}
-        banner={this._renderCompareBar()}
+        banner={null}
       />
     );
   }
@@ -293,7 +296,10 @@ export class MMSidebar extends ReactWidget {
     this.update();
   }
 
-  /** The bar to compare the checked runs, or nothing while none is checked. */
+  /**
+   * The bar to compare the checked runs (Runs tab only: the other tabs list
+   * other things), or nothing while none is checked.
+   */
   private _renderCompareBar(): JSX.Element | null {
     if (this._selected.size === 0) {
       return null;
@@ -301,7 +307,8 @@ export class MMSidebar extends ReactWidget {
     return (
       <CompareBar
         picked={[...this._selected.values()]}
-        onCompare={(a, b) => this._openDiff(a, b)}
+        onDiff={(a, b) => this._openDiff(a, b)}
+        onCompare={ids => this._openCompare(ids)}
         onClear={() => {
           this._selected.clear();
           this.update();
@@ -349,6 +356,7 @@ export class MMSidebar extends ReactWidget {
   private _openModel: (model: MM.IModelSummary) => void;
   private _openRun: (run: MM.IRunSummary) => void;
   private _openDiff: (a: string, b: string) => void;
+  private _openCompare: (ids: string[]) => void;
   private _selected = new Map<string, MM.IRunSummary>();
   private _shown = false;
   private _tab: SidebarTab = 'runs';

@@ -7,6 +7,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { artifactsApi, IArtifactsApi } from './artifacts/api';
+import { compareApi, ICompareApi } from './compare/api';
 import { diffApi, IDiffApi } from './diff/api';
 import { IModelsApi, modelsApi } from './models/api';
 import { IMonitoringApi, monitoringApi } from './monitoring/api';
@@ -20,6 +21,7 @@ export type MMApi = IRunsApi &
   IArtifactsApi &
   IModelsApi &
   IDiffApi &
+  ICompareApi &
   IMonitoringApi &
   IBlobApi;
 
@@ -35,6 +37,7 @@ export function createApi(settings?: ServerConnection.ISettings): MMApi {
     ...artifactsApi(client),
     ...modelsApi(client),
     ...diffApi(client),
+    ...compareApi(client),
     ...monitoringApi(client),
     ...blobApi(client)
   };

@@ -16,6 +16,7 @@
 import type { RestPayloads } from './shared/contract.generated';
 import type * as MM from './mm';
 import type { Diff } from './diff/types';
+import type { Cmp } from './compare/types';
 import type { Mon } from './monitoring/types';
 
 export type { RestPayloads } from './shared/contract.generated';
@@ -148,6 +149,8 @@ export type ContractChecks = [
   Assert<Conforms<'model_version', MM.IModelVersionDetail>>,
   // Metrics: a map by key on the wire, a list of rows (with `key`) once decoded.
   Assert<Conforms<'diff', Diff.IRunDiff, 'metrics'>>,
+  // Runs: run summaries, checked with runs_page.
+  Assert<Conforms<'compare', Cmp.IComparison, 'runs'>>,
   Assert<Conforms<'monitoring_page', Mon.IMonitorList>>,
   // The batch report is summarised into reasons and performance figures.
   Assert<Conforms<'monitoring_detail', Mon.IMonitorDetail, 'last_report'>>,

@@ -16,6 +16,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { createApi } from './api';
 import { ArtifactsModel } from './artifacts/state';
 import { addCommands, ITrackers } from './commands';
+import { addCompareCommands } from './compare/commands';
 import { CommandIDs } from './shared/actions';
 import { lineageArgs } from './shared/ids';
 import { RunsModel } from './runs/state';
@@ -72,6 +73,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     };
     addCommands({ app, model, rendermime, trackers });
     addMonitoringCommands({ app, model, api, tracker: monitorTracker });
+    addCompareCommands({ app, model, restorer });
 
     const sidebar = new MMSidebar({
       model,
@@ -92,6 +94,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       },
       openDiff: (a, b) => {
         void app.commands.execute(CommandIDs.openDiff, { a, b });
+      },
+      openCompare: ids => {
+        void app.commands.execute(CommandIDs.compareRuns, { ids });
       },
       openModel: registered => {
         sidebar.activeModel = registered.name;

@@ -4,6 +4,7 @@ import './detail.css';
 import './artifacts.css';
 import './models.css';
 import './diff.css';
+import './compare.css';
 import './monitoring.css';
 import './reports.css';
 import './candidates.css';

@@ -53,16 +53,17 @@ def test_select_two_runs_and_compare(
     bar = panel.locator(".jp-mm-CompareBar")
     bar.wait_for()
     assert "1 selected" in bar.inner_text()
-    assert bar.get_by_role("button", name="Compare 2 runs").count() == 0
+    assert bar.get_by_role("button", name="Diff").count() == 0
     panel.locator(f'tr[data-run-id="{base}"] .jp-mm-RunsTable-select').check()
     # Checking a row does not open the run
     assert page.locator(f'[id="mm-jupyter-run-{tuned}"]').count() == 0
 
-    bar.get_by_role("button", name="Compare 2 runs").wait_for()
+    bar.get_by_role("button", name="Diff").wait_for()
+    bar.get_by_role("button", name="Compare 2").wait_for()
     panel.screenshot(path=str(artifacts_dir / "diff-select.png"))
 
-    # And Compare is clicked
-    bar.get_by_role("button", name="Compare 2 runs").click()
+    # And Diff is clicked
+    bar.get_by_role("button", name="Diff").click()
 
     # Then the diff opens with the older run (base) as A
     view = page.locator(f'[id="mm-jupyter-diff-{base}-{tuned}"]')
@@ -90,7 +91,7 @@ def test_select_two_runs_and_compare(
     acc = view.locator('.jp-mm-DiffMetrics tr[data-metric="acc"]')
     if acc.count():
         assert "0.8" in acc.inner_text() and "0.9" in acc.inner_text()
-        assert "jp-mm-mod-up" in (acc.locator(".jp-mm-DiffDelta").get_attribute("class") or "")
+        assert "jp-mm-mod-better" in (acc.locator(".jp-mm-DiffDelta").get_attribute("class") or "")
 
     page.wait_for_timeout(300)
     view.screenshot(path=str(artifacts_dir / "diff.png"))

@@ -94,7 +94,7 @@ def test_a_run_shows_its_report_and_the_diff_its_deltas(
     # When the two runs are compared
     for name in ("shallow", "deep"):
         panel.locator(f'tr[data-run-id="{runs[name]}"] .jp-mm-RunsTable-select').check()
-    panel.locator(".jp-mm-CompareBar").get_by_role("button", name="Compare 2 runs").click()
+    panel.locator(".jp-mm-CompareBar").get_by_role("button", name="Diff").click()
     diff = page.locator(f'[id="mm-jupyter-diff-{runs["shallow"]}-{runs["deep"]}"]')
     reports = diff.locator('details[data-section="Reports"]')
     reports.wait_for()

@@ -26,6 +26,22 @@ function runLabel(run: MM.IRunSummary): string {
 }
 
 /**
+ * "no notebook snapshot on run X" (or on either run): said instead of "0 cells
+ * changed" when there is nothing to compare the notebook with.
+ */
+export function missingSnapshotText(diff: Diff.IRunDiff): string {
+  const missing = diff.notebook_missing;
+  if (missing.length === 2) {
+    return 'no notebook snapshot on either run';
+  }
+  if (missing.length === 1) {
+    const run = missing[0] === 'a' ? diff.a : diff.b;
+    return `no notebook snapshot on run ${runLabel(run)} (${missing[0].toUpperCase()})`;
+  }
+  return 'No notebook snapshot to compare.';
+}
+
+/**
  * The diff of two runs: header with counts, params, metrics (with both series in
  * one chart), code, notebook cells, environment and artifacts.
  */
@@ -56,26 +72,36 @@ export function DiffView(props: IDiffViewProps): JSX.Element {
               ['packages_changed', 'packages'],
               ['objects_changed', 'objects']
             ] as const
-          ).map(([key, label]) => (
-            <span
-              key={key}
-              className={
-                'jp-mm-DiffSummary-item' +
-                (s[key] > 0 ? ' jp-mm-mod-changed' : '')
-              }
-              data-summary={key}
-            >
-              <b>{String(s[key])}</b>
-              {` ${label} changed`}
-            </span>
-          ))}
+          ).map(([key, label]) =>
+            key === 'cells_changed' && diff.notebook_missing.length > 0 ? (
+              <span
+                key={key}
+                className="jp-mm-DiffSummary-item"
+                data-summary={key}
+              >
+                {missingSnapshotText(diff)}
+              </span>
+            ) : (
+              <span
+                key={key}
+                className={
+                  'jp-mm-DiffSummary-item' +
+                  (s[key] > 0 ? ' jp-mm-mod-changed' : '')
+                }
+                data-summary={key}
+              >
+                <b>{String(s[key])}</b>
+                {` ${label} changed`}
+              </span>
+            )
+          )}
         </div>
       </div>
       <Section title="Params">
         <ParamsDiff params={diff.params} />
       </Section>
       <Section title="Metrics">
-        <MetricsDiff metrics={diff.metrics} />
+        <MetricsDiff metrics={diff.metrics} directions={diff.directions} />
       </Section>
       <Section title="Code">
         <LineDiffView diff={diff.code} empty="No tracked code." />
@@ -97,7 +123,9 @@ export function DiffView(props: IDiffViewProps): JSX.Element {
         {diff.notebook ? (
           <NotebookDiffView notebook={diff.notebook} />
         ) : (
-          <div className="jp-mm-Empty">No notebook snapshot to compare.</div>
+          <div className="jp-mm-Empty jp-mm-DiffNotebookMissing">
+            {missingSnapshotText(diff)}
+          </div>
         )}
       </Section>
       <Section title="Environment">

@@ -15,6 +15,7 @@ import {
   toNumber
 } from '../shared/decode';
 import { Diff } from './types';
+import { decodeDirections } from '../shared/deltas';
 import {
   decodePoint,
   decodeRunSummary,
@@ -299,9 +300,13 @@ export function decodeRunDiff(v: unknown): Diff.IRunDiff {
       unchanged: jsonRecord(params.unchanged)
     },
     metrics: decodeMetrics(v.metrics),
+    directions: decodeDirections(v.directions),
     code: decodeLineDiff(v.code),
     history: decodeLineDiff(v.history),
     notebook: decodeNotebook(v.notebook),
+    notebook_missing: list(v.notebook_missing, x =>
+      x === 'a' || x === 'b' ? x : null
+    ),
     environment: decodeEnvironment(v.environment),
     artifacts: {
       inputs: decodeArtifactSide(artifacts.inputs),

@@ -5,6 +5,7 @@
  * Every string is untrusted user content and stays a string: the view renders it
  * as React text only.
  */
+import type { Direction } from '../shared/deltas';
 import * as MM from '../shared/types';
 
 /**
@@ -195,9 +196,13 @@ export namespace Diff {
     params: IParams;
     /** Metrics sorted by key. */
     metrics: IMetric[];
+    /** Per metric key: lower (`min`) or higher (`max`) is better. */
+    directions: Record<string, Direction>;
     code: LineDiff;
     history: LineDiff;
     notebook: INotebook | null;
+    /** The sides with no notebook snapshot (`notebook` is null unless empty). */
+    notebook_missing: ('a' | 'b')[];
     environment: IEnvironment;
     artifacts: { inputs: IArtifactSide; outputs: IArtifactSide };
     /** Custom objects; null against a notebook on disk (or from older servers). */

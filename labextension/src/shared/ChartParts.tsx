@@ -1,5 +1,7 @@
 import * as React from 'react';
 
+import { canLog } from './seriesMath';
+
 /**
  * The `<svg>` of a chart: it scales to its box (`xMidYMid meet`) and is one
  * image with a label for assistive technology.
@@ -85,4 +87,70 @@ export function StepAxes(props: {
       </text>
     </>
   );
+}
+
+/** Props of {@link ChartControls}. */
+export interface IChartControlsProps {
+  /** Whether the value axis is logarithmic. */
+  log: boolean;
+  /** Why a log axis cannot be used (values ≤ 0), or null when it can. */
+  logDisabledReason: string | null;
+  onLog: (log: boolean) => void;
+  /** EMA smoothing weight, 0..0.99. */
+  smoothing: number;
+  onSmoothing: (weight: number) => void;
+  /** Whether to offer smoothing (not for a handful of points); true by default. */
+  showSmoothing?: boolean;
+}
+
+/**
+ * The controls of a step chart: a log-scale toggle (disabled, with the reason as
+ * its tooltip, when a value is ≤ 0) and an EMA smoothing slider from 0 to 0.99
+ * as in TensorBoard.
+ */
+export function ChartControls(props: IChartControlsProps): JSX.Element {
+  const disabled = props.logDisabledReason !== null;
+  return (
+    <div className="jp-mm-ChartControls">
+      <label
+        className="jp-mm-ChartControls-log"
+        title={props.logDisabledReason ?? 'Logarithmic value axis'}
+      >
+        <input
+          type="checkbox"
+          checked={props.log && !disabled}
+          disabled={disabled}
+          onChange={e => props.onLog(e.currentTarget.checked)}
+        />
+        log scale
+      </label>
+      {props.showSmoothing !== false && (
+        <label
+          className="jp-mm-ChartControls-smoothing"
+          title="Exponential moving average; the raw series stays faint"
+        >
+          smoothing
+          <input
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={props.smoothing}
+            aria-label="Smoothing"
+            onChange={e => props.onSmoothing(Number(e.currentTarget.value))}
+          />
+          <span className="jp-mm-ChartControls-value">
+            {props.smoothing.toFixed(2)}
+          </span>
+        </label>
+      )}
+    </div>
+  );
+}
+
+/** Why a log axis cannot show `values` (one is ≤ 0), or null when it can. */
+export function logDisabledReason(values: Iterable<number>): string | null {
+  return canLog(values)
+    ? null
+    : 'Log scale needs every value > 0 (this metric has values ≤ 0)';
 }

@@ -28,6 +28,8 @@ export namespace CommandIDs {
   export const openModel = 'mm-jupyter:open-model';
   /** Open the diff of two runs in the main area; args `{a, b}` (run ids). */
   export const openDiff = 'mm-jupyter:open-diff';
+  /** Compare 2 to 50 runs in the main area; args `{ids}` (run ids, in order). */
+  export const compareRuns = 'mm-jupyter:compare-runs';
   /** Open a monitored version in the main area; args `{ref}` (`name:N`). */
   export const openMonitor = 'mm-jupyter:open-monitor';
 }

@@ -96,15 +96,19 @@ export type POSTRunsIdRegisterModelReply = ModelVersion & {
  * Every REST payload, keyed by the name of its schema file.
  */
 export interface RestPayloads {
+  alert_acknowledge_request: POSTAlertsIdAcknowledgeAndAlertsIdUnacknowledgeBody;
+  alert_acknowledge_response: POSTAlertsIdAcknowledgeAndAlertsIdUnacknowledgeReply;
   artifact_diff: GETArtifactsDiffANAMEVNBNAMEVN;
   artifact_versions: GETArtifactsNameVersions;
   artifacts_page: GETArtifacts;
   changes: GETChanges;
+  compare: RunComparison;
   diff: RunDiff;
   keys: GETKeys;
   lineage: GETLineage;
   meta: GETMeta;
   model_detail: GETModelsName;
+  model_registration_request: POSTModelsBody;
   model_transition_request: POSTModelsNameVersionsVTransitionBody;
   model_transition_response: POSTModelsNameVersionsVTransitionReply;
   model_version: GETModelsNameVersionsV;
@@ -120,6 +124,75 @@ export interface RestPayloads {
   run_model_registration_response: POSTRunsIdRegisterModelReply;
   run_summary: RunSummary;
   runs_page: GETRuns;
+}
+/**
+ * Acknowledge a monitoring alert (or undo it). Sent as Content-Type: application/json, at most 65536 bytes; the body may be the empty object. The comment is recorded with the acknowledgement in the alert's actions.
+ */
+export interface POSTAlertsIdAcknowledgeAndAlertsIdUnacknowledgeBody {
+  comment?: string | null;
+}
+/**
+ * The alert after the change (acknowledged_at/acknowledged_by, its actions: the acknowledgement is one of them) and the new badge count: firing alerts nobody has acknowledged, over every model (as GET changes).
+ */
+export interface POSTAlertsIdAcknowledgeAndAlertsIdUnacknowledgeReply {
+  alert: Alert;
+  firing: number;
+}
+/**
+ * An alert of one rule on one series of one model version.
+ */
+export interface Alert {
+  id: number;
+  rule_id: number;
+  model: string;
+  version: number;
+  series: string;
+  state: 'firing' | 'resolved';
+  severity: 'info' | 'warning' | 'critical';
+  message: string;
+  value: number | null;
+  threshold: number | null;
+  op: ('>' | '>=' | '<' | '<=' | '==' | '!=') | null;
+  fired_values: FiredValue[];
+  occurrences: number;
+  /**
+   * Epoch seconds; always finite (no NaN or infinity).
+   */
+  fired_ts: number;
+  last_ts: number | null;
+  resolved_ts: number | null;
+  actions: AlertAction[];
+  /**
+   * When someone acknowledged the alert (POST alerts/{id}/acknowledge); null if nobody has.
+   */
+  acknowledged_at: number | null;
+  /**
+   * Who acknowledged the alert; null if nobody has.
+   */
+  acknowledged_by: string | null;
+}
+export interface FiredValue {
+  /**
+   * Epoch seconds; always finite (no NaN or infinity).
+   */
+  ts: number;
+  /**
+   * A monitored value; always finite (non-finite values are never sent).
+   */
+  value: number;
+  batch_id: string | null;
+}
+/**
+ * What an alert set off, and how it went.
+ */
+export interface AlertAction {
+  kind: string;
+  status: 'pending' | 'running' | 'ok' | 'error' | 'skipped';
+  detail: string | null;
+  output: string | null;
+  run_id: string | null;
+  created_ts: number | null;
+  finished_ts: number | null;
 }
 /**
  * What changed from dataset version a to b: schema, rows and, column by column, the profile. Read from the versions' metadata only (fingerprint-only versions compare too).
@@ -359,6 +432,121 @@ export interface GETChanges {
   firing: number;
 }
 /**
+ * GET compare?runs=ID,ID,...: 2 to 50 runs side by side (docs/compare.md). Every string is untrusted user content.
+ */
+export interface RunComparison {
+  /**
+   * The runs in the order asked for, with params, latest metrics and tags.
+   *
+   * @minItems 2
+   * @maxItems 50
+   */
+  runs: [RunSummary, RunSummary, ...RunSummary[]];
+  /**
+   * Every param key of any of the runs, sorted.
+   */
+  param_keys: string[];
+  /**
+   * The param keys whose value is not the same in every run (missing counts as different), sorted.
+   */
+  differing_params: string[];
+  /**
+   * Every metric key of any of the runs, sorted.
+   */
+  metric_keys: string[];
+  /**
+   * Per metric key: 'min' when lower is better, 'max' when higher is (set by the user, else inferred from the name).
+   */
+  directions: {
+    [k: string]: 'min' | 'max';
+  };
+  /**
+   * Per metric key, per run id: the step series, thinned by min-max decimation to at most max_points points.
+   */
+  series: {
+    [k: string]: {
+      [k: string]: RunSeries;
+    };
+  };
+  /**
+   * The most points a series carries.
+   */
+  max_points: number;
+}
+export interface RunSummary {
+  id: string;
+  name: string;
+  experiment: string;
+  status: 'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
+  /**
+   * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
+   */
+  started_at: string;
+  finished_at: string | null;
+  duration_s: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+  user: string | null;
+  host: string | null;
+  notebook_path: string | null;
+  /**
+   * Tag values are user data: usually strings, any JSON value allowed.
+   */
+  tags: {
+    [k: string]: unknown;
+  };
+  /**
+   * Param values as logged (strict JSON; NaN as "NaN").
+   */
+  params: {
+    [k: string]: unknown;
+  };
+  /**
+   * The latest value of each metric.
+   */
+  metrics: {
+    [k: string]: number | 'NaN' | 'Infinity' | '-Infinity' | null;
+  };
+  n_outputs: number;
+  n_figures: number;
+  /**
+   * The run this one is a child of (a candidate of that run's hyper-parameter search), else null.
+   */
+  parent_run_id: string | null;
+  /**
+   * How many child runs (search candidates) this run has; lists leave them out unless children=1.
+   */
+  n_children: number;
+  /**
+   * Whether someone starred the run.
+   */
+  starred?: boolean;
+  /**
+   * When the run was archived (lists hide it unless archived=include or only), else null.
+   */
+  archived_at?: string | null;
+  /**
+   * The first 200 characters of the run's markdown note, else null (GET runs/{id} has all of it).
+   */
+  note?: string | null;
+  /**
+   * The id of the notebook cell the run ran in (JupyterLab's cellId), else null.
+   */
+  cell_id?: string | null;
+}
+export interface RunSeries {
+  points: {
+    step: number;
+    value: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+  }[];
+  /**
+   * Points stored for this metric in this run.
+   */
+  count: number;
+  /**
+   * Whether points is a thinned copy (count > max_points).
+   */
+  downsampled: boolean;
+}
+/**
  * GET diff?a=RUN_ID&b=RUN_ID: run a → run b. Every string is untrusted user content.
  */
 export interface RunDiff {
@@ -396,6 +584,16 @@ export interface RunDiff {
       series_b: Series;
     };
   };
+  /**
+   * Per metric key: 'min' when lower is better, 'max' when higher is (set by the user, else inferred from the name).
+   */
+  directions: {
+    [k: string]: 'min' | 'max';
+  };
+  /**
+   * The sides ('a', 'b') with no notebook snapshot; notebook is null unless this is empty.
+   */
+  notebook_missing: ('a' | 'b')[];
   code: LineDiff;
   history: LineDiff;
   notebook: NotebookDiff | null;
@@ -447,49 +645,6 @@ export interface RunDiff {
     code_changed?: boolean;
     objects_changed: number;
   };
-}
-export interface RunSummary {
-  id: string;
-  name: string;
-  experiment: string;
-  status: 'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
-  /**
-   * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
-   */
-  started_at: string;
-  finished_at: string | null;
-  duration_s: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
-  user: string | null;
-  host: string | null;
-  notebook_path: string | null;
-  /**
-   * Tag values are user data: usually strings, any JSON value allowed.
-   */
-  tags: {
-    [k: string]: unknown;
-  };
-  /**
-   * Param values as logged (strict JSON; NaN as "NaN").
-   */
-  params: {
-    [k: string]: unknown;
-  };
-  /**
-   * The latest value of each metric.
-   */
-  metrics: {
-    [k: string]: number | 'NaN' | 'Infinity' | '-Infinity' | null;
-  };
-  n_outputs: number;
-  n_figures: number;
-  /**
-   * The run this one is a child of (a candidate of that run's hyper-parameter search), else null.
-   */
-  parent_run_id: string | null;
-  /**
-   * How many child runs (search candidates) this run has; lists leave them out unless children=1.
-   */
-  n_children: number;
 }
 export interface Pair {
   a: unknown;
@@ -654,6 +809,26 @@ export interface GETKeys {
   experiments: string[];
   metrics: string[];
   params: string[];
+  /**
+   * Of the 2,000 most recent listed runs, how many have each metric (the runs table's default metric columns: the metrics most runs have).
+   */
+  metric_counts?: {
+    [k: string]: number;
+  };
+  /**
+   * The params whose value differs between the 2,000 most recent listed runs (the table's default param columns).
+   */
+  varying_params?: string[];
+  /**
+   * The tag keys of the 2,000 most recent listed runs.
+   */
+  tag_keys?: string[];
+  /**
+   * Per metric key in use: 'min' when lower is better, 'max' when higher is (the stored override, else inferred from the key's name).
+   */
+  directions?: {
+    [k: string]: 'min' | 'max';
+  };
 }
 export interface GETLineage {
   /**
@@ -917,6 +1092,31 @@ export interface ModelTransition {
   at: string;
 }
 /**
+ * Register model artifact version `artifact` (name:vN), an output of run `run`, as a new version of model `name`, from its stored bytes (nothing is unpickled): what the Register action of a tracked cell's run output sends. The reply is a run_model_registration_response. Sent as Content-Type: application/json, at most 65536 bytes; anything else is 400 (415 for another content type, 413 when larger). An artifact that is not a model or not an output of the run is 400; an unknown run or artifact version 404. An empty alias or description means none.
+ */
+export interface POSTModelsBody {
+  /**
+   * The run's full id.
+   */
+  run: string;
+  /**
+   * The model artifact version the run stored, name:vN (the run output's models[].artifact).
+   */
+  artifact: string;
+  /**
+   * The model to add a version to (created if new): 1-250 characters, no ':' or '@'. A name a non-model artifact holds is refused (400).
+   */
+  name: string;
+  alias?: string | '' | null;
+  /**
+   * Tags of the new version.
+   */
+  tags?: {
+    [k: string]: string;
+  } | null;
+  description?: string | null;
+}
+/**
  * One version of a registered model (ModelVersion). Its own fields only: uses add `unevaluatedProperties: false` (the version route adds `history`).
  */
 export interface GETModels {
@@ -941,54 +1141,6 @@ export interface GETMonitoringModelAlertsAndGETAlerts {
    * @maxItems 500
    */
   alerts: Alert[];
-}
-/**
- * An alert of one rule on one series of one model version.
- */
-export interface Alert {
-  id: number;
-  rule_id: number;
-  model: string;
-  version: number;
-  series: string;
-  state: 'firing' | 'resolved';
-  severity: 'info' | 'warning' | 'critical';
-  message: string;
-  value: number | null;
-  threshold: number | null;
-  op: ('>' | '>=' | '<' | '<=' | '==' | '!=') | null;
-  fired_values: FiredValue[];
-  occurrences: number;
-  /**
-   * Epoch seconds; always finite (no NaN or infinity).
-   */
-  fired_ts: number;
-  last_ts: number | null;
-  resolved_ts: number | null;
-  actions: AlertAction[];
-}
-export interface FiredValue {
-  /**
-   * Epoch seconds; always finite (no NaN or infinity).
-   */
-  ts: number;
-  /**
-   * A monitored value; always finite (non-finite values are never sent).
-   */
-  value: number;
-  batch_id: string | null;
-}
-/**
- * What an alert set off, and how it went.
- */
-export interface AlertAction {
-  kind: string;
-  status: 'pending' | 'running' | 'ok' | 'error' | 'skipped';
-  detail: string | null;
-  output: string | null;
-  run_id: string | null;
-  created_ts: number | null;
-  finished_ts: number | null;
 }
 export interface GETMonitoringModelBatches {
   total: number;
@@ -1406,6 +1558,48 @@ export interface GETRunsId {
      */
     runs: Candidate[];
   };
+  /**
+   * The run's whole markdown note (docs/housekeeping.md), or null. Untrusted: render as sanitized markdown or text.
+   */
+  note?: string | null;
+  starred?: boolean;
+  archived_at?: string | null;
+  /**
+   * When the run was soft-deleted (mm-jupyter gc purges it after the grace period), or null.
+   */
+  deleted_at?: string | null;
+  /**
+   * The notebook cell the run ran in (JupyterLab's cell id), or null.
+   */
+  cell_id?: string | null;
+  /**
+   * The run's housekeeping history, newest first, at most 100.
+   *
+   * @maxItems 100
+   */
+  events?: {
+    /**
+     * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
+     */
+    at: string;
+    user: string | null;
+    action:
+      | 'rename'
+      | 'note'
+      | 'tag'
+      | 'star'
+      | 'archive'
+      | 'restore'
+      | 'delete'
+      | 'move';
+    /**
+     * The value before and after the change.
+     */
+    detail: {
+      from?: unknown;
+      to?: unknown;
+    };
+  }[];
 }
 /**
  * One captured output, in cell order. All content is untrusted user data.

@@ -33,6 +33,9 @@ import { DiffWidget } from './diff/DiffWidget';
 import { LineageWidget } from './artifacts/LineageWidget';
 import { ModelWidget } from './models/ModelWidget';
 import { RunDetailWidget } from './runs/RunDetailWidget';
+import { RunsTableWidget, RUNS_TABLE_ID } from './runs/RunsTableWidget';
+import type { IStateStore } from './runs/tableModel';
+import { compareRuns } from './runs/compareRuns';
 
 /**
  * Trackers of the main-area views.
@@ -48,6 +51,8 @@ export interface ITrackers {
   models: WidgetTracker<MainAreaWidget<ModelWidget>>;
   /** Run diff views. */
   diffs: WidgetTracker<MainAreaWidget<DiffWidget>>;
+  /** The runs table (one at most). */
+  table: WidgetTracker<MainAreaWidget<RunsTableWidget>>;
 }
 
 /**
@@ -62,6 +67,8 @@ export interface ICommandContext {
   rendermime: IRenderMimeRegistry | null;
   /** Trackers of the open views. */
   trackers: ITrackers;
+  /** Where the runs table remembers its state (JupyterLab's `IStateDB`), or null. */
+  state?: IStateStore | null;
 }
 
 /**
@@ -106,6 +113,27 @@ export function addCommands(context: ICommandContext): void {
           })
       });
     }
+  });
+
+  app.commands.addCommand(CommandIDs.openRunsTable, {
+    label: 'Open Runs Table',
+    caption:
+      'Every run of the registry in a table: chosen columns, filters, housekeeping, CSV export',
+    icon: mmIcon,
+    describedBy: describeArgs({}),
+    execute: () =>
+      openView({
+        app,
+        tracker: trackers.table,
+        id: RUNS_TABLE_ID,
+        create: () =>
+          new RunsTableWidget({
+            model,
+            store: context.state ?? null,
+            openRun: r => actions.openRun({ id: r.id, name: r.name }),
+            compare: runs => compareRuns(app.commands, runs)
+          })
+      })
   });
 
   addOpenByNameCommand(app, {

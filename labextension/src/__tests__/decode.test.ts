@@ -191,7 +191,11 @@ describe('small payloads', () => {
     assert.deepEqual(decodeKeys({ experiments: ['a', 3], metrics: ['acc'] }), {
       experiments: ['a'],
       metrics: ['acc'],
-      params: []
+      params: [],
+      metric_counts: {},
+      varying_params: [],
+      tag_keys: [],
+      directions: {}
     });
     assert.deepEqual(decodeChanges({ cursor: 990, changed: true }), {
       cursor: 990,

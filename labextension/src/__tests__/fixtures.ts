@@ -28,6 +28,10 @@ export function runSummary(
     n_figures: 0,
     parent_run_id: null,
     n_children: 0,
+    starred: false,
+    archived_at: null,
+    note: '',
+    cell_id: null,
     ...extra
   };
 }

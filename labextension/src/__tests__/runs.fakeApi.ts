@@ -42,7 +42,15 @@ export class FakeApi implements IRunsApi {
   };
   keys = async (): Promise<MM.IKeys> => {
     this.calls.push('keys');
-    return { experiments: ['e'], metrics: ['acc', 'loss', 'f1'], params: [] };
+    return {
+      experiments: ['e'],
+      metrics: ['acc', 'loss', 'f1'],
+      params: [],
+      metric_counts: {},
+      varying_params: [],
+      tag_keys: [],
+      directions: {}
+    };
   };
   changes = async (since: number): Promise<MM.IChanges> => {
     this.calls.push(`changes:${since}`);

@@ -6,58 +6,38 @@ import * as React from 'react';
 export interface IColumnPickerProps {
   /** Metric keys available. */
   available: string[];
-  /** Metric keys shown as columns, in order. */
-  selected: string[];
-  /** Called with the new list of shown metric keys. */
-  onChange: (selected: string[]) => void;
+  /** The metric shown as the sidebar's last column, or '' for none. */
+  selected: string;
+  /** Called with the metric to show ('' for none). */
+  onChange: (key: string) => void;
 }
 
 /**
- * Chips of the metric columns shown (click × to remove) and a select to add one.
- *
- * A select, not a checkbox list, so that it stays usable with thousands of keys.
+ * The sidebar's one metric column, chosen from a select (the main-area table has
+ * the full column chooser). A select, not a list, so that it stays usable with
+ * thousands of keys.
  */
 export function ColumnPicker(props: IColumnPickerProps): JSX.Element {
   const { available, selected, onChange } = props;
-  const addable = available.filter(key => !selected.includes(key));
+  const options =
+    selected && !available.includes(selected)
+      ? [selected, ...available]
+      : available;
   return (
-    <div className="jp-mm-ColumnPicker" aria-label="Metric columns">
-      <span className="jp-mm-ColumnPicker-label">Metrics:</span>
-      {selected.map(key => (
-        <span key={key} className="jp-mm-Chip" title={key}>
-          <span className="jp-mm-Chip-text">{key}</span>
-          <button
-            className="jp-mm-Chip-remove"
-            title={`Hide column ${key}`}
-            aria-label={`Hide column ${key}`}
-            onClick={() => onChange(selected.filter(k => k !== key))}
-          >
-            ×
-          </button>
-        </span>
-      ))}
-      {addable.length > 0 && (
-        <select
-          className="jp-mm-ColumnPicker-add"
-          aria-label="Add metric column"
-          value=""
-          onChange={e => {
-            if (e.target.value) {
-              onChange([...selected, e.target.value]);
-            }
-          }}
-        >
-          <option value="">+ column</option>
-          {addable.map(key => (
-            <option key={key} value={key}>
-              {key}
-            </option>
-          ))}
-        </select>
-      )}
-      {available.length === 0 && selected.length === 0 && (
-        <span className="jp-mm-ColumnPicker-empty">none logged yet</span>
-      )}
-    </div>
+    <label className="jp-mm-ColumnPicker" title="The metric the list shows">
+      <span className="jp-mm-ColumnPicker-label">Metric</span>
+      <select
+        className="jp-mm-ColumnPicker-add"
+        value={selected}
+        onChange={e => onChange(e.target.value)}
+      >
+        <option value="">none</option>
+        {options.map(key => (
+          <option key={key} value={key}>
+            {key}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -14,7 +14,8 @@ import { RunArtifacts } from './RunArtifacts';
 import { RunHeader } from './RunHeader';
 import { RunReports } from './RunReports';
 import { RunCandidates } from './RunCandidates';
-import { RunActions } from './RunActions';
+import { IHousekeeping, RunActions, RunHistory } from './RunActions';
+import { RunNote } from './RunNote';
 import type { IRegistration } from './RegisterModel';
 
 /**
@@ -33,6 +34,8 @@ export interface IRunDetailProps {
   loadReport?: (name: string) => Promise<MM.IReport>;
   /** Register the run's model; without it the Register model button is hidden. */
   registration?: IRegistration;
+  /** Edit the run (rename, note, tags, star, archive, delete, move); without it read-only. */
+  housekeeping?: IHousekeeping;
 }
 
 function Section(props: {
@@ -76,7 +79,13 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
         detail={detail}
         registration={props.registration}
         actions={props.actions}
+        housekeeping={props.housekeeping}
       />
+      {detail.note && (
+        <Section title="Note" name="note">
+          <RunNote note={detail.note} rendermime={props.rendermime} />
+        </Section>
+      )}
       {detail.error && (
         <Section title="Error" name="error">
           <pre className="jp-mm-Traceback">{stripAnsi(detail.error)}</pre>
@@ -180,6 +189,11 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
       <Section title="Environment" name="environment">
         <EnvironmentView environment={detail.environment} />
       </Section>
+      {detail.events.length > 0 && (
+        <Section title={`History (${detail.events.length})`} name="history">
+          <RunHistory events={detail.events} />
+        </Section>
+      )}
     </div>
   );
 }

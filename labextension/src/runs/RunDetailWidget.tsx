@@ -10,7 +10,9 @@ import * as MM from './types';
 import { DetailWidget } from '../shared/DetailWidget';
 import type { IBlobApi } from '../shared/rest';
 import type { IServerModel } from '../shared/serverModel';
-import type { IRunsApi } from './api';
+import type { IRunHousekeepingApi, IRunsApi } from './api';
+import type { IHousekeeping } from './RunActions';
+import { editDialogs } from './editDialogs';
 
 /**
  * Options of {@link RunDetailWidget}.
@@ -21,7 +23,7 @@ export interface IRunDetailWidgetOptions {
   /** Label to show until the run is loaded. */
   label?: string;
   /** The shared model (API client and change signal). */
-  model: IServerModel<IRunsApi & IBlobApi>;
+  model: IServerModel<IRunsApi & IBlobApi & IRunHousekeepingApi>;
   /** JupyterLab's renderers, or null. */
   rendermime: IRenderMimeRegistry | null;
   /** Navigation to artifacts and lineage. */
@@ -34,7 +36,7 @@ export interface IRunDetailWidgetOptions {
  */
 export class RunDetailWidget extends DetailWidget<
   MM.IRunDetail,
-  IRunsApi & IBlobApi
+  IRunsApi & IBlobApi & IRunHousekeepingApi
 > {
   constructor(options: IRunDetailWidgetOptions) {
     super({
@@ -84,6 +86,7 @@ export class RunDetailWidget extends DetailWidget<
         loadReport={this._loadReport}
         registration={this._registration}
         actions={this._actions}
+        housekeeping={this._housekeeping}
       />
     );
   }
@@ -98,4 +101,13 @@ export class RunDetailWidget extends DetailWidget<
     register: request => this.model.api.registerModel(this.runId, request)
   };
   private _rendermime: IRenderMimeRegistry | null;
+  private _housekeeping: IHousekeeping = {
+    api: this.model.api,
+    experiments: async () => (await this.model.api.keys()).experiments,
+    changed: () => {
+      this.model.checkChanges();
+      void this.load();
+    },
+    dialogs: editDialogs()
+  };
 }

@@ -8,6 +8,8 @@ import { experimentChoices, userChoices } from './query';
 import { ColumnPicker } from './ColumnPicker';
 import { RunsTable } from './RunsTable';
 import { RunsModel } from './state';
+import { CommandIDs } from '../shared/actions';
+import { RunsEmptyState } from './RunsEmptyState';
 
 /**
  * Props of {@link RunsPanel}.
@@ -28,8 +30,9 @@ export interface IRunsPanelProps {
 }
 
 /**
- * The sidebar's Runs tab: search, experiment, status and user filters, metric columns,
- * the runs table, or how to start.
+ * The sidebar's Runs tab: search (words, or the filter language), experiment,
+ * status and user filters, the metric column, the button that opens the
+ * main-area table, the compact runs list, or how to start.
  */
 export function RunsPanel(props: IRunsPanelProps): JSX.Element {
   const { model } = props;
@@ -54,9 +57,11 @@ export function RunsPanel(props: IRunsPanelProps): JSX.Element {
           <FilterBar
             query={query}
             search={{
-              placeholder: 'Search runs…',
+              placeholder: 'Search, or metrics.acc > 0.9',
               title:
-                'Search run names, id prefixes, experiments and tag values',
+                'Words search run names, id prefixes, experiments and tag values; ' +
+                'an expression with =, <, > filters (metrics.acc > 0.9 and ' +
+                "params.lr <= 0.1 and tags.team = 'risk')",
               label: 'Search runs'
             }}
             filters={[
@@ -89,11 +94,22 @@ export function RunsPanel(props: IRunsPanelProps): JSX.Element {
             ]}
             onChange={patch => model.setQuery(patch)}
           />
-          <ColumnPicker
-            available={model.keys.metrics}
-            selected={model.metricColumns}
-            onChange={keys => model.setMetricColumns(keys)}
-          />
+          <div className="jp-mm-RunsPanel-tools">
+            <ColumnPicker
+              available={model.keys.metrics}
+              selected={model.metricColumns[0] ?? ''}
+              onChange={key => model.setMetricColumns(key ? [key] : [])}
+            />
+            <button
+              className="jp-mm-Button jp-mm-RunsPanel-openTable"
+              // JupyterLab's command linker runs the command on click.
+              data-commandlinker-command={CommandIDs.openRunsTable}
+              data-commandlinker-args="{}"
+              title="Open every run in a table in the main area: more columns, filters, housekeeping, CSV"
+            >
+              Open table
+            </button>
+          </div>
           <label
             className="jp-mm-RunsPanel-children"
             title="Also list the candidate runs of hyper-parameter searches"
@@ -109,14 +125,12 @@ export function RunsPanel(props: IRunsPanelProps): JSX.Element {
       }
       banner={props.banner}
       empty={
-        filtered ? (
-          'No runs match these filters.'
-        ) : (
-          <>
-            No runs yet. Track a cell with <code>%load_ext mm_jupyter</code> and{' '}
-            <code>%%mm_track --name my-run</code>.
-          </>
-        )
+        <RunsEmptyState
+          filtered={filtered}
+          onClear={() =>
+            model.setQuery({ q: '', experiment: '', status: '', user: '' })
+          }
+        />
       }
     >
       <RunsTable

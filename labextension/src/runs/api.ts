@@ -11,7 +11,10 @@ import {
   decodeRunDetail,
   decodeRunList
 } from './decode';
+import { decodeRunSummary } from '../shared/decodeCommon';
+import { isObject } from '../shared/decode';
 import { decodeReport } from './reportDecode';
+import { runsParams } from './query';
 import * as MM from './types';
 
 /**
@@ -45,18 +48,7 @@ export interface IRunsApi {
 export function runsApi(client: RestClient): IRunsApi {
   return {
     meta: () => client.get(['meta'], decodeMeta),
-    runs: query =>
-      client.get(['runs'], decodeRunList, {
-        q: query.q.trim(),
-        experiment: query.experiment,
-        status: query.status,
-        user: query.user || undefined,
-        sort: query.sort,
-        order: query.order,
-        limit: query.limit,
-        offset: query.offset,
-        children: query.children ? 1 : undefined
-      }),
+    runs: query => client.get(['runs'], decodeRunList, runsParams(query)),
     keys: () => client.get(['keys'], decodeKeys),
     run: id => client.get(['runs', id], decodeRunDetail),
     changes: since => client.get(['changes'], decodeChanges, { since }),
@@ -73,5 +65,55 @@ export function runsApi(client: RestClient): IRunsApi {
         },
         decodeRegisteredVersion
       )
+  };
+}
+
+/**
+ * The housekeeping endpoints of runs (issue 14): edits and moves, each answered
+ * with the run's new summary, and the CSV export of a listing. Apart from
+ * {@link IRunsApi} so that test doubles of the listing need not fake them.
+ */
+export interface IRunHousekeepingApi {
+  /** `POST runs/{id}/update`: rename, note, tags, star. */
+  updateRun(id: string, update: MM.IRunUpdate): Promise<MM.IRunSummary>;
+  /** `POST runs/{id}/archive`: hide from lists (kept, restorable). */
+  archiveRun(id: string): Promise<MM.IRunSummary>;
+  /** `POST runs/{id}/restore`: undo an archive or a delete. */
+  restoreRun(id: string): Promise<MM.IRunSummary>;
+  /** `POST runs/{id}/delete`: soft delete (`mm-jupyter gc` purges later). */
+  deleteRun(id: string): Promise<MM.IRunSummary>;
+  /** `POST runs/{id}/move`: into another experiment. */
+  moveRun(id: string, experiment: string): Promise<MM.IRunSummary>;
+  /**
+   * `GET runs.csv`: every run of a listing (its filters and sort, not its page)
+   * as CSV, with the given columns (`name`, `metric:acc`, `param:lr`, ...).
+   */
+  runsCsv(query: MM.IRunQuery, columns: string[]): Promise<Blob>;
+}
+
+/** The housekeeping endpoints over a client. */
+export function runHousekeepingApi(client: RestClient): IRunHousekeepingApi {
+  const post = (id: string, verb: string, body: unknown) =>
+    client.post(['runs', id, verb], body, v =>
+      // The summary itself, or wrapped as `{"run": ...}`.
+      decodeRunSummary(isObject(v) && isObject(v.run) ? v.run : v)
+    );
+  return {
+    updateRun: (id, update) => post(id, 'update', update),
+    archiveRun: id => post(id, 'archive', {}),
+    restoreRun: id => post(id, 'restore', {}),
+    deleteRun: id => post(id, 'delete', {}),
+    moveRun: (id, experiment) => post(id, 'move', { experiment }),
+    runsCsv: async (query, columns) => {
+      // Every matching run, not the page on screen.
+      const params = runsParams({ ...query, offset: 0 });
+      const response = await client.request(['runs.csv'], {
+        ...params,
+        limit: undefined,
+        offset: undefined,
+        columns: columns.join(',')
+      });
+      return response.blob();
+    }
   };
 }

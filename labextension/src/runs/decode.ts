@@ -62,8 +62,33 @@ export function decodeRunList(v: unknown): MM.IRunList {
 export const decodeKeys = fields<MM.IKeys>('keys', {
   experiments: strList,
   metrics: strList,
-  params: strList
+  params: strList,
+  // Issue 14's column statistics: absent from older servers.
+  metric_counts: v => record(v, x => (typeof x === 'number' ? x : null)),
+  varying_params: strList,
+  tag_keys: strList,
+  directions: v =>
+    record(v, (x): MM.MetricDirection | null =>
+      x === 'min' || x === 'max' ? x : null
+    )
 });
+
+/** Decode one entry of a run's change history; null without a time or an action. */
+export function decodeRunEvent(v: unknown): MM.IRunEvent | null {
+  if (!isObject(v) || typeof v.action !== 'string') {
+    return null;
+  }
+  const at = optStr(v.at) ?? (typeof v.at === 'number' ? String(v.at) : null);
+  if (at === null) {
+    return null;
+  }
+  return {
+    at,
+    user: optStr(v.user),
+    action: v.action,
+    detail: jsonRecord(v.detail)
+  };
+}
 
 /** Decode `GET changes`. */
 export const decodeChanges = fields<MM.IChanges>('changes', {
@@ -154,7 +179,6 @@ function decodeMetricSeries(v: unknown): Record<string, MM.IMetricPoint[]> {
   return metrics;
 }
 
-/** Decode `GET runs/{id}`. */
 /** Decode a run detail's `parent` (null for a top-level run). */
 function decodeParent(v: unknown, what: string): MM.IRunParent | null {
   return v === null || v === undefined
@@ -202,7 +226,8 @@ export const decodeRegisteredVersion = fields<MM.IRegisteredVersion>(
   }
 );
 
-export const decodeRunDetail = fields<MM.IRunDetail>('run detail', {
+/** The fields of `GET runs/{id}`, each from the wire field of its name. */
+const decodeRunDetailFields = fields<MM.IRunDetail>('run detail', {
   run: decodeRunSummary,
   param_sources: v => record(v, optStr),
   metrics: decodeMetricSeries,
@@ -214,5 +239,24 @@ export const decodeRunDetail = fields<MM.IRunDetail>('run detail', {
   objects: decodeCodeObjects,
   reports: decodeReportSummaries,
   parent: decodeParent,
-  candidates: decodeCandidates
+  candidates: decodeCandidates,
+  // Issue 14's housekeeping: absent from older servers. The full note may sit
+  // next to the summary (whose `note` is cut at 200 characters) or only in it.
+  note: text,
+  deleted_at: optStr,
+  events: v => list(v, decodeRunEvent)
 });
+
+/**
+ * Decode `GET runs/{id}`: {@link decodeRunDetailFields}, then the note and the
+ * deletion time taken from the summary when the detail does not repeat them.
+ */
+export function decodeRunDetail(v: unknown): MM.IRunDetail {
+  const detail = decodeRunDetailFields(v);
+  const run = isObject(v) && isObject(v.run) ? v.run : {};
+  return {
+    ...detail,
+    note: detail.note || detail.run.note,
+    deleted_at: detail.deleted_at ?? optStr(run.deleted_at)
+  };
+}

@@ -1,8 +1,10 @@
 /**
- * Pure rules of the runs query: the first query of the sidebar, sort toggling and
- * the experiments and users the filters offer.
+ * Pure rules of the runs query: the first query of the sidebar, sort toggling,
+ * the query string of `GET runs` (text search or the filter language) and the
+ * experiments and users the filters offer.
  */
 import { IFilterOption, PAGE_SIZE } from '../shared/query';
+import type { Query } from '../shared/rest';
 import * as MM from './types';
 
 /** Sort keys whose natural first order is ascending (text); others start descending. */
@@ -21,7 +23,40 @@ export function defaultQuery(): MM.IRunQuery {
     order: 'desc',
     limit: PAGE_SIZE,
     offset: 0,
-    children: false
+    children: false,
+    archived: 'exclude'
+  };
+}
+
+/**
+ * Whether the search box holds an expression of the filter language
+ * (`metrics.acc > 0.9 and status = 'finished'`, docs/runs-table.md) rather than
+ * words to search for: it has a comparison operator.
+ */
+export function isFilterExpression(text: string): boolean {
+  return /(<=|>=|!=|<>|[<>=~])/.test(text);
+}
+
+/**
+ * The query string of `GET runs` (and `GET runs.csv`) for a query: the search
+ * box goes out as `filter=` when it holds an expression, else as the `q=` text
+ * search; defaults are left out.
+ */
+export function runsParams(query: Readonly<MM.IRunQuery>): Query {
+  const text = query.q.trim();
+  const isFilter = isFilterExpression(text);
+  return {
+    q: isFilter ? undefined : text,
+    filter: isFilter ? text : undefined,
+    experiment: query.experiment,
+    status: query.status,
+    user: query.user || undefined,
+    sort: query.sort,
+    order: query.order,
+    limit: query.limit,
+    offset: query.offset,
+    children: query.children ? 1 : undefined,
+    archived: query.archived === 'exclude' ? undefined : query.archived
   };
 }
 

@@ -14,12 +14,16 @@ import { errorMessage, MMApiError } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { IServerModel } from '../shared/serverModel';
 import { defaultQuery, nextSort } from './query';
+import { topMetrics } from './tableColumns';
 import { API_VERSION } from '../shared/types';
 import * as MM from './types';
 import type { IRunsApi } from './api';
 
-/** How many metric columns are shown before the user picks any. */
-const DEFAULT_METRIC_COLUMNS = 2;
+/**
+ * How many metric columns the sidebar shows before the user picks one: what fits
+ * 320 px next to the name and duration (the main-area table shows more).
+ */
+const DEFAULT_METRIC_COLUMNS = 1;
 
 /** Change poll interval while a view is visible. */
 const POLL_MS = 1000;
@@ -130,8 +134,9 @@ export class RunsModel<A extends IRunsApi = IRunsApi>
 
   /** Metric keys shown as columns. */
   get metricColumns(): string[] {
+    // The metric most runs have, not the first by name.
     return (
-      this._metricColumns ?? this._keys.metrics.slice(0, DEFAULT_METRIC_COLUMNS)
+      this._metricColumns ?? topMetrics(this._keys, DEFAULT_METRIC_COLUMNS)
     );
   }
 
@@ -359,7 +364,15 @@ export class RunsModel<A extends IRunsApi = IRunsApi>
   private _cursor: number | null = null;
   private _firing: number | null = null;
   private _isDisposed = false;
-  private _keys: MM.IKeys = { experiments: [], metrics: [], params: [] };
+  private _keys: MM.IKeys = {
+    experiments: [],
+    metrics: [],
+    params: [],
+    metric_counts: {},
+    varying_params: [],
+    tag_keys: [],
+    directions: {}
+  };
   private _keysStale = false;
   private _list: RunListModel;
   private _metricColumns: string[] | null = null;

@@ -44,7 +44,19 @@ export interface IRunQuery {
   offset: number;
   /** Also list child runs (the candidates of a search); top-level runs only if false. */
   children: boolean;
+  /** Archived runs: left out (the default), listed too, or listed alone. */
+  archived: ArchivedFilter;
 }
+
+/**
+ * Which archived runs a listing shows (`GET runs?archived=`).
+ */
+export type ArchivedFilter = 'exclude' | 'include' | 'only';
+
+/**
+ * The direction in which a metric gets better.
+ */
+export type MetricDirection = 'min' | 'max';
 
 /**
  * Response of `GET runs`: one page of runs.
@@ -72,6 +84,14 @@ export interface IKeys {
   metrics: string[];
   /** Param keys. */
   params: string[];
+  /** How many runs logged each metric (empty from older servers). */
+  metric_counts: Record<string, number>;
+  /** The param keys whose values differ between runs (empty from older servers). */
+  varying_params: string[];
+  /** Tag keys (empty from older servers). */
+  tag_keys: string[];
+  /** Each metric's direction, known or inferred (empty from older servers). */
+  directions: Record<string, MetricDirection>;
 }
 
 /**
@@ -194,6 +214,41 @@ export interface IRunDetail {
   parent: IRunParent | null;
   /** A search run's candidates, best first, or null for a run without children. */
   candidates: ICandidates | null;
+  /** The run's whole markdown note (the summary holds its first 200 characters). */
+  note: string;
+  /** When the run was deleted (soft), or null. */
+  deleted_at: string | null;
+  /** The run's change history, oldest first (empty from older servers). */
+  events: IRunEvent[];
+}
+
+/**
+ * One recorded change of a run (rename, note, tags, star, archive, delete, move).
+ */
+export interface IRunEvent {
+  /** ISO-8601 UTC time of the change. */
+  at: string;
+  /** Who made it, when known. */
+  user: string | null;
+  /** What was done (`rename`, `note`, `tags`, `star`, `archive`, ...). */
+  action: string;
+  /** The change's details (old and new values). Untrusted: render as text. */
+  detail: Record<string, JSONValue>;
+}
+
+/**
+ * Body of `POST runs/{id}/update`: only the fields given change; a tag set to
+ * null is removed.
+ */
+export interface IRunUpdate {
+  /** New name. */
+  name?: string;
+  /** New markdown note (empty removes it). */
+  note?: string;
+  /** Tags to set (a value) or remove (null). */
+  tags?: Record<string, JSONValue | null>;
+  /** Starred or not. */
+  starred?: boolean;
 }
 
 /**

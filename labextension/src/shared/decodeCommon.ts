@@ -7,6 +7,7 @@ import {
   count,
   fields,
   finiteNumber,
+  flag,
   isObject,
   jsonRecord,
   numberRecord,
@@ -38,7 +39,12 @@ export const decodeRunSummary = fields<MM.IRunSummary>('run', {
   n_outputs: count,
   n_figures: count,
   parent_run_id: optStr,
-  n_children: count
+  n_children: count,
+  // Issue 14's housekeeping fields: absent from older servers.
+  starred: flag,
+  archived_at: optStr,
+  note: text,
+  cell_id: optStr
 });
 
 /** Decode one point of a metric's step series; null without a step or a value. */

@@ -160,6 +160,14 @@ export interface IRunSummary {
   parent_run_id: string | null;
   /** How many child runs (search candidates) this run has. */
   n_children: number;
+  /** Whether the run is starred (false from older servers). */
+  starred: boolean;
+  /** When the run was archived (hidden from lists by default), or null. */
+  archived_at: string | null;
+  /** The first 200 characters of the run's markdown note ('' for none). */
+  note: string;
+  /** Id of the notebook cell the run was tracked in, when known. */
+  cell_id: string | null;
 }
 
 /**

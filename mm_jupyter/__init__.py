@@ -24,6 +24,7 @@ _API = (
     "active_run",
     "get_run",
     "list_runs",
+    "runs_frame",
     "set_experiment",
     "get_registry",
 )
@@ -48,8 +49,17 @@ _MODEL_API = (
 _MONITOR_API = ("monitor", "on_model_event", "acknowledge_alert", "unacknowledge_alert")
 _SYNC_API = ("push", "pull")
 _AUTOLOG_API = ("autolog",)
+_HOUSEKEEPING_API = (
+    "update_run",
+    "archive_run",
+    "restore_run",
+    "delete_run",
+    "move_run",
+    "set_metric_direction",
+)
 __all__ = ["API_VERSION", "__version__", "diff", "evaluate", "triggers", *_API, *_ARTIFACT_API,
-           "compare_runs", *_MODEL_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API]
+           "compare_runs", *_MODEL_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API,
+           *_HOUSEKEEPING_API]
 
 
 # Where each public name lives (the adapters in api/); ``triggers`` is a module of its own.
@@ -60,6 +70,7 @@ _HOME = {
     **dict.fromkeys(_MONITOR_API, "mm_jupyter.api.monitoring"),
     **dict.fromkeys(_SYNC_API, "mm_jupyter.api.sync"),
     **dict.fromkeys(_AUTOLOG_API, "mm_jupyter.api.autolog"),
+    **dict.fromkeys(_HOUSEKEEPING_API, "mm_jupyter.api.housekeeping"),
     "diff": "mm_jupyter.api.diff",
     "compare_runs": "mm_jupyter.api.compare",
     "evaluate": "mm_jupyter.api.evaluation",

@@ -145,6 +145,13 @@ def post_requests(jp_serverapp, jp_base_url, zoo, ip):
         "models": [
             ({}, {"run": fits.gbm, "artifact": "gbm-model:v1", "name": "iris/gbm2"}),
         ],
+        # housekeeping: starring or restoring again changes nothing
+        "runs/([^/]+)/(update|archive|restore|delete|move)": [
+            ({"([^/]+)": fits.nofit, "(update|archive|restore|delete|move)": "update"},
+             {"starred": True}),
+            ({"([^/]+)": fits.nofit, "(update|archive|restore|delete|move)": "restore"}, {}),
+        ],
+        "metric-directions": [({}, {"key": "acc", "direction": "max"})],
     }
     requests = []
     for pattern in extension_routes(jp_serverapp.web_app):
@@ -156,7 +163,7 @@ def post_requests(jp_serverapp, jp_base_url, zoo, ip):
             (sample_path(pattern, jp_base_url, values), json.dumps(body).encode())
             for values, body in samples[route]
         ]
-    assert len(requests) == 4
+    assert len(requests) == 7
     return requests
 
 
@@ -166,11 +173,13 @@ JSON = {"Content-Type": "application/json"}
 def test_routes_are_exactly_the_contract(jp_serverapp):
     # The app's router holds the routes of docs/rest.md and nothing else of ours.
     patterns = extension_routes(jp_serverapp.web_app)
-    assert len(patterns) == len(EXPECTED_ROUTES) == 24
+    assert len(patterns) == len(EXPECTED_ROUTES) == 29
     assert {
         "models/(.+)/versions/([^/]+)/transition",
         "runs/([^/]+)/register-model",
         "models",
+        "runs/([^/]+)/(update|archive|restore|delete|move)",
+        "metric-directions",
     } == POST_ROUTES
     assert {route_of(p) for p in patterns} == EXPECTED_ROUTES
     # every route is under the API prefix except the Prometheus exposition
@@ -302,6 +311,11 @@ async def test_json_routes_send_nosniff_and_strict_csp(raw_fetch, route_paths):
         if "/blobs/" in path:
             continue
         response = await raw_fetch(path)
+        if "/runs.csv" in path:  # the runs export, an attachment
+            assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Content-Disposition"].startswith("attachment;")
+            continue
         if path.endswith(METRICS_PATH):  # the Prometheus text format
             content_type = response.headers["Content-Type"]
             assert content_type.startswith("text/plain; version=0.0.4")

@@ -89,7 +89,16 @@ def run_state(registry: Registry, run_id: str) -> dict[str, Any]:
     return {**summary, **fields}
 
 
-def _resolve(registry: Registry, ref: str, exact: bool) -> str:
+def run_summary(registry: Registry, run_id: str) -> dict[str, Any]:
+    """Return a run's summary as the runs list gives it (``run_summary.json``): what
+    the REST routes reply with after a change."""
+    with registry.read() as conn:
+        return queries.run_summaries(conn, [run_id])[0]
+
+
+def resolve(registry: Registry, ref: str, *, exact: bool = False) -> str:
+    """Return the id of the run ``ref`` names (id, unique id prefix or name), deleted
+    runs included (they can be restored); ``NotFoundError`` otherwise."""
     return queries.resolve_run(registry, ref, exact=exact)
 
 
@@ -117,7 +126,7 @@ def update_run(
         tags=None if tags is None else check_tags(tags),
         starred=None if starred is None else _check_bool("starred", starred),
     )
-    run_id = _resolve(registry, ref, exact)
+    run_id = resolve(registry, ref, exact=exact)
     housekeeping.edit_run(registry, run_id, edit, user=_who(user))
     return run_state(registry, run_id)
 
@@ -136,7 +145,7 @@ def archive_run(
     registry: Registry, ref: str, *, user: str | None = None, exact: bool = False
 ) -> dict[str, Any]:
     """Archive a run and its child runs: lists hide them unless asked; restorable."""
-    run_id = _resolve(registry, ref, exact)
+    run_id = resolve(registry, ref, exact=exact)
     housekeeping.set_visibility(registry, run_id, "archive", user=_who(user))
     return run_state(registry, run_id)
 
@@ -145,7 +154,7 @@ def restore_run(
     registry: Registry, ref: str, *, user: str | None = None, exact: bool = False
 ) -> dict[str, Any]:
     """Un-archive and un-delete a run and its child runs."""
-    run_id = _resolve(registry, ref, exact)
+    run_id = resolve(registry, ref, exact=exact)
     housekeeping.set_visibility(registry, run_id, "restore", user=_who(user))
     return run_state(registry, run_id)
 
@@ -155,7 +164,7 @@ def delete_run(
 ) -> dict[str, Any]:
     """Soft-delete a run and its child runs: hidden everywhere, restorable until
     ``mm-jupyter gc`` purges it. A running run raises ``ConflictError``."""
-    run_id = _resolve(registry, ref, exact)
+    run_id = resolve(registry, ref, exact=exact)
     housekeeping.set_visibility(registry, run_id, "delete", user=_who(user))
     return run_state(registry, run_id)
 
@@ -167,6 +176,6 @@ def move_run(
     """Move a run and its child runs to ``experiment``, created if needed (as a
     tracked cell creates it). A running run raises ``ConflictError``."""
     target = check_key("an experiment name", experiment)
-    run_id = _resolve(registry, ref, exact)
+    run_id = resolve(registry, ref, exact=exact)
     housekeeping.move_run(registry, run_id, target, user=_who(user))
     return run_state(registry, run_id)

@@ -151,3 +151,29 @@ def test_gc_purges_deleted_runs_and_their_own_blobs_only(registry):
         assert conn.execute("SELECT count(*) FROM code_snapshots WHERE content = ?",
                             ("y = 2 # only here",)).fetchone()[0] == 0
     assert collect_garbage(registry, grace_s=0)["runs_purged"] == 0
+
+
+def test_gc_purges_on_the_team_backend(postgres_database, s3_server, s3_bucket, registry_dir,
+                                       monkeypatch):
+    # PostgreSQL for the rows and a real S3 server for the blobs, as a team runs it.
+    from mm_jupyter.store import open_registry
+
+    monkeypatch.setenv("MM_JUPYTER_DATABASE_URL", postgres_database)
+    for key, value in s3_server.env(s3_bucket, "team").items():
+        monkeypatch.setenv(key, value)
+    registry = open_registry(registry_dir)
+    try:
+        assert registry.backend == "postgresql" and registry.blobs.describe().startswith("s3://")
+        shared, shared_out, shared_row = figure(registry, b"team shared png")
+        own, own_out, own_row = figure(registry, b"team png of the deleted run", seq=1)
+        make_run(registry, name="live", outputs=[shared_out], blobs=[shared_row])
+        doomed = make_run(registry, name="doomed", outputs=[shared_out, own_out],
+                          blobs=[shared_row, own_row])
+        hk.delete_run(registry, doomed, user="alice")
+        report = collect_garbage(registry, grace_s=0)
+        assert report["runs_purged"] == 1 and report["removed"] == 1
+        assert not registry.blobs.has(own) and registry.blobs.has(shared)
+        with pytest.raises(NotFoundError):
+            run_detail(registry, doomed)
+    finally:
+        registry.close()

@@ -162,6 +162,9 @@ def runs_show(run: str, as_json: bool) -> None:
         data["reports"] = detail["reports"]
         data["parent"] = detail["parent"]
         data["candidates"] = detail["candidates"]
+        # Housekeeping (docs/housekeeping.md): the whole note and the change history.
+        for key in ("note", "starred", "archived_at", "deleted_at", "cell_id", "events"):
+            data[key] = detail[key]
         emit_json(data)
         return
     click.echo(run_text(record))

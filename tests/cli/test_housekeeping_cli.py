@@ -56,6 +56,9 @@ def test_edit_commands_change_the_run_and_record_the_user(registry, tmp_path):
 
     ok(cli("runs", "note", run_id, "--clear"))
     assert run_detail(registry, run_id)["note"] is None
+    shown = json.loads(ok(cli("runs", "show", run_id, "--json")))
+    assert [e["action"] for e in shown["events"]] == ["note", "star", "tag", "note", "rename"]
+    assert shown["note"] is None and shown["starred"] is True and shown["deleted_at"] is None
 
 
 def test_bad_input_is_one_line_and_nothing_changes(registry):

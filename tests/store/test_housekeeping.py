@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from test_pg_roles import team  # noqa: F401  (the team database fixture: docs/team.md roles)
 
 from mm_jupyter.errors import ConflictError, NotFoundError
 from mm_jupyter.services.artifacts.maintenance import collect_garbage
@@ -177,3 +178,27 @@ def test_gc_purges_on_the_team_backend(postgres_database, s3_server, s3_bucket, 
             run_detail(registry, doomed)
     finally:
         registry.close()
+
+
+def test_a_team_reader_cannot_change_runs(team, tmp_path):  # noqa: F811
+    # The roles of docs/team.md: bob reads, alice writes. The database refuses bob's
+    # change, and the CLI says so in one line; alice's goes through.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def cli(role, *args):
+        env = {**os.environ, "MM_JUPYTER_USER": role, "MM_JUPYTER_HOME": str(tmp_path / role),
+               "MM_JUPYTER_DATABASE_URL": team.replace("//mm@", f"//{role}@")}
+        return subprocess.run([sys.executable, "-m", "mm_jupyter.cli.main", *args],
+                              capture_output=True, text=True, timeout=120, env=env)
+
+    denied = cli("bob", "runs", "star", "by-owner")
+    assert denied.returncode == 1 and "permission denied" in denied.stderr
+    assert denied.stderr.startswith("mm-jupyter: ") and "Traceback" not in denied.stderr
+    shown = json.loads(cli("bob", "runs", "show", "by-owner", "--json").stdout)
+    assert shown["starred"] is False and shown["events"] == []
+    done = cli("alice", "runs", "star", "by-owner", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["starred"] is True

@@ -58,7 +58,7 @@ SITE_PREFIX = ("mm-jupyter",)
 ROUTES = (
     ("meta", MetaHandler),
     ("runs", RunsHandler),
-    (r"runs\.csv", RunsCsvHandler),
+    ("runs.csv", RunsCsvHandler),  # the one route with a "." (which a regex takes too)
     ("runs/([^/]+)", RunHandler),
     ("runs/([^/]+)/reports/(.+)", RunReportHandler),
     ("runs/([^/]+)/register-model", RunModelRegistrationHandler),

@@ -71,8 +71,11 @@ def batches(registry: Registry, ids: Sequence[str], size: int = BATCH
     one read."""
     for start in range(0, len(ids), size):
         chunk = list(ids[start:start + size])
+        # Read, then yield outside the transaction: the next batch may be asked for
+        # from another thread (the server's executor), which must not hold this one's.
         with registry.read() as conn:
-            yield read_rows(conn, chunk)
+            rows = read_rows(conn, chunk)
+        yield rows
 
 
 @dataclass

@@ -154,5 +154,6 @@ export type ContractChecks = [
   Assert<Conforms<'monitoring_page', Mon.IMonitorList>>,
   // The batch report is summarised into reasons and performance figures.
   Assert<Conforms<'monitoring_detail', Mon.IMonitorDetail, 'last_report'>>,
-  Assert<Conforms<'monitoring_series', Mon.ISeriesList>>
+  Assert<Conforms<'monitoring_series', Mon.ISeriesList>>,
+  Assert<Conforms<'alert_acknowledge_response', Mon.IAcknowledgement>>
 ];

@@ -260,3 +260,58 @@ def artifacts_dir() -> Path:
     """``tests/artifacts/`` (gitignored) for screenshots."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def start_notebook(base: Path, *extra_args: str, env: dict[str, str] | None = None) -> LabServer:
+    """Start Jupyter Notebook 7 (``jupyter notebook``) like ``start_lab``: everything it
+    writes under ``base``, the same security settings (a random token, loopback only).
+
+    ``lab_url("tree")`` opens its file browser, ``lab_url("notebooks/x.ipynb")`` a
+    notebook.
+    """
+    root_dir = base / "notebooks"
+    registry_dir = base / "registry"
+    settings_dir = base / "user-settings"
+    workspaces_dir = base / "workspaces"
+    for path in (root_dir, registry_dir, workspaces_dir):
+        path.mkdir(parents=True, exist_ok=True)
+    _write_user_settings(settings_dir)
+    token = secrets.token_hex(16)
+    port = _free_port()
+    env = {**os.environ, **(env or {}), "MM_JUPYTER_HOME": str(registry_dir)}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    log_path = base / "jupyter-notebook.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "notebook",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root_dir}",
+        f"--JupyterNotebookApp.workspaces_dir={workspaces_dir}",
+        f"--JupyterNotebookApp.user_settings_dir={settings_dir}",
+        *extra_args,
+    ]
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        cmd, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    log.close()
+    server = LabServer(
+        url=f"http://127.0.0.1:{port}",
+        token=token,
+        root_dir=root_dir,
+        registry_dir=registry_dir,
+        log_path=log_path,
+        process=process,
+    )
+    try:
+        _wait_ready(server)
+    except BaseException:
+        stop_lab(server)
+        raise
+    return server

@@ -4,6 +4,7 @@
  */
 import type { RestClient } from '../shared/rest';
 import {
+  decodeAcknowledgement,
   decodeMonitorDetail,
   decodeMonitorList,
   decodeSeriesList
@@ -23,6 +24,15 @@ export interface IMonitoringApi {
     ref: string,
     query?: Mon.ISeriesQuery
   ): Promise<Mon.ISeriesList>;
+  /**
+   * `POST alerts/{id}/acknowledge` (or, with `acknowledged` false,
+   * `unacknowledge`): the alert after the change and the new badge count.
+   */
+  acknowledgeAlert(
+    id: number,
+    acknowledged: boolean,
+    comment?: string
+  ): Promise<Mon.IAcknowledgement>;
 }
 
 /** The monitoring endpoints over a client. */
@@ -38,6 +48,12 @@ export function monitoringApi(client: RestClient): IMonitoringApi {
       client.get(['monitoring', ref, 'series'], decodeSeriesList, {
         pattern: query.pattern,
         limit: query.limit
-      })
+      }),
+    acknowledgeAlert: (id, acknowledged, comment) =>
+      client.post(
+        ['alerts', String(id), acknowledged ? 'acknowledge' : 'unacknowledge'],
+        comment ? { comment } : {},
+        decodeAcknowledgement
+      )
   };
 }

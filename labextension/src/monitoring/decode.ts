@@ -199,7 +199,18 @@ export function decodeAlert(v: unknown, what = 'alert'): Mon.IAlert {
     resolved_ts: optNum(o.resolved_ts, `${what}.resolved_ts`),
     actions: optArr(o.actions, `${what}.actions`).map((x, i) =>
       decodeAlertAction(x, `${what}.actions[${i}]`)
-    )
+    ),
+    acknowledged_at: optNum(o.acknowledged_at, `${what}.acknowledged_at`),
+    acknowledged_by: optStr(o.acknowledged_by, `${what}.acknowledged_by`)
+  };
+}
+
+/** Decode the reply of `POST alerts/{id}/acknowledge` (and `unacknowledge`). */
+export function decodeAcknowledgement(v: unknown): Mon.IAcknowledgement {
+  const o = obj(v, 'acknowledgement');
+  return {
+    alert: decodeAlert(o.alert, 'acknowledgement.alert'),
+    firing: num(o.firing, 'acknowledgement.firing')
   };
 }
 

@@ -91,6 +91,17 @@ export namespace Mon {
   >;
 
   /**
+   * Reply of `POST alerts/{id}/acknowledge` and `.../unacknowledge`: the alert
+   * after the change and the new badge count (unacknowledged firing alerts).
+   */
+  export interface IAcknowledgement {
+    /** The alert, with `acknowledged_at`/`acknowledged_by` set or cleared. */
+    alert: IAlert;
+    /** Firing alerts nobody has acknowledged, over every model. */
+    firing: number;
+  }
+
+  /**
    * The parts of a batch report (`BatchReport`) the detail view shows.
    */
   export interface IBatchReport {

@@ -3,7 +3,7 @@
 Notebook 7's main area holds one widget (the file browser, or the notebook), so a
 view added to it is silently dropped; mm-jupyter opens its views in Notebook 7's down
 panel instead (``shared/mainArea.ts``). In a real ``jupyter notebook`` server the
-sidebar is shown from View › Left Sidebar, a run is clicked and its view appears;
+sidebar is shown from View > Left Sidebar, a run is clicked and its view appears;
 two runs are selected and Diff, then Compare, open their views.
 """
 
@@ -26,7 +26,7 @@ CELLS = [
 
 
 def show_sidebar(page: Any) -> Any:
-    """View › Left Sidebar › Show Model management, as a user does; return the panel.
+    """View > Left Sidebar > Show Model management, as a user does; return the panel.
 
     Notebook 7 remembers the open sidebar across its pages: if it is shown already,
     the menu offers to hide it, and nothing is clicked.

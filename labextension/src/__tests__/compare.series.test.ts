@@ -84,12 +84,47 @@ describe('value ticks', () => {
     );
   });
 
-  it('puts log ticks at powers of ten, with 2 and 5 over a short range', () => {
+  it('puts log ticks at powers of ten, with 2 and 5 over two decades or less', () => {
     const wide = logTicks([0.001, 10]);
     assert.deepEqual(wide.labels, ['0.001', '0.01', '0.1', '1', '10']);
     assert.deepEqual(wide.ticks, [-3, -2, -1, 0, 1]);
     const short = logTicks([0.15, 0.9]);
-    assert.deepEqual(short.labels, ['0.2', '0.5']);
+    assert.deepEqual(short.labels, [
+      '0.2',
+      '0.3',
+      '0.4',
+      '0.5',
+      '0.6',
+      '0.7',
+      '0.8',
+      '0.9'
+    ]);
+    assert.deepEqual(logTicks([0.25, 1.29]).labels, [
+      '0.4',
+      '0.6',
+      '0.8',
+      '1.0',
+      '1.2'
+    ]);
+    assert.deepEqual(logTicks([0.02, 0.9]).labels, [
+      '0.02',
+      '0.05',
+      '0.1',
+      '0.2',
+      '0.5'
+    ]);
+    // Within a decade: the linear nice ticks, placed on the log axis
+    const narrow = logTicks([0.25, 0.57]);
+    assert.deepEqual(narrow.labels, [
+      '0.25',
+      '0.30',
+      '0.35',
+      '0.40',
+      '0.45',
+      '0.50',
+      '0.55'
+    ]);
+    assert.ok(Math.abs(narrow.ticks[1] - Math.log10(0.3)) < 1e-12);
   });
 
   it('allows a log axis only when every finite value is positive', () => {

@@ -129,8 +129,24 @@ export function logTicks(extent: Extent): IAxisTicks {
       }
     }
   }
-  if (values.length < 2) {
-    // Inside one step of 1-2-5: label the ends.
+  if (values.length < 3) {
+    // A range within a decade or so (a loss from 0.25 to 0.57): the linear nice
+    // ticks of the values, placed on the log axis, read better than one or two.
+    // Asked for more ticks than a linear axis: the ends of the range get cut off.
+    const linear = niceTicks([extent[0], extent[1]], 8);
+    const inside = linear.ticks
+      .map(v => ({ v, label: tickLabel(v, linear.step) }))
+      .filter(
+        ({ v }) =>
+          v > 0 && Math.log10(v) >= d0 - 1e-9 && Math.log10(v) <= d1 + 1e-9
+      );
+    if (inside.length >= 2) {
+      return {
+        domain: [d0, d1],
+        ticks: inside.map(({ v }) => Math.log10(v)),
+        labels: inside.map(({ label }) => label)
+      };
+    }
     values.splice(0, values.length, Math.pow(10, d0), Math.pow(10, d1));
     return {
       domain: [d0, d1],

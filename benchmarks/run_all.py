@@ -41,6 +41,7 @@ def benches(blob_mb: int) -> list[list[str]]:
         ["bench_evaluate.py"],
         ["bench_fingerprint.py"],
         ["bench_autolog.py", "--install-mlflow"],  # MLflow in a throwaway venv under /tmp
+        ["bench_runs_table.py"],  # issue 14: filter, CSV and DataFrame at 100k runs
     ]
 
 
@@ -49,12 +50,14 @@ def main() -> int:
     parser.add_argument("--blob-mb", type=int, default=BLOB_MB,
                         help="size of bench_blobs' file (default MM_BENCH_BLOB_MB, else 1024)")
     parser.add_argument("--only", nargs="+", metavar="SCRIPT",
-                        help="run only these benchmarks (e.g. bench_team.py)")
+                        help="run only these benchmarks (e.g. bench_team.py or runs_table)")
     args = parser.parse_args()
     merged: dict[str, object] = {}
     seconds: dict[str, float] = {}
+    # --only takes script names or short ones: "runs_table" is bench_runs_table.py.
+    only = {n if n.endswith(".py") else f"bench_{n}.py" for n in args.only or ()}
     for name, *options in benches(args.blob_mb):
-        if args.only and name not in args.only:
+        if only and name not in only:
             continue
         started = time.perf_counter()
         done = subprocess.run(

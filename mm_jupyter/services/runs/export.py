@@ -130,11 +130,13 @@ def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
     runs: list[tuple[Any, ...]] = []
     params: list[tuple[Any, ...]] = []
     metrics: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
     for batch in runs_export.raw_batches(registry, ids):
         runs += batch.runs
         params += batch.params
         metrics += batch.metrics
-    frame = pd.DataFrame([r[:8] for r in runs], columns=list(runs_export.ATTRIBUTES))
+        tags += batch.tags
+    frame = pd.DataFrame(runs, columns=list(runs_export.ATTRIBUTES))
     frame = frame.set_index("id")
     parts = [frame]
     if params:
@@ -145,10 +147,9 @@ def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
         table = pd.DataFrame(metrics, columns=["id", "key", "value"])
         table["value"] = pd.to_numeric(table["value"], errors="coerce")  # 'NaN' text too
         parts.append(_wide(table, "metrics.", "value"))
-    tags = [_tags(r[8]) for r in runs]
-    if any(tags):
-        tag_frame = pd.DataFrame.from_records(tags, index=[r[0] for r in runs])
-        parts.append(tag_frame.reindex(columns=sorted(tag_frame.columns)).add_prefix("tags."))
+    if tags:
+        table = pd.DataFrame(tags, columns=["id", "key", "value"])
+        parts.append(_wide(table, "tags.", "value"))
     frame = parts[0].join(parts[1:]) if len(parts) > 1 else frame
     frame = frame.reindex(ids)  # the list's order
     frame.index.name = "run_id"
@@ -174,14 +175,8 @@ def _param_values(pd: Any, table: Any) -> Any:
 
 
 def _wide(table: Any, prefix: str, values: str) -> Any:
+    """Long rows (id, key, value) as one column per key, sorted by key."""
     wide = table.pivot(index="id", columns="key", values=values)
+    wide = wide.reindex(columns=sorted(wide.columns))
     wide.columns = [f"{prefix}{k}" for k in wide.columns]
     return wide
-
-
-def _tags(text: Any) -> dict[str, Any]:
-    try:
-        tags = json.loads(text)
-    except (TypeError, ValueError):
-        return {}
-    return tags if isinstance(tags, dict) else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from mm_jupyter.core.units import format_bytes
 from mm_jupyter.display.datasets import profile_html
 from mm_jupyter.display.runs import fmt_value
 from mm_jupyter.display.table import Table
@@ -15,13 +16,9 @@ FINGERPRINT_ONLY = "fingerprint only"
 
 
 def size_text(n: float) -> str:
-    """Return ``512 B``, ``1.5 KB``, ... ``3.2 GB``."""
-    unit = "B"
-    for larger in ("KB", "MB", "GB"):
-        if n < 1024:
-            break
-        n, unit = n / 1024, larger
-    return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+    """Return ``512 B``, ``86.0 kB``, ... ``3.2 GB``: SI units, as the sidebar shows them
+    (core/units.py)."""
+    return format_bytes(n)
 
 
 def artifacts_table(artifacts: list[dict[str, Any]]) -> Table:

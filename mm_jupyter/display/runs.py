@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from mm_jupyter.core.units import format_duration
 from mm_jupyter.encoding import safe_repr
 
 if TYPE_CHECKING:
@@ -29,13 +30,9 @@ def fmt_value(value: Any) -> str:
 
 
 def fmt_duration(seconds: float | None) -> str:
-    """Return ``1.23 s`` / ``2 min 3 s`` / ``-``."""
-    if seconds is None:
-        return "-"
-    if seconds < 60:
-        return f"{seconds:.3g} s"
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes} min {secs} s"
+    """Return ``201 ms`` / ``2.4 s`` / ``3 min 12 s`` / ``-``: the one duration format
+    (core/units.py) that the CLI and the sidebar use too."""
+    return format_duration(seconds)
 
 
 def fmt_ts(ts: float | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:

@@ -100,6 +100,8 @@ export function alert(id: number, extra: Partial<Mon.IAlert> = {}): Mon.IAlert {
     last_ts: null,
     resolved_ts: null,
     actions: [],
+    acknowledged_at: null,
+    acknowledged_by: null,
     ...extra
   };
 }
@@ -165,6 +167,8 @@ export const ALERT = {
   fired_ts: 1764212990.1,
   last_ts: 1764213000.5,
   resolved_ts: null,
+  acknowledged_at: 1764213100.25,
+  acknowledged_by: 'ana',
   actions: [
     {
       kind: 'notebook',

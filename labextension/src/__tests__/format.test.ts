@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import {
@@ -45,13 +47,20 @@ describe('formatValue', () => {
   });
 });
 
+/** The cases `mm_jupyter/core/units.py` is tested against too (tests/test_units.py). */
+const UNITS: { bytes: [number, string][]; durations: [number, string][] } =
+  JSON.parse(
+    readFileSync(
+      join(__dirname, '..', '..', '..', 'tests', 'data', 'units.json'),
+      'utf8'
+    )
+  );
+
 describe('formatDuration', () => {
-  it('picks a unit by size', () => {
-    assert.equal(formatDuration(0.0123), '12 ms');
-    assert.equal(formatDuration(4.21), '4.2 s');
-    assert.equal(formatDuration(42), '42 s');
-    assert.equal(formatDuration(185), '3 m 05 s');
-    assert.equal(formatDuration(7260), '2 h 01 m');
+  it('spells durations as the CLI and the notebook do', () => {
+    for (const [seconds, text] of UNITS.durations) {
+      assert.equal(formatDuration(seconds), text, `${seconds} s`);
+    }
   });
 
   it('shows nothing for a missing or non-finite duration', () => {
@@ -78,11 +87,10 @@ describe('formatRelative', () => {
 });
 
 describe('formatBytes', () => {
-  it('uses decimal units', () => {
-    assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(1500), '1.5 kB');
-    assert.equal(formatBytes(300001), '300.0 kB');
-    assert.equal(formatBytes(2_500_000), '2.5 MB');
+  it('uses SI units, as the CLI and the notebook do', () => {
+    for (const [n, text] of UNITS.bytes) {
+      assert.equal(formatBytes(n), text, `${n} B`);
+    }
   });
 });
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { decodeAlert, decodeRule } from '../monitoring/decode';
+import {
+  decodeAcknowledgement,
+  decodeAlert,
+  decodeRule
+} from '../monitoring/decode';
 import { ALERT, RULE } from './fixtures';
 
 describe('decodeRule', () => {
@@ -69,5 +73,30 @@ describe('decodeAlert', () => {
     });
     assert.equal(alert.message, '<img src=x onerror=alert(1)>');
     assert.equal(alert.series, 'drift.psi.<b>x</b>');
+  });
+});
+
+describe('decodeAcknowledgement', () => {
+  it('reads the alert with who acknowledged it, and the new badge count', () => {
+    const reply = decodeAcknowledgement({ alert: ALERT, firing: 4 });
+    assert.equal(reply.firing, 4);
+    assert.equal(reply.alert.acknowledged_by, 'ana');
+    assert.equal(reply.alert.acknowledged_at, 1764213100.25);
+  });
+
+  it('reads an alert nobody acknowledged', () => {
+    const reply = decodeAcknowledgement({
+      alert: { ...ALERT, acknowledged_at: null, acknowledged_by: null },
+      firing: 0
+    });
+    assert.equal(reply.alert.acknowledged_at, null);
+    assert.equal(reply.alert.acknowledged_by, null);
+  });
+
+  it('names a missing badge count', () => {
+    assert.throws(
+      () => decodeAcknowledgement({ alert: ALERT }),
+      /acknowledgement\.firing/
+    );
   });
 });

@@ -60,7 +60,8 @@ describe('rule text', () => {
     assert.equal(conditionText('>', 0.2), '> 0.2');
     assert.equal(conditionText(null, null), '');
     assert.equal(windowText(1, null), 'every point');
-    assert.equal(windowText(3, 600), '3× in 10 m 00 s');
+    assert.equal(windowText(3, 600), '3× in 10 min');
+    assert.equal(windowText(2, 90), '2× in 1 min 30 s');
   });
 
   it('reads the chart groups with globs', () => {

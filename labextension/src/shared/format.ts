@@ -44,24 +44,34 @@ export function formatValue(value: MM.JSONValue | undefined): string {
 }
 
 /**
- * Format a duration in seconds: `850 ms`, `4.2 s`, `3 m 05 s`, `2 h 07 m`.
+ * Format a duration in seconds: `201 ms`, `2.4 s`, `42 s`, `3 min 12 s`, `10 min`,
+ * `2 h 7 min`. The one duration format of the sidebar, the CLI and the notebook
+ * (`mm_jupyter/core/units.py` writes the same).
  */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) {
     return '';
   }
-  if (seconds < 1) {
-    return `${Math.round(seconds * 1000)} ms`;
+  const t = Math.max(0, seconds);
+  if (Math.round(t * 1000) < 1000) {
+    return `${Math.round(t * 1000)} ms`;
   }
-  if (seconds < 60) {
-    return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  if (Math.round(t * 10) < 100) {
+    return `${t.toFixed(1)} s`;
   }
-  const s = Math.round(seconds);
-  if (s < 3600) {
-    return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
+  const whole = Math.round(t);
+  if (whole < 60) {
+    return `${whole} s`;
   }
-  const m = Math.round(s / 60);
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
+  if (whole < 3600) {
+    const secs = whole % 60;
+    const minutes = Math.floor(whole / 60);
+    return secs ? `${minutes} min ${secs} s` : `${minutes} min`;
+  }
+  const allMinutes = Math.round(whole / 60);
+  const minutes = allMinutes % 60;
+  const hours = Math.floor(allMinutes / 60);
+  return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
 }
 
 /**
@@ -115,17 +125,22 @@ export function formatTime(iso: string | null | undefined): string {
 }
 
 /**
- * Format a byte count: `512 B`, `3.4 kB`, `1.2 MB`.
+ * Format a byte count in SI units (1 kB = 1000 B): `512 B`, `86.0 kB`, `1.2 MB`,
+ * as `mm_jupyter/core/units.py` does for the CLI and the notebook.
  */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1000) {
-    return `${bytes} B`;
+  if (!Number.isFinite(bytes)) {
+    return '';
   }
-  const units = ['kB', 'MB', 'GB', 'TB'];
+  if (bytes < 1000) {
+    return `${Math.round(bytes)} B`;
+  }
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
   let value = bytes;
   let unit = 'B';
   for (const u of units) {
-    if (value < 1000) {
+    // 999,950 B is 1.0 MB, not "1000.0 kB".
+    if (unit !== 'B' && Math.round(value * 10) < 10000) {
       break;
     }
     value /= 1000;

@@ -27,6 +27,7 @@ MAX_COLUMNS = 1000
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV
 # Injection"); a quote in front makes it text. Plain numbers ("-0.5") are left alone.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -62,17 +63,37 @@ def export_columns(registry: Registry, ids: list[str],
             *(f"metrics.{k}" for k in metrics), *(f"tags.{k}" for k in tags)]
 
 
-def _cell(row: runs_export.ExportRow, column: str) -> Any:
-    if column in row.attributes:
-        return row.attributes[column]
-    prefix, _, key = column.partition(".")
-    source = {"params": row.params, "metrics": row.metrics, "tags": row.tags}.get(prefix)
-    return None if source is None else source.get(key)
+_SOURCES = {"params": 1, "metrics": 2, "tags": 3}
+
+
+def _cell_spec(columns: list[str]) -> list[tuple[int, str]]:
+    """Where each column's value is in an ExportRow: (attributes 0, params 1, metrics 2,
+    tags 3; key). Resolved once per export, not once per cell."""
+    spec = []
+    for column in columns:
+        prefix, _, key = column.partition(".")
+        if column in runs_export.ATTRIBUTES:
+            spec.append((0, column))
+        else:
+            spec.append((_SOURCES[prefix], key))
+    return spec
+
+
+def _row_cells(row: runs_export.ExportRow, spec: list[tuple[int, str]]) -> list[str]:
+    sources = (row.attributes, row.params, row.metrics, row.tags)
+    return [csv_text(sources[where].get(key)) for where, key in spec]
 
 
 def csv_text(value: Any) -> str:
     """One CSV cell: numbers as Python spells them (NaN, Infinity), JSON for lists and
     objects, and text that could start a spreadsheet formula prefixed with ``'``."""
+    kind = type(value)
+    if kind is str:  # the common cases first: an export writes millions of cells
+        if not value or value[0] not in _FORMULA_FIRST or _PLAIN_NUMBER.fullmatch(value):
+            return value  # type: ignore[no-any-return]
+        return "'" + value  # type: ignore[no-any-return]
+    if kind is float and math.isfinite(value):
+        return repr(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -105,10 +126,11 @@ def csv_chunks(registry: Registry, *, columns: str | list[str] | None = None,
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180
     writer.writerow([csv_text(n) for n in names])
     yield buffer.getvalue()
+    spec = _cell_spec(names)
     for batch in runs_export.batches(registry, ids):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([csv_text(_cell(row, n)) for n in names] for row in batch)
+        writer.writerows([_row_cells(row, spec) for row in batch])
         yield buffer.getvalue()
 
 

@@ -115,6 +115,10 @@ export function addCommands(context: ICommandContext): void {
     }
   });
 
+  model.openTable = () =>
+    void app.commands.execute(CommandIDs.openRunsTable).catch(err => {
+      console.error(`mm-jupyter: ${CommandIDs.openRunsTable} failed`, err);
+    });
   app.commands.addCommand(CommandIDs.openRunsTable, {
     label: 'Open Runs Table',
     caption:

@@ -6,6 +6,7 @@ import {
   availableColumns,
   cellText,
   columnOf,
+  csvColumns,
   defaultColumns,
   matchesColumn,
   topMetrics
@@ -117,5 +118,24 @@ describe('cellText', () => {
     assert.equal(text('starred'), '★');
     assert.equal(text('name'), 'tuned');
     assert.ok(text('metric:acc').startsWith('0.931'));
+  });
+});
+
+describe('csvColumns', () => {
+  it('spells the columns the way GET runs.csv takes them, id first', () => {
+    assert.deepEqual(
+      csvColumns([
+        'starred',
+        'status',
+        'name',
+        'notebook',
+        'started_at',
+        'metric:acc',
+        'param:lr',
+        'tag:team',
+        'bogus'
+      ]),
+      ['id', 'status', 'name', 'started_at', 'metrics.acc', 'params.lr', 'tags.team']
+    );
   });
 });

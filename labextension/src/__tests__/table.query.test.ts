@@ -148,7 +148,7 @@ describe('runs endpoints', () => {
     assert.match(calls[0], /runs\.csv\?/);
     assert.match(calls[0], /filter=status%20%3D%20finished/);
     assert.match(calls[0], /sort=metric%3Aacc/);
-    assert.match(calls[0], /columns=name%2Cmetric%3Aacc%2Cparam%3Alr/);
+    assert.match(calls[0], /columns=id%2Cname%2Cmetrics\.acc%2Cparams\.lr/);
     assert.doesNotMatch(calls[0], /offset=|limit=/);
   });
 });

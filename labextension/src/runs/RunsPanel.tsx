@@ -8,7 +8,6 @@ import { experimentChoices, userChoices } from './query';
 import { ColumnPicker } from './ColumnPicker';
 import { RunsTable } from './RunsTable';
 import { RunsModel } from './state';
-import { CommandIDs } from '../shared/actions';
 import { RunsEmptyState } from './RunsEmptyState';
 
 /**
@@ -100,15 +99,15 @@ export function RunsPanel(props: IRunsPanelProps): JSX.Element {
               selected={model.metricColumns[0] ?? ''}
               onChange={key => model.setMetricColumns(key ? [key] : [])}
             />
-            <button
-              className="jp-mm-Button jp-mm-RunsPanel-openTable"
-              // JupyterLab's command linker runs the command on click.
-              data-commandlinker-command={CommandIDs.openRunsTable}
-              data-commandlinker-args="{}"
-              title="Open every run in a table in the main area: more columns, filters, housekeeping, CSV"
-            >
-              Open table
-            </button>
+            {model.openTable && (
+              <button
+                className="jp-mm-Button jp-mm-RunsPanel-openTable"
+                title="Open every run in a table in the main area: more columns, filters, housekeeping, CSV"
+                onClick={() => model.openTable?.()}
+              >
+                Open table
+              </button>
+            )}
           </div>
           <label
             className="jp-mm-RunsPanel-children"

@@ -15,6 +15,7 @@ import { decodeRunSummary } from '../shared/decodeCommon';
 import { isObject } from '../shared/decode';
 import { decodeReport } from './reportDecode';
 import { runsParams } from './query';
+import { csvColumns } from './tableColumns';
 import * as MM from './types';
 
 /**
@@ -86,7 +87,8 @@ export interface IRunHousekeepingApi {
   moveRun(id: string, experiment: string): Promise<MM.IRunSummary>;
   /**
    * `GET runs.csv`: every run of a listing (its filters and sort, not its page)
-   * as CSV, with the given columns (`name`, `metric:acc`, `param:lr`, ...).
+   * as CSV, with the table's columns (`name`, `metric:acc`, `param:lr`, ...;
+   * those the export has, see {@link csvColumns}).
    */
   runsCsv(query: MM.IRunQuery, columns: string[]): Promise<Blob>;
 }
@@ -111,7 +113,7 @@ export function runHousekeepingApi(client: RestClient): IRunHousekeepingApi {
         ...params,
         limit: undefined,
         offset: undefined,
-        columns: columns.join(',')
+        columns: csvColumns(columns).join(',')
       });
       return response.blob();
     }

@@ -244,12 +244,16 @@ const decodeRunDetailFields = fields<MM.IRunDetail>('run detail', {
   // next to the summary (whose `note` is cut at 200 characters) or only in it.
   note: text,
   deleted_at: optStr,
-  events: v => list(v, decodeRunEvent)
+  events: v => list(v, decodeRunEvent),
+  starred: flag,
+  archived_at: optStr,
+  cell_id: optStr
 });
 
 /**
- * Decode `GET runs/{id}`: {@link decodeRunDetailFields}, then the note and the
- * deletion time taken from the summary when the detail does not repeat them.
+ * Decode `GET runs/{id}`: {@link decodeRunDetailFields}, then the note, the
+ * deletion time, the star, the archive time and the cell id taken from the
+ * summary when the detail does not repeat them.
  */
 export function decodeRunDetail(v: unknown): MM.IRunDetail {
   const detail = decodeRunDetailFields(v);
@@ -257,6 +261,9 @@ export function decodeRunDetail(v: unknown): MM.IRunDetail {
   return {
     ...detail,
     note: detail.note || detail.run.note,
-    deleted_at: detail.deleted_at ?? optStr(run.deleted_at)
+    deleted_at: detail.deleted_at ?? optStr(run.deleted_at),
+    starred: detail.starred || detail.run.starred,
+    archived_at: detail.archived_at ?? detail.run.archived_at,
+    cell_id: detail.cell_id ?? detail.run.cell_id
   };
 }

@@ -24,8 +24,8 @@ export function tagLines(tags: Readonly<Record<string, MM.JSONValue>>): string {
 export function tagPatch(
   text: string,
   old: Readonly<Record<string, MM.JSONValue>>
-): { tags: Record<string, MM.JSONValue | null> } | { error: string } {
-  const tags: Record<string, MM.JSONValue | null> = {};
+): { tags: Record<string, string | null> } | { error: string } {
+  const tags: Record<string, string | null> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
@@ -59,7 +59,7 @@ export function tagPatch(
  */
 export function bulkTag(
   text: string
-): { tags: Record<string, MM.JSONValue | null> } | { error: string } {
+): { tags: Record<string, string | null> } | { error: string } {
   const t = text.trim();
   if (t.startsWith('-') && t.length > 1 && !t.includes('=')) {
     return { tags: { [t.slice(1).trim()]: null } };

@@ -94,6 +94,12 @@ export class RunsModel<A extends IRunsApi = IRunsApi>
     this._list.stateChanged.connect(this._emitStateChanged, this);
   }
 
+  /**
+   * Open the main-area runs table, when the application has it (the plugin sets
+   * it with the command): the sidebar's runs panel offers a button for it.
+   */
+  openTable: (() => void) | null = null;
+
   /** Emitted whenever anything a view shows has changed. */
   get stateChanged(): ISignal<this, void> {
     return this._stateChanged;

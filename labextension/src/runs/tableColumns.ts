@@ -222,3 +222,34 @@ export function cellText(
       return '';
   }
 }
+
+/** The attributes `GET runs.csv` exports (its own column names). */
+const CSV_ATTRIBUTES = new Set([
+  'name',
+  'experiment',
+  'status',
+  'user',
+  'started_at',
+  'duration_s'
+]);
+
+/**
+ * The `columns=` of `GET runs.csv` for the table's columns: the run id first,
+ * then each column the export knows, spelled its way (`params.lr`,
+ * `metrics.acc`, `tags.team`); the star and the notebook are left out.
+ */
+export function csvColumns(ids: ReadonlyArray<string>): string[] {
+  const out = ['id'];
+  for (const id of ids) {
+    const column = columnOf(id);
+    if (!column) {
+      continue;
+    }
+    if (column.kind !== 'attr') {
+      out.push(`${column.kind}s.${column.key}`);
+    } else if (CSV_ATTRIBUTES.has(column.key)) {
+      out.push(column.key);
+    }
+  }
+  return [...new Set(out)];
+}

@@ -218,6 +218,12 @@ export interface IRunDetail {
   note: string;
   /** When the run was deleted (soft), or null. */
   deleted_at: string | null;
+  /** Whether the run is starred (as in its summary). */
+  starred: boolean;
+  /** When the run was archived, or null (as in its summary). */
+  archived_at: string | null;
+  /** The notebook cell the run was tracked in, or null (as in its summary). */
+  cell_id: string | null;
   /** The run's change history, oldest first (empty from older servers). */
   events: IRunEvent[];
 }
@@ -245,8 +251,8 @@ export interface IRunUpdate {
   name?: string;
   /** New markdown note (empty removes it). */
   note?: string;
-  /** Tags to set (a value) or remove (null). */
-  tags?: Record<string, JSONValue | null>;
+  /** Tags to set (a text value) or remove (null). */
+  tags?: Record<string, string | null>;
   /** Starred or not. */
   starred?: boolean;
 }

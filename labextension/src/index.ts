@@ -29,6 +29,7 @@ import { DiffWidget } from './diff/DiffWidget';
 import { ModelWidget } from './models/ModelWidget';
 import { MMSidebar, SIDEBAR_ID } from './Sidebar';
 import { RunDetailWidget } from './runs/RunDetailWidget';
+import { notebookPlugin } from './notebookPlugin';
 
 /**
  * The main plugin.
@@ -160,4 +161,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, notebookPlugin];

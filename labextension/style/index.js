@@ -8,3 +8,4 @@ import './compare.css';
 import './monitoring.css';
 import './reports.css';
 import './candidates.css';
+import './notebook.css';

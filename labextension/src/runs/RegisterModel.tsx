@@ -92,7 +92,7 @@ export function RegisterModel(props: IRegisterModelProps): JSX.Element {
           )}
           {state.version.stage !== 'none' && ` (${state.version.stage})`}
           {state.version.aliases.length > 0 &&
-            ` @${state.version.aliases.join(', @')}`}
+            ` (alias ${state.version.aliases.join(', ')})`}
         </span>
       )}
       {state.kind === 'failed' && (

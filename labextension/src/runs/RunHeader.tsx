@@ -4,6 +4,8 @@ import { formatDuration, formatTime, runDuration } from '../shared/format';
 import * as MM from './types';
 import { TagsFact } from '../shared/Facts';
 import { StatusBadge } from '../shared/Badges';
+import { CommandIDs } from '../shared/actions';
+import { commandsConnected, runCommand } from '../shared/commandBridge';
 
 /**
  * Props of {@link RunHeader}.
@@ -45,6 +47,33 @@ export function RunHeader(props: IRunHeaderProps): JSX.Element {
           ))}
         <TagsFact tags={run.tags} />
       </dl>
+      {run.notebook_path && <OpenCellButton run={run} />}
     </header>
+  );
+}
+
+/**
+ * "Open notebook at this cell": runs the plugin's command (shared/commandBridge.ts:
+ * the header has no application handle of its own).
+ */
+function OpenCellButton(props: { run: MM.IRunSummary }): JSX.Element | null {
+  const { run } = props;
+  if (!commandsConnected()) {
+    return null;
+  }
+  return (
+    <button
+      className="jp-mm-Button jp-mm-RunHeader-openCell"
+      title={`Open ${run.notebook_path ?? ''} at the cell this run was tracked in`}
+      onClick={() =>
+        runCommand(CommandIDs.openNotebookCell, {
+          path: run.notebook_path ?? '',
+          cellId: run.cell_id ?? '',
+          runId: run.id
+        })
+      }
+    >
+      Open notebook at this cell
+    </button>
   );
 }

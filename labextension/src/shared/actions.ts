@@ -32,6 +32,8 @@ export namespace CommandIDs {
   export const compareRuns = 'mm-jupyter:compare-runs';
   /** Open a monitored version in the main area; args `{ref}` (`name:N`). */
   export const openMonitor = 'mm-jupyter:open-monitor';
+  /** Open a run's notebook at its cell; args `{path, cellId?, runId?}`. */
+  export const openNotebookCell = 'mm-jupyter:open-notebook-cell';
 }
 /**
  * Navigation between the views of the extension.

@@ -240,24 +240,14 @@ def test_archived_and_deleted_runs(registry, zoo):
 
 def test_many_matches_count_and_page_through_the_sort_index(registry):
     # Over SPARSE_MAX matches: counted, then the page walks the sort index.
-    rows = [(f"{i:012x}", i) for i in range(queries.SPARSE_MAX + 20)]
-    with registry.write() as conn:
-        conn.execute("INSERT INTO experiments (id, name, created_at) VALUES (1, 'x', 't')")
-        conn.executemany(
-            "INSERT INTO runs (id, name, experiment_id, status, started_at)"
-            " VALUES (?, ?, 1, 'finished', ?)",
-            [(rid, f"r{i}", f"2026-01-01T00:00:{i:05d}") for rid, i in rows])
-        conn.executemany(
-            "INSERT INTO latest_metrics (run_id, key, value, step, timestamp_ts)"
-            " VALUES (?, 'acc', ?, 0, 0)", [(rid, i / 1000) for rid, i in rows])
-        conn.executemany(
-            "INSERT INTO params (run_id, key, value, value_num, source)"
-            " VALUES (?, 'lr', '0.1', 0.1, 'auto')", [(rid,) for rid, _ in rows])
+    n = queries.SPARSE_MAX + 20
+    rows = range(n)
+    bulk_runs(registry, n)
     page = queries.query_runs(registry, filter="metrics.acc >= 0.01 and params.lr <= 0.1",
                               sort="metric:acc", limit=3)
-    assert page["total"] == len(rows) - 10
-    assert [r["metrics"]["acc"] for r in page["runs"]] == [0.519, 0.518, 0.517]
-    page = queries.query_runs(registry, filter="metrics.acc < 0.005", limit=50)
+    assert page["total"] == len([i for i in rows if i / n >= 0.01])
+    assert [r["metrics"]["acc"] for r in page["runs"]] == [519 / n, 518 / n, 517 / n]
+    page = queries.query_runs(registry, filter=f"metrics.acc < {5 / n}", limit=50)
     assert page["total"] == 5 and len(page["runs"]) == 5
 
 
@@ -281,3 +271,51 @@ def test_export_reads_every_match_in_list_order(registry, zoo):
     assert sorted(r[0] for b in raw for r in b.runs) == sorted(ids)
     assert runs_export.keys_in_use(registry, ids) == (
         ["deep", "lr", "n", "opt"], ["acc", "val.loss"], ["it's", "team"])
+
+
+def bulk_runs(registry, n):
+    """``n`` top-level runs with acc = i / n and lr = 0.1, inserted in one transaction."""
+    rows = [(f"{i:012x}", i) for i in range(n)]
+    with registry.write() as conn:
+        conn.execute("INSERT INTO experiments (id, name, created_at) VALUES (1, 'x', 't')")
+        conn.executemany(
+            "INSERT INTO runs (id, name, experiment_id, status, started_at)"
+            " VALUES (?, ?, 1, 'finished', ?)",
+            [(rid, f"r{i}", f"2026-01-01T00:00:{i:05d}") for rid, i in rows])
+        conn.executemany(
+            "INSERT INTO latest_metrics (run_id, key, value, step, timestamp_ts)"
+            " VALUES (?, 'acc', ?, 0, 0)", [(rid, i / n) for rid, i in rows])
+        conn.executemany(
+            "INSERT INTO params (run_id, key, value, value_num, source)"
+            " VALUES (?, 'lr', '0.1', 0.1, 'auto')", [(rid,) for rid, _ in rows])
+
+
+@pytest.mark.sqlite_only("EXPLAIN QUERY PLAN is SQLite's")
+def test_sqlite_plans_use_the_key_value_indexes(registry):
+    bulk_runs(registry, 600)
+    statements: list[str] = []
+
+    def traced(text):
+        statements.clear()
+        registry.conn.set_trace_callback(statements.append)
+        try:
+            return queries.query_runs(registry, filter=text, sort="metric:acc", limit=3)
+        finally:
+            registry.conn.set_trace_callback(None)
+
+    def plan(marker):
+        (sql,) = [s for s in statements if marker in s]  # the bound values are inline
+        return " | ".join(row[3] for row in registry.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+    # A selective test drives the count through latest_metrics (key, value): 59 runs.
+    page = traced("metrics.acc > 0.9 and params.lr <= 0.1")
+    assert page["total"] == 59 and [r["name"] for r in page["runs"]] == ["r599", "r598", "r597"]
+    assert "latest_metrics_sort (key=? AND value>?" in plan("IN (SELECT run_id FROM latest")
+    # Many matches: the page walks the metric's sort index, checking each run by key.
+    page = traced("metrics.acc > 0.1 and params.lr <= 0.1")
+    assert page["total"] == 539 and [r["name"] for r in page["runs"]] == ["r599", "r598", "r597"]
+    paged = plan("ORDER BY v.value DESC")
+    assert "SEARCH v USING COVERING INDEX latest_metrics_sort" in paged
+    assert "SEARCH m USING PRIMARY KEY (run_id=? AND key=?)" in paged
+    assert "sqlite_autoindex_params_1 (run_id=? AND key=?)" in paged
+    assert "SCAN r" not in paged

@@ -135,7 +135,15 @@ describe('csvColumns', () => {
         'tag:team',
         'bogus'
       ]),
-      ['id', 'status', 'name', 'started_at', 'metrics.acc', 'params.lr', 'tags.team']
+      [
+        'id',
+        'status',
+        'name',
+        'started_at',
+        'metrics.acc',
+        'params.lr',
+        'tags.team'
+      ]
     );
   });
 });

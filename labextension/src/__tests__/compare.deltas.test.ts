@@ -8,6 +8,7 @@ import {
   formatChange,
   formatDelta,
   formatRelative,
+  lastChange,
   qualityClass
 } from '../shared/deltas';
 
@@ -76,5 +77,32 @@ describe('changeQuality', () => {
     assert.equal(directionOf(d, 'loss'), 'min');
     assert.equal(directionOf(d, 'unknown'), 'max');
     assert.deepEqual(decodeDirections(null), {});
+  });
+});
+
+describe('lastChange', () => {
+  it('is the move between the last two finite points', () => {
+    const c = lastChange([
+      { step: 1, value: 0.5 },
+      { step: 2, value: 0.4 },
+      { step: 3, value: NaN },
+      { step: 4, value: 0.45 }
+    ]);
+    assert.ok(c);
+    assert.equal(c.from, 2);
+    assert.equal(c.to, 4);
+    assert.ok(Math.abs(c.delta - 0.05) < 1e-12);
+    // a higher log_loss between versions is a regression
+    assert.equal(changeQuality(c.delta, 'min'), 'worse');
+  });
+
+  it('is null with fewer than two finite points', () => {
+    assert.equal(
+      lastChange([
+        { step: 1, value: 1 },
+        { step: 2, value: NaN }
+      ]),
+      null
+    );
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../diff/rules';
 import { diffWidgetId } from '../shared/ids';
 import { Diff } from '../diff/types';
+import { missingSnapshotText } from '../diff/DiffView';
 
 const RUN = (id: string, started: string) => ({
   id,
@@ -126,6 +127,24 @@ const PAYLOAD = {
 
 describe('decodeRunDiff', () => {
   const d = decodeRunDiff(PAYLOAD);
+
+  it('decodes directions and the sides without a notebook snapshot', () => {
+    const withSides = decodeRunDiff({
+      ...PAYLOAD,
+      directions: { loss: 'min', acc: 'max', odd: 'sideways' },
+      notebook: null,
+      notebook_missing: ['b', 'c']
+    });
+    assert.deepEqual(withSides.directions, { loss: 'min', acc: 'max' });
+    assert.deepEqual(withSides.notebook_missing, ['b']);
+    assert.equal(
+      missingSnapshotText(withSides),
+      'no notebook snapshot on run run-bbb (B)'
+    );
+    // From an older server: nothing missing, no directions
+    assert.deepEqual(d.notebook_missing, []);
+    assert.deepEqual(d.directions, {});
+  });
 
   it('decodes both runs and the param changes', () => {
     assert.equal(d.a.id, 'aaa');

@@ -16,6 +16,16 @@ import { StageBadges } from './ModelBadges';
 import { TransitionHistory } from './ModelHistory';
 import { VersionRows } from './ModelVersions';
 import { AliasBadges } from '../shared/Badges';
+import {
+  changeQuality,
+  Direction,
+  directionOf,
+  formatDelta,
+  formatRelative as relativeChange,
+  lastChange,
+  qualityClass,
+  qualityText
+} from '../shared/deltas';
 
 /**
  * A message above the versions: the outcome of the last transition.
@@ -47,6 +57,8 @@ export interface IModelDetailProps {
   focusVersion?: number | null;
   /** "Now", for relative times. */
   now?: Date;
+  /** Per metric key: lower or higher is better (colours the trend's last change). */
+  directions?: Record<string, Direction>;
 }
 
 /** Metric columns of the versions table (the details list every metric). */
@@ -87,7 +99,11 @@ export function ModelDetail(props: IModelDetailProps): JSX.Element {
   const span = 7 + columns.length;
   return (
     <div className="jp-mm-ModelDetail" data-model-name={model.name}>
-      <ModelHeader detail={detail} now={now} />
+      <ModelHeader
+        detail={detail}
+        now={now}
+        directions={props.directions ?? {}}
+      />
       <section className="jp-mm-Section jp-mm-Section-versions">
         <h2 className="jp-mm-Section-title">
           <span>{`Versions (${versions.length})`}</span>
@@ -190,6 +206,7 @@ export function ModelDetail(props: IModelDetailProps): JSX.Element {
 function ModelHeader(props: {
   detail: MM.IModelDetail;
   now: Date;
+  directions: Record<string, Direction>;
 }): JSX.Element {
   const { model, versions, metric_trend } = props.detail;
   const stages = stageBadges(model.stages);
@@ -246,6 +263,7 @@ function ModelHeader(props: {
       <MetricTrend
         trend={metric_trend}
         stageOf={version => stageOf.get(version)}
+        directions={props.directions}
       />
     </header>
   );
@@ -257,6 +275,7 @@ function ModelHeader(props: {
 function MetricTrend(props: {
   trend: Record<string, MM.ITrendPoint[]>;
   stageOf: (version: number) => string | undefined;
+  directions: Record<string, Direction>;
 }): JSX.Element {
   const keys = trendKeys(props.trend);
   const [picked, setPicked] = React.useState<string | null>(null);
@@ -299,6 +318,10 @@ function MetricTrend(props: {
               return stage ? `jp-mm-stage-${stage}` : undefined;
             }}
           />
+          <TrendChange
+            series={trendSeries(props.trend[key])}
+            direction={directionOf(props.directions, key)}
+          />
           <div className="jp-mm-ModelTrend-legend" aria-hidden="true">
             <span className="jp-mm-ModelTrend-swatch jp-mm-stage-production" />
             production
@@ -309,6 +332,32 @@ function MetricTrend(props: {
           </div>
         </>
       )}
+    </div>
+  );
+}
+
+/**
+ * "v2 → v3: +0.012 (+1.5 %)", green for an improvement and red for a regression
+ * by the metric's direction (a lower log_loss is green).
+ */
+function TrendChange(props: {
+  series: MM.IMetricPoint[];
+  direction: Direction;
+}): JSX.Element | null {
+  const change = lastChange(props.series);
+  if (!change) {
+    return null;
+  }
+  const quality = changeQuality(change.delta, props.direction);
+  const relative = relativeChange(change.before, change.after);
+  return (
+    <div
+      className={'jp-mm-ModelTrend-change' + qualityClass(quality)}
+      data-quality={quality ?? ''}
+      title={qualityText(quality, props.direction)}
+    >
+      {`v${change.from} → v${change.to}: ${formatDelta(change.delta)}` +
+        (relative ? ` (${relative})` : '')}
     </div>
   );
 }

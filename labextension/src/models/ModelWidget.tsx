@@ -15,6 +15,10 @@ import { confirmTransition } from './ConfirmDialog';
 import { DetailWidget } from '../shared/DetailWidget';
 import type { IServerModel } from '../shared/serverModel';
 import type { IModelsApi } from './api';
+import { decodeDirections, Direction } from '../shared/deltas';
+
+/** The keys endpoint, when the client has it: it answers each metric's direction. */
+type DirectionsSource = { keys?: () => Promise<{ directions?: unknown }> };
 
 /**
  * Options of {@link ModelWidget}.
@@ -137,6 +141,27 @@ export class ModelWidget extends DetailWidget<MM.IModelDetail, IModelsApi> {
     return this.model.api.model(this.modelName);
   }
 
+  protected onDetail(): void {
+    void this._loadDirections();
+  }
+
+  /**
+   * Fetch the metrics' directions (`GET keys`) for the trend's colours; without
+   * them (an older server, a failure) the trend is drawn without colours.
+   */
+  private async _loadDirections(): Promise<void> {
+    const api = this.model.api as IModelsApi & DirectionsSource;
+    if (!api.keys) {
+      return;
+    }
+    try {
+      this._directions = decodeDirections((await api.keys()).directions);
+      this.update();
+    } catch {
+      // Colours are a nicety: the trend itself is shown either way.
+    }
+  }
+
   protected notFoundText(): string {
     return `Model ${this.modelName} is not registered (any more) in this registry.`;
   }
@@ -156,11 +181,13 @@ export class ModelWidget extends DetailWidget<MM.IModelDetail, IModelsApi> {
           this.update();
         }}
         focusVersion={this._focusVersion}
+        directions={this._directions}
       />
     );
   }
 
   private _actions: IActions;
+  private _directions: Record<string, Direction> = {};
   private _confirm: (
     request: IConfirmRequest
   ) => Promise<IConfirmResult | null>;

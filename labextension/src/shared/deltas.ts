@@ -159,3 +159,38 @@ export function formatRelative(
           : abs.toPrecision(1);
   return `${pct > 0 ? '+' : '−'}${body} %`;
 }
+
+/** The change between the last two finite points of a series (a trend's latest move). */
+export interface ILastChange {
+  /** x of the earlier point (a step, a version). */
+  from: number;
+  /** x of the later point. */
+  to: number;
+  delta: number;
+  /** Value of the earlier point (for a relative change). */
+  before: number;
+  /** Value of the later point. */
+  after: number;
+}
+
+/**
+ * The change from the second-to-last to the last finite point of a series
+ * sorted by x, or null with fewer than two finite points.
+ */
+export function lastChange(
+  points: ReadonlyArray<{ step: number; value: number }>
+): ILastChange | null {
+  const finite = points.filter(p => Number.isFinite(p.value));
+  if (finite.length < 2) {
+    return null;
+  }
+  const a = finite[finite.length - 2];
+  const b = finite[finite.length - 1];
+  return {
+    from: a.step,
+    to: b.step,
+    delta: b.value - a.value,
+    before: a.value,
+    after: b.value
+  };
+}

@@ -192,6 +192,8 @@ def test_runs_table_pages_sorts_and_filters(
 
     # When sorting by a metric column: descending first, then ascending;
     # the run without the metric comes last either way
+    # (the sidebar shows one metric: score and loss are as common, loss comes first)
+    panel.get_by_label("Metric column").select_option("score")
     header = panel.locator("th", has_text="score")
     header.click()
     panel.locator("tbody tr").first.filter(has_text="grid-59").wait_for()
@@ -202,10 +204,10 @@ def test_runs_table_pages_sorts_and_filters(
     assert row_names(panel)[-1] == "boom"
 
     # When filtering by status, experiment and text
-    panel.get_by_label("Status").select_option("failed")
+    panel.get_by_role("combobox", name="Status").select_option("failed")
     pager.filter(has_text="1–1 of 1").wait_for()
     assert row_names(panel) == ["boom"]
-    panel.get_by_label("Status").select_option("")
+    panel.get_by_role("combobox", name="Status").select_option("")
     panel.get_by_label("Experiment").select_option("other")
     pager.filter(has_text="1–30 of 30").wait_for()
     panel.get_by_label("Search runs").fill("grid-1")

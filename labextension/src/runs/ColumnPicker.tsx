@@ -28,6 +28,7 @@ export function ColumnPicker(props: IColumnPickerProps): JSX.Element {
       <span className="jp-mm-ColumnPicker-label">Metric</span>
       <select
         className="jp-mm-ColumnPicker-add"
+        aria-label="Metric column"
         value={selected}
         onChange={e => onChange(e.target.value)}
       >

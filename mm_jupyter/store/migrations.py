@@ -97,5 +97,12 @@ def m0009_housekeeping(db: Database) -> None:
     db.executescript(sql("0009_housekeeping"))
 
 
+@MIGRATIONS(name="0010_run_lists")
+def m0010_run_lists(db: Database) -> None:
+    """A partial index of the archived and deleted runs, which lists hide: counting the
+    runs a list shows subtracts them instead of reading every run."""
+    db.executescript(sql("0010_run_lists"))
+
+
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
 # tests/store/test_migrations.py checks they agree.

@@ -177,7 +177,8 @@ def test_keys_lists_each_distinct_key_once(registry):
         runs.write_metric_points(registry, [(run_id, "acc", 0, 0.1, time.time()),
                                             (run_id, "loss", 0, 0.2, time.time())])
     assert queries.keys(registry) == {
-        "experiments": ["e0", "e1"], "metrics": ["acc", "loss"], "params": ["d", "lr"]
+        "experiments": ["e0", "e1"], "metrics": ["acc", "loss"], "params": ["d", "lr"],
+        "metric_counts": {"acc": 3, "loss": 3}, "varying_params": ["lr"], "tag_keys": [],
     }
 
 

@@ -187,6 +187,36 @@ def test_monitoring_badge_charts_alert_resolve(
     assert action.get_attribute("data-status") == "ok"
     assert "page_on_call" in action.inner_text()
 
+    # And alerts are grouped by rule, one row each, below the charts: the charts are
+    # above the fold of the 1440x900 window
+    group = view.locator(
+        ".jp-mm-AlertGroup",
+        has=page.locator('.jp-mm-Alert[data-series="drift.psi.age"]'),
+    )
+    assert group.locator(".jp-mm-AlertGroup-count").inner_text() == "1 firing"
+    assert group.locator(".jp-mm-AlertGroup-rule").inner_text() == "drift.psi.* > 0.2"
+    assert group.locator(".jp-mm-AlertGroup-head").get_attribute("aria-expanded") == "true"
+    drift_box = drift.bounding_box()
+    alerts_box = view.locator(".jp-mm-Section-alerts").bounding_box()
+    assert drift_box and alerts_box and drift_box["y"] + drift_box["height"] <= 900
+    assert alerts_box["y"] > drift_box["y"]
+
+    # When the alert is acknowledged
+    alert.get_by_role("button", name="Acknowledge").click()
+    # Then it is muted and says who, and no badge counts it any more
+    acked = view.locator('.jp-mm-Alert[data-series="drift.psi.age"][data-acknowledged="yes"]')
+    acked.wait_for()
+    assert "acknowledged by" in acked.locator(".jp-mm-Alert-acknowledged").inner_text()
+    assert "1 acknowledged" in group.locator(".jp-mm-AlertGroup-count").inner_text()
+    monitoring_tab.locator(".jp-mm-FiringBadge").wait_for(state="detached", timeout=15_000)
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts_dir / "monitoring-acknowledged.png"))
+    # When it is unacknowledged, it counts again
+    acked.get_by_role("button", name="Unacknowledge").click()
+    view.locator('.jp-mm-Alert[data-series="drift.psi.age"][data-acknowledged="no"]').wait_for()
+    monitoring_tab.locator(".jp-mm-FiringBadge").wait_for(timeout=15_000)
+
     # And the rule, whose HTML name is plain text
     rule = view.locator('.jp-mm-RuleList tr[data-pattern="drift.psi.*"]')
     assert rule.locator(".jp-mm-RuleList-condition").inner_text() == "> 0.2"
@@ -221,6 +251,8 @@ def test_monitoring_badge_charts_alert_resolve(
     page.locator(f"{SIDEBAR_TAB}.jp-mm-mod-alerting").wait_for(state="detached")
     assert left_tab.get_attribute("title") == "Model management"
     assert left_tab.get_attribute("data-mm-alerts") is None
+    # (a rule whose alerts all resolved is one folded row: unfold it)
+    view.locator('.jp-mm-AlertGroup[data-state="resolved"] .jp-mm-AlertGroup-head').click()
     resolved = '.jp-mm-Alert[data-state="resolved"][data-series="drift.psi.age"]'
     view.locator(resolved).wait_for()
     assert view.locator('.jp-mm-Alert[data-state="firing"]').count() == 0

@@ -38,6 +38,12 @@ export interface IMonitoringDetailProps {
   onOpenRun: (runId: string) => void;
   /** Open the registered model's view at this version. */
   onOpenModel: (name: string, version: number) => void;
+  /** Acknowledge an alert (or undo it); no buttons without it. */
+  onAcknowledge?: (alert: Mon.IAlert, acknowledged: boolean) => void;
+  /** Alerts whose acknowledgement is being sent. */
+  pending?: ReadonlySet<number>;
+  /** Why the last acknowledgement failed, if it did. */
+  acknowledgeError?: string | null;
   /** "Now", for relative times. */
   now?: Date;
   /** Seconds east of UTC for chart ticks; the browser's zone by default. */
@@ -60,8 +66,9 @@ function lines(
 }
 
 /**
- * The monitoring page of a model version: header, data notices, alerts,
- * charts (volume, drift per feature, performance, latency) and rules.
+ * The monitoring page of a model version: header, data notices, the charts
+ * (volume, drift per feature, performance, latency) first, so they are above the
+ * fold however many alerts fire, then the alerts grouped by rule, then the rules.
  */
 export function MonitoringDetail(props: IMonitoringDetailProps): JSX.Element {
   const { detail, charts } = props;
@@ -132,17 +139,6 @@ export function MonitoringDetail(props: IMonitoringDetailProps): JSX.Element {
           </ul>
         </div>
       )}
-
-      <section className="jp-mm-Section jp-mm-Section-alerts">
-        <h2 className="jp-mm-Section-title">
-          {firing ? `Alerts (${firing} firing)` : 'Alerts (none firing)'}
-        </h2>
-        <AlertList
-          alerts={detail.alerts}
-          onOpenRun={props.onOpenRun}
-          now={now}
-        />
-      </section>
 
       <section className="jp-mm-Section jp-mm-Section-charts">
         <h2 className="jp-mm-Section-title">Over time</h2>
@@ -219,6 +215,23 @@ export function MonitoringDetail(props: IMonitoringDetailProps): JSX.Element {
             offset={props.offset}
           />
         </div>
+      </section>
+
+      <section className="jp-mm-Section jp-mm-Section-alerts">
+        <h2 className="jp-mm-Section-title">
+          {firing ? `Alerts (${firing} firing)` : 'Alerts (none firing)'}
+        </h2>
+        {props.acknowledgeError && (
+          <ErrorNotice text={props.acknowledgeError} />
+        )}
+        <AlertList
+          alerts={detail.alerts}
+          rules={detail.rules}
+          onOpenRun={props.onOpenRun}
+          onAcknowledge={props.onAcknowledge}
+          pending={props.pending}
+          now={now}
+        />
       </section>
 
       <section className="jp-mm-Section jp-mm-Section-rules">

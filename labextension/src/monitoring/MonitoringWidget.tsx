@@ -101,6 +101,26 @@ export class MonitoringWidget extends DetailWidget<Mon.IMonitorDetail> {
     this.update();
   }
 
+  /**
+   * Acknowledge alert `id` (or, `acknowledged` false, undo it), then reload: the
+   * alert shows who and when, and the badge (which reads `GET changes`) drops it
+   * at its next poll.
+   */
+  async acknowledge(id: number, acknowledged: boolean): Promise<void> {
+    this._pending = new Set([...this._pending, id]);
+    this._ackError = null;
+    this.update();
+    try {
+      await this._api.acknowledgeAlert(id, acknowledged);
+    } catch (err) {
+      this._ackError = `Cannot ${acknowledged ? 'acknowledge' : 'unacknowledge'} alert ${id}: ${errorMessage(err)}`;
+    }
+    const pending = new Set(this._pending);
+    pending.delete(id);
+    this._pending = pending;
+    await this.load();
+  }
+
   protected get consumer(): string {
     return `monitor:${this.ref}`;
   }
@@ -136,6 +156,11 @@ export class MonitoringWidget extends DetailWidget<Mon.IMonitorDetail> {
         onDriftStat={stat => void this.setDriftStat(stat)}
         onOpenRun={id => this._actions.openRun({ id })}
         onOpenModel={(name, version) => this._actions.openModel(name, version)}
+        onAcknowledge={(alert, acknowledged) =>
+          void this.acknowledge(alert.id, acknowledged)
+        }
+        pending={this._pending}
+        acknowledgeError={this._ackError}
       />
     );
   }
@@ -172,6 +197,8 @@ export class MonitoringWidget extends DetailWidget<Mon.IMonitorDetail> {
     latency: null
   };
   private _chartsError: string | null = null;
+  private _pending: ReadonlySet<number> = new Set();
+  private _ackError: string | null = null;
   private _driftStat: DriftStat = 'psi';
   private _request = 0;
 }

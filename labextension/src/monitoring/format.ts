@@ -91,7 +91,7 @@ export function conditionText(
   return `${op} ${formatNumber(threshold)}`;
 }
 
-/** `every point`, `3× in 10 m 00 s`, `3× (any time)`. */
+/** `every point`, `3× in 10 min`, `3× (any time)`. */
 export function windowText(count: number, windowS: number | null): string {
   if (windowS === null) {
     return count <= 1 ? 'every point' : `${count}× (any time)`;
@@ -182,4 +182,80 @@ export function chartPattern(group: ChartGroup, stat: DriftStat): string {
     case 'latency':
       return 'latency.*';
   }
+}
+
+/** The alerts of one rule, for the grouped alert list of the monitor detail. */
+export interface IAlertGroup {
+  /** The rule's id. */
+  ruleId: number;
+  /** The rule, when the detail lists it. */
+  rule: Mon.IRule | null;
+  /** The severity (the rule's, else its newest alert's). */
+  severity: string;
+  /** What the rule watches: `drift.psi.* > 0.2, 3× in 10 min`. */
+  text: string;
+  /** Its alerts, firing first, then newest first. */
+  alerts: Mon.IAlert[];
+  /** How many of them fire. */
+  firing: number;
+  /** How many fire that nobody has acknowledged. */
+  unacknowledged: number;
+  /** The newest alert (latest value and time). */
+  latest: Mon.IAlert;
+}
+
+/** The text of a rule: its pattern, condition and window. */
+export function ruleText(rule: Mon.IRule): string {
+  const condition = conditionText(rule.op, rule.threshold);
+  const window =
+    rule.count > 1 || rule.window_s !== null
+      ? `, ${windowText(rule.count, rule.window_s)}`
+      : '';
+  return `${rule.pattern}${condition ? ` ${condition}` : ''}${window}`;
+}
+
+/**
+ * Group alerts by rule: one group per rule, those with unacknowledged firing
+ * alerts first, then those firing, then by their newest alert.
+ */
+export function groupAlerts(
+  alerts: ReadonlyArray<Mon.IAlert>,
+  rules: ReadonlyArray<Mon.IRule> = []
+): IAlertGroup[] {
+  const byRule = new Map<number, Mon.IAlert[]>();
+  for (const alert of sortAlerts(alerts)) {
+    const list = byRule.get(alert.rule_id) ?? [];
+    list.push(alert);
+    byRule.set(alert.rule_id, list);
+  }
+  const groups: IAlertGroup[] = [];
+  for (const [ruleId, list] of byRule) {
+    const rule = rules.find(r => r.id === ruleId) ?? null;
+    const latest = [...list].sort(
+      (a, b) => (b.last_ts ?? b.fired_ts) - (a.last_ts ?? a.fired_ts)
+    )[0];
+    const firing = list.filter(a => a.state === 'firing');
+    groups.push({
+      ruleId,
+      rule,
+      severity: rule?.severity ?? latest.severity,
+      text: rule
+        ? ruleText(rule)
+        : latest.op !== null
+          ? `${latest.series} ${conditionText(latest.op, latest.threshold)}`
+          : latest.series,
+      alerts: list,
+      firing: firing.length,
+      unacknowledged: firing.filter(a => a.acknowledged_at === null).length,
+      latest
+    });
+  }
+  const time = (g: IAlertGroup) => g.latest.last_ts ?? g.latest.fired_ts;
+  return groups.sort(
+    (a, b) =>
+      Number(b.unacknowledged > 0) - Number(a.unacknowledged > 0) ||
+      Number(b.firing > 0) - Number(a.firing > 0) ||
+      time(b) - time(a) ||
+      a.ruleId - b.ruleId
+  );
 }

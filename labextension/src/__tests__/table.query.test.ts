@@ -46,12 +46,23 @@ describe('runsParams', () => {
       'acc>0.9',
       'status = finished',
       'params.lr <= 0.1',
-      "name ~ 'x'",
-      'a != b'
+      'a != b',
+      "status in ('failed', 'killed')",
+      "name like 'grid-%'",
+      'tags.team is null',
+      'metrics.acc is not null',
+      '(params.depth)'
     ]) {
       assert.ok(isFilterExpression(text), text);
     }
-    for (const text of ['', 'tuned', 'risk team', 'a1b2c3']) {
+    for (const text of [
+      '',
+      'tuned',
+      'risk team',
+      'a1b2c3',
+      'in the morning',
+      'likely'
+    ]) {
       assert.ok(!isFilterExpression(text), text);
     }
   });

@@ -30,11 +30,16 @@ export function defaultQuery(): MM.IRunQuery {
 
 /**
  * Whether the search box holds an expression of the filter language
- * (`metrics.acc > 0.9 and status = 'finished'`, docs/runs-table.md) rather than
- * words to search for: it has a comparison operator.
+ * (`metrics.acc > 0.9 and status = 'finished'`, docs/filter.md) rather than
+ * words to search for: it has a comparison operator, a `metrics.`, `params.` or
+ * `tags.` field, or an `in (…)`, `like '…'` or `is [not] null` test.
  */
 export function isFilterExpression(text: string): boolean {
-  return /(<=|>=|!=|<>|[<>=~])/.test(text);
+  return (
+    /[<>=]/.test(text) ||
+    /(^|[\s(])(metrics|params|tags)\.\S/i.test(text) ||
+    /\s(not\s+)?in\s*\(|\slike\s+['"]|\sis\s+(not\s+)?null\b/i.test(text)
+  );
 }
 
 /**

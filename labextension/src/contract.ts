@@ -18,6 +18,7 @@ import type * as MM from './mm';
 import type { Diff } from './diff/types';
 import type { Cmp } from './compare/types';
 import type { Mon } from './monitoring/types';
+import type { IRunOutput } from './notebook/runOutput';
 
 export type { RestPayloads } from './shared/contract.generated';
 
@@ -155,5 +156,8 @@ export type ContractChecks = [
   // The batch report is summarised into reasons and performance figures.
   Assert<Conforms<'monitoring_detail', Mon.IMonitorDetail, 'last_report'>>,
   Assert<Conforms<'monitoring_series', Mon.ISeriesList>>,
-  Assert<Conforms<'alert_acknowledge_response', Mon.IAcknowledgement>>
+  Assert<Conforms<'alert_acknowledge_response', Mon.IAcknowledgement>>,
+  // The run output a tracked cell displays (a notebook output, not a REST reply);
+  // its registry: an object with the path on the wire, the path once decoded.
+  Assert<Conforms<'run_output', IRunOutput, 'registry'>>
 ];

@@ -33,6 +33,7 @@ NAMES = (
     "run_model_registration_request",
     "run_model_registration_response",
     "model_registration_request",
+    "run_output",
     "run_update_request",
     "run_move_request",
     "metric_direction_request",

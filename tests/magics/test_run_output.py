@@ -9,6 +9,8 @@ import json
 
 import pytest
 from IPython.utils.capture import capture_output
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 import mm_jupyter as mm
 from mm_jupyter.display.run_output import RUN_MIME
@@ -20,6 +22,19 @@ SETUP = (
     "from sklearn.preprocessing import StandardScaler\n"
     "X, y = load_iris(return_X_y=True)\n"
 )
+
+
+def assert_valid(name: str, payload: object) -> None:
+    """Validate ``payload`` against schema ``name`` (offline, from the package's files)."""
+    from mm_jupyter import schemas
+
+    base = "https://mm-jupyter.invalid/schemas/v1/"
+    registry = Registry().with_resources(
+        (f"{base}{n}.json", Resource.from_contents(schemas.load(n))) for n in schemas.NAMES
+    )
+    validator = Draft202012Validator({"$ref": f"{base}{name}.json"}, registry=registry)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(payload)]
+    assert not errors, errors
 
 
 @pytest.fixture
@@ -47,6 +62,7 @@ def test_the_summary_is_one_bundle_of_json_html_and_text(shown):
     assert set(bundle) == {RUN_MIME, "text/html", "text/plain"}
     data = bundle[RUN_MIME]
     json.dumps(data)  # plain JSON, storable in the notebook as it is
+    assert_valid("run_output", data)  # the contract with the lab renderer
     run = mm.get_run("fit-run")
     assert data["run"]["id"] == run.id and data["run"]["name"] == "fit-run"
     assert data["run"]["status"] == "finished" and data["run"]["experiment"] == run.experiment
@@ -97,6 +113,7 @@ def test_register_off_offers_no_model(shown, ip):
 def test_hostile_values_are_escaped_in_html_and_kept_as_text(shown):
     hostile = "<img src=x onerror=alert(1)>"
     bundle = shown(f"%%mm_track --name hostile\nnote = {hostile!r}\nscore_x = 1")[0]
+    assert_valid("run_output", bundle[RUN_MIME])
     assert hostile not in bundle["text/html"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in bundle["text/html"]
     assert bundle[RUN_MIME]["params"]["note"] == hostile  # data: the renderer shows text

@@ -9,6 +9,7 @@ import json
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from test_run_output import assert_valid
 
 from mm_jupyter.display.run_output import RUN_MIME
 
@@ -48,6 +49,7 @@ def test_a_headless_run_saves_a_readable_run_output_and_records_notebook_and_cel
     assert output["output_type"] == "display_data"
     assert set(output["data"]) == {RUN_MIME, "text/html", "text/plain"}
     data = output["data"][RUN_MIME]
+    assert_valid("run_output", data)
     assert data["run"]["name"] == "headless" and data["run"]["status"] == "finished"
     assert data["models"] == [
         {"artifact": "headless-model:v1", "variable": "clf", "class": "LogisticRegression"}

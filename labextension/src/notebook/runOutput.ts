@@ -46,6 +46,8 @@ export interface IOutputRun {
   status: string;
   /** Duration in seconds, when known. */
   duration_s: number | null;
+  /** When it started (ISO 8601). */
+  started_at: string;
   /** Absolute path of the notebook the run was tracked in, when known. */
   notebook_path: string | null;
   /** Id of the notebook cell, when known. */
@@ -76,9 +78,13 @@ export interface IRunOutput {
   n_params: number;
   /** How many metrics the run has. */
   n_metrics: number;
+  /** How many outputs the run captured. */
+  n_outputs: number;
+  /** How many figures the run captured. */
+  n_figures: number;
   /** The models Register offers (predictors the run stored). */
   models: IOutputModel[];
-  /** The registry path the kernel wrote to, when known. */
+  /** The registry path the kernel wrote to (`registry.path` on the wire), or null. */
   registry: string | null;
 }
 
@@ -88,6 +94,7 @@ const decodeRun = fields<IOutputRun>('run output run', {
   experiment: text,
   status: text,
   duration_s: optNum,
+  started_at: text,
   notebook_path: optStr,
   cell_id: optStr
 });
@@ -116,6 +123,8 @@ export function decodeRunOutput(v: unknown): IRunOutput {
     metrics: textRecord(o.metrics),
     n_params: optNum(o.n_params) ?? 0,
     n_metrics: optNum(o.n_metrics) ?? 0,
+    n_outputs: optNum(o.n_outputs) ?? 0,
+    n_figures: optNum(o.n_figures) ?? 0,
     models: list(o.models, decodeModel),
     registry: isObject(o.registry) ? optStr(o.registry.path) : null
   };

@@ -107,6 +107,8 @@ export interface RestPayloads {
   keys: GETKeys;
   lineage: GETLineage;
   meta: GETMeta;
+  metric_direction_request: POSTMetricDirectionsBody;
+  metric_direction_response: POSTMetricDirectionsReply;
   model_detail: GETModelsName;
   model_registration_request: POSTModelsBody;
   model_transition_request: POSTModelsNameVersionsVTransitionBody;
@@ -122,7 +124,10 @@ export interface RestPayloads {
   run_detail: GETRunsId;
   run_model_registration_request: POSTRunsIdRegisterModelBody;
   run_model_registration_response: POSTRunsIdRegisterModelReply;
+  run_move_request: POSTRunsIdMoveBody;
+  run_output: RunOutput;
   run_summary: RunSummary;
+  run_update_request: POSTRunsIdUpdateBody;
   runs_page: GETRuns;
 }
 /**
@@ -914,6 +919,21 @@ export interface GETMeta {
     user: string | null;
   };
 }
+/**
+ * Say whether lower ('min') or higher ('max') is better for a metric key; null clears the override (the direction is inferred from the key's name again).
+ */
+export interface POSTMetricDirectionsBody {
+  key: string;
+  direction: 'min' | 'max' | null;
+}
+/**
+ * The direction now in effect for the key, and whether it was set or is inferred from the name.
+ */
+export interface POSTMetricDirectionsReply {
+  key: string;
+  direction: 'min' | 'max';
+  source: 'set' | 'inferred';
+}
 export interface GETModelsName {
   model: Model;
   /**
@@ -1685,6 +1705,87 @@ export interface POSTRunsIdRegisterModelBody {
   alias?: string | '' | null;
   stage?: ('none' | 'staging' | 'production' | 'archived') | '' | null;
   description?: string | null;
+}
+/**
+ * Move a run and its child runs to another experiment (created if needed). A running run is refused (409). The reply is the run's summary (run_summary.json). POST runs/{id}/archive, restore and delete take no body (or {}).
+ */
+export interface POSTRunsIdMoveBody {
+  experiment: string;
+}
+/**
+ * The data of the application/vnd.mm-jupyter.run+json output a tracked cell displays below itself (mm_jupyter/display/run_output.py), rendered by the lab extension (docs/notebook.md). Saved in notebooks: a reader must accept an older version.
+ */
+export interface RunOutput {
+  version: 1;
+  run: {
+    id: string;
+    name: string;
+    experiment: string;
+    status: 'running' | 'finished' | 'failed' | 'interrupted' | 'killed';
+    duration_s: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+    /**
+     * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
+     */
+    started_at: string;
+    notebook_path: string | null;
+    cell_id: string | null;
+  };
+  /**
+   * Up to 8 params, their values as display text.
+   */
+  params: {
+    [k: string]: string;
+  };
+  /**
+   * Up to 8 metrics (latest values), as display text.
+   */
+  metrics: {
+    [k: string]: string;
+  };
+  n_params: number;
+  n_metrics: number;
+  n_outputs: number;
+  n_figures: number;
+  /**
+   * The predictors the run stored as model artifacts: what Register offers (POST models).
+   */
+  models: {
+    /**
+     * The model artifact version, name:vN.
+     */
+    artifact: string;
+    /**
+     * The variable the cell bound it to (or its class, unbound).
+     */
+    variable: string;
+    class: string;
+  }[];
+  registry: {
+    /**
+     * The registry the kernel wrote to (GET meta's registry.path).
+     */
+    path: string | null;
+  };
+}
+/**
+ * Change a run's name, markdown note, tags or star; only the keys given change, at least one. Sent as Content-Type: application/json, at most 65536 bytes; anything else is 400 (415 for another content type, 413 when larger). The reply is the run's summary (run_summary.json). Every change is recorded in the run's history (GET runs/{id} events).
+ */
+export interface POSTRunsIdUpdateBody {
+  /**
+   * The run's new name: 1-250 characters, no ':' or '@', no surrounding spaces.
+   */
+  name?: string;
+  /**
+   * The run's markdown note (at most 65536 bytes of UTF-8); an empty string removes it.
+   */
+  note?: string;
+  /**
+   * Tags to set (a string) or remove (null); other tags stay.
+   */
+  tags?: {
+    [k: string]: string | null;
+  };
+  starred?: boolean;
 }
 export interface GETRuns {
   total: number;

@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { formatNumber } from './format';
 import { canLog } from './seriesMath';
 
 /**
@@ -153,4 +154,72 @@ export function logDisabledReason(values: Iterable<number>): string | null {
   return canLog(values)
     ? null
     : 'Log scale needs every value > 0 (this metric has values ≤ 0)';
+}
+
+/**
+ * The palette class of a series slot: `jp-mm-mod-cN` (N mod 10; dashed from 10
+ * on, dotted from 20 on), or the theme's brand colour for -1.
+ */
+export function colorClass(color: number): string {
+  if (color < 0) {
+    return 'jp-mm-mod-brand';
+  }
+  const dash =
+    color >= 20 ? ' jp-mm-mod-dotted' : color >= 10 ? ' jp-mm-mod-dashed' : '';
+  return `jp-mm-mod-c${color % 10}${dash}`;
+}
+
+/** One series' value in a chart's readout. */
+export interface IReadoutValue {
+  id: string;
+  /** Its name, or null when the chart has one series. */
+  label: string | null;
+  /** Palette slot, see {@link colorClass}. */
+  color: number;
+  /** The (smoothed) value at the hovered x, or null when the series has none there. */
+  value: number | null;
+  /** The raw value when the line is smoothed, else null. */
+  raw: number | null;
+}
+
+/**
+ * The line under a chart: every series' value at the hovered x with its colour,
+ * or a hint while nothing is hovered.
+ */
+export function SeriesReadout(props: {
+  /** The hovered x as text, or null. */
+  at: string | null;
+  values: IReadoutValue[];
+  hint: string;
+}): JSX.Element {
+  return (
+    <div className="jp-mm-SeriesChart-readout" aria-live="polite">
+      {props.at !== null ? (
+        <>
+          <span className="jp-mm-SeriesChart-at">{props.at}</span>
+          {props.values.map(v => (
+            <span
+              key={v.id}
+              className="jp-mm-SeriesChart-value"
+              data-series={v.id}
+            >
+              <span
+                className={`jp-mm-Swatch ${colorClass(v.color)}`}
+                aria-hidden="true"
+              />
+              {v.label !== null && (
+                <span className="jp-mm-SeriesChart-label">{v.label}</span>
+              )}
+              <b>{v.value !== null ? formatNumber(v.value) : '—'}</b>
+              {v.raw !== null && (
+                <span className="jp-mm-Muted">{` (raw ${formatNumber(v.raw)})`}</span>
+              )}
+            </span>
+          ))}
+        </>
+      ) : (
+        <span className="jp-mm-Muted">{props.hint}</span>
+      )}
+    </div>
+  );
 }

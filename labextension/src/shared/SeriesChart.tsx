@@ -15,7 +15,9 @@ import {
   niceTicks,
   padExtent
 } from './chartMath';
-import { ChartSvg } from './ChartParts';
+import { ChartSvg, colorClass, SeriesReadout } from './ChartParts';
+
+export { colorClass } from './ChartParts';
 import { formatNumber } from './format';
 import {
   clipToDomain,
@@ -69,16 +71,6 @@ const DOTS_MAX = 40;
 const PAD_RIGHT = 10;
 const PAD_TOP = 8;
 const PAD_BOTTOM = 18;
-
-/** The palette class of a slot. */
-export function colorClass(color: number): string {
-  if (color < 0) {
-    return 'jp-mm-mod-brand';
-  }
-  const dash =
-    color >= 20 ? ' jp-mm-mod-dotted' : color >= 10 ? ' jp-mm-mod-dashed' : '';
-  return `jp-mm-mod-c${color % 10}${dash}`;
-}
 
 /** The x label of a step by default. */
 const stepLabel = (x: number): string => `step ${formatNumber(x)}`;
@@ -390,38 +382,21 @@ export function SeriesChart(props: ISeriesChartProps): JSX.Element {
           )}
         </ChartSvg>
       </div>
-      <div className="jp-mm-SeriesChart-readout" aria-live="polite">
-        {hover ? (
-          <>
-            <span className="jp-mm-SeriesChart-at">{xLabel(hover.step)}</span>
-            {readout.map(({ s, hit, raw }) => (
-              <span
-                key={s.id}
-                className="jp-mm-SeriesChart-value"
-                data-series={s.id}
-              >
-                <span
-                  className={`jp-mm-Swatch ${colorClass(s.color)}`}
-                  aria-hidden="true"
-                />
-                {props.series.length > 1 && (
-                  <span className="jp-mm-SeriesChart-label">{s.label}</span>
-                )}
-                <b>{hit ? formatNumber(hit.value) : '—'}</b>
-                {raw && (
-                  <span className="jp-mm-Muted">{` (raw ${formatNumber(raw.value)})`}</span>
-                )}
-              </span>
-            ))}
-          </>
-        ) : (
-          <span className="jp-mm-Muted">
-            {zoom
-              ? 'double-click to reset the zoom'
-              : 'hover for values · drag to zoom'}
-          </span>
-        )}
-      </div>
+      <SeriesReadout
+        at={hover ? xLabel(hover.step) : null}
+        values={readout.map(({ s, hit, raw }) => ({
+          id: s.id,
+          label: props.series.length > 1 ? s.label : null,
+          color: s.color,
+          value: hit ? hit.value : null,
+          raw: raw ? raw.value : null
+        }))}
+        hint={
+          zoom
+            ? 'double-click to reset the zoom'
+            : 'hover for values · drag to zoom'
+        }
+      />
     </div>
   );
 }

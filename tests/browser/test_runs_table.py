@@ -9,8 +9,9 @@ the bad token, under the box; a metric header sorts; Export CSV downloads the
 filtered runs with the table's columns; arrow keys move between rows. From the run
 view, a run is renamed, given a markdown note (rendered sanitized), archived, and
 another deleted, and the registry (read through ``mm_jupyter``'s Python API in a
-separate process) has them. The sidebar list fits its default width. Screenshots:
-``tests/artifacts/runs-table.png`` and ``runs-table-dark.png``.
+separate process) has them. The sidebar list fits its default width, and its search box
+takes the filter language. Screenshots: ``tests/artifacts/runs-table.png``,
+``runs-table-dark.png`` and ``runs-table-run-view.png``.
 """
 
 from __future__ import annotations
@@ -118,6 +119,12 @@ def test_runs_table_columns_filter_sort_export_and_housekeeping(
     scroll = panel.locator(".jp-mm-RunsScroll")
     assert scroll.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
     assert panel.locator("thead th").count() == 4  # status, name, duration, one metric
+    # and its search box takes the filter language too
+    search = panel.get_by_label("Search runs")
+    search.fill("metrics.acc > 0.9")
+    panel.locator(".jp-mm-Pager-range", has_text="1–13 of 13").wait_for()
+    search.fill("")
+    panel.locator(".jp-mm-Pager-range", has_text="1–30 of 30").wait_for()
 
     # When the table opens from the sidebar's button
     panel.get_by_role("button", name="Open table").click()
@@ -216,6 +223,7 @@ def test_runs_table_columns_filter_sort_export_and_housekeeping(
     view.locator(".jp-mm-RunHousekeeping-archive").click()
     view.locator(".jp-mm-RunHousekeeping-state", has_text="Archived").wait_for()
     view.locator(".jp-mm-Section-history li", has_text="archive").first.wait_for()
+    view.screenshot(path=str(artifacts_dir / "runs-table-run-view.png"))
 
     # And another is deleted (after confirming)
     table_tab = page.locator('.lm-TabBar-tab[data-id="mm-jupyter-runs-table"]')

@@ -79,27 +79,62 @@ def batches(registry: Registry, ids: Sequence[str], size: int = BATCH
 
 
 @dataclass
-class RawBatch:
-    """Rows as stored, for a caller that decodes them column-wise (a DataFrame):
-    ``runs`` (the ``ATTRIBUTES``), ``params`` (run id, key, JSON, value_num),
-    ``metrics`` (run id, key, value; NaN as the text 'NaN') and ``tags`` (run id, key,
-    value: the database parses the tags JSON, faster than Python would)."""
+class FrameBatch:
+    """Runs as a DataFrame reads them: ``runs`` (the ``ATTRIBUTES`` of each), and per
+    run id its ``params``, ``metrics`` and ``tags`` as objects. The database builds
+    one JSON text per batch and kind, parsed in one call: a long format would fetch
+    2.1 million rows for 100,000 runs of 20 values, and a JSON text per run costs a
+    call per run. Metric values are numbers, or the text ``"NaN"``."""
 
     runs: list[tuple[Any, ...]]
-    params: list[tuple[Any, ...]]
-    metrics: list[tuple[Any, ...]]
-    tags: list[tuple[Any, ...]]
+    params: dict[str, dict[str, Any]]
+    metrics: dict[str, dict[str, Any]]
+    tags: dict[str, dict[str, Any]]
 
 
-def raw_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 10
-                ) -> Iterator[RawBatch]:
-    """Yield the stored rows of the runs ``ids`` names, in id order, ``size`` runs a
-    batch; rows of other runs are left out.
+# One JSON object per run, by the database's own aggregate (the dialect boundary).
+_JSON_OBJECT_AGG = {"sqlite": "json_group_object", "postgresql": "json_object_agg"}
+_AS_JSON = {"sqlite": "json({})", "postgresql": "({})::json"}
+# SQLite writes an infinite REAL into JSON as Inf, which no JSON parser (its own
+# included) reads back: spell it as text, like the 'NaN' text; PostgreSQL's JSON
+# already spells non-finite floats as strings.
+_METRIC_JSON = {
+    "sqlite": "CASE WHEN typeof(value) = 'text' THEN value"
+              " WHEN value > 1.7976931348623157e308 THEN 'Infinity'"
+              " WHEN value < -1.7976931348623157e308 THEN '-Infinity' ELSE value END",
+    "postgresql": "value",
+}
+# A big int is stored as its decimal text with a value_num (encoding.decode_param):
+# unquoted, it is a JSON number that json.loads reads back exactly.
+_BIG_INT = "value_num IS NOT NULL AND substr(value, 1, 1) = '\"'"
+_DIGITS = "substr(value, 2, length(value) - 2)"
+_PARAM_JSON = {
+    "sqlite": f"CASE WHEN {_BIG_INT} THEN json({_DIGITS}) ELSE json(value) END",
+    "postgresql": f"CASE WHEN {_BIG_INT} THEN {_DIGITS}::json ELSE value::json END",
+}
+
+
+def frame_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 10
+                  ) -> Iterator[FrameBatch]:
+    """Yield the runs ``ids`` names, in id order, ``size`` runs a batch; rows of other
+    runs are left out.
 
     Where the ids are most of the registry each batch reads one range of ids in index
     order instead of looking each one up (three times faster at 100,000 runs).
     """
     ordered = sorted(ids)
+    backend = registry.backend
+    agg, param_json = _JSON_OBJECT_AGG[backend], _PARAM_JSON[backend]
+    as_json, metric_json = _AS_JSON[backend], _METRIC_JSON[backend]
+
+    def by_run(conn: Connection, sql: str, args: list[Any]) -> dict[str, dict[str, Any]]:
+        # {run id: inner object} in one JSON text (psycopg decodes json values itself).
+        text = conn.execute(
+            f"SELECT {agg}(run_id, {as_json.format('obj')}) FROM ({sql}) t", args
+        ).fetchone()[0]
+        value = json.loads(text) if isinstance(text, str) else text
+        return value if isinstance(value, dict) else {}
+
     with registry.read() as conn:
         n_runs = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
     dense = len(ordered) * 2 > n_runs
@@ -109,29 +144,23 @@ def raw_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 10
             match, args = "BETWEEN ? AND ?", [chunk[0], chunk[-1]]
         else:
             match, args = f"IN ({','.join('?' * len(chunk))})", chunk
-        wanted = set(chunk)
         with registry.read() as conn:
             runs = conn.execute(
                 "SELECT r.id, r.name, e.name, r.status, r.user, r.started_at,"
                 " r.finished_at, r.duration_s FROM runs r"
                 f" JOIN experiments e ON e.id = r.experiment_id WHERE r.id {match}",
                 args).fetchall()
-            tags = conn.execute(
-                "SELECT t.id, j.key, j.value FROM runs t, json_each(t.tags) j"
-                f" WHERE t.id {match}", args).fetchall()
-            params = conn.execute(
-                "SELECT run_id, key, value, value_num FROM params"
-                f" WHERE run_id {match}", args).fetchall()
-            metrics = conn.execute(
-                f"SELECT run_id, key, value FROM latest_metrics WHERE run_id {match}",
-                args).fetchall()
+            params = by_run(conn, f"SELECT run_id, {agg}(key, {param_json}) AS obj"
+                            f" FROM params WHERE run_id {match} GROUP BY run_id", args)
+            metrics = by_run(conn, f"SELECT run_id, {agg}(key, {metric_json}) AS obj"
+                             f" FROM latest_metrics WHERE run_id {match} GROUP BY run_id",
+                             args)
+            tags = by_run(conn, f"SELECT id AS run_id, tags AS obj FROM runs"
+                          f" WHERE id {match} AND json_valid(tags) AND tags LIKE '{{%'", args)
         if dense:  # the range holds runs the options left out
+            wanted = set(chunk)
             runs = [r for r in runs if r[0] in wanted]
-            params = [r for r in params if r[0] in wanted]
-            metrics = [r for r in metrics if r[0] in wanted]
-            tags = [r for r in tags if r[0] in wanted]
-        yield RawBatch([tuple(r) for r in runs], [tuple(r) for r in params],
-                       [tuple(r) for r in metrics], [tuple(r) for r in tags])
+        yield FrameBatch([tuple(r) for r in runs], params, metrics, tags)
 
 
 def read_rows(conn: Connection, ids: list[str]) -> list[ExportRow]:

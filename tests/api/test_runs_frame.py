@@ -32,6 +32,7 @@ def reg(registry_dir):
     with mm.track("other", experiment="fraud", params={"lr": 0.5},
                   capture_outputs=False):
         mm.log_metric("acc", 0.5)
+        mm.log_metric("peak", float("-inf"))
     yield registry
     get_session().reset_registry()
 
@@ -64,7 +65,7 @@ def test_runs_frame_is_one_row_per_run_like_search_runs(reg):
     assert list(frame.columns) == [
         "run_id", "name", "experiment", "status", "user", "start_time", "end_time",
         "duration_s", "params.big", "params.depth", "params.lr", "params.opt",
-        "metrics.acc", "metrics.loss", "tags.script", "tags.team"]
+        "metrics.acc", "metrics.loss", "metrics.peak", "tags.script", "tags.team"]
     assert list(frame["name"]) == ["other", "tuned", "baseline"]  # newest first
     tuned = frame.set_index("name").loc["tuned"]
     assert tuned["params.lr"] == 0.01 and tuned["params.depth"] == 5
@@ -77,6 +78,8 @@ def test_runs_frame_is_one_row_per_run_like_search_runs(reg):
     baseline = frame.set_index("name").loc["baseline"]
     assert math.isnan(baseline["metrics.loss"]) and baseline["metrics.acc"] == 0.91
     assert pd.isna(frame.set_index("name").loc["other", "params.opt"])
+    assert frame.set_index("name").loc["other", "metrics.peak"] == float("-inf")
+    assert pd.api.types.is_float_dtype(frame["metrics.peak"])
     assert frame["run_id"].tolist() == [r.id for r in mm.list_runs()]
 
 

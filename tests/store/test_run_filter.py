@@ -3,6 +3,8 @@ through query_runs, the archived option, the column statistics and the export re
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from mm_jupyter.core.run_filter import (
@@ -280,8 +282,12 @@ def test_export_reads_every_match_in_list_order(registry, zoo):
     assert [r.attributes["id"] for r in rows] == ids
     delta = rows[1]
     assert delta.params == {"lr": "0.1", "n": 2**70} and delta.tags["team"] == "risk"
-    raw = [b for b in runs_export.raw_batches(registry, ids, size=2)]
-    assert sorted(r[0] for b in raw for r in b.runs) == sorted(ids)
+    raw = list(runs_export.frame_batches(registry, ids, size=2))
+    assert [r[0] for b in raw for r in b.runs] == sorted(ids)  # id order, all of them
+    params = {k: v for b in raw for k, v in b.params.items()}
+    decoded = params[zoo["d"]]
+    decoded = json.loads(decoded) if isinstance(decoded, str) else decoded
+    assert decoded == {"lr": "0.1", "n": 2**70}  # the big int exact, the text a text
     assert runs_export.keys_in_use(registry, ids) == (
         ["deep", "lr", "n", "opt"], ["acc", "val.loss"], ["it's", "team"])
 

@@ -139,8 +139,9 @@ def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
     ``run_id, name, experiment, status, user, start_time, end_time, duration_s``, then
     ``params.K`` (numbers as numbers), ``metrics.K`` (latest values) and ``tags.K``.
 
-    Rows are read as stored and decoded column-wise by pandas (a pivot per kind), not
-    run by run: 100,000 runs with 20 values each take seconds instead of tens.
+    The database builds one JSON object of params and one of metrics per run, which
+    pandas reads as records: 100,000 runs with 20 values each fetch 300,000 rows, not
+    2.1 million.
     """
     try:
         import pandas as pd
@@ -150,30 +151,26 @@ def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
             " (or pip install \"mm-jupyter[examples]\")") from None
     ids = runs_export.matching_ids(registry, **options)
     runs: list[tuple[Any, ...]] = []
-    params: list[tuple[Any, ...]] = []
-    metrics: list[tuple[Any, ...]] = []
-    tags: list[tuple[Any, ...]] = []
-    for batch in runs_export.raw_batches(registry, ids):
+    params: dict[str, dict[str, Any]] = {}
+    metrics: dict[str, dict[str, Any]] = {}
+    tags: dict[str, dict[str, Any]] = {}
+    for batch in runs_export.frame_batches(registry, ids):
         runs += batch.runs
-        params += batch.params
-        metrics += batch.metrics
-        tags += batch.tags
+        params.update(batch.params)
+        metrics.update(batch.metrics)
+        tags.update(batch.tags)
+    index = [r[0] for r in runs]
     frame = pd.DataFrame(runs, columns=list(runs_export.ATTRIBUTES))
-    frame = frame.set_index("id")
-    parts = [frame]
-    if params:
-        table = pd.DataFrame(params, columns=["id", "key", "value", "number"])
-        table["decoded"] = _param_values(pd, table)
-        parts.append(_wide(table, "params.", "decoded").infer_objects())
-    if metrics:
-        table = pd.DataFrame(metrics, columns=["id", "key", "value"])
-        table["value"] = pd.to_numeric(table["value"], errors="coerce")  # 'NaN' text too
-        parts.append(_wide(table, "metrics.", "value"))
-    if tags:
-        table = pd.DataFrame(tags, columns=["id", "key", "value"])
-        parts.append(_wide(table, "tags.", "value"))
-    frame = parts[0].join(parts[1:]) if len(parts) > 1 else frame
-    frame = frame.reindex(ids)  # the list's order
+    frame.index = pd.Index(index)
+    parts = [frame.drop(columns=["id"])]
+    param_frame = _records(pd, [params.get(i, {}) for i in index], index)
+    parts.append(param_frame.infer_objects().add_prefix("params."))
+    metric_frame = _records(pd, [metrics.get(i, {}) for i in index], index)
+    # NaN is stored as the text 'NaN' (and PostgreSQL spells non-finite floats so).
+    parts.append(metric_frame.apply(pd.to_numeric, errors="coerce").add_prefix("metrics."))
+    tag_frame = _records(pd, [tags.get(i, {}) for i in index], index)
+    parts.append(tag_frame.add_prefix("tags."))
+    frame = pd.concat(parts, axis=1).reindex(ids)  # the list's order
     frame.index.name = "run_id"
     frame = frame.reset_index()
     for column in ("started_at", "finished_at"):
@@ -181,24 +178,7 @@ def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
     return frame.rename(columns={"started_at": "start_time", "finished_at": "end_time"})
 
 
-def _param_values(pd: Any, table: Any) -> Any:
-    """Decode params column-wise: numbers from ``value_num`` (ints as ints), plain JSON
-    strings by dropping their quotes, anything else through ``json.loads``."""
-    text, number = table["value"], table["number"]
-    out = number.astype(object)
-    has_number = number.notna()
-    ints = has_number & text.str.fullmatch(r"-?[0-9]+")
-    out[ints] = text[ints].map(int)
-    plain = ~has_number & text.str.startswith('"') & ~text.str.contains("\\", regex=False)
-    out[plain] = text[plain].str.slice(1, -1)
-    other = ~has_number & ~plain
-    out[other] = text[other].map(runs_export.param_value_text)
-    return out
-
-
-def _wide(table: Any, prefix: str, values: str) -> Any:
-    """Long rows (id, key, value) as one column per key, sorted by key."""
-    wide = table.pivot(index="id", columns="key", values=values)
-    wide = wide.reindex(columns=sorted(wide.columns))
-    wide.columns = [f"{prefix}{k}" for k in wide.columns]
-    return wide
+def _records(pd: Any, rows: list[dict[str, Any]], index: list[str]) -> Any:
+    """One column per key (sorted), one row per run."""
+    frame = pd.DataFrame.from_records(rows, index=index) if rows else pd.DataFrame(index=index)
+    return frame.reindex(columns=sorted(frame.columns))

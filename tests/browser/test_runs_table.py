@@ -6,7 +6,8 @@ opened in the table from the sidebar's "Open table" button. A param column chose
 the column chooser survives a page reload (JupyterLab's state database); the filter
 box narrows the rows with the filter language and shows the server's error, naming
 the bad token, under the box; a metric header sorts; Export CSV downloads the
-filtered runs with the table's columns; arrow keys move between rows. From the run
+filtered runs with the table's columns; arrow keys move between rows; three checked
+rows open in the compare view. From the run
 view, a run is renamed, given a markdown note (rendered sanitized), archived, and
 another deleted, and the registry (read through ``mm_jupyter``'s Python API in a
 separate process) has them. The sidebar list fits its default width, and its search box
@@ -202,6 +203,18 @@ def test_runs_table_columns_filter_sort_export_and_housekeeping(
     page.screenshot(path=str(artifacts_dir / "runs-table-dark.png"))
     use_theme(page, "JupyterLab Light")
 
+    # When three rows are checked, Compare opens the comparison of those runs
+    for name in ("tbl-17", "tbl-18", "tbl-19"):
+        table.locator(f'{ROW}[data-run-id="{ids[name]}"] input[type="checkbox"]').check()
+    table.locator(".jp-mm-TableSelection-count", has_text="3 selected").wait_for()
+    table.get_by_role("button", name="Compare", exact=True).click()
+    compare_id = "mm-jupyter-compare-" + "-".join(ids[n] for n in ("tbl-17", "tbl-18", "tbl-19"))
+    page.locator(f'[id="{compare_id}"]').wait_for()
+    table_tab = page.locator('.lm-TabBar-tab[data-id="mm-jupyter-runs-table"]')
+    table_tab.click()
+    table.get_by_role("button", name="Clear selection").click()
+    assert table.locator(".jp-mm-TableSelection-count").count() == 0
+
     # When a run is opened from the table and renamed, noted and archived
     table.locator(f'{ROW}[data-run-id="{ids["tbl-20"]}"]').click()
     view = page.locator(f'[id="mm-jupyter-run-{ids["tbl-20"]}"]')
@@ -226,7 +239,6 @@ def test_runs_table_columns_filter_sort_export_and_housekeeping(
     view.screenshot(path=str(artifacts_dir / "runs-table-run-view.png"))
 
     # And another is deleted (after confirming)
-    table_tab = page.locator('.lm-TabBar-tab[data-id="mm-jupyter-runs-table"]')
     table_tab.click()
     table.locator(f'{ROW}[data-run-id="{ids["tbl-21"]}"]').click()
     other = page.locator(f'[id="mm-jupyter-run-{ids["tbl-21"]}"]')

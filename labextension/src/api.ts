@@ -11,13 +11,19 @@ import { compareApi, ICompareApi } from './compare/api';
 import { diffApi, IDiffApi } from './diff/api';
 import { IModelsApi, modelsApi } from './models/api';
 import { IMonitoringApi, monitoringApi } from './monitoring/api';
-import { IRunsApi, runsApi } from './runs/api';
+import {
+  IRunHousekeepingApi,
+  IRunsApi,
+  runHousekeepingApi,
+  runsApi
+} from './runs/api';
 import { blobApi, IBlobApi, RestClient } from './shared/rest';
 
 /**
  * Client of the mm-jupyter REST API: the endpoints of every feature.
  */
 export type MMApi = IRunsApi &
+  IRunHousekeepingApi &
   IArtifactsApi &
   IModelsApi &
   IDiffApi &
@@ -34,6 +40,7 @@ export function createApi(settings?: ServerConnection.ISettings): MMApi {
   const client = new RestClient(settings);
   return {
     ...runsApi(client),
+    ...runHousekeepingApi(client),
     ...artifactsApi(client),
     ...modelsApi(client),
     ...diffApi(client),

@@ -12,6 +12,7 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { IStateDB } from '@jupyterlab/statedb';
 
 import { createApi } from './api';
 import { ArtifactsModel } from './artifacts/state';
@@ -30,6 +31,7 @@ import { ModelWidget } from './models/ModelWidget';
 import { MMSidebar, SIDEBAR_ID } from './Sidebar';
 import { RunDetailWidget } from './runs/RunDetailWidget';
 import { notebookPlugin } from './notebookPlugin';
+import { RunsTableWidget, RUNS_TABLE_ID } from './runs/RunsTableWidget';
 
 /**
  * The main plugin.
@@ -39,12 +41,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description:
     'Model management: tracked runs of notebook cells, versioned artifacts with lineage, and a model registry.',
   autoStart: true,
-  optional: [IRenderMimeRegistry, ICommandPalette, ILayoutRestorer],
+  optional: [IRenderMimeRegistry, ICommandPalette, ILayoutRestorer, IStateDB],
   activate: (
     app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    state: IStateDB | null
   ) => {
     const api = createApi(app.serviceManager.serverSettings);
     const model = new RunsModel(api);
@@ -70,9 +73,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }),
       diffs: new WidgetTracker<MainAreaWidget<DiffWidget>>({
         namespace: 'mm-jupyter-diff'
+      }),
+      table: new WidgetTracker<MainAreaWidget<RunsTableWidget>>({
+        namespace: 'mm-jupyter-runs-table'
       })
     };
-    addCommands({ app, model, rendermime, trackers });
+    addCommands({ app, model, rendermime, trackers, state });
     addMonitoringCommands({ app, model, api, tracker: monitorTracker });
     addCompareCommands({ app, model, restorer });
 
@@ -144,6 +150,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         args: widget => lineageArgs(widget.content.root),
         name: widget => widget.id
       });
+      void restorer.restore(trackers.table, {
+        command: CommandIDs.openRunsTable,
+        args: () => ({}),
+        name: () => RUNS_TABLE_ID
+      });
       void restorer.restore(trackers.diffs, {
         command: CommandIDs.openDiff,
         args: widget => ({ a: widget.content.a, b: widget.content.b }),
@@ -153,6 +164,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     if (palette) {
       palette.addItem({
         command: CommandIDs.refresh,
+        category: 'Model Management'
+      });
+      palette.addItem({
+        command: CommandIDs.openRunsTable,
         category: 'Model Management'
       });
     }

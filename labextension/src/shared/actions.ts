@@ -34,6 +34,8 @@ export namespace CommandIDs {
   export const openMonitor = 'mm-jupyter:open-monitor';
   /** Open a run's notebook at its cell; args `{path, cellId?, runId?}`. */
   export const openNotebookCell = 'mm-jupyter:open-notebook-cell';
+  /** Open the main-area runs table (every run, chosen columns, housekeeping). */
+  export const openRunsTable = 'mm-jupyter:open-runs-table';
 }
 /**
  * Navigation between the views of the extension.

@@ -121,6 +121,11 @@ class CellNotebooks:
     def find(self, folder: str, source: str) -> tuple[str, str | None] | None:
         """Return ``(absolute notebook path, cell id)`` of the notebook in ``folder``
         with a code cell whose source is ``source``; ``None`` when none has one."""
+        last = self._last
+        if last is not None and os.path.dirname(last) == os.path.abspath(folder):
+            sources = self._sources(last)  # the usual case: one stat, no listing
+            if source in sources:
+                return last, sources[source]
         try:
             names = sorted(
                 entry.name for entry in os.scandir(folder)

@@ -133,3 +133,39 @@ def test_a_failing_summary_warns_once_and_shows_nothing(shown, ip, monkeypatch):
     assert outputs == []
     assert mm.get_run("quiet").status == "finished"
     assert ip.user_ns["_"] == 42
+
+
+# -- where a headless kernel's cell comes from (capture/notebook.py) ------------------
+
+
+def test_a_headless_kernel_finds_its_notebook_and_cell_by_source(tmp_path, monkeypatch):
+    import nbformat
+
+    from mm_jupyter.capture.notebook import CellNotebooks, notebook_path
+
+    def write(name, sources):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+        nbformat.write(nb, tmp_path / name)
+        return [c["id"] for c in nb.cells]
+
+    (tmp_path / "broken.ipynb").write_text("{not json")  # skipped, not an error
+    write("a.ipynb", ["x = 1"])
+    ids = write("b.ipynb", ["%%mm_track\nfit()", "y = 2"])
+    finder = CellNotebooks()
+    assert finder.find(str(tmp_path), "%%mm_track\nfit()") == (str(tmp_path / "b.ipynb"), ids[0])
+    assert finder.find(str(tmp_path), "y = 2") == (str(tmp_path / "b.ipynb"), ids[1])
+    assert finder.find(str(tmp_path), "not in any") is None
+    # an edited notebook is read again
+    new_ids = write("b.ipynb", ["%%mm_track\nfit(2)"])
+    assert finder.find(str(tmp_path), "%%mm_track\nfit(2)") == (str(tmp_path / "b.ipynb"), new_ids[0])
+    assert finder.find(str(tmp_path / "missing"), "x = 1") is None
+    # MM_JUPYTER_NOTEBOOK names the notebook outright (papermill, copies side by side)
+    monkeypatch.setenv("MM_JUPYTER_NOTEBOOK", str(tmp_path / "a.ipynb"))
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert notebook_path({}) == str(tmp_path / "a.ipynb")
+
+
+def test_an_in_process_shell_records_no_notebook(shown):
+    # no kernel, no session: nothing is looked for, nothing recorded
+    data = shown("%%mm_track --name local\nx = 1")[0][RUN_MIME]
+    assert data["run"]["notebook_path"] is None and data["run"]["cell_id"] is None

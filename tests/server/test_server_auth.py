@@ -75,6 +75,7 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo, evaluated):
     the auth tests. POST-only routes are in ``post_requests``.
     """
     run_id = seed.run("probe")
+    other_id = seed.run("probe-2")
     samples = {
         "models/(.+)": [{"(.+)": IRIS}, {"(.+)": CHURN}, {"(.+)": "iris/clf"}],
         "models/(.+)/versions/([^/]+)": [
@@ -109,6 +110,7 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo, evaluated):
             "?version=models%2Fmodel.pkl%3Av1&depth=3",
         ],
         "diff": [f"?a={run_id}&b={run_id}", f"?a={run_id}&b={run_id}&volatile=1"],
+        "compare": [f"?runs={run_id},{other_id}"],
         "artifacts/diff": ["?a=churn-raw%3Av1&b=churn-raw%3Av2"],
         "monitoring": ["", "?limit=1&offset=0"],
         "alerts": ["", "?state=firing&limit=5"],

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from mm_jupyter.encoding import decode_float, is_int_text
 from mm_jupyter.store import queries, text_search
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
@@ -24,16 +23,6 @@ BATCH = 1000
 ATTRIBUTES = ("id", "name", "experiment", "status", "user", "started_at", "finished_at",
               "duration_s")
 _ALL = 2**62  # "no limit" that SQLite and PostgreSQL both take as a LIMIT
-
-
-@dataclass
-class ExportRow:
-    """One run: its attributes, params (decoded), latest metrics and tags."""
-
-    attributes: dict[str, Any]
-    params: dict[str, Any] = field(default_factory=dict)
-    metrics: dict[str, float | None] = field(default_factory=dict)
-    tags: dict[str, Any] = field(default_factory=dict)
 
 
 def matching_ids(registry: Registry, **options: Any) -> list[str]:
@@ -63,19 +52,6 @@ def matching_ids(registry: Registry, **options: Any) -> list[str]:
                 args)]
         return queries.ids_sorted_by_value(conn, kind, key or "", where, args, direction,
                                            _ALL, 0)
-
-
-def batches(registry: Registry, ids: Sequence[str], size: int = BATCH
-            ) -> Iterator[list[ExportRow]]:
-    """Yield the runs ``ids`` names, in that order, ``size`` at a time, each batch in
-    one read."""
-    for start in range(0, len(ids), size):
-        chunk = list(ids[start:start + size])
-        # Read, then yield outside the transaction: the next batch may be asked for
-        # from another thread (the server's executor), which must not hold this one's.
-        with registry.read() as conn:
-            rows = read_rows(conn, chunk)
-        yield rows
 
 
 @dataclass
@@ -123,11 +99,44 @@ def frame_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 10
     order instead of looking each one up (three times faster at 100,000 runs).
     """
     ordered = sorted(ids)
+    with registry.read() as conn:
+        n_runs = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
+    dense = len(ordered) * 2 > n_runs
+    for start in range(0, len(ordered), size):
+        chunk = ordered[start:start + size]
+        if not dense:
+            yield _objects(registry, chunk)
+            continue
+        batch = _objects(registry, chunk, between=True)
+        wanted = set(chunk)  # the range holds runs the options left out
+        batch.runs = [r for r in batch.runs if r[0] in wanted]
+        yield batch
+
+
+def object_batches(registry: Registry, ids: Sequence[str], size: int = BATCH
+                   ) -> Iterator[FrameBatch]:
+    """Yield the runs ``ids`` names ``size`` at a time, each batch's ``runs`` in the
+    order of ``ids`` (a CSV export's rows)."""
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start:start + size])
+        batch = _objects(registry, chunk)
+        by_id = {r[0]: r for r in batch.runs}
+        batch.runs = [by_id[i] for i in chunk if i in by_id]
+        yield batch
+
+
+def _objects(registry: Registry, chunk: list[str], *, between: bool = False) -> FrameBatch:
+    """Read a batch of runs: ``chunk`` by id, or every run from its first to its last id
+    (``between``; ``chunk`` sorted)."""
     backend = registry.backend
     agg, param_json = _JSON_OBJECT_AGG[backend], _PARAM_JSON[backend]
     as_json, metric_json = _AS_JSON[backend], _METRIC_JSON[backend]
+    if between:
+        match, args = "BETWEEN ? AND ?", [chunk[0], chunk[-1]]
+    else:
+        match, args = f"IN ({','.join('?' * len(chunk))})", list(chunk)
 
-    def by_run(conn: Connection, sql: str, args: list[Any]) -> dict[str, dict[str, Any]]:
+    def by_run(conn: Connection, sql: str) -> dict[str, dict[str, Any]]:
         # {run id: inner object} in one JSON text (psycopg decodes json values itself).
         text = conn.execute(
             f"SELECT {agg}(run_id, {as_json.format('obj')}) FROM ({sql}) t", args
@@ -135,80 +144,21 @@ def frame_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 10
         value = json.loads(text) if isinstance(text, str) else text
         return value if isinstance(value, dict) else {}
 
+    # Read inside one transaction, return outside it: the next batch may be asked for
+    # from another thread (the server's executor), which must not hold this one's lock.
     with registry.read() as conn:
-        n_runs = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
-    dense = len(ordered) * 2 > n_runs
-    for start in range(0, len(ordered), size):
-        chunk = ordered[start:start + size]
-        if dense:
-            match, args = "BETWEEN ? AND ?", [chunk[0], chunk[-1]]
-        else:
-            match, args = f"IN ({','.join('?' * len(chunk))})", chunk
-        with registry.read() as conn:
-            runs = conn.execute(
-                "SELECT r.id, r.name, e.name, r.status, r.user, r.started_at,"
-                " r.finished_at, r.duration_s FROM runs r"
-                f" JOIN experiments e ON e.id = r.experiment_id WHERE r.id {match}",
-                args).fetchall()
-            params = by_run(conn, f"SELECT run_id, {agg}(key, {param_json}) AS obj"
-                            f" FROM params WHERE run_id {match} GROUP BY run_id", args)
-            metrics = by_run(conn, f"SELECT run_id, {agg}(key, {metric_json}) AS obj"
-                             f" FROM latest_metrics WHERE run_id {match} GROUP BY run_id",
-                             args)
-            tags = by_run(conn, f"SELECT id AS run_id, tags AS obj FROM runs"
-                          f" WHERE id {match} AND json_valid(tags) AND tags LIKE '{{%'", args)
-        if dense:  # the range holds runs the options left out
-            wanted = set(chunk)
-            runs = [r for r in runs if r[0] in wanted]
-        yield FrameBatch([tuple(r) for r in runs], params, metrics, tags)
-
-
-def read_rows(conn: Connection, ids: list[str]) -> list[ExportRow]:
-    """Read the export rows of ``ids`` (in that order; runs gone since are skipped)."""
-    if not ids:
-        return []
-    match, args = f"IN ({','.join('?' * len(ids))})", ids
-    rows: dict[str, ExportRow] = {}
-    for r in conn.execute(
-        "SELECT r.id, r.name, e.name, r.status, r.user, r.started_at, r.finished_at,"
-        " r.duration_s, r.tags FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-        f" WHERE r.id {match}", args,
-    ):
-        row = ExportRow(dict(zip(ATTRIBUTES, r[:8], strict=True)))
-        try:
-            tags = json.loads(r[8])
-        except (TypeError, ValueError):
-            tags = {}
-        row.tags = tags if isinstance(tags, dict) else {}
-        rows[r[0]] = row
-    for run_id, key, value, number in conn.execute(
-        f"SELECT run_id, key, value, value_num FROM params WHERE run_id {match}", args
-    ):
-        if run_id in rows:
-            rows[run_id].params[key] = param_value(value, number)
-    for run_id, key, value in conn.execute(
-        f"SELECT run_id, key, value FROM latest_metrics WHERE run_id {match}", args
-    ):
-        if run_id in rows:
-            rows[run_id].metrics[key] = decode_float(value)
-    return [rows[i] for i in ids if i in rows]
-
-
-def param_value(text: str, number: float | None) -> Any:
-    """A stored param as a value: numbers from ``value_num`` (ints as ints), anything
-    else decoded from its JSON (one bad record becomes its text, never an error)."""
-    if number is not None:
-        # An int stays an int (exact, even beyond float range); a float is value_num.
-        return int(text) if is_int_text(text) else number
-    return param_value_text(text)
-
-
-def param_value_text(text: str) -> Any:
-    """A stored param's JSON decoded (one bad record becomes its text, never an error)."""
-    try:
-        return json.loads(text)
-    except (TypeError, ValueError):
-        return str(text)
+        runs = conn.execute(
+            "SELECT r.id, r.name, e.name, r.status, r.user, r.started_at,"
+            " r.finished_at, r.duration_s FROM runs r"
+            f" JOIN experiments e ON e.id = r.experiment_id WHERE r.id {match}",
+            args).fetchall()
+        params = by_run(conn, f"SELECT run_id, {agg}(key, {param_json}) AS obj"
+                        f" FROM params WHERE run_id {match} GROUP BY run_id")
+        metrics = by_run(conn, f"SELECT run_id, {agg}(key, {metric_json}) AS obj"
+                         f" FROM latest_metrics WHERE run_id {match} GROUP BY run_id")
+        tags = by_run(conn, f"SELECT id AS run_id, tags AS obj FROM runs"
+                      f" WHERE id {match} AND json_valid(tags) AND tags LIKE '{{%'")
+    return FrameBatch([tuple(r) for r in runs], params, metrics, tags)
 
 
 def keys_in_use(registry: Registry, ids: Sequence[str], size: int = BATCH

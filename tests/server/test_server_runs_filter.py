@@ -122,12 +122,12 @@ async def test_csv_streams_more_than_one_batch(jp_fetch, seed):
 
     for i in range(3):
         seed.run(f"r{i}", metrics={"acc": i / 10})
-    original = runs_export.BATCH
-    runs_export.batches.__defaults__ = (1,)  # one run per chunk
+    original = runs_export.object_batches.__defaults__
+    runs_export.object_batches.__defaults__ = (1,)  # one run per chunk
     try:
         response = await jp_fetch(*API, "runs.csv", params={"columns": "name"})
     finally:
-        runs_export.batches.__defaults__ = (original,)
+        runs_export.object_batches.__defaults__ = original
     assert response.body.decode().split() == ["name", "r2", "r1", "r0"]
 
 

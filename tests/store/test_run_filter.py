@@ -278,10 +278,12 @@ def test_export_reads_every_match_in_list_order(registry, zoo):
     ids = runs_export.matching_ids(registry, sort="metric:acc", order="desc")
     assert [queries.get_run_summary(registry, i)["name"] for i in ids] == [
         "epsilon", "delta", "alpha", "beta", "Gamma"]  # inf first, NaN with the rest
-    rows = [row for batch in runs_export.batches(registry, ids, size=2) for row in batch]
-    assert [r.attributes["id"] for r in rows] == ids
-    delta = rows[1]
-    assert delta.params == {"lr": "0.1", "n": 2**70} and delta.tags["team"] == "risk"
+    batches = list(runs_export.object_batches(registry, ids, size=2))
+    assert [run[0] for b in batches for run in b.runs] == ids  # the list's order
+    delta = batches[0]
+    assert delta.params[zoo["d"]] == {"lr": "0.1", "n": 2**70}  # the big int exact
+    assert delta.tags[zoo["d"]] == {"team": "risk", "it's": "x"}
+    assert delta.metrics[zoo["e"]] == {"acc": "Infinity"}  # spelled, as 'NaN' is
     raw = list(runs_export.frame_batches(registry, ids, size=2))
     assert [r[0] for b in raw for r in b.runs] == sorted(ids)  # id order, all of them
     params = {k: v for b in raw for k, v in b.params.items()}

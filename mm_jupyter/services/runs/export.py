@@ -79,9 +79,18 @@ def _cell_spec(columns: list[str]) -> list[tuple[int, str]]:
     return spec
 
 
-def _row_cells(row: runs_export.ExportRow, spec: list[tuple[int, str]]) -> list[str]:
-    sources = (row.attributes, row.params, row.metrics, row.tags)
-    return [csv_text(sources[where].get(key)) for where, key in spec]
+def _batch_rows(batch: runs_export.FrameBatch, spec: list[tuple[int, str]]
+                ) -> list[list[str]]:
+    attributes = runs_export.ATTRIBUTES
+    rows = []
+    for run in batch.runs:
+        run_id = run[0]
+        metrics = {k: float(v) if isinstance(v, str) else v  # 'NaN', 'Infinity' as text
+                   for k, v in batch.metrics.get(run_id, {}).items()}
+        sources = (dict(zip(attributes, run, strict=True)), batch.params.get(run_id, {}),
+                   metrics, batch.tags.get(run_id, {}))
+        rows.append([csv_text(sources[where].get(key)) for where, key in spec])
+    return rows
 
 
 def csv_text(value: Any) -> str:
@@ -127,10 +136,10 @@ def csv_chunks(registry: Registry, *, columns: str | list[str] | None = None,
     writer.writerow([csv_text(n) for n in names])
     yield buffer.getvalue()
     spec = _cell_spec(names)
-    for batch in runs_export.batches(registry, ids):
+    for batch in runs_export.object_batches(registry, ids):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([_row_cells(row, spec) for row in batch])
+        writer.writerows(_batch_rows(batch, spec))
         yield buffer.getvalue()
 
 

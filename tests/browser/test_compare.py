@@ -97,6 +97,17 @@ def test_compare_three_runs_and_diff_colours(
     summary = diff.locator('[data-summary="cells_changed"]').inner_text()
     assert "no notebook snapshot on either run" in summary
     diff.locator(".jp-mm-DiffMetrics").screenshot(path=str(artifacts_dir / "compare-diff.png"))
+    # And the diff's chart labels its value axis with whole, unclipped numbers
+    pair = diff.locator('.jp-mm-DiffChart[data-metric="val_loss"]')
+    ticks = pair.locator(".jp-mm-SeriesChart-ytick")
+    assert 4 <= ticks.count() <= 7
+    svg_box = pair.locator("svg").bounding_box()
+    assert svg_box
+    for i in range(ticks.count()):
+        label = ticks.nth(i)
+        assert (label.text_content() or "")[:1].isdigit()  # "0.40", not ".40"
+        assert (label.bounding_box() or {"x": -1})["x"] >= svg_box["x"] - 0.5
+    pair.screenshot(path=str(artifacts_dir / "compare-diff-chart.png"))
 
     # When a third run is checked, only Compare is offered (3..50)
     panel.locator(f'tr[data-run-id="{c}"] .jp-mm-RunsTable-select').check()
@@ -142,6 +153,14 @@ def test_compare_three_runs_and_diff_colours(
     view.screenshot(path=str(artifacts_dir / "compare-zoomed.png"))
     plot.dblclick()
     assert chart.get_attribute("data-zoomed") == "false"
+
+    # And smoothing draws the smoothed lines over faint raw ones
+    overlay.get_by_label("Smoothing").fill("0.9")
+    overlay.locator("polyline.jp-mm-mod-smoothed").nth(2).wait_for()
+    assert overlay.locator("polyline.jp-mm-mod-raw").count() == 3
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    overlay.locator(".jp-mm-SeriesChart-value", has_text="raw").nth(2).wait_for()
+    overlay.get_by_label("Smoothing").fill("0")
 
     # And a metric with values <= 0 cannot go log: the toggle says why
     overlay.get_by_label("Metric").select_option("margin")

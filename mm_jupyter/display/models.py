@@ -22,8 +22,9 @@ def models_table(models: list[dict[str, Any]]) -> Table:
     rows = []
     for m in models:
         latest = m["latest"] or {}
-        stages = ", ".join(f"{s}: v{','.join(map(str, vs))}" for s, vs in m["stages"].items())
-        aliases = ", ".join(f"{a}→v{v}" for a, v in m["aliases"].items())
+        # Model versions read name:N (``:N`` next to the name column), artifacts name:vN.
+        stages = ", ".join(f"{s} {', '.join(f':{v}' for v in vs)}" for s, vs in m["stages"].items())
+        aliases = ", ".join(f"{a} → :{v}" for a, v in m["aliases"].items())
         rows.append([m["name"], str(m["n_versions"]), stages or "-", aliases or "-",
                      metrics_text(latest.get("metrics", {}), 2) or "-", m["owner"] or "-"])
     return Table(["MODEL", "VERSIONS", "STAGES", "ALIASES", "LATEST METRICS", "OWNER"],
@@ -44,8 +45,12 @@ def model_versions_table(detail: dict[str, Any]) -> Table:
 
 
 def history_line(entry: dict[str, Any]) -> str:
-    """Return one history entry as ``when  vN  what: from -> to  by user  # comment``."""
+    """Return one history entry as ``when  :N  what: from -> to  by user  # comment``."""
     what = f"alias {entry['alias']}" if entry["kind"] == "alias" else "stage"
     note = f"  # {entry['comment']}" if entry["comment"] else ""
-    return (f"{entry['at'][:19]}  v{entry['version']}  {what}: {entry['from'] or '-'} -> "
-            f"{entry['to'] or '-'}  by {entry['user'] or '?'}{note}")
+    if entry["kind"] == "alias":  # an alias moves between versions: :1 -> :2
+        moved = (f":{entry['from']}" if entry["from"] else "-", f":{entry['to']}" if entry["to"] else "-")
+    else:
+        moved = (entry["from"] or "-", entry["to"] or "-")
+    return (f"{entry['at'][:19]}  :{entry['version']}  {what}: {moved[0]} -> {moved[1]}"
+            f"  by {entry['user'] or '?'}{note}")

@@ -105,7 +105,7 @@ def test_model_registry_promote_alias_conflict(
     row.wait_for()
     panel.locator(".jp-mm-Pager-range", has_text="1–1 of 1").wait_for()
     assert "2 versions" in row.inner_text()
-    assert row.locator('[data-alias="staging"]').inner_text() == "staging → v1"
+    assert row.locator('[data-alias="staging"]').inner_text() == "staging → :1"
     if "acc" in detail["versions"][0]["metrics"]:
         assert row.locator('[data-metric="acc"]').count() == 1
 
@@ -171,7 +171,7 @@ def test_model_registry_promote_alias_conflict(
     }
     moved = history.locator('.jp-mm-ModelHistory-entry[data-kind="alias"][data-to="2"]')
     moved.wait_for()
-    assert "champion" in moved.inner_text() and "v1" in moved.inner_text()
+    assert "champion" in moved.inner_text() and ":1" in moved.inner_text()
 
     # A picture of the sidebar list and the model view: stages, aliases, history
     panel.get_by_label("Search models").fill("")
@@ -317,7 +317,7 @@ def test_metric_trend_and_open_model_command(
     assert dots.count() == 3
     assert trend.locator('circle.jp-mm-stage-production[data-x="2"]').count() == 1
     assert trend.locator('circle.jp-mm-stage-staging[data-x="1"]').count() == 1
-    assert trend.locator(".jp-mm-MetricChart-tick").all_text_contents()[-3:] == ["v1", "v2", "v3"]
+    assert trend.locator(".jp-mm-MetricChart-tick").all_text_contents()[-3:] == [":1", ":2", ":3"]
 
     # When another metric is picked, the chart follows
     trend.get_by_label("Trend metric").select_option("n_iter")

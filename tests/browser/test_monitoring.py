@@ -143,7 +143,7 @@ def test_monitoring_badge_charts_alert_resolve(
     row = panel.locator(f'[data-monitor-ref="{REF}"]')
     row.wait_for()
     assert row.locator(".jp-mm-ArtifactsList-name").inner_text() == "churn-clf"
-    assert row.locator(".jp-mm-ArtifactsList-version").inner_text() == "v1"
+    assert row.locator(".jp-mm-ArtifactsList-version").inner_text() == ":1"
     assert row.locator('.jp-mm-StageBadge[data-stage="production"]').count() == 1
     assert row.locator(".jp-mm-MonitoringList-rows").inner_text() == "1200 rows"
     assert row.locator(".jp-mm-MonitoringList-batches").inner_text() == "4 batches"
@@ -156,7 +156,7 @@ def test_monitoring_badge_charts_alert_resolve(
 
     # Then the header names it, with stage and counts
     assert view.locator(".jp-mm-MonitorHeader-model").inner_text() == "churn-clf"
-    assert view.locator(".jp-mm-MonitorHeader-version").inner_text() == "v1"
+    assert view.locator(".jp-mm-MonitorHeader-version").inner_text() == ":1"
     assert view.locator('[data-fact="Rows"]').inner_text() == "1200"
     assert view.locator('[data-fact="Batches"]').inner_text() == "4"
     assert view.locator('[data-fact="Reference profile"]').inner_text() == "yes"

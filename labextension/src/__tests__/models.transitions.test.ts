@@ -96,10 +96,10 @@ describe('transition requests', () => {
     );
     assert.equal(req.title, 'Promote iris-clf:2 to production?');
     assert.equal(req.accept, 'Promote');
-    assert.match(req.body, /Version v1 is in production too/);
+    assert.match(req.body, /Version iris-clf:1 is in production too/);
     assert.equal(
       req.archiveOthers,
-      'Archive the other production version (v1)'
+      'Archive the other production version (iris-clf:1)'
     );
     const alone = confirmRequest(version(2), {
       kind: 'stage',
@@ -133,19 +133,19 @@ describe('history', () => {
       transitionText(
         transition({ version: 2, from: 'staging', to: 'production' })
       ),
-      { subject: 'v2', from: 'staging', to: 'production' }
+      { subject: ':2', from: 'staging', to: 'production' }
     );
     assert.deepEqual(
       transitionText(
         transition({ kind: 'alias', alias: 'champion', from: '1', to: '2' })
       ),
-      { subject: 'champion', from: 'v1', to: 'v2' }
+      { subject: 'champion', from: ':1', to: ':2' }
     );
     assert.deepEqual(
       transitionText(
         transition({ kind: 'alias', alias: 'champion', from: '1', to: null })
       ),
-      { subject: 'champion', from: 'v1', to: '—' }
+      { subject: 'champion', from: ':1', to: '—' }
     );
   });
 

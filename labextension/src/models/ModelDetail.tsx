@@ -311,7 +311,7 @@ function MetricTrend(props: {
             points={trendSeries(props.trend[key])}
             width={360}
             height={130}
-            xLabel={v => `v${formatNumber(v)}`}
+            xLabel={v => `:${formatNumber(v)}`}
             tickEach={props.trend[key].length <= TICK_EACH_MAX}
             dotClass={v => {
               const stage = props.stageOf(v);
@@ -356,7 +356,7 @@ function TrendChange(props: {
       data-quality={quality ?? ''}
       title={qualityText(quality, props.direction)}
     >
-      {`v${change.from} → v${change.to}: ${formatDelta(change.delta)}` +
+      {`:${change.from} → :${change.to}: ${formatDelta(change.delta)}` +
         (relative ? ` (${relative})` : '')}
     </div>
   );

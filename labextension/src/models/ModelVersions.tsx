@@ -67,7 +67,7 @@ export function VersionRows(props: {
         </td>
         <td className="jp-mm-ModelVersion-number">
           <span className="jp-mm-ModelVersion-line">
-            <span>{`v${version.version}`}</span>
+            <span>{`:${version.version}`}</span>
             {props.latest && (
               <span className="jp-mm-VersionCard-latest" title="Newest version">
                 latest

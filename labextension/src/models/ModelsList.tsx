@@ -42,7 +42,7 @@ function modelRow(model: MM.IModelSummary, now: Date): IItemRow {
     title: openTitle('model', model),
     content: (
       <>
-        <LatestName item={model}>
+        <LatestName item={model} spelling="model">
           {metric && (
             <span
               className="jp-mm-ModelsList-metric"

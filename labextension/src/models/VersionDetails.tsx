@@ -120,7 +120,7 @@ export function VersionDetails(props: {
           )}
         </Pane>
         <Pane
-          title={`Transitions of v${version.version} (${props.history.length})`}
+          title={`Transitions of version ${version.version} (${props.history.length})`}
           name="transitions"
         >
           {props.history.length === 0 ? (

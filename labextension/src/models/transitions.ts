@@ -169,7 +169,7 @@ export function confirmRequest(
         };
       }
       const verb = stageVerb(version.stage, stage);
-      const otherList = others.map(v => `v${v}`).join(', ');
+      const otherList = others.map(v => `${version.name}:${v}`).join(', ');
       return {
         ...base,
         title: `${verb} ${ref} to ${stage}?`,
@@ -293,11 +293,11 @@ export interface ITransitionText {
 /** Words of one transition of the history. */
 export function transitionText(t: MM.IModelTransition): ITransitionText {
   if (t.kind === 'alias') {
-    const v = (x: string | null) => (x === null || x === '' ? '—' : `v${x}`);
+    const v = (x: string | null) => (x === null || x === '' ? '—' : `:${x}`);
     return { subject: t.alias ?? '', from: v(t.from), to: v(t.to) };
   }
   const s = (x: string | null) => (x === null || x === '' ? '—' : x);
-  return { subject: `v${t.version}`, from: s(t.from), to: s(t.to) };
+  return { subject: `:${t.version}`, from: s(t.from), to: s(t.to) };
 }
 
 /** The history, newest first (the server's order among equal times). */

@@ -269,7 +269,7 @@ function MonitorHeader(props: {
       <div className="jp-mm-RunHeader-title">
         <h1 className="jp-mm-RunHeader-name">
           <span className="jp-mm-MonitorHeader-model">{m.model}</span>{' '}
-          <span className="jp-mm-MonitorHeader-version">{`v${m.version}`}</span>
+          <span className="jp-mm-MonitorHeader-version">{`:${m.version}`}</span>
         </h1>
         <StageBadge stage={m.stage} />
         {m.aliases.map(alias => (

@@ -57,7 +57,7 @@ function monitorRow(m: Mon.IMonitorSummary, now: Date): IItemRow {
     title: `Open monitoring of ${m.ref}`,
     content: (
       <>
-        <RowName name={m.model} version={m.version}>
+        <RowName name={m.model} version={m.version} spelling="model">
           <FiringBadge firing={m.firing} />
         </RowName>
         {(m.stage !== 'none' || m.aliases.length > 0) && (

@@ -67,7 +67,7 @@ export function RuleList(props: IRuleListProps): JSX.Element {
             <td>
               {rule.version === null
                 ? 'every version'
-                : `v${rule.version} only`}
+                : `version ${rule.version} only`}
               {!rule.enabled && ' (disabled)'}
             </td>
             <td className="jp-mm-RuleList-action">

@@ -5,6 +5,7 @@
 import * as React from 'react';
 
 import * as MM from './types';
+import { versionLabel } from './refs';
 
 const KNOWN_KINDS = new Set<string>(MM.ARTIFACT_KINDS);
 const KNOWN_STAGES = new Set<string>(MM.MODEL_STAGES);
@@ -36,14 +37,14 @@ export function AliasBadge(props: {
   const text =
     props.version === undefined || !props.showVersion
       ? props.alias
-      : `${props.alias} → v${props.version}`;
+      : `${props.alias} → ${versionLabel(props.version, 'model')}`;
   return (
     <span
       className="jp-mm-AliasBadge"
       title={
         props.version === undefined
           ? `Alias ${props.alias}`
-          : `Alias ${props.alias} points at v${props.version}`
+          : `Alias ${props.alias} points at version ${props.version}`
       }
       data-alias={props.alias}
     >
@@ -112,7 +113,7 @@ export function StageBadge(props: {
   const text =
     props.version === undefined
       ? props.stage || 'none'
-      : `v${props.version} ${props.stage}`;
+      : `${versionLabel(props.version, 'model')} ${props.stage}`;
   return (
     <span
       className={`jp-mm-StageBadge jp-mm-StageBadge-${stage}`}

@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { ErrorNotice } from './ErrorNotice';
 import { Pager } from './Pager';
+import { versionLabel, VersionSpelling } from './refs';
 
 /**
  * What a paged panel reads of its list model: the runs model and every
@@ -188,6 +189,8 @@ export function RowName(props: {
   version?: number | null;
   /** Tooltip of the version. */
   versionTitle?: string;
+  /** `v3` (artifacts, the default) or `:3` (models). */
+  spelling?: VersionSpelling;
   children?: React.ReactNode;
 }): JSX.Element {
   return (
@@ -198,7 +201,7 @@ export function RowName(props: {
           className="jp-mm-ArtifactsList-version"
           title={props.versionTitle}
         >
-          {`v${props.version}`}
+          {versionLabel(props.version, props.spelling ?? 'artifact')}
         </span>
       )}
       {props.children}
@@ -252,6 +255,8 @@ export function openTitle(what: string, item: IVersionedItem): string {
  */
 export function LatestName(props: {
   item: IVersionedItem;
+  /** `v3` (artifacts, the default) or `:3` (models). */
+  spelling?: VersionSpelling;
   children?: React.ReactNode;
 }): JSX.Element {
   const { item } = props;
@@ -260,6 +265,7 @@ export function LatestName(props: {
       name={item.name}
       version={item.latest?.version}
       versionTitle={item.latest ? `Latest version: ${item.latest.ref}` : ''}
+      spelling={props.spelling}
     >
       {props.children}
     </RowName>

@@ -1,13 +1,33 @@
 /**
- * References between the features: a version as `name:vN`, and the root of a
- * lineage view (a run or a version) as a lineage node id (`run:{id}`,
- * `version:{name}:v{n}`). Pure functions, no DOM.
+ * References between the features: an artifact version as `name:vN`, a model
+ * version as `name:N` (the one spelling of each, as the server, the CLI and the
+ * notebook write them), and the root of a lineage view (a run or a version) as a
+ * lineage node id (`run:{id}`, `version:{name}:v{n}`). Pure functions, no DOM.
  */
 import type { LineageRoot } from './types';
 
-/** Format a version reference as the server does: `name:vN`. */
+/** Format an artifact version reference as the server does: `name:vN`. */
 export function versionRef(name: string, version: number): string {
   return `${name}:v${version}`;
+}
+
+/** Format a model version reference as the server does: `name:N`. */
+export function modelVersionRef(name: string, version: number): string {
+  return `${name}:${version}`;
+}
+
+/** Whose version a label is of: artifacts say `v3`, models `:3`. */
+export type VersionSpelling = 'artifact' | 'model';
+
+/**
+ * A version without its name: `v3` of an artifact, `:3` of a model (read with
+ * the model's name in front, as `churn-clf:3`).
+ */
+export function versionLabel(
+  version: number | string,
+  spelling: VersionSpelling
+): string {
+  return spelling === 'model' ? `:${version}` : `v${version}`;
 }
 
 /**

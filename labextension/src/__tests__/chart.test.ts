@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { segments } from '../shared/MetricChart';
+import * as React from 'react';
+
+import { MetricChart, segments } from '../shared/MetricChart';
 import * as MM from '../mm';
 
 function series(values: number[]): MM.IMetricPoint[] {
@@ -23,5 +25,40 @@ describe('segments', () => {
 
   it('is empty when nothing is finite', () => {
     assert.deepEqual(segments(series([NaN, NaN])), []);
+  });
+});
+
+describe('MetricChart', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { renderToStaticMarkup } = require('react-dom/server') as {
+    renderToStaticMarkup: (element: React.ReactElement) => string;
+  };
+
+  it('shows a metric logged once as its value, not a chart at "step 0"', () => {
+    const html = renderToStaticMarkup(
+      React.createElement(MetricChart, { name: 'acc', points: series([0.913]) })
+    );
+    assert.ok(html.includes('0.913'));
+    assert.ok(html.includes('single value'));
+    assert.ok(!html.includes('step 0'));
+    assert.ok(!html.includes('<svg'));
+  });
+
+  it('draws a series with nice value ticks and the chart controls', () => {
+    const html = renderToStaticMarkup(
+      React.createElement(MetricChart, {
+        name: 'loss',
+        points: series([0.05914, 0.0592, 0.05931])
+      })
+    );
+    const ticks = [
+      ...html.matchAll(/jp-mm-SeriesChart-ytick[^>]*>([^<]*)</g)
+    ].map(m => m[1]);
+    assert.ok(ticks.length >= 4 && ticks.length <= 7, ticks.join(' '));
+    assert.ok(
+      ticks.every(t => t.startsWith('0.059')),
+      ticks.join(' ')
+    );
+    assert.ok(html.includes('log scale'));
   });
 });

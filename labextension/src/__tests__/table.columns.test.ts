@@ -80,6 +80,10 @@ describe('columnOf', () => {
     assert.equal(columnOf('metric:')?.kind, undefined);
     assert.equal(columnOf('bogus'), null);
     assert.equal(columnOf('notebook')?.sort, null);
+    // What GET runs cannot sort by has no sort button
+    assert.equal(columnOf('starred')?.sort, null);
+    assert.equal(columnOf('user')?.sort, null);
+    assert.equal(columnOf('duration_s')?.sort, 'duration_s');
     assert.equal(columnOf('status')?.title, 'Status');
   });
 

@@ -61,13 +61,16 @@ function attr(
   };
 }
 
-/** The run attributes, in their default order. */
+/**
+ * The run attributes, in their default order. The server sorts by name,
+ * experiment, status, start time and duration (not by star, user or notebook).
+ */
 export const ATTRIBUTE_COLUMNS: ReadonlyArray<IColumn> = [
-  attr('starred', '★', 'Starred', 32),
+  attr('starred', '★', 'Starred', 32, { sortable: false }),
   attr('status', '●', 'Status', 36),
   attr('name', 'Name', 'Run name', 200),
   attr('experiment', 'Experiment', 'Experiment', 140),
-  attr('user', 'User', 'User', 100),
+  attr('user', 'User', 'User', 100, { sortable: false }),
   attr('started_at', 'Started', 'Start time', 110),
   attr('duration_s', 'Duration', 'Duration', 90, { numeric: true }),
   attr('notebook', 'Notebook', 'Notebook', 180, { sortable: false })

@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import { ErrorNotice } from './ErrorNotice';
+import { isOpenKey, rovingIndex, tabStopIndex } from './listKeys';
 import { Pager } from './Pager';
 import { versionLabel, VersionSpelling } from './refs';
 
@@ -137,11 +138,17 @@ export interface IItemListProps<T> extends IListProps<T> {
 }
 
 /**
- * A list of items that open on click or Enter: one focusable `<li>` each, its
- * lines drawn by `row`.
+ * A list of items that open on click, Enter or Space: one `<li>` each, its lines
+ * drawn by `row`. One row is in the tab order (a roving tab index): the arrow
+ * keys, Home and End move the focus between rows (`listKeys.ts`).
  */
 export function ItemList<T>(props: IItemListProps<T>): JSX.Element {
   const now = props.now ?? new Date();
+  const rows = props.items.map(item => props.row(item, now));
+  const [focused, setFocused] = React.useState<number | null>(null);
+  const elements = React.useRef<(HTMLLIElement | null)[]>([]);
+  const active = rows.findIndex(row => row.key === props.activeKey);
+  const stop = tabStopIndex(focused, active, rows.length);
   return (
     <ul
       className={
@@ -149,25 +156,39 @@ export function ItemList<T>(props: IItemListProps<T>): JSX.Element {
       }
       aria-label={props.label}
     >
-      {props.items.map(item => {
-        const row = props.row(item, now);
-        const open = () => props.onOpen(item);
+      {rows.map((row, index) => {
+        const open = () => props.onOpen(props.items[index]);
         return (
           <li
             key={row.key}
+            ref={element => {
+              elements.current[index] = element;
+            }}
             className={
               'jp-mm-ArtifactsList-row' +
               (row.className ? ` ${row.className}` : '') +
               (row.key === props.activeKey ? ' jp-mm-mod-active' : '')
             }
             {...row.data}
-            tabIndex={0}
+            tabIndex={index === stop ? 0 : -1}
             title={row.title}
+            aria-current={row.key === props.activeKey ? 'true' : undefined}
             onClick={open}
+            onFocus={() => setFocused(index)}
             onKeyDown={e => {
-              if (e.key === 'Enter' || e.key === ' ') {
+              if (e.target !== e.currentTarget) {
+                return; // a control inside the row has the key
+              }
+              if (isOpenKey(e.key)) {
                 e.preventDefault();
                 open();
+                return;
+              }
+              const next = rovingIndex(e.key, index, rows.length);
+              if (next !== null) {
+                e.preventDefault();
+                setFocused(next);
+                elements.current[next]?.focus();
               }
             }}
           >

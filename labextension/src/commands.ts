@@ -135,7 +135,8 @@ export function addCommands(context: ICommandContext): void {
             model,
             store: context.state ?? null,
             openRun: r => actions.openRun({ id: r.id, name: r.name }),
-            compare: runs => compareRuns(app.commands, runs)
+            compare: runs => compareRuns(app.commands, runs),
+            reconnect: () => model.connect()
           })
       })
   });

@@ -5,6 +5,7 @@ import { saveBlob } from '../shared/download';
 import { errorMessage } from '../shared/errors';
 import { mmIcon } from '../shared/icons';
 import { LiveWidget } from '../shared/LiveWidget';
+import { MetaNotice } from '../shared/MetaNotice';
 import type { IServerModel } from '../shared/serverModel';
 import * as MM from './types';
 import { ColumnChooser } from './ColumnChooser';
@@ -35,6 +36,8 @@ export interface IRunsTableWidgetOptions {
   store: IStateStore | null;
   /** Open a run's view. */
   openRun: (run: MM.IRunSummary) => void;
+  /** Connect to the server extension again (the notice's Retry). */
+  reconnect: () => Promise<void>;
   /**
    * Compare runs (2..50); rejects with a message the user should read when it
    * cannot (say, no compare view is installed for more than two runs).
@@ -58,6 +61,9 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
     this.title.closable = true;
     this.table = new RunsTableModel(options.model, options.store);
     this.table.stateChanged.connect(this._onChanged, this);
+    // The connection (say, a missing server extension) shows too.
+    options.model.stateChanged.connect(this._onChanged, this);
+    this._reconnect = options.reconnect;
     this._openRun = options.openRun;
     this._compare = options.compare;
   }
@@ -76,6 +82,7 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
     if (this.isDisposed) {
       return;
     }
+    this.model.stateChanged.disconnect(this._onChanged, this);
     this.table.dispose();
     super.dispose();
   }
@@ -93,6 +100,18 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
     const { page, query } = table;
     const runs = page?.runs ?? [];
     const filtered = Boolean(query.q.trim()) || query.archived === 'only';
+    const { connection } = this.model;
+    if (connection.kind !== 'ready') {
+      // Without the server extension there is nothing to page through: say why.
+      return (
+        <div className="jp-mm-RunsTableView">
+          <MetaNotice
+            connection={connection}
+            onRetry={() => void this._reconnect().then(() => this.load())}
+          />
+        </div>
+      );
+    }
     return (
       <div className="jp-mm-RunsTableView">
         <TableToolbar
@@ -311,4 +330,5 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
   private _loaded = false;
   private _message = '';
   private _openRun: (run: MM.IRunSummary) => void;
+  private _reconnect: () => Promise<void>;
 }

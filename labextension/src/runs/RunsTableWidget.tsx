@@ -1,3 +1,4 @@
+import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { ErrorNotice } from '../shared/ErrorNotice';
@@ -22,6 +23,9 @@ import { TableGrid } from './TableGrid';
 import { TablePager } from './TablePager';
 import { IStateStore, RunsTableModel, TableApi } from './tableModel';
 import { SelectionAction, TableToolbar } from './TableToolbar';
+
+/** How often relative times are redrawn while the table is shown. */
+const CLOCK_MS = 30 * 1000;
 
 /** Main-area id of the (single) runs table. */
 export const RUNS_TABLE_ID = 'mm-jupyter-runs-table';
@@ -82,6 +86,7 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
     if (this.isDisposed) {
       return;
     }
+    this._stopClock();
     this.model.stateChanged.disconnect(this._onChanged, this);
     this.table.dispose();
     super.dispose();
@@ -89,6 +94,42 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
 
   protected get consumer(): string {
     return RUNS_TABLE_ID;
+  }
+
+  // Redraw now and then while shown, so "5 min ago" and running durations stay true.
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._startClock();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      this._startClock();
+    }
+  }
+
+  protected onAfterHide(msg: Message): void {
+    this._stopClock();
+    super.onAfterHide(msg);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._stopClock();
+    super.onBeforeDetach(msg);
+  }
+
+  private _startClock(): void {
+    if (this._clock === null) {
+      this._clock = window.setInterval(() => this.update(), CLOCK_MS);
+    }
+  }
+
+  private _stopClock(): void {
+    if (this._clock !== null) {
+      window.clearInterval(this._clock);
+      this._clock = null;
+    }
   }
 
   protected get hasContent(): boolean {
@@ -326,6 +367,7 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
 
   private _busy = false;
   private _choosing = false;
+  private _clock: number | null = null;
   private _compare: (runs: MM.IRunSummary[]) => Promise<void>;
   private _loaded = false;
   private _message = '';

@@ -7,7 +7,9 @@ images only as ``data:`` URIs of PNG/JPEG base64 (nothing that can run code).
 from __future__ import annotations
 
 import html
+import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from mm_jupyter.display.evaluation import report_diff_html, report_diff_lines
@@ -19,6 +21,38 @@ GREEN, RED, YELLOW, DIM, BOLD, RESET = "\033[32m", "\033[31m", "\033[33m", "\033
 
 def _name(run: dict[str, Any] | None) -> str:
     return "notebook on disk" if run is None else f"{run['name']} ({run['id']})"
+
+
+def change_quality(delta: float | None, direction: str) -> str | None:
+    """``better``/``worse``/``same`` for a metric change by the metric's direction
+    (``min``: lower is better), ``None`` without a finite delta; the rule of the
+    sidebar's diff (labextension/src/shared/deltas.ts), so both colour alike."""
+    if delta is None or not math.isfinite(delta):
+        return None
+    if delta == 0:
+        return "same"
+    return "better" if (delta > 0) == (direction != "min") else "worse"
+
+
+def fmt_delta(delta: float | None) -> str:
+    """A delta with its sign: fixed notation, at most 6 significant digits
+    (``+0.000082``), an exponent only below 1e-5 or from 1e6 (``+3.1e-7``)."""
+    if delta is None:
+        return ""
+    if not math.isfinite(delta) or delta == 0:
+        return f"{delta:+}" if delta else "0"
+    if abs(delta) < 1e-5 or abs(delta) >= 1e6:
+        mantissa, _, exponent = f"{delta:+.3g}".partition("e")
+        return f"{mantissa}e{int(exponent)}"
+    # Decimal writes the 6 significant digits in fixed notation (no 8.2e-05).
+    return f"{'+' if delta > 0 else '-'}{format(Decimal(f'{abs(delta):.6g}'), 'f')}"
+
+
+def _metric_rows(diff: dict[str, Any]) -> list[tuple[str, dict[str, Any], str | None]]:
+    """Each changed metric with its change's quality (``directions`` of the payload)."""
+    directions = diff.get("directions") or {}
+    return [(k, m, change_quality(m["delta"], directions.get(k, "max")))
+            for k, m in diff["metrics"].items()]
 
 
 # -- terminal ---------------------------------------------------------------------------
@@ -42,9 +76,9 @@ def to_text(diff: dict[str, Any], *, color: bool = True) -> str:
                 for k, v in p["changed"].items()]
     if diff["metrics"]:
         out.append(c(BOLD, "\nmetrics"))
-        for k, m in diff["metrics"].items():
-            delta = "" if m["delta"] is None else f"  ({m['delta']:+.4g})"
-            colour = GREEN if (m["delta"] or 0) > 0 else RED if (m["delta"] or 0) < 0 else DIM
+        for k, m, quality in _metric_rows(diff):
+            delta = "" if m["delta"] is None else f"  ({fmt_delta(m['delta'])})"
+            colour = {"better": GREEN, "worse": RED}.get(quality or "", DIM)
             out.append(c(colour, f"  {k}: {fmt_value(m['a'])} -> {fmt_value(m['b'])}{delta}"))
     if any(h["op"] != "equal" for h in diff["code"]):
         out.append(c(BOLD, "\ncode"))
@@ -164,9 +198,9 @@ def to_html(diff: dict[str, Any]) -> str:
         parts.append(head + "".join(rows) + "</table>")
     if diff["metrics"]:
         rows = []
-        for k, m in diff["metrics"].items():
-            delta = "" if m["delta"] is None else f"{m['delta']:+.4g}"
-            cls = "ins" if (m["delta"] or 0) > 0 else "del" if (m["delta"] or 0) < 0 else ""
+        for k, m, quality in _metric_rows(diff):
+            delta = fmt_delta(m["delta"])
+            cls = {"better": "ins", "worse": "del"}.get(quality or "", "")
             rows.append(f'<tr class="{cls}"><td>{_e(k)}</td><td>{_e(m["a"])}</td>'
                         f"<td>{_e(m['b'])}</td><td>{delta}</td></tr>")
         parts.append("<h4>Metrics</h4><table><tr><th></th><th>A</th><th>B</th><th>Δ</th></tr>"

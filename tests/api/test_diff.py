@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 import mm_jupyter as mm
-from mm_jupyter.display.diff import to_html
+from mm_jupyter.display.diff import fmt_delta, to_html, to_text
 from mm_jupyter.services.diff.notebooks import diff_notebooks
 from mm_jupyter.services.runs.session import get_session
 from mm_jupyter.store import runs
@@ -181,3 +181,27 @@ def test_mm_diff_magic_and_against_the_notebook_on_disk(ip, tmp_path):
         ip.run_line_magic("mm", "diff")
     with pytest.raises(UsageError, match="no run"):
         ip.run_line_magic("mm", "diff nope other")
+
+
+def test_text_and_html_diff_colour_by_metric_direction(reg):
+    # a higher val_loss is a regression (red), a higher acc an improvement (green)
+    seed_run(reg, "before", {"lr": 0.1}, {"acc": [0.8], "val_loss": [0.2]}, _nb(["x"]), {}, "x")
+    seed_run(reg, "after", {"lr": 0.1}, {"acc": [0.9], "val_loss": [0.200082]}, _nb(["x"]), {},
+             "x")
+    diff = mm.diff("before", "after")
+    assert diff.to_dict()["directions"] == {"acc": "max", "val_loss": "min"}
+    text = to_text(diff.to_dict())
+    assert "\033[32m  acc: 0.8 -> 0.9  (+0.1)" in text
+    assert "\033[31m  val_loss: 0.2 -> 0.200082  (+0.000082)" in text
+    html = to_html(diff.to_dict())
+    assert '<tr class="ins"><td>acc</td>' in html and '<tr class="del"><td>val_loss</td>' in html
+    mm.set_metric_direction("val_loss", "max")  # the user's word wins over the name
+    assert "\033[32m  val_loss" in to_text(mm.diff("before", "after").to_dict())
+
+
+@pytest.mark.parametrize(("delta", "text"), [
+    (0.000082, "+0.000082"), (-1.25, "-1.25"), (1234.5678, "+1234.57"), (3.1e-7, "+3.1e-7"),
+    (2.5e9, "+2.5e9"), (0.0, "0"), (-0.0123456789, "-0.0123457"), (None, ""),
+])
+def test_deltas_read_in_fixed_notation_until_they_are_tiny(delta, text):
+    assert fmt_delta(delta) == text

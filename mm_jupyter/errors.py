@@ -35,6 +35,10 @@ class RegistryCorruptError(RegistryError):
         self.detail = detail
 
 
+class RegistryPermissionError(RegistryError, PermissionError):
+    """The registry's database refused the change to this user (a team ``reader``)."""
+
+
 class RegistryBusyError(RegistryError):
     """Another process held the registry's write lock longer than the busy timeout."""
 

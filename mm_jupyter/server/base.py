@@ -32,6 +32,7 @@ from mm_jupyter.errors import (
     NotFoundError,
     RegistryError,
     RegistryNewerError,
+    RegistryPermissionError,
 )
 from mm_jupyter.identity import current_user
 from mm_jupyter.services.registry import open_registry
@@ -163,6 +164,8 @@ class BaseHandler(APIHandler):
                 "the registry was written by a newer mm-jupyter; upgrade mm-jupyter"
                 " in the Jupyter server's environment"
             )
+        if isinstance(exc, RegistryPermissionError):  # the database's roles (docs/team.md)
+            return 403, "permission denied: your registry role cannot make this change"
         if isinstance(exc, RegistryError):
             return 503, "the model registry is unavailable; see the Jupyter server log"
         return 500, "internal error in mm-jupyter; see the Jupyter server log"

@@ -36,7 +36,12 @@ from psycopg.adapt import Loader
 from psycopg.types.numeric import Int8Dumper
 from psycopg_pool import ConnectionPool
 
-from mm_jupyter.errors import RegistryBusyError, RegistryError, RegistryNewerError
+from mm_jupyter.errors import (
+    RegistryBusyError,
+    RegistryError,
+    RegistryNewerError,
+    RegistryPermissionError,
+)
 from mm_jupyter.store.backend_config import redact
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import to_postgres
@@ -128,6 +133,8 @@ def translate(exc: psycopg.Error, what: str) -> Exception:
         return sqlite3.IntegrityError(str(exc))
     if isinstance(exc, (*_RETRIED, pg_errors.QueryCanceled)):
         return RegistryBusyError(f"registry {what} is busy: {exc}")
+    if isinstance(exc, pg_errors.InsufficientPrivilege):  # a team role without the grant
+        return RegistryPermissionError(f"registry {what}: permission denied ({exc})")
     return RegistryError(f"registry {what}: {exc}")
 
 

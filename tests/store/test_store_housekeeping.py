@@ -202,3 +202,23 @@ def test_a_team_reader_cannot_change_runs(team, tmp_path):  # noqa: F811
     done = cli("alice", "runs", "star", "by-owner", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["starred"] is True
+
+
+def test_a_team_readers_change_is_a_permission_error_and_a_403(team, registry_dir, monkeypatch):  # noqa: F811
+    # The database's refusal is its own error (not "registry unavailable"), so the REST
+    # API answers 403 rather than 503 and the CLI can say what happened.
+    from mm_jupyter.errors import RegistryPermissionError
+    from mm_jupyter.server.base import BaseHandler
+    from mm_jupyter.store import open_registry
+
+    monkeypatch.setenv("MM_JUPYTER_DATABASE_URL", team.replace("//mm@", "//bob@"))
+    registry = open_registry(registry_dir)
+    try:
+        run_id = queries.resolve_run(registry, "by-owner")
+        with pytest.raises(RegistryPermissionError, match="permission denied") as raised:
+            hk.update_run(registry, run_id, starred=True, user="bob")
+        status, message = BaseHandler.classify(None, raised.value)  # type: ignore[arg-type]
+        assert status == 403 and "permission denied" in message
+        assert queries.get_run_summary(registry, run_id)["starred"] is False
+    finally:
+        registry.close()

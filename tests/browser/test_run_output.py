@@ -6,7 +6,9 @@ notebook at the run's cell."""
 from __future__ import annotations
 
 import json
-import urllib.request
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +28,17 @@ FIT = (
 )
 
 
-def post(lab: Any, path: str) -> Any:
-    request = urllib.request.Request(
-        f"{lab.url}/{path}", method="POST", data=b"{}",
-        headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
+# Execute a notebook headlessly and save it with its outputs (nbconvert --execute's way).
+EXECUTE_AND_SAVE = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+
+nb = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(nb, timeout=120, kernel_name="python3",
+               resources={"metadata": {"path": sys.argv[2]}}).execute()
+nbformat.write(nb, sys.argv[1])
+"""
 
 
 def run_row(lab: Any, name: str) -> tuple[str, str | None, str | None]:
@@ -116,6 +122,33 @@ def test_run_output_survives_restart_opens_registers_and_leads_back(
     card.locator(".jp-mm-RunOutput-name").click()
     view = page.locator(f"#mm-jupyter-run-{run_id}")
     view.wait_for(state="visible")
+
+    # Given a notebook executed headlessly, then opened in JupyterLab
+    headless = lab.root_dir / "headless.ipynb"
+    write_notebook(headless, ["%load_ext mm_jupyter", FIT.replace("lab-fit", "headless-fit")])
+    subprocess.run(
+        [sys.executable, "-c", EXECUTE_AND_SAVE, str(headless), str(lab.root_dir)],
+        env={**os.environ, "MM_JUPYTER_HOME": str(lab.registry_dir)}, check=True, timeout=180,
+    )
+    headless_id, headless_path, headless_cell = run_row(lab, "headless-fit")
+    assert headless_path == str(headless)
+    assert headless_cell == json.loads(headless.read_text())["cells"][1]["id"]
+    page.evaluate(
+        "() => { void window.jupyterapp.commands.execute('docmanager:open',"
+        " {path: 'headless.ipynb'}); }"
+    )
+    # Then its saved output is rendered by the extension, Register offered
+    headless_card = page.locator(f'.jp-mm-RunOutput[data-run-id="{headless_id}"]')
+    headless_card.wait_for()
+    assert headless_card.locator(".jp-mm-RunOutput-registerOpen").count() == 1
+    # (closed once its kernel is up: closing a notebook whose session is still
+    # starting makes JupyterLab itself throw)
+    page.evaluate(
+        "async () => { const nb = [...window.jupyterapp.shell.widgets('main')]"
+        ".find(w => w.context?.path === 'headless.ipynb');"
+        " await nb.sessionContext.ready; nb.close(); }"
+    )
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="lab-fit").first.click()
 
     # When the notebook is closed, and "Open notebook at this cell" used from the run
     page.evaluate(

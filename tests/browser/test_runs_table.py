@@ -132,6 +132,7 @@ def test_runs_table_columns_filter_sort_export_and_housekeeping(
     range_text(page, "1–30 of 30")
     table = page.locator(TABLE)
     # Then the defaults are the metrics every run has and the params that vary
+    table.locator('th[data-column="metric:acc"]').wait_for()
     assert table.locator('th[data-column="metric:acc"]').count() == 1
     assert table.locator('th[data-column="param:lr"]').count() == 1
     assert table.locator('th[data-column="param:depth"]').count() == 1

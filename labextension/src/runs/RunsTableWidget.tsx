@@ -77,8 +77,10 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
 
   async load(): Promise<void> {
     this.markFresh();
+    // The keys (default columns) load with the first page, not after it.
+    const keys = this._loaded ? null : this.table.refreshKeys();
     await this.table.restore();
-    await this.table.refresh();
+    await Promise.all([this.table.refresh(), keys]);
     this._loaded = true;
   }
 

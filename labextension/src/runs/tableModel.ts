@@ -135,6 +135,14 @@ export class RunsTableModel extends PagedListModel<
     return this._restoring;
   }
 
+  /**
+   * Reload the keys (column choices and default columns) now; otherwise they
+   * are reloaded with pages, at most every 10 s.
+   */
+  refreshKeys(): Promise<void> {
+    return this._fetchKeys(true);
+  }
+
   /** Show these columns, in this order. */
   setColumns(ids: string[]): void {
     this._columns = [...new Set(ids)];

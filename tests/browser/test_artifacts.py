@@ -120,6 +120,25 @@ def test_artifacts_versions_and_lineage(
     assert model_row.locator('[data-kind="model"]').count() == 1
     assert model_row.locator('[data-alias="prod"]').count() == 1
 
+    # And the keyboard moves through it: one row in the tab order, arrows, Home, End
+    rows = panel.locator(".jp-mm-ArtifactsList-row")
+    assert [r.get_attribute("tabindex") for r in rows.all()] == ["0", "-1", "-1", "-1"]
+    names = artifact_names(panel)
+
+    def focused() -> str | None:
+        return page.evaluate("document.activeElement.dataset.artifactName")
+
+    rows.nth(0).focus()
+    page.keyboard.press("ArrowDown")
+    assert focused() == names[1]
+    page.keyboard.press("End")
+    assert focused() == names[3]
+    page.keyboard.press("ArrowUp")
+    assert focused() == names[2]
+    page.keyboard.press("Home")
+    assert focused() == names[0]
+    assert [r.get_attribute("tabindex") for r in rows.all()] == ["0", "-1", "-1", "-1"]
+
     # And it filters by kind and by text
     panel.get_by_label("Kind").select_option("model")
     panel.locator(".jp-mm-Pager-range", has_text="1–1 of 1").wait_for()

@@ -5,6 +5,7 @@ import { FilterBar } from '../shared/Filters';
 import { PagedPanel } from '../shared/PagedList';
 import { ArtifactsList } from './ArtifactsList';
 import { ArtifactsModel } from './state';
+import { EmptyState } from '../shared/EmptyState';
 
 /**
  * Props of {@link ArtifactsPanel}.
@@ -62,10 +63,15 @@ export function ArtifactsPanel(props: IArtifactsPanelProps): JSX.Element {
         filtered ? (
           'No artifacts match these filters.'
         ) : (
-          <>
-            No artifacts yet. Log one from a tracked cell with{' '}
-            <code>mm.log_artifact(path, name=…)</code>.
-          </>
+          <EmptyState
+            title="No artifacts yet"
+            code={'%%mm_track\nmm.log_artifact(df, name="churn-data")'}
+            command="mm-jupyter artifacts list"
+          >
+            Artifacts are versioned data and models (<code>name:v1</code>,{' '}
+            <code>name:v2</code>), linked to the runs that made and used them.
+            Log one from a tracked cell:
+          </EmptyState>
         )
       }
     >

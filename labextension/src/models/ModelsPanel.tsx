@@ -5,6 +5,7 @@ import { FilterBar } from '../shared/Filters';
 import { PagedPanel } from '../shared/PagedList';
 import { ModelsList } from './ModelsList';
 import { ModelsModel } from './state';
+import { EmptyState } from '../shared/EmptyState';
 
 /**
  * Props of {@link ModelsPanel}.
@@ -51,10 +52,15 @@ export function ModelsPanel(props: IModelsPanelProps): JSX.Element {
         query.q.trim() ? (
           'No models match this search.'
         ) : (
-          <>
-            No registered models yet. Register one from a tracked cell with{' '}
-            <code>mm.register_model(model, name=…)</code>.
-          </>
+          <EmptyState
+            title="No registered models yet"
+            code={'mm.register_model(model, name="churn-clf", alias="staging")'}
+            command="mm-jupyter models register --run RUN --name churn-clf"
+          >
+            Registered models have numbered versions (<code>churn-clf:1</code>
+            ), stages and aliases. Register a model a tracked cell fitted, or
+            the Register button under the cell&apos;s output:
+          </EmptyState>
         )
       }
     >

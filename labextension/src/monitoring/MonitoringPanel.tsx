@@ -4,6 +4,7 @@ import { MonitorsModel } from './state';
 import { Mon } from './types';
 import { MonitoringList } from './MonitoringList';
 import { PagedPanel } from '../shared/PagedList';
+import { EmptyState } from '../shared/EmptyState';
 
 /**
  * Props of {@link MonitoringPanel}.
@@ -32,11 +33,17 @@ export function MonitoringPanel(props: IMonitoringPanelProps): JSX.Element {
       what="monitoring"
       noun="monitored versions"
       empty={
-        <>
-          No monitored models yet. Log predictions with{' '}
-          <code>mon = mm.monitor(&quot;name@production&quot;)</code> and{' '}
-          <code>mon.log(X, predictions=y)</code>.
-        </>
+        <EmptyState
+          title="No monitored models yet"
+          code={
+            'mon = mm.monitor("churn-clf@production")\nmon.log(X_batch, predictions=y_pred)'
+          }
+          command="mm-jupyter serve churn-clf@production"
+        >
+          Monitoring charts the traffic of a registered model (volume, drift,
+          performance, latency) and fires alerts by rules. Log a batch of its
+          inputs and predictions, or serve it:
+        </EmptyState>
       }
     >
       <MonitoringList

@@ -202,25 +202,33 @@ def _marks(values: tuple[Literal, ...]) -> str:
     return ", ".join("?" * len(values))
 
 
-def drivers(node: Node) -> list[tuple[str, str, list[Any]]]:
+def drivers(node: Node) -> list[tuple[Node, str, list[Any]]]:
     """The tests of a top-level ``and`` that an index on (key, value) can answer alone:
-    ``(table, sub-query of run ids, args)`` each, a superset of the runs ``node`` keeps.
+    ``(test, sub-query of its run ids, args)`` each, a superset of the runs ``node``
+    keeps.
 
     A count over a selective filter runs faster from the smallest of these (the runs
     it names, in id order) than by checking every run (docs/filter.md, Performance).
     """
     items = node.items if isinstance(node, And) else (node,)
-    found = []
+    found: list[tuple[Node, str, list[Any]]] = []
     for item in items:
         if not isinstance(item, Compare) or not isinstance(item.value.value, float) \
                 or item.op == "!=":
             continue
         op = _SQL_OP[item.op]
         if item.field.kind == "metric":
-            found.append(("latest_metrics", "SELECT run_id FROM latest_metrics WHERE key = ?"
+            found.append((item, "SELECT run_id FROM latest_metrics WHERE key = ?"
                           f" AND value {FINITE} AND value {op} ?",
                           [item.field.key, item.value.value]))
         elif item.field.kind == "param":
-            found.append(("params", f"SELECT run_id FROM params WHERE key = ? AND value_num {op} ?",
+            found.append((item, f"SELECT run_id FROM params WHERE key = ? AND value_num {op} ?",
                           [item.field.key, item.value.value]))
     return found
+
+
+def without(node: Node, test: Node) -> Node | None:
+    """``node`` less one test of its top-level ``and`` (``None`` if nothing is left)."""
+    items = node.items if isinstance(node, And) else (node,)
+    rest = tuple(item for item in items if item is not test)
+    return None if not rest else rest[0] if len(rest) == 1 else And(rest)

@@ -332,6 +332,10 @@ def test_sqlite_plans_use_the_key_value_indexes(registry):
     page = traced("metrics.acc > 0.9 and params.lr <= 0.1")
     assert page["total"] == 59 and [r["name"] for r in page["runs"]] == ["r599", "r598", "r597"]
     assert "latest_metrics_sort (key=? AND value>?" in plan("IN (SELECT run_id FROM latest")
+    # ... in place of its own EXISTS, also when it is the filter's only test.
+    (count,) = [s for s in statements if "IN (SELECT run_id FROM latest" in s]
+    assert count.count("FROM latest_metrics") == 1
+    assert traced("metrics.acc > 0.95")["total"] == 29
     # Many matches: the page walks the metric's sort index, checking each run by key.
     page = traced("metrics.acc > 0.1 and params.lr <= 0.1")
     assert page["total"] == 539 and [r["name"] for r in page["runs"]] == ["r599", "r598", "r597"]

@@ -117,6 +117,15 @@ def test_run_diff_and_compare_open_in_notebook7(
         assert page.locator(".jp-Notebook").is_visible()
         page.wait_for_timeout(300)
         page.screenshot(path=str(artifacts_dir / "notebook7-notebook-run.png"))
+
+        # And in the dark theme (Settings > Theme), the same page
+        page.get_by_role("menuitem", name="Settings").click()
+        page.locator(".lm-Menu-itemLabel", has_text="Theme").first.click()
+        page.locator(".lm-Menu-itemLabel").get_by_text("JupyterLab Dark", exact=True).click()
+        page.locator('body[data-jp-theme-light="false"]').wait_for(state="attached")
+        view.get_by_text("tuned").first.wait_for()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(artifacts_dir / "notebook7-notebook-run-dark.png"))
         assert errors == []
     finally:
         stop_lab(server)

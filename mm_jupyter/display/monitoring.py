@@ -99,8 +99,11 @@ class MonitorSummary:
         head = (f"<h4>Monitor {esc(self.ref)}</h4><p>{len(self.points)} series · "
                 f"<b>{len(self.firing)}</b> alerts firing</p>")
         alerts = "".join(
-            f"<li style='color:#c62828'>{esc(a['severity'])}: {esc(a['message'])}"
-            f" (×{a['occurrences']})</li>" for a in self.firing
+            f"<li style='color:{'#757575' if a.get('acknowledged_at') else '#c62828'}'>"
+            f"{esc(a['severity'])}: {esc(a['message'])} (×{a['occurrences']})"
+            + (f" · acknowledged by {esc(a.get('acknowledged_by') or 'someone')}"
+               if a.get("acknowledged_at") else "")
+            + "</li>" for a in self.firing
         )
         rows = "".join(
             "<tr{style}><td>{s}</td><td>{v:.4g}</td><td>{t}</td><td>{n}</td><td>{at}</td></tr>".format(

@@ -68,3 +68,10 @@ def test_cli_ack_shows_who_and_the_alerts_table_has_it(registry, fleet):
     assert missing.returncode == 1
     assert missing.stderr.strip() == "mm-jupyter: no monitoring alert 424242"
     assert cli("monitor", "ack", "--help").returncode == 0
+
+
+def test_notebook_summary_mutes_an_acknowledged_alert(registry, fleet):
+    mm.acknowledge_alert(fleet.age_alert)
+    html = mm.monitor(f"{FRAUD}:1").summary()._repr_html_()
+    assert f"acknowledged by {current_user()}" in html
+    assert html.count("acknowledged by") == 1  # the other firing alert is nobody's yet

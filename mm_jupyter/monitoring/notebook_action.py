@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mm_jupyter.core.units import format_duration
 from mm_jupyter.monitoring import notebook_runner
 from mm_jupyter.monitoring.actions import MAX_DETAIL, Action, ActionResult, check_timeout
 
@@ -86,5 +87,5 @@ class NotebookAction(Action):
         if done.error:
             return ActionResult("error", done.error[:MAX_DETAIL], done.output)
         return ActionResult(
-            "ok", f"ran {self.path.name} in {done.seconds:.1f} s", done.output
+            "ok", f"ran {self.path.name} in {format_duration(done.seconds)}", done.output
         )

@@ -79,7 +79,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
       })
     };
     addCommands({ app, model, rendermime, trackers, state });
-    addMonitoringCommands({ app, model, api, tracker: monitorTracker });
+    addMonitoringCommands({
+      app,
+      model,
+      api,
+      tracker: monitorTracker,
+      onFiring: n => badge.note(n)
+    });
     addCompareCommands({ app, model, restorer });
 
     const sidebar = new MMSidebar({

@@ -32,6 +32,8 @@ export interface IMonitoringWidgetOptions {
   api: IMonitoringApi;
   /** Navigation to runs and models. */
   actions: IActions;
+  /** Take the badge's new count after an acknowledgement; optional. */
+  onFiring?: (firing: number) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export class MonitoringWidget extends DetailWidget<Mon.IMonitorDetail> {
     this.ref = options.ref;
     this._api = options.api;
     this._actions = options.actions;
+    this._onFiring = options.onFiring;
   }
 
   /** Reference of the version shown, `name:N`. */
@@ -102,16 +105,17 @@ export class MonitoringWidget extends DetailWidget<Mon.IMonitorDetail> {
   }
 
   /**
-   * Acknowledge alert `id` (or, `acknowledged` false, undo it), then reload: the
-   * alert shows who and when, and the badge (which reads `GET changes`) drops it
-   * at its next poll.
+   * Acknowledge alert `id` (or, `acknowledged` false, undo it), hand the new
+   * badge count to `onFiring`, then reload: the alert shows who and when.
    */
   async acknowledge(id: number, acknowledged: boolean): Promise<void> {
     this._pending = new Set([...this._pending, id]);
     this._ackError = null;
     this.update();
     try {
-      await this._api.acknowledgeAlert(id, acknowledged);
+      const reply = await this._api.acknowledgeAlert(id, acknowledged);
+      // The badge updates now, not at the next poll of the change cursor.
+      this._onFiring?.(reply.firing);
     } catch (err) {
       this._ackError = `Cannot ${acknowledged ? 'acknowledge' : 'unacknowledge'} alert ${id}: ${errorMessage(err)}`;
     }
@@ -189,6 +193,7 @@ export class MonitoringWidget extends DetailWidget<Mon.IMonitorDetail> {
   }
 
   private _actions: IActions;
+  private _onFiring?: (firing: number) => void;
   private _api: IMonitoringApi;
   private _charts: ChartSeries = {
     volume: null,

@@ -33,6 +33,11 @@ export interface IMonitoringCommandContext {
   api: IMonitoringApi;
   /** Tracker of the open monitoring views. */
   tracker: MonitorTracker;
+  /**
+   * Take a new count of unacknowledged firing alerts (the sidebar's badge), as an
+   * acknowledgement's reply gives it; optional.
+   */
+  onFiring?: (firing: number) => void;
 }
 
 /**
@@ -41,7 +46,7 @@ export interface IMonitoringCommandContext {
 export function addMonitoringCommands(
   context: IMonitoringCommandContext
 ): void {
-  const { app, model, api, tracker } = context;
+  const { app, model, api, tracker, onFiring } = context;
   const actions = commandActions(app);
   app.commands.addCommand(CommandIDs.openMonitor, {
     label: args =>
@@ -61,7 +66,8 @@ export function addMonitoringCommands(
         app,
         tracker,
         id: monitorWidgetId(ref),
-        create: () => new MonitoringWidget({ ref, model, api, actions })
+        create: () =>
+          new MonitoringWidget({ ref, model, api, actions, onFiring })
       });
     }
   });

@@ -71,13 +71,15 @@ class FrameBatch:
 # One JSON object per run, by the database's own aggregate (the dialect boundary).
 _JSON_OBJECT_AGG = {"sqlite": "json_group_object", "postgresql": "json_object_agg"}
 _AS_JSON = {"sqlite": "json({})", "postgresql": "({})::json"}
-# SQLite writes an infinite REAL into JSON as Inf, which no JSON parser (its own
-# included) reads back: spell it as text, like the 'NaN' text; PostgreSQL's JSON
-# already spells non-finite floats as strings.
+# SQLite writes a REAL into JSON with 15 significant digits (not every float survives)
+# and an infinite one as Inf, which no JSON parser reads back: write 17 digits, which
+# read back the same float, and spell infinities as text, like the 'NaN' text.
+# PostgreSQL's JSON already writes floats exactly and non-finite ones as strings.
 _METRIC_JSON = {
     "sqlite": "CASE WHEN typeof(value) = 'text' THEN value"
               " WHEN value > 1.7976931348623157e308 THEN 'Infinity'"
-              " WHEN value < -1.7976931348623157e308 THEN '-Infinity' ELSE value END",
+              " WHEN value < -1.7976931348623157e308 THEN '-Infinity'"
+              " ELSE json(printf('%!.17g', value)) END",
     "postgresql": "value",
 }
 # A big int is stored as its decimal text with a value_num (encoding.decode_param):

@@ -33,6 +33,7 @@ def reg(registry_dir):
                   capture_outputs=False):
         mm.log_metric("acc", 0.5)
         mm.log_metric("peak", float("-inf"))
+        mm.log_metric("third", 1 / 3)  # needs 16-17 digits to read back exactly
     yield registry
     get_session().reset_registry()
 
@@ -65,7 +66,8 @@ def test_runs_frame_is_one_row_per_run_like_search_runs(reg):
     assert list(frame.columns) == [
         "run_id", "name", "experiment", "status", "user", "start_time", "end_time",
         "duration_s", "params.big", "params.depth", "params.lr", "params.opt",
-        "metrics.acc", "metrics.loss", "metrics.peak", "tags.script", "tags.team"]
+        "metrics.acc", "metrics.loss", "metrics.peak", "metrics.third", "tags.script",
+        "tags.team"]
     assert list(frame["name"]) == ["other", "tuned", "baseline"]  # newest first
     tuned = frame.set_index("name").loc["tuned"]
     assert tuned["params.lr"] == 0.01 and tuned["params.depth"] == 5
@@ -79,6 +81,7 @@ def test_runs_frame_is_one_row_per_run_like_search_runs(reg):
     assert math.isnan(baseline["metrics.loss"]) and baseline["metrics.acc"] == 0.91
     assert pd.isna(frame.set_index("name").loc["other", "params.opt"])
     assert frame.set_index("name").loc["other", "metrics.peak"] == float("-inf")
+    assert frame.set_index("name").loc["other", "metrics.third"] == 1 / 3  # exactly
     assert pd.api.types.is_float_dtype(frame["metrics.peak"])
     assert frame["run_id"].tolist() == [r.id for r in mm.list_runs()]
 

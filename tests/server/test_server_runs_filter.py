@@ -30,7 +30,7 @@ def runs(seed, store):
         "base": seed.run("baseline", params={"lr": 0.1, "opt": "adam"},
                          metrics={"acc": 0.95}, tags={"team": "risk"}),
         "tuned": seed.run("tuned", params={"lr": 0.01, "opt": "sgd"},
-                          metrics={"acc": 0.85, "loss": 0.4}, tags={"team": "growth"}),
+                          metrics={"acc": 0.85, "loss": 1 / 3}, tags={"team": "growth"}),
         "evil": seed.run("=HYPERLINK(\"http://x\")", params={"lr": 0.5, "cmd": "@SUM(A1)"},
                          metrics={"acc": -0.5}, tags={"team": "+risk", "n": "-12.5"}),
         "old": seed.run("archived-one", metrics={"acc": 0.99}),
@@ -102,7 +102,7 @@ async def test_csv_export_is_every_match_injection_safe(jp_fetch, runs):
     assert [r[1] for r in rows[1:]] == ["baseline", "tuned", "'=HYPERLINK(\"http://x\")"]
     base, tuned, evil = (dict(zip(rows[0], r, strict=True)) for r in rows[1:])
     assert base["params.lr"] == "0.1" and base["metrics.acc"] == "0.95"
-    assert base["metrics.loss"] == "" and tuned["metrics.loss"] == "0.4"
+    assert base["metrics.loss"] == "" and float(tuned["metrics.loss"]) == 1 / 3  # exact
     assert evil["params.cmd"] == "'@SUM(A1)" and evil["tags.team"] == "'+risk"
     # plain numbers are left alone, negative ones too
     assert evil["metrics.acc"] == "-0.5" and evil["tags.n"] == "-12.5"

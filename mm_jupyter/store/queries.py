@@ -36,7 +36,8 @@ NOTE_PREVIEW = 200
 SUMMARY_SELECT = (
     "SELECT r.id, r.name, e.name, r.status, r.started_at, r.finished_at, r.duration_s,"
     " r.user, r.host, r.notebook_path, r.tags, r.n_outputs, r.n_figures, r.parent_run_id,"
-    f" r.starred, r.archived_at, substr(r.note, 1, {NOTE_PREVIEW}), r.cell_id"
+    f" r.starred, r.archived_at, substr(r.note, 1, {NOTE_PREVIEW}), r.cell_id,"
+    " r.deleted_at"
     " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 )
 # Lists show top-level runs unless asked for children (the candidates of a search).
@@ -461,6 +462,7 @@ def _summary(
         "archived_at": row[15],
         "note": row[16],
         "cell_id": row[17],
+        "deleted_at": row[18],  # set only on a run named by id: lists never show these
     }
 
 

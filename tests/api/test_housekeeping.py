@@ -56,6 +56,9 @@ def test_archive_delete_restore_and_move(reg):
     assert archived.archived_at is not None and archived.deleted_at is None
     deleted = mm.delete_run(run_id)
     assert deleted.deleted_at is not None
+    # the run read back by id says it is deleted (lists leave it out)
+    assert mm.get_run(run_id).deleted_at == deleted.deleted_at
+    assert run_id not in [r.id for r in mm.list_runs(include_archived=True)]
     restored = mm.restore_run(run_id)
     assert restored.archived_at is None and restored.deleted_at is None
     moved = mm.move_run(run_id, "brand-new-experiment")

@@ -32,6 +32,7 @@ export function runSummary(
     archived_at: null,
     note: '',
     cell_id: null,
+    deleted_at: null,
     ...extra
   };
 }

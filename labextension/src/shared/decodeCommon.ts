@@ -43,6 +43,7 @@ export const decodeRunSummary = fields<MM.IRunSummary>('run', {
   // Issue 14's housekeeping fields: absent from older servers.
   starred: flag,
   archived_at: optStr,
+  deleted_at: optStr,
   note: text,
   cell_id: optStr
 });

@@ -164,6 +164,8 @@ export interface IRunSummary {
   starred: boolean;
   /** When the run was archived (hidden from lists by default), or null. */
   archived_at: string | null;
+  /** When the run was deleted (soft; restorable until gc), or null. */
+  deleted_at: string | null;
   /** The first 200 characters of the run's markdown note ('' for none). */
   note: string;
   /** Id of the notebook cell the run was tracked in, when known. */

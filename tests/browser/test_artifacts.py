@@ -125,18 +125,21 @@ def test_artifacts_versions_and_lineage(
     assert [r.get_attribute("tabindex") for r in rows.all()] == ["0", "-1", "-1", "-1"]
     names = artifact_names(panel)
 
-    def focused() -> str | None:
-        return page.evaluate("document.activeElement.dataset.artifactName")
+    def expect_focus(name: str) -> None:
+        # focus moves when React has re-rendered the list: wait for it, don't sample
+        page.wait_for_function(
+            "n => document.activeElement?.dataset?.artifactName === n", arg=name, timeout=5000
+        )
 
     rows.nth(0).focus()
     page.keyboard.press("ArrowDown")
-    assert focused() == names[1]
+    expect_focus(names[1])
     page.keyboard.press("End")
-    assert focused() == names[3]
+    expect_focus(names[3])
     page.keyboard.press("ArrowUp")
-    assert focused() == names[2]
+    expect_focus(names[2])
     page.keyboard.press("Home")
-    assert focused() == names[0]
+    expect_focus(names[0])
     assert [r.get_attribute("tabindex") for r in rows.all()] == ["0", "-1", "-1", "-1"]
 
     # And it filters by kind and by text

@@ -95,7 +95,7 @@ def test_register_a_runs_model_and_browse_a_searchs_candidates(
     done = view.locator(".jp-mm-RegisterModel-done")
     done.wait_for()
     assert "iris-gbm:1" in done.inner_text()
-    assert "staging" in done.inner_text() and "@champion" in done.inner_text()
+    assert "(staging)" in done.inner_text() and "(alias champion)" in done.inner_text()
     version = lab.api("mm-jupyter/api/models/iris-gbm/versions/1")
     assert (version["stage"], version["aliases"]) == ("staging", ["champion"])
     assert version["run"]["id"] == runs["gbm"]

@@ -65,12 +65,15 @@ export function addView(
   widget: MainAreaWidget
 ): ViewArea {
   let area = viewArea(app);
+  // Whether the shell took the view is whether it gave it a parent: `isAttached`
+  // is false until the shell itself is in the page, and the layout restorer opens
+  // views before that (a command run right after the page loads does too).
   app.shell.add(widget, area);
-  if (!widget.isAttached && area === 'main') {
+  if (!widget.parent && area === 'main') {
     area = 'down';
     app.shell.add(widget, area);
   }
-  if (!widget.isAttached) {
+  if (!widget.parent) {
     widget.dispose();
     throw new Error(
       `mm-jupyter: cannot show "${widget.title.label}": this Jupyter frontend (${app.name}) has no area for views`

@@ -83,6 +83,20 @@ def add_corpus(registry):
         add_run(registry, name, experiment, tags, started_at=f"2026-01-01T00:00:{i:02d}.000Z")
 
 
+def add_corpus_as_schema_5(registry):
+    """The corpus as mm-jupyter wrote it at schema 5: today's writer also fills columns
+    later migrations added (cell_id), which that schema lacks."""
+    with registry.write() as conn:
+        for i, (name, experiment, tags) in enumerate(CORPUS):
+            conn.execute("INSERT INTO experiments (name, created_at) VALUES (?, ?)"
+                         " ON CONFLICT (name) DO NOTHING", (experiment, runs.iso_now()))
+            conn.execute(
+                "INSERT INTO runs (id, name, experiment_id, status, started_at, tags)"
+                " SELECT ?, ?, id, 'finished', ?, ? FROM experiments WHERE name = ?",
+                (runs.new_run_id(), name, f"2026-01-01T00:00:{i:02d}.000Z", dumps(tags or {}),
+                 experiment))
+
+
 def search(registry, q, **options):
     page = queries.query_runs(registry, q=q, limit=500, **options)
     return page["total"], [r["id"] for r in page["runs"]]
@@ -310,7 +324,7 @@ def test_postgresql_indexes_the_runs_of_an_older_registry(postgres_database, tmp
         old.setattr(pg, "MIGRATIONS", pg.MIGRATIONS[:5])
         old.setattr(pg, "SCHEMA_VERSION", 5)
         registry = open_registry(tmp_path / "r")
-        add_corpus(registry)
+        add_corpus_as_schema_5(registry)
         registry.close()
     registry = open_registry(tmp_path / "r")
     try:

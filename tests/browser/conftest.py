@@ -112,6 +112,19 @@ def start_lab(base: Path, *extra_args: str, env: dict[str, str] | None = None) -
     ``env`` adds to the server's (and so its kernels') environment: a team backend's
     database and bucket, the user.
     """
+    return _start_server(
+        base, "jupyterlab", "LabApp", "jupyter-lab.log",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *extra_args, env=env,
+    )  # fmt: skip
+
+
+def _start_server(base: Path, module: str, app: str, log_name: str, *extra_args: str,
+                  env: dict[str, str] | None) -> LabServer:
+    """Start ``python -m module`` (JupyterLab, or Notebook 7; ``app`` its app class)
+    with its notebooks, registry, settings and workspaces under ``base``, a random
+    token, loopback only; return once it answers."""
     root_dir = base / "notebooks"
     registry_dir = base / "registry"
     settings_dir = base / "user-settings"
@@ -124,22 +137,20 @@ def start_lab(base: Path, *extra_args: str, env: dict[str, str] | None = None) -
     env = {**os.environ, **(env or {}), "MM_JUPYTER_HOME": str(registry_dir)}
     # The kernel inherits this environment: make sure it is the venv's Python.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    log_path = base / "jupyter-lab.log"
+    log_path = base / log_name
     cmd = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        module,
         "--no-browser",
         "--allow-root",
         "--ip=127.0.0.1",
         f"--port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         f"--ServerApp.root_dir={root_dir}",
-        f"--LabApp.workspaces_dir={workspaces_dir}",
-        f"--LabApp.user_settings_dir={settings_dir}",
+        f"--{app}.workspaces_dir={workspaces_dir}",
+        f"--{app}.user_settings_dir={settings_dir}",
         *extra_args,
     ]
     log = log_path.open("wb")
@@ -269,49 +280,5 @@ def start_notebook(base: Path, *extra_args: str, env: dict[str, str] | None = No
     ``lab_url("tree")`` opens its file browser, ``lab_url("notebooks/x.ipynb")`` a
     notebook.
     """
-    root_dir = base / "notebooks"
-    registry_dir = base / "registry"
-    settings_dir = base / "user-settings"
-    workspaces_dir = base / "workspaces"
-    for path in (root_dir, registry_dir, workspaces_dir):
-        path.mkdir(parents=True, exist_ok=True)
-    _write_user_settings(settings_dir)
-    token = secrets.token_hex(16)
-    port = _free_port()
-    env = {**os.environ, **(env or {}), "MM_JUPYTER_HOME": str(registry_dir)}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    log_path = base / "jupyter-notebook.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "notebook",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root_dir}",
-        f"--JupyterNotebookApp.workspaces_dir={workspaces_dir}",
-        f"--JupyterNotebookApp.user_settings_dir={settings_dir}",
-        *extra_args,
-    ]
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        cmd, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    log.close()
-    server = LabServer(
-        url=f"http://127.0.0.1:{port}",
-        token=token,
-        root_dir=root_dir,
-        registry_dir=registry_dir,
-        log_path=log_path,
-        process=process,
-    )
-    try:
-        _wait_ready(server)
-    except BaseException:
-        stop_lab(server)
-        raise
-    return server
+    return _start_server(base, "notebook", "JupyterNotebookApp", "jupyter-notebook.log",
+                         *extra_args, env=env)

@@ -563,7 +563,7 @@ async def test_json_content_type_variants_are_accepted(raw_fetch, zoo, content_t
         ("DELETE", f"models/{IRIS}/versions/1/transition"),
         ("POST", f"models/{IRIS}/versions/1"),
         ("POST", f"models/{IRIS}"),
-        ("POST", "models"),
+        ("PUT", "models"),  # POST models registers a run's model (test_server_register.py)
     ],
 )
 async def test_other_methods_are_405(raw_fetch, zoo, method, path):

@@ -20,7 +20,6 @@ import {
   decodeRunDetail
 } from './runs/decode';
 import { CommandIDs, describeArgs, stringArg } from './shared/actions';
-import { connectCommands } from './shared/commandBridge';
 import { RestClient } from './shared/rest';
 import { openNotebookCell } from './notebook/openCell';
 import { IArtifactRegistration } from './notebook/runOutput';
@@ -37,7 +36,6 @@ export const notebookPlugin: JupyterFrontEndPlugin<void> = {
   requires: [IRenderMimeRegistry],
   activate: (app: JupyterFrontEnd, rendermime: IRenderMimeRegistry) => {
     const client = new RestClient(app.serviceManager.serverSettings);
-    connectCommands((id, args) => app.commands.execute(id, args));
     let meta: Promise<string | null> | null = null;
     const run = (id: string, args: Record<string, string | number>) =>
       void app.commands.execute(id, args).catch(err => {

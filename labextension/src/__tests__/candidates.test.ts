@@ -276,7 +276,8 @@ describe('rendering', () => {
           openRun: () => undefined,
           openArtifact: () => undefined,
           openModel: () => undefined,
-          openLineage: () => undefined
+          openLineage: () => undefined,
+          openNotebookCell: () => undefined
         }
       })
     );

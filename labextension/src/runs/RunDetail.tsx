@@ -74,7 +74,7 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
   const { candidates } = detail;
   return (
     <div className="jp-mm-RunDetail">
-      <RunHeader run={run} />
+      <RunHeader run={run} actions={props.actions} />
       <RunActions
         detail={detail}
         registration={props.registration}

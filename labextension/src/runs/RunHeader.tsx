@@ -4,8 +4,7 @@ import { formatDuration, formatTime, runDuration } from '../shared/format';
 import * as MM from './types';
 import { TagsFact } from '../shared/Facts';
 import { StatusBadge } from '../shared/Badges';
-import { CommandIDs } from '../shared/actions';
-import { commandsConnected, runCommand } from '../shared/commandBridge';
+import { IActions } from '../shared/actions';
 
 /**
  * Props of {@link RunHeader}.
@@ -13,6 +12,8 @@ import { commandsConnected, runCommand } from '../shared/commandBridge';
 export interface IRunHeaderProps {
   /** The run. */
   run: MM.IRunSummary;
+  /** Navigation; without it there is no "Open notebook at this cell". */
+  actions?: IActions;
 }
 
 /**
@@ -47,29 +48,31 @@ export function RunHeader(props: IRunHeaderProps): JSX.Element {
           ))}
         <TagsFact tags={run.tags} />
       </dl>
-      {run.notebook_path && <OpenCellButton run={run} />}
+      {run.notebook_path && props.actions && (
+        <OpenCellButton run={run} open={props.actions.openNotebookCell} />
+      )}
     </header>
   );
 }
 
 /**
- * "Open notebook at this cell": runs the plugin's command (shared/commandBridge.ts:
- * the header has no application handle of its own).
+ * "Open notebook at this cell": the notebook the run was tracked in, opened at that
+ * cell (its id, else its recorded source).
  */
-function OpenCellButton(props: { run: MM.IRunSummary }): JSX.Element | null {
+function OpenCellButton(props: {
+  run: MM.IRunSummary;
+  open: IActions['openNotebookCell'];
+}): JSX.Element {
   const { run } = props;
-  if (!commandsConnected()) {
-    return null;
-  }
   return (
     <button
       className="jp-mm-Button jp-mm-RunHeader-openCell"
       title={`Open ${run.notebook_path ?? ''} at the cell this run was tracked in`}
       onClick={() =>
-        runCommand(CommandIDs.openNotebookCell, {
-          path: run.notebook_path ?? '',
-          cellId: run.cell_id ?? '',
-          runId: run.id
+        props.open({
+          id: run.id,
+          notebook_path: run.notebook_path ?? '',
+          cell_id: run.cell_id
         })
       }
     >

@@ -49,6 +49,12 @@ export interface IActions {
   openModel(name: string, version?: number): void;
   /** Open the lineage view rooted at a run or a version. */
   openLineage(root: MM.LineageRoot): void;
+  /** Open a run's notebook at the cell it was tracked in. */
+  openNotebookCell(run: {
+    id: string;
+    notebook_path: string;
+    cell_id?: string | null;
+  }): void;
 }
 
 /**
@@ -71,6 +77,12 @@ export function commandActions(app: JupyterFrontEnd): IActions {
         version === undefined ? { name } : { name, version }
       ),
     openLineage: root => run(CommandIDs.openLineage, lineageArgs(root)),
+    openNotebookCell: r =>
+      run(CommandIDs.openNotebookCell, {
+        path: r.notebook_path,
+        cellId: r.cell_id ?? '',
+        runId: r.id
+      }),
     openModel: (name, version) =>
       run(
         CommandIDs.openModel,

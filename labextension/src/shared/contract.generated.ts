@@ -529,6 +529,10 @@ export interface RunSummary {
    */
   archived_at?: string | null;
   /**
+   * When the run was deleted (soft; `mm-jupyter gc` purges it later). Lists never show deleted runs; a run named by id still has it. Else null.
+   */
+  deleted_at?: string | null;
+  /**
    * The first 200 characters of the run's markdown note, else null (GET runs/{id} has all of it).
    */
   note?: string | null;

@@ -66,6 +66,7 @@ from mm_jupyter.store import (  # noqa: E402
     model_queries,
     open_registry,
     queries,
+    run_columns,
 )
 
 TARGET_MS = 50.0
@@ -214,7 +215,7 @@ def handler_cases(registry: Registry) -> dict[str, Callable[[], Any]]:
         # for them too, as the sidebar's "Show candidates" does.
         "first_page_with_children": page(sort="started_at", order="desc", children=True),
         "q_filter_with_children": page(q="run-4242", children=True),
-        "keys": lambda: strict_json(queries.keys(registry)),
+        "keys": lambda: strict_json(run_columns.keys(registry)),
         "changes": lambda: strict_json(queries.changes(registry, 0)),
     }
 
@@ -223,7 +224,7 @@ def handler_cases(registry: Registry) -> dict[str, Callable[[], Any]]:
 
 
 
-# The first-page query of queries._ids_sorted_by_value (kept in step by hand).
+# The first-page query of queries.ids_sorted_by_value (kept in step by hand).
 METRIC_PAGE_SQL = (
     "SELECT r.id FROM latest_metrics v JOIN runs r ON r.id = v.run_id"
     " JOIN experiments e ON e.id = r.experiment_id"

@@ -8,17 +8,20 @@ fetched only for the runs on the page.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from mm_jupyter.core.paging import MAX_LIMIT, check_page
-from mm_jupyter.core.run_filter import Node, parse_filter
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store import text_search
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
-from mm_jupyter.store.run_filter_sql import drivers, filter_sql, without
+from mm_jupyter.store.run_selection import (
+    SPARSE_MAX,
+    count_condition,
+    count_listed,
+    selection,
+)
 
 SORT_COLUMNS = {
     "id": "r.id",
@@ -40,18 +43,6 @@ SUMMARY_SELECT = (
     " r.deleted_at"
     " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 )
-# Lists show top-level runs unless asked for children (the candidates of a search).
-# "|| ''" keeps SQLite from reading every top-level run through the runs_parent index
-# (a NULL looks selective to it) instead of walking the sort's index for one page.
-TOP_LEVEL = "r.parent_run_id || '' IS NULL"
-#: Which runs a list shows by their archive state; deleted runs never (until gc).
-ARCHIVED = {
-    "exclude": "r.deleted_at IS NULL AND r.archived_at IS NULL",
-    "include": "r.deleted_at IS NULL",
-    "only": "r.deleted_at IS NULL AND r.archived_at IS NOT NULL",
-}
-
-
 def resolve_run(registry: Registry, ref: str, *, exact: bool = False) -> str:
     """Return the id of the run ``ref`` names: an id, a unique id prefix, or a name.
 
@@ -80,25 +71,6 @@ def resolve_run(registry: Registry, ref: str, *, exact: bool = False) -> str:
             if len(rows) > 1:
                 raise NotFoundError(f"run id prefix {ref!r} is ambiguous")
     raise NotFoundError(f"no run with id or name {ref!r}")
-
-
-def _filters(
-    experiment: str | None, status: str | None, user: str | None = None,
-    archived: str = "exclude",
-) -> tuple[str, list[Any]]:
-    if archived not in ARCHIVED:
-        raise ValueError(f"archived must be one of {', '.join(ARCHIVED)}, not {archived!r}")
-    clauses, args = [], []
-    if experiment:
-        clauses.append("e.name = ?")
-        args.append(experiment)
-    if status:
-        clauses.append("r.status = ?")
-        args.append(status)
-    if user:
-        clauses.append("r.user = ?")
-        args.append(user)
-    return (" AND ".join(clauses) or "1 = 1"), args
 
 
 def parse_sort(sort: str | None) -> tuple[str, str | None]:
@@ -145,11 +117,12 @@ def query_runs(
     if order not in ("asc", "desc"):
         raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
     check_page(limit, offset)
-    selection = _selection(experiment, status, user, children, filter, archived)
-    where, args = selection.where, selection.args
+    chosen = selection(experiment=experiment, status=status, user=user, children=children,
+                       filter=filter, archived=archived)
+    where, args = chosen.where, chosen.args
     direction = "DESC" if order == "desc" else "ASC"
     base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-    count_from = selection.count_from
+    count_from = chosen.count_from
     if q:
         text_search.catch_up(registry)
     with registry.read() as conn:
@@ -161,11 +134,11 @@ def query_runs(
             where, args = match.page_where, match.page_args
         by_ids = total is not None
         if total is None and not q and not filter:
-            total = _count_listed(conn, registry.backend, selection, children)
-        elif total is None and selection.node is not None:
+            total = count_listed(conn, registry.backend, chosen, children)
+        elif total is None and chosen.node is not None:
             many = False  # more candidates than SPARSE_MAX: count before listing them
             if not q:
-                count_where, count_args, candidates = _count_condition(conn, selection)
+                count_where, count_args, candidates = count_condition(conn, chosen)
                 many = candidates is not None and candidates > SPARSE_MAX
             if many:
                 total = conn.execute(f"SELECT count(*) {count_from} WHERE {count_where}",
@@ -199,154 +172,6 @@ def query_runs(
         runs = run_summaries(conn, ids)
         cursor = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
     return {"total": total, "offset": offset, "limit": limit, "cursor": cursor, "runs": runs}
-
-
-@dataclass
-class Selection:
-    """The runs a list or an export selects: ``where``/``args`` (on ``runs r`` joined
-    with ``experiments e``), the experiment, status and user filters alone
-    (``base_where``, with the same ``args`` when there is no filter, for the count), the
-    FROM clause the count needs, the archive mode and the parsed filter."""
-
-    where: str
-    args: list[Any]
-    base_where: str
-    count_from: str
-    archived: str = "exclude"
-    node: Node | None = None  # the parsed filter
-    base_args: list[Any] = field(default_factory=list)  # base_where's
-    top_level: bool = True  # child runs left out
-
-
-def _selection(
-    experiment: str | None, status: str | None, user: str | None, children: bool,
-    filter_text: str | None, archived: str,
-) -> Selection:
-    base_where, args = _filters(experiment, status, user, archived)
-    base_args = list(args)
-    where = f"{ARCHIVED[archived]} AND {base_where}"
-    node = None
-    if filter_text:
-        node = parse_filter(filter_text)
-        condition, filter_args = filter_sql(node)
-        where, args = f"{where} AND {condition}", [*args, *filter_args]
-    if not children:
-        where = f"{where} AND {TOP_LEVEL}"
-    # The join only matters when a filter names the experiment; without it SQLite
-    # counts from the smallest index (0.02 ms instead of 4.5 ms at 100k runs).
-    base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-    return Selection(where, args, base_where, base if experiment else "FROM runs r",
-                     archived, node, base_args, not children)
-
-
-def selection(
-    *, experiment: str | None = None, status: str | None = None, user: str | None = None,
-    children: bool = False, filter: str | None = None,
-    archived: str = "exclude",
-) -> Selection:
-    """Return the SQL condition of the list options (``query_runs``'s, but paging)."""
-    return _selection(experiment, status, user, children, filter, archived)
-
-
-#: Up to this many matches a filter's page lists them by id (store/text_search.py).
-SPARSE_MAX = text_search.SPARSE_MAX
-
-
-def _count_condition(
-    conn: Connection, selection: Selection
-) -> tuple[str, list[Any], int | None]:
-    """The condition that counts a filter's runs (``selection.where``, rewritten to run
-    faster, same runs), and how many runs its driving test names (``None`` without one).
-    Two rewrites, each for SQLite's sake (PostgreSQL plans alike):
-
-    - When no run is archived, deleted or a child (two probes of small indexes), the
-      archive and top-level rules keep every run and are left out: a filter on metrics
-      and params then never reads the runs' rows and checks the runs in id order, which
-      its lookups by run id follow (about 5 times faster than in table order).
-    - The filter's most selective indexed test, if it keeps under a quarter of the runs,
-      names the runs to check (``r.id IN (...)``, through its (key, value) index)
-      instead of being checked on every run: 10k runs read instead of 100k for
-      ``metrics.acc > 0.9 and params.lr <= 0.1`` at 100k runs.
-    """
-    node = selection.node
-    assert node is not None
-    condition, args = filter_sql(node)
-    terms = drivers(node)
-    candidates = None
-    if terms:
-        n_runs = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
-        cap = n_runs // 4
-        best: tuple[int, Node, str, list[Any]] | None = None
-        for test, sql, term_args in terms:
-            # Counted on the (key, value) index alone: "SELECT 1", not the run ids
-            # (params_sort does not hold them; each would read a row).
-            probe = sql.replace("SELECT run_id FROM", "SELECT 1 FROM", 1)
-            n = int(conn.execute(f"SELECT count(*) FROM ({probe} LIMIT ?) t",
-                                 [*term_args, cap + 1]).fetchone()[0])
-            if n <= cap and (best is None or n < best[0]):
-                best = (n, test, sql, term_args)
-        if best is not None:
-            candidates, test, sql, term_args = best
-            rest = without(node, test)
-            condition, args = filter_sql(rest) if rest is not None else ("1 = 1", [])
-            condition, args = f"{condition} AND r.id IN ({sql})", [*args, *term_args]
-    where = f"{selection.base_where} AND {condition}"
-    if not _all_listed(conn, selection):
-        where = f"{ARCHIVED[selection.archived]} AND {where}"
-        if selection.top_level:
-            where = f"{where} AND {TOP_LEVEL}"
-    return where, [*selection.base_args, *args], candidates
-
-
-def _all_listed(conn: Connection, selection: Selection) -> bool:
-    """Whether the archive and top-level rules keep every run: no archived or deleted
-    run (none deleted for ``archived="include"``), no child run unless listed."""
-    if selection.archived == "only":
-        return False
-    if conn.execute(f"SELECT 1 FROM runs r WHERE {HIDDEN[selection.archived]} LIMIT 1"
-                    ).fetchone() is not None:
-        return False
-    return not selection.top_level or conn.execute(
-        f"SELECT 1 FROM runs r WHERE {CHILD} LIMIT 1").fetchone() is None
-
-
-#: The runs a list hides, by archive mode: the complement of ``ARCHIVED``'s, in the
-#: words of migration 0010's partial index ``runs_hidden`` so that it answers them.
-HIDDEN = {
-    "exclude": "(r.archived_at IS NOT NULL OR r.deleted_at IS NOT NULL)",
-    "include": "r.deleted_at IS NOT NULL",
-}
-CHILD = "r.parent_run_id IS NOT NULL"
-
-
-def _count_listed(conn: Connection, backend: str, selection: Selection,
-                  children: bool) -> int:
-    """Count the runs a list shows (no filter, no text search): the runs that pass the
-    experiment, status and user filters, less the hidden ones (archived, deleted) and,
-    unless ``children``, less the child runs, each count on an index: the filters' own
-    (covering; testing parent_run_id or archived_at there reads every row: 3 ms -> 16 ms
-    for one experiment, 12-20 ms for all runs at 100k), ``runs_parent`` for the
-    children and the partial index ``runs_hidden`` for the hidden runs, usually few."""
-    base, args = selection.base_where, selection.args
-
-    def count(condition: str, index: str | None = None) -> int:
-        # SQLite would start from the filters' index and read each row; on PostgreSQL
-        # the planner picks by its statistics.
-        source = selection.count_from
-        if index and backend == "sqlite":
-            source = source.replace("FROM runs r", f"FROM runs r INDEXED BY {index}", 1)
-        return int(conn.execute(f"SELECT count(*) {source} WHERE {condition} AND {base}",
-                                args).fetchone()[0])
-
-    if selection.archived == "only":  # the archived runs alone: few, through their index
-        shown = ARCHIVED["only"]
-        total = count(shown, "runs_hidden")
-        return total if children else total - count(f"{CHILD} AND {shown}", "runs_hidden")
-    hidden = HIDDEN[selection.archived]
-    total = count("1 = 1") - count(hidden, "runs_hidden")
-    if not children:
-        total -= count(CHILD, "runs_parent") - count(f"{CHILD} AND {hidden}", "runs_hidden")
-    return total
 
 
 def ids_sorted_by_value(
@@ -493,58 +318,6 @@ def list_run_summaries(
         children=children, filter=filter, archived=archived, sort=sort, order=order,
     )
     return list(page["runs"])
-
-
-def _distinct_keys(conn: Connection, table: str) -> list[str]:
-    # A skip-scan written out: jump from key to key through the (key, ...) index, one
-    # seek per distinct key (SELECT DISTINCT scans the whole index without ANALYZE).
-    return [
-        row[0]
-        for row in conn.execute(
-            f"WITH RECURSIVE k(key) AS (SELECT min(key) FROM {table} UNION ALL"
-            f" SELECT (SELECT min(key) FROM {table} WHERE key > k.key) FROM k"
-            " WHERE k.key IS NOT NULL) SELECT key FROM k WHERE key IS NOT NULL"
-        )
-    ]
-
-
-#: How many of the most recent top-level runs the column statistics of ``keys`` read:
-#: enough to pick sensible default columns, and a bounded cost at any registry size.
-STATS_RUNS = 2000
-
-
-def keys(registry: Registry) -> dict[str, Any]:
-    """Return the experiment names and the metric and param keys in use, with column
-    statistics over the ``STATS_RUNS`` most recent listed runs: ``metric_counts`` (how
-    many of them have each metric), ``varying_params`` (params whose value differs
-    between them) and ``tag_keys``."""
-    recent = (
-        f"SELECT r.id FROM runs r WHERE {TOP_LEVEL} AND {ARCHIVED['exclude']}"
-        " ORDER BY r.started_at DESC LIMIT ?"
-    )
-    with registry.read() as conn:
-        experiments = [r[0] for r in conn.execute("SELECT name FROM experiments ORDER BY name")]
-        metrics = _distinct_keys(conn, "latest_metrics")
-        params = _distinct_keys(conn, "params")
-        metric_counts = {
-            str(key): int(n) for key, n in conn.execute(
-                f"SELECT key, count(*) FROM latest_metrics WHERE run_id IN ({recent})"
-                " GROUP BY key ORDER BY key", (STATS_RUNS,))
-        }
-        varying = [
-            str(row[0]) for row in conn.execute(
-                f"SELECT key FROM params WHERE run_id IN ({recent}) GROUP BY key"
-                " HAVING count(DISTINCT value) > 1 ORDER BY key", (STATS_RUNS,))
-        ]
-        tag_keys = [
-            str(row[0]) for row in conn.execute(
-                f"SELECT DISTINCT j.key FROM runs t, json_each(t.tags) j"
-                f" WHERE t.id IN ({recent}) ORDER BY j.key", (STATS_RUNS,))
-        ]
-    return {
-        "experiments": experiments, "metrics": metrics, "params": params,
-        "metric_counts": metric_counts, "varying_params": varying, "tag_keys": tag_keys,
-    }
 
 
 def blob_info(registry: Registry, digest: str) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mm_jupyter.store import queries, text_search
+from mm_jupyter.store import queries, run_selection, text_search
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
 
@@ -33,7 +33,7 @@ def matching_ids(registry: Registry, **options: Any) -> list[str]:
     if order not in ("asc", "desc"):
         raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
     query = options.pop("q", None)
-    selection = queries.selection(**options)
+    selection = run_selection.selection(**options)
     where, args = selection.where, selection.args
     direction = "DESC" if order == "desc" else "ASC"
     base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"

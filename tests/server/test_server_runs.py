@@ -14,7 +14,7 @@ from tornado.httpclient import HTTPClientError
 import mm_jupyter
 from mm_jupyter.errors import RegistryError
 from mm_jupyter.server.base import REGISTRY_KEY
-from mm_jupyter.store import queries
+from mm_jupyter.store import queries, run_columns
 from mm_jupyter.store.runs import OutputRecord, write_metric_points
 
 
@@ -453,7 +453,7 @@ async def test_registry_error_is_a_generic_503(
     def locked(*args, **kwargs):
         raise RegistryError(f"registry {registry_dir}/registry.db is locked")
 
-    monkeypatch.setattr(queries, "keys", locked)
+    monkeypatch.setattr(run_columns, "keys", locked)
     code, body = await get_error(jp_fetch, "keys")
     assert code == 503
     assert str(registry_dir) not in str(body)
@@ -474,7 +474,7 @@ async def test_store_data_errors_are_server_errors(jp_fetch, monkeypatch, error,
     def broken(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(queries, "keys", broken)
+    monkeypatch.setattr(run_columns, "keys", broken)
     status, body = await get_error(jp_fetch, "keys")
     assert status == code
     assert "Expecting" not in body["message"]

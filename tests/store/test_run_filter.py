@@ -18,7 +18,7 @@ from mm_jupyter.core.run_filter import (
     Or,
     parse_filter,
 )
-from mm_jupyter.store import queries, runs, runs_export
+from mm_jupyter.store import queries, run_columns, run_selection, runs, runs_export
 
 # -- parser ------------------------------------------------------------------------------
 
@@ -255,7 +255,7 @@ def test_archived_and_deleted_runs(registry, zoo):
 
 def test_many_matches_count_and_page_through_the_sort_index(registry):
     # Over SPARSE_MAX matches: counted, then the page walks the sort index.
-    n = queries.SPARSE_MAX + 20
+    n = run_selection.SPARSE_MAX + 20
     rows = range(n)
     bulk_runs(registry, n)
     page = queries.query_runs(registry, filter="metrics.acc >= 0.01 and params.lr <= 0.1",
@@ -267,7 +267,7 @@ def test_many_matches_count_and_page_through_the_sort_index(registry):
 
 
 def test_keys_give_column_statistics(registry, zoo):
-    keys = queries.keys(registry)
+    keys = run_columns.keys(registry)
     assert keys["metric_counts"] == {"acc": 5, "val.loss": 2}  # top-level runs only
     assert keys["varying_params"] == ["lr", "opt"]  # deep and n: one run each
     assert keys["tag_keys"] == ["it's", "team"]

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from mm_jupyter.errors import BlobCorruptedError, NotFoundError
-from mm_jupyter.store import queries, runs
+from mm_jupyter.store import queries, run_columns, runs
 from mm_jupyter.store.details import run_detail
 from mm_jupyter.store.liveness import STALE_AFTER_S, reap_dead_runs
 
@@ -176,7 +176,7 @@ def test_keys_lists_each_distinct_key_once(registry):
         run_id = make_run(registry, experiment=f"e{i % 2}", params=[("lr", i, "auto"), ("d", 1, "auto")])
         runs.write_metric_points(registry, [(run_id, "acc", 0, 0.1, time.time()),
                                             (run_id, "loss", 0, 0.2, time.time())])
-    assert queries.keys(registry) == {
+    assert run_columns.keys(registry) == {
         "experiments": ["e0", "e1"], "metrics": ["acc", "loss"], "params": ["d", "lr"],
         "metric_counts": {"acc": 3, "loss": 3}, "varying_params": ["lr"], "tag_keys": [],
     }

@@ -14,7 +14,7 @@ from mm_jupyter.records import Run
 from mm_jupyter.services.evaluation.storage import run_reports
 from mm_jupyter.services.runs.candidates import family
 from mm_jupyter.services.runs.directions import directions_for
-from mm_jupyter.store import details, queries
+from mm_jupyter.store import details, queries, run_columns
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.objects import read_run_objects
 from mm_jupyter.store.runs import STATUSES
@@ -109,7 +109,7 @@ def run_keys(registry: Registry) -> dict[str, Any]:
     ``varying_params``, ``tag_keys``: the runs table's default columns), and
     ``directions``: lower (``min``) or higher (``max``) is better, per metric key
     (the stored override, else inferred from the name; services/runs/directions.py)."""
-    keys: dict[str, Any] = dict(queries.keys(registry))
+    keys: dict[str, Any] = dict(run_columns.keys(registry))
     keys["directions"] = directions_for(registry, keys["metrics"])
     return keys
 

@@ -113,6 +113,9 @@ describe('group by', () => {
     assert.equal(bestRunIndex([0.5, 0.3, null], 'min'), 1);
     assert.equal(bestRunIndex([0.5, 0.3, 0.9], 'max'), 2);
     assert.equal(bestRunIndex([null, NaN], 'max'), -1);
+    // every run equal: none is marked best
+    assert.equal(bestRunIndex([0.6394, 0.6394, 0.6394], 'max'), -1);
+    assert.equal(bestRunIndex([0.7, null], 'max'), 0);
   });
 });
 

@@ -150,7 +150,8 @@ export function sequentialColor(t: number): string {
 
 /**
  * Index of the best run for a metric (lowest for `min`, highest for `max`),
- * or -1 when no run has a finite value. Ties go to the first.
+ * or -1 when no run has a finite value or no run beats another (all equal: there is
+ * no best to mark). Ties for the best go to the first.
  */
 export function bestRunIndex(
   values: ReadonlyArray<number | null | undefined>,
@@ -166,7 +167,10 @@ export function bestRunIndex(
       best = i;
     }
   });
-  return best;
+  const finite = values.filter(
+    (v): v is number => typeof v === 'number' && Number.isFinite(v)
+  );
+  return finite.length > 1 && finite.every(v => v === finite[0]) ? -1 : best;
 }
 
 /** Statistics of one metric over the runs of a group. */

@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from seed_runs import EXPERIMENTS, cached, insert_rows  # noqa: E402
+from seed_runs import EXPERIMENTS, cached, insert_seed  # noqa: E402
 from timing import median_ms  # noqa: E402
 
 from mm_jupyter.server.base import strict_json  # noqa: E402
@@ -77,13 +77,7 @@ def build(path: Path, n_runs: int) -> None:
                 ]
                 for key in ("acc", "loss", "f1", *(f"m{k}" for k in range(3, 10))):
                     metrics.append((run_id, key, rng.random(), 10, started + 5))
-            insert_rows(conn, "runs", ("id", "name", "experiment_id", "status", "user", "host",
-                                       "notebook_path", "started_at", "finished_at",
-                                       "duration_s", "tags"), run_rows)
-            insert_rows(conn, "params", ("run_id", "key", "value", "value_num", "source"),
-                        params)
-            insert_rows(conn, "latest_metrics",
-                        ("run_id", "key", "value", "step", "timestamp_ts"), metrics)
+            insert_seed(conn, run_rows, params, metrics)
         if registry.backend == "sqlite":
             registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

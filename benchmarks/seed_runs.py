@@ -92,13 +92,7 @@ def build_registry(path: Path, n_runs: int) -> None:
                     if rng.random() < 0.01:
                         value = "NaN"
                     metrics.append((run_id, key, value, 10, started + 5))
-            insert_rows(conn, "runs", ("id", "name", "experiment_id", "status", "user", "host",
-                                       "notebook_path", "started_at", "finished_at",
-                                       "duration_s", "tags"), runs)
-            insert_rows(conn, "params", ("run_id", "key", "value", "value_num", "source"),
-                        params)
-            insert_rows(conn, "latest_metrics",
-                        ("run_id", "key", "value", "step", "timestamp_ts"), metrics)
+            insert_seed(conn, runs, params, metrics)
         if registry.backend == "sqlite":
             registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         else:  # fresh statistics, as autovacuum would gather after a bulk load
@@ -106,6 +100,16 @@ def build_registry(path: Path, n_runs: int) -> None:
                 conn.execute("ANALYZE")
     finally:
         registry.close()
+
+
+def insert_seed(conn: Any, runs: list[Any], params: list[Any], metrics: list[Any]) -> None:
+    """Bulk-insert seeded runs, their params and their latest metrics."""
+    insert_rows(conn, "runs", ("id", "name", "experiment_id", "status", "user", "host",
+                               "notebook_path", "started_at", "finished_at",
+                               "duration_s", "tags"), runs)
+    insert_rows(conn, "params", ("run_id", "key", "value", "value_num", "source"), params)
+    insert_rows(conn, "latest_metrics", ("run_id", "key", "value", "step", "timestamp_ts"),
+                metrics)
 
 
 def insert_rows(conn: Any, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:

@@ -111,3 +111,18 @@ export function userChoices(
   }
   return choices;
 }
+
+/**
+ * The keys before `GET keys` answers: no experiments, keys or statistics.
+ */
+export function emptyKeys(): MM.IKeys {
+  return {
+    experiments: [],
+    metrics: [],
+    params: [],
+    metric_counts: {},
+    varying_params: [],
+    tag_keys: [],
+    directions: {}
+  };
+}

@@ -13,7 +13,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { errorMessage, MMApiError } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { IServerModel } from '../shared/serverModel';
-import { defaultQuery, nextSort } from './query';
+import { defaultQuery, emptyKeys, nextSort } from './query';
 import { topMetrics } from './tableColumns';
 import { API_VERSION } from '../shared/types';
 import * as MM from './types';
@@ -370,15 +370,7 @@ export class RunsModel<A extends IRunsApi = IRunsApi>
   private _cursor: number | null = null;
   private _firing: number | null = null;
   private _isDisposed = false;
-  private _keys: MM.IKeys = {
-    experiments: [],
-    metrics: [],
-    params: [],
-    metric_counts: {},
-    varying_params: [],
-    tag_keys: [],
-    directions: {}
-  };
+  private _keys: MM.IKeys = emptyKeys();
   private _keysStale = false;
   private _list: RunListModel;
   private _metricColumns: string[] | null = null;

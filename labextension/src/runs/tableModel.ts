@@ -12,7 +12,7 @@ import { errorMessage, MMApiError } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { IServerModel } from '../shared/serverModel';
 import type { IRunHousekeepingApi, IRunsApi } from './api';
-import { defaultQuery, isFilterExpression, nextSort } from './query';
+import { defaultQuery, emptyKeys, isFilterExpression, nextSort } from './query';
 import * as MM from './types';
 import { defaultColumns } from './tableColumns';
 import {
@@ -350,15 +350,7 @@ export class RunsTableModel extends PagedListModel<
   private _columns: string[] | null = null;
   private _filterError: string | null = null;
   private _key: string | null = null;
-  private _keys: MM.IKeys = {
-    experiments: [],
-    metrics: [],
-    params: [],
-    metric_counts: {},
-    varying_params: [],
-    tag_keys: [],
-    directions: {}
-  };
+  private _keys: MM.IKeys = emptyKeys();
   private _keysAt = 0;
   private _keysLoading = false;
   private _restored = false;

@@ -141,22 +141,26 @@ def _who(user: str | None) -> str | None:
     return user if user is not None else current_user()
 
 
+def _set_visibility(
+    registry: Registry, ref: str, action: str, user: str | None, exact: bool
+) -> dict[str, Any]:
+    run_id = resolve(registry, ref, exact=exact)
+    housekeeping.set_visibility(registry, run_id, action, user=_who(user))
+    return run_state(registry, run_id)
+
+
 def archive_run(
     registry: Registry, ref: str, *, user: str | None = None, exact: bool = False
 ) -> dict[str, Any]:
     """Archive a run and its child runs: lists hide them unless asked; restorable."""
-    run_id = resolve(registry, ref, exact=exact)
-    housekeeping.set_visibility(registry, run_id, "archive", user=_who(user))
-    return run_state(registry, run_id)
+    return _set_visibility(registry, ref, "archive", user, exact)
 
 
 def restore_run(
     registry: Registry, ref: str, *, user: str | None = None, exact: bool = False
 ) -> dict[str, Any]:
     """Un-archive and un-delete a run and its child runs."""
-    run_id = resolve(registry, ref, exact=exact)
-    housekeeping.set_visibility(registry, run_id, "restore", user=_who(user))
-    return run_state(registry, run_id)
+    return _set_visibility(registry, ref, "restore", user, exact)
 
 
 def delete_run(
@@ -164,9 +168,7 @@ def delete_run(
 ) -> dict[str, Any]:
     """Soft-delete a run and its child runs: hidden everywhere, restorable until
     ``mm-jupyter gc`` purges it. A running run raises ``ConflictError``."""
-    run_id = resolve(registry, ref, exact=exact)
-    housekeeping.set_visibility(registry, run_id, "delete", user=_who(user))
-    return run_state(registry, run_id)
+    return _set_visibility(registry, ref, "delete", user, exact)
 
 
 def move_run(

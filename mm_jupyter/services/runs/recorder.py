@@ -31,6 +31,10 @@ MAX_ERROR_CHARS = 20_000
 # Set by monitoring's notebook trigger for the kernel it starts (see monitoring/triggers.py).
 TRIGGER_ENV = "MM_JUPYTER_TRIGGERED_BY"
 TRIGGER_TAG = "mm.triggered_by"
+# Set by services/runs/rerun.py for the kernel that re-executes a run: the new run
+# names its original, so the re-run report can find it.
+RERUN_ENV = "MM_JUPYTER_RERUN_OF"
+RERUN_TAG = "rerun_of"
 # sqlite3.DatabaseError: a damaged file must never stop the cell (store/db.py
 # translates it, this is the belt to those braces).
 _RECOVERABLE = (RegistryError, MMError, OSError, ValueError, TypeError, sqlite3.DatabaseError)
@@ -89,6 +93,9 @@ class RunRecorder:
         triggered_by = os.environ.get(TRIGGER_ENV)
         if triggered_by:
             self.tags.setdefault(TRIGGER_TAG, triggered_by[:200])
+        rerun_of = os.environ.get(RERUN_ENV)
+        if rerun_of:
+            self.tags.setdefault(RERUN_TAG, rerun_of[:200])
         self.params = list(params)
         self.code = code
         self.history = history

@@ -48,6 +48,8 @@ NAMES = (
     "monitoring_batches",
     "alert_acknowledge_request",
     "alert_acknowledge_response",
+    "rerun_report",
+    "checkout",
 )
 
 

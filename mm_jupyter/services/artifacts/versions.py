@@ -4,12 +4,14 @@ and ``mm.set_alias`` do, with the lineage edges of the run in progress.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from mm_jupyter.core.names import check_name
+from mm_jupyter.core.references import split_reference
 from mm_jupyter.errors import NotFoundError, RegistryError
 from mm_jupyter.identity import current_user
 from mm_jupyter.records import ArtifactVersion
@@ -117,6 +119,28 @@ def _data_facts(obj: Any, item: serialization.Serialized) -> dict[str, Any]:
     return {}
 
 
+#: JSON ``{name: version}`` set by a re-run (services/runs/rerun.py) for the kernel
+#: it starts: ``use_artifact("data")`` then returns the version the original run
+#: used, not the latest one. An explicit ``name:vN`` or ``name@alias`` is obeyed.
+PINNED_INPUTS_ENV = "MM_JUPYTER_PINNED_INPUTS"
+
+
+def pinned_reference(ref: str) -> str:
+    """``ref``, or ``name:vN`` when it names an artifact's latest version and the
+    process runs with that name pinned (``MM_JUPYTER_PINNED_INPUTS``)."""
+    text = os.environ.get(PINNED_INPUTS_ENV)
+    if not text or split_reference(ref)[1:] != (None, None):
+        return ref
+    try:
+        pins = json.loads(text)
+    except ValueError:
+        return ref
+    version = pins.get(ref) if isinstance(pins, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > 0:
+        return f"{ref}:v{version}"
+    return ref
+
+
 def use_artifact(session: Session, ref: str, *, load: bool = False) -> Any:
     """Return a verified private copy of the version ``ref`` names (the object if ``load``).
 
@@ -125,7 +149,7 @@ def use_artifact(session: Session, ref: str, *, load: bool = False) -> Any:
     content: ``FingerprintOnlyError``.
     """
     registry = session.require_registry()
-    version = store.resolve_version(registry, ref)
+    version = store.resolve_version(registry, pinned_reference(ref))
     require_bytes(version)  # before the edge: a run cannot have read missing bytes
     run = recorded_run(session)
     if run is not None and run.id is not None:

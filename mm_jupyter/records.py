@@ -41,6 +41,9 @@ class Run:
     archived_at: str | None = None
     deleted_at: str | None = None
     cell_id: str | None = None
+    # The hidden-state analysis of the tracked cell (docs/reproducibility.md):
+    # {"status": "clean"|"warnings"|"unknown", "issues": [...]}, None before it existed.
+    reproducibility: dict[str, Any] | None = None
 
     @classmethod
     def from_summary(cls, summary: dict[str, Any]) -> Run:

@@ -45,6 +45,9 @@ class NotebookSnapshots:
 
     def __init__(self) -> None:
         self._seen: dict[str, tuple[tuple[int, int, int], str]] = {}
+        # The text last read, until its cells are asked for (parsed once per change).
+        self._text: dict[str, tuple[tuple[int, int, int], str]] = {}
+        self._cells: dict[str, tuple[tuple[int, int, int], list[tuple[str | None, str]]]] = {}
 
     def snapshot(self, path: str) -> tuple[str | None, str | None]:
         """Return ``(text, None)`` for a changed file, ``(None, digest)`` if unchanged."""
@@ -65,18 +68,42 @@ class NotebookSnapshots:
             return None, None
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         self._seen[path] = (key, digest)
+        self._text[path] = (key, text)
         return text, None
+
+    def cells(self, path: str) -> list[tuple[str | None, str]] | None:
+        """The code cells of the notebook as last snapshot (``None``: unreadable).
+
+        Parsed once per change of the file, from the text ``snapshot`` read: the
+        hidden-state analysis of every tracked cell needs them, the JSON parse of a
+        big notebook costs milliseconds.
+        """
+        seen = self._seen.get(path)
+        if seen is None:
+            return None
+        parsed = self._cells.get(path)
+        if parsed is not None and parsed[0] == seen[0]:
+            return parsed[1]
+        pending = self._text.pop(path, None)
+        if pending is None or pending[0] != seen[0]:
+            return None
+        try:
+            cells = code_cells(pending[1])
+        except ValueError:  # not JSON (saved half-way?): no verdict
+            return None
+        self._cells[path] = (seen[0], cells)
+        return cells
 
     def forget(self, path: str) -> None:
         """Drop the cache entry (the stored snapshot could not be written)."""
         self._seen.pop(path, None)
+        self._text.pop(path, None)
 
 
-def _cell_sources(path: str) -> dict[str, str | None]:
-    """``{source: cell id}`` of the code cells of a notebook file (first cell wins)."""
-    with open(path, encoding="utf-8") as handle:
-        nb = json.load(handle)
-    found: dict[str, str | None] = {}
+def code_cells(text: str) -> list[tuple[str | None, str]]:
+    """``[(cell id, source)]`` of the code cells of a notebook's JSON text, in order."""
+    nb = json.loads(text)
+    found: list[tuple[str | None, str]] = []
     cells = nb.get("cells") if isinstance(nb, dict) else None
     for cell in cells if isinstance(cells, list) else []:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -86,7 +113,17 @@ def _cell_sources(path: str) -> dict[str, str | None]:
             source = "".join(str(line) for line in source)
         if isinstance(source, str):
             cell_id = cell.get("id")
-            found.setdefault(source, cell_id if isinstance(cell_id, str) else None)
+            found.append((cell_id if isinstance(cell_id, str) else None, source))
+    return found
+
+
+def _cell_sources(path: str) -> dict[str, str | None]:
+    """``{source: cell id}`` of the code cells of a notebook file (first cell wins)."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    found: dict[str, str | None] = {}
+    for cell_id, source in code_cells(text):
+        found.setdefault(source, cell_id)
     return found
 
 

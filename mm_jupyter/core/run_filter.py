@@ -44,6 +44,7 @@ ATTRIBUTES: dict[str, str] = {
     "duration_s": "number",
     "parent": "text",
     "cell_id": "text",
+    "reproducibility": "text",  # clean, warnings, unknown (hidden-state analysis)
     "starred": "bool",
     "archived": "bool",
 }

@@ -28,6 +28,8 @@ OUTPUT_VERSION = 1
 # The card shows a few params and metrics; the run view has them all.
 SHOWN_ITEMS = 8
 MAX_VALUE_CHARS = 80
+# Hidden-state issues listed in the fallbacks; the lab card and run view list all.
+SHOWN_ISSUES = 3
 
 
 def _items(mapping: Mapping[str, Any], limit: int = SHOWN_ITEMS) -> dict[str, str]:
@@ -73,6 +75,7 @@ def run_output_data(
             for m in models
         ],
         "registry": {"path": registry},
+        "reproducibility": run.reproducibility,
     }
 
 
@@ -101,8 +104,32 @@ def run_output_html(data: Mapping[str, Any]) -> str:
         f"{html.escape(run['experiment'])} · {fmt_duration(run['duration_s'])} · "
         f"{data['n_outputs']} outputs, {data['n_figures']} figures<br>"
         f"params: {_pairs(data['params'], data['n_params'])}<br>"
-        f"metrics: {_pairs(data['metrics'], data['n_metrics'])}{models}</div>"
+        f"metrics: {_pairs(data['metrics'], data['n_metrics'])}{models}"
+        f"{_reproducibility_html(data.get('reproducibility'))}</div>"
     )
+
+
+def reproducibility_lines(found: Mapping[str, Any] | None) -> list[str]:
+    """The hidden-state verdict as text lines: nothing when clean or unknown, else a
+    count and one line per issue (the first few)."""
+    if not found or found.get("status") != "warnings":
+        return []
+    issues = list(found.get("issues") or [])
+    lines = [f"hidden state: {len(issues)} warning{'s' if len(issues) != 1 else ''}"
+             " (docs/reproducibility.md)"]
+    lines += [f"  {issue.get('message') or issue.get('name')}" for issue in issues[:SHOWN_ISSUES]]
+    if len(issues) > SHOWN_ISSUES:
+        lines.append(f"  … (+{len(issues) - SHOWN_ISSUES})")
+    return lines
+
+
+def _reproducibility_html(found: Mapping[str, Any] | None) -> str:
+    lines = reproducibility_lines(found)
+    if not lines:
+        return ""
+    head, *rest = lines
+    return (f'<br><span style="color:#b45309">⚠ {html.escape(head)}</span>'
+            + "".join(f"<br>{html.escape(line.strip())}" for line in rest))
 
 
 def run_output_text(data: Mapping[str, Any]) -> str:
@@ -123,6 +150,7 @@ def run_output_text(data: Mapping[str, Any]) -> str:
     lines += [
         f"model: {m['variable']} ({m['class']}) stored as {m['artifact']}" for m in data["models"]
     ]
+    lines += reproducibility_lines(data.get("reproducibility"))
     return "\n".join(lines)
 
 

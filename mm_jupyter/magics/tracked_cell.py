@@ -34,6 +34,7 @@ from mm_jupyter.capture.params import (
     namespace_params,
     plan_cell,
 )
+from mm_jupyter.magics.provenance import CellProvenance
 from mm_jupyter.magics.run_output import RunOutputs
 from mm_jupyter.services.runs.recorder import status_of
 from mm_jupyter.services.runs.session import get_session
@@ -107,6 +108,7 @@ class TrackedCells:
         self.transformer = _StripTrackLine(self)
         self._cells: list[_Cell] = []
         self.outputs = RunOutputs(shell)
+        self.provenance = CellProvenance()  # hidden-state analysis (docs/reproducibility.md)
         # Fitted predictors the last tracked cell bound (what its run output offers).
         self.last_models: dict[str, Any] = {}
 
@@ -182,6 +184,9 @@ class TrackedCells:
         cell = _Cell(tracked=found is not None, raw=raw,
                      cell_id=getattr(info, "cell_id", None) or None)
         self._cells.append(cell)
+        number = self._number() if info.store_history else None
+        if number is not None:
+            self.provenance.note_cell(number, cell.cell_id)
         if found is None:
             return
         line, body = found
@@ -193,8 +198,15 @@ class TrackedCells:
         if not transformed or transformed.lstrip().startswith(MAGIC):
             transformed = None  # IPython 8 transforms after this hook
         # The history as it will be once IPython stores this cell (after this hook).
-        current = (self.shell.execution_count, info.raw_cell) if info.store_history else None
+        current = (number, info.raw_cell) if number is not None else None
         self._start(cell, args, "".join(body), transformed, current)
+
+    def _number(self) -> int | None:
+        """The execution number the running cell's history entry gets: the length of
+        the raw input history before IPython stores it (IPython 9 increments
+        ``execution_count`` before ``pre_run_cell``, IPython 8 after)."""
+        raw = getattr(self.shell.history_manager, "input_hist_raw", None)
+        return len(raw) if isinstance(raw, list) else None
 
     def post_execute(self) -> None:
         """Note the figures a tracked body changed (see ``install``)."""
@@ -328,6 +340,12 @@ class TrackedCells:
         history = list(enumerate(raw))[1:] if isinstance(raw, list) else None
         if history is not None and current is not None and current[0] > len(history):
             history.append(current)
+        notebook = config.notebooks.snapshot(path) if path else (None, None)
+        reproducibility = None
+        if current is not None:
+            reproducibility = self._guard("reproducibility", lambda: self.provenance.analyse(
+                history, current, cell_id, config.notebooks.cells(path) if path else None,
+                namespace, shell.user_ns_hidden), None)
         return RunRecorder(
             session,
             name=args.name,
@@ -338,9 +356,10 @@ class TrackedCells:
             history=history,
             notebook_path=path,
             cell_id=cell_id,
-            notebook=config.notebooks.snapshot(path) if path else (None, None),
+            notebook=notebook,
             shell=shell,
             capture_outputs=not args.no_capture_outputs,
+            reproducibility=reproducibility,
         )
 
     def auto_metrics(self, assigned: list[str]) -> dict[str, float]:

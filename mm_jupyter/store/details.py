@@ -138,6 +138,8 @@ def run_detail(registry: Registry, ref: str, *, exact: bool = False) -> dict[str
             # the notebook cell, and the change history, newest first.
             **housekeeping_fields(conn, run_id),
             "events": run_events(conn, run_id),
+            # The hidden-state analysis (docs/reproducibility.md), also in "run".
+            "reproducibility": summary.get("reproducibility"),
         }
 
 

@@ -104,5 +104,11 @@ def m0010_run_lists(db: Database) -> None:
     db.executescript(sql("0010_run_lists"))
 
 
+@MIGRATIONS(name="0011_reproducibility")
+def m0011_reproducibility(db: Database) -> None:
+    """The hidden-state analysis of each tracked cell: a status and its issues."""
+    db.executescript(sql("0011_reproducibility"))
+
+
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
 # tests/store/test_migrations.py checks they agree.

@@ -40,7 +40,7 @@ SUMMARY_SELECT = (
     "SELECT r.id, r.name, e.name, r.status, r.started_at, r.finished_at, r.duration_s,"
     " r.user, r.host, r.notebook_path, r.tags, r.n_outputs, r.n_figures, r.parent_run_id,"
     f" r.starred, r.archived_at, substr(r.note, 1, {NOTE_PREVIEW}), r.cell_id,"
-    " r.deleted_at"
+    " r.deleted_at, r.repro_status, r.repro_issues"
     " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 )
 def resolve_run(registry: Registry, ref: str, *, exact: bool = False) -> str:
@@ -288,7 +288,16 @@ def _summary(
         "note": row[16],
         "cell_id": row[17],
         "deleted_at": row[18],  # set only on a run named by id: lists never show these
+        "reproducibility": _reproducibility(row[19], row[20]),
     }
+
+
+def _reproducibility(status: str | None, issues: str | None) -> dict[str, Any] | None:
+    """A run's hidden-state analysis, ``None`` for runs recorded before it existed."""
+    if status is None:
+        return None
+    found = _json_or_marker(issues) if issues else []
+    return {"status": status, "issues": found if isinstance(found, list) else []}
 
 
 def get_run_summary(registry: Registry, ref: str) -> dict[str, Any]:

@@ -44,6 +44,7 @@ _COLUMNS = {
     "duration_s": "r.duration_s",
     "parent": "r.parent_run_id",
     "cell_id": "r.cell_id",
+    "reproducibility": "r.repro_status",
 }
 LIKE_ESCAPE = " ESCAPE '\\'"
 

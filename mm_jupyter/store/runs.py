@@ -56,6 +56,8 @@ class NewRun:
     # The notebook cell the run ran in (JupyterLab's cellId, or the id of the saved
     # cell a headless kernel's source matched): "Open notebook at this cell".
     cell_id: str | None = None
+    # The hidden-state analysis of the cell (core/hidden_state.py): {"status", "issues"}.
+    reproducibility: dict[str, Any] | None = None
 
 
 @dataclass
@@ -145,8 +147,8 @@ def insert_run(
         "INSERT INTO runs (id, name, experiment_id, status, user, host, pid,"
         " notebook_path, started_at, heartbeat_ts, tags, cell_digest,"
         " history_digest, notebook_digest, history_kernel_id, history_from,"
-        " history_upto, cell_id, change_seq)"
-        " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " history_upto, cell_id, repro_status, repro_issues, change_seq)"
+        " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         f" {CURRENT_SEQ})",
         (
             run.id,
@@ -166,6 +168,7 @@ def insert_run(
             first,
             last,
             run.cell_id,
+            *reproducibility_columns(run.reproducibility),
         ),
     )
     if encoded_params is None:
@@ -173,6 +176,15 @@ def insert_run(
     else:
         _upsert_param_rows(conn, encoded_params)
     return True
+
+
+def reproducibility_columns(
+    reproducibility: dict[str, Any] | None,
+) -> tuple[str | None, str | None]:
+    """``(repro_status, repro_issues)`` of a run's hidden-state analysis."""
+    if not reproducibility:
+        return None, None
+    return str(reproducibility.get("status")), dumps(reproducibility.get("issues") or [])
 
 
 def _upsert_params(

@@ -31,7 +31,7 @@ RUN_COLUMNS = (
     "finished_at", "duration_s", "heartbeat_ts", "tags", "error", "cell_digest",
     "history_digest", "notebook_digest", "environment_digest", "n_outputs", "n_figures",
     "history_from", "history_upto", "parent_run_id", "note", "starred", "archived_at",
-    "deleted_at", "cell_id",
+    "deleted_at", "cell_id", "repro_status", "repro_issues",
 )
 MAPPED_RUN_COLUMNS = ("experiment_id", "history_kernel_id", "change_seq")
 CHILD_TABLES = {

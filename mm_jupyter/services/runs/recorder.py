@@ -83,6 +83,7 @@ class RunRecorder:
         notebook: tuple[str | None, str | None] = (None, None),
         shell: Any = None,
         capture_outputs: bool = True,
+        reproducibility: dict[str, Any] | None = None,
     ) -> None:
         self.session = session
         self.name = name
@@ -102,6 +103,7 @@ class RunRecorder:
         self.notebook_path = notebook_path
         self.cell_id = cell_id
         self.notebook = notebook
+        self.reproducibility = reproducibility
         self.shell = shell
         self.capture = OutputCapture(shell) if capture_outputs else None
         self.run = ActiveRun(None, name or "", self.experiment)
@@ -142,6 +144,7 @@ class RunRecorder:
                     heartbeat_ts=time.time(),
                     history_kernel=session.kernel_key,
                     cell_id=self.cell_id,
+                    reproducibility=self.reproducibility,
                 ),
             )
             if recorded:

@@ -1,0 +1,114 @@
+"""The kernel's side of the hidden-state analysis: what each executed cell was.
+
+Per kernel, this keeps the notebook cell each execution ran in (JupyterLab sends its
+``cellId`` with every execute request; ``pre_run_cell`` sees it) and a
+``DefinitionIndex`` (core/hidden_state.py) over the execution history, extended by
+the entries added since the last tracked cell only: a tracked cell's analysis costs
+the same after 5 or 5,000 executions. Each distinct source is transformed (magics
+to Python, by a private ``TransformerManager``: the shell's own would run our
+``%%mm_track`` transformer's side effects) and parsed once.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mm_jupyter.core.code_names import EMPTY, CodeNames, code_names
+from mm_jupyter.core.hidden_state import DefinitionIndex, Entry, NotebookCells, analyse
+
+# Names IPython itself puts in the namespace: output caches, input caches, In/Out.
+IPYTHON_NAMES = re.compile(r"^(_+|_i+|_i?\d+|_[iod]h|In|Out|get_ipython|exit|quit)$")
+# Distinct sources whose names are kept (a cell run 1,000 times is one entry).
+MAX_CACHED_SOURCES = 4096
+# Cell magics whose body is Python run in the user namespace.
+PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%prun")
+
+
+class CellProvenance:
+    """Execution number → cell id, and the definition index of this kernel's history."""
+
+    def __init__(self) -> None:
+        self.cell_ids: dict[int, str] = {}
+        self.index = DefinitionIndex()
+        self._names: OrderedDict[str, CodeNames] = OrderedDict()
+        self._added: dict[int, str] = {}  # execution number → source indexed
+        self._transformer: Any = None
+
+    def note_cell(self, execution_count: int, cell_id: str | None) -> None:
+        """Remember which notebook cell an execution runs in (every cell, cheap)."""
+        if cell_id:
+            self.cell_ids[execution_count] = cell_id
+
+    def names(self, raw: str) -> CodeNames:
+        """What a cell as typed reads and binds (cached per distinct source)."""
+        found = self._names.get(raw)
+        if found is not None:
+            self._names.move_to_end(raw)
+            return found
+        found = code_names(self._python(raw))
+        self._names[raw] = found
+        if len(self._names) > MAX_CACHED_SOURCES:
+            self._names.popitem(last=False)
+        return found
+
+    def _python(self, raw: str) -> str:
+        lines = raw.lstrip("\n").splitlines(keepends=True)
+        first = lines[0] if lines else ""
+        # A tracked cell's body, or a timing/capturing magic's, is the user's Python.
+        if first.startswith("%%mm_track") or first.startswith(PYTHON_CELL_MAGICS):
+            raw = "".join(lines[1:])
+        if "%" not in raw and "!" not in raw and "?" not in raw:
+            return raw  # plain Python: nothing to transform
+        if self._transformer is None:
+            from IPython.core.inputtransformer2 import TransformerManager
+
+            self._transformer = TransformerManager()
+        try:
+            return str(self._transformer.transform_cell(raw))
+        except Exception:  # a cell IPython could not transform ran as an error: no names
+            return ""
+
+    def update(self, history: Sequence[tuple[int, str]]) -> None:
+        """Index the history entries not indexed yet (or changed: ``%reset``)."""
+        for n, source in reversed(history):
+            if self._added.get(n) is source:
+                break  # everything before was indexed already (the usual case)
+        else:
+            n = -1
+        for m, source in history:
+            if m < n or self._added.get(m) is source:
+                continue
+            self._added[m] = source
+            names = self.names(source) if source else EMPTY
+            self.index.add(Entry(m, names, self.cell_ids.get(m), source))
+
+    def analyse(
+        self,
+        history: Sequence[tuple[int, str]] | None,
+        current: tuple[int, str] | None,
+        cell_id: str | None,
+        notebook: Sequence[tuple[str | None, str]] | None,
+        namespace: Mapping[str, Any],
+        hidden: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The hidden-state verdict of the cell running now (``current``: its execution
+        number and source as typed): ``{"status", "issues"}``."""
+        if not history or current is None or notebook is None:
+            return {"status": "unknown", "issues": []}
+        self.note_cell(current[0], cell_id)
+        self.update(history)
+        target = self.index.entries.get(current[0])
+        if target is None:
+            return {"status": "unknown", "issues": []}
+        hidden = hidden or {}
+
+        def defined_elsewhere(name: str) -> bool:
+            return (name in namespace and name not in hidden
+                    and not hasattr(builtins, name) and not IPYTHON_NAMES.match(name))
+
+        return analyse(self.index, target, NotebookCells.of(notebook),
+                       defined_elsewhere=defined_elsewhere)

@@ -1,0 +1,9 @@
+-- PostgreSQL twin of store/sql/0011_reproducibility.sql.
+
+        -- Reproducibility (issue 15): the hidden-state analysis of a tracked cell.
+        -- repro_status is 'clean', 'warnings' or 'unknown' (NULL: recorded before this
+        -- existed, or a `with mm.track()` block); repro_issues is a JSON list of
+        -- {name, kind, defined_in, message}. The filter `reproducibility = 'warnings'`
+        -- reads repro_status.
+        ALTER TABLE runs ADD COLUMN repro_status TEXT;
+        ALTER TABLE runs ADD COLUMN repro_issues TEXT;

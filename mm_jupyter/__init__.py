@@ -57,9 +57,10 @@ _HOUSEKEEPING_API = (
     "move_run",
     "set_metric_direction",
 )
+_REPRODUCE_API = ("rerun", "checkout")
 __all__ = ["API_VERSION", "__version__", "diff", "evaluate", "triggers", *_API, *_ARTIFACT_API,
            "compare_runs", *_MODEL_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API,
-           *_HOUSEKEEPING_API]
+           *_HOUSEKEEPING_API, *_REPRODUCE_API]
 
 
 # Where each public name lives (the adapters in api/); ``triggers`` is a module of its own.
@@ -71,6 +72,7 @@ _HOME = {
     **dict.fromkeys(_SYNC_API, "mm_jupyter.api.sync"),
     **dict.fromkeys(_AUTOLOG_API, "mm_jupyter.api.autolog"),
     **dict.fromkeys(_HOUSEKEEPING_API, "mm_jupyter.api.housekeeping"),
+    **dict.fromkeys(_REPRODUCE_API, "mm_jupyter.api.reproduce"),
     "diff": "mm_jupyter.api.diff",
     "compare_runs": "mm_jupyter.api.compare",
     "evaluate": "mm_jupyter.api.evaluation",

@@ -15,6 +15,7 @@ from mm_jupyter.cli.housekeeping import register as register_housekeeping_comman
 from mm_jupyter.cli.models import models
 from mm_jupyter.cli.monitoring import monitor, serve
 from mm_jupyter.cli.remote import remote
+from mm_jupyter.cli.reproduce import checkout, rerun
 from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.cli.sync import pull, push
 from mm_jupyter.display.diff import to_text
@@ -218,7 +219,7 @@ def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
 
 register_artifact_commands(main)
 register_housekeeping_commands(main, runs)
-for command in (doctor, models, monitor, pull, push, remote, serve):
+for command in (doctor, models, monitor, pull, push, remote, serve, rerun, checkout):
     main.add_command(command)
 
 

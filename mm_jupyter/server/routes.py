@@ -35,6 +35,7 @@ from mm_jupyter.server.monitoring import (
 )
 from mm_jupyter.server.prometheus import MetricsHandler
 from mm_jupyter.server.reports import RunReportHandler
+from mm_jupyter.server.reproduce import RunCheckoutHandler, RunRerunHandler
 from mm_jupyter.server.run_models import RunModelRegistrationHandler
 from mm_jupyter.server.runs import (
     ChangesHandler,
@@ -63,6 +64,8 @@ ROUTES = (
     ("runs/([^/]+)/reports/(.+)", RunReportHandler),
     ("runs/([^/]+)/register-model", RunModelRegistrationHandler),
     ("runs/([^/]+)/(update|archive|restore|delete|move)", RunHousekeepingHandler),
+    ("runs/([^/]+)/rerun", RunRerunHandler),
+    ("runs/([^/]+)/checkout", RunCheckoutHandler),
     ("keys", KeysHandler),
     ("metric-directions", MetricDirectionsHandler),
     ("changes", ChangesHandler),

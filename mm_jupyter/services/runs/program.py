@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,11 +91,28 @@ def _tracked(detail: dict[str, Any], body: str) -> str:
     return f"{line}\n{body.rstrip()}"
 
 
+def with_experiment(source: str, experiment: str) -> str:
+    """The tracked cell with ``--experiment`` on its ``%%mm_track`` line when it has
+    none: the experiment would otherwise come from the new notebook's file name, and
+    the new run would not sit next to its original."""
+    line, body = split_tracked(source)
+    if line is None:
+        return source
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return source
+    if any(w == "--experiment" or w.startswith("--experiment=")
+           or (w.startswith("-e") and not w.startswith("--")) for w in words):
+        return source
+    return f"{line} --experiment {shlex.quote(experiment)}\n{body}"
+
+
 def _same_body(source: str, body: str) -> bool:
     return normalise(split_tracked(source)[1]) == normalise(body)
 
 
-def _slice(entries: list[tuple[int, str | None, str]], target: tuple[int, str | None, str],
+def _slice(entries: Sequence[tuple[int, str | None, str]], target: tuple[int, str | None, str],
            ) -> list[int]:
     index = DefinitionIndex()
     calls: dict[int, frozenset[str]] = {}
@@ -129,7 +147,8 @@ def _from_history(detail: dict[str, Any], history: list[dict[str, Any]], body: s
         text = program_source(by_n[n])
         if text:
             cells.append(ProgramCell(n, None, text))
-    cells.append(ProgramCell(target[0], target[1], target[2], True))
+    source = with_experiment(target[2], detail["run"]["experiment"])
+    cells.append(ProgramCell(target[0], target[1], source, True))
     return Program(cells, "history")
 
 
@@ -171,5 +190,6 @@ def _from_notebook(detail: dict[str, Any], cells: list[tuple[str | None, str]], 
         text = program_source(entries[n - 1][2])
         if text:
             program.append(ProgramCell(None, entries[n - 1][1], text))
-    program.append(ProgramCell(None, cell_id, target_source, True))
+    source = with_experiment(target_source, detail["run"]["experiment"])
+    program.append(ProgramCell(None, cell_id, source, True))
     return Program(program, "notebook")

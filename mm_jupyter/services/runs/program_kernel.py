@@ -70,7 +70,7 @@ def execute_program(nb_json: dict[str, Any], folder: Path, env: dict[str, str], 
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    nb = nbformat.from_dict(nb_json)
+    nb = nbformat.from_dict(nb_json)  # type: ignore[no-untyped-call]
     client = NotebookClient(
         nb, timeout=max(1, math.ceil(timeout)), kernel_name=kernel_name,
         resources={"metadata": {"path": str(folder)}},

@@ -85,6 +85,7 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo, evaluated):
             {"(.+)": CHURN, "([^/]+)": "1"},
         ],
         "runs/([^/]+)": [{"([^/]+)": run_id}],
+        "runs/([^/]+)/checkout": [{"([^/]+)": run_id}],
         "runs/([^/]+)/reports/(.+)": [
             {"([^/]+)": evaluated, "(.+)": "test"},
             {"([^/]+)": evaluated, "(.+)": "hold%2Fout"},
@@ -134,7 +135,7 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo, evaluated):
 
 
 @pytest.fixture
-def post_requests(jp_serverapp, jp_base_url, zoo, ip, store):
+def post_requests(jp_serverapp, jp_base_url, zoo, ip, store, seed):
     """``(path, body)`` of a valid, idempotent request to every POST route."""
     fits = track_fits(ip, search=False)  # a run whose model autologging stored
     fleet = seed_fleet(store)  # firing alerts to acknowledge
@@ -157,6 +158,8 @@ def post_requests(jp_serverapp, jp_base_url, zoo, ip, store):
             ({"([^/]+)": fits.nofit, "(update|archive|restore|delete|move)": "restore"}, {}),
         ],
         "metric-directions": [({}, {"key": "acc", "direction": "max"})],
+        # a re-run records one more run (a seeded run's one-line cell: a quick kernel)
+        "runs/([^/]+)/rerun": [({"([^/]+)": seed.run("again")}, {"timeout": 60})],
         # acknowledging again keeps the first who/when
         "alerts/([^/]+)/(acknowledge|unacknowledge)": [
             ({"([^/]+)": str(fleet.age_alert), "(acknowledge|unacknowledge)": "acknowledge"},
@@ -173,7 +176,7 @@ def post_requests(jp_serverapp, jp_base_url, zoo, ip, store):
             (sample_path(pattern, jp_base_url, values), json.dumps(body).encode())
             for values, body in samples[route]
         ]
-    assert len(requests) == 8
+    assert len(requests) == 9
     return requests
 
 
@@ -183,12 +186,13 @@ JSON = {"Content-Type": "application/json"}
 def test_routes_are_exactly_the_contract(jp_serverapp):
     # The app's router holds the routes of docs/rest.md and nothing else of ours.
     patterns = extension_routes(jp_serverapp.web_app)
-    assert len(patterns) == len(EXPECTED_ROUTES) == 29
+    assert len(patterns) == len(EXPECTED_ROUTES) == 31
     assert {
         "models/(.+)/versions/([^/]+)/transition",
         "runs/([^/]+)/register-model",
         "models",
         "runs/([^/]+)/(update|archive|restore|delete|move)",
+        "runs/([^/]+)/rerun",
         "metric-directions",
         "alerts/([^/]+)/(acknowledge|unacknowledge)",
     } == POST_ROUTES
@@ -220,7 +224,7 @@ def test_every_handler_method_is_authenticated_and_authorized():
 async def test_every_route_is_200_with_token_and_403_without(
     raw_fetch, route_paths, post_requests
 ):
-    assert len(route_paths) == 39
+    assert len(route_paths) == 40
     assert sum("/lineage?" in p for p in route_paths) == 2
     assert sum("/artifacts/" in p for p in route_paths) == 3
     assert sum("/api/models" in p for p in route_paths) == 7

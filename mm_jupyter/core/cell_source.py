@@ -120,3 +120,19 @@ def called_names(python: str) -> frozenset[str]:
 
     block(tree.body)
     return frozenset(found)
+
+
+def tracking_aliases(python: str) -> frozenset[str]:
+    """Names the code binds to mm-jupyter itself (``import mm_jupyter as mm``): calls
+    on them log and register, they never change what the program computes, so they
+    do not make a cell part of a program (``mm.log_metric(...)`` in another run's cell)."""
+    try:
+        tree = ast.parse(python)
+    except (SyntaxError, ValueError, RecursionError):
+        return frozenset()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.asname or a.name for a in node.names
+                      if a.name.split(".", 1)[0] == "mm_jupyter"}
+    return frozenset(found)

@@ -21,6 +21,7 @@ from mm_jupyter.core.cell_source import (
     called_names,
     program_source,
     split_tracked,
+    tracking_aliases,
 )
 from mm_jupyter.core.code_names import code_names
 from mm_jupyter.core.hidden_state import DefinitionIndex, Entry, normalise
@@ -116,10 +117,13 @@ def _slice(entries: Sequence[tuple[int, str | None, str]], target: tuple[int, st
            ) -> list[int]:
     index = DefinitionIndex()
     calls: dict[int, frozenset[str]] = {}
+    tracking: set[str] = set()
     for n, cell_id, source in entries:
         python = as_python(source)
         index.add(Entry(n, code_names(python), cell_id, source))
         calls[n] = called_names(python)
+        tracking |= tracking_aliases(python)
+    calls = {n: names - tracking for n, names in calls.items()}
     n, cell_id, source = target
     return program_numbers(index, Entry(n, code_names(as_python(source)), cell_id, source),
                            calls)

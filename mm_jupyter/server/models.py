@@ -173,7 +173,8 @@ def apply_transition(
 
 # -- POST models: register a model artifact a run stored --------------------------------
 
-REGISTER_KEYS = ("run", "artifact", "name", "alias", "tags", "description")
+REGISTER_KEYS = ("run", "artifact", "name", "alias", "tags", "description",
+                 "confirm_reproducibility")
 MAX_TAGS = 50
 MAX_TAG_CHARS = 500
 
@@ -216,7 +217,8 @@ def parse_artifact_registration(body: bytes) -> ArtifactRegistration:
             raise ParameterError(
                 f"tag {key[:40]!r} must be a string of at most {MAX_TAG_CHARS} characters"
             )
-    rest = {k: v for k, v in data.items() if k in ("name", "alias", "description")}
+    rest = {k: v for k, v in data.items()
+            if k in ("name", "alias", "description", "confirm_reproducibility")}
     return ArtifactRegistration(found["run"], found["artifact"], registration_of(rest), tags)
 
 
@@ -229,6 +231,7 @@ def register_artifact(
     version = register_stored_run_model(
         registry, request.run, reg.name, alias=reg.alias, description=reg.description,
         user=user, exact=True, artifact=request.artifact, tags=request.tags,
+        reproducibility_confirmed=reg.confirm_reproducibility,
     )
     return catalog.version_detail(registry, f"{version.name}:{version.version}")
 

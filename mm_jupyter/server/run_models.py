@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from mm_jupyter.store import Registry
 
 MAX_DESCRIPTION = 2000
-KEYS = ("name", "alias", "stage", "description")
+KEYS = ("name", "alias", "stage", "description", "confirm_reproducibility")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,9 @@ class Registration:
     alias: str | None = None
     stage: str | None = None
     description: str | None = None
+    # The user confirmed registering from a run with hidden-state warnings (the UI
+    # asks first; without it such a run is refused with 409).
+    confirm_reproducibility: bool = False
 
 
 def parse_registration(body: bytes) -> Registration:
@@ -65,7 +68,12 @@ def registration_of(data: dict[str, Any]) -> Registration:
     """The ``Registration`` of a parsed body (its keys already checked)."""
     if "name" not in data:
         raise ParameterError("'name' is required: the model to register a version of")
-    for key in KEYS:
+    confirm = data.get("confirm_reproducibility", False)
+    if not isinstance(confirm, bool):
+        raise ParameterError(
+            f"'confirm_reproducibility' must be true or false, not {type_name(confirm)}"
+        )
+    for key in KEYS[:4]:
         value = data.get(key)
         if key in data and not isinstance(value, str) and not (value is None and key != "name"):
             raise ParameterError(f"{key!r} must be a string, not {type_name(value)}")
@@ -80,6 +88,7 @@ def registration_of(data: dict[str, Any]) -> Registration:
         alias=data.get("alias") or None,
         stage=data.get("stage") or None,
         description=description,
+        confirm_reproducibility=confirm,
     )
 
 
@@ -92,6 +101,7 @@ def register_run_model(
     version = register_stored_run_model(
         registry, run_id, request.name, alias=request.alias, stage=request.stage,
         description=request.description, user=user, exact=True,
+        reproducibility_confirmed=request.confirm_reproducibility,
     )
     return catalog.version_detail(registry, f"{version.name}:{version.version}")
 

@@ -11,12 +11,13 @@ event rules fire as they do for a stage change.
 from __future__ import annotations
 
 import socket
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mm_jupyter.core.names import check_name
-from mm_jupyter.errors import NotFoundError, TrustRequiredError
+from mm_jupyter.errors import ConflictError, NotFoundError, TrustRequiredError
 from mm_jupyter.identity import current_user
 from mm_jupyter.monitoring.dispatch import dispatch_events
 from mm_jupyter.records import ModelVersion
@@ -128,6 +129,7 @@ def register_stored_run_model(
     exact: bool = False,
     artifact: str | None = None,
     tags: Mapping[str, Any] | None = None,
+    reproducibility_confirmed: bool | None = None,
 ) -> ModelVersion:
     """Register the model autologging stored for ``run`` as a new version of ``name``,
     without a kernel: what ``mm-jupyter models register``, the sidebar's Register
@@ -136,6 +138,9 @@ def register_stored_run_model(
 
     The same checks as ``register_model``, in the same order, before anything is
     written; nothing is unpickled. ``user`` is recorded in the history.
+    ``reproducibility_confirmed``: ``None`` registers whatever the run's hidden-state
+    verdict (the CLI); ``False`` refuses a run with warnings (``ConflictError``: the
+    UI asks first); ``True`` records that ``user`` confirmed it.
     """
     check_name(name, "model")
     if stage is not None and stage not in store.STAGES:
@@ -143,9 +148,43 @@ def register_stored_run_model(
     if alias is not None:
         artifact_store.check_alias(alias)
     store.check_model_name_free(registry, name)
-    options = RegistrationOptions(alias, stage, description, None, tags, user)
+    if reproducibility_confirmed is False:
+        check_reproducibility(registry, resolve_run(registry, run, exact=exact))
+    options = RegistrationOptions(alias, stage, description, None, tags, user,
+                                  reproducibility_confirmed=bool(reproducibility_confirmed))
     return register_run_model(None, registry, run, name, options, exact=exact,
                               artifact=artifact)
+
+
+def check_reproducibility(registry: Registry, run_id: str) -> None:
+    """``ConflictError`` when run ``run_id`` has hidden-state warnings: registering
+    its model must be confirmed (``confirm_reproducibility`` in the REST body)."""
+    found = get_run(registry, run_id).reproducibility or {}
+    issues = found.get("issues") or []
+    if found.get("status") == "warnings":
+        first = issues[0].get("message") if issues and isinstance(issues[0], dict) else ""
+        raise ConflictError(
+            f"run {run_id} has {len(issues)} hidden-state warning"
+            f"{'s' if len(issues) != 1 else ''} ({first}); its model may not be"
+            " reproducible from the notebook: send confirm_reproducibility: true to"
+            " register it anyway (docs/reproducibility.md)"
+        )
+
+
+def reproducibility_tags(
+    registry: Registry, run_id: str | None, options: RegistrationOptions
+) -> dict[str, str]:
+    """What a version records of its run's hidden-state verdict: the status, the
+    number of warnings, and who confirmed registering despite them."""
+    found = get_run(registry, run_id).reproducibility if run_id is not None else None
+    if not found:
+        return {}
+    tags = {"mm.reproducibility": str(found.get("status"))}
+    if found.get("status") == "warnings":
+        tags["mm.reproducibility_warnings"] = str(len(found.get("issues") or []))
+        if options.reproducibility_confirmed:
+            tags["mm.reproducibility_confirmed_by"] = str(options.user or current_user())
+    return tags
 
 
 @dataclass
@@ -160,6 +199,8 @@ class RegistrationOptions:
     # Who registers, for the history (default: this process's user; the server's is
     # the Jupyter user making the request).
     user: str | None = None
+    # The user confirmed registering from a run with hidden-state warnings.
+    reproducibility_confirmed: bool = False
 
 
 @dataclass
@@ -302,6 +343,14 @@ def _add_model_version(
         metrics = run_metrics(session, registry, run_id)
     elif run_id is not None:  # no kernel: what the registry holds is all there is
         metrics = dict(get_run(registry, run_id).metrics)
+    repro = reproducibility_tags(registry, run_id, options)
+    if session is not None and repro.get("mm.reproducibility") == "warnings":
+        # In the notebook nothing asks first (the UI does): say it where the user looks.
+        warnings.warn(
+            f"run {run_id} has {repro['mm.reproducibility_warnings']} hidden-state"
+            " warnings: this model may not be reproducible from the notebook (see the run's"
+            " reproducibility, docs/reproducibility.md)", UserWarning, stacklevel=3,
+        )
     version_id, _created = store.register(
         registry,
         store.NewModelVersion(
@@ -309,7 +358,7 @@ def _add_model_version(
             config=described.config, metrics=metrics, signature=described.signature,
             requirements=described.requirements, reference_profile=described.profile,
             description=options.description, owner=options.owner,
-            tags={str(k): str(v) for k, v in (options.tags or {}).items()},
+            tags={**{str(k): str(v) for k, v in (options.tags or {}).items()}, **repro},
             alias=options.alias, stage=options.stage,
         ),
         user=options.user or current_user(),

@@ -56,7 +56,8 @@ lab: $(VENV)/.installed build-ext
 # time): the PostgreSQL pass leaves them out, as the registry code they reach is the one
 # the in-process magics tests run on PostgreSQL; they run on SQLite in the first pass.
 KERNEL_TESTS := test_corpus.py test_tracebacks.py test_notebooks.py test_autolog_notebook.py \
-                test_fit_lineage_notebook.py test_objects_kernel.py test_run_output_kernel.py
+                test_fit_lineage_notebook.py test_objects_kernel.py test_run_output_kernel.py \
+                test_hidden_state_kernel.py
 
 # Every test: store, capture, magics, CLI, notebooks (nbclient), REST, browser.
 # Then the adapter suites again with every test registry on PostgreSQL (a fresh database

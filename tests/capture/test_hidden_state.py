@@ -1,0 +1,130 @@
+"""The names a cell reads and binds (core/code_names.py) and the hidden-state verdict
+built on them (core/hidden_state.py, magics/provenance.py), without a kernel."""
+
+from __future__ import annotations
+
+import pytest
+
+from mm_jupyter.core.code_names import code_names
+from mm_jupyter.core.hidden_state import (
+    DefinitionIndex,
+    Entry,
+    NotebookCells,
+    analyse,
+    explain,
+)
+from mm_jupyter.magics.provenance import CellProvenance
+
+
+@pytest.mark.parametrize(("source", "reads", "writes"), [
+    ("x = 1\nprint(x)", {"print"}, {"x"}),
+    ("print(x)\nx = 1", {"print", "x"}, {"x"}),
+    ("x = x + 1", {"x"}, {"x"}),
+    ("x += 1", {"x"}, {"x"}),
+    ("for i in range(n):\n    total = i", {"range", "n"}, {"i", "total"}),
+    ("def f(a):\n    return a + df\ndf = 1", set(), {"df", "f"}),
+    ("def f(a):\n    return a + df", {"df"}, {"f"}),
+    ("import numpy as np, os.path\nfrom a import b as c", set(), {"np", "os", "c"}),
+    ("[i * k for i in xs if i > t]", {"k", "t", "xs"}, set()),
+    ("df['y'] = df.x * 2", {"df"}, {"df"}),
+    ("model.fit(X, y)", {"model", "X", "y"}, set()),
+    ("class A(Base):\n    z = q", {"Base", "q"}, {"A"}),
+    ("def g():\n    global G\n    G = 1", set(), {"G", "g"}),
+    ("with open(p) as fh:\n    data = fh.read()", {"open", "p"}, {"data", "fh"}),
+    ("try:\n    import foo\nexcept ImportError as e:\n    print(e)",
+     {"ImportError", "print"}, {"e", "foo"}),
+    ("acc = (n := len(xs)) / total", {"len", "total", "xs"}, {"acc", "n"}),
+    ("lambda v: v + outer", {"outer"}, set()),
+    ("def f(x=default):\n    y = x\n    return y", {"default"}, {"f"}),
+    ("match p:\n    case [a, *rest]:\n        b = a", {"p"}, {"a", "rest", "b"}),
+])
+def test_code_names(source, reads, writes):
+    found = code_names(source)
+    assert found.error is None
+    assert set(found.reads) == reads
+    assert set(found.writes) == writes
+
+
+def test_code_names_of_bad_code_and_star_imports():
+    bad = code_names("x = (")
+    assert bad.error and bad.error.startswith("SyntaxError") and not bad.reads
+    assert code_names("from os.path import *").star_import
+
+
+def entries(*cells):
+    index = DefinitionIndex()
+    for n, (cell_id, source) in enumerate(cells, start=1):
+        index.add(Entry(n, code_names(source), cell_id, source))
+    return index
+
+
+def test_each_kind_and_the_definition_used_is_the_last_one():
+    index = entries(
+        ("a", "x = 1"),        # 1: later redefined: not the one used
+        ("b", "x = 2"),        # 2: edited since
+        (None, "y = 3"),       # 3: console
+        ("gone", "z = 4"),     # 4: deleted
+        ("below", "w = 5"),    # 5: below the tracked cell
+        ("t", "r = x + y + z + w + q + len([])"),  # 6: the tracked cell
+    )
+    notebook = NotebookCells.of([("a", "x = 1"), ("b", "x = 20"), ("t", "r = x + y + z + w"
+                                 " + q + len([])"), ("below", "w = 5")])
+    found = analyse(index, index.entries[6], notebook, defined_elsewhere=lambda n: n == "q")
+    assert found["status"] == "warnings"
+    assert [(i["name"], i["kind"], i["defined_in"]) for i in found["issues"]] == [
+        ("q", "unknown_origin", None),
+        ("w", "out_of_order", {"execution_count": 5, "cell_id": "below"}),
+        ("x", "edited_cell", {"execution_count": 2, "cell_id": "b"}),
+        ("y", "not_in_notebook", {"execution_count": 3, "cell_id": None}),
+        ("z", "deleted_cell", {"execution_count": 4, "cell_id": "gone"}),
+    ]
+    assert explain(found["issues"][2]) == (
+        "x was defined by a cell that has been edited since it ran (In [2])")
+
+
+def test_no_notebook_is_unknown_and_a_clean_notebook_has_no_issues():
+    index = entries(("a", "x = 1"), ("t", "y = x"))
+    assert analyse(index, index.entries[2], None, defined_elsewhere=bool) == {
+        "status": "unknown", "issues": []}
+    notebook = NotebookCells.of([("a", "x = 1\n\n"), ("t", "y = x")])  # trailing blank lines
+    assert analyse(index, index.entries[2], notebook, defined_elsewhere=bool) == {
+        "status": "clean", "issues": []}
+
+
+def test_cells_without_ids_match_by_source():
+    index = entries((None, "x = 1"), (None, "y = x"))
+    notebook = NotebookCells.of([(None, "x = 1"), (None, "y = x")])
+    assert analyse(index, index.entries[2], notebook, defined_elsewhere=bool)["status"] == "clean"
+    reordered = NotebookCells.of([(None, "y = x"), (None, "x = 1")])
+    found = analyse(index, index.entries[2], reordered, defined_elsewhere=bool)
+    assert [i["kind"] for i in found["issues"]] == ["out_of_order"]
+
+
+def test_provenance_indexes_only_new_entries_and_handles_magics():
+    provenance = CellProvenance()
+    history = [(1, "%load_ext mm_jupyter"), (2, "import pandas as pd\n%matplotlib inline"),
+               (3, "df = pd.DataFrame()\n!echo hi")]
+    for n, cell in ((2, "c2"), (3, "c3")):
+        provenance.note_cell(n, cell)
+    provenance.update(history)
+    assert provenance.index.last_definition("df", 10) == 3
+    assert provenance.index.last_definition("pd", 10) == 2
+    first = provenance.index.entries[3]
+    current = (4, "%%mm_track --name t\nrows = len(df)")
+    history.append(current)
+    found = provenance.analyse(
+        history, current, "c4",
+        [("c2", history[1][1]), ("c3", history[2][1]), ("c4", current[1])],
+        namespace={"df": 1, "pd": 2}, hidden={})
+    assert found == {"status": "clean", "issues": []}
+    assert provenance.index.entries[3] is first  # not indexed again
+    assert provenance.index.entries[4].cell_id == "c4"
+    assert "df" in provenance.index.entries[4].names.reads
+
+
+def test_the_history_restarting_reindexes_the_numbers_it_reuses():
+    provenance = CellProvenance()
+    provenance.update([(1, "a = 1"), (2, "b = 2")])
+    provenance.update([(1, "c = 3")])  # %reset: numbering starts again
+    assert provenance.index.last_definition("c", 5) == 1
+    assert provenance.index.last_definition("a", 5) is None

@@ -36,7 +36,7 @@ def report_text(report: dict[str, Any]) -> str:
     rows = [[m["key"], "-" if m["original"] is None else fmt_value(m["original"]),
              "-" if m["rerun"] is None else fmt_value(m["rerun"]),
              fmt_delta(m["delta"]) if m["delta"] is not None else "-",
-             "ok" if m["within_tolerance"] else "DIFFERS"]
+             "ok" if m["within_tolerance"] else ("timing" if m.get("timing") else "DIFFERS")]
             for m in report["metrics"]]
     lines += ["", repr(Table(["metric", "original", "rerun", "delta", ""], rows,
                              "no metrics to compare"))]

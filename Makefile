@@ -58,6 +58,7 @@ lab: $(VENV)/.installed build-ext
 KERNEL_TESTS := test_corpus.py test_tracebacks.py test_notebooks.py test_autolog_notebook.py \
                 test_fit_lineage_notebook.py test_objects_kernel.py test_run_output_kernel.py \
                 test_hidden_state_kernel.py
+RERUN_KERNEL_TESTS := tests/api/test_rerun.py tests/cli/test_rerun_cli.py tests/server/test_server_rerun.py
 
 # Every test: store, capture, magics, CLI, notebooks (nbclient), REST, browser.
 # Then the adapter suites again with every test registry on PostgreSQL (a fresh database
@@ -74,7 +75,7 @@ test: $(VENV)/.installed build-ext chromium postgresql
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/browser
 	$(PY) -m pytest -q -p no:cacheprovider -m "not browser" --registry-backend=postgresql \
 	  tests/api tests/server tests/cli tests/serving tests/monitoring tests/magics \
-	  $(addprefix --ignore=tests/magics/,$(KERNEL_TESTS))
+	  $(addprefix --ignore=tests/magics/,$(KERNEL_TESTS)) $(addprefix --ignore=,$(RERUN_KERNEL_TESTS))
 	$(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 # Everything but the browser tests.

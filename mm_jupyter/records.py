@@ -228,6 +228,9 @@ class ModelVersion:
     inputs: list[dict[str, Any]] = field(default_factory=list)
     has_reference_profile: bool = False
     history: list[ModelTransition] | None = None
+    # The producing run's hidden-state verdict when registered: {"status", "warnings",
+    # "confirmed_by"}, or None (docs/reproducibility.md).
+    reproducibility: dict[str, Any] | None = None
 
     @property
     def ref(self) -> str:

@@ -124,7 +124,29 @@ def to_text(diff: dict[str, Any], *, color: bool = True) -> str:
             out.append(c(BOLD, f"\nartifact {side}"))
             out += [c(GREEN, f"+ {v['ref']}") for v in arts["added"]]
             out += [c(RED, f"- {v['ref']}") for v in arts["removed"]]
+    lines = reproducibility_lines(diff.get("reproducibility"))
+    if lines:
+        out.append(c(BOLD, "\nreproducibility"))
+        out += [c({"+": RED, "-": GREEN}.get(line[:1], YELLOW), line) for line in lines]
     return "\n".join(out)
+
+
+def reproducibility_lines(found: dict[str, Any] | None) -> list[str]:
+    """The reproducibility part of a diff as lines (none when nothing changed and
+    neither run re-ran the other)."""
+    if not found:
+        return []
+    lines = []
+    rerun = found.get("rerun")
+    if rerun:
+        verdict = "reproduced" if rerun["reproduced"] else "NOT reproduced"
+        lines.append(f"~ {rerun['rerun']} re-ran {rerun['original']}: metrics {verdict}")
+    if found["changed"]:
+        lines.append(f"~ hidden state: {found['a'] or 'not analysed'} ->"
+                     f" {found['b'] or 'not analysed'}")
+        lines += [f"+ {i.get('message') or i.get('name')}" for i in found["added"]]
+        lines += [f"- {i.get('message') or i.get('name')}" for i in found["removed"]]
+    return lines
 
 
 def _hunks_text(hunks: list[dict[str, Any]], c: Any) -> list[str]:
@@ -249,6 +271,11 @@ def to_html(diff: dict[str, Any]) -> str:
             items = [f'<div class="ins">+ {_e(v["ref"])}</div>' for v in arts["added"]]
             items += [f'<div class="del">- {_e(v["ref"])}</div>' for v in arts["removed"]]
             parts.append(f"<h4>Artifact {side}</h4>" + "".join(items))
+    lines = reproducibility_lines(diff.get("reproducibility"))
+    if lines:
+        classes = {"+": "del", "-": "ins"}  # a new hidden-state issue is a regression
+        parts.append("<h4>Reproducibility</h4>" + "".join(
+            f'<div class="{classes.get(line[:1], "chg")}">{_e(line)}</div>' for line in lines))
     parts.append("</div>")
     return "".join(parts)
 

@@ -70,12 +70,13 @@ def model_version(conn: Connection, version_id: int) -> dict[str, Any]:
     row = conn.execute(
         "SELECT m.name, v.version, v.stage, v.created_at, v.created_by, v.flavor,"
         " v.artifact_version_id, v.run_id, v.metrics, v.config, v.signature, v.requirements,"
-        " v.reference_profile IS NOT NULL, v.model_id, m.description"
+        " v.reference_profile IS NOT NULL, v.model_id, m.description, v.reproducibility"
         " FROM model_versions v JOIN registered_models m ON m.id = v.model_id WHERE v.id = ?",
         (version_id,),
     ).fetchone()
     (name, number, stage, created_at, created_by, flavor, artifact_id, run_id, metrics,
-     config, signature, requirements, has_profile, model_id, description) = row
+     config, signature, requirements, has_profile, model_id, description,
+     reproducibility) = row
     artifact = conn.execute(f"{VERSION_SELECT} WHERE v.id = ?", (artifact_id,)).fetchone()
     run = None
     inputs: list[dict[str, Any]] = []
@@ -101,6 +102,7 @@ def model_version(conn: Connection, version_id: int) -> dict[str, Any]:
         "metrics": _json(metrics, {}), "config": _json(config, {}),
         "signature": _json(signature, None), "requirements": _json(requirements, {}),
         "inputs": inputs, "has_reference_profile": bool(has_profile),
+        "reproducibility": _json(reproducibility, None),
     }
 
 

@@ -40,6 +40,9 @@ class NewModelVersion:
     tags: dict[str, str] = field(default_factory=dict)
     alias: str | None = None
     stage: str | None = None
+    # The producing run's hidden-state verdict as registered: {"status", "warnings",
+    # "confirmed_by"} (docs/reproducibility.md).
+    reproducibility: dict[str, Any] | None = None
 
 
 def parse_model_ref(ref: str) -> tuple[str, int | None, str | None]:
@@ -159,13 +162,15 @@ def register(registry: Registry, new: NewModelVersion, *, user: str | None) -> t
             version_id = int(conn.execute(
                 "INSERT INTO model_versions (model_id, version, artifact_version_id, run_id,"
                 " flavor, config, metrics, signature, requirements, reference_profile,"
-                " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, created_by, reproducibility)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (model_id, number, new.artifact_version_id, new.run_id, new.flavor,
                  dumps(new.config), dumps(new.metrics),
                  None if new.signature is None else dumps(new.signature),
                  dumps(new.requirements),
                  None if new.reference_profile is None else json.dumps(new.reference_profile),
-                 now, user),
+                 now, user,
+                 None if new.reproducibility is None else dumps(new.reproducibility)),
             ).lastrowid or 0)
             _event(conn, "registered", model_id, version_id, version=number)
         if new.stage is not None:

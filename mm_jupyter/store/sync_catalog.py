@@ -28,7 +28,8 @@ from mm_jupyter.store.sync_runs import chunks, marks
 VERSION_COLUMNS = ("digest", "size", "media_type", "format", "is_dir", "file_name",
                    "metadata", "created_at", "stored")
 MODEL_VERSION_COLUMNS = ("stage", "description", "flavor", "config", "metrics", "signature",
-                         "requirements", "reference_profile", "created_at", "created_by")
+                         "requirements", "reference_profile", "created_at", "created_by",
+                         "reproducibility")
 EXCLUSIVE_STAGES = ("staging", "production")
 
 

@@ -65,6 +65,7 @@ async def test_params_metrics_and_environment(jp_fetch, pair):
         "packages_changed": 3,
         "code_changed": True,
         "objects_changed": 0,
+        "reproducibility_changed": False,
     }
 
 
@@ -111,6 +112,7 @@ async def test_a_run_against_itself_is_unchanged(jp_fetch, pair):
         "packages_changed": 0,
         "code_changed": False,
         "objects_changed": 0,
+        "reproducibility_changed": False,
     }
 
 

@@ -10,6 +10,7 @@ from mm_jupyter.services.diff.lines import is_changed, line_diff
 from mm_jupyter.services.diff.notebooks import diff_notebooks
 from mm_jupyter.services.diff.objects import count_changed, diff_objects
 from mm_jupyter.services.diff.reports import diff_reports
+from mm_jupyter.services.diff.reproducibility import diff_reproducibility
 from mm_jupyter.services.runs.directions import directions_for
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.details import notebook_snapshot, run_detail
@@ -137,6 +138,8 @@ def diff_runs(registry: Registry, a: str, b: str | None = None, *, volatile: boo
         "objects": objects,
         # Evaluation reports of the same name (docs/evaluation.md): between two runs only.
         "reports": None if db is None else diff_reports(registry, da, db),
+        # Hidden-state verdicts, and whether one run re-ran the other (issue 15).
+        "reproducibility": diff_reproducibility(da["run"], other["run"], metrics),
     }
     result["summary"] = {
         "params_changed": sum(len(params[k]) for k in ("added", "removed", "changed")),
@@ -147,5 +150,7 @@ def diff_runs(registry: Registry, a: str, b: str | None = None, *, volatile: boo
             len(v) for v in environment["packages"].values()),
         "code_changed": is_changed(result["code"]),
         "objects_changed": count_changed(objects),
+        "reproducibility_changed": bool(
+            result["reproducibility"] and result["reproducibility"]["changed"]),
     }
     return result

@@ -171,20 +171,19 @@ def check_reproducibility(registry: Registry, run_id: str) -> None:
         )
 
 
-def reproducibility_tags(
+def version_reproducibility(
     registry: Registry, run_id: str | None, options: RegistrationOptions
-) -> dict[str, str]:
+) -> dict[str, Any] | None:
     """What a version records of its run's hidden-state verdict: the status, the
     number of warnings, and who confirmed registering despite them."""
     found = get_run(registry, run_id).reproducibility if run_id is not None else None
     if not found:
-        return {}
-    tags = {"mm.reproducibility": str(found.get("status"))}
-    if found.get("status") == "warnings":
-        tags["mm.reproducibility_warnings"] = str(len(found.get("issues") or []))
-        if options.reproducibility_confirmed:
-            tags["mm.reproducibility_confirmed_by"] = str(options.user or current_user())
-    return tags
+        return None
+    status = str(found.get("status"))
+    warnings_ = len(found.get("issues") or []) if status == "warnings" else 0
+    confirmed = options.reproducibility_confirmed and status == "warnings"
+    return {"status": status, "warnings": warnings_,
+            "confirmed_by": str(options.user or current_user()) if confirmed else None}
 
 
 @dataclass
@@ -343,11 +342,11 @@ def _add_model_version(
         metrics = run_metrics(session, registry, run_id)
     elif run_id is not None:  # no kernel: what the registry holds is all there is
         metrics = dict(get_run(registry, run_id).metrics)
-    repro = reproducibility_tags(registry, run_id, options)
-    if session is not None and repro.get("mm.reproducibility") == "warnings":
+    repro = version_reproducibility(registry, run_id, options)
+    if session is not None and repro is not None and repro["status"] == "warnings":
         # In the notebook nothing asks first (the UI does): say it where the user looks.
         warnings.warn(
-            f"run {run_id} has {repro['mm.reproducibility_warnings']} hidden-state"
+            f"run {run_id} has {repro['warnings']} hidden-state"
             " warnings: this model may not be reproducible from the notebook (see the run's"
             " reproducibility, docs/reproducibility.md)", UserWarning, stacklevel=3,
         )
@@ -358,7 +357,8 @@ def _add_model_version(
             config=described.config, metrics=metrics, signature=described.signature,
             requirements=described.requirements, reference_profile=described.profile,
             description=options.description, owner=options.owner,
-            tags={**{str(k): str(v) for k, v in (options.tags or {}).items()}, **repro},
+            tags={str(k): str(v) for k, v in (options.tags or {}).items()},
+            reproducibility=repro,
             alias=options.alias, stage=options.stage,
         ),
         user=options.user or current_user(),

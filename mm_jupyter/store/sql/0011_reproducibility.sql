@@ -5,3 +5,8 @@
         -- reads repro_status.
         ALTER TABLE runs ADD COLUMN repro_status TEXT;
         ALTER TABLE runs ADD COLUMN repro_issues TEXT;
+
+        -- What a model version records of its producing run's verdict when it was
+        -- registered: {"status", "warnings", "confirmed_by"} (JSON), NULL when the run
+        -- had none. Registering from a run with warnings is confirmed in the UI first.
+        ALTER TABLE model_versions ADD COLUMN reproducibility TEXT;

@@ -17,6 +17,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from mm_jupyter.display.reproducibility import reproducibility_lines
 from mm_jupyter.display.runs import STATUS_COLOURS, fmt_duration, fmt_value
 
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ OUTPUT_VERSION = 1
 # The card shows a few params and metrics; the run view has them all.
 SHOWN_ITEMS = 8
 MAX_VALUE_CHARS = 80
-# Hidden-state issues listed in the fallbacks; the lab card and run view list all.
-SHOWN_ISSUES = 3
 
 
 def _items(mapping: Mapping[str, Any], limit: int = SHOWN_ITEMS) -> dict[str, str]:
@@ -107,20 +106,6 @@ def run_output_html(data: Mapping[str, Any]) -> str:
         f"metrics: {_pairs(data['metrics'], data['n_metrics'])}{models}"
         f"{_reproducibility_html(data.get('reproducibility'))}</div>"
     )
-
-
-def reproducibility_lines(found: Mapping[str, Any] | None) -> list[str]:
-    """The hidden-state verdict as text lines: nothing when clean or unknown, else a
-    count and one line per issue (the first few)."""
-    if not found or found.get("status") != "warnings":
-        return []
-    issues = list(found.get("issues") or [])
-    lines = [f"hidden state: {len(issues)} warning{'s' if len(issues) != 1 else ''}"
-             " (docs/reproducibility.md)"]
-    lines += [f"  {issue.get('message') or issue.get('name')}" for issue in issues[:SHOWN_ISSUES]]
-    if len(issues) > SHOWN_ISSUES:
-        lines.append(f"  … (+{len(issues) - SHOWN_ISSUES})")
-    return lines
 
 
 def _reproducibility_html(found: Mapping[str, Any] | None) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from mm_jupyter.core.units import format_duration
+from mm_jupyter.display.reproducibility import reproducibility_lines
 from mm_jupyter.encoding import safe_repr
 
 if TYPE_CHECKING:
@@ -77,11 +78,15 @@ def run_text(run: Run) -> str:
     """Return a plain-text summary of a run."""
     params = ", ".join(f"{k}={fmt_value(v)}" for k, v in run.params.items()) or "none"
     metrics = ", ".join(f"{k}={fmt_value(v)}" for k, v in run.metrics.items()) or "none"
-    return (
+    text = (
         f"[{run.status}] {run.name} ({run.id}) · {run.experiment} · "
         f"{fmt_duration(run.duration_s)} · {run.n_outputs} outputs, {run.n_figures} figures\n"
         f"  params: {params}\n  metrics: {metrics}"
     )
+    found = run.reproducibility
+    if found and found.get("status") in ("clean", "unknown"):
+        text += f"\n  hidden state: {found['status']}"
+    return "\n".join([text, *(f"  {line}" for line in reproducibility_lines(found))])
 
 
 class RunSummary:

@@ -128,3 +128,24 @@ def test_the_history_restarting_reindexes_the_numbers_it_reuses():
     provenance.update([(1, "c = 3")])  # %reset: numbering starts again
     assert provenance.index.last_definition("c", 5) == 1
     assert provenance.index.last_definition("a", 5) is None
+
+
+def test_text_and_html_fallbacks_name_the_issues():
+    from mm_jupyter.display.reproducibility import reproducibility_lines
+    from mm_jupyter.display.run_output import run_output_html
+
+    issues = [{"name": f"v{i}", "kind": "edited_cell", "message": f"v{i} <was> edited"}
+              for i in range(5)]
+    found = {"status": "warnings", "issues": issues}
+    assert reproducibility_lines(found) == [
+        "hidden state: 5 warnings (docs/reproducibility.md)",
+        "  v0 <was> edited", "  v1 <was> edited", "  v2 <was> edited", "  … (+2)"]
+    assert reproducibility_lines({"status": "clean", "issues": []}) == []
+    assert reproducibility_lines(None) == []
+    data = {"run": {"status": "finished", "name": "r", "id": "abc", "experiment": "e",
+                    "duration_s": 0.1}, "n_outputs": 0, "n_figures": 0, "params": {},
+            "n_params": 0, "metrics": {}, "n_metrics": 0, "models": [],
+            "reproducibility": found}
+    card = run_output_html(data)
+    assert "⚠ hidden state: 5 warnings" in card and "v0 &lt;was&gt; edited" in card
+    assert "<was>" not in card

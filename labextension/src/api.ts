@@ -13,8 +13,10 @@ import { IModelsApi, modelsApi } from './models/api';
 import { IMonitoringApi, monitoringApi } from './monitoring/api';
 import {
   IRunHousekeepingApi,
+  IRunReproApi,
   IRunsApi,
   runHousekeepingApi,
+  runReproApi,
   runsApi
 } from './runs/api';
 import { blobApi, IBlobApi, RestClient } from './shared/rest';
@@ -24,6 +26,7 @@ import { blobApi, IBlobApi, RestClient } from './shared/rest';
  */
 export type MMApi = IRunsApi &
   IRunHousekeepingApi &
+  IRunReproApi &
   IArtifactsApi &
   IModelsApi &
   IDiffApi &
@@ -41,6 +44,7 @@ export function createApi(settings?: ServerConnection.ISettings): MMApi {
   return {
     ...runsApi(client),
     ...runHousekeepingApi(client),
+    ...runReproApi(client),
     ...artifactsApi(client),
     ...modelsApi(client),
     ...diffApi(client),

@@ -36,6 +36,7 @@ import { RunDetailWidget } from './runs/RunDetailWidget';
 import { RunsTableWidget, RUNS_TABLE_ID } from './runs/RunsTableWidget';
 import type { IStateStore } from './runs/tableModel';
 import { compareRuns } from './runs/compareRuns';
+import { fileBrowserFolder } from './runs/checkoutNotebook';
 
 /**
  * Trackers of the main-area views.
@@ -109,7 +110,16 @@ export function addCommands(context: ICommandContext): void {
             label: stringArg(args, 'name') || undefined,
             model,
             rendermime,
-            actions
+            actions,
+            checkoutTarget: {
+              contents: app.serviceManager.contents,
+              folder: () => fileBrowserFolder(app.shell),
+              open: path =>
+                app.commands.execute('docmanager:open', {
+                  path,
+                  factory: 'Notebook'
+                })
+            }
           })
       });
     }

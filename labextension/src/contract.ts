@@ -157,6 +157,8 @@ export type ContractChecks = [
   Assert<Conforms<'monitoring_detail', Mon.IMonitorDetail, 'last_report'>>,
   Assert<Conforms<'monitoring_series', Mon.ISeriesList>>,
   Assert<Conforms<'alert_acknowledge_response', Mon.IAcknowledgement>>,
+  Assert<Conforms<'rerun_report', MM.IRerunReport>>,
+  Assert<Conforms<'checkout', MM.ICheckout>>,
   // The run output a tracked cell displays (a notebook output, not a REST reply);
   // its registry: an object with the path on the wire, the path once decoded.
   Assert<Conforms<'run_output', IRunOutput, 'registry'>>

@@ -77,7 +77,7 @@ export const notebookPlugin: JupyterFrontEndPlugin<void> = {
             run(CommandIDs.openNotebookCell, {
               path,
               cellId: cellId ?? '',
-              runId
+              runId: runId ?? ''
             }),
           register: (body: IArtifactRegistration) =>
             client.post(['models'], body, decodeRegisteredVersion)

@@ -9,3 +9,4 @@ import './monitoring.css';
 import './reports.css';
 import './candidates.css';
 import './notebook.css';
+import './reproducibility.css';

@@ -250,6 +250,7 @@ describe('rendering', () => {
           detail,
           registration: {
             ask: async () => null,
+            confirm: async () => true,
             register: async () => ({
               name: 'm',
               version: 1,

@@ -33,6 +33,7 @@ export function runSummary(
     note: '',
     cell_id: null,
     deleted_at: null,
+    reproducibility: null,
     ...extra
   };
 }
@@ -60,6 +61,7 @@ export function version(
     requirements: { python: '', packages: {} },
     inputs: [],
     has_reference_profile: false,
+    reproducibility: null,
     ...extra
   };
 }

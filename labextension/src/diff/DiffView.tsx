@@ -8,6 +8,7 @@ import { MetricsDiff, SidesHead } from './MetricsDiff';
 import { LineDiffView, NotebookDiffView } from './NotebookDiff';
 import { ObjectsDiff } from './ObjectsDiff';
 import { ReportsDiff } from './ReportsDiff';
+import { ReproDiff } from './ReproDiff';
 
 /**
  * Props of {@link DiffView}.
@@ -106,6 +107,17 @@ export function DiffView(props: IDiffViewProps): JSX.Element {
       <Section title="Code">
         <LineDiffView diff={diff.code} empty="No tracked code." />
       </Section>
+      {diff.reproducibility !== null &&
+        (diff.reproducibility.changed || diff.reproducibility.rerun) && (
+          <Section title="Reproducibility">
+            <ReproDiff
+              repro={diff.reproducibility}
+              onOpenRun={id =>
+                props.onOpenRun(id === diff.a.id ? diff.a : diff.b)
+              }
+            />
+          </Section>
+        )}
       {diff.reports !== null && diff.reports.length > 0 && (
         <Section title="Reports">
           <ReportsDiff reports={diff.reports} />

@@ -16,6 +16,7 @@ import {
 } from '../shared/decode';
 import { Diff } from './types';
 import { decodeDirections } from '../shared/deltas';
+import { decodeReproIssue, decodeReproStatus } from '../shared/reproducibility';
 import {
   decodePoint,
   decodeRunSummary,
@@ -112,7 +113,33 @@ function decodeSummary(v: unknown): Diff.ISummary {
     cells_changed: finiteNumber(o.cells_changed) ?? 0,
     packages_changed: finiteNumber(o.packages_changed) ?? 0,
     code_changed: o.code_changed === true,
-    objects_changed: finiteNumber(o.objects_changed) ?? 0
+    objects_changed: finiteNumber(o.objects_changed) ?? 0,
+    reproducibility_changed: o.reproducibility_changed === true
+  };
+}
+
+/** Decode the diff's `reproducibility`; null when absent. */
+function decodeReproDiff(v: unknown): Diff.IReproDiff | null {
+  if (!isObject(v)) {
+    return null;
+  }
+  const rerun = isObject(v.rerun) ? v.rerun : null;
+  return {
+    a: decodeReproStatus(v.a),
+    b: decodeReproStatus(v.b),
+    changed: v.changed === true,
+    added: list(v.added, decodeReproIssue),
+    removed: list(v.removed, decodeReproIssue),
+    rerun:
+      rerun &&
+      typeof rerun.original === 'string' &&
+      typeof rerun.rerun === 'string'
+        ? {
+            original: rerun.original,
+            rerun: rerun.rerun,
+            reproduced: rerun.reproduced === true
+          }
+        : null
   };
 }
 
@@ -314,6 +341,7 @@ export function decodeRunDiff(v: unknown): Diff.IRunDiff {
     },
     objects: decodeObjectsDiff(v.objects),
     reports: decodeReportsDiff(v.reports),
+    reproducibility: decodeReproDiff(v.reproducibility),
     summary: decodeSummary(v.summary)
   };
 }

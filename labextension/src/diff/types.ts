@@ -178,6 +178,32 @@ export namespace Diff {
     classes: IReportClass[];
   }
 
+  /** One run re-ran the other (tag `rerun_of`). */
+  export interface IReproRerun {
+    /** The original run's id. */
+    original: string;
+    /** The re-run's id. */
+    rerun: string;
+    /** Whether every metric of the original was reproduced. */
+    reproduced: boolean;
+  }
+
+  /** The hidden-state verdicts of both runs, and a re-run between them. */
+  export interface IReproDiff {
+    /** Run a's verdict, null when not analysed. */
+    a: MM.ReproStatus | null;
+    /** Run b's verdict, null when not analysed. */
+    b: MM.ReproStatus | null;
+    /** Whether the verdicts or issues differ. */
+    changed: boolean;
+    /** Issues only b has. */
+    added: MM.IReproIssue[];
+    /** Issues only a has. */
+    removed: MM.IReproIssue[];
+    /** When one run re-ran the other, else null. */
+    rerun: IReproRerun | null;
+  }
+
   /** What changed, in counts (and whether the tracked code did). */
   export interface ISummary {
     params_changed: number;
@@ -187,6 +213,8 @@ export namespace Diff {
     code_changed: boolean;
     /** Custom objects added, removed or changed. */
     objects_changed: number;
+    /** Whether the hidden-state verdicts differ (false from older servers). */
+    reproducibility_changed: boolean;
   }
 
   /** `GET diff?a=&b=`. */
@@ -209,6 +237,8 @@ export namespace Diff {
     objects: IObjects | null;
     /** Evaluation reports by name; null against a notebook on disk (or older servers). */
     reports: IReportDiff[] | null;
+    /** Hidden-state verdicts; null against a notebook on disk (or older servers). */
+    reproducibility: IReproDiff | null;
     summary: ISummary;
   }
 }

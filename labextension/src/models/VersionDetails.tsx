@@ -5,7 +5,32 @@ import { IActions } from '../shared/actions';
 import { formatNumber } from '../shared/format';
 import { VersionLink } from '../shared/Links';
 import { ParamsTable } from '../shared/ParamsTable';
+import { warningsText } from '../shared/reproducibility';
 import { TransitionHistory } from './ModelHistory';
+
+/**
+ * The producing run's hidden-state verdict when the version was registered.
+ */
+function VersionReproducibility(props: {
+  repro: MM.IVersionReproducibility;
+}): JSX.Element {
+  const { status, warnings, confirmed_by } = props.repro;
+  const text =
+    status === 'clean'
+      ? 'Registered from a run without hidden state (reproducible).'
+      : status === 'warnings'
+        ? `Registered from a run with ${warningsText(warnings || 1)}` +
+          (confirmed_by ? `, confirmed by ${confirmed_by}.` : '.')
+        : 'The run’s reproducibility was unknown when this version was registered.';
+  return (
+    <p
+      className={`jp-mm-VersionDetails-repro jp-mm-VersionDetails-repro-${status}`}
+      data-repro={status}
+    >
+      {text}
+    </p>
+  );
+}
 
 /**
  * The details pane of a version: config, metrics, signature, requirements, input
@@ -29,6 +54,9 @@ export function VersionDetails(props: {
         <p className="jp-mm-VersionDetails-description">
           {version.description}
         </p>
+      )}
+      {version.reproducibility && (
+        <VersionReproducibility repro={version.reproducibility} />
       )}
       <div className="jp-mm-VersionDetails-grid">
         <Pane title="Config" name="config">

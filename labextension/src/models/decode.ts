@@ -21,6 +21,7 @@ import {
   textRecord,
   toNumber
 } from '../shared/decode';
+import { decodeReproStatus } from '../shared/reproducibility';
 import * as MM from './types';
 import {
   decodeNamedVersion,
@@ -88,8 +89,24 @@ export function decodeModelVersion(v: unknown): MM.IModelVersion | null {
     signature: decodeSignature(o.signature),
     requirements: decodeRequirements(o.requirements),
     inputs: list(o.inputs, decodeVersionRef),
-    has_reference_profile: o.has_reference_profile === true
+    has_reference_profile: o.has_reference_profile === true,
+    reproducibility: decodeVersionReproducibility(o.reproducibility)
   }));
+}
+
+/** Decode a version's `reproducibility` record; null when absent or unknown. */
+function decodeVersionReproducibility(
+  v: unknown
+): MM.IVersionReproducibility | null {
+  const status = isObject(v) ? decodeReproStatus(v.status) : null;
+  if (!isObject(v) || status === null) {
+    return null;
+  }
+  return {
+    status,
+    warnings: finiteNumber(v.warnings) ?? 0,
+    confirmed_by: optStr(v.confirmed_by)
+  };
 }
 
 function versionNumbers(v: unknown): number[] | null {

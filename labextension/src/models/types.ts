@@ -12,7 +12,8 @@ import type {
   IRunRef,
   IVersionRef,
   JSONValue,
-  ModelStage
+  ModelStage,
+  ReproStatus
 } from '../shared/types';
 
 export * from '../shared/types';
@@ -91,6 +92,20 @@ export interface IModelVersion {
   inputs: IVersionRef[];
   /** Whether a reference data profile was recorded. */
   has_reference_profile: boolean;
+  /** The producing run's hidden-state verdict at registration, or null. */
+  reproducibility: IVersionReproducibility | null;
+}
+
+/**
+ * A model version's record of its run's hidden-state verdict when registered.
+ */
+export interface IVersionReproducibility {
+  /** The run's verdict. */
+  status: ReproStatus;
+  /** How many warnings it had. */
+  warnings: number;
+  /** Who confirmed registering despite them, or null. */
+  confirmed_by: string | null;
 }
 
 /**

@@ -3,6 +3,8 @@ import * as React from 'react';
 import { StatusBadge } from '../shared/Badges';
 import { errorMessage } from '../shared/errors';
 import { formatDuration } from '../shared/format';
+import { registrationWarning } from '../shared/reproducibility';
+import { OutputReproducibility } from './OutputReproducibility';
 import {
   confirmationText,
   IArtifactRegistration,
@@ -21,8 +23,11 @@ export interface IRunOutputActions {
   openRun(id: string, name: string): void;
   /** Open a registered model's view at a version. */
   openModel(name: string, version: number): void;
-  /** Open the notebook at the run's cell. */
-  openCell(path: string, cellId: string | null, runId: string): void;
+  /**
+   * Open the notebook at the run's cell, or, without `runId`, at the cell with
+   * `cellId` (the one that defined a name the run used).
+   */
+  openCell(path: string, cellId: string | null, runId: string | null): void;
   /** Register a model artifact of the run (`POST models`). */
   register(body: IArtifactRegistration): Promise<IRegisteredVersion>;
 }
@@ -45,6 +50,7 @@ export interface IRunOutputCardProps {
 type RegisterState =
   | { kind: 'closed' }
   | { kind: 'open' }
+  | { kind: 'confirm'; question: string }
   | { kind: 'busy' }
   | { kind: 'done'; version: IRegisteredVersion }
   | { kind: 'failed'; message: string };
@@ -94,6 +100,14 @@ export function RunOutputCard(props: IRunOutputCardProps): JSX.Element {
         <span className="jp-mm-RunOutput-label">metrics</span>{' '}
         {pairsText(output.metrics, output.n_metrics)}
       </div>
+      <OutputReproducibility
+        reproducibility={output.reproducibility}
+        onOpenCell={
+          run.notebook_path
+            ? cellId => actions.openCell(run.notebook_path ?? '', cellId, null)
+            : undefined
+        }
+      />
       {otherRegistry !== null && (
         <div className="jp-mm-RunOutput-note" role="note">
           This run is in another registry than the one the server reads (
@@ -128,10 +142,21 @@ function RegisterFromOutput(props: {
   const [name, setName] = React.useState(models[0].variable);
   const [alias, setAlias] = React.useState('');
   const ids = `jp-mm-RunOutput-${output.run.id}`;
-  const submit = async () => {
+  const warning = registrationWarning(output.reproducibility);
+  const submit = async (confirmed: boolean) => {
+    if (warning !== null && !confirmed) {
+      setState({ kind: 'confirm', question: warning });
+      return;
+    }
     setState({ kind: 'busy' });
     try {
-      const body = registrationBody(output.run.id, models[picked], name, alias);
+      const body = registrationBody(
+        output.run.id,
+        models[picked],
+        name,
+        alias,
+        confirmed
+      );
       setState({ kind: 'done', version: await actions.register(body) });
     } catch (err) {
       setState({ kind: 'failed', message: errorMessage(err) });
@@ -176,7 +201,7 @@ function RegisterFromOutput(props: {
       className="jp-mm-RunOutput-register jp-mm-RunOutput-form"
       onSubmit={event => {
         event.preventDefault();
-        void submit();
+        void submit(false);
       }}
     >
       {models.length > 1 && (
@@ -228,7 +253,9 @@ function RegisterFromOutput(props: {
       <button
         type="submit"
         className="jp-mm-Button jp-mm-RunOutput-registerSubmit"
-        disabled={state.kind === 'busy' || !name.trim()}
+        disabled={
+          state.kind === 'busy' || state.kind === 'confirm' || !name.trim()
+        }
       >
         {state.kind === 'busy' ? 'Registering…' : 'Register'}
       </button>
@@ -239,6 +266,25 @@ function RegisterFromOutput(props: {
       >
         Cancel
       </button>
+      {state.kind === 'confirm' && (
+        <span className="jp-mm-RunOutput-confirm" role="alert">
+          <span className="jp-mm-RunOutput-confirmText">{state.question}</span>
+          <button
+            type="button"
+            className="jp-mm-Button jp-mm-RunOutput-confirmYes"
+            onClick={() => void submit(true)}
+          >
+            Register anyway
+          </button>
+          <button
+            type="button"
+            className="jp-mm-Button jp-mm-RunOutput-confirmNo"
+            onClick={() => setState({ kind: 'open' })}
+          >
+            Back
+          </button>
+        </span>
+      )}
       {state.kind === 'failed' && (
         <span className="jp-mm-RunOutput-error" role="alert">
           {state.message}

@@ -15,6 +15,10 @@ import {
   text,
   textRecord
 } from '../shared/decode';
+import {
+  decodeReproducibility,
+  IReproducibility
+} from '../shared/reproducibility';
 
 /** A registered model version, as far as the card shows it (`POST models`). */
 export interface IRegisteredVersion {
@@ -86,6 +90,8 @@ export interface IRunOutput {
   models: IOutputModel[];
   /** The registry path the kernel wrote to (`registry.path` on the wire), or null. */
   registry: string | null;
+  /** The cell's hidden-state analysis; null in outputs saved before it existed. */
+  reproducibility: IReproducibility | null;
 }
 
 const decodeRun = fields<IOutputRun>('run output run', {
@@ -126,7 +132,8 @@ export function decodeRunOutput(v: unknown): IRunOutput {
     n_outputs: optNum(o.n_outputs) ?? 0,
     n_figures: optNum(o.n_figures) ?? 0,
     models: list(o.models, decodeModel),
-    registry: isObject(o.registry) ? optStr(o.registry.path) : null
+    registry: isObject(o.registry) ? optStr(o.registry.path) : null,
+    reproducibility: decodeReproducibility(o.reproducibility)
   };
 }
 
@@ -151,23 +158,29 @@ export interface IArtifactRegistration {
   name: string;
   /** An alias for the new version, or none. */
   alias: string | null;
+  /** Registering from a run with hidden-state warnings was confirmed. */
+  confirm_reproducibility?: boolean;
 }
 
 /**
- * The body of `POST models` from the form's values (trimmed; a blank alias is none).
+ * The body of `POST models` from the form's values (trimmed; a blank alias is
+ * none), with `confirm_reproducibility` once the user confirmed registering from
+ * a run with hidden-state warnings.
  */
 export function registrationBody(
   runId: string,
   model: IOutputModel,
   name: string,
-  alias: string
+  alias: string,
+  confirmed = false
 ): IArtifactRegistration {
-  return {
+  const body: IArtifactRegistration = {
     run: runId,
     artifact: model.artifact,
     name: name.trim(),
     alias: alias.trim() || null
   };
+  return confirmed ? { ...body, confirm_reproducibility: true } : body;
 }
 
 /** `registered NAME:N (alias a)`: what the form says once it registered. */

@@ -91,3 +91,24 @@ export async function askRegistration(
   });
   return result.button.accept && result.value ? result.value : null;
 }
+
+/**
+ * Ask whether to register a model from a run with hidden-state warnings.
+ *
+ * @param question - What the warnings are (plain text).
+ * @returns Whether to register anyway.
+ */
+export async function confirmHiddenState(question: string): Promise<boolean> {
+  const body = document.createElement('p');
+  body.className = 'jp-mm-RegisterBody-warning';
+  body.textContent = question;
+  const result = await showDialog({
+    title: 'Register from a run with hidden state?',
+    body: new Widget({ node: body }),
+    buttons: [
+      Dialog.cancelButton(),
+      Dialog.warnButton({ label: 'Register anyway' })
+    ]
+  });
+  return result.button.accept;
+}

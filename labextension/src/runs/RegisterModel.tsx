@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import { errorMessage } from '../shared/errors';
+import { registrationWarning } from '../shared/reproducibility';
 import * as MM from './types';
 
 /**
@@ -17,6 +18,11 @@ export interface IRegistration {
   register: (
     request: MM.IRegisterModelRequest
   ) => Promise<MM.IRegisteredVersion>;
+  /**
+   * Ask whether to register from a run with hidden-state warnings (`question`
+   * says why); true to go on.
+   */
+  confirm: (question: string) => Promise<boolean>;
 }
 
 /**
@@ -29,6 +35,37 @@ export interface IRegisterModelProps {
   registration: IRegistration;
   /** Open the registered model's view; without it the result is plain text. */
   onOpenModel?: (name: string, version: number) => void;
+  /** The run's hidden-state analysis (warnings ask for a confirmation first). */
+  reproducibility?: MM.IReproducibility | null;
+}
+
+/**
+ * What Register model sends, or null when the user cancelled: first, for a run
+ * with hidden-state warnings, the confirmation (then the request carries
+ * `confirm_reproducibility`), then the dialog.
+ *
+ * @param registration - How to confirm and ask.
+ * @param initial - The dialog's first values.
+ * @param runName - The run's name, for the dialog.
+ * @param repro - The run's hidden-state analysis.
+ */
+export async function askToRegister(
+  registration: Pick<IRegistration, 'ask' | 'confirm'>,
+  initial: MM.IRegisterModelRequest,
+  runName: string,
+  repro: MM.IReproducibility | null
+): Promise<MM.IRegisterModelRequest | null> {
+  const warning = registrationWarning(repro);
+  if (warning !== null && !(await registration.confirm(warning))) {
+    return null;
+  }
+  const request = await registration.ask(initial, runName);
+  if (request === null) {
+    return null;
+  }
+  return warning === null
+    ? request
+    : { ...request, confirm_reproducibility: true };
 }
 
 type State =
@@ -38,9 +75,11 @@ type State =
   | { kind: 'failed'; message: string };
 
 /**
- * The Register model button of a run that has a model artifact: opens the dialog
- * (name prefilled from the run), registers, then shows `name:N` linking to the model,
- * or what the server refused, as text. A retry starts from the last values.
+ * The Register model button of a run that has a model artifact: asks first when
+ * the run has hidden-state warnings (then sends `confirm_reproducibility`), opens
+ * the dialog (name prefilled from the run), registers, then shows `name:N` linking
+ * to the model, or what the server refused, as text. A retry starts from the last
+ * values.
  */
 export function RegisterModel(props: IRegisterModelProps): JSX.Element {
   const { run } = props;
@@ -51,15 +90,22 @@ export function RegisterModel(props: IRegisterModelProps): JSX.Element {
     stage: ''
   });
   const onClick = async () => {
-    const { ask, register } = props.registration;
-    const request = await ask(last.current, run.name || run.id);
+    const request = await askToRegister(
+      props.registration,
+      last.current,
+      run.name || run.id,
+      props.reproducibility ?? run.reproducibility
+    );
     if (request === null) {
       return;
     }
     last.current = request;
     setState({ kind: 'busy' });
     try {
-      setState({ kind: 'done', version: await register(request) });
+      setState({
+        kind: 'done',
+        version: await props.registration.register(request)
+      });
     } catch (err) {
       setState({ kind: 'failed', message: errorMessage(err) });
     }

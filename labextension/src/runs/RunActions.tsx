@@ -84,6 +84,7 @@ export function RunActions(props: IRunActionsProps): JSX.Element | null {
         <RegisterModel
           run={run}
           registration={props.registration}
+          reproducibility={detail.reproducibility}
           onOpenModel={
             actions
               ? (name, version) => actions.openModel(name, version)

@@ -17,6 +17,7 @@ import { RunCandidates } from './RunCandidates';
 import { IHousekeeping, RunActions, RunHistory } from './RunActions';
 import { RunNote } from './RunNote';
 import type { IRegistration } from './RegisterModel';
+import { IReproduction, RunReproducibility } from './RunReproducibility';
 
 /**
  * Props of {@link RunDetail}.
@@ -36,6 +37,8 @@ export interface IRunDetailProps {
   registration?: IRegistration;
   /** Edit the run (rename, note, tags, star, archive, delete, move); without it read-only. */
   housekeeping?: IHousekeeping;
+  /** Re-run the run and open it as a notebook; without it those buttons are hidden. */
+  reproduction?: IReproduction;
 }
 
 function Section(props: {
@@ -74,13 +77,36 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
   const { candidates } = detail;
   return (
     <div className="jp-mm-RunDetail">
-      <RunHeader run={run} actions={props.actions} />
+      <RunHeader
+        run={run}
+        actions={props.actions}
+        reproducibility={detail.reproducibility}
+      />
       <RunActions
         detail={detail}
         registration={props.registration}
         actions={props.actions}
         housekeeping={props.housekeeping}
       />
+      <Section title="Reproducibility" name="reproducibility">
+        <RunReproducibility
+          run={run}
+          reproducibility={detail.reproducibility}
+          reproduction={props.reproduction}
+          onOpenCell={
+            props.actions && run.notebook_path
+              ? cellId =>
+                  props.actions?.openNotebookCell({
+                    notebook_path: run.notebook_path ?? '',
+                    cell_id: cellId
+                  })
+              : undefined
+          }
+          onOpenRun={
+            props.actions ? id => props.actions?.openRun({ id }) : undefined
+          }
+        />
+      </Section>
       {detail.note && (
         <Section title="Note" name="note">
           <RunNote note={detail.note} rendermime={props.rendermime} />

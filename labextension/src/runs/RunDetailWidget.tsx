@@ -3,14 +3,16 @@ import * as React from 'react';
 
 import { IActions } from '../shared/actions';
 import { RunDetail } from './RunDetail';
-import { askRegistration } from './RegisterDialog';
+import { askRegistration, confirmHiddenState } from './RegisterDialog';
 import type { IRegistration } from './RegisterModel';
 import { mmIcon } from '../shared/icons';
 import * as MM from './types';
 import { DetailWidget } from '../shared/DetailWidget';
 import type { IBlobApi } from '../shared/rest';
 import type { IServerModel } from '../shared/serverModel';
-import type { IRunHousekeepingApi, IRunsApi } from './api';
+import type { IRunHousekeepingApi, IRunReproApi, IRunsApi } from './api';
+import { ICheckoutTarget, saveCheckout } from './checkoutNotebook';
+import type { IReproduction } from './RunReproducibility';
 import type { IHousekeeping } from './RunActions';
 import { editDialogs } from './editDialogs';
 
@@ -23,21 +25,26 @@ export interface IRunDetailWidgetOptions {
   /** Label to show until the run is loaded. */
   label?: string;
   /** The shared model (API client and change signal). */
-  model: IServerModel<IRunsApi & IBlobApi & IRunHousekeepingApi>;
+  model: IServerModel<RunViewApi>;
   /** JupyterLab's renderers, or null. */
   rendermime: IRenderMimeRegistry | null;
   /** Navigation to artifacts and lineage. */
   actions?: IActions;
+  /** Where Open as notebook saves and how it opens; without it no such button. */
+  checkoutTarget?: ICheckoutTarget;
 }
+
+/** The endpoints a run view calls. */
+export type RunViewApi = IRunsApi &
+  IBlobApi &
+  IRunHousekeepingApi &
+  IRunReproApi;
 
 /**
  * Content of a run's main-area tab. Loads `runs/{id}` when first shown and again
  * whenever the registry changes while it is visible.
  */
-export class RunDetailWidget extends DetailWidget<
-  MM.IRunDetail,
-  IRunsApi & IBlobApi & IRunHousekeepingApi
-> {
+export class RunDetailWidget extends DetailWidget<MM.IRunDetail, RunViewApi> {
   constructor(options: IRunDetailWidgetOptions) {
     super({
       model: options.model,
@@ -48,6 +55,17 @@ export class RunDetailWidget extends DetailWidget<
     this.runId = options.runId;
     this._rendermime = options.rendermime;
     this._actions = options.actions;
+    const target = options.checkoutTarget;
+    this._reproduction = target && {
+      rerun: async () => {
+        const report = await this.model.api.rerun(this.runId);
+        // The re-run is a new run: the lists catch up.
+        this.model.checkChanges();
+        return report;
+      },
+      openAsNotebook: async () =>
+        saveCheckout(target, await this.model.api.checkout(this.runId))
+    };
   }
 
   /** Id of the run shown. */
@@ -87,17 +105,20 @@ export class RunDetailWidget extends DetailWidget<
         registration={this._registration}
         actions={this._actions}
         housekeeping={this._housekeeping}
+        reproduction={this._reproduction}
       />
     );
   }
 
   private _actions: IActions | undefined;
+  private _reproduction: IReproduction | undefined;
   private _loadBlob = (digest: string): Promise<Blob> =>
     this.model.api.blob(digest);
   private _loadReport = (name: string): Promise<MM.IReport> =>
     this.model.api.report(this.runId, name);
   private _registration: IRegistration = {
     ask: askRegistration,
+    confirm: confirmHiddenState,
     register: request => this.model.api.registerModel(this.runId, request)
   };
   private _rendermime: IRenderMimeRegistry | null;

@@ -4,6 +4,7 @@ import { formatDuration, formatTime, runDuration } from '../shared/format';
 import * as MM from './types';
 import { TagsFact } from '../shared/Facts';
 import { StatusBadge } from '../shared/Badges';
+import { ReproBadge } from '../shared/ReproBadge';
 import { IActions } from '../shared/actions';
 
 /**
@@ -14,6 +15,8 @@ export interface IRunHeaderProps {
   run: MM.IRunSummary;
   /** Navigation; without it there is no "Open notebook at this cell". */
   actions?: IActions;
+  /** The run's hidden-state analysis, when not the summary's. */
+  reproducibility?: MM.IReproducibility | null;
 }
 
 /**
@@ -36,6 +39,9 @@ export function RunHeader(props: IRunHeaderProps): JSX.Element {
       <div className="jp-mm-RunHeader-title">
         <h1 className="jp-mm-RunHeader-name">{run.name || run.id}</h1>
         <StatusBadge status={run.status} />
+        <ReproBadge
+          reproducibility={props.reproducibility ?? run.reproducibility}
+        />
       </div>
       <dl className="jp-mm-Facts">
         {facts

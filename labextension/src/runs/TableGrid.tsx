@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import { StatusBadge } from '../shared/Badges';
+import { ReproBadge } from '../shared/ReproBadge';
 import { formatTime } from '../shared/format';
 import * as MM from './types';
 import { cellText, columnOf, IColumn } from './tableColumns';
@@ -329,7 +330,10 @@ function HeaderCell(props: {
   );
 }
 
-/** One cell: text for most columns, a status dot, a star toggle. */
+/**
+ * One cell: text for most columns, a status dot, a star toggle, a
+ * reproducibility badge.
+ */
 function Cell(props: {
   run: MM.IRunSummary;
   column: IColumn;
@@ -345,6 +349,13 @@ function Cell(props: {
     return (
       <td className={className}>
         <StatusBadge status={run.status} compact />
+      </td>
+    );
+  }
+  if (column.id === 'reproducibility') {
+    return (
+      <td className={className}>
+        <ReproBadge reproducibility={run.reproducibility} compact />
       </td>
     );
   }

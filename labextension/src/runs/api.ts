@@ -14,6 +14,7 @@ import {
 import { decodeRunSummary } from '../shared/decodeCommon';
 import { isObject } from '../shared/decode';
 import { decodeReport } from './reportDecode';
+import { decodeCheckout, decodeRerunReport } from './reproDecode';
 import { runsParams } from './query';
 import { csvColumns } from './tableColumns';
 import * as MM from './types';
@@ -62,7 +63,11 @@ export function runsApi(client: RestClient): IRunsApi {
           name: request.name.trim(),
           // blanks mean none (the server reads "" as no alias or stage)
           alias: request.alias.trim(),
-          stage: request.stage
+          stage: request.stage,
+          // a run with hidden-state warnings is refused (409) without it
+          ...(request.confirm_reproducibility
+            ? { confirm_reproducibility: true }
+            : {})
         },
         decodeRegisteredVersion
       )
@@ -117,5 +122,28 @@ export function runHousekeepingApi(client: RestClient): IRunHousekeepingApi {
       });
       return response.blob();
     }
+  };
+}
+
+/**
+ * The reproducibility endpoints of a run (issue 15): re-run it in a fresh
+ * kernel, and get it back as a notebook.
+ */
+export interface IRunReproApi {
+  /**
+   * `POST runs/{id}/rerun`: execute the run's minimal program headless and
+   * compare (takes seconds: the kernel starts and the cells run).
+   */
+  rerun(id: string, request?: MM.IRerunRequest): Promise<MM.IRerunReport>;
+  /** `GET runs/{id}/checkout`: the run as a notebook (the server writes no file). */
+  checkout(id: string): Promise<MM.ICheckout>;
+}
+
+/** The reproducibility endpoints over a client. */
+export function runReproApi(client: RestClient): IRunReproApi {
+  return {
+    rerun: (id, request = {}) =>
+      client.post(['runs', id, 'rerun'], request, decodeRerunReport),
+    checkout: id => client.get(['runs', id, 'checkout'], decodeCheckout)
   };
 }

@@ -26,6 +26,7 @@ import {
   decodeRunSummary,
   decodeVersionRef
 } from '../shared/decodeCommon';
+import { decodeReproducibility } from '../shared/reproducibility';
 import { decodeReportSummaries } from './reportDecode';
 import { decodeCodeObjects } from './objectDecode';
 import * as MM from './types';
@@ -247,12 +248,15 @@ const decodeRunDetailFields = fields<MM.IRunDetail>('run detail', {
   events: v => list(v, decodeRunEvent),
   starred: flag,
   archived_at: optStr,
-  cell_id: optStr
+  cell_id: optStr,
+  // Issue 15: null for older runs and servers.
+  reproducibility: decodeReproducibility
 });
 
 /**
  * Decode `GET runs/{id}`: {@link decodeRunDetailFields}, then the note, the
- * deletion time, the star, the archive time and the cell id taken from the
+ * deletion time, the star, the archive time, the cell id and the
+ * hidden-state analysis taken from the
  * summary when the detail does not repeat them.
  */
 export function decodeRunDetail(v: unknown): MM.IRunDetail {
@@ -264,6 +268,7 @@ export function decodeRunDetail(v: unknown): MM.IRunDetail {
     deleted_at: detail.deleted_at ?? optStr(run.deleted_at),
     starred: detail.starred || detail.run.starred,
     archived_at: detail.archived_at ?? detail.run.archived_at,
-    cell_id: detail.cell_id ?? detail.run.cell_id
+    cell_id: detail.cell_id ?? detail.run.cell_id,
+    reproducibility: detail.reproducibility ?? detail.run.reproducibility
   };
 }

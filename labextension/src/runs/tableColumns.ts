@@ -15,6 +15,7 @@ import {
   formatValue,
   runDuration
 } from '../shared/format';
+import { reproBadge } from '../shared/reproducibility';
 import * as MM from './types';
 
 /** What a column shows. */
@@ -63,7 +64,8 @@ function attr(
 
 /**
  * The run attributes, in their default order. The server sorts by name,
- * experiment, status, start time and duration (not by star, user or notebook).
+ * experiment, status, start time and duration (not by star, user, notebook or
+ * reproducibility; the filter has `reproducibility = 'warnings'`).
  */
 export const ATTRIBUTE_COLUMNS: ReadonlyArray<IColumn> = [
   attr('starred', '★', 'Starred', 32, { sortable: false }),
@@ -73,7 +75,8 @@ export const ATTRIBUTE_COLUMNS: ReadonlyArray<IColumn> = [
   attr('user', 'User', 'User', 100, { sortable: false }),
   attr('started_at', 'Started', 'Start time', 110),
   attr('duration_s', 'Duration', 'Duration', 90, { numeric: true }),
-  attr('notebook', 'Notebook', 'Notebook', 180, { sortable: false })
+  attr('notebook', 'Notebook', 'Notebook', 180, { sortable: false }),
+  attr('reproducibility', 'Repro', 'Reproducibility', 64, { sortable: false })
 ];
 
 /** Attributes shown by default (the notebook path and the user are one click away). */
@@ -83,7 +86,8 @@ const DEFAULT_ATTRIBUTES = [
   'name',
   'experiment',
   'started_at',
-  'duration_s'
+  'duration_s',
+  'reproducibility'
 ];
 
 /** How many metric and how many param columns a fresh table shows. */
@@ -221,6 +225,8 @@ export function cellText(
       return run.notebook_path
         ? (run.notebook_path.split(/[\\/]/).pop() ?? '')
         : '';
+    case 'reproducibility':
+      return reproBadge(run.reproducibility, true).text;
     default:
       return '';
   }

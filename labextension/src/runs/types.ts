@@ -9,6 +9,7 @@
  */
 import type {
   IBlobRef,
+  IReproducibility,
   IMetricPoint,
   IRunSummary,
   IVersionRef,
@@ -21,6 +22,7 @@ import type { IReportSummary } from './reportTypes';
 export * from '../shared/types';
 export * from './objectTypes';
 export * from './reportTypes';
+export * from './reproTypes';
 
 /**
  * Query parameters of `GET runs`.
@@ -226,6 +228,8 @@ export interface IRunDetail {
   cell_id: string | null;
   /** The run's change history, oldest first (empty from older servers). */
   events: IRunEvent[];
+  /** Its hidden-state analysis (as in its summary); null for older runs. */
+  reproducibility: IReproducibility | null;
 }
 
 /**
@@ -323,6 +327,8 @@ export interface IRegisterModelRequest {
   alias: string;
   /** The new version's stage, or empty for none. */
   stage: string;
+  /** Registering from a run with hidden-state warnings was confirmed. */
+  confirm_reproducibility?: boolean;
 }
 
 /**

@@ -49,9 +49,13 @@ export interface IActions {
   openModel(name: string, version?: number): void;
   /** Open the lineage view rooted at a run or a version. */
   openLineage(root: MM.LineageRoot): void;
-  /** Open a run's notebook at the cell it was tracked in. */
+  /**
+   * Open a run's notebook at the cell it was tracked in; without the run's `id`
+   * only the cell with `cell_id` is looked for (another cell of the notebook,
+   * say the one that defined a name the run used).
+   */
   openNotebookCell(run: {
-    id: string;
+    id?: string;
     notebook_path: string;
     cell_id?: string | null;
   }): void;
@@ -81,7 +85,7 @@ export function commandActions(app: JupyterFrontEnd): IActions {
       run(CommandIDs.openNotebookCell, {
         path: r.notebook_path,
         cellId: r.cell_id ?? '',
-        runId: r.id
+        runId: r.id ?? ''
       }),
     openModel: (name, version) =>
       run(

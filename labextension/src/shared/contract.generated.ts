@@ -102,6 +102,7 @@ export interface RestPayloads {
   artifact_versions: GETArtifactsNameVersions;
   artifacts_page: GETArtifacts;
   changes: GETChanges;
+  checkout: RunCheckout;
   compare: RunComparison;
   diff: RunDiff;
   keys: GETKeys;
@@ -121,6 +122,7 @@ export interface RestPayloads {
   monitoring_page: GETMonitoring;
   monitoring_series: GETMonitoringModelSeries;
   report: GETRunsIdReportsName;
+  rerun_report: RerunReport;
   run_detail: GETRunsId;
   run_model_registration_request: POSTRunsIdRegisterModelBody;
   run_model_registration_response: POSTRunsIdRegisterModelReply;
@@ -437,6 +439,54 @@ export interface GETChanges {
   firing: number;
 }
 /**
+ * GET runs/{id}/checkout: the run reopened as a notebook (docs/reproducibility.md). The server writes no file: the client saves the notebook through the contents API. Every string is untrusted user content.
+ */
+export interface RunCheckout {
+  /**
+   * A safe file name for the notebook: the run's name, sanitised, with .ipynb.
+   */
+  name: string;
+  /**
+   * An nbformat v4 notebook: a markdown header naming the run, %load_ext mm_jupyter, the dependency cells, then the tracked cell with its %%mm_track line.
+   */
+  notebook: {
+    nbformat: 4;
+    nbformat_minor: number;
+    metadata: {
+      [k: string]: unknown;
+    };
+    cells: {
+      [k: string]: unknown;
+    }[];
+  };
+  /**
+   * requirements.txt text: name==version pins from the run's environment.
+   */
+  requirements: string;
+  /**
+   * The input artifact versions the run consumed and where the notebook expects them.
+   */
+  inputs: Input[];
+}
+export interface Input {
+  /**
+   * NAME:vN, the version the run used.
+   */
+  ref: string;
+  /**
+   * The relative path the version is restored at; null when its name is not a safe relative path.
+   */
+  path: string | null;
+  /**
+   * A SHA-256 hex digest (64 lowercase hex characters).
+   */
+  digest: string;
+  /**
+   * Whether the registry holds the version's bytes (a fingerprint-only version cannot be restored).
+   */
+  stored: boolean;
+}
+/**
  * GET compare?runs=ID,ID,...: 2 to 50 runs side by side (docs/compare.md). Every string is untrusted user content.
  */
 export interface RunComparison {
@@ -540,7 +590,41 @@ export interface RunSummary {
    * The id of the notebook cell the run ran in (JupyterLab's cellId), else null.
    */
   cell_id?: string | null;
+  /**
+   * The hidden-state analysis of a tracked cell (docs/reproducibility.md), or null for runs recorded before it existed and `with mm.track()` blocks. status: clean (every name the cell used, transitively, was defined by an unchanged cell above it in the notebook), warnings (see issues), unknown (no notebook or no history to check against).
+   */
+  reproducibility?: null | {
+    status: 'clean' | 'warnings' | 'unknown';
+    /**
+     * @maxItems 50
+     */
+    issues: {
+      name: string;
+      kind:
+        | 'deleted_cell'
+        | 'edited_cell'
+        | 'out_of_order'
+        | 'not_in_notebook'
+        | 'unknown_origin';
+      /**
+       * The executed cell whose definition the name came from (null for unknown_origin).
+       */
+      defined_in: null | CellRef;
+      read_by?: CellRef;
+      /**
+       * One line explaining the issue.
+       */
+      message?: string;
+    }[];
+  };
 }
+export interface CellRef {
+  execution_count: number;
+  cell_id: string | null;
+}
+/**
+ * Present when the name was read not by the tracked cell but by a cell it depends on.
+ */
 export interface RunSeries {
   points: {
     step: number;
@@ -646,6 +730,25 @@ export interface RunDiff {
    * Evaluation reports (docs/evaluation.md) of run a and run b, matched by name; null against a notebook on disk.
    */
   reports: ReportDiff[] | null;
+  /**
+   * Null against a notebook on disk. The hidden-state verdicts of both runs (a, b: status or null), whether they differ, the issues only b has (added) and only a has (removed), and rerun: when one run re-ran the other (tag rerun_of), which is which and whether every metric of the original was reproduced (relative tolerance 1e-6), else null.
+   */
+  reproducibility?: null | {
+    a: 'clean' | 'warnings' | 'unknown' | null;
+    b: 'clean' | 'warnings' | 'unknown' | null;
+    changed: boolean;
+    added: {
+      [k: string]: unknown;
+    }[];
+    removed: {
+      [k: string]: unknown;
+    }[];
+    rerun: null | {
+      original: string;
+      rerun: string;
+      reproduced: boolean;
+    };
+  };
   summary: {
     params_changed: number;
     metrics_changed: number;
@@ -653,6 +756,7 @@ export interface RunDiff {
     packages_changed: number;
     code_changed?: boolean;
     objects_changed: number;
+    reproducibility_changed?: boolean;
   };
 }
 export interface Pair {
@@ -1080,6 +1184,14 @@ export interface ModelVersion {
    */
   inputs: VersionRef[];
   has_reference_profile: boolean;
+  /**
+   * The producing run's hidden-state verdict when this version was registered (docs/reproducibility.md): its status, the number of warnings, and who confirmed registering despite them. Null when the run had no verdict (recorded before it existed, no run, or a `with mm.track()` block).
+   */
+  reproducibility?: null | {
+    status: 'clean' | 'warnings' | 'unknown';
+    warnings: number;
+    confirmed_by: string | null;
+  };
 }
 /**
  * A short reference to one artifact version.
@@ -1138,6 +1250,10 @@ export interface POSTModelsBody {
   tags?: {
     [k: string]: string;
   } | null;
+  /**
+   * Register even though the run has hidden-state warnings (its reproducibility.status is warnings); without it such a run is refused with 409. The version records who confirmed (its reproducibility.confirmed_by).
+   */
+  confirm_reproducibility?: boolean;
   description?: string | null;
 }
 /**
@@ -1497,6 +1613,90 @@ export interface Importance {
     std?: number | ('NaN' | 'Infinity' | '-Infinity');
   }[];
 }
+/**
+ * POST runs/{id}/rerun, `mm-jupyter rerun RUN --json`, mm.rerun(run): the run's minimal program re-executed in a fresh kernel, compared with the original (docs/reproducibility.md). Every string is untrusted user content.
+ */
+export interface RerunReport {
+  /**
+   * The id of the original run.
+   */
+  run: string;
+  /**
+   * The id of the new run (tagged rerun_of=<run>), null when none was recorded.
+   */
+  rerun: string | null;
+  /**
+   * finished: the program ran to its end; failed: a cell raised (see error); timeout: a cell ran longer than the timeout; error: the re-run could not be set up (no code, an input artifact missing, the kernel would not start).
+   */
+  status: 'finished' | 'failed' | 'timeout' | 'error';
+  /**
+   * True when the status is finished and every metric of the original is present in the re-run and equal within rtol (wall-clock timings such as fit_time_s need only be present).
+   */
+  reproduced: boolean;
+  /**
+   * The relative tolerance the metrics were compared with.
+   */
+  rtol: number;
+  /**
+   * Every metric key of either run (latest values), sorted by key.
+   */
+  metrics: MetricDelta[];
+  /**
+   * The text outputs (stream text and text/plain) that differ between the two runs, in output order.
+   */
+  outputs: OutputDifference[];
+  /**
+   * Packages whose version differs between the original run's environment and the re-run's (null: not installed), sorted by name.
+   */
+  packages: PackageDifference[];
+  /**
+   * The executions of the original kernel that the program is made of, in execution order, the tracked cell last.
+   */
+  program: ProgramCell[];
+  /**
+   * Why the re-run failed (the traceback's text), null when it did not.
+   */
+  error: string | null;
+  /**
+   * Wall time of the whole re-run in seconds, kernel start included.
+   */
+  duration_s: number;
+}
+export interface MetricDelta {
+  key: string;
+  original: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+  rerun: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+  /**
+   * rerun - original; null when either is missing.
+   */
+  delta: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+  within_tolerance: boolean;
+  /**
+   * A wall-clock measurement (fit_time_s, latency_ms): shown, but its value does not decide reproduced.
+   */
+  timing: boolean;
+}
+export interface OutputDifference {
+  /**
+   * The position of the output among the run's text outputs.
+   */
+  seq?: number;
+  kind: 'changed' | 'missing' | 'added';
+  original: string | null;
+  rerun: string | null;
+}
+export interface PackageDifference {
+  name: string;
+  original: string | null;
+  current: string | null;
+}
+export interface ProgramCell {
+  /**
+   * The execution number in the original kernel; null for a cell taken from the notebook snapshot.
+   */
+  execution_count: number | null;
+  cell_id: string | null;
+}
 export interface GETRunsId {
   run: RunSummary;
   param_sources: {
@@ -1596,6 +1796,33 @@ export interface GETRunsId {
    * The notebook cell the run ran in (JupyterLab's cell id), or null.
    */
   cell_id?: string | null;
+  /**
+   * The hidden-state analysis of a tracked cell (docs/reproducibility.md), or null for runs recorded before it existed and `with mm.track()` blocks. status: clean (every name the cell used, transitively, was defined by an unchanged cell above it in the notebook), warnings (see issues), unknown (no notebook or no history to check against).
+   */
+  reproducibility?: null | {
+    status: 'clean' | 'warnings' | 'unknown';
+    /**
+     * @maxItems 50
+     */
+    issues: {
+      name: string;
+      kind:
+        | 'deleted_cell'
+        | 'edited_cell'
+        | 'out_of_order'
+        | 'not_in_notebook'
+        | 'unknown_origin';
+      /**
+       * The executed cell whose definition the name came from (null for unknown_origin).
+       */
+      defined_in: null | CellRef;
+      read_by?: CellRef;
+      /**
+       * One line explaining the issue.
+       */
+      message?: string;
+    }[];
+  };
   /**
    * The run's housekeeping history, newest first, at most 100.
    *
@@ -1708,6 +1935,10 @@ export interface POSTRunsIdRegisterModelBody {
   name: string;
   alias?: string | '' | null;
   stage?: ('none' | 'staging' | 'production' | 'archived') | '' | null;
+  /**
+   * Register even though the run has hidden-state warnings (its reproducibility.status is warnings); without it such a run is refused with 409. The version records who confirmed (its reproducibility.confirmed_by).
+   */
+  confirm_reproducibility?: boolean;
   description?: string | null;
 }
 /**
@@ -1769,6 +2000,33 @@ export interface RunOutput {
      * The registry the kernel wrote to (GET meta's registry.path).
      */
     path: string | null;
+  };
+  /**
+   * The hidden-state analysis of a tracked cell (docs/reproducibility.md), or null for runs recorded before it existed and `with mm.track()` blocks. status: clean (every name the cell used, transitively, was defined by an unchanged cell above it in the notebook), warnings (see issues), unknown (no notebook or no history to check against).
+   */
+  reproducibility?: null | {
+    status: 'clean' | 'warnings' | 'unknown';
+    /**
+     * @maxItems 50
+     */
+    issues: {
+      name: string;
+      kind:
+        | 'deleted_cell'
+        | 'edited_cell'
+        | 'out_of_order'
+        | 'not_in_notebook'
+        | 'unknown_origin';
+      /**
+       * The executed cell whose definition the name came from (null for unknown_origin).
+       */
+      defined_in: null | CellRef;
+      read_by?: CellRef;
+      /**
+       * One line explaining the issue.
+       */
+      message?: string;
+    }[];
   };
 }
 /**

@@ -19,6 +19,7 @@ import {
   toNumber
 } from './decode';
 import { versionRef } from './refs';
+import { decodeReproducibility } from './reproducibility';
 import * as MM from './types';
 
 /** Decode a `RunSummary`. */
@@ -45,7 +46,9 @@ export const decodeRunSummary = fields<MM.IRunSummary>('run', {
   archived_at: optStr,
   deleted_at: optStr,
   note: text,
-  cell_id: optStr
+  cell_id: optStr,
+  // Issue 15's hidden-state analysis: null for older runs and servers.
+  reproducibility: decodeReproducibility
 });
 
 /** Decode one point of a metric's step series; null without a step or a value. */

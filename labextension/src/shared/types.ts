@@ -10,6 +10,16 @@
  * `-Infinity` wherever the contract says "number" (in every feature's types).
  */
 
+import type { IReproducibility } from './reproducibility';
+
+export type {
+  ICellRef,
+  IReproducibility,
+  IReproIssue,
+  ReproIssueKind,
+  ReproStatus
+} from './reproducibility';
+
 /**
  * The REST API version this build of the lab extension speaks.
  */
@@ -170,6 +180,8 @@ export interface IRunSummary {
   note: string;
   /** Id of the notebook cell the run was tracked in, when known. */
   cell_id: string | null;
+  /** Its hidden-state analysis; null for runs recorded before it existed. */
+  reproducibility: IReproducibility | null;
 }
 
 /**

@@ -197,7 +197,13 @@ def test_the_public_api(recorded, clean_report):
     session = get_session()
     session.reset_registry()
     try:
-        payload = mm.checkout(mm.get_run(runs.pinned), home.parent / "api-out")
-        assert payload["run"] == runs.pinned
+        written = mm.checkout(mm.get_run(runs.pinned), home.parent / "api-out")
+        assert written.run == runs.pinned and written.venv is None
+        assert written.to_dict()["inputs"][0]["ref"] == "notes:v1"
     finally:
         session.reset_registry()
+    from mm_jupyter.api.reproduce import RerunReport
+
+    report = RerunReport(**clean_report)  # what mm.rerun returns, read by attribute
+    assert report.reproduced and report.to_dict() == json.loads(json.dumps(clean_report))
+    assert repr(report) == f"<RerunReport {runs.clean} -> {report.rerun}: finished, reproduced>"

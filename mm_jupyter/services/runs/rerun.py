@@ -13,6 +13,7 @@ numbers is a finding, reported, never an exception: only a bad request raises
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tempfile
@@ -109,6 +110,8 @@ def rerun(registry: Registry, ref: str, *, timeout: float = DEFAULT_TIMEOUT,
             return report
         notebook = folder / f"rerun-{run_id[:12]}.ipynb"
         nb = program_notebook(program)
+        # On disk, so the new run stores it as its notebook snapshot (what ran).
+        notebook.write_text(json.dumps(nb, indent=1), "utf-8")
         env = kernel_env(registry, run_id, pinned_env(versions), notebook)
         outcome = execute_program(nb, folder, env, timeout=timeout, kernel_name=kernel_name)
     report.update(status=outcome.status, error=outcome.error)

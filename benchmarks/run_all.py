@@ -43,6 +43,7 @@ def benches(blob_mb: int) -> list[list[str]]:
         ["bench_autolog.py", "--install-mlflow"],  # MLflow in a throwaway venv under /tmp
         ["bench_runs_table.py"],  # issue 14: filter, CSV and DataFrame at 100k runs
         ["bench_rerun.py"],  # issue 15: rerun of the quickstart's tuned run (kernel included)
+        ["bench_hidden_state.py"],  # issue 15: hidden-state analysis per tracked cell
     ]
 
 

@@ -78,12 +78,18 @@ class DefinitionIndex:
         self.entries: dict[int, Entry] = {}
         self._defs: dict[str, list[int]] = {}
         self._stars: list[int] = []
+        #: Bumped when an entry is replaced by a different one (``%reset``): verdicts
+        #: memoised for the old entries (``IssueMemo``) no longer hold.
+        self.generation = 0
 
     def add(self, entry: Entry) -> None:
         """Add (or replace) an entry; entries normally arrive in execution order."""
         old = self.entries.get(entry.n)
         if old is not None:
+            if (old.cell_id, normalise(old.source)) == (entry.cell_id, normalise(entry.source)):
+                return  # the same cell again (IPython's stored copy of the running one)
             self._remove(old)
+            self.generation += 1
         self.entries[entry.n] = entry
         for name in entry.names.writes:
             bisect.insort(self._defs.setdefault(name, []), entry.n)
@@ -174,62 +180,118 @@ class NotebookCells:
         return same[0] if same is not None else None
 
 
+class IssueMemo:
+    """The issues each executed entry brings, memoised while they cannot change.
+
+    What an entry's names depend on is fixed once it ran (later entries cannot change
+    the definitions before it); where those definitions stand is fixed until the
+    notebook is saved again. So each entry's transitive issues are computed once per
+    notebook save, and a tracked cell costs its own reads, not its whole dependency
+    closure (a chain of 500 cells each reading the previous one).
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int] | None = None
+        self.issues: dict[int, list[dict[str, Any]]] = {}
+
+    def valid_for(self, notebook: NotebookCells, index: DefinitionIndex) -> None:
+        key = (id(notebook), index.generation)
+        if key != self._key:
+            self._key, self.issues = key, {}
+
+
+def _issue(name: str, kind: Kind, n: int | None, cell_id: str | None,
+           reader: Entry | None) -> dict[str, Any]:
+    issue: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "defined_in": None if n is None else {"execution_count": n, "cell_id": cell_id},
+    }
+    if reader is not None:
+        issue["read_by"] = {"execution_count": reader.n, "cell_id": reader.cell_id}
+    issue["message"] = explain(issue)
+    return issue
+
+
+def _direct(index: DefinitionIndex, reader: Entry, position: int | None,
+            notebook: NotebookCells, *, direct: bool) -> tuple[list[dict[str, Any]], list[int]]:
+    """The issues of the names ``reader`` reads (one step), and the entries defining them."""
+    issues, defining = [], []
+    for name in sorted(reader.names.reads):
+        n = index.last_definition(name, reader.n)
+        if n is None:
+            continue
+        defining.append(n)
+        place, cell_id, problem = notebook.place(index.entries[n])
+        by = None if direct else reader
+        if problem is not None:
+            issues.append(_issue(name, problem, n, cell_id, by))
+        elif place is not None and position is not None and place > position \
+                and not (cell_id is not None and cell_id == reader.cell_id):
+            issues.append(_issue(name, "out_of_order", n, cell_id, by))
+    return issues, defining
+
+
+def _merge(into: list[dict[str, Any]], more: list[dict[str, Any]]) -> None:
+    """Add issues not there yet (by name, kind and definition), up to ``MAX_ISSUES``."""
+    seen = {(i["name"], i["kind"], (i["defined_in"] or {}).get("execution_count"))
+            for i in into}
+    for issue in more:
+        key = (issue["name"], issue["kind"], (issue["defined_in"] or {}).get("execution_count"))
+        if key not in seen and len(into) < MAX_ISSUES:
+            seen.add(key)
+            into.append(issue)
+
+
+def _entry_issues(index: DefinitionIndex, n: int, notebook: NotebookCells,
+                  memo: IssueMemo) -> list[dict[str, Any]]:
+    """The transitive issues of entry ``n`` (as a dependency: each with ``read_by``),
+    memoised; iterative, as a dependency chain may be thousands of cells long."""
+    stack = [n]
+    while stack:
+        m = stack[-1]
+        if m in memo.issues:
+            stack.pop()
+            continue
+        entry = index.entries[m]
+        issues, defining = _direct(index, entry, notebook.place(entry)[0], notebook,
+                                   direct=False)
+        pending = [d for d in defining if d not in memo.issues]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        for d in defining:
+            _merge(issues, memo.issues[d])
+        memo.issues[m] = issues
+    return memo.issues[n]
+
+
 def analyse(
     index: DefinitionIndex,
     target: Entry,
     notebook: NotebookCells | None,
     *,
     defined_elsewhere: Callable[[str], bool],
+    memo: IssueMemo | None = None,
 ) -> dict[str, Any]:
     """Return ``{"status", "issues"}`` for the cell ``target`` (already in ``index``).
 
     ``defined_elsewhere(name)`` says whether a name no entry binds exists anyway (in
     the kernel's namespace and not a builtin): those are ``unknown_origin``; a name
     that exists nowhere is a NameError for the cell itself, not hidden state.
+    ``memo`` keeps the verdicts of executed entries from one tracked cell to the next.
     """
     if notebook is None:
         return {"status": "unknown", "issues": []}
-    issues: list[dict[str, Any]] = []
-    seen: set[tuple[str, str, int | None]] = set()
-
-    def add(name: str, kind: Kind, n: int | None, cell_id: str | None,
-            reader: Entry | None) -> None:
-        if (name, kind, n) in seen or len(issues) >= MAX_ISSUES:
-            return
-        seen.add((name, kind, n))
-        issue: dict[str, Any] = {
-            "name": name,
-            "kind": kind,
-            "defined_in": None if n is None else {"execution_count": n, "cell_id": cell_id},
-        }
-        if reader is not None and reader.n != target.n:
-            issue["read_by"] = {"execution_count": reader.n, "cell_id": reader.cell_id}
-        issue["message"] = explain(issue)
-        issues.append(issue)
-
-    positions: dict[int, int | None] = {target.n: notebook.position(target.cell_id,
-                                                                    target.source)}
-    for name in sorted(target.names.reads):
-        if index.last_definition(name, target.n) is None and defined_elsewhere(name):
-            add(name, "unknown_origin", None, None, None)
-    queue: list[tuple[str, Entry]] = [(name, target) for name in sorted(target.names.reads)]
-    visited: set[tuple[str, int]] = set()
-    while queue:
-        name, reader = queue.pop(0)
-        n = index.last_definition(name, reader.n)
-        if n is None or (name, n) in visited:
-            continue
-        visited.add((name, n))
-        entry = index.entries[n]
-        position, cell_id, problem = notebook.place(entry)
-        positions.setdefault(n, position)
-        if problem is not None:
-            add(name, problem, n, cell_id, reader)
-        else:
-            below = positions.get(reader.n)
-            same_cell = cell_id is not None and cell_id == reader.cell_id
-            if position is not None and below is not None and position > below \
-                    and not same_cell:
-                add(name, "out_of_order", n, cell_id, reader)
-        queue.extend((read, entry) for read in sorted(entry.names.reads))
-    return {"status": "warnings" if issues else "clean", "issues": issues}
+    memo = memo or IssueMemo()
+    memo.valid_for(notebook, index)
+    issues = [_issue(name, "unknown_origin", None, None, None)
+              for name in sorted(target.names.reads)
+              if index.last_definition(name, target.n) is None and defined_elsewhere(name)]
+    position = notebook.position(target.cell_id, target.source)
+    direct, defining = _direct(index, target, position, notebook, direct=True)
+    _merge(issues, direct)
+    for n in defining:
+        _merge(issues, _entry_issues(index, n, notebook, memo))
+    return {"status": "warnings" if issues else "clean", "issues": issues[:MAX_ISSUES]}

@@ -18,7 +18,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mm_jupyter.core.code_names import EMPTY, CodeNames, code_names
-from mm_jupyter.core.hidden_state import DefinitionIndex, Entry, NotebookCells, analyse
+from mm_jupyter.core.hidden_state import (
+    DefinitionIndex,
+    Entry,
+    IssueMemo,
+    NotebookCells,
+    analyse,
+)
 
 # Names IPython itself puts in the namespace: output caches, input caches, In/Out.
 IPYTHON_NAMES = re.compile(r"^(_+|_i+|_i?\d+|_[iod]h|In|Out|get_ipython|exit|quit)$")
@@ -37,6 +43,10 @@ class CellProvenance:
         self._names: OrderedDict[str, CodeNames] = OrderedDict()
         self._added: dict[int, str] = {}  # execution number → source indexed
         self._transformer: Any = None
+        # The cell map of the notebook as last parsed (capture/notebook.py returns the
+        # same list until the file changes): rebuilt only when the notebook changed.
+        self._notebook: tuple[Any, NotebookCells] | None = None
+        self._memo = IssueMemo()
 
     def note_cell(self, execution_count: int, cell_id: str | None) -> None:
         """Remember which notebook cell an execution runs in (every cell, cheap)."""
@@ -73,15 +83,15 @@ class CellProvenance:
             return ""
 
     def update(self, history: Sequence[tuple[int, str]]) -> None:
-        """Index the history entries not indexed yet (or changed: ``%reset``)."""
-        for n, source in reversed(history):
-            if self._added.get(n) is source:
-                break  # everything before was indexed already (the usual case)
-        else:
-            n = -1
-        for m, source in history:
-            if m < n or self._added.get(m) is source:
-                continue
+        """Index the history entries not indexed yet (or changed: ``%reset``).
+
+        Walks back from the newest entry to the first one already indexed (the same
+        string object IPython keeps), so the cost is that of the new entries only.
+        """
+        start = len(history)
+        while start and self._added.get(history[start - 1][0]) is not history[start - 1][1]:
+            start -= 1
+        for m, source in history[start:]:
             self._added[m] = source
             names = self.names(source) if source else EMPTY
             self.index.add(Entry(m, names, self.cell_ids.get(m), source))
@@ -110,5 +120,7 @@ class CellProvenance:
             return (name in namespace and name not in hidden
                     and not hasattr(builtins, name) and not IPYTHON_NAMES.match(name))
 
-        return analyse(self.index, target, NotebookCells.of(notebook),
-                       defined_elsewhere=defined_elsewhere)
+        if self._notebook is None or self._notebook[0] is not notebook:
+            self._notebook = (notebook, NotebookCells.of(notebook))
+        return analyse(self.index, target, self._notebook[1],
+                       defined_elsewhere=defined_elsewhere, memo=self._memo)

@@ -149,3 +149,30 @@ def test_text_and_html_fallbacks_name_the_issues():
     card = run_output_html(data)
     assert "⚠ hidden state: 5 warnings" in card and "v0 &lt;was&gt; edited" in card
     assert "<was>" not in card
+
+
+def test_verdicts_are_reused_until_the_notebook_is_saved_with_an_edit():
+    provenance = CellProvenance()
+    history = [(k, f"v{k} = v{k - 1} + 1" if k > 1 else "v1 = 1") for k in range(1, 301)]
+    for n, _ in history:
+        provenance.note_cell(n, f"c{n}")
+    cells = [(f"c{n}", source) for n, source in history]
+
+    def track(n: int, notebook):
+        current = (n, "%%mm_track\nout = v300")
+        history.append(current)
+        return provenance.analyse(history, current, f"t{n}", notebook, {}, {})
+
+    cells.append(("t301", "%%mm_track\nout = v300"))
+    assert track(301, cells) == {"status": "clean", "issues": []}
+    memoised = dict(provenance._memo.issues)
+    assert len(memoised) == 300  # the whole chain, once
+    cells.append(("t302", "%%mm_track\nout = v300"))
+    assert track(302, cells)["status"] == "clean"
+    assert provenance._memo.issues.keys() >= memoised.keys()
+    # the first cell of the chain is edited and saved: a new cell list
+    edited = [("c1", "v1 = 2"), *cells[1:]]
+    edited.append(("t303", "%%mm_track\nout = v300"))
+    found = track(303, edited)
+    assert [(i["name"], i["kind"], i["read_by"]["execution_count"]) for i in found["issues"]] == [
+        ("v1", "edited_cell", 2)]

@@ -4,9 +4,9 @@ Per kernel, this keeps the notebook cell each execution ran in (JupyterLab sends
 ``cellId`` with every execute request; ``pre_run_cell`` sees it) and a
 ``DefinitionIndex`` (core/hidden_state.py) over the execution history, extended by
 the entries added since the last tracked cell only: a tracked cell's analysis costs
-the same after 5 or 5,000 executions. Each distinct source is transformed (magics
-to Python, by a private ``TransformerManager``: the shell's own would run our
-``%%mm_track`` transformer's side effects) and parsed once.
+the same after 5 or 5,000 executions. Each distinct source is turned into Python
+(``core/cell_source.as_python``: magics and shell escapes out, the same text re-runs
+slice with, so the verdict and the re-run program agree) and parsed once.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mm_jupyter.core.cell_source import as_python
 from mm_jupyter.core.code_names import EMPTY, CodeNames, code_names
 from mm_jupyter.core.hidden_state import (
     DefinitionIndex,
@@ -30,8 +31,6 @@ from mm_jupyter.core.hidden_state import (
 IPYTHON_NAMES = re.compile(r"^(_+|_i+|_i?\d+|_[iod]h|In|Out|get_ipython|exit|quit)$")
 # Distinct sources whose names are kept (a cell run 1,000 times is one entry).
 MAX_CACHED_SOURCES = 4096
-# Cell magics whose body is Python run in the user namespace.
-PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%prun")
 
 
 class CellProvenance:
@@ -42,7 +41,6 @@ class CellProvenance:
         self.index = DefinitionIndex()
         self._names: OrderedDict[str, CodeNames] = OrderedDict()
         self._added: dict[int, str] = {}  # execution number → source indexed
-        self._transformer: Any = None
         # The cell map of the notebook as last parsed (capture/notebook.py returns the
         # same list until the file changes): rebuilt only when the notebook changed.
         self._notebook: tuple[Any, NotebookCells] | None = None
@@ -59,28 +57,11 @@ class CellProvenance:
         if found is not None:
             self._names.move_to_end(raw)
             return found
-        found = code_names(self._python(raw))
+        found = code_names(as_python(raw))
         self._names[raw] = found
         if len(self._names) > MAX_CACHED_SOURCES:
             self._names.popitem(last=False)
         return found
-
-    def _python(self, raw: str) -> str:
-        lines = raw.lstrip("\n").splitlines(keepends=True)
-        first = lines[0] if lines else ""
-        # A tracked cell's body, or a timing/capturing magic's, is the user's Python.
-        if first.startswith("%%mm_track") or first.startswith(PYTHON_CELL_MAGICS):
-            raw = "".join(lines[1:])
-        if "%" not in raw and "!" not in raw and "?" not in raw:
-            return raw  # plain Python: nothing to transform
-        if self._transformer is None:
-            from IPython.core.inputtransformer2 import TransformerManager
-
-            self._transformer = TransformerManager()
-        try:
-            return str(self._transformer.transform_cell(raw))
-        except Exception:  # a cell IPython could not transform ran as an error: no names
-            return ""
 
     def update(self, history: Sequence[tuple[int, str]]) -> None:
         """Index the history entries not indexed yet (or changed: ``%reset``).

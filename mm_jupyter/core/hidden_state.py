@@ -23,7 +23,7 @@ once, and finding a name's last definition is a bisection.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -114,25 +114,6 @@ class DefinitionIndex:
                 return numbers[at - 1]
         at = bisect.bisect_left(self._stars, before)
         return self._stars[at - 1] if at else None
-
-    def dependencies(self, reads: Iterable[str], before: int) -> dict[int, set[str]]:
-        """Every entry the code reading ``reads`` at ``before`` depends on, transitively:
-        ``{execution number: names taken from it}``."""
-        found: dict[int, set[str]] = {}
-        queue = [(name, before) for name in reads]
-        while queue:
-            name, reader = queue.pop()
-            n = self.last_definition(name, reader)
-            if n is None:
-                continue
-            first = n not in found
-            names = found.setdefault(n, set())
-            if name in names:
-                continue
-            names.add(name)
-            if first:
-                queue.extend((read, n) for read in self.entries[n].names.reads)
-        return found
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,34 @@ another defines ``hidden`` through ``exec`` (``unknown_origin``)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from lab_helpers import execute_notebook, write_notebook
+from lab_helpers import write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+# Execute a notebook headless and save it, with its outputs, as a second notebook (the
+# first is the one the kernel checks against, which a cell rewrites).
+EXECUTE_AND_SAVE_AS = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+
+nb = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(nb, timeout=120, kernel_name="python3",
+               resources={"metadata": {"path": sys.argv[2]}}).execute()
+nbformat.write(nb, sys.argv[3])
+"""
 RUN_VIEW = '[id="mm-jupyter-run-{id}"] .jp-mm-RunDetail'
 TABLE = ".jp-mm-RunsTableWidget"
 ROW = "tr.jp-mm-TableGrid-row"
 CELLS = [
-    "%load_ext mm_jupyter\n%config MMMagics.show_summary = False",
+    "%load_ext mm_jupyter",
     "x = 3",
     "y = 1",
     "exec('hidden = 2')",
@@ -51,14 +66,16 @@ def test_badges_rerun_and_open_as_notebook(
     page: Any,
     page_errors: list[str],
     artifacts_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given a run with hidden-state warnings and a clean one, from real kernels
     lab = lab_factory("--LabApp.expose_app_in_browser=True")
     path = lab.root_dir / "repro.ipynb"
     write_notebook(path, CELLS)
-    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
-    execute_notebook(path, lab.registry_dir)
+    env = {**os.environ, "MM_JUPYTER_HOME": str(lab.registry_dir),
+           "JPY_SESSION_NAME": str(path)}
+    saved = lab.root_dir / "outputs.ipynb"
+    subprocess.run([sys.executable, "-c", EXECUTE_AND_SAVE_AS, str(path), str(lab.root_dir),
+                    str(saved)], env=env, check=True, timeout=120)
     runs = {r["name"]: r for r in lab.api("mm-jupyter/api/runs")["runs"]}
     warned, clean = runs["warned"], runs["clean-run"]
     assert warned["reproducibility"]["status"] == "warnings", warned["reproducibility"]
@@ -85,6 +102,28 @@ def test_badges_rerun_and_open_as_notebook(
     assert moved.get_by_role("button", name="Open notebook at this cell").count() == 1
     page.wait_for_timeout(200)
     view.screenshot(path=str(artifacts_dir / "reproducibility-warnings.png"))
+
+    # When that button is clicked, the notebook opens with the defining cell selected
+    moved.get_by_role("button", name="Open notebook at this cell").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.content?.activeCell"
+        "?.model.sharedModel.getSource() === 'y = 1'"
+    )
+
+    # And the run output under the tracked cell shows the badge, the first warning,
+    # and the others one click away
+    page.evaluate("() => { void window.jupyterapp.commands.execute('docmanager:open',"
+                  " {path: 'outputs.ipynb', factory: 'Notebook'}); }")
+    card = page.locator(f'.jp-mm-RunOutput[data-run-id="{warned["id"]}"]')
+    card.wait_for()
+    assert card.locator(".jp-mm-ReproBadge").inner_text() == "⚠ 2 hidden-state warnings"
+    assert card.locator(".jp-mm-ReproIssue").count() == 1
+    card.get_by_role("button", name="Show all 2 (+1)").click()
+    assert card.locator(".jp-mm-ReproIssue").count() == 2
+    clean_card = page.locator(f'.jp-mm-RunOutput[data-run-id="{clean["id"]}"]')
+    assert clean_card.locator(".jp-mm-ReproBadge").inner_text() == "✓ reproducible"
+    page.wait_for_timeout(200)
+    card.screenshot(path=str(artifacts_dir / "reproducibility-run-output.png"))
 
     # And the runs table shows a badge per run in its Repro column
     page.evaluate(

@@ -2,7 +2,6 @@ import * as React from 'react';
 
 import { errorMessage } from '../shared/errors';
 import { ReproBadge, ReproIssues } from '../shared/ReproBadge';
-import { reproBadge, warningsText } from '../shared/reproducibility';
 import { RerunReport } from './RerunReport';
 import * as MM from './types';
 
@@ -48,15 +47,19 @@ type NotebookState =
   | { kind: 'done'; path: string }
   | { kind: 'failed'; message: string };
 
-/** The sentence under the badge. */
+/** The sentence next to the badge (which already says the verdict). */
 function verdictText(repro: MM.IReproducibility | null): string {
   if (!repro) {
     return 'Not analysed: this run was recorded before hidden-state checks.';
   }
-  if (repro.status === 'warnings') {
-    return `${warningsText(repro.issues.length || 1)}: the cell used names whose definitions are not in the notebook as it reads now.`;
+  switch (repro.status) {
+    case 'clean':
+      return 'Every name the cell used was defined by an unchanged cell above it.';
+    case 'warnings':
+      return 'The cell used names a top-to-bottom run of the notebook would not define this way:';
+    default:
+      return 'Unknown: no notebook or execution history to check against.';
   }
-  return reproBadge(repro).title + '.';
 }
 
 /**

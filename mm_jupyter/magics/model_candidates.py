@@ -54,3 +54,31 @@ def fitted_models(
         if keep:
             found[name] = obj
     return found
+
+
+def remember_models(
+    session: Any, namespace: dict[str, Any], assigned: list[str], run_id: str | None,
+    logged: Any = None,
+) -> dict[str, Any]:
+    """Note the fitted models a tracked cell bound: registering them later links run
+    ``run_id``. Return the Register candidates.
+
+    Every fitted object is remembered (a scaler registered later still links its
+    run); the candidates are the predictors only, plus the model autologging kept
+    (``logged``) when the cell bound it to no name (``Model().fit(X, y)``).
+    """
+    if run_id is None:
+        return {}
+    found = fitted_models(namespace, assigned, predictors_only=False)
+    for model in found.values():
+        session.remember_model(model, run_id)
+    candidates = {name: model for name, model in found.items() if is_predictor(model)}
+    model = getattr(logged, "model", None)
+    if model is not None and is_predictor(model):
+        session.remember_model(model, run_id)
+        if not any(known is model for known in found.values()):
+            label = logged.label
+            while label in candidates:
+                label += "_"
+            candidates[label] = model
+    return candidates

@@ -398,41 +398,18 @@ class TrackedCells:
     def _score(self, cell: _Cell, result: Any) -> dict[str, float]:
         """The metric of a scoring call ending the cell (``accuracy_score``, ``score``),
         read from the value IPython displayed: nothing is called again."""
-        from mm_jupyter.capture.autolog.scoring import metric_name
+        from mm_jupyter.capture.autolog.scoring import scored_metric
 
-        value = getattr(result, "result", None)
-        if value is None or cell.scoring is None:
+        if cell.scoring is None:
             return {}
-        name = metric_name(cell.scoring, self.shell.user_ns)
-        number = None if name is None else as_metric_value(value)
-        return {} if name is None or number is None else {name: number}
+        return scored_metric(cell.scoring, getattr(result, "result", None), self.shell.user_ns)
 
-    def _remember_models(self, cell: _Cell, logged: Any = None) -> dict[str, Any]:
-        """Note fitted models the cell bound: registering them later links this run.
+    def _remember_models(self, cell: _Cell, logged: Any) -> dict[str, Any]:
+        # Imported here, as the warm-up does: it loads the model flavors.
+        from mm_jupyter.magics.model_candidates import remember_models
 
-        Every fitted object is remembered (a scaler registered later still links its
-        run); the returned Register candidates are the predictors only, plus the model
-        autologging kept when the cell bound it to no name (``Model().fit(X, y)``).
-        """
-        from mm_jupyter.magics.model_candidates import fitted_models, is_predictor
-
-        run_id = cell.recorder.run.id
-        if run_id is None:
-            return {}
-        found = fitted_models(self.shell.user_ns, cell.assigned, predictors_only=False)
-        session = get_session()
-        for model in found.values():
-            session.remember_model(model, run_id)
-        candidates = {name: model for name, model in found.items() if is_predictor(model)}
-        model = getattr(logged, "model", None)
-        if model is not None and is_predictor(model):
-            session.remember_model(model, run_id)
-            if not any(known is model for known in found.values()):
-                label = logged.label
-                while label in candidates:
-                    label += "_"
-                candidates[label] = model
-        return candidates
+        return remember_models(get_session(), self.shell.user_ns, cell.assigned,
+                               cell.recorder.run.id, logged)
 
     @staticmethod
     def _guard(kind: str, work: Any, default: Any) -> Any:

@@ -64,3 +64,13 @@ def metric_name(path: list[str], namespace: Mapping[str, Any]) -> str | None:
     if module == METRICS_MODULE or module.startswith(METRICS_MODULE + "."):
         return path[-1]
     return None
+
+
+def scored_metric(path: list[str], value: Any, namespace: Mapping[str, Any]) -> dict[str, float]:
+    """``{metric name: value}`` for the value a scoring call ``path`` returned (what
+    IPython displayed), or ``{}`` when it names no metric or is not a number."""
+    from mm_jupyter.capture.params import as_metric_value
+
+    name = None if value is None else metric_name(path, namespace)
+    number = None if name is None else as_metric_value(value)
+    return {} if name is None or number is None else {name: number}

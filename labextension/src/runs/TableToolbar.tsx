@@ -69,7 +69,7 @@ export function TableToolbar(props: ITableToolbarProps): JSX.Element {
               (props.filterError ? ' jp-mm-mod-invalid' : '')
             }
             placeholder="words, or metrics.acc > 0.9 and params.lr <= 0.1"
-            title="Words search names, ids, experiments and tags; an expression with =, <, > filters (see docs/runs-table.md)"
+            title="Words search names, ids, experiments and tags; an expression with =, <, > filters, e.g. reproducibility = 'warnings' (see docs/runs-table.md)"
             value={props.q}
             aria-invalid={props.filterError !== null}
             aria-describedby={props.filterError ? errorId : undefined}

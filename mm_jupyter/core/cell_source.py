@@ -54,10 +54,16 @@ def as_python(source: str) -> str:
     lines = source.splitlines()
     first = _first_line(lines)
     if first < len(lines) and lines[first].startswith("%%"):
-        name = lines[first][2:].split(None, 1)[0] if lines[first][2:].strip() else ""
+        words = lines[first][2:].split()
+        name = words[0] if words else ""
         if name not in PYTHON_CELL_MAGICS:
             return ""
-        lines = lines[first + 1:]
+        body = lines[first + 1:]
+        # `%%capture out` binds `out` (its options start with --).
+        bound = [w for w in words[1:] if not w.startswith("-")] if name == "capture" else []
+        if bound and bound[0].isidentifier():
+            body.insert(0, f"{bound[0]} = None")
+        lines = body
     out = []
     for line in lines:
         stripped = line.lstrip()

@@ -176,3 +176,11 @@ def test_verdicts_are_reused_until_the_notebook_is_saved_with_an_edit():
     found = track(303, edited)
     assert [(i["name"], i["kind"], i["read_by"]["execution_count"]) for i in found["issues"]] == [
         ("v1", "edited_cell", 2)]
+
+
+def test_a_capture_cell_magic_binds_its_variable():
+    # `%%capture out` binds `out` (edge_cases.ipynb of the corpus reads it next cell)
+    provenance = CellProvenance()
+    assert provenance.names("%%capture --no-stderr captured\nprint(1)").writes == {
+        "captured"}
+    assert provenance.names("%%capture\nx = 1").writes == {"x"}

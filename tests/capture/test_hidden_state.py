@@ -184,3 +184,63 @@ def test_a_capture_cell_magic_binds_its_variable():
     assert provenance.names("%%capture --no-stderr captured\nprint(1)").writes == {
         "captured"}
     assert provenance.names("%%capture\nx = 1").writes == {"x"}
+
+
+# -- nbdime's notebook pairs: real edits nobody here wrote -------------------------------
+
+PAIRS = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "testdata" \
+    / "notebook-pairs"
+
+
+def _code_cells(path):
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    return [(cell.get("id"), cell.source) for cell in nb.cells if cell.cell_type == "code"]
+
+
+def _pairs():
+    if not PAIRS.is_dir():
+        return []
+    return [(base, variant) for variant in sorted(PAIRS.glob("*--*.ipynb"))
+            if (base := PAIRS / (variant.name.split("--")[0] + ".ipynb")).exists()]
+
+
+@pytest.mark.skipif(not PAIRS.is_dir(),
+                    reason="../shared/testdata/notebook-pairs (nbdime's pairs) is absent")
+@pytest.mark.parametrize(("base", "variant"), _pairs(), ids=lambda p: p.stem)
+def test_a_base_notebook_run_then_edited_into_its_variant(base, variant):
+    # Given every code cell of nbdime's base notebook executed in order (with its cell
+    # ids, as JupyterLab sends them), then the notebook saved as the variant
+    provenance = CellProvenance()
+    executed = _code_cells(base)
+    history = []
+    for n, (cell_id, source) in enumerate(executed, start=1):
+        provenance.note_cell(n, cell_id)
+        history.append((n, source))
+    provenance.update(history)
+    defined = {}  # name -> (execution number, cell id, source) of its last definition
+    for n, (cell_id, source) in enumerate(executed, start=1):
+        for name in provenance.names(source).writes:
+            defined[name] = (n, cell_id, source)
+    # When a tracked cell at the end of the variant reads every name the base defined
+    reads = sorted(defined)
+    tracked = "%%mm_track\n" + "\n".join(f"print({name})" for name in reads)
+    notebook = [*_code_cells(variant), ("tracked", tracked)]
+    current = (len(history) + 1, tracked)
+    found = provenance.analyse([*history, current], current, "tracked", notebook, {}, {})
+    # Then each name is flagged exactly as the variant changed its defining cell
+    now_by_id = {cell_id: source for cell_id, source in notebook if cell_id}
+    now_sources = {source.rstrip() for _, source in notebook}
+    expected = set()
+    for name, (n, cell_id, source) in defined.items():
+        if cell_id is not None and cell_id not in now_by_id:
+            expected.add((name, "deleted_cell", n))
+        elif cell_id is not None and now_by_id[cell_id].rstrip() != source.rstrip():
+            expected.add((name, "edited_cell", n))
+        elif cell_id is None and source.rstrip() not in now_sources:
+            expected.add((name, "not_in_notebook", n))
+    direct = {(i["name"], i["kind"], i["defined_in"]["execution_count"])
+              for i in found["issues"] if "read_by" not in i}
+    assert direct == expected
+    assert found["status"] == ("warnings" if found["issues"] else "clean")

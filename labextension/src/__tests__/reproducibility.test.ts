@@ -17,7 +17,12 @@ import { RunOutputCard, IRunOutputActions } from '../notebook/RunOutputCard';
 import { decodeRunOutput, registrationBody } from '../notebook/runOutput';
 import { runsApi } from '../runs/api';
 import { decodeRunDetail, decodeRunList } from '../runs/decode';
-import { askToRegister, IRegistration } from '../runs/RegisterModel';
+import {
+  askToRegister,
+  IRegistration,
+  registerOrAsk
+} from '../runs/RegisterModel';
+import { MMApiError } from '../shared/errors';
 import { RunReproducibility } from '../runs/RunReproducibility';
 import { cellText, columnOf, defaultColumns } from '../runs/tableColumns';
 import { ReproBadge, ReproIssues } from '../shared/ReproBadge';
@@ -26,6 +31,7 @@ import {
   explainIssue,
   issueCellId,
   registrationWarning,
+  refusalQuestion,
   reproBadge,
   warningCount
 } from '../shared/reproducibility';
@@ -330,6 +336,47 @@ describe('confirm before registering', () => {
       registrationBody('r1', model, 'm', '', true).confirm_reproducibility,
       true
     );
+  });
+
+  it("asks again when the server refuses for warnings it didn't know of", async () => {
+    const refusal = new MMApiError(
+      409,
+      'run r1 has 1 hidden-state warning (df was defined by a cell that has been edited since it ran (In [12])); its model may not be reproducible from the notebook: send confirm_reproducibility: true to register it anyway (docs/reproducibility.md)'
+    );
+    const question = refusalQuestion(refusal);
+    assert.equal(
+      question,
+      'The server refused: run r1 has 1 hidden-state warning (df was defined by a cell that has been edited since it ran (In [12])); its model may not be reproducible from the notebook. Register anyway?'
+    );
+    assert.equal(refusalQuestion(new MMApiError(409, 'running run')), null);
+    assert.equal(refusalQuestion(new Error('hidden-state warning')), null);
+
+    const sent: MM.IRegisterModelRequest[] = [];
+    const version = {
+      name: 'm',
+      version: 1,
+      ref: 'm:1',
+      stage: 'none',
+      aliases: []
+    };
+    const fake = (answer: boolean) => ({
+      register: async (r: MM.IRegisterModelRequest) => {
+        sent.push(r);
+        if (!r.confirm_reproducibility) {
+          throw refusal;
+        }
+        return version;
+      },
+      confirm: async () => answer
+    });
+    assert.deepEqual(await registerOrAsk(fake(true), request), version);
+    assert.deepEqual(
+      sent.map(r => r.confirm_reproducibility),
+      [undefined, true]
+    );
+    sent.length = 0;
+    await assert.rejects(registerOrAsk(fake(false), request), MMApiError);
+    assert.equal(sent.length, 1);
   });
 
   it('has nothing to confirm without warnings', () => {

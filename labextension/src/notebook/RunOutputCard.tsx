@@ -3,7 +3,10 @@ import * as React from 'react';
 import { StatusBadge } from '../shared/Badges';
 import { errorMessage } from '../shared/errors';
 import { formatDuration } from '../shared/format';
-import { registrationWarning } from '../shared/reproducibility';
+import {
+  refusalQuestion,
+  registrationWarning
+} from '../shared/reproducibility';
 import { OutputReproducibility } from './OutputReproducibility';
 import {
   confirmationText,
@@ -159,7 +162,13 @@ function RegisterFromOutput(props: {
       );
       setState({ kind: 'done', version: await actions.register(body) });
     } catch (err) {
-      setState({ kind: 'failed', message: errorMessage(err) });
+      // A run analysed since this output was saved: ask, then send again.
+      const question = confirmed ? null : refusalQuestion(err);
+      setState(
+        question
+          ? { kind: 'confirm', question }
+          : { kind: 'failed', message: errorMessage(err) }
+      );
     }
   };
   if (state.kind === 'closed') {

@@ -1,7 +1,10 @@
 import * as React from 'react';
 
 import { errorMessage } from '../shared/errors';
-import { registrationWarning } from '../shared/reproducibility';
+import {
+  refusalQuestion,
+  registrationWarning
+} from '../shared/reproducibility';
 import * as MM from './types';
 
 /**
@@ -68,6 +71,28 @@ export async function askToRegister(
     : { ...request, confirm_reproducibility: true };
 }
 
+/**
+ * Register; when the server refuses for hidden-state warnings the view did not
+ * know of (409), ask and, if confirmed, send again with the confirmation (a
+ * declined question rethrows the refusal).
+ */
+export async function registerOrAsk(
+  registration: Pick<IRegistration, 'register' | 'confirm'>,
+  request: MM.IRegisterModelRequest
+): Promise<MM.IRegisteredVersion> {
+  try {
+    return await registration.register(request);
+  } catch (err) {
+    const question = request.confirm_reproducibility
+      ? null
+      : refusalQuestion(err);
+    if (question === null || !(await registration.confirm(question))) {
+      throw err;
+    }
+    return registration.register({ ...request, confirm_reproducibility: true });
+  }
+}
+
 type State =
   | { kind: 'idle' }
   | { kind: 'busy' }
@@ -104,7 +129,7 @@ export function RegisterModel(props: IRegisterModelProps): JSX.Element {
     try {
       setState({
         kind: 'done',
-        version: await props.registration.register(request)
+        version: await registerOrAsk(props.registration, request)
       });
     } catch (err) {
       setState({ kind: 'failed', message: errorMessage(err) });

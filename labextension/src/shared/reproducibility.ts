@@ -8,6 +8,7 @@
  * as text only.
  */
 import { isObject, list, optStr, toNumber } from './decode';
+import { MMApiError } from './errors';
 
 /** The verdict: clean, warnings (see the issues), unknown (nothing to check). */
 export type ReproStatus = 'clean' | 'warnings' | 'unknown';
@@ -208,4 +209,22 @@ export function registrationWarning(
     ': re-running its notebook from the top may not give this model.' +
     ' Register anyway?'
   );
+}
+
+/**
+ * The question to ask when the server refused a registration for hidden-state
+ * warnings the view did not know of (409: an output saved before the analysis,
+ * or a run analysed since the view loaded), or null for any other error. The
+ * server's sentence is kept up to its advice to the API caller.
+ */
+export function refusalQuestion(err: unknown): string | null {
+  if (
+    !(err instanceof MMApiError) ||
+    err.status !== 409 ||
+    !/hidden-state warning/.test(err.message)
+  ) {
+    return null;
+  }
+  const reason = err.message.split(/:\s*send confirm_reproducibility/)[0];
+  return `The server refused: ${reason}. Register anyway?`;
 }

@@ -45,7 +45,10 @@ CELLS = [
     "_nb = nbformat.read(os.environ['JPY_SESSION_NAME'], as_version=4)\n"
     "_nb.cells.append(_nb.cells.pop(2))\n"
     "nbformat.write(_nb, os.environ['JPY_SESSION_NAME'])",
-    "%%mm_track --name warned\nacc = (hidden + x + y) / 10",
+    "%%mm_track --name warned\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "clf = LogisticRegression().fit([[0.0], [1.0]], [0, 1])\n"
+    "acc = (hidden + x + y) / 10",
     "%%mm_track --name clean-run\nacc = x / 4",
 ]
 
@@ -124,6 +127,21 @@ def test_badges_rerun_and_open_as_notebook(
     assert clean_card.locator(".jp-mm-ReproBadge").inner_text() == "✓ reproducible"
     page.wait_for_timeout(200)
     card.screenshot(path=str(artifacts_dir / "reproducibility-run-output.png"))
+
+    # When its model is registered from the card, it asks first
+    card.locator(".jp-mm-RunOutput-registerOpen").click()
+    card.get_by_label("Model name").fill("hidden-clf")
+    card.locator(".jp-mm-RunOutput-registerSubmit").click()
+    question = card.locator(".jp-mm-RunOutput-confirm")
+    question.wait_for()
+    assert "This run has 2 hidden-state warnings" in question.inner_text()
+    page.wait_for_timeout(200)
+    card.screenshot(path=str(artifacts_dir / "reproducibility-register-confirm.png"))
+    # and once confirmed, the version is registered with the run's verdict
+    question.get_by_role("button", name="Register anyway").click()
+    card.locator('[role="status"]', has_text="registered hidden-clf:1").wait_for()
+    version = lab.api("mm-jupyter/api/models/hidden-clf/versions/1")
+    assert version["reproducibility"]["status"] == "warnings", version["reproducibility"]
 
     # And the runs table shows a badge per run in its Repro column
     page.evaluate(

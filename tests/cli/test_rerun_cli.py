@@ -62,6 +62,13 @@ def test_rerun_json_and_exit_codes(registry):
     [row] = [line for line in done.stdout.splitlines() if line.startswith("acc")]
     assert row.split()[1] == "2" and row.endswith("DIFFERS")
     assert noisy in done.stdout
+    # A program longer than --timeout: stopped, reported, exit 1
+    slow = seed(registry, "slow", "import time\ntime.sleep(60)\nacc = 0.5", 0.5)
+    done = cli("rerun", slow, "--timeout", "3", "--json")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["status"] == "timeout" and "3 s" in report["error"]
+    assert report["reproduced"] is False and report["duration_s"] < 30
     # Bad input: exit 2 before any kernel starts
     for args in (["rerun", "no-such-run"], ["rerun", clean, "--rtol", "-1"],
                  ["rerun", clean, "--timeout", "0"], ["checkout", "no-such-run", "--out", "x"]):

@@ -93,3 +93,35 @@ def test_the_comparison():
          {"output_type": "execute_result", "data": {"text/plain": "2"}},
          {"output_type": "stream", "text": "more"}])
     assert [(d["seq"], d["kind"]) for d in diffs] == [(1, "changed"), (2, "added")]
+
+
+def test_without_history_the_notebook_snapshot_above_the_cell_is_sliced():
+    import json
+
+    from mm_jupyter.services.runs.program import program_of
+
+    def cell(cell_id, source):
+        return {"cell_type": "code", "id": cell_id, "source": source, "metadata": {},
+                "outputs": [], "execution_count": None}
+
+    notebook = json.dumps({"cells": [
+        cell("a", "%load_ext mm_jupyter\nimport math"),
+        {"cell_type": "markdown", "id": "m", "source": "# notes", "metadata": {}},
+        cell("b", "radius = 2\nunused = 1"),
+        cell("c", "print('exploring')"),
+        cell("t", "%%mm_track --name area\narea = math.pi * radius ** 2"),
+        cell("d", "radius = 99"),  # below the tracked cell: never part of it
+    ]})
+    detail = {"run": {"id": "r1", "name": "area", "experiment": "geo"},
+              "code": {"cell": "area = math.pi * radius ** 2", "history": []},
+              "cell_id": "t"}
+    program = program_of(detail, notebook)
+    assert program.origin == "notebook"
+    assert [(c.cell_id, c.source) for c in program.cells] == [
+        ("a", "import math"), ("b", "radius = 2\nunused = 1"),
+        ("t", "%%mm_track --name area --experiment geo\narea = math.pi * radius ** 2")]
+    assert program.steps()[-1] == {"execution_count": None, "cell_id": "t"}
+    # Neither history nor notebook: the cell alone, tracked like the original
+    alone = program_of({**detail, "cell_id": None}, None)
+    assert [c.source for c in alone.cells] == [
+        "%%mm_track --name area --experiment geo\narea = math.pi * radius ** 2"]

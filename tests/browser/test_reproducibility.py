@@ -176,6 +176,13 @@ def test_badges_rerun_and_open_as_notebook(
     page.wait_for_timeout(200)
     view.screenshot(path=str(artifacts_dir / "reproducibility-rerun.png"))
 
+    # And the diff of the original and its re-run says the one re-ran the other
+    report.get_by_role("button", name="Diff with the original").click()
+    repro_diff = page.locator(".jp-mm-ReproDiff-rerun")
+    repro_diff.wait_for()
+    assert "reproduced ✓" in repro_diff.inner_text()
+    view = open_run(page, clean["id"])
+
     # When Open as notebook is clicked, the run is saved as a notebook and opened
     view.locator(".jp-mm-RunRepro-checkout").click()
     page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="clean-run.ipynb").wait_for()

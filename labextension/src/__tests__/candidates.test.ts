@@ -278,6 +278,7 @@ describe('rendering', () => {
           openArtifact: () => undefined,
           openModel: () => undefined,
           openLineage: () => undefined,
+          openDiff: () => undefined,
           openNotebookCell: () => undefined
         }
       })

@@ -159,9 +159,11 @@ describe('rerunVerdict and the report', () => {
           ...DIFFERS,
           error: `Traceback ${XSS}`
         }),
-        onOpenRun: () => undefined
+        onOpenRun: () => undefined,
+        onOpenDiff: () => undefined
       })
     );
+    assert.ok(html.includes('Diff with the original'), html);
     assert.ok(!html.includes('<img'), html);
     assert.ok(html.includes('&lt;img src=x'), html);
     assert.ok(html.includes('Not reproduced'), html);

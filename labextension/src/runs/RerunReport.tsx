@@ -13,6 +13,8 @@ export interface IRerunReportProps {
   report: MM.IRerunReport;
   /** Open the new run; without it the id is plain text. */
   onOpenRun?: (id: string) => void;
+  /** Open the diff of the original and the re-run; without it no such button. */
+  onOpenDiff?: (original: string, rerun: string) => void;
 }
 
 /**
@@ -50,6 +52,17 @@ export function RerunReport(props: IRerunReportProps): JSX.Element {
             </button>
           ) : (
             <code>{report.rerun}</code>
+          )}
+          {props.onOpenDiff && (
+            <button
+              className="jp-mm-Link jp-mm-RerunReport-diff"
+              title="Diff the original run with its re-run"
+              onClick={() =>
+                report.rerun && props.onOpenDiff?.(report.run, report.rerun)
+              }
+            >
+              Diff with the original
+            </button>
           )}
         </p>
       )}

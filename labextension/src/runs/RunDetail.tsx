@@ -105,6 +105,9 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
           onOpenRun={
             props.actions ? id => props.actions?.openRun({ id }) : undefined
           }
+          onOpenDiff={
+            props.actions ? (a, b) => props.actions?.openDiff(a, b) : undefined
+          }
         />
       </Section>
       {detail.note && (

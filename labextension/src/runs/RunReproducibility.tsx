@@ -33,6 +33,8 @@ export interface IRunReproducibilityProps {
   onOpenCell?: (cellId: string) => void;
   /** Open a run (the re-run); without it its id is plain text. */
   onOpenRun?: (id: string) => void;
+  /** Open the diff of two runs; without it the report has no Diff button. */
+  onOpenDiff?: (a: string, b: string) => void;
 }
 
 type RerunState =
@@ -156,7 +158,11 @@ export function RunReproducibility(
         </p>
       )}
       {rerun.kind === 'done' && (
-        <RerunReport report={rerun.report} onOpenRun={props.onOpenRun} />
+        <RerunReport
+          report={rerun.report}
+          onOpenRun={props.onOpenRun}
+          onOpenDiff={props.onOpenDiff}
+        />
       )}
     </div>
   );

@@ -49,6 +49,8 @@ export interface IActions {
   openModel(name: string, version?: number): void;
   /** Open the lineage view rooted at a run or a version. */
   openLineage(root: MM.LineageRoot): void;
+  /** Open the diff of two runs (`a` the original, `b` the other). */
+  openDiff(a: string, b: string): void;
   /**
    * Open a run's notebook at the cell it was tracked in; without the run's `id`
    * only the cell with `cell_id` is looked for (another cell of the notebook,
@@ -81,6 +83,7 @@ export function commandActions(app: JupyterFrontEnd): IActions {
         version === undefined ? { name } : { name, version }
       ),
     openLineage: root => run(CommandIDs.openLineage, lineageArgs(root)),
+    openDiff: (a, b) => run(CommandIDs.openDiff, { a, b }),
     openNotebookCell: r =>
       run(CommandIDs.openNotebookCell, {
         path: r.notebook_path,

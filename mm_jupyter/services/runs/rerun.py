@@ -69,11 +69,14 @@ def kernel_env(registry: Registry, run_id: str, pins: dict[str, str],
     return env
 
 
-def _new_run(registry: Registry, run_id: str, before: set[str]) -> str | None:
-    """The newest run tagged ``rerun_of=<run_id>`` that was not there before."""
+def _new_run(registry: Registry, run_id: str, before: set[str], notebook: Path) -> str | None:
+    """The newest run tagged ``rerun_of=<run_id>`` that was not there before and ran in
+    this re-run's notebook (its temporary path is this re-run's alone: two re-runs of
+    one run at once each find their own)."""
     runs = queries.list_runs(registry, filter=f"tags.{RERUN_TAG} = '{run_id}'", limit=20,
                              archived="include")
-    return next((r.id for r in runs if r.id not in before), None)
+    return next((r.id for r in runs
+                 if r.id not in before and r.notebook_path == str(notebook)), None)
 
 
 def _report(run_id: str, rtol: float, program: Program | None) -> dict[str, Any]:
@@ -115,7 +118,7 @@ def rerun(registry: Registry, ref: str, *, timeout: float = DEFAULT_TIMEOUT,
         env = kernel_env(registry, run_id, pinned_env(versions), notebook)
         outcome = execute_program(nb, folder, env, timeout=timeout, kernel_name=kernel_name)
     report.update(status=outcome.status, error=outcome.error)
-    new_id = _new_run(registry, run_id, before)
+    new_id = _new_run(registry, run_id, before, notebook)
     report["rerun"] = new_id
     original_metrics = original["run"]["metrics"]
     original_packages = (original.get("environment") or {}).get("packages") or {}

@@ -434,7 +434,6 @@ describe('where the badge shows', () => {
   it('the run view: verdict, issues and the Re-run and Open as notebook buttons', () => {
     const html = renderToStaticMarkup(
       React.createElement(RunReproducibility, {
-        run: runSummary('a', { notebook_path: '/w/a.ipynb' }),
         reproducibility: decodeReproducibility(WARNINGS),
         reproduction: {
           rerun: async () => {
@@ -453,7 +452,6 @@ describe('where the badge shows', () => {
     assert.ok(!html.includes('<img'), html);
     const older = renderToStaticMarkup(
       React.createElement(RunReproducibility, {
-        run: runSummary('a'),
         reproducibility: null
       })
     );

@@ -90,7 +90,6 @@ export function RunDetail(props: IRunDetailProps): JSX.Element {
       />
       <Section title="Reproducibility" name="reproducibility">
         <RunReproducibility
-          run={run}
           reproducibility={detail.reproducibility}
           reproduction={props.reproduction}
           onOpenCell={

@@ -23,8 +23,6 @@ export interface IReproduction {
  * Props of {@link RunReproducibility}.
  */
 export interface IRunReproducibilityProps {
-  /** The run. */
-  run: MM.IRunSummary;
   /** Its hidden-state analysis, or null (recorded before it existed). */
   reproducibility: MM.IReproducibility | null;
   /** Re-run and Open as notebook; without it those buttons are hidden. */

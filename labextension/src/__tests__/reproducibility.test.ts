@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import * as React from 'react';
 
 import { decodeRunDiff } from '../diff/decode';
+import { DiffView } from '../diff/DiffView';
 import { ReproDiff } from '../diff/ReproDiff';
 import { decodeModelVersion } from '../models/decode';
 import { OutputReproducibility } from '../notebook/OutputReproducibility';
@@ -490,6 +491,15 @@ describe('the run diff', () => {
     );
     assert.ok(html.includes('A clean → B warnings'), html);
     assert.ok(html.includes('reproduced ✓'), html);
+    const view = renderToStaticMarkup(
+      React.createElement(DiffView, {
+        diff,
+        onOpenRun: () => undefined,
+        onSwap: () => undefined
+      })
+    );
+    assert.ok(view.includes('hidden state: clean → warnings'), view);
+    assert.ok(view.includes('re-ran'), view);
     const older = decodeRunDiff({ a: { id: 'a' }, b: { id: 'b' } });
     assert.equal(older.reproducibility, null);
     assert.equal(older.summary.reproducibility_changed, false);

@@ -96,6 +96,14 @@ export function DiffView(props: IDiffViewProps): JSX.Element {
               </span>
             )
           )}
+          {s.reproducibility_changed && diff.reproducibility && (
+            <span
+              className="jp-mm-DiffSummary-item jp-mm-mod-changed"
+              data-summary="reproducibility_changed"
+            >
+              {`hidden state: ${diff.reproducibility.a ?? 'not analysed'} → ${diff.reproducibility.b ?? 'not analysed'}`}
+            </span>
+          )}
         </div>
       </div>
       <Section title="Params">

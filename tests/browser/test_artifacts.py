@@ -128,10 +128,11 @@ def test_artifacts_versions_and_lineage(
     def expect_focus(name: str) -> None:
         # focus moves when React has re-rendered the list: wait for it, don't sample
         page.wait_for_function(
-            "n => document.activeElement?.dataset?.artifactName === n", arg=name, timeout=5000
+            "n => document.activeElement?.dataset?.artifactName === n", arg=name, timeout=15000
         )
 
     rows.nth(0).focus()
+    expect_focus(names[0])  # focused before the first key (a loaded CI machine is slow)
     page.keyboard.press("ArrowDown")
     expect_focus(names[1])
     page.keyboard.press("End")

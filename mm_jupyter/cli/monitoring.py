@@ -200,14 +200,19 @@ def monitor_series(ref: str, keys: tuple[str, ...], pattern: str | None, limit: 
               type=click.FloatRange(0.01, 86400),
               help="...but log a smaller batch once its oldest row has waited this long"
                    " (volume and latency still reach the registry on a quiet endpoint).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Worker processes sharing the port (pre-forked), each with its own"
+                   " predictor and monitor writer: throughput grows with cores. SIGTERM"
+                   " drains them all; /health and the mm_serve_* metrics are per worker.")
 def serve(ref: str, host: str, port: int, trust: bool, flush_seconds: float,
-          flush_rows: int, min_batch_rows: int, max_wait_seconds: float) -> None:
+          flush_rows: int, min_batch_rows: int, max_wait_seconds: float, workers: int) -> None:
     """Serve model REF over HTTP (POST /predict, POST /labels, GET /metrics, GET /health).
 
     Predictions are logged to the registry's monitoring in micro-batches (drift,
     latency, alerts) of at least --min-batch-rows rows, or whatever arrived within
     --max-wait-seconds. Binds 127.0.0.1 by default with no authentication: expose it
-    only through a reverse proxy. SIGINT/SIGTERM flush buffered rows before exiting.
+    only through a reverse proxy. SIGINT/SIGTERM flush buffered rows before exiting
+    (with --workers N, every worker's).
     """
     # Imported here, not at the top: the serving app loads tornado, prometheus_client and
     # numpy, which no other command needs, and this module is imported at every start.
@@ -216,7 +221,8 @@ def serve(ref: str, host: str, port: int, trust: bool, flush_seconds: float,
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     run(open_cli_registry(), ref, host=host, port=port, trust=trust,
         flush_seconds=flush_seconds, flush_rows=flush_rows, min_batch_rows=min_batch_rows,
-        max_wait_seconds=max_wait_seconds, announce=lambda line: click.echo(line))
+        max_wait_seconds=max_wait_seconds, announce=lambda line: click.echo(line),
+        workers=workers, reopen=open_cli_registry)
 
 
 __all__ = ["monitor", "serve"]

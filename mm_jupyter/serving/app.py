@@ -1,6 +1,7 @@
 """``mm-jupyter serve``: one registered model behind a small HTTP endpoint, monitored.
 
-A single tornado process (docs/monitoring.md). This module is the HTTP layer: routes,
+One tornado process, or with ``--workers N`` N pre-forked ones sharing the socket
+(workers.py; docs/monitoring.md). This module is the HTTP layer of one process: routes,
 handlers, body limits, error mapping (``RequestError`` → JSON with its status), request
 metrics, startup and shutdown. The IOLoop only parses requests and writes responses:
 predictions run on the predictor thread (model.py), which takes every request that
@@ -16,13 +17,15 @@ and POST bodies must be ``application/json`` (a cross-site form cannot send that
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import tornado.web
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -56,6 +59,8 @@ DRAIN_BODY = 64 * 1024 * 1024
 # Bodies larger than this are parsed off the IOLoop.
 INLINE_PARSE = 64 * 1024
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+# --workers N: how long /labels looks for a batch another worker was asked to flush.
+SIBLING_FLUSH_WAITS = (0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0, 1.0)
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
                    2.5, 5.0, 10.0)
 
@@ -68,8 +73,10 @@ class ServeState:
 
     def __init__(self, registry: Registry, served: ServedModel, *, flush_seconds: float = 1.0,
                  flush_rows: int = 1000, min_batch_rows: int = MIN_ROWS,
-                 max_wait_seconds: float = 60.0, loopback_only: bool = False) -> None:
+                 max_wait_seconds: float = 60.0, loopback_only: bool = False,
+                 worker: int | None = None) -> None:
         self.registry = registry
+        self.worker = worker  # --workers N: this worker's index (X-MM-Worker); else None
         self.served = served
         self.metrics = CollectorRegistry(auto_describe=True)
         self.buffer = PredictionBuffer(
@@ -125,11 +132,16 @@ class _Base(tornado.web.RequestHandler):
     def initialize(self, state: ServeState) -> None:
         self.state = state
         self.t0 = time.perf_counter()
+        if state.worker is not None:
+            self.set_header("X-MM-Worker", str(state.worker))
 
     def set_default_headers(self) -> None:
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Security-Policy", "default-src 'none'")
         self.set_header("Cache-Control", "no-store")
+        state = getattr(self, "state", None)  # set again after an error clears the headers
+        if state is not None and state.worker is not None:
+            self.set_header("X-MM-Worker", str(state.worker))
 
     def prepare(self) -> None:
         if self.state.loopback_only:
@@ -250,7 +262,7 @@ class LabelsHandler(_JSONPost):
                 isinstance(r, int) and not isinstance(r, bool) for r in rows)):
             raise RequestError(400, "'rows' must be a list of row offsets (integers)")
         try:
-            result = await self.state.buffer.labels(batch_id, labels, rows)
+            result = await self._labels(batch_id, labels, rows)
         except NotFoundError as exc:
             raise RequestError(404, str(exc)) from None
         except (ValueError, TypeError) as exc:
@@ -258,6 +270,26 @@ class LabelsHandler(_JSONPost):
         except RegistryError:  # its message names the registry's path: not for clients
             raise RequestError(503, "the registry is busy or unwritable; try again") from None
         self.send_json({"batch_id": batch_id, "performance": result})
+
+    async def _labels(self, batch_id: str, labels: list[Any],
+                      rows: list[int] | None) -> dict[str, Any]:
+        buffer = self.state.buffer
+        try:
+            return await buffer.labels(batch_id, labels, rows)
+        except NotFoundError:
+            if self.state.worker is None:
+                raise
+        # --workers N: the batch may still be in another worker's buffer. Have every
+        # worker flush (through the parent), then look again while the write lands.
+        from mm_jupyter.serving.workers import ask_siblings_to_flush
+
+        ask_siblings_to_flush()
+        for delay in SIBLING_FLUSH_WAITS[:-1]:
+            await asyncio.sleep(delay)
+            with contextlib.suppress(NotFoundError):
+                return await buffer.labels(batch_id, labels, rows)
+        await asyncio.sleep(SIBLING_FLUSH_WAITS[-1])
+        return await buffer.labels(batch_id, labels, rows)
 
 
 class MetricsHandler(_Base):
@@ -300,9 +332,19 @@ def make_app(registry: Registry, ref: str, *, trust: bool = False, flush_seconds
              loopback_only: bool = False) -> tornado.web.Application:
     """Load ``ref`` and return the tornado application serving it (``settings["state"]``)."""
     served = load_served_model(registry, ref, trust=trust)
+    return build_app(registry, served, flush_seconds=flush_seconds, flush_rows=flush_rows,
+                     min_batch_rows=min_batch_rows, max_wait_seconds=max_wait_seconds,
+                     loopback_only=loopback_only)
+
+
+def build_app(registry: Registry, served: ServedModel, *, flush_seconds: float = 1.0,
+              flush_rows: int = 1000, min_batch_rows: int = MIN_ROWS,
+              max_wait_seconds: float = 60.0, loopback_only: bool = False,
+              worker: int | None = None) -> tornado.web.Application:
+    """The tornado application serving a loaded model (``settings["state"]``)."""
     state = ServeState(registry, served, flush_seconds=flush_seconds, flush_rows=flush_rows,
                        min_batch_rows=min_batch_rows, max_wait_seconds=max_wait_seconds,
-                       loopback_only=loopback_only)
+                       loopback_only=loopback_only, worker=worker)
     args = {"state": state}
     return tornado.web.Application(
         [(r"/predict", PredictHandler, args), (r"/labels", LabelsHandler, args),
@@ -310,6 +352,13 @@ def make_app(registry: Registry, ref: str, *, trust: bool = False, flush_seconds
         default_handler_class=NotFoundHandler, default_handler_args=args, state=state,
         log_function=_log_request,
     )
+
+
+def http_server(app: tornado.web.Application) -> HTTPServer:
+    # The body limit is ours (413 with a message); tornado's own would answer a bare 400,
+    # also for a chunk that merely declares a huge size. A chunk-size line is at most 62
+    # hex digits (tornado reads 64 bytes), so 2**256 is never reached.
+    return HTTPServer(app, max_body_size=2**256, idle_connection_timeout=300)
 
 
 def is_loopback(host: str) -> bool:
@@ -320,12 +369,52 @@ def is_loopback(host: str) -> bool:
 def run(registry: Registry, ref: str, *, host: str = "127.0.0.1", port: int = 8080,
         trust: bool = False, flush_seconds: float = 1.0, flush_rows: int = 1000,
         min_batch_rows: int = MIN_ROWS, max_wait_seconds: float = 60.0,
-        announce: Callable[[str], Any] = print) -> None:
-    """Serve ``ref`` until SIGINT/SIGTERM, then flush the buffered rows and return."""
-    app = make_app(registry, ref, trust=trust, flush_seconds=flush_seconds,
-                   flush_rows=flush_rows, min_batch_rows=min_batch_rows,
-                   max_wait_seconds=max_wait_seconds, loopback_only=is_loopback(host))
-    asyncio.run(_serve(app, host, port, announce))
+        announce: Callable[[str], Any] = print, workers: int = 1,
+        reopen: Callable[[], Registry] | None = None) -> None:
+    """Serve ``ref`` until SIGINT/SIGTERM, then flush the buffered rows and return.
+
+    ``workers`` > 1 forks that many worker processes sharing the socket (workers.py);
+    each opens its own registry with ``reopen`` (required then).
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers!r}")
+    if workers == 1:
+        app = make_app(registry, ref, trust=trust, flush_seconds=flush_seconds,
+                       flush_rows=flush_rows, min_batch_rows=min_batch_rows,
+                       max_wait_seconds=max_wait_seconds, loopback_only=is_loopback(host))
+        asyncio.run(_serve(app, host, port, announce))
+        return
+    if reopen is None:
+        raise ValueError("workers > 1 needs reopen: each worker opens its own registry")
+    from mm_jupyter.serving import workers as prefork
+
+    served = load_served_model(registry, ref, trust=trust)  # once, shared by the fork
+    try:
+        sockets = bind_sockets(port, host)
+    except OSError as exc:
+        raise MMError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    registry.close()
+    prefork.forget_connections()
+    parent = os.getpid()
+
+    def build(worker_registry: Registry, index: int) -> tornado.web.Application:
+        return build_app(worker_registry, served, flush_seconds=flush_seconds,
+                         flush_rows=flush_rows, min_batch_rows=min_batch_rows,
+                         max_wait_seconds=max_wait_seconds, loopback_only=is_loopback(host),
+                         worker=index)
+
+    def start(index: int) -> NoReturn:
+        prefork.worker_main(index, sockets, build, reopen, parent)
+
+    actual = sockets[0].getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    supervisor = prefork.Supervisor(workers, sockets, start)
+    code = supervisor.run(lambda: announce(
+        f"Serving {served.ref} on http://{shown}:{actual} with {workers} workers"
+        " (POST /predict, POST /labels, GET /metrics, GET /health); Ctrl-C to stop"))
+    if code:
+        raise MMError("mm-jupyter serve: a worker did not stop cleanly (see the log above);"
+                      " rows it buffered may not have been logged")
 
 
 async def _serve(app: tornado.web.Application, host: str, port: int,
@@ -336,10 +425,7 @@ async def _serve(app: tornado.web.Application, host: str, port: int,
     except OSError as exc:
         await state.close()
         raise MMError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    # The body limit is ours (413 with a message); tornado's own would answer a bare 400,
-    # also for a chunk that merely declares a huge size. A chunk-size line is at most 62
-    # hex digits (tornado reads 64 bytes), so 2**256 is never reached.
-    server = HTTPServer(app, max_body_size=2**256, idle_connection_timeout=300)
+    server = http_server(app)
     server.add_sockets(sockets)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -357,4 +443,4 @@ async def _serve(app: tornado.web.Application, host: str, port: int,
     await server.close_all_connections()
 
 
-__all__ = ["ServeState", "is_loopback", "make_app", "run"]
+__all__ = ["ServeState", "build_app", "http_server", "is_loopback", "make_app", "run"]

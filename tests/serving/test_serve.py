@@ -452,3 +452,144 @@ def test_a_chunk_declaring_a_huge_size_is_413_not_a_bare_400(server):
     # Then the answer is our 413 with its message, not tornado's empty 400
     assert reply.startswith("HTTP/1.1 413") and "limit" in reply
     assert server.json("GET", "/health")[0] == 200
+
+
+# -- --workers N: pre-forked processes sharing the socket ---------------------------
+
+
+def serve_rows(home, sql, params=()):
+    with reading(home) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def logged_batches(home, batch_ids):
+    """``{batch_id: n_rows}`` of those batches logged with source serve."""
+    found = {}
+    for batch_id in set(batch_ids):
+        row = serve_rows(home, "SELECT n_rows FROM monitor_batches WHERE batch_id = ?"
+                               " AND source = 'serve'", (batch_id,))
+        if row:
+            found[batch_id] = row[0][0]
+    return found
+
+
+def children_of(pid):
+    """The pids whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def predict_concurrently(srv, bodies, threads=8):
+    """POST every body, ``threads`` at a time (each on a new connection); the answers
+    with the worker that gave each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(body):
+        status, resp, data = srv.call("POST", "/predict", body)
+        assert status == 200, data
+        return resp.getheader("X-MM-Worker"), json.loads(data)
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(one, bodies))
+
+
+def test_workers_share_the_port_and_sigterm_logs_every_answered_row(home):
+    # Given serve with two workers, buffering until shutdown (nothing flushes on its own)
+    srv = Server(home, "--trust", "--workers", "2", "--flush-seconds", "600",
+                 "--max-wait-seconds", "3600", "--flush-rows", "100000")
+    X = frame(240, seed=20)
+    try:
+        assert len(children_of(srv.proc.pid)) == 2
+        # When 120 requests of 1-3 rows are sent, 8 at a time
+        bodies = [{"rows": rows_of(X.iloc[i:i + 1 + i % 3])} for i in range(120)]
+        answers = predict_concurrently(srv, bodies)
+        # Then both workers answered, each with the model's own predictions
+        assert {worker for worker, _ in answers} == {"0", "1"}
+        for body, (_, answer) in zip(bodies, answers, strict=True):
+            expected = home.model.predict(pd.DataFrame(body["rows"])[FEATURES]).tolist()
+            assert answer["predictions"] == expected
+        # ... and nothing is logged yet: every row waits in its worker's buffer
+        batch_ids = [answer["batch_id"] for _, answer in answers]
+        assert len(set(batch_ids)) == 2 and logged_batches(home, batch_ids) == {}
+    finally:
+        # When the parent gets SIGTERM
+        code = srv.stop()
+    # Then it exits 0 after every worker logged every row it answered
+    assert code == 0, srv.proc.stderr
+    answered = {}
+    for _, answer in answers:
+        answered[answer["batch_id"]] = answered.get(answer["batch_id"], 0) + len(answer["rows"])
+    assert logged_batches(home, batch_ids) == answered
+    assert sum(answered.values()) == sum(len(b["rows"]) for b in bodies)
+    assert children_of(srv.proc.pid) == []
+
+
+def other_workers_connection(srv, worker):
+    """A keep-alive connection that a worker other than ``worker`` answers."""
+    for _ in range(200):
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        conn.request("GET", "/health")
+        resp = conn.getresponse()
+        resp.read()
+        if resp.getheader("X-MM-Worker") != worker:
+            return conn
+        conn.close()
+    raise AssertionError(f"every connection went to worker {worker}")
+
+
+def test_a_crashed_worker_is_replaced_and_labels_reach_a_batch_another_worker_buffers(home):
+    srv = Server(home, "--trust", "--workers", "2", "--flush-seconds", "600",
+                 "--max-wait-seconds", "3600")
+    try:
+        workers = children_of(srv.proc.pid)
+        assert len(workers) == 2
+        # Given one worker killed outright
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = children_of(srv.proc.pid)
+            if len(now) == 2 and workers[0] not in now:
+                break
+            time.sleep(0.05)
+        # Then the parent starts another in its place, and the server keeps answering
+        assert len(now) == 2 and workers[0] not in now and workers[1] in now
+        X = frame(60, seed=21)
+        answers = predict_concurrently(srv, [{"rows": rows_of(X.iloc[i:i + 1])}
+                                             for i in range(60)])
+        assert {worker for worker, _ in answers} == {"0", "1"}
+        # Given a batch still buffered by one worker, labelled through a connection
+        # the other worker answers
+        target = {worker: answer for worker, answer in answers}["0"]
+        assert logged_batches(home, [target["batch_id"]]) == {}
+        conn = other_workers_connection(srv, "0")
+        try:
+            conn.request("POST", "/labels", body=json.dumps({
+                "batch_id": target["batch_id"], "labels": target["predictions"],
+                "rows": target["rows"]}), headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            data = resp.read()
+        finally:
+            conn.close()
+        # Then the labels join it: the other worker had it flushed first
+        assert resp.getheader("X-MM-Worker") == "1" and resp.status == 200, data
+        assert json.loads(data)["performance"]["metrics"]["accuracy"] == 1.0
+        assert wait_for_batch(home, target["batch_id"], timeout=1)[2] >= 1
+    finally:
+        assert srv.stop() == 0
+
+
+def test_workers_must_be_at_least_one(home):
+    env = {**os.environ, **home.env}
+    for value in ("0", "-2"):
+        done = subprocess.run([*CLI, "serve", "churn:1", "--trust", "--workers", value],
+                              capture_output=True, text=True, timeout=60, env=env)
+        assert done.returncode == 2 and "--workers" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr

@@ -8,9 +8,10 @@ fetched only for the runs on the page.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from mm_jupyter.core.paging import MAX_LIMIT, check_page
+from mm_jupyter.core.paging import MAX_LIMIT, check_page, decode_cursor, encode_cursor
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store import text_search
@@ -101,8 +102,11 @@ def query_runs(
     children: bool = False,
     filter: str | None = None,
     archived: str = "exclude",
+    cursor: str | None = None,
 ) -> dict[str, Any]:
-    """Return one page of run summaries plus ``total`` and the change ``cursor``.
+    """Return one page of run summaries plus ``total``, the change ``cursor`` and the
+    keyset cursors of the pages around it (``next_cursor``, ``prev_cursor``: ``None``
+    at either end).
 
     ``user`` keeps the runs that user recorded (who ran the tracked cell or the CLI).
     ``q`` keeps the runs whose name, id, experiment or tags contain it, ASCII letters
@@ -112,16 +116,23 @@ def query_runs(
     Child runs (a search's candidates) are left out unless ``children``; each summary
     counts its own (``n_children``). Archived runs are left out unless ``archived`` is
     ``include`` or ``only``; deleted runs always.
+
+    ``cursor`` (a ``next_cursor`` or ``prev_cursor`` of an earlier page, same sort and
+    order) replaces ``offset``: the page starts after (or ends before) the row it
+    names, found by an index seek, so a deep page costs what the first one does and a
+    run recorded meanwhile does not shift it. Its ``offset`` is then the earlier
+    page's plus or minus one page (exact unless runs came or went meanwhile).
+    An ``offset`` beyond half the runs is counted from the end of the order.
+    The order is ``ordering``'s, the same with either way of paging.
     """
     kind, key = parse_sort(sort)
     if order not in ("asc", "desc"):
         raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
     check_page(limit, offset)
+    position = _read_cursor(cursor, sort or "started_at", order) if cursor else None
     chosen = selection(experiment=experiment, status=status, user=user, children=children,
                        filter=filter, archived=archived)
     where, args = chosen.where, chosen.args
-    direction = "DESC" if order == "desc" else "ASC"
-    base = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
     count_from = chosen.count_from
     if q:
         text_search.catch_up(registry)
@@ -156,22 +167,194 @@ def query_runs(
         if total is None:
             total = conn.execute(
                 f"SELECT count(*) {count_from} WHERE {count_where}", count_args).fetchone()[0]
-        if kind == "column":
-            ids = [
-                row[0]
-                for row in conn.execute(
-                    f"SELECT r.id {base} WHERE {where}"
-                    f" ORDER BY {SORT_COLUMNS[key or '']} {direction} LIMIT ? OFFSET ?",
-                    [*args, limit, offset],
-                )
-            ]
-        else:
-            ids = ids_sorted_by_value(
-                conn, kind, key or "", where, args, direction, limit, offset, by_ids=by_ids
-            )
-        runs = run_summaries(conn, ids)
-        cursor = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
-    return {"total": total, "offset": offset, "limit": limit, "cursor": cursor, "runs": runs}
+        segments = ordering(registry.backend, kind, key or "", order, by_ids=by_ids)
+        rows, offset, more_before, more_after = _page(
+            conn, segments, where, args, limit, offset, int(total), position)
+        runs = run_summaries(conn, [row.id for row in rows])
+        change = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
+    spec = sort or "started_at"
+    next_cursor = prev_cursor = None
+    if rows and more_after:
+        next_cursor = _cursor(spec, order, rows[-1], offset + len(rows), back=False)
+    if rows and more_before:
+        prev_cursor = _cursor(spec, order, rows[0], offset, back=True)
+    return {"total": total, "offset": offset, "limit": limit, "cursor": change,
+            "next_cursor": next_cursor, "prev_cursor": prev_cursor, "runs": runs}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of a list's order: the rows ``condition`` keeps (on ``source``),
+    ordered by ``value`` (``None``: all alike) then ``tie``, descending or not.
+
+    A list's order is its segments one after the other: a value sort lists the runs
+    with a number for the key, then the others newest first; a sort by a column that
+    may be NULL lists the NULLs before or after the others as the backend's ORDER BY
+    does (SQLite: NULLs first ascending, PostgreSQL: last).
+    """
+
+    source: str
+    condition: str
+    args: tuple[Any, ...]
+    value: str | None
+    tie: str
+    descending: bool
+    #: ``value``'s "a number" test, left out where a seek's bound says as much: SQLite
+    #: would otherwise start from this range's end instead of the seek's bound. The
+    #: largest number (``top``) then stands for it ascending (text sorts above numbers
+    #: on SQLite, NaN above them on PostgreSQL, NULL compares false on both).
+    finite: str | None = None
+    top: str = "9e999"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A listed run and where it sits in its order (``segment``, ``value``, ``tie``)."""
+
+    id: str
+    segment: int
+    value: Any
+    tie: Any
+
+
+_NULLABLE = frozenset({"finished_at", "duration_s"})
+_RUNS = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+
+
+def ordering(backend: str, kind: str, key: str, order: str, *,
+             by_ids: bool = False) -> list[Segment]:
+    """The order of a list sorted by ``kind``/``key`` (``parse_sort``'s) in ``order``.
+
+    Ties are broken by a column each segment's index holds, so that the order is total
+    (keyset paging needs it) and an index walk yields it without a sort: the rowid on
+    SQLite (every index ends with it; the metric index with the run id), the run id on
+    PostgreSQL. ``by_ids``: the list names a few runs by id (``ids_sorted_by_value``).
+    """
+    descending = order == "desc"
+    sqlite = backend == "sqlite"
+    run_tie = "r.rowid" if sqlite else "r.id"
+    if kind == "column":
+        column = SORT_COLUMNS[key]
+        if key not in _NULLABLE:
+            return [Segment(_RUNS, "1 = 1", (), column, run_tie, descending)]
+        valued = Segment(_RUNS, f"{column} IS NOT NULL", (), column, run_tie, descending)
+        nulls = Segment(_RUNS, f"{column} IS NULL", (), None, run_tie, descending)
+        nulls_first = (not descending) if sqlite else descending
+        return [nulls, valued] if nulls_first else [valued, nulls]
+    table, column = (
+        ("latest_metrics", "value") if kind == "metric" else ("params", "value_num")
+    )
+    # Few runs named by id: compare the key so that no index on it drives the query,
+    # which then starts from those runs (SQLite would otherwise walk every value of
+    # the key: 100 ms at 100k runs).
+    key_match = "v.key || '' = ?" if by_ids else "v.key = ?"
+    tie = "v.run_id" if kind == "metric" or not sqlite else "v.rowid"
+    valued = Segment(
+        f"FROM {table} v JOIN runs r ON r.id = v.run_id"
+        " JOIN experiments e ON e.id = r.experiment_id",
+        key_match, (key,), f"v.{column}", tie, descending,
+        finite=f"v.{column} {FINITE_OR_INF}",
+        top="9e999" if sqlite else "'Infinity'::float8")
+    rest = Segment(
+        _RUNS, f"NOT EXISTS (SELECT 1 FROM {table} v WHERE v.run_id = r.id AND v.key = ?"
+        f" AND v.{column} {FINITE_OR_INF})", (key,), "r.started_at", run_tie, True)
+    return [valued, rest]
+
+
+def _walk(conn: Connection, segments: list[Segment], where: str, args: list[Any],
+          limit: int, *, skip: int = 0, after: Row | None = None,
+          backward: bool = False) -> list[Row]:
+    """Up to ``limit`` rows of the order (``backward``: of the reversed order), after
+    ``skip`` rows or after the row ``after``: at most one query per segment, each
+    stopping after what is still wanted (``LIMIT``), plus a count of a segment that a
+    ``skip`` passes over whole."""
+    rows: list[Row] = []
+    indexes = range(len(segments) - 1, -1, -1) if backward else range(len(segments))
+    for i in indexes:
+        if after is not None and (i > after.segment if backward else i < after.segment):
+            continue
+        segment = segments[i]
+        desc = segment.descending != backward
+        direction, op = ("DESC", "<") if desc else ("ASC", ">")
+        condition = f"{segment.condition} AND {where}"
+        seek: list[Any] = []
+        seeking = after is not None and i == after.segment
+        if segment.finite and not seeking:
+            condition += f" AND {segment.finite}"
+        elif segment.finite and not desc:
+            condition += f" AND {segment.value} <= {segment.top}"
+        if after is not None and seeking:
+            if segment.value is None:
+                condition += f" AND {segment.tie} {op} ?"
+                seek = [after.tie]
+            else:
+                condition += (f" AND {segment.value} {op}= ? AND ({segment.value} {op} ?"
+                              f" OR {segment.tie} {op} ?)")
+                seek = [after.value, after.value, after.tie]
+        keys = (f"{segment.value} {direction}, " if segment.value else "") + \
+            f"{segment.tie} {direction}"
+        found = conn.execute(
+            f"SELECT r.id, {segment.value or 'NULL'}, {segment.tie} {segment.source}"
+            f" WHERE {condition} ORDER BY {keys} LIMIT ? OFFSET ?",
+            [*segment.args, *args, *seek, limit - len(rows), skip]).fetchall()
+        rows += [Row(r[0], i, r[1], r[2]) for r in found]
+        if len(rows) >= limit:
+            break
+        if skip:
+            if found:
+                skip = 0
+            else:  # the whole segment lies before the page: how many rows it has
+                n = conn.execute(f"SELECT count(*) {segment.source} WHERE {condition}",
+                                 [*segment.args, *args, *seek]).fetchone()[0]
+                skip = max(0, skip - int(n))
+    return rows
+
+
+def _page(conn: Connection, segments: list[Segment], where: str, args: list[Any],
+          limit: int, offset: int, total: int, position: tuple[bool, Row, int] | None
+          ) -> tuple[list[Row], int, bool, bool]:
+    """The rows of one page, its offset, and whether rows come before and after it."""
+    if position is not None:
+        back, row, at = position
+        if not back:
+            rows = _walk(conn, segments, where, args, limit + 1, after=row)
+            return rows[:limit], at, at > 0, len(rows) > limit
+        rows = _walk(conn, segments, where, args, limit + 1, after=row, backward=True)
+        if len(rows) > limit:
+            rows = rows[:limit][::-1]
+            return rows, max(1, at - limit), True, True
+        offset = 0  # the first page (runs came or went: it may have fewer rows)
+    if offset > total // 2 and offset < total:
+        # Nearer the end: count from there, in the reversed order.
+        from_end = total - offset - limit
+        rows = _walk(conn, segments, where, args, limit + min(0, from_end),
+                     skip=max(0, from_end), backward=True)[::-1]
+    else:
+        rows = _walk(conn, segments, where, args, limit + 1, skip=offset)
+        more = len(rows) > limit
+        return rows[:limit], offset, offset > 0, more
+    return rows, offset, offset > 0, offset + len(rows) < total
+
+
+def _cursor(spec: str, order: str, row: Row, at: int, *, back: bool) -> str:
+    return encode_cursor({"s": spec, "o": order, "b": int(back), "g": row.segment,
+                          "v": row.value, "t": row.tie, "n": at})
+
+
+def _read_cursor(token: str, spec: str, order: str) -> tuple[bool, Row, int]:
+    """``(backward, row, offset)`` of a cursor token; ``ValueError`` when it is not one
+    of this sort and order."""
+    payload = decode_cursor(token)
+    if payload.get("s") != spec or payload.get("o") != order:
+        raise ValueError(
+            "cursor belongs to another sort or order: start again without it")
+    segment, at = payload.get("g"), payload.get("n")
+    value, tie = payload.get("v"), payload.get("t")
+    if not isinstance(segment, int) or not isinstance(at, int) or at < 0 \
+            or not isinstance(tie, int | str) or isinstance(tie, bool) \
+            or not (value is None or isinstance(value, int | float | str)):
+        raise ValueError("bad cursor: pass a next_cursor or prev_cursor unchanged")
+    return bool(payload.get("b")), Row("", segment, value, tie), at
 
 
 def ids_sorted_by_value(
@@ -185,45 +368,18 @@ def ids_sorted_by_value(
     offset: int,
     *,
     by_ids: bool = False,
+    backend: str = "postgresql",
 ) -> list[str]:
     """Page through runs with a numeric value for ``key`` first (``kind`` ``metric``
-    or ``param``), then the rest, newest first.
+    or ``param``), then the rest, newest first (``ordering``'s order).
 
     ``by_ids``: ``where`` names a few runs by id (a text search's matches); the key is
     then compared so that no index on it can drive the query, which starts from the
     runs (SQLite would otherwise walk every value of the key: 100 ms at 100k runs).
+    ``backend``'s ties (the default's, run ids, are valid SQL on both backends).
     """
-    table, column = (
-        ("latest_metrics", "value") if kind == "metric" else ("params", "value_num")
-    )
-    key_match = "v.key || '' = ?" if by_ids else "v.key = ?"
-    base = (
-        f"FROM {table} v JOIN runs r ON r.id = v.run_id"
-        " JOIN experiments e ON e.id = r.experiment_id"
-        f" WHERE {key_match} AND v.{column} {FINITE_OR_INF} AND {where}"
-    )
-    ids = [
-        row[0]
-        for row in conn.execute(
-            f"SELECT r.id {base} ORDER BY v.{column} {direction} LIMIT ? OFFSET ?",
-            [key, *args, limit, offset],
-        )
-    ]
-    if len(ids) == limit:
-        return ids
-    n_valued = conn.execute(f"SELECT count(*) {base}", [key, *args]).fetchone()[0]
-    rest_offset = max(0, offset - n_valued)
-    ids += [
-        row[0]
-        for row in conn.execute(
-            "SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-            f" WHERE {where} AND NOT EXISTS (SELECT 1 FROM {table} v WHERE"
-            f" v.run_id = r.id AND v.key = ? AND v.{column} {FINITE_OR_INF})"
-            " ORDER BY r.started_at DESC LIMIT ? OFFSET ?",
-            [*args, key, limit - len(ids), rest_offset],
-        )
-    ]
-    return ids
+    segments = ordering(backend, kind, key, direction.lower(), by_ids=by_ids)
+    return [row.id for row in _walk(conn, segments, where, args, limit, skip=offset)]
 
 
 def run_summaries(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:

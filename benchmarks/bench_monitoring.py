@@ -77,7 +77,8 @@ def bench_log(mm) -> dict[str, float]:
 
 
 async def _client(port: int, bodies: list[bytes], stop_at: float, warm_until: float,
-                  latencies: list[float], errors: list[str], answered: list[int]) -> None:
+                  latencies: list[float], errors: list[str], answered: list[int],
+                  workers: set[bytes]) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     i = 0
     try:
@@ -91,13 +92,16 @@ async def _client(port: int, bodies: list[bytes], stop_at: float, warm_until: fl
             head = await reader.readuntil(b"\r\n\r\n")
             length = 0
             for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
+                lower = line.lower()
+                if lower.startswith(b"content-length:"):
                     length = int(line.split(b":", 1)[1])
+                elif lower.startswith(b"x-mm-worker:"):
+                    workers.add(line.split(b":", 1)[1].strip())
             await reader.readexactly(length)
             if not head.startswith(b"HTTP/1.1 200"):
                 errors.append(head.split(b"\r\n", 1)[0].decode())
                 continue
-            answered[0] += 1
+            answered[0] += 1  # single-row requests: one row each
             if t >= warm_until:
                 latencies.append(time.perf_counter() - t)
     finally:
@@ -105,15 +109,103 @@ async def _client(port: int, bodies: list[bytes], stop_at: float, warm_until: fl
 
 
 async def _load(port: int, bodies: list[bytes], seconds: float, connections: int):
+    """A bounded closed loop: ``connections`` keep-alive connections, one request in
+    flight each, for 1 s of warm-up (not timed) and then ``seconds``."""
     latencies: list[float] = []
     errors: list[str] = []
     answered = [0]
+    workers: set[bytes] = set()
     start = time.perf_counter()
     warm_until = start + 1.0
     stop_at = warm_until + seconds
     await asyncio.gather(*(_client(port, bodies[c::connections], stop_at, warm_until,
-                                   latencies, errors, answered) for c in range(connections)))
-    return latencies, errors, answered[0], stop_at - warm_until
+                                   latencies, errors, answered, workers)
+                           for c in range(connections)))
+    return latencies, errors, answered[0], stop_at - warm_until, len(workers)
+
+
+# -- the floor: the same load loop against a server that only answers ----------------
+
+
+FLOOR_BODY = json.dumps({"predictions": [0], "model": "bench-serve", "version": 1,
+                         "batch_id": "0123456789abcdef", "rows": [0]}).encode()
+
+
+def floor_server(workers: int) -> None:
+    """Tornado on the same socket set-up as serve (bind in the parent, fork ``workers``),
+    answering ``POST /predict`` with a constant body: no parsing, predicting or logging."""
+    import tornado.web
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    class Constant(tornado.web.RequestHandler):
+        def post(self) -> None:
+            self.set_header("Content-Type", "application/json")
+            self.finish(FLOOR_BODY)
+
+    sockets = bind_sockets(0, "127.0.0.1")
+    print(f"Serving floor on http://127.0.0.1:{sockets[0].getsockname()[1]}", flush=True)
+    for _ in range(workers - 1):
+        if os.fork() == 0:
+            break
+
+    async def serve() -> None:
+        server = HTTPServer(tornado.web.Application([(r"/predict", Constant)]))
+        server.add_sockets(sockets)
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+def _start(args: list[str], home: str, **kwargs) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "MM_JUPYTER_HOME": home}, **kwargs)
+    ready, _, _ = select.select([proc.stdout], [], [], 120)
+    line = proc.stdout.readline() if ready else ""
+    if "Serving" not in line:
+        proc.kill()
+        raise RuntimeError(f"server did not start: {line!r} {proc.stderr.read()}")
+    return proc, int(line.split("http://127.0.0.1:")[1].split()[0])
+
+
+def _figures(latencies: list[float], measured: float) -> tuple[float, float, float]:
+    latencies.sort()
+    p50, p99 = (latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+                for q in (0.50, 0.99))
+    return len(latencies) / measured, p50 * 1000, p99 * 1000
+
+
+def _logged(home: str) -> int:
+    conn = sqlite3.connect(os.path.join(home, "registry.db"))
+    try:
+        return int(conn.execute("SELECT coalesce(sum(n_rows), 0) FROM monitor_batches"
+                                " WHERE source = 'serve'").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def bench_predict_alone(rows: list[dict]) -> dict[str, object]:
+    """In-process, one request at a time: parse the body and predict, nothing else (what
+    one core can do at most per request, before HTTP and monitoring)."""
+    from mm_jupyter.serving.model import Predictor, load_served_model, parse_inputs
+    from mm_jupyter.store import open_registry
+
+    with open_registry() as registry:
+        served = load_served_model(registry, "bench-serve", trust=True)
+    predictor = Predictor(served)
+    bodies = [json.dumps({"rows": [r]}).encode() for r in rows[:1000]]
+    times = []
+    try:
+        for i in range(3000):
+            t = time.perf_counter()
+            predictor._predict(parse_inputs(bodies[i % len(bodies)], served.features))
+            if i >= 200:
+                times.append(time.perf_counter() - t)
+    finally:
+        predictor.close()
+    median = statistics.median(times)
+    return {"serve_predict_alone_ms_p50": round(median * 1000, 3),
+            "serve_predict_alone_max_requests_per_s_per_core": round(1 / median)}
 
 
 def bench_serve(mm, home: str) -> dict[str, object]:
@@ -129,45 +221,54 @@ def bench_serve(mm, home: str) -> dict[str, object]:
                       .assign(**{f"extra{i}": 0.5 for i in range(N_CATEGORICAL)})
                       .to_json(orient="records"))
     bodies = [json.dumps({"rows": [r]}).encode() for r in rows]
-    seconds = float(os.environ.get("BENCH_SERVE_SECONDS", "6"))
+    seconds = float(os.environ.get("BENCH_SERVE_SECONDS", "4"))
+    rounds = int(os.environ.get("BENCH_SERVE_ROUNDS", "3"))
     levels = [int(c) for c in os.environ.get("BENCH_SERVE_CONNECTIONS", "8,16").split(",")]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mm_jupyter.cli.main", "serve", "bench-serve", "--port", "0",
-         "--trust"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "MM_JUPYTER_HOME": home})
-    out: dict[str, object] = {}
-    answered_total = errors_total = 0
-    try:
-        ready, _, _ = select.select([proc.stdout], [], [], 60)
-        line = proc.stdout.readline() if ready else ""
-        if "Serving" not in line:
-            raise RuntimeError(f"serve did not start: {line!r} {proc.stderr.read()}")
-        port = int(line.split("http://127.0.0.1:")[1].split()[0])
-        for connections in levels:
-            latencies, errors, answered, measured = asyncio.run(
-                _load(port, bodies, seconds, connections))
-            latencies.sort()
-            p50, p99 = (latencies[min(len(latencies) - 1, int(q * len(latencies)))]
-                        for q in (0.50, 0.99))
-            out[f"serve_c{connections}_requests_per_s"] = round(len(latencies) / measured, 1)
-            out[f"serve_c{connections}_p50_ms"] = round(p50 * 1000, 2)
-            out[f"serve_c{connections}_p99_ms"] = round(p99 * 1000, 2)
-            answered_total += answered
-            errors_total += len(errors)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(60)
-    conn = sqlite3.connect(os.path.join(home, "registry.db"))
-    logged = conn.execute("SELECT coalesce(sum(n_rows), 0), count(*) FROM monitor_batches"
-                          " WHERE source = 'serve'").fetchone()
-    conn.close()
-    out.update({
-        "serve_errors": errors_total,
-        "serve_rows_answered": answered_total,  # every 200 must be logged by exit
-        "serve_rows_logged": int(logged[0]),
-        "serve_batches_logged": int(logged[1]),
-        "serve_exit_code": code,
-    })
+    worker_counts = [int(w) for w in os.environ.get("BENCH_SERVE_WORKERS", "1,2,4").split(",")]
+    out: dict[str, object] = {"serve_cores": os.cpu_count(), "serve_rounds": rounds,
+                              "serve_seconds_per_round": seconds}
+    out.update(bench_predict_alone(rows))
+    for workers in worker_counts:
+        before = _logged(home)
+        serve, port = _start([sys.executable, "-m", "mm_jupyter.cli.main", "serve",
+                              "bench-serve", "--port", "0", "--trust",
+                              "--workers", str(workers)], home)
+        floor, floor_port = _start([sys.executable, __file__, "--floor-server", str(workers)],
+                                   home, start_new_session=True)
+        answered_total = errors_total = 0
+        try:
+            for connections in levels:
+                runs: dict[str, list[tuple[float, float, float]]] = {"": [], "_floor": []}
+                seen = 0
+                for _ in range(rounds):  # serve and floor in turn: the same machine load
+                    latencies, errors, answered, measured, seen_now = asyncio.run(
+                        _load(port, bodies, seconds, connections))
+                    runs[""].append(_figures(latencies, measured))
+                    answered_total += answered
+                    errors_total += len(errors)
+                    seen = max(seen, seen_now)
+                    latencies, _, _, measured, _ = asyncio.run(
+                        _load(floor_port, bodies, seconds, connections))
+                    runs["_floor"].append(_figures(latencies, measured))
+                key = f"serve_w{workers}_c{connections}"
+                for i, name in enumerate(("requests_per_s", "p50_ms", "p99_ms")):
+                    for suffix, figures in runs.items():
+                        values = [f[i] for f in figures]
+                        out[f"{key}_{name}{suffix}"] = round(statistics.median(values), 2)
+                        out[f"{key}_{name}{suffix}_range"] = [round(min(values), 2),
+                                                              round(max(values), 2)]
+                out[f"{key}_workers_answering"] = seen
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            code = serve.wait(120)
+            os.killpg(floor.pid, signal.SIGKILL)
+            floor.wait(30)
+        out.update({
+            f"serve_w{workers}_errors": errors_total,
+            f"serve_w{workers}_rows_answered": answered_total,  # every 200 logged by exit
+            f"serve_w{workers}_rows_logged": _logged(home) - before,
+            f"serve_w{workers}_exit_code": code,
+        })
     return out
 
 
@@ -184,4 +285,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--floor-server"]:
+        floor_server(int(sys.argv[2]))
+    else:
+        main()

@@ -389,10 +389,8 @@ def run(registry: Registry, ref: str, *, host: str = "127.0.0.1", port: int = 80
     from mm_jupyter.serving import workers as prefork
 
     served = load_served_model(registry, ref, trust=trust)  # once, shared by the fork
-    try:
-        sockets = bind_sockets(port, host)
-    except OSError as exc:
-        raise MMError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sockets = prefork.reserve_port(port, host)
+    actual = sockets[0].getsockname()[1]
     registry.close()
     prefork.forget_connections()
     parent = os.getpid()
@@ -403,10 +401,9 @@ def run(registry: Registry, ref: str, *, host: str = "127.0.0.1", port: int = 80
                          max_wait_seconds=max_wait_seconds, loopback_only=is_loopback(host),
                          worker=index)
 
-    def start(index: int) -> NoReturn:
-        prefork.worker_main(index, sockets, build, reopen, parent)
+    def start(index: int, ready: int) -> NoReturn:
+        prefork.worker_main(index, actual, host, ready, build, reopen, parent)
 
-    actual = sockets[0].getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     supervisor = prefork.Supervisor(workers, sockets, start)
     code = supervisor.run(lambda: announce(

@@ -1,13 +1,22 @@
 """``mm-jupyter serve --workers N``: N pre-forked worker processes sharing one socket.
 
 One process runs predict, JSON and the monitor writes under one GIL, so it stops at one
-core. With ``--workers N`` the parent loads the model and binds the listening socket
-(``tornado.netutil.bind_sockets``, as tornado's own multi-process recipe does), then forks
-N workers. Each worker is an ordinary single-process server (app.py) on the inherited
-socket: its own IOLoop, predictor thread and monitor writer (its own ``PredictionBuffer``
-and registry connection; concurrent SQLite writers queue on ``BEGIN IMMEDIATE`` and the
-busy timeout, PostgreSQL ones on its row lock). The model is loaded once, before the
-fork, so the workers share its memory until they write to it.
+core. With ``--workers N`` the parent loads the model, reserves the port and forks N
+workers. Each worker is an ordinary single-process server (app.py): its own IOLoop,
+predictor thread and monitor writer (its own ``PredictionBuffer`` and registry
+connection; concurrent SQLite writers queue on ``BEGIN IMMEDIATE`` and the busy timeout,
+PostgreSQL ones on its row lock). The model is loaded once, before the fork, so the
+workers share its memory until they write to it.
+
+The socket: each worker listens on its own socket bound with ``SO_REUSEPORT``
+(``tornado.netutil.bind_sockets(reuse_port=True)``), and the kernel spreads new
+connections over the workers' sockets. A single listening socket inherited by every
+worker (tornado's ``fork_processes`` recipe) was measured first: whichever worker woke
+first accepted a whole burst of keep-alive connections (all 16 of the benchmark on one
+worker of two), so the other workers idled. The parent keeps the port with sockets that
+are bound (``SO_REUSEPORT``) but never listen, so no connection waits in a queue nobody
+accepts from, and a restarted worker can bind the same port. Linux balances
+``SO_REUSEPORT`` listeners; another process of the same user could join the group too.
 
 Why not ``tornado.process.fork_processes``: it restarts crashed children but neither
 forwards SIGTERM/SIGINT to them nor waits for them to drain, and it exits the parent
@@ -33,6 +42,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import select
 import signal
 import socket
 import sys
@@ -42,6 +52,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from mm_jupyter.errors import MMError
 
 if TYPE_CHECKING:
     import tornado.web
@@ -62,10 +75,11 @@ class Supervisor:
     """The parent: fork the workers, restart crashed ones, forward stop signals, reap."""
 
     def __init__(self, workers: int, sockets: list[socket.socket],
-                 start_worker: Callable[[int], NoReturn]) -> None:
+                 start_worker: Callable[[int, int], NoReturn]) -> None:
         self.workers = workers
-        self.sockets = sockets
-        self.start_worker = start_worker
+        self.sockets = sockets  # the reserved port (never listening)
+        self.start_worker = start_worker  # (index, fd to write one byte to when listening)
+        self.ready_r, self.ready_w = os.pipe()
         self.children: dict[int, tuple[int, float]] = {}  # pid -> (index, started)
         self.stopping = False
         self.killed = False
@@ -107,7 +121,8 @@ class Supervisor:
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
             if pid == 0:
-                self.start_worker(index)  # never returns
+                os.close(self.ready_r)
+                self.start_worker(index, self.ready_w)  # never returns
             self.children[pid] = (index, time.monotonic())
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {*STOP_SIGNALS, signal.SIGUSR1})
@@ -122,7 +137,10 @@ class Supervisor:
         try:
             for index in range(self.workers):
                 self._spawn(index)
-            announce()
+            if self._wait_ready():
+                announce()
+            elif not self.stopping:  # a worker could not start: stop the others
+                self._on_stop(signal.SIGTERM, None)
             while self.children:
                 try:
                     pid, status = os.wait()
@@ -157,8 +175,59 @@ class Supervisor:
                 signal.signal(sig, handler)
             for sock in self.sockets:
                 sock.close()
+            os.close(self.ready_r)
+            os.close(self.ready_w)
         failed = self.killed or any(code != 0 for code in self.exit_codes)
         return 1 if failed or not self.stopping else 0
+
+
+    def _wait_ready(self) -> bool:
+        """Wait until every worker listens (so the announced port answers at once);
+        False if one exited first or the parent was told to stop."""
+        ready = 0
+        while ready < self.workers and not self.stopping:
+            readable, _, _ = select.select([self.ready_r], [], [], 0.2)
+            if readable:
+                ready += len(os.read(self.ready_r, self.workers))
+                continue
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid:
+                index, _ = self.children.pop(pid, (None, 0.0))
+                code = os.waitstatus_to_exitcode(status)
+                log.error("mm-jupyter serve: worker %s exited with %s before it listened",
+                          index, _describe(code))
+                self.exit_codes.append(code if code else 1)
+                return False
+        return not self.stopping
+
+
+def reserve_port(port: int, host: str) -> list[socket.socket]:
+    """Bind ``host:port`` (0: a free port) with ``SO_REUSEPORT`` without listening, on
+    every address ``host`` names, as ``tornado.netutil.bind_sockets`` does; the workers
+    bind the same port and listen."""
+    if not hasattr(socket, "SO_REUSEPORT"):
+        raise MMError("--workers needs SO_REUSEPORT (Linux, macOS, BSD)")
+    sockets: list[socket.socket] = []
+    bound = port
+    try:
+        infos = socket.getaddrinfo(host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM,
+                                   0, socket.AI_PASSIVE)
+        for af, kind, proto, _, address in sorted(set(infos), key=lambda info: info[0]):
+            sock = socket.socket(af, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            if af == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            if bound:  # port 0: every address gets the port the first one got
+                address = (address[0], bound, *address[2:])
+            sock.bind(address)
+            bound = sock.getsockname()[1]
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        raise MMError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sockets
 
 
 def _describe(code: int) -> str:
@@ -168,17 +237,18 @@ def _describe(code: int) -> str:
     return f"code {code}"
 
 
-def worker_main(index: int, sockets: list[socket.socket], build: Callable[[Registry, int],
-                tornado.web.Application], reopen: Callable[[], Registry],
-                parent: int) -> NoReturn:
-    """A forked worker: its own registry connection and app on the shared sockets."""
+def worker_main(index: int, port: int, host: str, ready: int,
+                build: Callable[[Registry, int], tornado.web.Application],
+                reopen: Callable[[], Registry], parent: int) -> NoReturn:
+    """A forked worker: its own registry connection, app and socket on the shared port."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent forwards Ctrl-C once
         for sig in (signal.SIGTERM, signal.SIGUSR1):
             signal.signal(sig, signal.SIG_DFL)
         app = build(reopen(), index)
-        asyncio.run(_serve_worker(app, sockets, parent))
+        sockets = bind_sockets(port, host, reuse_port=True)
+        asyncio.run(_serve_worker(app, sockets, parent, ready))
         code = 0
     except BaseException:
         log.exception("mm-jupyter serve: worker %d failed", index)
@@ -190,7 +260,7 @@ def worker_main(index: int, sockets: list[socket.socket], build: Callable[[Regis
 
 
 async def _serve_worker(app: tornado.web.Application, sockets: list[socket.socket],
-                        parent: int) -> None:
+                        parent: int, ready: int) -> None:
     from mm_jupyter.serving.app import ServeState, http_server
 
     state: ServeState = app.settings["state"]
@@ -201,6 +271,8 @@ async def _serve_worker(app: tornado.web.Application, sockets: list[socket.socke
     loop.add_signal_handler(signal.SIGUSR1, state.buffer.flush)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {*STOP_SIGNALS, signal.SIGUSR1})
     server.add_sockets(sockets)
+    os.write(ready, b".")
+    os.close(ready)
 
     async def watch_parent() -> None:
         while os.getppid() == parent:
@@ -231,4 +303,5 @@ def forget_connections() -> None:
         pg.close_pools()
 
 
-__all__ = ["Supervisor", "ask_siblings_to_flush", "forget_connections", "worker_main"]
+__all__ = ["Supervisor", "ask_siblings_to_flush", "forget_connections", "reserve_port",
+           "worker_main"]

@@ -9,6 +9,7 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 from tornado.iostream import StreamClosedError
 
+from mm_jupyter.core.paging import MAX_CURSOR_CHARS
 from mm_jupyter.core.run_filter import MAX_FILTER_CHARS
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.server.base import MAX_RUN_ID, BaseHandler
@@ -52,9 +53,12 @@ class RunsHandler(RunsListHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        """Reply with ``{"total", "offset", "limit", "cursor", "runs"}``."""
+        """Reply with ``{"total", "offset", "limit", "cursor", "next_cursor",
+        "prev_cursor", "runs"}``; ``cursor=`` (a ``next_cursor`` or ``prev_cursor``)
+        pages by keyset instead of ``offset``."""
         with self.mapped_errors():
             options = self.page_args(**self.list_options())
+            options["cursor"] = self.text_arg("cursor", max_len=MAX_CURSOR_CHARS)
             self.write_json(await self.call(runs.query_runs, **options))
 
 

@@ -19,6 +19,7 @@ from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.run_selection import (
     SPARSE_MAX,
+    all_listed,
     count_condition,
     count_listed,
     selection,
@@ -168,8 +169,12 @@ def query_runs(
             total = conn.execute(
                 f"SELECT count(*) {count_from} WHERE {count_where}", count_args).fetchone()[0]
         segments = ordering(registry.backend, kind, key or "", order, by_ids=by_ids)
+        every_run = (not q and not filter and not experiment and not status and not user
+                     and offset >= SKIP_ON_INDEX and position is None
+                     and all_listed(conn, chosen))
         rows, offset, more_before, more_after = _page(
-            conn, segments, where, args, limit, offset, int(total), position)
+            conn, segments, where, args, limit, offset, int(total), position,
+            every_run=every_run)
         runs = run_summaries(conn, [row.id for row in rows])
         change = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
     spec = sort or "started_at"
@@ -205,6 +210,9 @@ class Segment:
     #: on SQLite, NaN above them on PostgreSQL, NULL compares false on both).
     finite: str | None = None
     top: str = "9e999"
+    #: ``source`` without the joins, when ``value`` and ``tie`` are on its one table:
+    #: a list that keeps every run skips an ``offset`` on the index alone.
+    bare: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,10 +243,13 @@ def ordering(backend: str, kind: str, key: str, order: str, *,
     run_tie = "r.rowid" if sqlite else "r.id"
     if kind == "column":
         column = SORT_COLUMNS[key]
+        bare = None if key == "experiment" else "FROM runs r"
         if key not in _NULLABLE:
-            return [Segment(_RUNS, "1 = 1", (), column, run_tie, descending)]
-        valued = Segment(_RUNS, f"{column} IS NOT NULL", (), column, run_tie, descending)
-        nulls = Segment(_RUNS, f"{column} IS NULL", (), None, run_tie, descending)
+            return [Segment(_RUNS, "1 = 1", (), column, run_tie, descending, bare=bare)]
+        valued = Segment(_RUNS, f"{column} IS NOT NULL", (), column, run_tie, descending,
+                         bare=bare)
+        nulls = Segment(_RUNS, f"{column} IS NULL", (), None, run_tie, descending,
+                        bare=bare)
         nulls_first = (not descending) if sqlite else descending
         return [nulls, valued] if nulls_first else [valued, nulls]
     table, column = (
@@ -254,10 +265,11 @@ def ordering(backend: str, kind: str, key: str, order: str, *,
         " JOIN experiments e ON e.id = r.experiment_id",
         key_match, (key,), f"v.{column}", tie, descending,
         finite=f"v.{column} {FINITE_OR_INF}",
-        top="9e999" if sqlite else "'Infinity'::float8")
+        top="9e999" if sqlite else "'Infinity'::float8", bare=f"FROM {table} v")
     rest = Segment(
         _RUNS, f"NOT EXISTS (SELECT 1 FROM {table} v WHERE v.run_id = r.id AND v.key = ?"
-        f" AND v.{column} {FINITE_OR_INF})", (key,), "r.started_at", run_tie, True)
+        f" AND v.{column} {FINITE_OR_INF})", (key,), "r.started_at", run_tie, True,
+        bare="FROM runs r")
     return [valued, rest]
 
 
@@ -310,10 +322,46 @@ def _walk(conn: Connection, segments: list[Segment], where: str, args: list[Any]
     return rows
 
 
+def _skip(conn: Connection, segments: list[Segment], skip: int, *,
+          backward: bool = False) -> Row | None:
+    """The row ``skip`` rows into the order of a list that keeps every run, read on
+    the segments' indexes alone (``None``: fewer rows, or a segment without a bare
+    source). Counting 50,000 index entries costs a few ms where the list's own query
+    reads each run's row: a page jump then seeks from this row."""
+    indexes = range(len(segments) - 1, -1, -1) if backward else range(len(segments))
+    for i in indexes:
+        segment = segments[i]
+        if segment.bare is None:
+            return None
+        direction = "DESC" if segment.descending != backward else "ASC"
+        condition = segment.condition
+        if segment.finite:
+            condition += f" AND {segment.finite}"
+        keys = (f"{segment.value} {direction}, " if segment.value else "") + \
+            f"{segment.tie} {direction}"
+        found = conn.execute(
+            f"SELECT {segment.value or 'NULL'}, {segment.tie} {segment.bare}"
+            f" WHERE {condition} ORDER BY {keys} LIMIT 1 OFFSET ?",
+            [*segment.args, skip - 1]).fetchone()
+        if found is not None:
+            return Row("", i, found[0], found[1])
+        n = conn.execute(f"SELECT count(*) {segment.bare} WHERE {condition}",
+                         list(segment.args)).fetchone()[0]
+        skip -= int(n)
+    return None
+
+
+#: From this offset on, a list that keeps every run skips on the indexes alone.
+SKIP_ON_INDEX = 500
+
+
 def _page(conn: Connection, segments: list[Segment], where: str, args: list[Any],
-          limit: int, offset: int, total: int, position: tuple[bool, Row, int] | None
-          ) -> tuple[list[Row], int, bool, bool]:
-    """The rows of one page, its offset, and whether rows come before and after it."""
+          limit: int, offset: int, total: int, position: tuple[bool, Row, int] | None,
+          *, every_run: bool = False) -> tuple[list[Row], int, bool, bool]:
+    """The rows of one page, its offset, and whether rows come before and after it.
+
+    ``every_run``: ``where`` keeps every run (no filter, nothing hidden), so that an
+    offset can be skipped on the indexes alone (``_skip``)."""
     if position is not None:
         back, row, at = position
         if not back:
@@ -327,10 +375,18 @@ def _page(conn: Connection, segments: list[Segment], where: str, args: list[Any]
     if offset > total // 2 and offset < total:
         # Nearer the end: count from there, in the reversed order.
         from_end = total - offset - limit
+        skip, after = max(0, from_end), None
+        if every_run and skip >= SKIP_ON_INDEX:
+            after = _skip(conn, segments, skip, backward=True)
+            skip = 0 if after is not None else skip
         rows = _walk(conn, segments, where, args, limit + min(0, from_end),
-                     skip=max(0, from_end), backward=True)[::-1]
+                     skip=skip, after=after, backward=True)[::-1]
     else:
-        rows = _walk(conn, segments, where, args, limit + 1, skip=offset)
+        skip, after = offset, None
+        if every_run and skip >= SKIP_ON_INDEX:
+            after = _skip(conn, segments, skip)
+            skip = 0 if after is not None else skip
+        rows = _walk(conn, segments, where, args, limit + 1, skip=skip, after=after)
         more = len(rows) > limit
         return rows[:limit], offset, offset > 0, more
     return rows, offset, offset > 0, offset + len(rows) < total

@@ -136,14 +136,14 @@ def count_condition(
             condition, args = filter_sql(rest) if rest is not None else ("1 = 1", [])
             condition, args = f"{condition} AND r.id IN ({sql})", [*args, *term_args]
     where = f"{selection.base_where} AND {condition}"
-    if not _all_listed(conn, selection):
+    if not all_listed(conn, selection):
         where = f"{ARCHIVED[selection.archived]} AND {where}"
         if selection.top_level:
             where = f"{where} AND {TOP_LEVEL}"
     return where, [*selection.base_args, *args], candidates
 
 
-def _all_listed(conn: Connection, selection: Selection) -> bool:
+def all_listed(conn: Connection, selection: Selection) -> bool:
     """Whether the archive and top-level rules keep every run: no archived or deleted
     run (none deleted for ``archived="include"``), no child run unless listed."""
     if selection.archived == "only":

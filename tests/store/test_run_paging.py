@@ -80,8 +80,13 @@ def test_cursor_pages_concatenate_to_the_offset_listing(registry, listed, sort, 
         assert back[-1]["offset"] == 0 and back[-1]["prev_cursor"] is None
 
 
-@pytest.mark.parametrize("sort", ["started_at", "metric:acc", "param:lr", "finished_at"])
-def test_offset_pages_near_the_end_match_the_order(registry, listed, sort):
+@pytest.mark.parametrize("on_index", [False, True])
+@pytest.mark.parametrize("sort", ["started_at", "metric:acc", "param:lr", "finished_at",
+                                  "experiment"])
+def test_offset_pages_match_the_order(registry, listed, sort, on_index, monkeypatch):
+    """Offsets from the start, from the end, and skipped on the indexes alone."""
+    if on_index:
+        monkeypatch.setattr(queries, "SKIP_ON_INDEX", 1)
     expected = _ids(queries.query_runs(registry, sort=sort, limit=500))
     for offset in range(0, N_RUNS + 2, 3):
         page = queries.query_runs(registry, sort=sort, limit=5, offset=offset)
@@ -126,3 +131,17 @@ def test_bad_cursors_are_value_errors(registry, listed):
             queries.query_runs(registry, sort="metric:acc", cursor=token)
     payload = decode_cursor(page["next_cursor"])
     assert payload["n"] == 5 and payload["s"] == "metric:acc"
+
+
+def test_offsets_skipped_on_indexes_only_when_every_run_is_listed(registry, listed,
+                                                                  monkeypatch):
+    monkeypatch.setattr(queries, "SKIP_ON_INDEX", 1)
+    hidden = listed[-1]  # the newest run, archived: the index alone would count it
+    with registry.write() as conn:
+        conn.execute("UPDATE runs SET archived_at = ? WHERE id = ?", (runs.iso_now(), hidden))
+    for sort in ("started_at", "metric:acc"):
+        expected = _ids(queries.query_runs(registry, sort=sort, limit=500))
+        assert hidden not in expected and len(expected) == N_RUNS - 1
+        for offset in (3, 17, 30):
+            page = queries.query_runs(registry, sort=sort, limit=4, offset=offset)
+            assert _ids(page) == expected[offset:offset + 4]

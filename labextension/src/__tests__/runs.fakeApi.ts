@@ -30,10 +30,19 @@ export class FakeApi implements IRunsApi {
     }
     return this.metaAnswer;
   };
-  runs = async (query: MM.IRunQuery): Promise<MM.IRunList> => {
+  runs = async (
+    query: MM.IRunQuery,
+    cursor?: string | null
+  ): Promise<MM.IRunList> => {
+    this.runCursors.push(cursor ?? null);
+    // A cursor names the offset it leads to (the server's are opaque).
+    const offset = cursor ? Number(cursor.slice(1)) : query.offset;
+    const { limit } = query;
     const page = this.page('runs', query, this.queries, null, this.total, {
-      runs: [runSummary(`${query.q || 'run'}-${query.offset}`)]
-    });
+      runs: [runSummary(`${query.q || 'run'}-${offset}`)],
+      next_cursor: offset + limit < this.total ? `n${offset + limit}` : null,
+      prev_cursor: offset > 0 ? `p${Math.max(0, offset - limit)}` : null
+    }).then(p => ({ ...p, offset }));
     const delay = this.runDelays.shift() ?? 0;
     if (delay) {
       await sleep(delay);
@@ -134,6 +143,8 @@ export class FakeApi implements IRunsApi {
   modelsError: Error | null = null;
   artifactsError: Error | null = null;
   calls: string[] = [];
+  /** The keyset cursor of each `runs` call (null: by offset). */
+  runCursors: (string | null)[] = [];
   cursor = 5;
   metaAnswer = META;
   metaError: Error | null = null;

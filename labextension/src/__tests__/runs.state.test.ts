@@ -77,6 +77,32 @@ describe('RunsModel queries', () => {
     assert.equal(m.query.offset, 0);
   });
 
+  it('turns pages by keyset cursor and keeps it on refresh', async () => {
+    const api = new FakeApi();
+    const m = makeModel(api);
+    await m.connect();
+    assert.equal(api.runCursors.at(-1), null);
+    m.turnPage(1);
+    await sleep(10);
+    assert.equal(api.runCursors.at(-1), 'n50');
+    assert.equal(m.page?.offset, 50);
+    m.turnPage(1);
+    await sleep(10);
+    assert.equal(api.runCursors.at(-1), 'n100');
+    // A refresh (the registry changed) seeks from the same run again.
+    await m.refresh();
+    assert.equal(api.runCursors.at(-1), 'n100');
+    m.turnPage(-1);
+    await sleep(10);
+    assert.equal(api.runCursors.at(-1), 'p50');
+    assert.equal(m.query.offset, 50);
+    // Any other query goes back to the first page, by offset.
+    m.setQuery({ status: 'failed' });
+    await sleep(10);
+    assert.equal(api.runCursors.at(-1), null);
+    assert.equal(m.query.offset, 0);
+  });
+
   it('debounces text search into one request', async () => {
     const api = new FakeApi();
     const m = makeModel(api);

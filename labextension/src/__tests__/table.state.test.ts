@@ -92,12 +92,14 @@ describe('table state', () => {
 /** A fake of the shared model with a table API recording its calls. */
 function fakeServer(pages: (q: MM.IRunQuery) => MM.IRunList | Error) {
   const queries: MM.IRunQuery[] = [];
+  const cursors: (string | null)[] = [];
   const writes: string[] = [];
   const stateChanged = new Signal<object, void>({});
   const registryChanged = new Signal<object, number>({});
   const api = {
-    runs: async (q: MM.IRunQuery) => {
+    runs: async (q: MM.IRunQuery, cursor?: string | null) => {
       queries.push({ ...q });
+      cursors.push(cursor ?? null);
       const page = pages(q);
       if (page instanceof Error) {
         throw page;
@@ -138,7 +140,14 @@ function fakeServer(pages: (q: MM.IRunQuery) => MM.IRunList | Error) {
       checks++;
     }
   };
-  return { server, queries, writes, registryChanged, checks: () => checks };
+  return {
+    server,
+    queries,
+    cursors,
+    writes,
+    registryChanged,
+    checks: () => checks
+  };
 }
 
 /** A state database in memory. */
@@ -159,6 +168,8 @@ const page = (runs: MM.IRunSummary[], total = runs.length): MM.IRunList => ({
   offset: 0,
   limit: 100,
   cursor: 1,
+  next_cursor: null,
+  prev_cursor: null,
   runs
 });
 
@@ -213,6 +224,34 @@ describe('RunsTableModel', () => {
     assert.ok(model.columns.includes('metric:acc'));
     assert.ok(model.columns.includes('param:lr'));
     assert.equal(model.query.limit, 100);
+  });
+
+  it('goes to the next and previous pages by cursor, jumps by offset', async () => {
+    const fake = fakeServer(q => ({
+      ...page([runSummary(`r${q.offset}`)], 1000),
+      offset: q.offset,
+      next_cursor: `after-${q.offset}`,
+      prev_cursor: q.offset > 0 ? `before-${q.offset}` : null
+    }));
+    const model = new RunsTableModel(fake.server, null);
+    models.push(model);
+    await model.restore();
+    await model.refresh();
+    model.goTo(100);
+    await sleep(10);
+    assert.equal(fake.cursors.at(-1), 'after-0');
+    model.goTo(200);
+    await sleep(10);
+    assert.equal(fake.cursors.at(-1), 'after-100');
+    await model.refresh(); // a change: the same page, sought again
+    assert.equal(fake.cursors.at(-1), 'after-100');
+    model.goTo(100);
+    await sleep(10);
+    assert.equal(fake.cursors.at(-1), 'before-200');
+    model.goTo(900); // the last page: by offset
+    await sleep(10);
+    assert.equal(fake.cursors.at(-1), null);
+    assert.equal(fake.queries.at(-1)?.offset, 900);
   });
 
   it('puts a refused filter under the filter box, not a refused search', async () => {

@@ -233,7 +233,7 @@ export class RunsTableWidget extends LiveWidget<TableApi> {
             count={runs.length}
             limit={query.limit}
             total={page.total}
-            onOffset={offset => table.setQuery({ offset })}
+            onOffset={offset => table.goTo(offset)}
             onLimit={limit => table.setQuery({ limit })}
           />
         )}

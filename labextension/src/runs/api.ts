@@ -25,8 +25,11 @@ import * as MM from './types';
 export interface IRunsApi {
   /** `GET meta`: version handshake and registry location. */
   meta(): Promise<MM.IMeta>;
-  /** `GET runs`: one page of runs. */
-  runs(query: MM.IRunQuery): Promise<MM.IRunList>;
+  /**
+   * `GET runs`: one page of runs; with a `cursor` (a page's `next_cursor` or
+   * `prev_cursor`) the page the server seeks to instead of counting `offset`.
+   */
+  runs(query: MM.IRunQuery, cursor?: string | null): Promise<MM.IRunList>;
   /** `GET keys`: experiments, metric and param keys. */
   keys(): Promise<MM.IKeys>;
   /** `GET runs/{id}`: everything about one run. */
@@ -50,7 +53,8 @@ export interface IRunsApi {
 export function runsApi(client: RestClient): IRunsApi {
   return {
     meta: () => client.get(['meta'], decodeMeta),
-    runs: query => client.get(['runs'], decodeRunList, runsParams(query)),
+    runs: (query, cursor) =>
+      client.get(['runs'], decodeRunList, runsParams(query, cursor)),
     keys: () => client.get(['keys'], decodeKeys),
     run: id => client.get(['runs', id], decodeRunDetail),
     changes: since => client.get(['changes'], decodeChanges, { since }),

@@ -56,7 +56,12 @@ export const decodeMeta = fields<MM.IMeta>('meta', {
 
 /** Decode `GET runs`. */
 export function decodeRunList(v: unknown): MM.IRunList {
-  return decodePage(v, 'runs', decodeRunSummary);
+  const o = isObject(v) ? v : {};
+  return {
+    ...decodePage(v, 'runs', decodeRunSummary),
+    next_cursor: optStr(o.next_cursor),
+    prev_cursor: optStr(o.prev_cursor)
+  };
 }
 
 /** Decode `GET keys`. */

@@ -45,9 +45,13 @@ export function isFilterExpression(text: string): boolean {
 /**
  * The query string of `GET runs` (and `GET runs.csv`) for a query: the search
  * box goes out as `filter=` when it holds an expression, else as the `q=` text
- * search; defaults are left out.
+ * search; defaults are left out. A keyset `cursor` (see `KeysetSeek`, paging.ts) goes
+ * out as `cursor=`.
  */
-export function runsParams(query: Readonly<MM.IRunQuery>): Query {
+export function runsParams(
+  query: Readonly<MM.IRunQuery>,
+  cursor?: string | null
+): Query {
   const text = query.q.trim();
   const isFilter = isFilterExpression(text);
   return {
@@ -60,6 +64,8 @@ export function runsParams(query: Readonly<MM.IRunQuery>): Query {
     order: query.order,
     limit: query.limit,
     offset: query.offset,
+    // The server seeks from the cursor's row and ignores `offset` then.
+    cursor: cursor || undefined,
     children: query.children ? 1 : undefined,
     archived: query.archived === 'exclude' ? undefined : query.archived
   };

@@ -13,6 +13,8 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { errorMessage, MMApiError } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { IServerModel } from '../shared/serverModel';
+import { pageOffset } from '../shared/query';
+import { KeysetSeek } from './paging';
 import { defaultQuery, emptyKeys, nextSort } from './query';
 import { topMetrics } from './tableColumns';
 import { API_VERSION } from '../shared/types';
@@ -50,8 +52,17 @@ class RunListModel extends PagedListModel<MM.IRunQuery, MM.IRunList, IRunsApi> {
     super(runs, SIDEBAR, defaultQuery());
   }
 
+  /** Go to the next (+1) or previous (-1) page by its keyset cursor. */
+  turnPage(direction: 1 | -1): void {
+    const offset = pageOffset(this.query, this.page?.total ?? 0, direction);
+    if (offset !== null) {
+      this._seek.plan(this.page, this.query, offset);
+      this.setQuery({ offset });
+    }
+  }
+
   protected fetchPage(query: MM.IRunQuery): Promise<MM.IRunList> {
-    return this.server.api.runs(query);
+    return this.server.api.runs(query, this._seek.cursorFor(query));
   }
 
   protected describeError(err: unknown): string {
@@ -61,6 +72,8 @@ class RunListModel extends PagedListModel<MM.IRunQuery, MM.IRunList, IRunsApi> {
   protected onPage(page: MM.IRunList): void {
     this._accept(page);
   }
+
+  private _seek = new KeysetSeek();
 
   protected loadsFirstPage(): boolean {
     return false;

@@ -12,6 +12,7 @@ import { errorMessage, MMApiError } from '../shared/errors';
 import { PagedListModel } from '../shared/pagedListState';
 import type { IServerModel } from '../shared/serverModel';
 import type { IRunHousekeepingApi, IRunsApi } from './api';
+import { KeysetSeek } from './paging';
 import { defaultQuery, emptyKeys, isFilterExpression, nextSort } from './query';
 import * as MM from './types';
 import { defaultColumns } from './tableColumns';
@@ -212,8 +213,17 @@ export class RunsTableModel extends PagedListModel<
     super.dispose();
   }
 
+  /**
+   * Go to the page at `offset`: the next and previous pages by their keyset
+   * cursor, any other page (first, last, a typed number) by its offset.
+   */
+  goTo(offset: number): void {
+    this._seek.plan(this.page, this.query, offset);
+    this.setQuery({ offset } as Partial<MM.IRunQuery>);
+  }
+
   protected fetchPage(query: MM.IRunQuery): Promise<MM.IRunList> {
-    return this.server.api.runs(query);
+    return this.server.api.runs(query, this._seek.cursorFor(query));
   }
 
   protected describeError(err: unknown): string {
@@ -347,6 +357,7 @@ export class RunsTableModel extends PagedListModel<
     (this.stateChanged as Signal<this, void>).emit();
   }
 
+  private _seek = new KeysetSeek();
   private _columns: string[] | null = null;
   private _filterError: string | null = null;
   private _key: string | null = null;

@@ -72,6 +72,13 @@ export interface IRunList {
   limit: number;
   /** Change cursor at the time of the query. */
   cursor: number;
+  /**
+   * Keyset cursor of the next page (`GET runs?cursor=`), null on the last page
+   * (and from servers before keyset paging).
+   */
+  next_cursor: string | null;
+  /** Keyset cursor of the previous page, null on the first page. */
+  prev_cursor: string | null;
   /** The runs of the page. */
   runs: IRunSummary[];
 }

@@ -2055,6 +2055,14 @@ export interface GETRuns {
   limit: number;
   cursor: number;
   /**
+   * Keyset cursor of the next page (pass as cursor=), null on the last page
+   */
+  next_cursor: string | null;
+  /**
+   * Keyset cursor of the previous page (pass as cursor=), null on the first page
+   */
+  prev_cursor: string | null;
+  /**
    * @maxItems 500
    */
   runs: RunSummary[];

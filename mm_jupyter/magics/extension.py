@@ -110,6 +110,11 @@ class MMMagics(ArtifactVerbs, ModelVerbs, MonitorVerbs, SyncVerbs, Magics):
     autolog_files = Bool(
         True, help="Log files a tracked cell wrote under the working directory."
     ).tag(config=True)
+    autolog_watch = Bool(
+        True,
+        help="Find the files tracked cells write by watching the working directory"
+        " (Linux inotify) rather than scanning it after each cell.",
+    ).tag(config=True)
     autolog_include = List(
         Unicode(), list(DEFAULT_INCLUDE), help="Globs of files to auto-log."
     ).tag(config=True)

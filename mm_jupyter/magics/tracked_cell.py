@@ -24,7 +24,6 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from mm_jupyter.capture.params import (
@@ -34,6 +33,7 @@ from mm_jupyter.capture.params import (
     namespace_params,
     plan_cell,
 )
+from mm_jupyter.magics.file_autolog import FileAutolog
 from mm_jupyter.magics.provenance import CellProvenance
 from mm_jupyter.magics.run_output import RunOutputs
 from mm_jupyter.services.runs.recorder import status_of
@@ -74,6 +74,7 @@ class _Cell:
     assigned: list[str] = field(default_factory=list)  # top-level names the body binds
     started_ns: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    watched: bool = False  # the folder watch saw the whole cell (magics/file_autolog.py)
     autolog: Any = None  # services.runs.autolog.CellAutolog while framework fits are logged
     scoring: list[str] | None = None  # the scoring call the body ends with, if any
     raw: str | None = None  # the cell as sent (a headless kernel finds its notebook by it)
@@ -109,6 +110,7 @@ class TrackedCells:
         self._cells: list[_Cell] = []
         self.outputs = RunOutputs(shell)
         self.provenance = CellProvenance()  # hidden-state analysis (docs/reproducibility.md)
+        self.files = FileAutolog(magics)  # the files tracked cells write
         # Fitted predictors the last tracked cell bound (what its run output offers).
         self.last_models: dict[str, Any] = {}
 
@@ -131,8 +133,11 @@ class TrackedCells:
         """Import what a tracked cell needs and open the registry, in the background.
 
         Called by ``%load_ext``: the first tracked cell would otherwise pay for the
-        imports and the first open (~0.1-0.2 s) while the user waits.
+        imports and the first open (~0.1-0.2 s) while the user waits. The working
+        folder's watch starts walking it now too, for the same reason.
         """
+        if self.magics.autolog_files:
+            self.files.start_watch()
 
         def work() -> None:
             try:
@@ -154,6 +159,7 @@ class TrackedCells:
         cleanup = self.shell.input_transformers_cleanup
         if self.transformer in cleanup:
             cleanup.remove(self.transformer)
+        self.files.close()
         for cell in self._cells:  # unloaded mid-cell: take the fit patches out now
             if cell.autolog is not None:
                 cell.autolog.stop()
@@ -249,7 +255,8 @@ class TrackedCells:
             if cell.scoring is not None:
                 metrics.update(self._guard("metrics", lambda: self._score(cell, result), {}))
             if self.magics.autolog_files and in_registry and session.opened is not None:
-                self._guard("autolog", lambda: self._autolog(cell), None)
+                self._guard("autolog", lambda: self.files.log_written(
+                    recorder.run, cell.started_ns, cell.watched), None)
             models = self._guard("models", lambda: self._remember_models(cell, logged), {})
         self.last_models = models
         recorder.finish(status, exc=error, auto_metrics=metrics, error_text=error_text)
@@ -280,6 +287,7 @@ class TrackedCells:
             cell.recorder.run.pending_metrics = lambda: self.auto_metrics(cell.assigned)
             # mtimes come from a coarse kernel clock: allow a few ticks of slack
             cell.started_ns = time.time_ns() - 10_000_000
+            cell.watched = self.files.cell_started()
             cell.recorder.start()
         except Exception as exc:  # tracking is a courtesy: the cell runs regardless
             cell.recorder = None
@@ -375,25 +383,6 @@ class TrackedCells:
                 if number is not None:
                     found[name] = number
         return found
-
-    def _autolog(self, cell: _Cell) -> None:
-        """Log files the cell wrote under the working directory."""
-        from mm_jupyter.api.artifacts import log_artifact
-        from mm_jupyter.capture.written_files import written_files
-
-        config = self.magics
-        root = Path.cwd()
-        registry_root = str(get_session().registry().root)
-        for path in written_files(
-            root,
-            cell.started_ns,
-            include=config.autolog_include,
-            exclude=config.autolog_exclude,
-            max_bytes=config.autolog_max_mb * 1024 * 1024,
-            skip=cell.recorder.run.logged_paths,
-        ):
-            if not str(path).startswith(registry_root):
-                log_artifact(path, name=path.relative_to(root).as_posix())
 
     def _score(self, cell: _Cell, result: Any) -> dict[str, float]:
         """The metric of a scoring call ending the cell (``accuracy_score``, ``score``),

@@ -11,6 +11,7 @@ import pytest
 from IPython.core.error import UsageError
 
 import mm_jupyter as mm
+from mm_jupyter.errors import RegistryWarning
 from mm_jupyter.store.details import run_detail
 
 CLI = [sys.executable, "-m", "mm_jupyter.cli.main"]
@@ -101,3 +102,47 @@ def test_cli_artifacts_get_verify_and_json(registry, tmp_path):
     assert failed.returncode == 1 and "corrupted" in failed.stderr
     assert not (tmp_path / "again.csv").exists()
     get_session().reset_registry()
+
+
+def _big_folder(cwd):
+    """6,000 files beside a folder ``zz``: the scan's 5,000-entry bound ends before it."""
+    for i in range(6_000):
+        (cwd / f"f{i}.csv").write_text("x")
+        os.utime(cwd / f"f{i}.csv", (1e9, 1e9))  # written long before the cell
+    (cwd / "zz").mkdir()
+
+
+def _watch_here(ip):
+    """Watch the test's folder, as %load_ext in it would."""
+    files = ip.magics_manager.registry["MMMagics"].tracked_cells.files
+    files.start_watch()
+    assert files.watch.wait_ready(30), files.watch.problem
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the folder watch is Linux's inotify")
+def test_files_written_in_a_big_folder_are_all_logged(ip, cwd, recwarn):
+    _big_folder(cwd)
+    _watch_here(ip)
+    ip.run_cell(
+        "%%mm_track --name big\nimport pathlib\n"
+        "pathlib.Path('zz/preds.csv').write_text('p')\n"
+        "pathlib.Path('new/fold').mkdir(parents=True)\n"
+        "pathlib.Path('new/fold/model.pkl').write_bytes(b'm')"
+    )
+    outputs = run_detail(mm.get_registry(), "big")["artifacts"]["outputs"]
+    assert {v["name"] for v in outputs} == {"zz/preds.csv", "new/fold/model.pkl"}
+    assert not [w for w in recwarn if "may not all be logged" in str(w.message)]
+
+
+def test_a_scan_cut_short_says_so_naming_the_folder(ip, cwd):
+    _big_folder(cwd)
+    ip.run_line_magic("config", "MMMagics.autolog_watch = False")
+    try:
+        with pytest.warns(RegistryWarning, match="may not all be logged") as caught:
+            ip.run_cell("%%mm_track --name scanned\nimport pathlib\n"
+                        "pathlib.Path('zz/preds.csv').write_text('p')")
+    finally:
+        ip.run_line_magic("config", "MMMagics.autolog_watch = True")
+    message = next(str(w.message) for w in caught if "may not all" in str(w.message))
+    assert str(cwd) in message and "5,000 entries" in message
+    assert run_detail(mm.get_registry(), "scanned")["artifacts"]["outputs"] == []

@@ -593,3 +593,39 @@ def test_workers_must_be_at_least_one(home):
                               capture_output=True, text=True, timeout=60, env=env)
         assert done.returncode == 2 and "--workers" in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
+
+
+class _Recording:
+    """A model that notes the thread of each predict call, burning ``cpu`` CPU seconds."""
+
+    def __init__(self, cpu):
+        self.cpu, self.threads = cpu, []
+
+    def predict(self, X):
+        import threading
+
+        self.threads.append(threading.current_thread().name)
+        start = time.thread_time()
+        while time.thread_time() - start < self.cpu:
+            pass
+        return np.zeros(len(X))
+
+
+@pytest.mark.parametrize(("cpu", "expected"), [
+    # a fast model: the first call (cost unknown) on the thread, then on the IOLoop
+    (0.0, ["mm-serve-predict", "MainThread", "MainThread"]),
+    # a slow one stays on the predictor thread, so it never stalls the IOLoop
+    (0.01, ["mm-serve-predict"] * 3),
+])
+def test_a_fast_model_predicts_on_the_ioloop_and_a_slow_one_on_its_thread(cpu, expected):
+    model = _Recording(cpu)
+    predictor = Predictor(ServedModel(model, "m", 1, "sklearn", ["a"], False))
+
+    async def three():
+        return [await predictor.predict([[1.0], [2.0]]) for _ in range(3)]
+
+    try:
+        assert asyncio.run(three()) == [[0.0, 0.0]] * 3
+    finally:
+        predictor.close()
+    assert [name.split("_")[0] for name in model.threads] == expected

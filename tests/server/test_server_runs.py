@@ -136,6 +136,28 @@ async def test_runs_empty_registry(jp_fetch):
     assert page["runs"] == []
 
 
+async def test_runs_cursor_pages_follow_the_offset_listing(jp_fetch, seed):
+    """next_cursor/prev_cursor walk the same order as offsets, over HTTP."""
+    for i in range(8):
+        seed.run(f"r{i}", metrics={"acc": (i % 3) / 3} if i % 4 else {})
+    for sort in ("started_at", "metric:acc"):
+        whole = await get_json(jp_fetch, "runs", sort=sort, limit="500")
+        page = await get_json(jp_fetch, "runs", sort=sort, limit="3")
+        assert page["prev_cursor"] is None
+        pages = [page]
+        while pages[-1]["next_cursor"]:
+            pages.append(await get_json(jp_fetch, "runs", sort=sort, limit="3",
+                                        cursor=pages[-1]["next_cursor"]))
+        assert [r["id"] for p in pages for r in p["runs"]] == [r["id"] for r in whole["runs"]]
+        assert [p["offset"] for p in pages] == [0, 3, 6]
+        back = await get_json(jp_fetch, "runs", sort=sort, limit="3",
+                              cursor=pages[-1]["prev_cursor"])
+        assert back["runs"] == pages[1]["runs"] and back["offset"] == 3
+    code, body = await get_error(jp_fetch, "runs", sort="name",
+                                 cursor=pages[0]["next_cursor"])
+    assert code == 400 and "cursor" in body["message"]
+
+
 async def test_runs_pagination_covers_every_run_once(jp_fetch, seed):
     ids = {seed.run(f"r{i}") for i in range(7)}
     seen: list[str] = []
@@ -275,6 +297,8 @@ async def test_nan_and_infinity_round_trip_as_strict_json(jp_fetch, seed):
         ({"status": "crashed"}, "status"),
         ({"q": "x" * 501}, "q"),
         ({"experiment": "x" * 501}, "experiment"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": "x" * 2001}, "cursor"),
     ],
 )
 async def test_runs_bad_parameters_are_400_naming_the_parameter(

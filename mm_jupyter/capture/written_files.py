@@ -12,6 +12,7 @@ virtual environments and ``node_modules`` are entered by neither.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import stat
@@ -38,9 +39,9 @@ class Globs:
     """
 
     def __init__(self, globs: Iterable[str]) -> None:
-        globs = list(globs)
-        self.name = _union([g for g in globs if "/" not in g])
-        self.path = _union([g for g in globs if "/" in g])
+        globs = tuple(globs)
+        self.name = _union(tuple(g for g in globs if "/" not in g))
+        self.path = _union(tuple(g for g in globs if "/" in g))
 
     def match(self, name: str, relative: str | None) -> bool:
         if self.name is not None and self.name.match(name):
@@ -48,7 +49,9 @@ class Globs:
         return self.path is not None and relative is not None and bool(self.path.match(relative))
 
 
-def _union(globs: list[str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=32)
+def _union(globs: tuple[str, ...]) -> re.Pattern[str] | None:
+    # Cached: every tracked cell filters with the same globs (~0.3 ms to translate).
     return re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
 
 

@@ -50,8 +50,11 @@ class FileAutolog:
         whole cell) as outputs of the active run ``run``."""
         from mm_jupyter.api.artifacts import log_artifact
 
-        config = self.config
-        root = Path.cwd()
+        config, watch, root = self.config, self.watch, Path.cwd()
+        # A cell that changed folder is scanned there (the watch covers the old one).
+        changed = watch.changed() if watched and watch and watch.root == root else None
+        if changed is not None and not changed:
+            return  # the usual cell: it wrote nothing
         files = FileFilter(
             root,
             started_ns,
@@ -60,7 +63,6 @@ class FileAutolog:
             max_bytes=config.autolog_max_mb * 1024 * 1024,
             skip=run.logged_paths,
         )
-        changed = self.watch.changed() if watched and self.watch is not None else None
         if changed is not None:
             paths = files.select(changed)
         else:

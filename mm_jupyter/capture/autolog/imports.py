@@ -68,7 +68,10 @@ class ImportWatch(importlib.abc.MetaPathFinder):
         return spec
 
     def install(self) -> bool:
-        if not self.modules - set(sys.modules) or self in sys.meta_path:
+        # A membership test per watched module, not a set of sys.modules (a thousand
+        # names and more: this runs at the start of every tracked cell).
+        modules = sys.modules
+        if all(m in modules for m in self.modules) or self in sys.meta_path:
             return False  # everything watched is loaded already
         sys.meta_path.insert(0, self)
         return True

@@ -3,9 +3,10 @@
 One tornado process, or with ``--workers N`` N pre-forked ones sharing the socket
 (workers.py; docs/monitoring.md). This module is the HTTP layer of one process: routes,
 handlers, body limits, error mapping (``RequestError`` → JSON with its status), request
-metrics, startup and shutdown. The IOLoop only parses requests and writes responses:
-predictions run on the predictor thread (model.py), which takes every request that
-queued while it was busy as one micro-batch; monitoring writes run on the monitor thread
+metrics, startup and shutdown. The IOLoop parses requests and writes responses;
+predictions run in micro-batches (model.py: every request that queued while a call ran
+shares the next one), on the predictor thread, or on the IOLoop for a model fast enough
+that handing it to a thread costs more than the call; monitoring writes run on the monitor thread
 (buffer.py), which logs the buffered rows in batches big enough to measure drift.
 SIGINT/SIGTERM flush what is buffered before the process exits.
 

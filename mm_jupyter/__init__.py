@@ -17,6 +17,7 @@ API_VERSION = 1
 _API = (
     "track",
     "log_metric",
+    "log_metric_series",
     "log_metrics",
     "log_param",
     "log_params",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mm_jupyter.capture.params import as_metric_value
 from mm_jupyter.records import ActiveRunHandle, Run
+from mm_jupyter.services.runs import metric_buffer, metric_series
 from mm_jupyter.services.runs.session import get_session
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ __all__ = [
     "get_run",
     "list_runs",
     "log_metric",
+    "log_metric_series",
     "log_metrics",
     "log_param",
     "log_params",
@@ -99,16 +102,53 @@ def _check_step(key: str, step: Any) -> int | None:
 def log_metric(key: str, value: Any, step: int | None = None) -> None:
     """Log one point of metric ``key`` in the active run.
 
-    ``step`` defaults to one more than the key's last step. Points are buffered and
-    written at least every second, so this is cheap inside training loops. A key or
-    step SQLite cannot store raises ``ValueError`` naming it; nothing is logged.
+    ``step`` defaults to one more than the key's highest step so far (0 first). Points
+    are buffered and written at least every second, so this is cheap inside training
+    loops. A key or step SQLite cannot store raises ``ValueError`` naming it; nothing
+    is logged.
     """
-    session = get_session()
-    run = session.current()
+    active = _ACTIVE or _active_runs()
+    run = active[-1] if active else get_session().current()  # current() says where
+    series = run.hot.get(key)
+    # The fast path: a key logged before (its series is hot until the buffer fills),
+    # a float, an automatic or int step.
+    if series is not None and type(value) is float:
+        if step is None:
+            step = series.next
+            if step <= STEP_MAX:
+                series.next = step + 1
+                series.steps.append(step)
+                series.values.append(value)
+                series.stamps.append(_now())
+                return
+        elif type(step) is int and STEP_MIN <= step <= STEP_MAX:
+            if step >= series.next:
+                series.next = step + 1
+            series.steps.append(step)
+            series.values.append(value)
+            series.stamps.append(_now())
+            return
     _check_metric_key(key)
     number = _metric_float(key, value)
     step = _check_step(key, step)
+    session = get_session()
     session.add_point(run, key, _next_step(run, key, step), number)
+    series = run.series.get(key)
+    if series is not None and series.run_id == run.id:
+        session.check_series(series)  # lists it; past MAX_BUFFERED, writes first
+        run.hot[key] = series  # the next points of this key take the fast path
+
+
+_ACTIVE: list[Any] = []  # the session's active runs (the list, once known)
+
+
+def _active_runs() -> list[Any]:
+    global _ACTIVE
+    _ACTIVE = get_session().active
+    return _ACTIVE
+
+
+_now = time.time
 
 
 def _next_step(run: Any, key: str, step: int | None) -> int:
@@ -116,6 +156,53 @@ def _next_step(run: Any, key: str, step: int | None) -> int:
     if step > STEP_MAX:  # an automatic step after the largest one
         raise ValueError(f"metric {key!r} has no step after {STEP_MAX}; pass step=")
     return step  # type: ignore[no-any-return]
+
+
+def log_metric_series(
+    key: str, values: Iterable[Any], steps: Iterable[Any] | None = None
+) -> None:
+    """Log many points of metric ``key`` at once: ``values`` and ``steps`` are lists,
+    tuples or 1-D numpy arrays (any iterable is read into a list).
+
+    Each value and step must be what ``log_metric`` accepts. ``steps`` defaults to
+    the key's next automatic steps (one more than its highest so far, then +1 per
+    point), so this interleaves with ``log_metric``. A bad element raises the error
+    ``log_metric`` would, naming the key and its index, and nothing of the call is
+    logged. Buffered like ``log_metric`` (about 16 bytes a point).
+    """
+    session = get_session()
+    run = session.current()
+    _check_metric_key(key)
+    numbers = metric_series.as_values(key, values, _metric_float)
+    n = len(numbers)
+    series = run.series.get(key)
+    if steps is None:
+        first = 0 if series is None else series.next
+        if n and first + n - 1 > STEP_MAX:
+            raise ValueError(f"metric {key!r} has no step after {STEP_MAX}; pass steps=")
+        numbered = metric_series.step_range(first, n, like=values)
+        top = first + n - 1
+    else:
+        numbered, top = metric_series.as_steps(key, steps, n, _check_step)
+    if not n:
+        return
+    if series is None:
+        run.next_step(key, numbered[0])
+        series = run.series[key]
+    series.take_step(top)
+    if run.id is None or series.run_id != run.id:
+        return  # not recorded
+    if series.buffer is None:
+        series.buffer = session.metrics
+    stamp = _now()
+    if session.metrics.count() + n <= metric_buffer.MAX_BUFFERED:
+        series.extend(numbered, numbers, stamp)  # then the check: it may wake the flusher
+        session.check_series(series)
+        return
+    chunk = metric_series.CHUNK  # the bounds are checked between chunks: they may write
+    for start in range(0, n, chunk):
+        series.extend(numbered[start:start + chunk], numbers[start:start + chunk], stamp)
+        session.check_series(series)
 
 
 def log_metrics(metrics: Mapping[str, Any], step: int | None = None) -> None:

@@ -1,11 +1,14 @@
 """Process-wide tracking state: the registry, the current experiment, active runs.
 
 One ``Session`` per process (kernel or script) owns the registry connection and the
-metric buffer. ``mm.log_metric`` appends to a lock-free deque (about a microsecond);
-a daemon thread writes the buffer to SQLite at least every ``FLUSH_EVERY_S`` and
-heartbeats the active runs, so a killed kernel loses at most the last second. The
-thread survives any exception. What the registry cannot take is retried, then
-spooled to a journal (``spooling.py``, ``store/journal.py``).
+metric buffer. ``mm.log_metric`` appends to a lock-free column-wise buffer
+(``metric_buffer.py``, well under a microsecond); a daemon thread writes it to the
+registry at least every ``FLUSH_EVERY_S``, and sooner when ``FLUSH_POINTS`` are
+waiting, and heartbeats the active runs, so a killed kernel loses at most the last
+second. Past ``MAX_BUFFERED`` points the logging thread writes them itself. The
+thread survives any exception. What the registry cannot take is retried (as
+``(run_id, key, step, value, ts)`` tuples in ``points``), then spooled to a journal
+(``spooling.py``, ``store/journal.py``).
 """
 
 from __future__ import annotations
@@ -23,11 +26,20 @@ from collections.abc import Callable
 from typing import Any
 
 from mm_jupyter.errors import MMError, RegistryError, RegistryWarning
-from mm_jupyter.services.runs import spooling
-from mm_jupyter.services.runs.state import REGISTRY_ERRORS, ActiveRun, storable
+from mm_jupyter.services.runs import metric_buffer, spooling
+from mm_jupyter.services.runs.metric_buffer import (
+    MetricBuffer,
+    MetricSeries,
+    Taken,
+    as_tuples,
+    drop,
+    piece,
+)
+from mm_jupyter.services.runs.state import INT64, REGISTRY_ERRORS, ActiveRun, storable
 
 FLUSH_EVERY_S = 0.5
-FLUSH_CHUNK = 25_000  # points per write transaction
+POLL_S = 0.05  # how often the flusher looks at the buffer's size
+FLUSH_CHUNK = 50_000  # points per write transaction
 MAX_SPOOL = 2_000_000  # points kept in memory while the registry is unwritable
 REOPEN_AFTER_S = 10.0  # a registry that failed to open is tried again after this
 
@@ -53,11 +65,16 @@ class Session:
         self.journal_pending = False
         self.experiment: str | None = None
         self.active: list[ActiveRun] = []
+        # Points to retry (the registry refused them) or that bypassed the buffer.
         self.points: collections.deque[tuple[str, str, int, float, float]] = (
             collections.deque()
         )
         self.flush_lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()  # the buffer is full enough to write now
+        self.metrics = MetricBuffer(
+            wake=self._wake.set, write_now=self.flush, active_ids=self._active_ids
+        )
         self._thread: threading.Thread | None = None
         self._warned: set[str] = set()
         self.environment_digest: str | None = None
@@ -173,8 +190,32 @@ class Session:
 
     def add_point(self, run: ActiveRun, key: str, step: int, value: float) -> None:
         """Buffer one metric point of ``run`` (dropped if the run is not recorded)."""
-        if run.id is not None:
+        if run.id is None:
+            return
+        series = run.series.get(key) if isinstance(run, ActiveRun) else None
+        if (
+            series is None or series.run_id != run.id or type(step) is not int
+            or not INT64[0] <= step <= INT64[1] or not isinstance(value, float)
+        ):  # not what the API checked: the flush drops it if SQLite cannot store it
             self.points.append((run.id, key, step, value, time.time()))
+            return
+        if series.buffer is None:
+            series.buffer = self.metrics
+        series.add(step, value, time.time())
+
+    def check_series(self, series: MetricSeries) -> None:
+        """Count ``series``' new points against the buffer's bounds (they may write)."""
+        if series.buffer is None:
+            series.buffer = self.metrics
+        self.metrics.check(series)
+
+    @property
+    def buffered(self) -> int:
+        """Return how many metric points wait to be written."""
+        return len(self.points) + self.metrics.count()
+
+    def _active_ids(self) -> set[str]:
+        return {r.id for r in list(self.active) if r.id is not None}
 
     def ensure_flusher(self) -> None:
         """Start the background flusher (once); called when a recorded run starts."""
@@ -187,71 +228,152 @@ class Session:
         Points of runs being journaled go to the journal; points the registry
         refuses are kept for the next flush (spooled when too many).
         """
-
         try:
             with self.flush_lock:
-                left = len(self.points)
-                alive = [
-                    r.id for r in self.active
-                    if r.id is not None and r.id not in self.journaled
-                ]
-                registry = self._registry
-                # In transactions of at most FLUSH_CHUNK points: a big backlog becomes
-                # visible (and durable) piece by piece, not after one long write.
-                while True:
-                    take = min(left, FLUSH_CHUNK)
-                    left -= take
-                    batch = [self.points.popleft() for _ in range(take)]
-                    if registry is None or self.journaled:
-                        spooled = [
-                            p for p in batch if registry is None or p[0] in self.journaled
-                        ]
-                        if spooled:
-                            batch = [p for p in batch if p[0] not in self.journaled]
-                            spooling.spool_points(self, spooled)
-                            if registry is None:
-                                if left <= 0:
-                                    return
-                                continue
-                    if registry is not None and (batch or alive):
-                        if not self._write_points(registry, batch, alive):
-                            break  # refused: the rest waits for the next flush
-                        alive = []  # heartbeat once per flush
-                    if left <= 0:
-                        break
-                if registry is not None and self.journal_pending:
-                    spooling.after_success(self, registry)  # import once writable
+                self._wake.clear()
+                self._flush_locked()
+                self.metrics.prune()
         except Exception as exc:  # the flusher must outlive anything
             self.warn_once("flusher", f"metric flush failed ({type(exc).__name__}: {exc})")
 
-    def _write_points(self, registry: Any, batch: list[Any], alive: list[str]) -> bool:
-        """Write ``batch``; return whether the registry took it (else it waits or spools)."""
+    def _flush_locked(self) -> None:
+        # What is buffered now, not what the logging thread adds meanwhile: a flush
+        # never chases a producer.
+        left = len(self.points)
+        snapshot = self.metrics.snapshot()
+        alive = [
+            r.id for r in self.active if r.id is not None and r.id not in self.journaled
+        ]
+        registry = self._registry
+        # In transactions of at most FLUSH_CHUNK points: a big backlog becomes
+        # visible (and durable) piece by piece, not after one long write.
+        while left > 0:
+            take = min(left, FLUSH_CHUNK)
+            left -= take
+            batch = self._spool_journaled(
+                registry, [self.points.popleft() for _ in range(take)]
+            )
+            if registry is not None and (batch or alive):
+                if not self._write_points(registry, batch, [], alive):
+                    self._keep(snapshot)
+                    return  # refused: the rest waits for the next flush
+                alive = []  # heartbeat once per flush
+        done = self._write_series(registry, snapshot, alive)
+        if done and registry is not None and self.journal_pending:
+            spooling.after_success(self, registry)  # import once writable
+
+    def _write_series(
+        self, registry: Any, snapshot: list[tuple[MetricSeries, int]], alive: list[str]
+    ) -> bool:
+        """Write the snapshot's points, forgetting each piece once written (or
+        journaled); keep what is refused, as tuples, to retry."""
+        left = [n for _, n in snapshot]  # points of each series still to write
+        total = sum(left)
+        txn: list[tuple[MetricSeries, int]] = []
+        size = 0
+        for index, (series, n) in enumerate(snapshot):
+            while n > 0:
+                k = min(n, FLUSH_CHUNK - size)
+                txn.append((series, k))  # a series' pieces go in order, from its start
+                size += k
+                total -= k
+                n -= k
+                left[index] = n
+                if size < FLUSH_CHUNK and total > 0:
+                    continue
+                pieces = self._spool_journaled_series(
+                    registry, [piece(s, 0, m) for s, m in txn]
+                )
+                if registry is not None and (pieces or alive):
+                    if not self._write_points(registry, [], pieces, alive):
+                        for s, m in txn:
+                            drop(s, m)  # _write_points kept them as tuples
+                        rest = zip(snapshot[index:], left[index:], strict=True)
+                        self._keep([(s, m) for (s, _), m in rest if m])
+                        return False
+                    alive = []
+                for s, m in txn:
+                    drop(s, m)
+                txn, size = [], 0
+                if self.metrics.count() >= metric_buffer.MAX_BUFFERED:
+                    self.metrics.cool(list(self.active))  # the logger waits for us
+        if alive and registry is not None:  # nothing to write: still a heartbeat
+            return self._write_points(registry, [], [], alive)
+        return True
+
+    def _keep(self, snapshot: list[tuple[MetricSeries, int]]) -> None:
+        """Keep refused buffered points to retry, as tuples after the ones before."""
+        points = as_tuples([piece(s, 0, n) for s, n in snapshot])
+        for series, n in snapshot:
+            drop(series, n)
+        if len(self.points) + len(points) <= MAX_SPOOL:
+            self.points.extend(points)
+        else:
+            spooling.spool_points(self, points)
+
+    def _spool_journaled(self, registry: Any, batch: list[Any]) -> list[Any]:
+        """Journal the points of journaled runs (all of them without a registry)."""
+        if registry is not None and not self.journaled:
+            return batch
+        spooled = [p for p in batch if registry is None or p[0] in self.journaled]
+        if spooled:
+            spooling.spool_points(self, spooled)
+            batch = [p for p in batch if registry is not None and p[0] not in self.journaled]
+        return batch
+
+    def _spool_journaled_series(self, registry: Any, txn: list[Taken]) -> list[Taken]:
+        if registry is not None and not self.journaled:
+            return txn
+        spooled = [t for t in txn if registry is None or t[0] in self.journaled]
+        if spooled:
+            spooling.spool_points(self, as_tuples(spooled))
+            txn = [t for t in txn if registry is not None and t[0] not in self.journaled]
+        return txn
+
+    def _write_points(
+        self, registry: Any, batch: list[Any], taken: list[Taken], alive: list[str]
+    ) -> bool:
+        """Write ``batch`` (tuples) or ``taken`` (series); return whether the registry
+        took them (else they wait, as tuples, or spool)."""
+        from mm_jupyter.store import metric_points
         from mm_jupyter.store.runs import write_metric_points
 
         try:
-            write_metric_points(registry, batch, heartbeat=alive)
-        except REGISTRY_ERRORS as exc:
-            if len(self.points) + len(batch) <= MAX_SPOOL:
-                self.points.extendleft(reversed(batch))  # retry next flush
+            if batch:
+                write_metric_points(registry, batch, heartbeat=alive)
             else:
-                spooling.spool_points(self, batch, exc)
+                metric_points.write_metric_series(registry, taken, heartbeat=alive)
+        except REGISTRY_ERRORS as exc:
+            refused = batch or as_tuples(taken)
+            if len(self.points) + len(refused) <= MAX_SPOOL:
+                if batch:
+                    self.points.extendleft(reversed(batch))  # retry next flush
+                else:  # after the tuples kept before this flush's buffer
+                    self.points.extend(refused)
+            else:
+                spooling.spool_points(self, refused, exc)
             self.warn_once("registry", f"metrics not saved yet ({exc}); will retry")
             return False
         except Exception as exc:  # a point SQLite cannot store slipped past the API
-            good = [p for p in batch if storable(p)]
+            tried = batch or as_tuples(taken)
+            good = [p for p in tried if storable(p)]
             self.warn_once(
                 "bad-points",
-                f"{len(batch) - len(good)} metric point(s) dropped: {type(exc).__name__}:"
+                f"{len(tried) - len(good)} metric point(s) dropped: {type(exc).__name__}:"
                 f" {exc}",
             )
-            if len(good) == len(batch):
+            if len(good) == len(tried):
                 raise
-            self.points.extendleft(reversed(good))  # the good ones, next flush
+            if batch:
+                self.points.extendleft(reversed(good))  # the good ones, next flush
+            else:
+                self.points.extend(good)
             return False
         return True
 
     def _start_flusher(self) -> None:
         self._stop.clear()
+        self._wake.clear()
         self._thread = threading.Thread(
             target=self._flush_loop, name="mm-jupyter-flush", daemon=True
         )
@@ -260,27 +382,42 @@ class Session:
     def _flush_loop(self) -> None:
         from mm_jupyter.store.liveness import HEARTBEAT_EVERY_S
 
-        last_beat = time.monotonic()
-        while not self._stop.wait(FLUSH_EVERY_S):
+        last_beat = last_flush = time.monotonic()
+        while not self._stop.is_set():
+            # Woken early by a full buffer (or stop); polls the buffer's size, which
+            # log_metric's fast path does not count.
+            self._wake.wait(min(POLL_S, FLUSH_EVERY_S))
+            self._wake.clear()
+            if self._stop.is_set():
+                break
             try:
-                beat_due = self.active and time.monotonic() - last_beat >= HEARTBEAT_EVERY_S
-                if self.points or beat_due:
+                now = time.monotonic()
+                buffered = self.metrics.count()
+                if buffered >= metric_buffer.MAX_BUFFERED:
+                    self.metrics.cool(list(self.active))
+                beat_due = self.active and now - last_beat >= HEARTBEAT_EVERY_S
+                due = now - last_flush >= FLUSH_EVERY_S
+                if buffered >= metric_buffer.FLUSH_POINTS or (due and (self.points or buffered or beat_due)):
                     self.flush()
-                    last_beat = time.monotonic()
+                    last_beat = last_flush = time.monotonic()
             except Exception as exc:  # log once, keep flushing: heartbeats must go on
                 self.warn_once("flusher", f"metric flush failed ({exc})")
 
     def stop(self) -> None:
         """Stop the flusher thread after a last flush."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
         self.flush()
-        if self.points:  # the registry still refuses them: keep them in the journal
-
+        if self.buffered:  # the registry still refuses them: keep them in the journal
             with self.flush_lock:
                 left = [self.points.popleft() for _ in range(len(self.points))]
+                snapshot = self.metrics.snapshot()
+                left += as_tuples([piece(series, 0, n) for series, n in snapshot])
+                for series, n in snapshot:
+                    drop(series, n)
             spooling.spool_points(self, left)
         if self._env_waiting and self._env_thread is not None:
             # A short script's runs ended before the probe did: let it finish.

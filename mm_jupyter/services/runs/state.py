@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mm_jupyter.errors import MMError, RegistryError
+from mm_jupyter.services.runs.metric_buffer import MetricSeries
 
 # What a failing registry or disk raises; the user's code never sees these.
 REGISTRY_ERRORS = (RegistryError, MMError, OSError, sqlite3.DatabaseError)
@@ -24,7 +25,11 @@ class ActiveRun:
     id: str | None
     name: str
     experiment: str
-    steps: dict[str, int] = field(default_factory=dict)
+    # Each metric key's buffered points and next automatic step (metric_buffer.py).
+    series: dict[str, MetricSeries] = field(default_factory=dict)
+    # The series log_metric may append to without a check (emptied when the buffer
+    # is full, so that the next point of each key checks the bounds).
+    hot: dict[str, MetricSeries] = field(default_factory=dict)
     # Files this run logged or used explicitly: auto-logging skips them.
     logged_paths: set[str] = field(default_factory=set)
     # Metrics the run will record when it ends (a tracked cell's metric-like names);
@@ -32,11 +37,23 @@ class ActiveRun:
     pending_metrics: Any = None
 
     def next_step(self, key: str, step: int | None) -> int:
-        """Return the step of the next point of ``key`` (explicit, else +1)."""
-        if step is None:
-            step = self.steps.get(key, -1) + 1
-        self.steps[key] = max(step, self.steps.get(key, step))
+        """Return the step of the next point of ``key`` (explicit, else one more than
+        the highest so far, from 0)."""
+        series = self.series.get(key)
+        if series is None:
+            step = 0 if step is None else step
+            self.series[key] = MetricSeries(None, self.id, key, step)
+        elif step is None:
+            step = series.next
+            series.next = step + 1
+        elif step >= series.next:
+            series.next = step + 1
         return step
+
+    @property
+    def steps(self) -> dict[str, int]:
+        """Return each key's highest step so far."""
+        return {key: s.next - 1 for key, s in self.series.items()}
 
 
 def storable(point: tuple[Any, ...]) -> bool:

@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -220,16 +221,175 @@ def handler_cases(registry: Registry) -> dict[str, Callable[[], Any]]:
     }
 
 
+# -- issue 16: search and sort together, deep pages, each beside its floor ------------
+
+SUMMARY_COLUMNS = (
+    "r.id, r.name, e.name, r.status, r.started_at, r.finished_at, r.duration_s, r.user,"
+    " r.host, r.notebook_path, r.tags, r.n_outputs, r.n_figures, r.parent_run_id,"
+    " r.starred, r.archived_at, substr(r.note, 1, 200), r.cell_id, r.deleted_at,"
+    " r.repro_status, r.repro_issues"
+)
+LIKE3 = ("(r.name LIKE ? ESCAPE '\\' OR r.id LIKE ? ESCAPE '\\'"
+         " OR r.tags LIKE ? ESCAPE '\\')")
+FINITE = "BETWEEN -9e999 AND 9e999"
+#: The seeded names are run-0 .. run-99999: one match, and one in nine runs.
+Q_ONE, Q_BROAD = "run-54321", "run-5"
 
 
+def page_cases(registry: Registry, n: int) -> dict[str, tuple[dict[str, Any], str, list[Any]]]:
+    """Issue 16's pages: ``name -> (query_runs options, floor SQL, floor args)``.
+
+    The floor is the hand-written SQL that returns the same page's run ids in order
+    from the same SQLite file by the best index (no count, no filters it does not
+    need), then the page's rows, params and metrics (``floor_ms``).
+    """
+    def cursor_to(offset: int, **options: Any) -> dict[str, Any]:
+        """Options that reach the page at ``offset`` by the previous page's cursor."""
+        before = queries.query_runs(registry, limit=50, offset=offset - 50, **options)
+        return {**options, "cursor": before["next_cursor"]}
+
+    def last_row(offset: int, **options: Any) -> dict[str, Any]:
+        page = queries.query_runs(registry, limit=50, offset=offset - 50, **options)
+        return page["runs"][-1]  # type: ignore[no-any-return]
+
+    middle, last = n // 2, n - 50
+    at_middle, at_last = last_row(middle), last_row(last)
+    at_middle_metric = last_row(middle, sort="metric:acc")
+
+    def rowid(run: dict[str, Any]) -> int:
+        return int(registry.conn.execute("SELECT rowid FROM runs WHERE id = ?",
+                                         (run["id"],)).fetchone()[0])
+
+    seek_start = ("SELECT id FROM runs r WHERE started_at <= ? AND (started_at < ?"
+                  " OR rowid < ?) ORDER BY started_at DESC, rowid DESC LIMIT 50")
+    by_start = "SELECT id FROM runs r ORDER BY started_at DESC, rowid DESC LIMIT 50"
+    by_acc = (f"SELECT run_id FROM latest_metrics WHERE key = 'acc' AND value {FINITE}"
+              " ORDER BY value DESC, run_id DESC LIMIT 50")
+    text = ("SELECT r.id FROM runs r WHERE r.rowid IN (SELECT rowid FROM runs_text"
+            f" WHERE runs_text MATCH ?) AND {LIKE3}")
+    like = f"%{Q_ONE}%"
+    broad = f"%{Q_BROAD}%"
+    return {
+        "first_page": ({}, by_start, []),
+        "middle_page_offset": ({"offset": middle}, f"{by_start} OFFSET ?", [middle]),
+        "middle_page_cursor": (
+            cursor_to(middle), seek_start,
+            [at_middle["started_at"], at_middle["started_at"], rowid(at_middle)]),
+        "last_page_offset": ({"offset": last}, f"{by_start} OFFSET ?", [last]),
+        "last_page_cursor": (
+            cursor_to(last), seek_start,
+            [at_last["started_at"], at_last["started_at"], rowid(at_last)]),
+        "metric_sort_first_page": ({"sort": "metric:acc"}, by_acc, []),
+        "metric_sort_middle_page_cursor": (
+            cursor_to(middle, sort="metric:acc"),
+            "SELECT run_id FROM latest_metrics WHERE key = 'acc' AND value <= ?"
+            " AND (value < ? OR run_id < ?) ORDER BY value DESC, run_id DESC LIMIT 50",
+            [at_middle_metric["metrics"]["acc"], at_middle_metric["metrics"]["acc"],
+             at_middle_metric["id"]]),
+        "metric_sort_middle_page_offset": ({"sort": "metric:acc", "offset": middle},
+                                           f"{by_acc} OFFSET ?", [middle]),
+        "q_alone": ({"q": Q_ONE}, f"{text} ORDER BY r.started_at DESC LIMIT 50",
+                    [f'"{Q_ONE}"', like, like, like]),
+        # The matches first (few), then their values: "|| ''" keeps SQLite from
+        # walking the key's whole index instead.
+        "q_metric_sort": (
+            {"q": Q_ONE, "sort": "metric:acc"},
+            "SELECT r.id FROM runs r JOIN latest_metrics v ON v.run_id = r.id"
+            f" AND v.key || '' = 'acc' AND v.value {FINITE} WHERE r.rowid IN"
+            f" (SELECT rowid FROM runs_text WHERE runs_text MATCH ?) AND {LIKE3}"
+            " ORDER BY v.value DESC LIMIT 50", [f'"{Q_ONE}"', like, like, like]),
+        "q_param_sort": (
+            {"q": Q_ONE, "sort": "param:lr"},
+            "SELECT r.id FROM runs r JOIN params v ON v.run_id = r.id"
+            f" AND v.key || '' = 'lr' AND v.value_num {FINITE} WHERE r.rowid IN"
+            f" (SELECT rowid FROM runs_text WHERE runs_text MATCH ?) AND {LIKE3}"
+            " ORDER BY v.value_num DESC LIMIT 50", [f'"{Q_ONE}"', like, like, like]),
+        "q_broad": ({"q": Q_BROAD},
+                    f"SELECT r.id FROM runs r WHERE {LIKE3}"
+                    " ORDER BY r.started_at DESC, r.rowid DESC LIMIT 50",
+                    [broad, broad, broad]),
+        "q_broad_metric_sort": (
+            {"q": Q_BROAD, "sort": "metric:acc"},
+            "SELECT r.id FROM latest_metrics v JOIN runs r ON r.id = v.run_id"
+            f" WHERE v.key = 'acc' AND v.value {FINITE} AND {LIKE3}"
+            " ORDER BY v.value DESC, v.run_id DESC LIMIT 50", [broad, broad, broad]),
+        "q_broad_param_sort": (
+            {"q": Q_BROAD, "sort": "param:lr"},
+            "SELECT r.id FROM params v JOIN runs r ON r.id = v.run_id"
+            f" WHERE v.key = 'lr' AND v.value_num {FINITE} AND {LIKE3}"
+            " ORDER BY v.value_num DESC, v.rowid DESC LIMIT 50", [broad, broad, broad]),
+    }
 
 
-# The first-page query of queries.ids_sorted_by_value (kept in step by hand).
+def floor_ms(db: Path, sql: str, args: list[Any], repeat: int) -> tuple[float, list[str]]:
+    """Median ms of the floor of one page on its own sqlite3 connection: the ids by
+    ``sql``, then their rows, params and latest metrics (three indexed reads)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    ids: list[str] = []
+    try:
+        def once() -> None:
+            nonlocal ids
+            ids = [row[0] for row in conn.execute(sql, args)]
+            marks = ",".join("?" * len(ids))
+            conn.execute(f"SELECT {SUMMARY_COLUMNS} FROM runs r JOIN experiments e"
+                         f" ON e.id = r.experiment_id WHERE r.id IN ({marks})", ids).fetchall()
+            conn.execute(f"SELECT run_id, key, value FROM params WHERE run_id IN ({marks})",
+                         ids).fetchall()
+            conn.execute("SELECT run_id, key, value FROM latest_metrics"
+                         f" WHERE run_id IN ({marks})", ids).fetchall()
+        return median_ms(once, repeat), ids
+    finally:
+        conn.close()
+
+
+def page_results(path: Path, label: str, repeat: int, result: dict[str, Any]) -> None:
+    """Time issue 16's pages (store query + strict JSON, in-process) beside their
+    floors, and check that each floor returned the same page."""
+    registry = open_registry(path)
+    try:
+        queries.query_runs(registry, q=Q_ONE)  # takes every run into the trigram index
+        n = queries.query_runs(registry, limit=1)["total"]
+        for name, (options, sql, args) in page_cases(registry, n).items():
+            ours = queries.query_runs(registry, limit=50, **options)
+            result[f"runs_{label}_{name}_ms"] = median_ms(
+                lambda options=options: strict_json(
+                    queries.query_runs(registry, limit=50, **options)), repeat)
+            floor, ids = floor_ms(path / "registry.db", sql, args, repeat)
+            result[f"runs_{label}_{name}_floor_ms"] = floor
+            if ids != [run["id"] for run in ours["runs"]]:
+                result[f"runs_{label}_{name}_floor_differs"] = True
+    finally:
+        registry.close()
+    figures = [v for k, v in result.items()
+               if k.startswith(f"runs_{label}_") and k.endswith("_ms")
+               and not k.endswith("_floor_ms") and any(
+                   k == f"runs_{label}_{name}_ms" for name in ISSUE_16_PAGES)]
+    result["runs_issue16_page_target_ms"] = PAGE_TARGET_MS
+    result["runs_issue16_search_sort_target_ms"] = TARGET_MS
+    result["runs_issue16_worst_ms"] = max(figures) if figures else None
+
+
+ISSUE_16_PAGES = ("first_page", "middle_page_cursor", "last_page_cursor",
+                  "metric_sort_middle_page_cursor", "q_alone", "q_metric_sort",
+                  "q_param_sort", "q_broad_metric_sort", "q_broad_param_sort")
+PAGE_TARGET_MS = 20.0
+
+
+def print_with_floors(result: dict[str, Any]) -> None:
+    """Each figure of issue 16 with its floor beside it, on stderr (stdout is the JSON)."""
+    for key in sorted(result):
+        floor = key[:-3] + "_floor_ms"
+        if key.endswith("_ms") and floor in result:
+            print(f"{key[:-3]:<48} {result[key]:>9.2f} ms   floor {result[floor]:>8.2f} ms",
+                  file=sys.stderr)
+
+
+# The first-page query of the metric sort (queries.ordering's first segment, by hand).
 METRIC_PAGE_SQL = (
     "SELECT r.id FROM latest_metrics v JOIN runs r ON r.id = v.run_id"
     " JOIN experiments e ON e.id = r.experiment_id"
     " WHERE v.key = ? AND v.value BETWEEN -9e999 AND 9e999 AND 1"
-    " ORDER BY v.value DESC LIMIT 50 OFFSET 0"
+    " ORDER BY v.value DESC, v.run_id DESC LIMIT 50 OFFSET 0"
 )
 
 
@@ -269,6 +429,7 @@ def main() -> None:
             result.update(http_round_trips(path, max(args.repeat, 20), routes))
     if "diff" in args.suites:
         diff_suite(args, result)
+    print_with_floors(result)
     print(json.dumps(result))
 
 
@@ -283,8 +444,19 @@ def runs_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
                 result[f"runs_{label}_{name}_ms"] = median_ms(work, args.repeat)
         finally:
             registry.close()
+        if n == max(args.sizes):
+            page_results(path, label, args.repeat, result)
         if not args.no_http and n == max(args.sizes):
-            for name, value in http_round_trips(path, args.repeat).items():
+            routes = {
+                "http_first_page_metric_sort": "runs?sort=metric:acc&order=desc&limit=50",
+                "http_first_page_started_at": "runs?limit=50",
+                "http_changes": "changes?since=0",
+                "http_q_metric_sort": f"runs?q={Q_ONE}&sort=metric:acc&limit=50",
+                "http_q_param_sort": f"runs?q={Q_ONE}&sort=param:lr&limit=50",
+                "http_q_broad_metric_sort": f"runs?q={Q_BROAD}&sort=metric:acc&limit=50",
+                "http_last_page_offset": f"runs?limit=50&offset={n - 50}",
+            }
+            for name, value in http_round_trips(path, args.repeat, routes).items():
                 result[f"runs_{label}_{name}_ms"] = value
     key = f"runs_{max(args.sizes) // 1000}k_first_page_metric_sort_ms"
     if key in result:

@@ -110,5 +110,12 @@ def m0011_reproducibility(db: Database) -> None:
     db.executescript(sql("0011_reproducibility"))
 
 
+@MIGRATIONS(name="0012_run_pages")
+def m0012_run_pages(db: Database) -> None:
+    """The params' sort index ends with the run id: the runs list's tie-breaker
+    (keyset pages, issue 16)."""
+    db.executescript(sql("0012_run_pages"))
+
+
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
 # tests/store/test_migrations.py checks they agree.

@@ -8,7 +8,7 @@ fetched only for the runs on the page.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mm_jupyter.core.paging import MAX_LIMIT, check_page, decode_cursor, encode_cursor
@@ -168,7 +168,10 @@ def query_runs(
         if total is None:
             total = conn.execute(
                 f"SELECT count(*) {count_from} WHERE {count_where}", count_args).fetchone()[0]
-        segments = ordering(registry.backend, kind, key or "", order, by_ids=by_ids)
+        narrow = None if by_ids or not q or match.narrow_runs is None else (
+            match.narrow_runs, match.narrow_values or "", match.narrow_args)
+        segments = ordering(registry.backend, kind, key or "", order, by_ids=by_ids,
+                            narrow=narrow)
         every_run = (not q and not filter and not experiment and not status and not user
                      and offset >= SKIP_ON_INDEX and position is None
                      and all_listed(conn, chosen))
@@ -213,6 +216,8 @@ class Segment:
     #: ``source`` without the joins, when ``value`` and ``tie`` are on its one table:
     #: a list that keeps every run skips an ``offset`` on the index alone.
     bare: str | None = None
+    #: Whether the rows are a value table's (``v``), not the runs' own.
+    values: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,14 +235,29 @@ _RUNS = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 
 
 def ordering(backend: str, kind: str, key: str, order: str, *,
-             by_ids: bool = False) -> list[Segment]:
+             by_ids: bool = False,
+             narrow: tuple[str, str, list[Any]] | None = None) -> list[Segment]:
     """The order of a list sorted by ``kind``/``key`` (``parse_sort``'s) in ``order``.
 
     Ties are broken by a column each segment's index holds, so that the order is total
-    (keyset paging needs it) and an index walk yields it without a sort: the rowid on
-    SQLite (every index ends with it; the metric index with the run id), the run id on
-    PostgreSQL. ``by_ids``: the list names a few runs by id (``ids_sorted_by_value``).
+    (keyset paging needs it) and an index walk yields it without a sort: the run id
+    for values (the metric and param sort indexes end with it), and for the runs' own
+    columns the rowid on SQLite (every index ends with it), the run id on PostgreSQL.
+    ``by_ids``: the list names a few runs by id (``ids_sorted_by_value``).
+    ``narrow``: a text search's candidates (``RunsMatch.narrow_runs``/``narrow_values``
+    and their args), tested on each segment's index before its run's row is read.
     """
+    segments = _ordering(backend, kind, key, order, by_ids)
+    if narrow is None:
+        return segments
+    on_runs, on_values, args = narrow
+    return [replace(segment, args=(*args, *segment.args), condition=(
+        f"{on_values if segment.values else on_runs} AND {segment.condition}"))
+        for segment in segments]
+
+
+def _ordering(backend: str, kind: str, key: str, order: str,
+              by_ids: bool) -> list[Segment]:
     descending = order == "desc"
     sqlite = backend == "sqlite"
     run_tie = "r.rowid" if sqlite else "r.id"
@@ -259,13 +279,14 @@ def ordering(backend: str, kind: str, key: str, order: str, *,
     # which then starts from those runs (SQLite would otherwise walk every value of
     # the key: 100 ms at 100k runs).
     key_match = "v.key || '' = ?" if by_ids else "v.key = ?"
-    tie = "v.run_id" if kind == "metric" or not sqlite else "v.rowid"
+    tie = "v.run_id"  # the sort indexes end with it (params_sort since migration 0012)
     valued = Segment(
         f"FROM {table} v JOIN runs r ON r.id = v.run_id"
         " JOIN experiments e ON e.id = r.experiment_id",
         key_match, (key,), f"v.{column}", tie, descending,
         finite=f"v.{column} {FINITE_OR_INF}",
-        top="9e999" if sqlite else "'Infinity'::float8", bare=f"FROM {table} v")
+        top="9e999" if sqlite else "'Infinity'::float8", bare=f"FROM {table} v",
+        values=True)
     rest = Segment(
         _RUNS, f"NOT EXISTS (SELECT 1 FROM {table} v WHERE v.run_id = r.id AND v.key = ?"
         f" AND v.{column} {FINITE_OR_INF})", (key,), "r.started_at", run_tie, True,

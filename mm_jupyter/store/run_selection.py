@@ -124,7 +124,7 @@ def count_condition(
         best: tuple[int, Node, str, list[Any]] | None = None
         for test, sql, term_args in terms:
             # Counted on the (key, value) index alone: "SELECT 1", not the run ids
-            # (params_sort does not hold them; each would read a row).
+            # (on SQLite "SELECT 1" keeps the count on the index's pages alone).
             probe = sql.replace("SELECT run_id FROM", "SELECT 1 FROM", 1)
             n = int(conn.execute(f"SELECT count(*) FROM ({probe} LIMIT ?) t",
                                  [*term_args, cap + 1]).fetchone()[0])

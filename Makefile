@@ -57,7 +57,7 @@ lab: $(VENV)/.installed build-ext
 # the in-process magics tests run on PostgreSQL; they run on SQLite in the first pass.
 KERNEL_TESTS := test_corpus.py test_tracebacks.py test_notebooks.py test_autolog_notebook.py \
                 test_fit_lineage_notebook.py test_objects_kernel.py test_run_output_kernel.py \
-                test_hidden_state_kernel.py
+                test_hidden_state_kernel.py test_written_files_kernel.py
 RERUN_KERNEL_TESTS := tests/api/test_rerun.py tests/cli/test_rerun_cli.py tests/server/test_server_rerun.py
 
 # Every test: store, capture, magics, CLI, notebooks (nbclient), REST, browser.

@@ -41,7 +41,8 @@ class FileAutolog:
     def cell_started(self) -> bool:
         """Mark the start of a tracked cell; whether the watch covers it."""
         watch = self.watch
-        if watch is None or not self.config.autolog_files:
+        config = self.config
+        if watch is None or not config.autolog_files or not config.autolog_watch:
             return False
         return watch.ready and watch.root == Path.cwd() and watch.mark()
 

@@ -34,7 +34,8 @@ Targets: server path <= 300 ms; CLI <= 1,000 ms.
 
     .venv/bin/python benchmarks/bench_server.py [--sizes 10000 100000] [--repeat 25]
         [--artifacts 10000] [--chain 1000] [--models 1000] [--model-versions 20]
-        [--diff-cells 500] [--suites runs artifacts models diff]
+        [--diff-cells 500] [--suites runs artifacts models diff polling]
+        [--polling-seconds 20] [--polling-code OLD_CHECKOUT --polling-registry DIR]
 """
 
 from __future__ import annotations
@@ -317,7 +318,7 @@ def page_cases(registry: Registry, n: int) -> dict[str, tuple[dict[str, Any], st
             {"q": Q_BROAD, "sort": "param:lr"},
             "SELECT r.id FROM params v JOIN runs r ON r.id = v.run_id"
             f" WHERE v.key = 'lr' AND v.value_num {FINITE} AND {LIKE3}"
-            " ORDER BY v.value_num DESC, v.rowid DESC LIMIT 50", [broad, broad, broad]),
+            " ORDER BY v.value_num DESC, v.run_id DESC LIMIT 50", [broad, broad, broad]),
     }
 
 
@@ -411,9 +412,14 @@ def main() -> None:
     parser.add_argument(
         "--suites",
         nargs="+",
-        choices=("runs", "artifacts", "models", "diff"),
-        default=["runs", "artifacts", "models", "diff"],
+        choices=("runs", "artifacts", "models", "diff", "polling"),
+        default=["runs", "artifacts", "models", "diff", "polling"],
     )
+    parser.add_argument("--polling-seconds", type=float, default=20.0)
+    parser.add_argument("--polling-code", help="checkout whose server the polling suite"
+                        " runs (default: this one), to measure before and after")
+    parser.add_argument("--polling-registry", help="registry folder for the polling suite"
+                        " (default: the cached one; an older checkout needs its own)")
     args = parser.parse_args()
 
     result: dict[str, Any] = {}
@@ -429,6 +435,8 @@ def main() -> None:
             result.update(http_round_trips(path, max(args.repeat, 20), routes))
     if "diff" in args.suites:
         diff_suite(args, result)
+    if "polling" in args.suites:
+        polling_suite(args, result)
     print_with_floors(result)
     print(json.dumps(result))
 
@@ -470,6 +478,130 @@ def runs_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
                 )
             finally:
                 registry.close()
+
+
+# -- issue 16: the sidebar's every-second poll while runs are written ----------------
+
+#: What the sidebar asks for: the issue's search sorted by a metric, and the default.
+POLL_QUERIES = {
+    "q_metric_sort": f"runs?q={Q_BROAD}&sort=metric:acc&order=desc&limit=50",
+    "default": "runs?limit=50",
+}
+
+
+def polling_cpu(path: Path, code_root: Path, seconds: float, route: str) -> dict[str, Any]:
+    """Server CPU (% of one core) while a writer logs a metric point every 0.1 s to a
+    running run and a client polls as the sidebar does: ``GET changes?since=N`` every
+    second, then ``route`` when the cursor moved. The server runs ``code_root``'s
+    mm_jupyter (another checkout measures "before") on a copy of ``path``."""
+    import shutil
+    import threading
+    import time
+    import urllib.request
+
+    from timing import free_port
+
+    work = CACHE / "polling-registry"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(path, work)
+    port, token = free_port(), "bench-token"
+    env = {**os.environ, "MM_JUPYTER_HOME": str(work),
+           "PYTHONPATH": f"{code_root}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    root = CACHE / "server-root"
+    root.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
+         f"--port={port}", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root}",
+         "--ServerApp.jpserver_extensions={'mm_jupyter': True}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/mm-jupyter/api/"
+
+    def get(route: str) -> Any:
+        request = urllib.request.Request(base + route,
+                                         headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def cpu_s() -> float:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    writer_code = (
+        "import sys, time\n"
+        "from mm_jupyter.store import open_registry, runs\n"
+        "reg = open_registry(sys.argv[1])\n"
+        "rid = runs.new_run_id()\n"
+        "runs.create_run(reg, runs.NewRun(id=rid, name='live', experiment='default',"
+        " started_at=runs.iso_now()))\n"
+        "step = 0\n"
+        "while True:\n"
+        "    step += 1\n"
+        "    runs.write_metric_points(reg, [(rid, 'acc', step, (step % 100) / 100,"
+        " time.time())])\n"
+        "    time.sleep(0.1)\n")
+    writer = None
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get("meta")
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("jupyter server did not start") from None
+                time.sleep(0.2)
+        get(route)  # warm: the trigram index, the caches
+        writer = subprocess.Popen([sys.executable, "-c", writer_code, str(work)], env=env)
+        time.sleep(1.0)
+        stop = threading.Event()
+        counts = {"changes": 0, "runs": 0}
+
+        def poll() -> None:
+            cursor = get("changes?since=0")["cursor"]
+            while not stop.is_set():
+                answer = get(f"changes?since={cursor}")
+                counts["changes"] += 1
+                if answer["changed"]:
+                    cursor = answer["cursor"]
+                    get(route)
+                    counts["runs"] += 1
+                stop.wait(1.0)
+
+        start_cpu, start = cpu_s(), time.monotonic()
+        poller = threading.Thread(target=poll)
+        poller.start()
+        time.sleep(seconds)
+        stop.set()
+        poller.join()
+        used, elapsed = cpu_s() - start_cpu, time.monotonic() - start
+        return {"server_cpu_pct": round(100 * used / elapsed, 1),
+                "polls": counts["changes"], "page_requests": counts["runs"],
+                "seconds": round(elapsed, 1)}
+    finally:
+        if writer is not None:
+            writer.kill()
+            writer.wait()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def polling_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    """Server CPU of the sidebar's poll while runs are written (issue 16), at the
+    largest size; ``--polling-code`` runs another checkout's server (before/after)."""
+    n = max(args.sizes)
+    label = f"{n // 1000}k" if n % 1000 == 0 else str(n)
+    path = Path(args.polling_registry) if args.polling_registry else cached_registry(n)
+    code_root = Path(args.polling_code) if args.polling_code else ROOT
+    for name, route in POLL_QUERIES.items():
+        got = polling_cpu(path, code_root, args.polling_seconds, route)
+        result[f"runs_{label}_polling_{name}_server_cpu_pct"] = got["server_cpu_pct"]
+        result[f"runs_{label}_polling_{name}_page_requests"] = got["page_requests"]
+        result[f"runs_{label}_polling_{name}_seconds"] = got["seconds"]
 
 
 def artifacts_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:

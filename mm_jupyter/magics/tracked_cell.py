@@ -287,7 +287,7 @@ class TrackedCells:
             cell.recorder.run.pending_metrics = lambda: self.auto_metrics(cell.assigned)
             # mtimes come from a coarse kernel clock: allow a few ticks of slack
             cell.started_ns = time.time_ns() - 10_000_000
-            cell.watched = self.files.cell_started()
+            cell.watched = self._guard("autolog", self.files.cell_started, False)
             cell.recorder.start()
         except Exception as exc:  # tracking is a courtesy: the cell runs regardless
             cell.recorder = None

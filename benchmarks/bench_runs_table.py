@@ -9,7 +9,8 @@ export (all runs, every column, streamed) and the DataFrame once each, after one
 warm-up. Prints ONE JSON object.
 
 Targets (issue 14): first page, no filter <= 50 ms; the filtered, sorted first page
-<= 100 ms; runs_frame <= 2 s.
+<= 100 ms; runs_frame <= 2 s. Issue 16's pages (deep pages by keyset cursor and by
+offset, search with sort) are timed too; bench_server.py prints them beside their floors.
 
     .venv/bin/python benchmarks/bench_runs_table.py [--runs 100000] [--repeat 15]
 """
@@ -115,6 +116,20 @@ def main() -> None:
             "filter_tag_status": page(filter="tags.team = 'risk' and status = 'finished'"),
             "filter_sparse": page(filter="metrics.acc > 0.9995 and params.model = 'rf'"),
             "keys": lambda: strict_json(runs.run_keys(registry)),
+            # Issue 16: deep pages by keyset cursor and by offset, search with sort.
+            "middle_page_cursor": page(cursor=runs.query_runs(
+                registry, limit=50, offset=args.runs // 2 - 50)["next_cursor"]),
+            "middle_page_offset": page(offset=args.runs // 2),
+            "last_page_offset": page(offset=args.runs - 50),
+            "param_sort_middle_page_cursor": page(sort="param:lr", cursor=runs.query_runs(
+                registry, limit=50, sort="param:lr", offset=args.runs // 2 - 50
+            )["next_cursor"]),
+            "q_metric_sort": page(q="run-5432", sort="metric:acc"),
+            "q_broad_param_sort": page(q="run-5", sort="param:lr"),
+            "filter_metric_sort_second_page_cursor": page(
+                filter=TYPICAL_FILTER, sort="metric:acc", cursor=runs.query_runs(
+                    registry, limit=50, filter=TYPICAL_FILTER, sort="metric:acc"
+                )["next_cursor"]),
         }
         for name, work in cases.items():
             result[f"runs_table_{label}_{name}_ms"] = median_ms(work, args.repeat)

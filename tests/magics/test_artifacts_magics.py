@@ -146,3 +146,21 @@ def test_a_scan_cut_short_says_so_naming_the_folder(ip, cwd):
     message = next(str(w.message) for w in caught if "may not all" in str(w.message))
     assert str(cwd) in message and "5,000 entries" in message
     assert run_detail(mm.get_registry(), "scanned")["artifacts"]["outputs"] == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the folder watch is Linux's inotify")
+def test_a_failing_watch_leaves_the_cell_alone_and_the_files_are_scanned(
+        ip, cwd, monkeypatch):
+    from mm_jupyter.capture.folder_watch import FolderWatch
+
+    _watch_here(ip)
+
+    def broken(self):
+        raise OSError(9, "Bad file descriptor")
+
+    monkeypatch.setattr(FolderWatch, "mark", broken)
+    with pytest.warns(RegistryWarning, match="autolog not recorded"):
+        result = ip.run_cell("%%mm_track --name survivor\nopen('a.csv', 'w').write('1')")
+    assert result.success and result.result == 1
+    outputs = run_detail(mm.get_registry(), "survivor")["artifacts"]["outputs"]
+    assert [v["name"] for v in outputs] == ["a.csv"]

@@ -482,10 +482,15 @@ def runs_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
 
 # -- issue 16: the sidebar's every-second poll while runs are written ----------------
 
-#: What the sidebar asks for: the issue's search sorted by a metric, and the default.
+#: What the sidebar asks for every second while runs are written: the default page,
+#: the issue's search sorted by a metric, and pages deep in the list (a page jump to
+#: the middle of the metric sort, and into the search's matches), by offset as the
+#: sidebar asked before keyset cursors (the jumps still do).
 POLL_QUERIES = {
-    "q_metric_sort": f"runs?q={Q_BROAD}&sort=metric:acc&order=desc&limit=50",
     "default": "runs?limit=50",
+    "q_metric_sort": f"runs?q={Q_BROAD}&sort=metric:acc&order=desc&limit=50",
+    "metric_sort_middle_page": "runs?sort=metric:acc&order=desc&limit=50&offset=50000",
+    "q_metric_sort_deep_page": f"runs?q={Q_BROAD}&sort=metric:acc&limit=50&offset=5000",
 }
 
 

@@ -629,3 +629,32 @@ def test_a_fast_model_predicts_on_the_ioloop_and_a_slow_one_on_its_thread(cpu, e
     finally:
         predictor.close()
     assert [name.split("_")[0] for name in model.threads] == expected
+
+
+def gone(pid):
+    """Whether ``pid`` has exited (missing, or a zombie nobody reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except OSError:
+        return True
+
+
+def test_workers_whose_parent_is_killed_log_their_rows_and_exit(home):
+    # Given two workers holding answered rows in their buffers
+    srv = Server(home, "--trust", "--workers", "2", "--flush-seconds", "600",
+                 "--max-wait-seconds", "3600")
+    workers = children_of(srv.proc.pid)
+    X = frame(40, seed=22)
+    answers = predict_concurrently(srv, [{"rows": rows_of(X.iloc[i:i + 1])} for i in range(40)])
+    # When the parent is killed outright (no chance to forward anything)
+    srv.proc.kill()
+    srv.stop()
+    # Then the workers notice, log what they answered and exit
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(gone(pid) for pid in workers):
+        time.sleep(0.1)
+    assert all(gone(pid) for pid in workers)
+    answered = {}
+    for _, answer in answers:
+        answered[answer["batch_id"]] = answered.get(answer["batch_id"], 0) + 1
+    assert logged_batches(home, list(answered)) == answered

@@ -76,14 +76,16 @@ def check_filter(text: str | None) -> None:
 
 
 def query_runs(registry: Registry, **options: Any) -> dict[str, Any]:
-    """Return one page of run summaries with ``total`` and the change ``cursor``
-    (docs/rest.md ``GET runs``).
+    """Return one page of run summaries with ``total``, the change ``cursor`` and the
+    keyset cursors of the pages around it (docs/rest.md ``GET runs``).
 
     Options, all optional: ``experiment``, ``status``, ``user``, ``q`` (text in a name, id,
     experiment or tag), ``filter`` (the filter language, docs/filter.md), ``sort`` (a
     column, ``metric:KEY`` or ``param:KEY``), ``order`` (``asc`` or ``desc``),
-    ``limit``, ``offset``, ``children`` (include child runs; by default only
-    top-level runs are listed) and ``archived`` (``exclude``, ``include``, ``only``).
+    ``limit``, ``offset``, ``cursor`` (a ``next_cursor``/``prev_cursor`` of an earlier
+    page: keyset paging, which replaces ``offset``), ``children`` (include child runs;
+    by default only top-level runs are listed) and ``archived`` (``exclude``,
+    ``include``, ``only``). The answer also holds ``next_cursor`` and ``prev_cursor``.
     """
     return queries.query_runs(registry, **options)
 

@@ -118,19 +118,35 @@ def reset_peak() -> None:
         pass
 
 
-def timed(work: Callable[[], Any], rounds: int) -> tuple[list[float], list[int], Any]:
-    """Run ``work`` ``rounds`` times: seconds and peak RSS growth (MB) of each, and the
-    last result (dropped before the next round, so rounds do not stack up)."""
-    seconds, growth, result = [], [], None
+def timed(work: Callable[[], Any], rounds: int) -> list[float]:
+    """Seconds of each of ``rounds`` calls of ``work`` (its result dropped at once)."""
+    seconds = []
     for _ in range(rounds):
-        result = None
-        reset_peak()
-        before = rss_kb()
         start = time.perf_counter()
-        result = work()
+        work()
         seconds.append(round(time.perf_counter() - start, 3))
-        growth.append(round((peak_kb() - before) / 1024))
-    return seconds, growth, result
+    return seconds
+
+
+def peak_growth_mb(what: str, path: Path) -> int:
+    """Peak RSS growth of one ``what`` export in a fresh process: its ``VmHWM`` after the
+    export minus its RSS before it (imports done, registry open)."""
+    done = subprocess.run([sys.executable, __file__, "--memory-of", what, "--path", str(path)],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1])
+
+
+def memory_child(what: str, path: Path) -> None:
+    import pandas  # noqa: F401  (imported before the baseline, as in a notebook)
+
+    registry = open_registry(path)
+    work = {"csv": lambda: csv_drain(registry), "frame": lambda: export.runs_frame(registry),
+            "floor_csv": lambda: floor_csv(path / "registry.db"),
+            "floor_frame": lambda: floor_frame(path / "registry.db")}[what]
+    reset_peak()
+    before = rss_kb()
+    work()
+    print(round((peak_kb() - before) / 1024))
 
 
 # The floor: one plain query, every value pivoted into its column by the database.
@@ -257,7 +273,12 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true", help="skip GET runs.csv")
     parser.add_argument("--only", nargs="+", default=None,
                         help="csv, frame, cli, http (default: all)")
+    parser.add_argument("--memory-of", help=argparse.SUPPRESS)
+    parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_of:
+        memory_child(args.memory_of, args.path)
+        return
     label = f"{args.runs // 1000}k" if args.runs % 1000 == 0 else str(args.runs)
     only = set(args.only or ("csv", "frame", "cli", "http"))
     if args.no_http:
@@ -268,32 +289,29 @@ def main() -> None:
     prefix = f"export_{label}"
     result: dict[str, Any] = {f"{prefix}_rounds": args.rounds, "export_target_s": TARGET_S}
 
-    def record(name: str, seconds: list[float], growth: list[int] | None = None) -> None:
+    def record(name: str, seconds: list[float]) -> None:
         result[f"{prefix}_{name}_s"] = min(seconds)
         result[f"{prefix}_{name}_all_s"] = seconds
-        if growth is not None:
-            result[f"{prefix}_{name}_peak_rss_growth_mb"] = max(growth)
 
     registry = open_registry(path)
     try:
         if "csv" in only:
             csv_drain(registry)  # warm-up: the page cache, imports
-            seconds, growth, size = timed(lambda: csv_drain(registry), args.rounds)
-            record("csv", seconds, growth)
-            result[f"{prefix}_csv_bytes"] = size
-            seconds, growth, size = timed(lambda: floor_csv(db), args.rounds)
-            record("floor_csv", seconds, growth)
-            result[f"{prefix}_floor_csv_bytes"] = size
+            record("csv", timed(lambda: csv_drain(registry), args.rounds))
+            result[f"{prefix}_csv_bytes"] = csv_drain(registry)
+            record("floor_csv", timed(lambda: floor_csv(db), args.rounds))
+            result[f"{prefix}_floor_csv_bytes"] = floor_csv(db)
+            for name in ("csv", "floor_csv"):
+                result[f"{prefix}_{name}_peak_rss_growth_mb"] = peak_growth_mb(name, path)
             result["export_csv_target_met"] = result[f"{prefix}_csv_s"] <= TARGET_S
         if "frame" in only:
-            export.runs_frame(registry)
-            seconds, growth, frame = timed(lambda: export.runs_frame(registry), args.rounds)
-            record("frame", seconds, growth)
+            frame = export.runs_frame(registry)
             result[f"{prefix}_frame_shape"] = list(frame.shape)
             del frame
-            seconds, growth, frame = timed(lambda: floor_frame(db), args.rounds)
-            record("floor_frame", seconds, growth)
-            del frame
+            record("frame", timed(lambda: export.runs_frame(registry), args.rounds))
+            record("floor_frame", timed(lambda: floor_frame(db), args.rounds))
+            for name in ("frame", "floor_frame"):
+                result[f"{prefix}_{name}_peak_rss_growth_mb"] = peak_growth_mb(name, path)
             result["export_frame_target_met"] = result[f"{prefix}_frame_s"] <= TARGET_S
     finally:
         registry.close()

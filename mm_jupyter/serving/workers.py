@@ -180,7 +180,6 @@ class Supervisor:
         failed = self.killed or any(code != 0 for code in self.exit_codes)
         return 1 if failed or not self.stopping else 0
 
-
     def _wait_ready(self) -> bool:
         """Wait until every worker listens (so the announced port answers at once);
         False if one exited first or the parent was told to stop."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from mm_jupyter.capture.params import as_metric_value
@@ -107,47 +109,49 @@ def log_metric(key: str, value: Any, step: int | None = None) -> None:
     loops. A key or step SQLite cannot store raises ``ValueError`` naming it; nothing
     is logged.
     """
-    active = _ACTIVE or _active_runs()
-    run = active[-1] if active else get_session().current()  # current() says where
-    series = run.hot.get(key)
-    # The fast path: a key logged before (its series is hot until the buffer fills),
-    # a float, an automatic or int step.
+    try:
+        series = _FAST.active[-1].hot[key]
+    except (AttributeError, IndexError, KeyError):
+        series = None
+    # The fast path: a key this run logged before (hot until the buffer fills), a
+    # float, an automatic or int step; the rest takes the checked path.
     if series is not None and type(value) is float:
         if step is None:
             step = series.next
             if step <= STEP_MAX:
                 series.next = step + 1
-                series.steps.append(step)
-                series.values.append(value)
-                series.stamps.append(_now())
+                series.add_step(step)
+                series.add_value(value)
+                series.add_stamp(_now())
                 return
         elif type(step) is int and STEP_MIN <= step <= STEP_MAX:
             if step >= series.next:
                 series.next = step + 1
-            series.steps.append(step)
-            series.values.append(value)
-            series.stamps.append(_now())
+            series.add_step(step)
+            series.add_value(value)
+            series.add_stamp(_now())
             return
+    _log_metric_checked(key, value, step)
+
+
+def _log_metric_checked(key: str, value: Any, step: Any) -> None:
+    session = get_session()
+    run = session.current()
     _check_metric_key(key)
     number = _metric_float(key, value)
     step = _check_step(key, step)
-    session = get_session()
     session.add_point(run, key, _next_step(run, key, step), number)
     series = run.series.get(key)
-    if series is not None and series.run_id == run.id:
+    if series is not None and series.run_id == run.id and session.owns_buffer():
         session.check_series(series)  # lists it; past MAX_BUFFERED, writes first
         run.hot[key] = series  # the next points of this key take the fast path
+        _FAST.active = session.active  # the list itself: the fast path reads its last
 
 
-_ACTIVE: list[Any] = []  # the session's active runs (the list, once known)
-
-
-def _active_runs() -> list[Any]:
-    global _ACTIVE
-    _ACTIVE = get_session().active
-    return _ACTIVE
-
-
+# The fast path's view of the session's active runs, set in the one thread that may
+# append to the metric columns (Session.owns_buffer): other threads take the checked
+# path, whose points are tuples.
+_FAST = threading.local()
 _now = time.time
 
 
@@ -192,9 +196,13 @@ def log_metric_series(
     series.take_step(top)
     if run.id is None or series.run_id != run.id:
         return  # not recorded
+    stamp = _now()
+    if not session.owns_buffer():  # another thread: tuples (see Session.owns_buffer)
+        session.points.extend(zip(repeat(run.id), repeat(key), numbered.tolist(),
+                                  numbers.tolist(), repeat(stamp)))
+        return
     if series.buffer is None:
         series.buffer = session.metrics
-    stamp = _now()
     if session.metrics.count() + n <= metric_buffer.MAX_BUFFERED:
         series.extend(numbered, numbers, stamp)  # then the check: it may wake the flusher
         session.check_series(series)

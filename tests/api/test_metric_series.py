@@ -223,3 +223,30 @@ def test_a_full_buffer_makes_the_logging_thread_write(reg, monkeypatch):
         mm.log_metric("loss", 0.5)  # checked path, which writes before going on
         assert session.metrics.count() == 0
     assert count_rows(run.id) == 20 * 300 + 5_001
+
+
+def test_points_logged_from_two_threads_keep_their_pairs(reg):
+    # The columns have one writer (the main thread); another thread's points are
+    # tuples: a step is never paired with another point's value.
+    import threading
+
+    n = 20_000
+
+    def worker():
+        for i in range(n, 2 * n):
+            mm.log_metric("x", 2.0 * i, step=i)
+        mm.log_metric_series("x", [2.0 * i for i in range(2 * n, 3 * n)],
+                             steps=range(2 * n, 3 * n))
+
+    with mm.track("threads", capture_outputs=False) as run:
+        thread = threading.Thread(target=worker)
+        thread.start()
+        for i in range(n):
+            mm.log_metric("x", 2.0 * i, step=i)
+        mm.log_metric_series("x", np.arange(3 * n, 4 * n) * 2.0,
+                             steps=np.arange(3 * n, 4 * n))
+        thread.join()
+    points = series_of(run.id, "x")
+    assert len(points) == 4 * n
+    assert all(value == 2.0 * step for step, value in points)
+    assert sorted(step for step, _ in points) == list(range(4 * n))

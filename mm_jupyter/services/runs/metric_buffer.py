@@ -40,8 +40,8 @@ class MetricSeries:
     key's first point on. A series of a run that is not recorded discards its points.
     """
 
-    __slots__ = ("buffer", "key", "listed", "next", "room", "run_id", "stamps", "steps",
-                 "values")
+    __slots__ = ("add_stamp", "add_step", "add_value", "buffer", "key", "listed", "next",
+                 "room", "run_id", "stamps", "steps", "values")
 
     def __init__(self, buffer: MetricBuffer | None, run_id: str | None, key: str,
                  first_step: int) -> None:
@@ -59,6 +59,10 @@ class MetricSeries:
             self.steps, self.values, self.stamps = array("q"), array("d"), array("d")
             self.room = 0  # the first point lists the series in the buffer
         self.listed = False
+        # Bound once: log_metric's fast path calls them (the columns are never replaced).
+        self.add_step = self.steps.append
+        self.add_value = self.values.append
+        self.add_stamp = self.stamps.append
 
     def take_step(self, step: int) -> None:
         """Note an explicit ``step`` (the next automatic one follows the highest)."""

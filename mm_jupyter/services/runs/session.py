@@ -72,6 +72,7 @@ class Session:
         self.flush_lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()  # the buffer is full enough to write now
+        self._main_thread = threading.main_thread().ident
         self.metrics = MetricBuffer(
             wake=self._wake.set, write_now=self.flush, active_ids=self._active_ids
         )
@@ -194,7 +195,7 @@ class Session:
             return
         series = run.series.get(key) if isinstance(run, ActiveRun) else None
         if (
-            series is None or series.run_id != run.id or type(step) is not int
+            series is None or not self.owns_buffer() or series.run_id != run.id or type(step) is not int
             or not INT64[0] <= step <= INT64[1] or not isinstance(value, float)
         ):  # not what the API checked: the flush drops it if SQLite cannot store it
             self.points.append((run.id, key, step, value, time.time()))
@@ -202,6 +203,16 @@ class Session:
         if series.buffer is None:
             series.buffer = self.metrics
         series.add(step, value, time.time())
+
+    def owns_buffer(self) -> bool:
+        """Return whether this thread may append to the column buffer.
+
+        One thread appends to the columns (step, value and time are three appends:
+        two threads could pair one's step with the other's value); the main thread,
+        where kernels and scripts log. Other threads' points go to ``points`` as
+        tuples, one atomic append each.
+        """
+        return threading.get_ident() == self._main_thread
 
     def check_series(self, series: MetricSeries) -> None:
         """Count ``series``' new points against the buffer's bounds (they may write)."""

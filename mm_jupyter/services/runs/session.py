@@ -39,7 +39,7 @@ from mm_jupyter.services.runs.state import INT64, REGISTRY_ERRORS, ActiveRun, st
 
 FLUSH_EVERY_S = 0.5
 POLL_S = 0.05  # how often the flusher looks at the buffer's size
-FLUSH_CHUNK = 50_000  # points per write transaction
+FLUSH_CHUNK = 25_000  # points per write transaction
 MAX_SPOOL = 2_000_000  # points kept in memory while the registry is unwritable
 REOPEN_AFTER_S = 10.0  # a registry that failed to open is tried again after this
 
@@ -409,8 +409,10 @@ class Session:
                 beat_due = self.active and now - last_beat >= HEARTBEAT_EVERY_S
                 due = now - last_flush >= FLUSH_EVERY_S
                 if buffered >= metric_buffer.FLUSH_POINTS or (due and (self.points or buffered or beat_due)):
+                    # Every FLUSH_EVERY_S from one flush's start to the next: a long
+                    # flush (a busy logging thread slows it) does not stretch the gap.
+                    last_beat = last_flush = now
                     self.flush()
-                    last_beat = last_flush = time.monotonic()
             except Exception as exc:  # log once, keep flushing: heartbeats must go on
                 self.warn_once("flusher", f"metric flush failed ({exc})")
 

@@ -519,7 +519,8 @@ def polling_cpu(path: Path, code_root: Path, seconds: float, route: str) -> dict
          f"--port={port}", f"--IdentityProvider.token={token}",
          f"--ServerApp.root_dir={root}",
          "--ServerApp.jpserver_extensions={'mm_jupyter': True}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=code_root)  # "python -m" puts the working folder first on sys.path
     base = f"http://127.0.0.1:{port}/mm-jupyter/api/"
 
     def get(route: str) -> Any:
@@ -557,10 +558,12 @@ def polling_cpu(path: Path, code_root: Path, seconds: float, route: str) -> dict
                     raise RuntimeError("jupyter server did not start") from None
                 time.sleep(0.2)
         get(route)  # warm: the trigram index, the caches
-        writer = subprocess.Popen([sys.executable, "-c", writer_code, str(work)], env=env)
+        writer = subprocess.Popen([sys.executable, "-c", writer_code, str(work)], env=env,
+                                  cwd=code_root)
         time.sleep(1.0)
         stop = threading.Event()
         counts = {"changes": 0, "runs": 0}
+        waits: list[float] = []
 
         def poll() -> None:
             cursor = get("changes?since=0")["cursor"]
@@ -569,7 +572,10 @@ def polling_cpu(path: Path, code_root: Path, seconds: float, route: str) -> dict
                 counts["changes"] += 1
                 if answer["changed"]:
                     cursor = answer["cursor"]
-                    get(route)
+                    started = time.perf_counter()
+                    page = get(route)
+                    waits.append(time.perf_counter() - started)
+                    assert len(page["runs"]) == 50, page.get("message")
                     counts["runs"] += 1
                 stop.wait(1.0)
 
@@ -580,7 +586,10 @@ def polling_cpu(path: Path, code_root: Path, seconds: float, route: str) -> dict
         stop.set()
         poller.join()
         used, elapsed = cpu_s() - start_cpu, time.monotonic() - start
+        if counts["runs"] == 0:
+            raise RuntimeError("the poll asked for no page: did the writer run?")
         return {"server_cpu_pct": round(100 * used / elapsed, 1),
+                "page_wall_ms": round(1000 * sorted(waits)[len(waits) // 2], 1),
                 "polls": counts["changes"], "page_requests": counts["runs"],
                 "seconds": round(elapsed, 1)}
     finally:
@@ -606,6 +615,7 @@ def polling_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
         got = polling_cpu(path, code_root, args.polling_seconds, route)
         result[f"runs_{label}_polling_{name}_server_cpu_pct"] = got["server_cpu_pct"]
         result[f"runs_{label}_polling_{name}_page_requests"] = got["page_requests"]
+        result[f"runs_{label}_polling_{name}_page_wall_ms"] = got["page_wall_ms"]
         result[f"runs_{label}_polling_{name}_seconds"] = got["seconds"]
 
 

@@ -115,7 +115,7 @@ def log_metric(key: str, value: Any, step: int | None = None) -> None:
         series = None
     # The fast path: a key this run logged before (hot until the buffer fills), a
     # float, an automatic or int step; the rest takes the checked path.
-    if series is not None and type(value) is float:
+    if series is not None and (type(value) is float or type(value) in _FLOATS):
         if step is None:
             step = series.next
             if step <= STEP_MAX:
@@ -141,6 +141,9 @@ def _log_metric_checked(key: str, value: Any, step: Any) -> None:
     number = _metric_float(key, value)
     step = _check_step(key, step)
     session.add_point(run, key, _next_step(run, key, step), number)
+    kind = type(value)
+    if kind.__name__ == "float64" and kind.__module__ == "numpy" and float in kind.__mro__:
+        _FLOATS.add(kind)  # numpy.float64 is a float: its C value is the value
     series = run.series.get(key)
     if series is not None and series.run_id == run.id and session.owns_buffer():
         session.check_series(series)  # lists it; past MAX_BUFFERED, writes first
@@ -152,6 +155,8 @@ def _log_metric_checked(key: str, value: Any, step: Any) -> None:
 # append to the metric columns (Session.owns_buffer): other threads take the checked
 # path, whose points are tuples.
 _FAST = threading.local()
+# Subclasses of float the fast path takes as floats (numpy.float64, once seen).
+_FLOATS: set[type] = set()
 _now = time.time
 
 

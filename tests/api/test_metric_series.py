@@ -54,11 +54,16 @@ def test_numpy_dtypes_and_explicit_steps(reg):
         mm.log_metric_series("ints", np.arange(3, dtype=np.int64), steps=[5, 2, 9])
         mm.log_metric_series("objects", np.array([np.float64(1.5), 2], dtype=object))
         mm.log_metric_series("scalars", [np.float64(0.1), np.float32(0.5), np.int64(3)])
+        for v in (0.25, 0.5):  # numpy floats take log_metric's fast path after the first
+            mm.log_metric("np", np.float64(v))
+        mm.log_metric("np", np.float64(0.75), step=7)
+        mm.log_metric("np", np.float32(1.5))
     assert series_of(run.id, "f32") == [(10, 0.5), (20, 1.5)]
     assert series_of(run.id, "ints") == [(2, 1.0), (5, 0.0), (9, 2.0)]  # by step
     assert series_of(run.id, "objects") == [(0, 1.5), (1, 2.0)]
     assert series_of(run.id, "scalars") == [(0, 0.1), (1, float(np.float32(0.5))), (2, 3.0)]
     assert mm.get_run(run.id).metrics["ints"] == 2.0  # the highest step's value
+    assert series_of(run.id, "np") == [(0, 0.25), (1, 0.5), (7, 0.75), (8, 1.5)]
 
 
 def test_interleaving_with_log_metric_keeps_one_step_sequence(reg):

@@ -14,6 +14,7 @@ import math
 import operator
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mm_jupyter import encoding
@@ -185,11 +186,26 @@ class _Layout:
         self.pick = None if names == wide else [where[n] for n in names]
 
 
+@dataclass
+class _Columns:
+    """A batch of runs, one row per run in each kind of column (see ``_Layout``)."""
+
+    attributes: list[tuple[Any, ...]]
+    params: list[list[Any]]
+    metrics: list[list[Any]]
+    tags: list[tuple[Any, ...]]
+
+    def rows(self) -> list[list[Any]]:
+        """Each run's whole row."""
+        return [[*a, *p, *m, *t] for a, p, m, t in zip(
+            self.attributes, self.params, self.metrics, self.tags, strict=True)]
+
+
 def _wide_rows(registry: Registry, ids: list[str], layout: _Layout, *, cells: bool
-               ) -> Iterator[list[list[Any]]]:
-    """Yield each batch of runs as wide rows (see ``_Layout``), in the order of
-    ``ids``: CSV cells (``cells``: text, or a float or ``None`` for csv.writer to
-    spell) or a DataFrame's values (missing ones ``None``)."""
+               ) -> Iterator[_Columns]:
+    """Yield each batch of runs (see ``_Layout``), in the order of ``ids``: CSV cells
+    (``cells``: text, or a float or ``None`` for csv.writer to spell) or a
+    DataFrame's values (missing ones ``None``)."""
     n_params, n_metrics = len(layout.params), len(layout.metrics)
     param_plans, metric_plans = _Plans(layout.params), _Plans(layout.metrics)
     tag_keys = tuple(layout.tags)
@@ -214,9 +230,9 @@ def _wide_rows(registry: Registry, ids: list[str], layout: _Layout, *, cells: bo
         attributes = [run[:n_attributes] for run in runs]
         if cells and runs:
             attributes = _attribute_cells(attributes)
-        rows = []
-        for run, attrs, joined, keys, values in zip(
-                runs, attributes, run_params, run_metrics, metric_values, strict=True):
+        param_rows, metric_rows = [], []
+        for run, joined, keys, values in zip(
+                runs, run_params, run_metrics, metric_values, strict=True):
             param_row = no_params if joined is None else _placed(
                 param_plans[joined[0]], list(map(params.__getitem__,
                                                  joined[1].split(value_sep))), n_params)
@@ -224,10 +240,12 @@ def _wide_rows(registry: Registry, ids: list[str], layout: _Layout, *, cells: bo
                 metric_plans[keys[0]], values, n_metrics)
             if param_row is None or metric_row is None:
                 param_row, metric_row = _read_apart(registry, run[0], layout, cells=cells)
-            rows.append([*attrs, *param_row, *metric_row, *tags[run[n_attributes] or ""]])
+            param_rows.append(param_row)
+            metric_rows.append(metric_row)
+        yield _Columns(attributes, param_rows, metric_rows,
+                       [tags[run[n_attributes] or ""] for run in runs])
         params.bound()
         tags.bound()
-        yield rows
 
 
 def _read_apart(registry: Registry, run_id: str, layout: _Layout, *, cells: bool
@@ -274,9 +292,10 @@ def csv_chunks(registry: Registry, *, columns: str | list[str] | None = None,
     yield buffer.getvalue()
     layout = _Layout(names)
     pick = operator.itemgetter(*layout.pick) if layout.pick else None
-    for rows in _wide_rows(registry, ids, layout, cells=True):
+    for batch in _wide_rows(registry, ids, layout, cells=True):
         buffer.seek(0)
         buffer.truncate()
+        rows = batch.rows()
         if pick is None:
             writer.writerows(rows)
         elif len(names) == 1:
@@ -292,7 +311,8 @@ def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
     ``params.K`` (numbers as numbers), ``metrics.K`` (latest values) and ``tags.K``.
 
     The runs are read as the CSV reads them (a wide row per run, its values decoded
-    once per distinct text), and pandas builds the frame from all rows in one call.
+    once per distinct text); pandas builds each kind of column in one call, the
+    metrics as one float array.
     """
     try:
         import pandas as pd
@@ -300,26 +320,34 @@ def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
         raise ImportError(
             "mm.runs_frame needs pandas: pip install pandas"
             " (or pip install \"mm-jupyter[examples]\")") from None
+    import numpy as np
+
     ids = runs_export.matching_ids(registry, **options)
     layout = _Layout(export_columns(registry, ids))
-    rows: list[list[Any]] = []
+    parts: dict[str, list[Any]] = {"attributes": [], "params": [], "metrics": [], "tags": []}
     for batch in _wide_rows(registry, ids, layout, cells=False):
-        rows += batch
+        for kind, rows in parts.items():
+            rows += getattr(batch, kind)
     n_attributes = len(runs_export.ATTRIBUTES)
-    n_params, n_metrics = len(layout.params), len(layout.metrics)
-    columns = ["run_id", *layout.wide[1:]]
-    frame = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
-    del rows
-    # A missing param or tag reads as NaN, as pandas reads records missing a key.
-    params = columns[n_attributes:n_attributes + n_params]
-    metrics = columns[n_attributes + n_params:n_attributes + n_params + n_metrics]
-    tags = columns[n_attributes + n_params + n_metrics:]
-    for name in (*params, *tags):
-        if frame[name].dtype == object:
-            frame[name] = frame[name].where(frame[name].notna(), float("nan"))
-    frame[params] = frame[params].infer_objects()
-    for name in metrics:
-        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+    names = ["run_id", *layout.wide[1:n_attributes]]
+    attributes = pd.DataFrame(parts.pop("attributes") or None, columns=names)
+    params = _objects_frame(pd, parts.pop("params"), layout.params).infer_objects()
+    metric_rows = parts.pop("metrics")
+    metrics = pd.DataFrame(np.array(metric_rows, dtype="float64") if metric_rows
+                           else np.empty((0, len(layout.metrics))), columns=layout.metrics)
+    tags = _objects_frame(pd, parts.pop("tags"), layout.tags)
+    frame = pd.concat([attributes, params.add_prefix("params."),
+                       metrics.add_prefix("metrics."), tags.add_prefix("tags.")], axis=1)
     for column in ("started_at", "finished_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     return frame.rename(columns={"started_at": "start_time", "finished_at": "end_time"})
+
+
+def _objects_frame(pd: Any, rows: list[Any], keys: list[str]) -> Any:
+    """One column per key, one row per run; a missing value reads as NaN, as pandas
+    reads records missing a key."""
+    frame = pd.DataFrame(rows or None, columns=keys)
+    for name in keys:
+        if frame[name].dtype == object:
+            frame[name] = frame[name].where(frame[name].notna(), float("nan"))
+    return frame

@@ -181,7 +181,7 @@ def keys_in_use(registry: Registry, ids: Sequence[str], size: int = BATCH
     with registry.read() as conn:
         n_runs = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
     if len(ids) * 2 > n_runs:
-        return _keys_of_most(registry, ids, size)
+        return _keys_of_most(registry, ids, size, every=len(ids) >= n_runs)
     params: set[str] = set()
     metrics: set[str] = set()
     tags: set[str] = set()
@@ -209,16 +209,20 @@ _KEY_COUNTS = (
 )
 
 
-def _keys_of_most(registry: Registry, ids: Sequence[str], size: int
+def _keys_of_most(registry: Registry, ids: Sequence[str], size: int, *, every: bool
                   ) -> tuple[list[str], list[str], list[str]]:
-    """``keys_in_use`` of ``ids`` that are most of the registry (see there)."""
+    """``keys_in_use`` of ``ids`` that are most of the registry (see there); ``every``:
+    they are all its runs (none left out)."""
     counts: dict[tuple[str, str], int] = {}
     with registry.read() as conn:
         for kind, sql, _ in _KEY_COUNTS:
             for key, n in conn.execute(sql.format(where="")):
                 counts[(kind, str(key))] = int(n)
-        wanted = set(ids)
-        left_out = [r[0] for r in conn.execute("SELECT id FROM runs") if r[0] not in wanted]
+        left_out: list[str] = []
+        if not every:
+            wanted = set(ids)
+            left_out = [r[0] for r in conn.execute("SELECT id FROM runs")
+                        if r[0] not in wanted]
     for start in range(0, len(left_out), size):
         chunk = left_out[start:start + size]
         marks = ",".join("?" * len(chunk))

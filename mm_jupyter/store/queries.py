@@ -169,7 +169,8 @@ def query_runs(
             total = conn.execute(
                 f"SELECT count(*) {count_from} WHERE {count_where}", count_args).fetchone()[0]
         narrow = None if by_ids or not q or match.narrow_runs is None else (
-            match.narrow_runs, match.narrow_values or "", match.narrow_args)
+            match.narrow_runs, match.narrow_args,
+            match.narrow_values or "", match.narrow_value_args)
         segments = ordering(registry.backend, kind, key or "", order, by_ids=by_ids,
                             narrow=narrow)
         every_run = (not q and not filter and not experiment and not status and not user
@@ -236,7 +237,8 @@ _RUNS = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 
 def ordering(backend: str, kind: str, key: str, order: str, *,
              by_ids: bool = False,
-             narrow: tuple[str, str, list[Any]] | None = None) -> list[Segment]:
+             narrow: tuple[str, list[Any], str, list[Any]] | None = None
+             ) -> list[Segment]:
     """The order of a list sorted by ``kind``/``key`` (``parse_sort``'s) in ``order``.
 
     Ties are broken by a column each segment's index holds, so that the order is total
@@ -244,14 +246,16 @@ def ordering(backend: str, kind: str, key: str, order: str, *,
     for values (the metric and param sort indexes end with it), and for the runs' own
     columns the rowid on SQLite (every index ends with it), the run id on PostgreSQL.
     ``by_ids``: the list names a few runs by id (``ids_sorted_by_value``).
-    ``narrow``: a text search's candidates (``RunsMatch.narrow_runs``/``narrow_values``
-    and their args), tested on each segment's index before its run's row is read.
+    ``narrow``: a text search's candidates (``RunsMatch.narrow_runs`` and its args,
+    ``narrow_values`` and its args), tested on each segment's index before its run's
+    row is read.
     """
     segments = _ordering(backend, kind, key, order, by_ids)
     if narrow is None:
         return segments
-    on_runs, on_values, args = narrow
-    return [replace(segment, args=(*args, *segment.args), condition=(
+    on_runs, run_args, on_values, value_args = narrow
+    return [replace(segment, args=(*(value_args if segment.values else run_args),
+                                   *segment.args), condition=(
         f"{on_values if segment.values else on_runs} AND {segment.condition}"))
         for segment in segments]
 

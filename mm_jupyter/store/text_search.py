@@ -156,7 +156,7 @@ class RunsMatch:
     #: The index's candidates as tests a page's sort index answers alone (SQLite,
     #: between SPARSE_MAX candidates and half the runs): on the runs' rowid
     #: (``narrow_runs``) and on a value table's run id (``narrow_values``), with
-    #: ``narrow_args``. The "+" keeps SQLite walking the sort's index (one page,
+    #: ``narrow_args`` (``narrow_value_args``). The "+" keeps SQLite walking the sort's index (one page,
     #: then stop) instead of starting from the candidates and sorting them all; each
     #: index entry is then checked against the candidates before its run's row is
     #: read and its LIKEs tested: a search whose matches sit deep in the order (runs
@@ -164,6 +164,7 @@ class RunsMatch:
     narrow_runs: str | None = None
     narrow_values: str | None = None
     narrow_args: list[Any] = field(default_factory=list)
+    narrow_value_args: list[Any] = field(default_factory=list)
 
 
 def runs_match(conn: Connection, backend: str, q: str, where: str, args: list[Any],
@@ -192,22 +193,22 @@ def runs_match(conn: Connection, backend: str, q: str, where: str, args: list[An
             and index_exists(conn):
         # The trigram index's candidates (a superset: it folds Unicode case), the
         # queued runs and the matching experiments' runs; LIKE then checks each.
+        # Their rowids and run ids: the index holds each run's id (a stale row's id
+        # names no run, and the run now at its rowid is queued).
         from_experiments = (
-            " UNION ALL SELECT rowid FROM runs WHERE experiment_id IN"
+            " UNION ALL SELECT rowid, id FROM runs WHERE experiment_id IN"
             f" ({', '.join('?' * len(experiments))})" if experiments else "")
-        candidates = ("SELECT rowid FROM runs_text WHERE runs_text MATCH ?"
-                      f" UNION ALL SELECT run_rowid FROM runs_text_pending{from_experiments}")
+        candidates = ("SELECT rowid, id FROM runs_text WHERE runs_text MATCH ?"
+                      " UNION ALL SELECT p.run_rowid, r.id FROM runs_text_pending p"
+                      f" JOIN runs r ON r.rowid = p.run_rowid{from_experiments}")
         candidate_args = ['"' + q.replace('"', '""') + '"', *experiments]
         # The index is read once: its candidates travel to the count and the page as
         # one JSON list (an FTS5 query of a common q costs ~5 ms, each time).
-        found = [row[0] for row in conn.execute(f"{candidates} LIMIT ?",
-                                                [*candidate_args, SPARSE_MAX + 1])]
-        half = 0
-        if len(found) > SPARSE_MAX:
-            half = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0]) // 2
-            found = [row[0] for row in conn.execute(f"{candidates} LIMIT ?",
-                                                    [*candidate_args, half + 1])]
-        if half and len(found) > half:
+        half = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0]) // 2
+        rows = conn.execute(f"{candidates} LIMIT ?",
+                            [*candidate_args, max(half, SPARSE_MAX) + 1]).fetchall()
+        found = [row[0] for row in rows]
+        if len(found) > max(half, SPARSE_MAX):
             # When most runs match, a scan counts faster: its LIKEs stop at the first
             # field that matches, where each candidate costs a lookup.
             return page
@@ -216,9 +217,9 @@ def runs_match(conn: Connection, backend: str, q: str, where: str, args: list[An
         page.count_args = [*args, *subset_args, *check_args]
         if len(found) > SPARSE_MAX:
             page.narrow_runs = f"+r.rowid IN ({subset})"
-            page.narrow_values = (
-                f"+v.run_id IN (SELECT id FROM runs WHERE rowid IN ({subset}))")
+            page.narrow_values = f"+v.run_id IN ({subset})"
             page.narrow_args = subset_args
+            page.narrow_value_args = [json.dumps([row[1] for row in rows])]
             return page
     ids = [row[0] for row in conn.execute(
         f"SELECT r.id {base} WHERE {page.count_where} LIMIT ?",

@@ -8,8 +8,10 @@ fetched only for the runs on the page.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from mm_jupyter.core.paging import MAX_LIMIT, check_page, decode_cursor, encode_cursor
 from mm_jupyter.encoding import decode_float
@@ -24,6 +26,8 @@ from mm_jupyter.store.run_selection import (
     count_listed,
     selection,
 )
+
+T = TypeVar("T")
 
 SORT_COLUMNS = {
     "id": "r.id",
@@ -171,14 +175,24 @@ def query_runs(
         narrow = None if by_ids or not q or match.narrow_runs is None else (
             match.narrow_runs, match.narrow_args,
             match.narrow_values or "", match.narrow_value_args)
-        segments = ordering(registry.backend, kind, key or "", order, by_ids=by_ids,
-                            narrow=narrow)
+        segments = ordering(registry.backend, kind, key or "", order, by_ids=by_ids)
         every_run = (not q and not filter and not experiment and not status and not user
                      and offset >= SKIP_ON_INDEX and position is None
                      and all_listed(conn, chosen))
-        rows, offset, more_before, more_after = _page(
-            conn, segments, where, args, limit, offset, int(total), position,
-            every_run=every_run)
+        found = None
+        if narrow is not None and isinstance(conn, sqlite3.Connection):
+            # Matches spread over the order: the plain walk finds a page in a few
+            # hundred index entries. Matches deep in it: stop the walk after a budget
+            # and walk again checking the candidates on the index (a bounded cost).
+            found = _within_budget(conn, lambda: _page(
+                conn, segments, where, args, limit, offset, int(total), position))
+        if found is None:
+            if narrow is not None:
+                segments = ordering(registry.backend, kind, key or "", order,
+                                    by_ids=by_ids, narrow=narrow)
+            found = _page(conn, segments, where, args, limit, offset, int(total),
+                          position, every_run=every_run)
+        rows, offset, more_before, more_after = found
         runs = run_summaries(conn, [row.id for row in rows])
         change = conn.execute("SELECT change_seq FROM registry_state").fetchone()[0]
     spec = sort or "started_at"
@@ -189,6 +203,32 @@ def query_runs(
         prev_cursor = _cursor(spec, order, rows[0], offset, back=True)
     return {"total": total, "offset": offset, "limit": limit, "cursor": change,
             "next_cursor": next_cursor, "prev_cursor": prev_cursor, "runs": runs}
+
+
+#: SQLite VM steps a text search's plain page walk may take before it is stopped
+#: (``_within_budget``): about 2 ms, a few thousand index entries and their runs.
+WALK_BUDGET = 200_000
+_STEP = 1000  # steps between the progress handler's calls
+
+
+def _within_budget(conn: sqlite3.Connection, work: Callable[[], T]) -> T | None:
+    """``work()``, or ``None`` when its SQLite statements took more than
+    ``WALK_BUDGET`` VM steps (interrupted: a read is never rolled back)."""
+    left = [WALK_BUDGET // _STEP]
+
+    def tick() -> int:
+        left[0] -= 1
+        return 1 if left[0] < 0 else 0
+
+    conn.set_progress_handler(tick, _STEP)
+    try:
+        return work()
+    except sqlite3.OperationalError as exc:
+        if left[0] < 0 and "interrupt" in str(exc):
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 @dataclass(frozen=True)

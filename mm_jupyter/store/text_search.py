@@ -193,14 +193,12 @@ def runs_match(conn: Connection, backend: str, q: str, where: str, args: list[An
             and index_exists(conn):
         # The trigram index's candidates (a superset: it folds Unicode case), the
         # queued runs and the matching experiments' runs; LIKE then checks each.
-        # Their rowids and run ids: the index holds each run's id (a stale row's id
-        # names no run, and the run now at its rowid is queued).
+        # (Their rowids only: reading the index's id column costs its content rows.)
         from_experiments = (
-            " UNION ALL SELECT rowid, id FROM runs WHERE experiment_id IN"
+            " UNION ALL SELECT rowid FROM runs WHERE experiment_id IN"
             f" ({', '.join('?' * len(experiments))})" if experiments else "")
-        candidates = ("SELECT rowid, id FROM runs_text WHERE runs_text MATCH ?"
-                      " UNION ALL SELECT p.run_rowid, r.id FROM runs_text_pending p"
-                      f" JOIN runs r ON r.rowid = p.run_rowid{from_experiments}")
+        candidates = ("SELECT rowid FROM runs_text WHERE runs_text MATCH ?"
+                      f" UNION ALL SELECT run_rowid FROM runs_text_pending{from_experiments}")
         candidate_args = ['"' + q.replace('"', '""') + '"', *experiments]
         # The index is read once: its candidates travel to the count and the page as
         # one JSON list (an FTS5 query of a common q costs ~5 ms, each time).
@@ -217,9 +215,9 @@ def runs_match(conn: Connection, backend: str, q: str, where: str, args: list[An
         page.count_args = [*args, *subset_args, *check_args]
         if len(found) > SPARSE_MAX:
             page.narrow_runs = f"+r.rowid IN ({subset})"
-            page.narrow_values = f"+v.run_id IN ({subset})"
-            page.narrow_args = subset_args
-            page.narrow_value_args = [json.dumps([row[1] for row in rows])]
+            page.narrow_values = (
+                f"+v.run_id IN (SELECT id FROM runs WHERE rowid IN ({subset}))")
+            page.narrow_args = page.narrow_value_args = subset_args
             return page
     ids = [row[0] for row in conn.execute(
         f"SELECT r.id {base} WHERE {page.count_where} LIMIT ?",

@@ -147,14 +147,18 @@ def test_offsets_skipped_on_indexes_only_when_every_run_is_listed(registry, list
             assert _ids(page) == expected[offset:offset + 4]
 
 
+@pytest.mark.parametrize("budget", [0, queries.WALK_BUDGET])
 @pytest.mark.parametrize("sort", ["started_at", "metric:acc", "param:lr"])
-def test_search_pages_through_the_index_candidates(registry, listed, sort, monkeypatch):
-    """More matches than a search lists by id: the sort's index is walked and checked
-    against the trigram index's candidates (SQLite), same runs and order as without."""
+def test_search_pages_through_the_index_candidates(registry, listed, sort, budget,
+                                                   monkeypatch):
+    """More matches than a search lists by id: the sort's index is walked (checking
+    each entry against the trigram index's candidates once a plain walk ran out of
+    its budget, SQLite), same runs and order as without."""
     from mm_jupyter.store import text_search
 
     expected = _ids(queries.query_runs(registry, q="run-1", sort=sort, limit=500))
     monkeypatch.setattr(text_search, "SPARSE_MAX", 2)
+    monkeypatch.setattr(queries, "WALK_BUDGET", budget)
     assert _ids(queries.query_runs(registry, q="run-1", sort=sort, limit=500)) == expected
     first = queries.query_runs(registry, q="run-1", sort=sort, limit=3)
     pages = _walk(registry, first, "next_cursor", q="run-1", sort=sort, limit=3)

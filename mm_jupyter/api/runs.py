@@ -189,7 +189,7 @@ def log_metric_series(
         first = 0 if series is None else series.next
         if n and first + n - 1 > STEP_MAX:
             raise ValueError(f"metric {key!r} has no step after {STEP_MAX}; pass steps=")
-        numbered = metric_series.step_range(first, n, like=values)
+        numbered = metric_series.step_range(first, n)
         top = first + n - 1
     else:
         numbered, top = metric_series.as_steps(key, steps, n, _check_step)

@@ -70,10 +70,11 @@ def as_values(key: str, values: Any, scalar: Callable[[str, Any], float]) -> arr
     return array("d", _each(key, "values", values, lambda v: scalar(key, v)))
 
 
-def step_range(first: int, n: int, *, like: Any) -> array[int]:
-    """Return steps ``first .. first + n - 1`` (through numpy if ``like`` is an array)."""
+def step_range(first: int, n: int) -> array[int]:
+    """Return steps ``first .. first + n - 1`` (through numpy if it is imported: a
+    range into an ``array('q')`` costs about 35 ns a step, numpy's ``arange`` 1)."""
     numpy = sys.modules.get("numpy")
-    if numpy is not None and isinstance(like, numpy.ndarray) and n:
+    if numpy is not None and n:
         out = array("q")
         out.frombytes(memoryview(numpy.arange(first, first + n, dtype="int64")).cast("B"))
         return out

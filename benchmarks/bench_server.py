@@ -510,14 +510,22 @@ POLL_QUERIES = {
     "q_metric_sort": f"runs?q={Q_BROAD}&sort=metric:acc&order=desc&limit=50",
     "metric_sort_middle_page": "runs?sort=metric:acc&order=desc&limit=50&offset=50000",
     "q_metric_sort_deep_page": f"runs?q={Q_BROAD}&sort=metric:acc&limit=50&offset=5000",
+    # The same pages reached by next/previous, as the sidebar asks for them now (the
+    # previous page's next_cursor; skipped on a server without keyset cursors).
+    "metric_sort_middle_page_cursor": "runs?sort=metric:acc&order=desc&limit=50"
+                                      "&cursor_after=49950",
+    "q_metric_sort_deep_page_cursor": f"runs?q={Q_BROAD}&sort=metric:acc&limit=50"
+                                      "&cursor_after=4950",
 }
 
 
-def polling_cpu(path: Path, code_root: Path, seconds: float, route: str) -> dict[str, Any]:
+def polling_cpu(path: Path, code_root: Path, seconds: float,
+                route: str) -> dict[str, Any] | None:
     """Server CPU (% of one core) while a writer logs a metric point every 0.1 s to a
     running run and a client polls as the sidebar does: ``GET changes?since=N`` every
     second, then ``route`` when the cursor moved. The server runs ``code_root``'s
-    mm_jupyter (another checkout measures "before") on a copy of ``path``."""
+    mm_jupyter (another checkout measures "before") on a copy of ``path``. ``None``
+    for a ``cursor_after=`` route on a server without keyset cursors."""
     import shutil
     import threading
     import time
@@ -576,6 +584,12 @@ def polling_cpu(path: Path, code_root: Path, seconds: float, route: str) -> dict
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("jupyter server did not start") from None
                 time.sleep(0.2)
+        if "&cursor_after=" in route:  # the next page of the page at that offset
+            route, _, at = route.partition("&cursor_after=")
+            token = get(f"{route}&offset={at}").get("next_cursor")
+            if not token:
+                return None
+            route = f"{route}&cursor={token}"
         get(route)  # warm: the trigram index, the caches
         writer = subprocess.Popen([sys.executable, "-c", writer_code, str(work)], env=env,
                                   cwd=code_root)
@@ -632,6 +646,8 @@ def polling_suite(args: argparse.Namespace, result: dict[str, Any]) -> None:
     code_root = Path(args.polling_code) if args.polling_code else ROOT
     for name, route in POLL_QUERIES.items():
         got = polling_cpu(path, code_root, args.polling_seconds, route)
+        if got is None:
+            continue
         result[f"runs_{label}_polling_{name}_server_cpu_pct"] = got["server_cpu_pct"]
         result[f"runs_{label}_polling_{name}_page_requests"] = got["page_requests"]
         result[f"runs_{label}_polling_{name}_page_wall_ms"] = got["page_wall_ms"]

@@ -6,11 +6,12 @@ memory: 7 MB at 100,000 runs); their columns are then read ``BATCH`` runs per re
 transaction, so the registry's lock is never held for the whole export and memory
 holds one batch of rows, not the registry.
 
-The exports read :func:`wide_batches`: per run one row of its attributes and tags
+The CSV export reads :func:`wide_batches`: per run one row of its attributes and tags
 text, and its params and latest metrics each as two texts the database joins (the
 keys, the values), so that 100,000 runs of 20 values cross into Python as 300,000
-rows, not 2.1 million, and the caller splits them in C. :func:`object_batches` and
-:func:`frame_batches` give the same runs as decoded objects, per run and key.
+rows, not 2.1 million, and the caller splits them in C. ``mm.runs_frame`` reads
+:func:`frame_batches` (in id order: the frame is whole in memory anyway), and
+:func:`object_batches` gives a CSV's runs as decoded objects, per run and key.
 """
 
 from __future__ import annotations

@@ -267,10 +267,10 @@ class WideBatch:
 _WIDE_PARAMS = {
     "sqlite": "SELECT run_id, group_concat(key, char(31)), group_concat(CASE WHEN"
               f" {_BIG_INT} THEN '{BIG_INT_MARK}' || value ELSE value END, char(30))"
-              " FROM params WHERE run_id IN ({marks}) GROUP BY run_id",
+              " FROM params WHERE run_id IN ({marks}){keys} GROUP BY run_id",
     "postgresql": "SELECT run_id, string_agg(key, chr(31) ORDER BY key), string_agg(CASE"
                   f" WHEN {_BIG_INT} THEN '{BIG_INT_MARK}' || value ELSE value END,"
-                  " chr(30) ORDER BY key) FROM params WHERE run_id IN ({marks})"
+                  " chr(30) ORDER BY key) FROM params WHERE run_id IN ({marks}){keys}"
                   " GROUP BY run_id",
 }
 # SQLite: 17 significant digits read back the same float (its own text has 15).
@@ -283,22 +283,25 @@ _WIDE_METRICS = {
               " WHEN typeof(value) = 'text' THEN CASE WHEN value IN"
               " ('NaN', 'Infinity', '-Infinity') THEN value ELSE json_quote(value) END"
               " WHEN value > 0 THEN 'Infinity' ELSE '-Infinity' END, ',')"
-              " FROM latest_metrics WHERE run_id IN ({marks}) GROUP BY run_id",
+              " FROM latest_metrics WHERE run_id IN ({marks}){keys} GROUP BY run_id",
     "postgresql": "SELECT run_id, string_agg(key, chr(31) ORDER BY key),"
                   " string_agg(COALESCE(value::text, 'null'), ',' ORDER BY key)"
-                  " FROM latest_metrics WHERE run_id IN ({marks}) GROUP BY run_id",
+                  " FROM latest_metrics WHERE run_id IN ({marks}){keys} GROUP BY run_id",
 }
 
 
-def wide_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 2
+def wide_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 2, *,
+                 params: Sequence[str] | None = None, metrics: Sequence[str] | None = None
                  ) -> Iterator[WideBatch]:
     """Yield the runs ``ids`` names ``size`` at a time, each batch's ``runs`` in the
-    order of ``ids``: three queries a batch, one row per run each."""
+    order of ``ids``: up to three queries a batch, one row per run each. ``params`` and
+    ``metrics``: the only keys to read of each (``None``: every key; none: no query)."""
     backend = registry.backend
-    params_sql, metrics_sql = _WIDE_PARAMS[backend], _WIDE_METRICS[backend]
+    wanted = [(_WIDE_PARAMS[backend], params), (_WIDE_METRICS[backend], metrics)]
     for start in range(0, len(ids), size):
         chunk = list(ids[start:start + size])
         marks = ",".join("?" * len(chunk))
+        joined: list[dict[str, tuple[str, str]]] = []
         # Read inside one transaction, return outside it (see _objects).
         with registry.read() as conn:
             runs = conn.execute(
@@ -306,9 +309,12 @@ def wide_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 2
                 " r.finished_at, r.duration_s, r.tags FROM runs r"
                 f" JOIN experiments e ON e.id = r.experiment_id WHERE r.id IN ({marks})",
                 chunk).fetchall()
-            params = {r[0]: (r[1], r[2])
-                      for r in conn.execute(params_sql.format(marks=marks), chunk)}
-            metrics = {r[0]: (r[1], r[2])
-                       for r in conn.execute(metrics_sql.format(marks=marks), chunk)}
+            for sql, keys in wanted:
+                if keys is not None and not keys:
+                    joined.append({})
+                    continue
+                only = "" if keys is None else f" AND key IN ({','.join('?' * len(keys))})"
+                joined.append({r[0]: (r[1], r[2]) for r in conn.execute(
+                    sql.format(marks=marks, keys=only), [*chunk, *(keys or ())])})
         by_id = {r[0]: r for r in runs}
-        yield WideBatch([tuple(by_id[i]) for i in chunk if i in by_id], params, metrics)
+        yield WideBatch([tuple(by_id[i]) for i in chunk if i in by_id], *joined)

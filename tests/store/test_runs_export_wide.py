@@ -97,6 +97,10 @@ def test_chosen_columns_repeat_and_name_unused_keys(registry, odd):
         "plain,0.1,plain,"]
     assert "".join(export.csv_chunks(registry, columns="name", limit=2)).split() == [
         "name", "bare", "odd"]
+    # Only the chosen keys are read: a subset of a run's keys, one holding a separator.
+    names = ["name", "params.big", "params.lr", "metrics.m\x1fn", "metrics.acc", "tags.team"]
+    rows = list(csv.reader(io.StringIO("".join(export.csv_chunks(registry, columns=names)))))
+    assert rows[0] == names and rows[1:] == reference_rows(registry, names)
 
 
 def test_frame_values_match_the_csv(registry, odd):

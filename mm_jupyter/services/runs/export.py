@@ -184,6 +184,7 @@ class _Layout:
         where = {n: i for i, n in enumerate(wide)}
         self.wide = wide
         self.pick = None if names == wide else [where[n] for n in names]
+        self.chosen = False  # set for chosen columns: only their keys are read
 
 
 @dataclass
@@ -213,7 +214,10 @@ def _wide_rows(registry: Registry, ids: list[str], layout: _Layout) -> Iterator[
     no_params, no_metrics = [None] * n_params, [None] * n_metrics
     n_attributes = len(runs_export.ATTRIBUTES)
     value_sep = runs_export.VALUE_SEP
-    for batch in runs_export.wide_batches(registry, ids):
+    # Chosen columns: only their keys are read (every key otherwise).
+    only: dict[str, Any] = ({"params": layout.params, "metrics": layout.metrics}
+                            if layout.chosen else {})
+    for batch in runs_export.wide_batches(registry, ids, **only):
         runs = batch.runs
         run_params = [batch.params.get(run[0]) for run in runs]
         run_metrics = [batch.metrics.get(run[0]) for run in runs]
@@ -284,6 +288,7 @@ def csv_chunks(registry: Registry, *, columns: str | list[str] | None = None,
     writer.writerow([csv_text(n) for n in names])
     yield buffer.getvalue()
     layout = _Layout(names)
+    layout.chosen = chosen is not None
     pick = operator.itemgetter(*layout.pick) if layout.pick else None
     for batch in _wide_rows(registry, ids, layout):
         buffer.seek(0)

@@ -586,10 +586,10 @@ def polling_cpu(path: Path, code_root: Path, seconds: float,
                 time.sleep(0.2)
         if "&cursor_after=" in route:  # the next page of the page at that offset
             route, _, at = route.partition("&cursor_after=")
-            token = get(f"{route}&offset={at}").get("next_cursor")
-            if not token:
+            next_cursor = get(f"{route}&offset={at}").get("next_cursor")
+            if not next_cursor:
                 return None
-            route = f"{route}&cursor={token}"
+            route = f"{route}&cursor={next_cursor}"
         get(route)  # warm: the trigram index, the caches
         writer = subprocess.Popen([sys.executable, "-c", writer_code, str(work)], env=env,
                                   cwd=code_root)

@@ -44,6 +44,11 @@ def benches(blob_mb: int) -> list[list[str]]:
         ["bench_runs_table.py"],  # issue 14: filter, CSV and DataFrame at 100k runs
         ["bench_rerun.py"],  # issue 15: rerun of the quickstart's tuned run (kernel included)
         ["bench_hidden_state.py"],  # issue 15: hidden-state analysis per tracked cell
+        # Issue 16 (each figure beside its floor, measured in the same run): the tracked
+        # cell in a 100k-file folder is in bench_tracking, serve --workers in
+        # bench_monitoring, search/sort/keyset pages in bench_server and bench_runs_table.
+        ["bench_metrics.py"],  # log_metric / log_metric_series, RSS of 1M points, flush gap
+        ["bench_export.py"],  # runs.csv, GET runs.csv, runs_frame, runs list --csv at 100k
     ]
 
 

@@ -237,7 +237,7 @@ def http_csv(path: Path, rounds: int) -> tuple[list[float], int]:
     (started as timing.http_round_trips starts it)."""
     import urllib.request
 
-    from timing import free_port
+    from timing import free_port, wait_for_server
 
     port, token = free_port(), "bench-token"
     env = {**os.environ, "MM_JUPYTER_HOME": str(path),
@@ -264,15 +264,7 @@ def http_csv(path: Path, rounds: int) -> tuple[list[float], int]:
     seconds: list[float] = []
     size = 0
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get("meta")
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("jupyter server did not start") from None
-                time.sleep(0.2)
+        wait_for_server(get, proc)
         get("runs.csv?columns=id")  # warm-up
         for _ in range(rounds):
             start = time.perf_counter()

@@ -531,7 +531,7 @@ def polling_cpu(path: Path, code_root: Path, seconds: float,
     import time
     import urllib.request
 
-    from timing import free_port
+    from timing import free_port, wait_for_server
 
     work = CACHE / "polling-registry"
     shutil.rmtree(work, ignore_errors=True)
@@ -575,15 +575,7 @@ def polling_cpu(path: Path, code_root: Path, seconds: float,
         "    time.sleep(0.1)\n")
     writer = None
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get("meta")
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("jupyter server did not start") from None
-                time.sleep(0.2)
+        wait_for_server(get, proc)
         if "&cursor_after=" in route:  # the next page of the page at that offset
             route, _, at = route.partition("&cursor_after=")
             next_cursor = get(f"{route}&offset={at}").get("next_cursor")

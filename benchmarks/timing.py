@@ -19,6 +19,21 @@ from seed_runs import CACHE
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def wait_for_server(get: Callable[[str], Any], proc: subprocess.Popen[bytes],
+                    seconds: float = 60) -> None:
+    """Ask ``GET meta`` until the started server answers; ``RuntimeError`` if it exits
+    or does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            get("meta")
+            return
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("jupyter server did not start") from None
+            time.sleep(0.2)
+
+
 def median_ms(work: Callable[[], Any], repeat: int) -> float:
     """Return the median wall time of ``work()`` in milliseconds (after one warm-up)."""
     work()
@@ -69,15 +84,7 @@ def http_round_trips(
             return response.read()  # type: ignore[no-any-return]
 
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get("meta")
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("jupyter server did not start") from None
-                time.sleep(0.2)
+        wait_for_server(get, proc)
         routes = routes or {
             "http_first_page_metric_sort": "runs?sort=metric:acc&order=desc&limit=50",
             "http_first_page_started_at": "runs?limit=50",

@@ -18,6 +18,7 @@ from typing import Any
 
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection, bulk_insert
+from mm_jupyter.store.runs import CURRENT_SEQ, UPSERT_LATEST
 
 COLUMNS = ("run_id", "key", "step", "value", "timestamp_ts")
 # 3 parameters per point plus the run and key: 24,002 of SQLite's 32,766. Each
@@ -26,7 +27,6 @@ ROWS_PER_INSERT = 8000
 _ONE_ROW = "(?1, ?2, ?, ?, ?)"
 _INSERT = "INSERT INTO metrics (run_id, key, step, value, timestamp_ts) VALUES "
 _INSERT_MANY = _INSERT + ", ".join([_ONE_ROW] * ROWS_PER_INSERT)
-_CURRENT_SEQ = "(SELECT change_seq FROM registry_state)"
 
 Series = tuple[str, str, Sequence[int], Sequence[float], Sequence[float]]
 
@@ -99,15 +99,11 @@ def write_metric_series(
             last = max(stamps)
             now = last if now is None or last > now else now
         conn.executemany(
-            "INSERT INTO latest_metrics (run_id, key, step, value, timestamp_ts)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET"
-            " step = excluded.step, value = excluded.value,"
-            " timestamp_ts = excluded.timestamp_ts"
-            " WHERE excluded.step >= latest_metrics.step",
+            UPSERT_LATEST,
             _latest(series),
         )
         run_ids = {s[0] for s in series} | set(heartbeat)
-        touch = (f"UPDATE runs SET change_seq = {_CURRENT_SEQ},"
+        touch = (f"UPDATE runs SET change_seq = {CURRENT_SEQ},"
                  " heartbeat_ts = COALESCE(?, heartbeat_ts) WHERE id = ? AND status = 'running'")
         if len(run_ids) == 1:  # the usual case: one statement, one round trip on PostgreSQL
             conn.execute(touch, (now, *run_ids))

@@ -60,6 +60,7 @@ ID_TABLES = frozenset({
     "experiments", "metrics", "outputs", "artifacts", "artifact_versions", "alias_history",
     "registered_models", "model_versions", "model_transitions", "registry_events",
     "monitor_batches", "monitor_rules", "monitor_alerts", "alert_actions", "history_kernels",
+    "model_policies", "model_approvals",
 })
 
 _OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)

@@ -117,5 +117,11 @@ def m0012_run_pages(db: Database) -> None:
     db.executescript(sql("0012_run_pages"))
 
 
+@MIGRATIONS(name="0013_model_policies")
+def m0013_model_policies(db: Database) -> None:
+    """Promotion policies, approvals, and forced transitions (issue 17)."""
+    db.executescript(sql("0013_model_policies"))
+
+
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
 # tests/store/test_migrations.py checks they agree.

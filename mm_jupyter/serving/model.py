@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import json
 import logging
 import math
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,20 +36,12 @@ from mm_jupyter.monitoring import queries
 from mm_jupyter.services.artifacts.materialize import materialize
 from mm_jupyter.services.models import flavors, lookup
 from mm_jupyter.services.models.flavors import PICKLE_FLAVORS
+from mm_jupyter.serving.standalone import RequestError, parse_inputs, parse_json
 
 if TYPE_CHECKING:
     from mm_jupyter.store import Registry
 
 log = logging.getLogger("mm_jupyter")
-
-
-class RequestError(Exception):
-    """A request the server refuses: HTTP ``status`` and a message for the client."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 # -- the model ------------------------------------------------------------------
@@ -129,80 +119,8 @@ def feature_order(model: Any, signature: Any, profile: Any) -> tuple[list[str] |
     return names or None, False
 
 
-# -- request bodies --------------------------------------------------------------
-
-_SCALARS = (str, int, float, bool, type(None))
+# Request bodies: one parser (standalone.py) for `mm-jupyter serve` and a package's serve.py.
 _NUMBERS = {int, float}
-
-
-def parse_inputs(body: bytes, features: list[str] | None) -> list[list[Any]]:
-    """Return the rows of a ``/predict`` body in feature order; ``RequestError`` (400) if bad."""
-    payload = parse_json(body)
-    if not isinstance(payload, dict):
-        raise RequestError(400, "the body must be a JSON object with 'rows' or 'instances'")
-    has_rows, has_instances = "rows" in payload, "instances" in payload
-    if has_rows == has_instances:
-        raise RequestError(400, "the body needs exactly one of 'rows' (objects by feature name)"
-                                " or 'instances' (lists in feature order)")
-    key = "rows" if has_rows else "instances"
-    items = payload[key]
-    if not isinstance(items, list) or not items:
-        raise RequestError(400, f"'{key}' must be a non-empty list")
-    out: list[list[Any]] = []
-    if has_rows:
-        if features is None:
-            raise RequestError(400, "the model's feature names are unknown; send 'instances'"
-                                    " (lists in feature order)")
-        for i, row in enumerate(items):
-            if not isinstance(row, dict):
-                raise RequestError(400, f"row {i} is not an object of feature values")
-            try:
-                values = [row[f] for f in features]
-            except KeyError as exc:
-                raise RequestError(400, f"row {i} lacks feature {exc.args[0]!r}") from None
-            _check_scalars(values, "row", i, features)
-            out.append(values)
-        return out
-    width = len(features) if features is not None else None
-    for i, inst in enumerate(items):
-        if not isinstance(inst, list):
-            raise RequestError(400, f"instance {i} is not a list of feature values")
-        if width is None:
-            width = len(inst)
-        if len(inst) != width:
-            takes = "the model takes" if features is not None else "instance 0 has"
-            raise RequestError(400, f"instance {i} has {len(inst)} values; {takes} {width}")
-        _check_scalars(inst, "instance", i, features)
-        out.append(inst)
-    return out
-
-
-def _check_scalars(values: list[Any], what: str, index: int, features: list[str] | None) -> None:
-    for j, value in enumerate(values):
-        if not isinstance(value, _SCALARS):
-            name = features[j] if features is not None else f"#{j}"
-            raise RequestError(400, f"{what} {index} feature {name!r} is a"
-                                    f" {type(value).__name__}, not a number, string or null")
-
-
-def parse_json(body: bytes) -> Any:
-    """Decode a JSON body; ``RequestError`` (400) naming what is wrong."""
-    if not body:
-        raise RequestError(400, "the body is empty; send a JSON object")
-    try:
-        return json.loads(body)
-    except UnicodeDecodeError:
-        raise RequestError(400, "the body is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise RequestError(400, f"malformed JSON: {exc.msg} at line {exc.lineno}"
-                                f" column {exc.colno}") from None
-    except RecursionError:
-        raise RequestError(400, "malformed JSON: nested too deeply") from None
-    except ValueError:  # an integer over sys.get_int_max_str_digits() digits
-        raise RequestError(
-            400, "a JSON integer in the body has more than"
-            f" {sys.get_int_max_str_digits()} digits; send numbers that fit a float"
-        ) from None
 
 
 def _json_values(values: np.ndarray) -> list[Any]:

@@ -13,7 +13,6 @@ its ``q`` filter scans, as before migration 0006.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -197,23 +196,25 @@ def runs_match(conn: Connection, backend: str, q: str, where: str, args: list[An
         from_experiments = (
             " UNION ALL SELECT rowid FROM runs WHERE experiment_id IN"
             f" ({', '.join('?' * len(experiments))})" if experiments else "")
-        candidates = ("SELECT rowid FROM runs_text WHERE runs_text MATCH ?"
+        candidates = ("SELECT rowid AS c FROM runs_text WHERE runs_text MATCH ?"
                       f" UNION ALL SELECT run_rowid FROM runs_text_pending{from_experiments}")
         candidate_args = ['"' + q.replace('"', '""') + '"', *experiments]
         # The index is read once: its candidates travel to the count and the page as
-        # one JSON list (an FTS5 query of a common q costs ~5 ms, each time).
+        # one JSON list (an FTS5 query of a common q costs ~5 ms, each time), which
+        # the database writes (11,111 rowids: 1.6 ms, where fetching them as rows
+        # and writing the list in Python takes 4.5).
         half = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0]) // 2
-        rows = conn.execute(f"{candidates} LIMIT ?",
-                            [*candidate_args, max(half, SPARSE_MAX) + 1]).fetchall()
-        found = [row[0] for row in rows]
-        if len(found) > max(half, SPARSE_MAX):
+        n_found, found = conn.execute(
+            f"SELECT count(*), json_group_array(c) FROM ({candidates} LIMIT ?)",
+            [*candidate_args, max(half, SPARSE_MAX) + 1]).fetchone()
+        if n_found > max(half, SPARSE_MAX):
             # When most runs match, a scan counts faster: its LIKEs stop at the first
             # field that matches, where each candidate costs a lookup.
             return page
-        subset, subset_args = "SELECT value FROM json_each(?)", [json.dumps(found)]
+        subset, subset_args = "SELECT value FROM json_each(?)", [found]
         page.count_where = f"{where} AND r.rowid IN ({subset}) AND {check}"
         page.count_args = [*args, *subset_args, *check_args]
-        if len(found) > SPARSE_MAX:
+        if n_found > SPARSE_MAX:
             page.narrow_runs = f"+r.rowid IN ({subset})"
             page.narrow_values = (
                 f"+v.run_id IN (SELECT id FROM runs WHERE rowid IN ({subset}))")

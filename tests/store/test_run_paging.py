@@ -148,19 +148,25 @@ def test_offsets_skipped_on_indexes_only_when_every_run_is_listed(registry, list
 
 
 @pytest.mark.parametrize("budget", [0, queries.WALK_BUDGET])
-@pytest.mark.parametrize("sort", ["started_at", "metric:acc", "param:lr"])
-def test_search_pages_through_the_index_candidates(registry, listed, sort, budget,
+@pytest.mark.parametrize(("sort", "order"), [
+    ("started_at", "desc"), ("started_at", "asc"), ("name", "desc"), ("status", "asc"),
+    ("metric:acc", "desc"), ("param:lr", "desc")])
+def test_search_pages_through_the_index_candidates(registry, listed, sort, order, budget,
                                                    monkeypatch):
     """More matches than a search lists by id: the sort's index is walked (checking
     each entry against the trigram index's candidates once a plain walk ran out of
-    its budget, SQLite), same runs and order as without."""
+    its budget, SQLite; a run column's walk bounded by its matches' least and greatest
+    value), same runs and order as without, by cursor both ways."""
     from mm_jupyter.store import text_search
 
-    expected = _ids(queries.query_runs(registry, q="run-1", sort=sort, limit=500))
+    options = {"q": "run-1", "sort": sort, "order": order}
+    expected = _ids(queries.query_runs(registry, limit=500, **options))
     monkeypatch.setattr(text_search, "SPARSE_MAX", 2)
     monkeypatch.setattr(queries, "WALK_BUDGET", budget)
-    assert _ids(queries.query_runs(registry, q="run-1", sort=sort, limit=500)) == expected
-    first = queries.query_runs(registry, q="run-1", sort=sort, limit=3)
-    pages = _walk(registry, first, "next_cursor", q="run-1", sort=sort, limit=3)
+    assert _ids(queries.query_runs(registry, limit=500, **options)) == expected
+    first = queries.query_runs(registry, limit=3, **options)
+    pages = _walk(registry, first, "next_cursor", limit=3, **options)
     assert [i for page in pages for i in _ids(page)] == expected
     assert first["total"] == len(expected) > 2
+    back = _walk(registry, pages[-1], "prev_cursor", limit=3, **options)
+    assert [i for page in back[::-1] for i in _ids(page)] == expected

@@ -61,7 +61,7 @@ _HOUSEKEEPING_API = (
 _REPRODUCE_API = ("rerun", "checkout")
 __all__ = ["API_VERSION", "__version__", "diff", "evaluate", "triggers", *_API, *_ARTIFACT_API,
            "compare_runs", *_MODEL_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API,
-           *_HOUSEKEEPING_API, *_REPRODUCE_API]
+           *_HOUSEKEEPING_API, *_REPRODUCE_API, "package_model"]
 
 
 # Where each public name lives (the adapters in api/); ``triggers`` is a module of its own.
@@ -77,6 +77,7 @@ _HOME = {
     "diff": "mm_jupyter.api.diff",
     "compare_runs": "mm_jupyter.api.compare",
     "evaluate": "mm_jupyter.api.evaluation",
+    "package_model": "mm_jupyter.api.packaging",
 }
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from mm_jupyter.cli.support import emit_json, open_cli_registry
 from mm_jupyter.core.paging import MAX_LIMIT
 from mm_jupyter.display.runs import fmt_ts
+from mm_jupyter.errors import MMError, TrustRequiredError
 from mm_jupyter.identity import current_user
 from mm_jupyter.monitoring import queries
 
@@ -177,7 +180,11 @@ def monitor_series(ref: str, keys: tuple[str, ...], pattern: str | None, limit: 
 
 
 @click.command("serve")
-@click.argument("ref")
+@click.argument("ref", required=False)
+@click.option("--package", "package_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Serve a model package (`mm-jupyter models package`) instead of REF: no"
+                   " registry needed, predictions are not logged (POST /predict, GET"
+                   " /health only).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. There is no authentication: keep loopback and put a"
                    " reverse proxy (TLS, auth) in front to expose it.")
@@ -204,9 +211,12 @@ def monitor_series(ref: str, keys: tuple[str, ...], pattern: str | None, limit: 
               help="Worker processes sharing the port (pre-forked), each with its own"
                    " predictor and monitor writer: throughput grows with cores. SIGTERM"
                    " drains them all; /health and the mm_serve_* metrics are per worker.")
-def serve(ref: str, host: str, port: int, trust: bool, flush_seconds: float,
-          flush_rows: int, min_batch_rows: int, max_wait_seconds: float, workers: int) -> None:
+def serve(ref: str | None, package_dir: Path | None, host: str, port: int, trust: bool,
+          flush_seconds: float, flush_rows: int, min_batch_rows: int, max_wait_seconds: float,
+          workers: int) -> None:
     """Serve model REF over HTTP (POST /predict, POST /labels, GET /metrics, GET /health).
+
+    Or serve a package with --package DIR (its files' digests are checked first).
 
     Predictions are logged to the registry's monitoring in micro-batches (drift,
     latency, alerts) of at least --min-batch-rows rows, or whatever arrived within
@@ -214,6 +224,13 @@ def serve(ref: str, host: str, port: int, trust: bool, flush_seconds: float,
     only through a reverse proxy. SIGINT/SIGTERM flush buffered rows before exiting
     (with --workers N, every worker's).
     """
+    if package_dir is not None:
+        if ref is not None:
+            raise click.UsageError("give a model REF or --package DIR, not both")
+        _serve_package(package_dir, host, port, trust, workers)
+        return
+    if ref is None:
+        raise click.UsageError("give the model REF to serve (or --package DIR)")
     # Imported here, not at the top: the serving app loads tornado, prometheus_client and
     # numpy, which no other command needs, and this module is imported at every start.
     from mm_jupyter.serving.app import run
@@ -223,6 +240,41 @@ def serve(ref: str, host: str, port: int, trust: bool, flush_seconds: float,
         flush_seconds=flush_seconds, flush_rows=flush_rows, min_batch_rows=min_batch_rows,
         max_wait_seconds=max_wait_seconds, announce=lambda line: click.echo(line),
         workers=workers, reopen=open_cli_registry)
+
+
+# These log predictions to the registry's monitoring, which a package is served without.
+MONITORING_OPTIONS = ("flush_seconds", "flush_rows", "min_batch_rows", "max_wait_seconds")
+
+
+def _serve_package(folder: Path, host: str, port: int, trust: bool, workers: int) -> None:
+    """``serve --package``: the package's own server (serving/standalone.py, its serve.py)."""
+    context = click.get_current_context()
+    given = [f"--{name.replace('_', '-')}" for name in MONITORING_OPTIONS
+             if context.get_parameter_source(name) is ParameterSource.COMMANDLINE]
+    if given:
+        raise click.UsageError(f"{', '.join(given)}: a package is served without a registry,"
+                               " so predictions are not logged")
+    if workers != 1:
+        raise click.UsageError("--workers serves a registered model; a package is served by"
+                               " one process (run several behind a balancer)")
+    # Imported here: every CLI start imports this module, and only serve needs these.
+    from mm_jupyter.services.models.flavors import PICKLE_FLAVORS
+    from mm_jupyter.services.models.packaging import verify_package
+    from mm_jupyter.serving import standalone
+
+    manifest = verify_package(folder)
+    flavor = manifest["model"]["flavor"]
+    if flavor in PICKLE_FLAVORS and not trust:
+        raise TrustRequiredError(
+            f"the package {folder} holds a pickle ({flavor}); loading it runs code from the"
+            " model file. Pass --trust if you trust whoever made the package.")
+    try:
+        served = standalone.load_package(folder)
+        standalone.run(served, host, port, click.echo)
+    except standalone.PackageError as exc:
+        raise MMError(str(exc)) from None
+    except OSError as exc:
+        raise MMError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 __all__ = ["monitor", "serve"]

@@ -380,19 +380,30 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         served = load_package(Path(args.package))
-        server = PackageServer(served, args.host, args.port)
     except (PackageError, OSError) as exc:
         sys.exit(f"serve.py: {exc}")
-    shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Serving {served.ref} on http://{shown}:{server.server_address[1]} ({ROUTES});"
-          " predictions are not logged (no registry); Ctrl-C to stop", flush=True)
+    try:
+        run(served, args.host, args.port, print)
+    except OSError as exc:  # the address is taken or not ours
+        sys.exit(f"serve.py: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+
+
+def run(served: Served, host: str, port: int, announce: Any) -> None:
+    """Serve ``served`` on ``host:port`` until SIGINT/SIGTERM; ``announce`` gets the
+    start line naming the port. ``OSError`` when the address cannot be bound."""
+    server = PackageServer(served, host, port)
+    shown = f"[{host}]" if ":" in host else host
+    announce(f"Serving {served.ref} on http://{shown}:{server.server_address[1]} ({ROUTES});"
+             " predictions are not logged (no registry); Ctrl-C to stop")
+    sys.stdout.flush()
     # `docker stop` sends SIGTERM, which a Python PID 1 would otherwise ignore.
-    signal.signal(signal.SIGTERM, _stop)
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()
 
 

@@ -18,6 +18,7 @@ from mm_jupyter.server.compare import CompareHandler
 from mm_jupyter.server.diff import DiffHandler
 from mm_jupyter.server.housekeeping import MetricDirectionsHandler, RunHousekeepingHandler
 from mm_jupyter.server.meta import MetaHandler
+from mm_jupyter.server.model_package import ModelCardHandler, ModelPackageHandler
 from mm_jupyter.server.models import (
     ModelHandler,
     ModelsHandler,
@@ -76,6 +77,8 @@ ROUTES = (
     ("lineage", LineageHandler),
     ("models", ModelsHandler),
     ("models/(.+)/versions/([^/]+)/transition", ModelTransitionHandler),
+    ("models/(.+)/versions/([^/]+)/card", ModelCardHandler),
+    ("models/(.+)/versions/([^/]+)/package\\.zip", ModelPackageHandler),
     ("models/(.+)/versions/([^/]+)", ModelVersionHandler),
     ("models/(.+)", ModelHandler),
     ("diff", DiffHandler),

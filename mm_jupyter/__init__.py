@@ -47,6 +47,7 @@ _MODEL_API = (
     "set_model_alias",
     "model_history",
 )
+_POLICY_API = ("set_policy", "get_policy", "check_model", "approve_model")
 _MONITOR_API = ("monitor", "on_model_event", "acknowledge_alert", "unacknowledge_alert")
 _SYNC_API = ("push", "pull")
 _AUTOLOG_API = ("autolog",)
@@ -60,7 +61,7 @@ _HOUSEKEEPING_API = (
 )
 _REPRODUCE_API = ("rerun", "checkout")
 __all__ = ["API_VERSION", "__version__", "diff", "evaluate", "triggers", *_API, *_ARTIFACT_API,
-           "compare_runs", *_MODEL_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API,
+           "compare_runs", *_MODEL_API, *_POLICY_API, *_MONITOR_API, *_SYNC_API, *_AUTOLOG_API,
            *_HOUSEKEEPING_API, *_REPRODUCE_API, "package_model"]
 
 
@@ -69,6 +70,7 @@ _HOME = {
     **dict.fromkeys(_API, "mm_jupyter.api.runs"),
     **dict.fromkeys(_ARTIFACT_API, "mm_jupyter.api.artifacts"),
     **dict.fromkeys(_MODEL_API, "mm_jupyter.api.models"),
+    **dict.fromkeys(_POLICY_API, "mm_jupyter.api.policies"),
     **dict.fromkeys(_MONITOR_API, "mm_jupyter.api.monitoring"),
     **dict.fromkeys(_SYNC_API, "mm_jupyter.api.sync"),
     **dict.fromkeys(_AUTOLOG_API, "mm_jupyter.api.autolog"),

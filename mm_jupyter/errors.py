@@ -6,6 +6,8 @@ version) so that a user can act on the message alone.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class MMError(Exception):
     """Base class of every mm-jupyter error."""
@@ -75,6 +77,18 @@ class FingerprintOnlyError(NotFoundError):
 
 class ConflictError(MMError):
     """The change conflicts with the registry's state (e.g. an alias held elsewhere)."""
+
+
+class PolicyRefusedError(ConflictError):
+    """A stage change a promotion policy forbids (docs/deploy.md).
+
+    ``report`` is the check that failed (the ``check_report`` of docs/rest.md), so each
+    adapter can show the failed rules: REST sends it with its 409.
+    """
+
+    def __init__(self, message: str, report: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class TrustRequiredError(MMError):

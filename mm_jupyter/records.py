@@ -182,19 +182,24 @@ class ModelTransition:
     user: str | None
     comment: str | None
     at: str
+    # A move forced past failing promotion-policy rules, and those rules (docs/deploy.md).
+    forced: bool = False
+    overridden: list[str] | None = None
 
     @classmethod
     def from_store(cls, row: dict[str, Any]) -> ModelTransition:
         """Build from a store history entry (keys ``from`` and ``to``)."""
         return cls(version=row["version"], kind=row["kind"], alias=row["alias"],
                    from_value=row["from"], to_value=row["to"], user=row["user"],
-                   comment=row["comment"], at=row["at"])
+                   comment=row["comment"], at=row["at"], forced=bool(row.get("forced")),
+                   overridden=row.get("overridden"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the history entry of docs/rest.md (``from`` and ``to``)."""
         return {"version": self.version, "kind": self.kind, "alias": self.alias,
                 "from": self.from_value, "to": self.to_value, "user": self.user,
-                "comment": self.comment, "at": self.at}
+                "comment": self.comment, "at": self.at, "forced": self.forced,
+                "overridden": self.overridden}
 
     def __repr__(self) -> str:
         what = f"alias {self.alias}" if self.kind == "alias" else "stage"
@@ -231,6 +236,8 @@ class ModelVersion:
     # The producing run's hidden-state verdict when registered: {"status", "warnings",
     # "confirmed_by"}, or None (docs/reproducibility.md).
     reproducibility: dict[str, Any] | None = None
+    # Reviews: {"user", "comment", "at", "counts", "why_not"} (docs/deploy.md).
+    approvals: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -296,3 +303,44 @@ class ModelSummary:
     def __repr__(self) -> str:
         stages = ", ".join(f"{s}: v{','.join(map(str, vs))}" for s, vs in self.stages.items())
         return f"<ModelSummary {self.name} {self.n_versions} versions [{stages or 'none'}]>"
+
+
+@dataclass
+class PolicyCheck:
+    """A model version judged against a stage's promotion policy (``mm.check_model``).
+
+    Truthy when every rule passes. ``rules`` holds each rule's ``status`` (pass, fail,
+    n/a), ``actual`` value and ``message``; ``failed`` the rules that fail.
+    """
+
+    ref: str
+    stage: str
+    passed: bool
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    policy: dict[str, Any] = field(default_factory=dict)
+    can_override: bool = False
+    current_stage: str = "none"
+    user: str | None = None
+
+    @classmethod
+    def from_store(cls, report: dict[str, Any]) -> PolicyCheck:
+        """Build from a ``check_report`` payload (docs/rest.md)."""
+        return cls(**{k: v for k, v in report.items() if k in cls.__dataclass_fields__})
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the ``check_report`` payload of docs/rest.md."""
+        name, _, number = self.ref.rpartition(":")
+        return {"ref": self.ref, "model": name, "version": int(number), "stage": self.stage,
+                "current_stage": self.current_stage, "passed": self.passed,
+                "policy": self.policy, "rules": self.rules, "failed": self.failed,
+                "can_override": self.can_override, "user": self.user}
+
+    def __repr__(self) -> str:
+        lines = [f"<PolicyCheck {self.ref} -> {self.stage}: "
+                 + ("passes" if self.passed else f"{len(self.failed)} rule(s) fail")]
+        lines += [f"  [{r['status']}] {r['rule']}: {r['message']}" for r in self.rules]
+        return "\n".join(lines) + ">"

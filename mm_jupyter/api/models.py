@@ -76,11 +76,18 @@ def load_model(ref: str, *, model: Any = None, trust: bool = False) -> Any:
 
 
 def promote_model(ref: str, stage: str, *, comment: str | None = None,
-                  archive_others: bool = False) -> ModelVersion:
-    """Move a model version to ``stage`` (none, staging, production, archived)."""
+                  archive_others: bool = False, force: bool = False,
+                  reason: str | None = None) -> ModelVersion:
+    """Move a model version to ``stage`` (none, staging, production, archived).
+
+    Held to ``stage``'s promotion policy (``mm.set_policy``, docs/deploy.md): a move it
+    forbids raises ``ConflictError`` naming the failed rules (``mm.check_model`` shows
+    them first). ``force=True`` with a ``reason`` moves it anyway if the policy names you
+    among its overriders; the history keeps the reason and the rules overridden.
+    """
     registry = get_session().require_registry()
     version_id = transitions.set_stage(registry, ref, stage, user=current_user(), comment=comment,
-                                       archive_others=archive_others)
+                                       archive_others=archive_others, force=force, reason=reason)
     return ModelVersion.from_store(lookup.model_version(registry, version_id))
 
 

@@ -13,6 +13,9 @@ from mm_jupyter.cli.artifacts import register as register_artifact_commands
 from mm_jupyter.cli.doctor import doctor
 from mm_jupyter.cli.housekeeping import register as register_housekeeping_commands
 from mm_jupyter.cli.model_package import package
+from mm_jupyter.cli.model_policies import approve as approve_model
+from mm_jupyter.cli.model_policies import check as check_model
+from mm_jupyter.cli.model_policies import policy as model_policy
 from mm_jupyter.cli.models import models
 from mm_jupyter.cli.monitoring import monitor, serve
 from mm_jupyter.cli.remote import remote
@@ -221,6 +224,8 @@ def diff_command(a: str, b: str | None, notebook: str | None, volatile: bool,
 register_artifact_commands(main)
 register_housekeeping_commands(main, runs)
 models.add_command(package)
+for command in (check_model, approve_model, model_policy):
+    models.add_command(command)
 for command in (doctor, models, monitor, pull, push, remote, serve, rerun, checkout):
     main.add_command(command)
 

@@ -1,4 +1,5 @@
-"""``mm-jupyter models list|show|register|promote|alias|history``."""
+"""``mm-jupyter models list|show|register|promote|alias|history`` (``check``, ``approve``
+and ``policy`` are in cli/model_policies.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import click
 
 from mm_jupyter.cli.support import emit, emit_json, open_cli_registry
 from mm_jupyter.display.models import history_line, model_versions_table, models_table
+from mm_jupyter.errors import PolicyRefusedError
 from mm_jupyter.identity import current_user
-from mm_jupyter.services.models import catalog, transitions
+from mm_jupyter.cli.model_policies import check_text
+from mm_jupyter.services.models import catalog, policies, transitions
 from mm_jupyter.services.models.registration import register_stored_run_model
 
 
@@ -66,13 +69,34 @@ def models_register(run: str, name: str, alias: str | None, stage: str | None,
 @click.option("--stage", "-s", required=True, type=click.Choice(transitions.MODEL_STAGES))
 @click.option("--comment", "-m", help="Why (kept in the history).")
 @click.option("--archive-others", is_flag=True, help="Archive other versions in that stage.")
+@click.option("--if-checks-pass", is_flag=True,
+              help="Print the policy check first; promote only if it passes (else exit 1).")
+@click.option("--force", is_flag=True,
+              help="Move past failing policy rules (only for the policy's overriders).")
+@click.option("--reason", help="Why the move is forced (required with --force; kept).")
 @click.option("--json", "as_json", is_flag=True, help="Print the version as JSON.")
 def models_promote(name: str, version: int, stage: str, comment: str | None,
-                   archive_others: bool, as_json: bool) -> None:
-    """Move NAME version VERSION to --stage."""
+                   archive_others: bool, if_checks_pass: bool, force: bool,
+                   reason: str | None, as_json: bool) -> None:
+    """Move NAME version VERSION to --stage, if its promotion policy allows it.
+
+    A move the policy forbids is refused with the failed rules (exit 1).
+    """
     registry, ref = open_cli_registry(), f"{name}:{version}"
-    transitions.set_stage(registry, ref, stage, user=current_user(), comment=comment,
-                          archive_others=archive_others)
+    if force and if_checks_pass:
+        raise click.UsageError("--force and --if-checks-pass contradict each other")
+    if force and not (reason or "").strip():
+        raise click.UsageError("--force needs --reason (kept in the model's history)")
+    if if_checks_pass:
+        report = policies.check(registry, ref, stage, user=current_user())
+        click.echo(check_text(report), err=as_json)
+        if not report["passed"]:
+            raise click.exceptions.Exit(1)
+    try:
+        transitions.set_stage(registry, ref, stage, user=current_user(), comment=comment,
+                              archive_others=archive_others, force=force, reason=reason)
+    except PolicyRefusedError as exc:
+        raise click.ClickException(str(exc)) from None
     emit(catalog.version_detail(registry, ref), as_json,
          lambda v: f"{v['ref']} is now in {v['stage']}")
 

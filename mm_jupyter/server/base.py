@@ -30,6 +30,7 @@ from mm_jupyter.errors import (
     BlobCorruptedError,
     ConflictError,
     NotFoundError,
+    PolicyRefusedError,
     RegistryError,
     RegistryNewerError,
     RegistryPermissionError,
@@ -141,7 +142,9 @@ class BaseHandler(APIHandler):
                     self.request.path,
                     exc_info=exc,
                 )
-            self.reply_error(status, message)
+            # A policy's refusal carries the check, so the sidebar lists the failed rules.
+            extra = {"check": exc.report} if isinstance(exc, PolicyRefusedError) else None
+            self.reply_error(status, message, extra)
 
     def classify(self, exc: Exception) -> tuple[int, str]:
         """Return the status and the client-safe message for ``exc``."""
@@ -180,13 +183,14 @@ class BaseHandler(APIHandler):
             message = message.replace(home, "~")
         return message if len(message) <= 1000 else message[:997] + "..."
 
-    def reply_error(self, status: int, message: str) -> None:
+    def reply_error(self, status: int, message: str,
+                    extra: dict[str, Any] | None = None) -> None:
         """Finish with a JSON error; never raise (the reply may already be gone)."""
         if self._finished:
             return
         self.clear()
         self.set_status(status)
-        self.finish(json.dumps({"message": message, "reason": self._reason}))
+        self.finish(strict_json({"message": message, "reason": self._reason, **(extra or {})}))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Reply to errors raised outside ``mapped_errors`` (403s, tornado's own)."""

@@ -38,7 +38,7 @@ _VERSION_RE = re.compile(r"[1-9][0-9]{0,17}")
 
 # The keys each action allows (the action's own key first).
 ACTIONS: dict[str, tuple[str, ...]] = {
-    "stage": ("stage", "comment", "archive_others"),
+    "stage": ("stage", "comment", "archive_others", "force", "reason"),
     "alias": ("alias", "comment", "move"),
     "remove_alias": ("remove_alias", "comment"),
 }
@@ -93,6 +93,8 @@ class Transition:
     value: str  # the stage or the alias
     comment: str | None = None
     flag: bool = False  # archive_others (stage) or move (alias)
+    force: bool = False  # past failing policy rules (stage; docs/deploy.md)
+    reason: str | None = None  # why it is forced
 
 
 def parse_transition(body: bytes) -> Transition:
@@ -148,7 +150,15 @@ def parse_transition(body: bytes) -> Transition:
         raise ParameterError(
             f"{flag_key!r} must be true or false, not {type_name(flag)}"
         )
-    return Transition(action=action, value=value, comment=comment or None, flag=flag)
+    force, reason = data.get("force", False), data.get("reason")
+    if not isinstance(force, bool):
+        raise ParameterError(f"'force' must be true or false, not {type_name(force)}")
+    if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_COMMENT):
+        raise ParameterError(f"'reason' must be a string of at most {MAX_COMMENT} characters")
+    if force and not (reason or "").strip():
+        raise ParameterError("'force' needs a 'reason' (kept in the model's history)")
+    return Transition(action=action, value=value, comment=comment or None, flag=flag,
+                      force=force, reason=reason or None)
 
 
 def apply_transition(
@@ -161,7 +171,8 @@ def apply_transition(
     # from a notebook.
     if change.action == "stage":
         transitions.set_stage(registry, ref, change.value, user=user, comment=change.comment,
-                              archive_others=change.flag)
+                              archive_others=change.flag, force=change.force,
+                              reason=change.reason)
     elif change.action == "alias":
         transitions.set_alias(registry, ref, change.value, user=user, comment=change.comment,
                               move=change.flag)

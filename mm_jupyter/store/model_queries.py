@@ -8,7 +8,7 @@ from typing import Any
 from mm_jupyter.core.paging import check_page
 from mm_jupyter.encoding import decode_float
 from mm_jupyter.errors import NotFoundError
-from mm_jupyter.store import text_search
+from mm_jupyter.store import model_policies, text_search
 from mm_jupyter.store.artifact_queries import run_artifacts, version_ref
 from mm_jupyter.store.artifacts import VERSION_SELECT, version_row
 from mm_jupyter.store.db import Registry
@@ -103,6 +103,7 @@ def model_version(conn: Connection, version_id: int) -> dict[str, Any]:
         "signature": _json(signature, None), "requirements": _json(requirements, {}),
         "inputs": inputs, "has_reference_profile": bool(has_profile),
         "reproducibility": _json(reproducibility, None),
+        "approvals": model_policies.approvals(conn, version_id),
     }
 
 
@@ -154,7 +155,8 @@ def list_models(registry: Registry, *, q: str | None = None, limit: int = 50,
 
 def _history(conn: Connection, model_id: int, version_id: int | None = None) -> list[dict[str, Any]]:
     sql = (
-        "SELECT v.version, t.kind, t.alias, t.from_value, t.to_value, t.user, t.comment, t.at"
+        "SELECT v.version, t.kind, t.alias, t.from_value, t.to_value, t.user, t.comment, t.at,"
+        " t.forced, t.overridden"
         " FROM model_transitions t JOIN model_versions v ON v.id = t.version_id"
         " WHERE t.model_id = ?"
     )
@@ -164,8 +166,10 @@ def _history(conn: Connection, model_id: int, version_id: int | None = None) -> 
         args.append(version_id)
     return [
         {"version": n, "kind": kind, "alias": alias, "from": old, "to": new,
-         "user": user, "comment": comment, "at": at}
-        for n, kind, alias, old, new, user, comment, at in conn.execute(sql + " ORDER BY t.id", args)
+         "user": user, "comment": comment, "at": at, "forced": bool(forced),
+         "overridden": _json(overridden, None)}
+        for n, kind, alias, old, new, user, comment, at, forced, overridden
+        in conn.execute(sql + " ORDER BY t.id", args)
     ]
 
 

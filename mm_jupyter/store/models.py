@@ -17,6 +17,7 @@ from mm_jupyter.errors import ConflictError, NotFoundError
 from mm_jupyter.store.artifacts import check_alias, kind_clash
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
+from mm_jupyter.store.model_policies import db_role
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 
 STAGES = ("none", "staging", "production", "archived")
@@ -162,15 +163,16 @@ def register(registry: Registry, new: NewModelVersion, *, user: str | None) -> t
             version_id = int(conn.execute(
                 "INSERT INTO model_versions (model_id, version, artifact_version_id, run_id,"
                 " flavor, config, metrics, signature, requirements, reference_profile,"
-                " created_at, created_by, reproducibility)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, created_by, reproducibility, created_role)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (model_id, number, new.artifact_version_id, new.run_id, new.flavor,
                  dumps(new.config), dumps(new.metrics),
                  None if new.signature is None else dumps(new.signature),
                  dumps(new.requirements),
                  None if new.reference_profile is None else json.dumps(new.reference_profile),
                  now, user,
-                 None if new.reproducibility is None else dumps(new.reproducibility)),
+                 None if new.reproducibility is None else dumps(new.reproducibility),
+                 db_role(registry, conn)),
             ).lastrowid or 0)
             _event(conn, "registered", model_id, version_id, version=number)
         if new.stage is not None:
@@ -186,21 +188,25 @@ def _version_number(conn: Connection, version_id: int) -> int:
 
 
 def _transition(conn: Connection, model_id: int, version_id: int, kind: str,
-                alias: str | None, old: Any, new: Any, user: str | None, comment: str | None) -> None:
+                alias: str | None, old: Any, new: Any, user: str | None, comment: str | None,
+                overridden: list[str] | None = None) -> None:
     conn.execute(
         "INSERT INTO model_transitions (model_id, version_id, kind, alias, from_value, to_value,"
-        " user, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " user, comment, at, forced, overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (model_id, version_id, kind, alias, None if old is None else str(old),
-         None if new is None else str(new), user, comment, iso_now()),
+         None if new is None else str(new), user, comment, iso_now(),
+         1 if overridden else 0, dumps(overridden) if overridden else None),
     )
 
 
 def _set_stage(conn: Connection, model_id: int, version_id: int, stage: str,
-               user: str | None, comment: str | None, archive_others: bool) -> None:
+               user: str | None, comment: str | None, archive_others: bool,
+               overridden: list[str] | None = None) -> None:
     old = conn.execute("SELECT stage FROM model_versions WHERE id = ?", (version_id,)).fetchone()[0]
     if old != stage:
         conn.execute("UPDATE model_versions SET stage = ? WHERE id = ?", (stage, version_id))
-        _transition(conn, model_id, version_id, "stage", None, old, stage, user, comment)
+        _transition(conn, model_id, version_id, "stage", None, old, stage, user, comment,
+                    overridden)
         _event(conn, "stage_changed", model_id, version_id, **{"from": old, "to": stage})
     if archive_others and stage in ("staging", "production"):
         for other_id, other_stage in conn.execute(
@@ -238,13 +244,17 @@ def _set_alias(conn: Connection, model_id: int, version_id: int, alias: str,
 
 
 def set_stage(registry: Registry, ref: str, stage: str, *, user: str | None = None,
-              comment: str | None = None, archive_others: bool = False) -> tuple[int, int]:
-    """Move the version ``ref`` names to ``stage``; return ``(model_id, version_id)``."""
+              comment: str | None = None, archive_others: bool = False,
+              overridden: list[str] | None = None) -> tuple[int, int]:
+    """Move the version ``ref`` names to ``stage``; return ``(model_id, version_id)``.
+
+    ``overridden`` lists the policy rules a forced move went past (kept in the history).
+    """
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
     model_id, version_id = resolve_model_version(registry, ref)
     with registry.write() as conn:
-        _set_stage(conn, model_id, version_id, stage, user, comment, archive_others)
+        _set_stage(conn, model_id, version_id, stage, user, comment, archive_others, overridden)
         _touch(conn, model_id)
     return model_id, version_id
 

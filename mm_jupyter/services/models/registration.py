@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from mm_jupyter.core.names import check_name
-from mm_jupyter.errors import ConflictError, NotFoundError, TrustRequiredError
+from mm_jupyter.errors import ConflictError, NotFoundError, PolicyRefusedError, TrustRequiredError
 from mm_jupyter.identity import current_user
 from mm_jupyter.monitoring.dispatch import dispatch_events
 from mm_jupyter.records import ModelVersion
 from mm_jupyter.services.artifacts.materialize import materialize
-from mm_jupyter.services.models import flavors, lookup
+from mm_jupyter.services.models import flavors, lookup, transitions
 from mm_jupyter.services.runs.queries import get_run, resolve_run
 from mm_jupyter.services.runs.session import Session
 from mm_jupyter.store import Registry, model_queries
@@ -358,14 +358,27 @@ def _add_model_version(
             requirements=described.requirements, reference_profile=described.profile,
             description=options.description, owner=options.owner,
             tags={str(k): str(v) for k, v in (options.tags or {}).items()},
-            reproducibility=repro,
-            alias=options.alias, stage=options.stage,
+            reproducibility=repro, alias=options.alias,
         ),
         user=options.user or current_user(),
     )
     # Registration events can trigger monitoring rules (docs/monitoring.md).
     dispatch_events(registry)
+    _label(registry, name, version_id, options)
     return ModelVersion.from_store(lookup.model_version(registry, version_id))
+
+
+def _label(registry: Registry, name: str, version_id: int, options: RegistrationOptions) -> None:
+    """Move a new version to its stage: held to the stage's promotion policy like any
+    move (docs/deploy.md). A refusal keeps the registered version and says so."""
+    if options.stage is None:
+        return
+    ref = f"{name}:{lookup.model_version(registry, version_id)['version']}"
+    try:
+        transitions.set_stage(registry, ref, options.stage, user=options.user or current_user())
+    except PolicyRefusedError as exc:
+        raise PolicyRefusedError(f"registered {ref} (stage none), but {exc}",
+                                 exc.report) from None
 
 
 def reference_profile(model: Any, data: Any) -> dict[str, Any]:

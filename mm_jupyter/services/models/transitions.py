@@ -1,13 +1,16 @@
 """Stage and alias changes of model versions, and the event rules they set off.
 
 Every adapter (``mm.promote_model``, ``mm-jupyter models promote``, the sidebar's
-transition endpoint) goes through here, so a stage change from anywhere triggers the
-same monitoring event rules (``stage_changed``, ``alias_moved``; docs/monitoring.md).
+transition endpoint, registering with a stage) goes through here, so a stage change
+from anywhere is held to the same promotion policy (services/models/policies.py) and
+triggers the same monitoring event rules (``stage_changed``, ``alias_moved``;
+docs/monitoring.md).
 """
 
 from __future__ import annotations
 
 from mm_jupyter.monitoring.dispatch import dispatch_events
+from mm_jupyter.services.models.policies import Override, enforce
 from mm_jupyter.store import Registry
 from mm_jupyter.store import artifacts as artifact_store
 from mm_jupyter.store import models as store
@@ -23,10 +26,22 @@ def check_alias(alias: str) -> str:
 
 
 def set_stage(registry: Registry, ref: str, stage: str, *, user: str | None,
-              comment: str | None = None, archive_others: bool = False) -> int:
-    """Move version ``ref`` to ``stage``; return its version id."""
+              comment: str | None = None, archive_others: bool = False,
+              force: bool = False, reason: str | None = None) -> int:
+    """Move version ``ref`` to ``stage``; return its version id.
+
+    ``PolicyRefusedError`` (a ``ConflictError``) when ``stage``'s policy forbids it;
+    ``force`` with a ``reason`` moves it anyway if the user may override, keeping the
+    failed rules and the reason in the history.
+    """
+    if force and not (reason or "").strip():
+        raise ValueError("a forced move needs a reason (kept in the model's history)")
+    overridden = enforce(registry, ref, stage, user=user,
+                         override=Override(reason or "") if force else None)
+    if overridden:
+        comment = f"forced: {reason}" + (f" ({comment})" if comment else "")
     _, version_id = store.set_stage(registry, ref, stage, user=user, comment=comment,
-                                    archive_others=archive_others)
+                                    archive_others=archive_others, overridden=overridden)
     dispatch_events(registry)
     return version_id
 

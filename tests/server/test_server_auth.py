@@ -84,6 +84,8 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo, evaluated):
             {"(.+)": IRIS, "([^/]+)": "1"},
             {"(.+)": CHURN, "([^/]+)": "1"},
         ],
+        "models/(.+)/versions/([^/]+)/card": [{"(.+)": IRIS, "([^/]+)": "1"}],
+        "models/(.+)/versions/([^/]+)/package.zip": [{"(.+)": IRIS, "([^/]+)": "1"}],
         "runs/([^/]+)": [{"([^/]+)": run_id}],
         "runs/([^/]+)/checkout": [{"([^/]+)": run_id}],
         "runs/([^/]+)/reports/(.+)": [
@@ -224,10 +226,10 @@ def test_every_handler_method_is_authenticated_and_authorized():
 async def test_every_route_is_200_with_token_and_403_without(
     raw_fetch, route_paths, post_requests
 ):
-    assert len(route_paths) == 40
+    assert len(route_paths) == 42
     assert sum("/lineage?" in p for p in route_paths) == 2
     assert sum("/artifacts/" in p for p in route_paths) == 3
-    assert sum("/api/models" in p for p in route_paths) == 7
+    assert sum("/api/models" in p for p in route_paths) == 9
     assert sum("/api/monitoring" in p for p in route_paths) == 9
     assert sum("/api/alerts" in p for p in route_paths) == 2
     assert sum(p.endswith(METRICS_PATH) for p in route_paths) == 1

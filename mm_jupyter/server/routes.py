@@ -19,6 +19,11 @@ from mm_jupyter.server.diff import DiffHandler
 from mm_jupyter.server.housekeeping import MetricDirectionsHandler, RunHousekeepingHandler
 from mm_jupyter.server.meta import MetaHandler
 from mm_jupyter.server.model_package import ModelCardHandler, ModelPackageHandler
+from mm_jupyter.server.model_policies import (
+    ModelApprovalsHandler,
+    ModelChecksHandler,
+    ModelPoliciesHandler,
+)
 from mm_jupyter.server.models import (
     ModelHandler,
     ModelsHandler,
@@ -77,10 +82,14 @@ ROUTES = (
     ("lineage", LineageHandler),
     ("models", ModelsHandler),
     ("models/(.+)/versions/([^/]+)/transition", ModelTransitionHandler),
+    ("models/(.+)/versions/([^/]+)/checks", ModelChecksHandler),
+    ("models/(.+)/versions/([^/]+)/approvals", ModelApprovalsHandler),
     ("models/(.+)/versions/([^/]+)/card", ModelCardHandler),
     ("models/(.+)/versions/([^/]+)/package.zip", ModelPackageHandler),  # "." as in runs.csv
     ("models/(.+)/versions/([^/]+)", ModelVersionHandler),
+    ("models/(.+)/policies", ModelPoliciesHandler),
     ("models/(.+)", ModelHandler),
+    ("policies", ModelPoliciesHandler),  # the registry-wide defaults
     ("diff", DiffHandler),
     ("compare", CompareHandler),
     ("monitoring", MonitorsHandler),

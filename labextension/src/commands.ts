@@ -174,7 +174,7 @@ export function addCommands(context: ICommandContext): void {
     tracker: trackers.models,
     widgetId: modelWidgetId,
     create: (name, version) =>
-      new ModelWidget({ name, version, model, actions })
+      new ModelWidget({ name, version, model, actions, rendermime })
   });
 
   app.commands.addCommand(CommandIDs.openDiff, {

@@ -79,6 +79,8 @@ export function transition(
     user: 'root',
     comment: '',
     at: null,
+    forced: false,
+    overridden: [],
     ...extra
   };
 }
@@ -183,4 +185,48 @@ export const ALERT = {
       finished_ts: 1764212998.4
     }
   ]
+};
+
+/** A check report as the REST contract shows it. */
+export const CHECK = {
+  ref: 'churn-clf:4',
+  model: 'churn-clf',
+  version: 4,
+  stage: 'production',
+  current_stage: 'staging',
+  passed: false,
+  policy: {
+    stage: 'production',
+    source: 'model',
+    require: ['test.accuracy >= 0.9', 'reproducibility == "clean"'],
+    overriders: ['lead'],
+    updated_at: null,
+    updated_by: null
+  },
+  rules: [
+    {
+      rule: 'test.accuracy >= 0.9',
+      status: 'fail',
+      passed: false,
+      actual: 0.87,
+      message: 'test.accuracy is 0.87; needs >= 0.9'
+    },
+    {
+      rule: 'reproducibility == "clean"',
+      status: 'pass',
+      passed: true,
+      actual: 'clean',
+      message: ''
+    },
+    {
+      rule: 'evaluation exists',
+      status: 'n/a',
+      passed: true,
+      actual: null,
+      message: 'no evaluation asked for'
+    }
+  ],
+  failed: ['test.accuracy >= 0.9'],
+  can_override: false,
+  user: 'alice'
 };

@@ -264,7 +264,11 @@ describe('decodeModelDetail', () => {
   it('keeps transitions with a version, dropping the rest', () => {
     const d = decodeModelDetail(DETAIL);
     assert.equal(d.history.length, 2);
-    assert.deepEqual(d.history[0], PROMOTION);
+    assert.deepEqual(d.history[0], {
+      ...PROMOTION,
+      forced: false,
+      overridden: []
+    });
     assert.equal(d.history[1].alias, 'champion');
   });
 

@@ -1,10 +1,12 @@
 /**
  * The confirmation of a model version transition: a JupyterLab dialog with the
- * consequence, an optional comment and, for promotions, "archive the others".
+ * consequence, an optional comment and, for promotions, "archive the others";
+ * a move to a gated stage also shows the stage's policy check (`GateBody`).
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
+import { GateBody } from './GateDialog';
 import { IConfirmRequest, IConfirmResult } from './transitions';
 
 /**
@@ -55,9 +57,14 @@ export async function confirmTransition(
   const accept = request.danger
     ? Dialog.warnButton({ label: request.accept })
     : Dialog.okButton({ label: request.accept });
-  const result = await showDialog<string>({
+  const body = request.gate
+    ? new GateBody(request, request.gate)
+    : new ConfirmBody(request);
+  const result = await showDialog<
+    string | Omit<IConfirmResult, 'archiveOthers'>
+  >({
     title: request.title,
-    body: new ConfirmBody(request),
+    body,
     buttons: [Dialog.cancelButton(), accept],
     checkbox: request.archiveOthers
       ? { label: request.archiveOthers, checked: false }
@@ -67,8 +74,9 @@ export async function confirmTransition(
   if (!result.button.accept) {
     return null;
   }
-  return {
-    comment: result.value ?? '',
-    archiveOthers: result.isChecked === true
-  };
+  const value = result.value;
+  const archiveOthers = result.isChecked === true;
+  return typeof value === 'string' || value === null
+    ? { comment: value ?? '', archiveOthers }
+    : { ...value, archiveOthers };
 }

@@ -47,7 +47,8 @@ export function TransitionHistory(props: {
     className: 'jp-mm-ModelHistory-entry',
     'data-version': t.version,
     'data-kind': t.kind,
-    'data-to': t.to ?? ''
+    'data-to': t.to ?? '',
+    'data-forced': t.forced ? 'true' : undefined
   });
   if (props.compact) {
     return (
@@ -55,6 +56,7 @@ export function TransitionHistory(props: {
         {entries.map((t, i) => (
           <li key={i} {...attrs(t)}>
             <TransitionChange transition={t} />
+            <ForcedBadge transition={t} />
             <span className="jp-mm-ModelHistory-meta">
               <span title={formatTime(t.at)}>
                 {formatRelative(t.at, props.now)}
@@ -91,6 +93,7 @@ export function TransitionHistory(props: {
             </td>
             <td>
               <TransitionChange transition={t} />
+              <ForcedBadge transition={t} />
             </td>
             <td
               className="jp-mm-KeyValueTable-source jp-mm-ModelHistory-user"
@@ -105,5 +108,29 @@ export function TransitionHistory(props: {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * "forced" on a move that went past failing policy rules, naming them.
+ */
+function ForcedBadge(props: {
+  transition: MM.IModelTransition;
+}): JSX.Element | null {
+  const { forced, overridden } = props.transition;
+  if (!forced) {
+    return null;
+  }
+  return (
+    <span
+      className="jp-mm-ForcedBadge"
+      title={
+        overridden.length
+          ? `Forced past: ${overridden.join('; ')}`
+          : 'Forced past the policy'
+      }
+    >
+      forced
+    </span>
   );
 }

@@ -8,6 +8,7 @@ import * as MM from './types';
 import { RunLink } from '../shared/Links';
 import { RemovableAlias } from './ModelBadges';
 import { VersionDetails } from './VersionDetails';
+import type { IModelServices } from './services';
 import { StageBadge } from '../shared/Badges';
 
 /**
@@ -29,6 +30,7 @@ export function VersionRows(props: {
   onTransition: (intent: TransitionIntent) => void;
   actions: IActions;
   now: Date;
+  services?: IModelServices | null;
 }): JSX.Element {
   const { version, actions } = props;
   const ref = React.useRef<HTMLTableSectionElement>(null);
@@ -217,6 +219,7 @@ export function VersionRows(props: {
               history={props.history}
               actions={actions}
               now={props.now}
+              services={props.services}
             />
           </td>
         </tr>

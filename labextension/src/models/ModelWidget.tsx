@@ -1,3 +1,4 @@
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import * as React from 'react';
 
 import { IActions } from '../shared/actions';
@@ -16,6 +17,7 @@ import { DetailWidget } from '../shared/DetailWidget';
 import type { IServerModel } from '../shared/serverModel';
 import type { IModelsApi } from './api';
 import { decodeDirections, Direction } from '../shared/deltas';
+import type { IModelServices } from './services';
 
 /** The keys endpoint, when the client has it: it answers each metric's direction. */
 type DirectionsSource = { keys?: () => Promise<{ directions?: unknown }> };
@@ -34,6 +36,8 @@ export interface IModelWidgetOptions {
   actions: IActions;
   /** Ask the user to confirm a transition (a JupyterLab dialog by default). */
   confirm?: (request: IConfirmRequest) => Promise<IConfirmResult | null>;
+  /** JupyterLab's renderers, for the model card (plain text without them). */
+  rendermime?: IRenderMimeRegistry | null;
 }
 
 /**
@@ -53,6 +57,10 @@ export class ModelWidget extends DetailWidget<MM.IModelDetail, IModelsApi> {
     this._actions = options.actions;
     this._confirm = options.confirm ?? confirmTransition;
     this._focusVersion = options.version ?? null;
+    this._services = {
+      api: options.model.api,
+      rendermime: options.rendermime ?? null
+    };
   }
 
   /** Name of the model shown. */
@@ -95,6 +103,8 @@ export class ModelWidget extends DetailWidget<MM.IModelDetail, IModelsApi> {
         confirm: this._confirm,
         post: body =>
           this.model.api.transition(this.modelName, version.version, body),
+        checks: stage =>
+          this.model.api.checks(this.modelName, version.version, stage),
         aliasHolder: alias => this.detail?.model.aliases[alias] ?? null
       });
     } finally {
@@ -182,6 +192,7 @@ export class ModelWidget extends DetailWidget<MM.IModelDetail, IModelsApi> {
         }}
         focusVersion={this._focusVersion}
         directions={this._directions}
+        services={this._services}
       />
     );
   }
@@ -194,6 +205,7 @@ export class ModelWidget extends DetailWidget<MM.IModelDetail, IModelsApi> {
   private _focusVersion: number | null;
   private _notice: IModelNotice | null = null;
   private _pending: number | null = null;
+  private _services: IModelServices;
 }
 
 function doneText(version: MM.IModelVersion, intent: TransitionIntent): string {

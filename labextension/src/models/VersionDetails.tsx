@@ -7,6 +7,9 @@ import { VersionLink } from '../shared/Links';
 import { ParamsTable } from '../shared/ParamsTable';
 import { warningsText } from '../shared/reproducibility';
 import { TransitionHistory } from './ModelHistory';
+import { VersionCard } from './ModelCardView';
+import type { IModelServices } from './services';
+import { VersionApprovals } from './VersionApprovals';
 
 /**
  * The producing run's hidden-state verdict when the version was registered.
@@ -34,14 +37,17 @@ function VersionReproducibility(props: {
 
 /**
  * The details pane of a version: config, metrics, signature, requirements, input
- * datasets and its transitions.
+ * datasets and its transitions; with the gate's services, also its approvals,
+ * its model card and the "Package" action.
  */
 export function VersionDetails(props: {
   version: MM.IModelVersion;
   history: MM.IModelTransition[];
   actions: IActions;
   now: Date;
+  services?: IModelServices | null;
 }): JSX.Element {
+  const services = props.services ?? null;
   const { version, actions } = props;
   const metrics = Object.keys(version.metrics).sort();
   const packages = Object.entries(version.requirements.packages).sort(
@@ -58,6 +64,7 @@ export function VersionDetails(props: {
       {version.reproducibility && (
         <VersionReproducibility repro={version.reproducibility} />
       )}
+      {services && <VersionCard services={services} version={version} />}
       <div className="jp-mm-VersionDetails-grid">
         <Pane title="Config" name="config">
           <ParamsTable
@@ -161,6 +168,15 @@ export function VersionDetails(props: {
             />
           )}
         </Pane>
+        {services && (
+          <Pane title="Approvals" name="approvals">
+            <VersionApprovals
+              api={services.api}
+              version={version}
+              now={props.now}
+            />
+          </Pane>
+        )}
       </div>
     </div>
   );

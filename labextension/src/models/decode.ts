@@ -1,6 +1,7 @@
 /**
  * Decoders of the model registry payloads: `models`, `models/{name}`,
- * `models/{name}/versions/{v}` and transitions.
+ * `models/{name}/versions/{v}` and transitions. The promotion gate's payloads
+ * (checks, approvals, policies, card) are in `./decodeGates`.
  */
 import {
   count,
@@ -22,6 +23,7 @@ import {
   toNumber
 } from '../shared/decode';
 import { decodeReproStatus } from '../shared/reproducibility';
+import { decodeApproval } from './decodeGates';
 import * as MM from './types';
 import {
   decodeNamedVersion,
@@ -160,7 +162,9 @@ export function decodeModelTransition(v: unknown): MM.IModelTransition | null {
     to: textOrNumber(v.to),
     user: optStr(v.user),
     comment: optStr(v.comment) ?? '',
-    at: optStr(v.at)
+    at: optStr(v.at),
+    forced: v.forced === true,
+    overridden: strList(v.overridden)
   };
 }
 
@@ -199,5 +203,11 @@ export function decodeModelVersionDetail(v: unknown): MM.IModelVersionDetail {
   if (!version || !isObject(v)) {
     throw new DecodeError('model version: expected a name and a version');
   }
-  return { ...version, history: list(v.history, decodeModelTransition) };
+  return {
+    ...version,
+    history: list(v.history, decodeModelTransition),
+    approvals: Array.isArray(v.approvals)
+      ? list(v.approvals, decodeApproval)
+      : null
+  };
 }

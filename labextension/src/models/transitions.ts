@@ -5,6 +5,7 @@
  */
 import * as MM from './types';
 import { errorMessage, MMApiError } from '../shared/errors';
+import { isGated, refusedCheck } from './gate';
 
 /** Rank of a stage in the lifecycle (promotion goes up). */
 const STAGE_RANK: Record<string, number> = {
@@ -89,21 +90,33 @@ export function aliasProblem(alias: string): string | null {
 }
 
 /**
- * The request body of an intent. An empty comment is left out.
+ * The request body of an intent. An empty comment is left out; a stage change
+ * is forced only with a reason.
  */
 export function transitionBody(
   intent: TransitionIntent,
-  options: { comment?: string; archiveOthers?: boolean; move?: boolean } = {}
+  options: {
+    comment?: string;
+    archiveOthers?: boolean;
+    move?: boolean;
+    force?: boolean;
+    reason?: string;
+  } = {}
 ): MM.TransitionRequest {
   const comment = options.comment?.trim() ?? '';
   const withComment = comment ? { comment } : {};
   switch (intent.kind) {
-    case 'stage':
-      return {
+    case 'stage': {
+      const body = {
         stage: intent.stage,
         ...withComment,
         archive_others: options.archiveOthers === true
       };
+      const reason = options.reason?.trim() ?? '';
+      return options.force === true && reason
+        ? { ...body, force: true, reason }
+        : body;
+    }
     case 'alias':
       return {
         alias: intent.alias,
@@ -131,6 +144,19 @@ export interface IConfirmRequest {
   comment: string;
   /** Text of the "archive the others" check box, when it applies. */
   archiveOthers: string | null;
+  /**
+   * The policy check of the target stage, shown before accepting (which it may
+   * block), or null when the move is not gated.
+   */
+  gate?: IGateRequest | null;
+}
+
+/** The policy check a confirmation shows. */
+export interface IGateRequest {
+  /** The stage checked. */
+  stage: string;
+  /** Fetch the check (or hand over one known already, e.g. a 409's). */
+  load: () => Promise<MM.ICheckReport>;
 }
 
 /** What the user answered. */
@@ -139,6 +165,10 @@ export interface IConfirmResult {
   comment: string;
   /** Whether "archive the others" was checked. */
   archiveOthers: boolean;
+  /** Whether the user forced the move past a failing policy. */
+  force?: boolean;
+  /** Why, when forced. */
+  reason?: string;
 }
 
 /**
@@ -215,10 +245,15 @@ export type TransitionOutcome =
 
 /**
  * Confirm an intent, send it, and on a 409 for an alias offer to move the alias
- * here (resending with `move: true` and the same comment).
+ * here (resending with `move: true` and the same comment). A move to a gated
+ * stage shows that stage's policy check in the confirmation; when the server
+ * still refuses it (409 with a check: the version or the policy changed since),
+ * the confirmation is asked again with the server's check.
  *
  * @param confirm - Ask the user; null means cancelled.
  * @param post - Send the request body.
+ * @param checks - Fetch a stage's policy check; without it nothing is checked
+ *   before sending.
  */
 export async function performTransition(options: {
   version: Pick<MM.IModelVersion, 'name' | 'ref' | 'stage'>;
@@ -226,26 +261,38 @@ export async function performTransition(options: {
   others?: ReadonlyArray<number>;
   confirm: (request: IConfirmRequest) => Promise<IConfirmResult | null>;
   post: (body: MM.TransitionRequest) => Promise<MM.IModelVersion>;
+  checks?: (stage: string) => Promise<MM.ICheckReport>;
   /** The version holding an alias as far as the view knows, for the move offer. */
   aliasHolder?: (alias: string) => number | null;
 }): Promise<TransitionOutcome> {
-  const { version, intent, confirm, post } = options;
-  const answer = await confirm(confirmRequest(version, intent, options.others));
+  const { version, intent, confirm, post, checks } = options;
+  const request = confirmRequest(version, intent, options.others);
+  if (intent.kind === 'stage' && checks && isGated(intent.stage)) {
+    const stage = intent.stage;
+    request.gate = { stage, load: () => checks(stage) };
+  }
+  let answer = await confirm(request);
   if (!answer) {
     return { kind: 'cancelled' };
   }
   let comment = answer.comment;
+  // The check of the last refusal by a policy, if any.
+  const last: { refused: MM.ICheckReport | null } = { refused: null };
   const send = async (move: boolean): Promise<TransitionOutcome> => {
+    last.refused = null;
     try {
       const updated = await post(
         transitionBody(intent, {
           comment,
-          archiveOthers: answer.archiveOthers,
-          move
+          archiveOthers: answer?.archiveOthers,
+          move,
+          force: answer?.force,
+          reason: answer?.reason
         })
       );
       return { kind: 'done', version: updated };
     } catch (err) {
+      last.refused = refusedCheck(err);
       return {
         kind: 'error',
         status: err instanceof MMApiError ? err.status : -1,
@@ -253,7 +300,23 @@ export async function performTransition(options: {
       };
     }
   };
-  const first = await send(false);
+  let first = await send(false);
+  // A policy refused the stage change: show the server's check, let the user
+  // force it (if allowed) or give up. Once: a second refusal is reported.
+  const check = last.refused;
+  if (first.kind === 'error' && intent.kind === 'stage' && check) {
+    answer = await confirm({
+      ...request,
+      detail: first.message,
+      comment,
+      gate: { stage: intent.stage, load: () => Promise.resolve(check) }
+    });
+    if (!answer) {
+      return { kind: 'cancelled' };
+    }
+    comment = answer.comment;
+    first = await send(false);
+  }
   if (
     first.kind !== 'error' ||
     first.status !== 409 ||

@@ -8,6 +8,7 @@
  * './types'`.
  */
 import type { RestPayloads } from '../shared/contract.generated';
+import type { IApproval } from './gateTypes';
 import type {
   IRunRef,
   IVersionRef,
@@ -17,6 +18,7 @@ import type {
 } from '../shared/types';
 
 export * from '../shared/types';
+export * from './gateTypes';
 
 /**
  * One input column of a model's signature.
@@ -182,6 +184,10 @@ export interface IModelTransition {
   comment: string;
   /** ISO-8601 UTC time. */
   at: string | null;
+  /** Whether the move was forced past failing policy rules (the comment says why). */
+  forced: boolean;
+  /** The rules a forced move went past. */
+  overridden: string[];
 }
 
 /**
@@ -214,10 +220,21 @@ export interface IModelDetail {
 export interface IModelVersionDetail extends IModelVersion {
   /** That version's transitions. */
   history: IModelTransition[];
+  /** Its approvals, when the server lists them here (null when it does not). */
+  approvals: IApproval[] | null;
 }
+
+/** The request body of a stage change, as its schema has it. */
+type StageRequest = Extract<
+  RestPayloads['model_transition_request'],
+  { stage: unknown }
+>;
 
 /**
  * Body of `POST models/{name}/versions/{v}/transition`: the generated type of its
- * schema, which the frontend sends as it is.
+ * schema, which the frontend sends as it is, or a stage change forced past a
+ * failing policy (`force` with its `reason`, issue 17).
  */
-export type TransitionRequest = RestPayloads['model_transition_request'];
+export type TransitionRequest =
+  | RestPayloads['model_transition_request']
+  | (StageRequest & { force: true; reason: string });

@@ -2,6 +2,9 @@
 
 The same refusal through the Python API, the CLI (``models check`` exit codes, promote)
 and registering with a stage; REST is in tests/server/test_server_policies.py.
+
+On PostgreSQL (``--registry-backend=postgresql``) who approves and who may force is the
+database login role, not ``MM_JUPYTER_USER``: there the reviewer is a real second role.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import json
 import os
 import subprocess
 import sys
+import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -38,6 +43,54 @@ def version(reg):
         model = LogisticRegression(max_iter=300).fit(X, y)
         mm.log_metric("test.accuracy", 0.87)
         return mm.register_model(model, name="iris-clf", reference_data=X)
+
+
+def on_postgres() -> bool:
+    return bool(os.environ.get("MM_JUPYTER_DATABASE_URL"))
+
+
+def as_role(url: str, role: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.split('@', 1)[1]}"))
+
+
+@pytest.fixture
+def reviewer(reg):
+    """The environment of someone other than the registrant: user ``bob`` and, on
+    PostgreSQL, a login role of his own (a writer, as docs/team.md grants)."""
+    url = os.environ.get("MM_JUPYTER_DATABASE_URL")
+    if not url:
+        yield {"MM_JUPYTER_USER": "bob"}
+        return
+    import psycopg
+
+    role = f"bob_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+        conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    yield {"MM_JUPYTER_USER": "bob", "MM_JUPYTER_DATABASE_URL": as_role(url, role)}
+    from mm_jupyter.store.pg import close_pools
+
+    get_session().reset_registry()
+    close_pools()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP OWNED BY {role}")
+        conn.execute(f"DROP ROLE {role}")
+
+
+def become(monkeypatch, env):
+    """Act as ``env`` (a user, and on PostgreSQL a database role) in this process."""
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    get_session().reset_registry()
+
+
+def lead_name() -> str:
+    """Who may force: a user on SQLite; on PostgreSQL the login role (this test's)."""
+    url = os.environ.get("MM_JUPYTER_DATABASE_URL")
+    return urlsplit(url).username if url else "lead"
 
 
 def cli(*args, user="alice", env=None):
@@ -103,33 +156,42 @@ def test_bad_rules_are_refused_naming_them_and_nothing_is_stored(version):
     assert mm.get_policy("iris-clf") == []
 
 
-def test_an_approval_by_the_registrant_does_not_count(version, monkeypatch):
+def test_an_approval_by_the_registrant_does_not_count(version, monkeypatch, reviewer):
     mm.set_policy("iris-clf", "production", require=["approvals >= 1"])
     approvals = mm.approve_model("iris-clf:1", comment="my own work")
     assert approvals[0]["user"] == "alice" and approvals[0]["counts"] is False
     assert "registrant" in approvals[0]["why_not"]
     assert not mm.check_model("iris-clf:1", "production")
-    monkeypatch.setenv("MM_JUPYTER_USER", "bob")
+    if on_postgres():  # another name, the registrant's database role: it does not count
+        monkeypatch.setenv("MM_JUPYTER_USER", "mallory")
+        approvals = mm.approve_model("iris-clf:1")
+        assert approvals[1]["counts"] is False and "database role" in approvals[1]["why_not"]
+        assert not mm.check_model("iris-clf:1", "production")
+    become(monkeypatch, reviewer)
     approvals = mm.approve_model("iris-clf:1", comment="reviewed the report")
+    approvals = [a for a in approvals if a["user"] != "mallory"]
     assert [(a["user"], a["counts"]) for a in approvals] == [("alice", False), ("bob", True)]
     assert mm.check_model("iris-clf:1", "production").passed
     mm.promote_model("iris-clf:1", "production")
-    assert mm.get_model("iris-clf:1").approvals[1]["comment"] == "reviewed the report"
+    [bob] = [a for a in mm.get_model("iris-clf:1").approvals if a["user"] == "bob"]
+    assert bob["comment"] == "reviewed the report" and bob["counts"]
 
 
 def test_force_is_for_overriders_only_and_the_history_keeps_why(version, monkeypatch):
     mm.set_policy("iris-clf", "production", require=["test.accuracy >= 0.9"],
-                  overriders=["lead"])
-    with pytest.raises(ConflictError, match="Forcing it is for: lead"):
+                  overriders=["someone-else"])
+    monkeypatch.setenv("MM_JUPYTER_USER", lead_name())  # a name alone is not a role
+    with pytest.raises(ConflictError, match="Forcing it is for: someone-else"):
         mm.promote_model("iris-clf:1", "production", force=True, reason="hotfix")
-    monkeypatch.setenv("MM_JUPYTER_USER", "lead")
+    mm.set_policy("iris-clf", "production", require=["test.accuracy >= 0.9"],
+                  overriders=[lead_name()])
     assert mm.check_model("iris-clf:1", "production").can_override
     with pytest.raises(ValueError, match="needs a reason"):
         mm.promote_model("iris-clf:1", "production", force=True)
     moved = mm.promote_model("iris-clf:1", "production", force=True, reason="hotfix for 4.2")
     assert moved.stage == "production"
     last = mm.model_history("iris-clf")[-1]
-    assert (last.to_value, last.user, last.forced) == ("production", "lead", True)
+    assert (last.to_value, last.user, last.forced) == ("production", lead_name(), True)
     assert last.overridden == ["test.accuracy >= 0.9"] and "hotfix for 4.2" in last.comment
 
 
@@ -165,7 +227,7 @@ def test_a_monitoring_rule_reads_the_current_production_versions_traffic(version
     assert "drift.share of v1 is 1" in rule["message"]
 
 
-def test_cli_check_exits_1_then_0_once_the_rule_is_met(version, registry_dir):
+def test_cli_check_exits_1_then_0_once_the_rule_is_met(version, registry_dir, reviewer):
     done = cli("models", "policy", "set", "iris-clf", "--stage", "production",
                "--require", "approvals >= 1", "--overrider", "lead")
     assert done.returncode == 0, done.stderr
@@ -179,7 +241,8 @@ def test_cli_check_exits_1_then_0_once_the_rule_is_met(version, registry_dir):
     done = cli("models", "approve", "iris-clf:1", "--comment", "mine")
     assert done.returncode == 0 and "does not count" in done.stderr
     assert cli("models", "check", "iris-clf:1", "--stage", "production").returncode == 1
-    done = cli("models", "approve", "iris-clf:1", "--comment", "reviewed", user="bob")
+    done = cli("models", "approve", "iris-clf:1", "--comment", "reviewed", user="bob",
+               env=reviewer)
     assert done.returncode == 0, done.stderr
     done = cli("models", "check", "iris-clf:1", "--stage", "production")
     assert done.returncode == 0, done.stdout + done.stderr

@@ -150,9 +150,9 @@ def test_a_missing_file_or_manifest_is_refused(quickstart, mm, tmp_path):
     folder = tmp_path / "pkg"
     mm.package_model("cancer-clf:1", folder)
     (folder / "signature.json").unlink()
-    with pytest.raises(MMError, match="signature.json is missing"):
+    with pytest.raises(MMError, match=r"signature\.json is missing"):
         verify_package(folder)
-    with pytest.raises(MMError, match="has no mm-package.json"):
+    with pytest.raises(MMError, match=r"has no mm-package\.json"):
         verify_package(tmp_path)
 
 

@@ -123,5 +123,15 @@ def m0013_model_policies(db: Database) -> None:
     db.executescript(sql("0013_model_policies"))
 
 
+@MIGRATIONS(name="0014_run_exports")
+def m0014_run_exports(db: Database) -> None:
+    """Each run's params and latest metrics as the runs export writes them, one row
+    per run, queued by triggers and built here for every existing run (issue 16)."""
+    from mm_jupyter.store import export_rows
+
+    db.executescript(sql("0014_run_exports"))
+    export_rows.refresh(db.conn)
+
+
 # store/schema.py's SCHEMA_VERSION is the number of migrations above;
 # tests/store/test_migrations.py checks they agree.

@@ -54,7 +54,8 @@ MIGRATE_LOCK = 0x6D6D_6D67  # "mmmg"
 MIGRATIONS = ("0001_tracking", "0002_artifacts", "0003_model_registry", "0004_monitoring",
               "0005_history_and_journals", "0006_text_search", "0007_sync",
               "0008_autolog", "0009_housekeeping", "0010_run_lists",
-              "0011_reproducibility", "0012_run_pages", "0013_model_policies")
+              "0011_reproducibility", "0012_run_pages", "0013_model_policies",
+              "0014_run_exports")
 _RETRIED = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure,
             pg_errors.LockNotAvailable)
 

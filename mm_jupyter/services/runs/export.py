@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mm_jupyter import encoding
-from mm_jupyter.store import runs_export
+from mm_jupyter.core.csv_cells import csv_text, param_value, quoted
+from mm_jupyter.store import export_rows, runs_export
 from mm_jupyter.store.db import Registry
 
 if TYPE_CHECKING:
@@ -27,11 +27,6 @@ if TYPE_CHECKING:
 #: The kinds of keyed columns, by the prefix a column name starts with.
 PREFIXES = ("params", "metrics", "tags")
 MAX_COLUMNS = 1000
-# A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV
-# Injection"); a quote in front makes it text. Plain numbers ("-0.5") are left alone.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = frozenset(_FORMULA_START)
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def parse_columns(text: str | list[str] | None) -> list[str] | None:
@@ -66,34 +61,6 @@ def export_columns(registry: Registry, ids: list[str],
             *(f"metrics.{k}" for k in metrics), *(f"tags.{k}" for k in tags)]
 
 
-def csv_text(value: Any) -> str:
-    """One CSV cell: numbers as Python spells them (NaN, Infinity), JSON for lists and
-    objects, and text that could start a spreadsheet formula prefixed with ``'``."""
-    kind = type(value)
-    if kind is str:  # the common cases first: an export writes millions of cells
-        if not value or value[0] not in _FORMULA_FIRST or _PLAIN_NUMBER.fullmatch(value):
-            return value  # type: ignore[no-any-return]
-        return "'" + value  # type: ignore[no-any-return]
-    if kind is float and math.isfinite(value):
-        return repr(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
 class _Memo(dict[str, Any]):
     """Text → what ``convert`` makes of it, each text converted once: an export's
     values repeat (a learning rate, a tag set), so most cost a dict lookup. Cleared
@@ -113,13 +80,6 @@ class _Memo(dict[str, Any]):
 
 
 MEMO_MAX = 100_000
-
-
-def _param_value(text: str) -> Any:
-    """A param's value from its ``WideBatch`` text (a big int's after its mark)."""
-    if text.startswith(runs_export.BIG_INT_MARK):
-        return encoding.decode_param(text[1:], 0.0)
-    return json.loads(text)
 
 
 def _tag_values(text: str | None, keys: tuple[str, ...]) -> tuple[Any, ...]:
@@ -209,7 +169,7 @@ def _wide_rows(registry: Registry, ids: list[str], layout: _Layout) -> Iterator[
     n_params, n_metrics = len(layout.params), len(layout.metrics)
     param_plans, metric_plans = _Plans(layout.params), _Plans(layout.metrics)
     tag_keys = tuple(layout.tags)
-    params = _Memo(lambda text: csv_text(_param_value(text)))
+    params = _Memo(lambda text: csv_text(param_value(text)))
     tags = _Memo(lambda text: tuple(csv_text(v) for v in _tag_values(text, tag_keys)))
     no_params, no_metrics = [None] * n_params, [None] * n_metrics
     n_attributes = len(runs_export.ATTRIBUTES)
@@ -289,6 +249,22 @@ def csv_chunks(registry: Registry, *, columns: str | list[str] | None = None,
     yield buffer.getvalue()
     layout = _Layout(names)
     layout.chosen = chosen is not None
+    if layout.pick is None and not layout.chosen:
+        # Every column: each run's ready row (store/export_rows.py), a batch whose
+        # runs it cannot write as they are (see _ready_lines) the long way below.
+        export_rows.catch_up(registry)
+        lines = _ReadyLines(layout)
+        for start in range(0, len(ids), runs_export.BATCH * 2):
+            chunk = ids[start:start + runs_export.BATCH * 2]
+            text = lines.batch(registry, chunk)
+            if text is None:
+                buffer.seek(0)
+                buffer.truncate()
+                for batch in _wide_rows(registry, chunk, layout):
+                    writer.writerows(batch.rows())
+                text = buffer.getvalue()
+            yield text
+        return
     pick = operator.itemgetter(*layout.pick) if layout.pick else None
     for batch in _wide_rows(registry, ids, layout):
         buffer.seek(0)
@@ -301,6 +277,69 @@ def csv_chunks(registry: Registry, *, columns: str | list[str] | None = None,
         else:
             writer.writerows(map(pick, rows))
         yield buffer.getvalue()
+
+
+# In a batch's attribute lines (joined by NUL): a field that starts a formula, or text
+# csv.writer would quote (a comma inside a field shows in the count of commas).
+_ODD_ATTRIBUTE = re.compile('(?:^|[,\x00])[=+\\-@\t\r]|["\r\n]')
+
+
+class _ReadyLines:
+    """CSV lines of every column from the runs' ``run_exports`` rows: per run its
+    attributes, then its ready param and metric cells (placed when its keys are not
+    every column's), then its tags, joined as csv.writer joins them."""
+
+    def __init__(self, layout: _Layout) -> None:
+        self.n_params, self.n_metrics = len(layout.params), len(layout.metrics)
+        self.param_plans, self.metric_plans = _Plans(layout.params), _Plans(layout.metrics)
+        tag_keys = tuple(layout.tags)
+        self.tags = _Memo(lambda text: ",".join(
+            quoted(csv_text(v)) for v in _tag_values(text, tag_keys)))
+        self.has_tags = bool(tag_keys)
+
+    def batch(self, registry: Registry, ids: list[str]) -> str | None:
+        """The lines of the runs ``ids`` (in that order), or ``None`` when one of them
+        is still queued, holds a separator, or has an attribute csv.writer would quote
+        or this module spells (a formula's start, a duration that is no finite float):
+        the caller then writes the batch the long way."""
+        rows, waiting = export_rows.read_batch(registry, ids)
+        if waiting or not rows:
+            return None if waiting else ""
+        attributes = [",".join(["" if v is None else str(v) for v in r[:8]]) for r in rows]
+        joined = "\x00".join(attributes)
+        durations = [r[7] for r in rows if r[7] is not None]
+        if joined.count(",") != 7 * len(rows) or _ODD_ATTRIBUTE.search(joined) \
+                or not all(type(d) is float for d in durations) \
+                or not math.isfinite(math.fsum(durations)) or any(r[9] == 0 for r in rows):
+            return None
+        lines = []
+        sep = export_rows.VALUE_SEP
+        for r, line in zip(rows, attributes, strict=True):
+            parts = [line]
+            if self.n_params:
+                parts.append(_ready(self.param_plans, r[10], r[11], self.n_params, sep))
+            if self.n_metrics:
+                parts.append(_ready(self.metric_plans, r[12], r[13], self.n_metrics, sep))
+            if self.has_tags:
+                parts.append(self.tags[r[8] or ""])
+            lines.append(",".join(parts))
+        self.tags.bound()
+        return "\r\n".join(lines) + "\r\n"
+
+
+def _ready(plans: _Plans, keys: str | None, cells: str | None, width: int, sep: str
+           ) -> str:
+    """A run's ready cells of one kind placed in their ``width`` columns."""
+    if keys is None or cells is None:
+        return "," * (width - 1)
+    plan = plans[keys]
+    if plan is True:
+        return cells.replace(sep, ",")
+    row = [""] * width
+    for at, cell in zip(plan, cells.split(sep), strict=True):
+        if at is not None:
+            row[at] = cell
+    return ",".join(row)
 
 
 def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:

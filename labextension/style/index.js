@@ -10,3 +10,4 @@ import './reports.css';
 import './candidates.css';
 import './notebook.css';
 import './reproducibility.css';
+import './gate.css';

@@ -6,7 +6,8 @@ version fails. The model view lists the policy; the promote dialog for productio
 lists the failing rule with its message before anything is sent, and its Promote
 button is disabled (Enter does not accept either). The version's details approve it
 (the approval is listed), open its model card (name and metrics) and download its
-package as a zip.
+package as a zip. Editing the policy to rules the version passes (after a rule that
+does not parse is refused inline) lets the promotion through.
 """
 
 from __future__ import annotations
@@ -151,5 +152,32 @@ def test_promote_dialog_lists_the_failing_rule_then_approve_and_card(
         names = archive.namelist()
     assert any(name.endswith("MODEL_CARD.md") for name in names), names
     assert details.locator(".jp-mm-PackageButton").is_enabled()
+
+    # When the production policy is edited: a rule that does not parse is refused inline
+    production.get_by_role("button", name="Edit the production policy").click()
+    editor = production.locator("form.jp-mm-PolicyEditor")
+    rules = editor.get_by_label("Rules for production", exact=False)
+    assert rules.input_value() == RULE
+    rules.fill("test.accuracy >=")
+    editor.get_by_role("button", name="Save").click()
+    error = editor.locator(".jp-mm-InlineError")
+    error.wait_for()
+    assert "test.accuracy" in error.inner_text()
+
+    # And a rule the version passes is saved
+    rules.fill("test.accuracy >= 0.9\n\napprovals >= 1")
+    editor.get_by_role("button", name="Save").click()
+    production.locator('[data-rule="approvals >= 1"]').wait_for()
+    assert production.locator('[data-rule="test.accuracy >= 0.9"]').count() == 1
+
+    # Then the promote dialog shows every rule passing, and Promote goes through
+    v1.locator('[data-action="production"]').click()
+    dialog.wait_for()
+    dialog.locator('.jp-mm-GateRule[data-rule="approvals >= 1"][data-status="pass"]').wait_for()
+    assert dialog.locator('.jp-mm-GateRule[data-status="fail"]').count() == 0
+    assert promote.is_enabled()
+    promote.click()
+    dialog.wait_for(state="detached")
+    view.locator('tbody.jp-mm-ModelVersion[data-version="1"][data-stage="production"]').wait_for()
 
     assert page_errors == []

@@ -85,6 +85,9 @@ def route_paths(jp_serverapp, jp_base_url, seed, blobs, chain, zoo, evaluated):
             {"(.+)": CHURN, "([^/]+)": "1"},
         ],
         "models/(.+)/versions/([^/]+)/card": [{"(.+)": IRIS, "([^/]+)": "1"}],
+        "models/(.+)/versions/([^/]+)/checks": [{"(.+)": IRIS, "([^/]+)": "1"}],
+        "models/(.+)/versions/([^/]+)/approvals": [{"(.+)": CHURN, "([^/]+)": "1"}],
+        "models/(.+)/policies": [{"(.+)": IRIS}],
         "models/(.+)/versions/([^/]+)/package.zip": [{"(.+)": IRIS, "([^/]+)": "1"}],
         "runs/([^/]+)": [{"([^/]+)": run_id}],
         "runs/([^/]+)/checkout": [{"([^/]+)": run_id}],
@@ -153,6 +156,12 @@ def post_requests(jp_serverapp, jp_base_url, zoo, ip, store, seed):
         "models": [
             ({}, {"run": fits.gbm, "artifact": "gbm-model:v1", "name": "iris/gbm2"}),
         ],
+        # approving again updates the comment; an empty policy stays empty
+        "models/(.+)/versions/([^/]+)/approvals": [
+            ({"(.+)": CHURN, "([^/]+)": "1"}, {"comment": "reviewed"}),
+        ],
+        "models/(.+)/policies": [({"(.+)": IRIS}, {"stage": "staging", "require": []})],
+        "policies": [({}, {"stage": "staging", "require": []})],
         # housekeeping: starring or restoring again changes nothing
         "runs/([^/]+)/(update|archive|restore|delete|move)": [
             ({"([^/]+)": fits.nofit, "(update|archive|restore|delete|move)": "update"},
@@ -178,7 +187,7 @@ def post_requests(jp_serverapp, jp_base_url, zoo, ip, store, seed):
             (sample_path(pattern, jp_base_url, values), json.dumps(body).encode())
             for values, body in samples[route]
         ]
-    assert len(requests) == 9
+    assert len(requests) == 12
     return requests
 
 
@@ -188,9 +197,12 @@ JSON = {"Content-Type": "application/json"}
 def test_routes_are_exactly_the_contract(jp_serverapp):
     # The app's router holds the routes of docs/rest.md and nothing else of ours.
     patterns = extension_routes(jp_serverapp.web_app)
-    assert len(patterns) == len(EXPECTED_ROUTES) == 31
+    assert len(patterns) == len(EXPECTED_ROUTES) == 37
     assert {
         "models/(.+)/versions/([^/]+)/transition",
+        "models/(.+)/versions/([^/]+)/approvals",
+        "models/(.+)/policies",
+        "policies",
         "runs/([^/]+)/register-model",
         "models",
         "runs/([^/]+)/(update|archive|restore|delete|move)",
@@ -226,10 +238,10 @@ def test_every_handler_method_is_authenticated_and_authorized():
 async def test_every_route_is_200_with_token_and_403_without(
     raw_fetch, route_paths, post_requests
 ):
-    assert len(route_paths) == 42
+    assert len(route_paths) == 46
     assert sum("/lineage?" in p for p in route_paths) == 2
     assert sum("/artifacts/" in p for p in route_paths) == 3
-    assert sum("/api/models" in p for p in route_paths) == 9
+    assert sum("/api/models" in p for p in route_paths) == 12
     assert sum("/api/monitoring" in p for p in route_paths) == 9
     assert sum("/api/alerts" in p for p in route_paths) == 2
     assert sum(p.endswith(METRICS_PATH) for p in route_paths) == 1
@@ -245,7 +257,7 @@ async def test_every_route_is_200_with_token_and_403_without(
             assert denied.code == 403, path
         # ... and applied with the token
         ok = await raw_fetch(path, method="POST", body=body, headers=JSON)
-        assert ok.code == 200, path
+        assert ok.code in (200, 201), path  # 201: an approval
     for path in route_paths:
         ok = await raw_fetch(path)
         assert ok.code == 200, path
@@ -336,6 +348,11 @@ async def test_json_routes_send_nosniff_and_strict_csp(raw_fetch, route_paths):
         response = await raw_fetch(path)
         if "/runs.csv" in path:  # the runs export, an attachment
             assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Content-Disposition"].startswith("attachment;")
+            continue
+        if path.endswith("/package.zip"):  # a model package, an attachment
+            assert response.headers["Content-Type"] == "application/zip"
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert response.headers["Content-Disposition"].startswith("attachment;")
             continue

@@ -60,6 +60,7 @@ def laptops(postgres_database, s3_server, s3_bucket, tmp_path, monkeypatch):
     laptop.blob_bytes = blob_bytes
     laptop.team_url = postgres_database
     laptop.blobs = f"s3://{s3_bucket}/team"
+    laptop.database = postgres_database
     laptop.env = env
     laptop.rows = rows
     return laptop

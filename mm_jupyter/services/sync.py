@@ -23,6 +23,7 @@ from typing import Any
 from mm_jupyter.errors import ConfigError
 from mm_jupyter.identity import current_user
 from mm_jupyter.services.configuration import get_remote
+from mm_jupyter.services.models import policies
 from mm_jupyter.store import queries, sync_catalog, sync_runs, sync_state
 from mm_jupyter.store.blob_transfer import send_blobs
 from mm_jupyter.store.db import Registry, open_database
@@ -124,12 +125,32 @@ def _transfer(ends: _Ends, chosen: Selection, *, dry_run: bool,
         sync_catalog.apply_artifact_aliases(dest, artifact_aliases, user)
         sync_catalog.copy_model_versions(dest, model_versions, origin=origin)
         _record_mapping(ends, "model", model_versions)
-    labels = sync_catalog.plan_stages(dest, model_versions)
+    labels = _held_to_policies(dest, sync_catalog.plan_stages(dest, model_versions), user)
     labels += sync_catalog.plan_model_aliases(source, dest, model_versions)
     if not dry_run:
         sync_catalog.apply_model_labels(dest, labels, user=user, comment=origin)
     return _report(ends, dry_run, runs, versions, model_versions,
                    artifact_aliases + labels, blobs.__dict__)
+
+
+def _held_to_policies(dest: Registry, labels: list[dict[str, Any]],
+                      user: str | None) -> list[dict[str, Any]]:
+    """Turn a stage the destination's promotion policy refuses into a conflict.
+
+    A stage set in one registry is not a promotion in another: the version enters it
+    there only if that registry's policy allows (docs/deploy.md). A version not there
+    yet (a dry run) is judged when it is sent.
+    """
+    for label in labels:
+        if label["state"] != "new" or label["item"].dest_version is None:
+            continue
+        ref = f"{label['name']}:{label['item'].dest_version}"
+        report = policies.check(dest, ref, label["stage"], user=user)
+        if not report["passed"]:
+            label["state"] = "conflict"
+            label["detail"] = (f"{policies.refusal(report)}; left in its stage there"
+                               " (promote it there once the rules pass)")
+    return labels
 
 
 def _report(ends: _Ends, dry_run: bool, runs: sync_runs.RunPlan,

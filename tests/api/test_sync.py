@@ -285,3 +285,26 @@ def test_tags_are_merged_and_a_different_value_is_a_conflict(laptops):
     assert "'yes-by-bob' there" in report["conflicts"][0]["detail"]
     tags = json.loads(laptops.rows("SELECT tags FROM runs WHERE id = ?", (run_id,))[0][0])
     assert tags == {"reviewed": "yes-by-bob", "note": "baseline"}
+
+
+def test_a_pushed_stage_is_held_to_the_team_registrys_policy(laptops):
+    """A version in production on a laptop is not in production on the team registry
+    unless the team's policy says so: the version arrives, its stage is a conflict that
+    names the failed rule."""
+    from mm_jupyter.services.models import policies
+
+    alice = laptops("alice")
+    work(alice, "alice", (1.0, {"stage": "production"}))
+    with tempfile.TemporaryDirectory() as scratch:
+        team = open_database(RegistryLocation(Path(scratch), "remote"), laptops.database,
+                             laptops.blobs)
+        try:
+            policies.set_policy(team, None, "production", ["approvals >= 1"], user="lead")
+        finally:
+            team.close()
+    report = push(alice)
+    assert report["model_versions"]["sent"] == 1 and report["stages"].get("sent", 0) == 0
+    [conflict] = [c for c in report["conflicts"] if c["kind"] == "stage"]
+    assert "churn-clf:1 may not enter production" in conflict["detail"]
+    assert "approvals >= 1" in conflict["detail"]
+    assert laptops.rows("SELECT version, stage FROM model_versions") == [(1, "none")]

@@ -65,6 +65,12 @@ function refSiblingsToAllOf(node) {
   }
   const { $ref, ...rest } = out;
   const typing = ['type', 'properties', 'required', 'oneOf', 'anyOf', 'allOf'];
+  if ($ref !== undefined && '$schema' in rest && !typing.some(k => k in rest)) {
+    // A payload schema that is only a reference into another file's `$defs`
+    // (model_check.json): as `allOf`, so that the definition's own `#/$defs/...`
+    // references still resolve in its file.
+    return { ...rest, allOf: [{ $ref }] };
+  }
   if ($ref === undefined || !typing.some(key => key in rest)) {
     return out;
   }

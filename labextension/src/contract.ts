@@ -148,12 +148,19 @@ export type ContractChecks = [
   Assert<Conforms<'artifact_versions', MM.IArtifactDetail>>,
   Assert<Conforms<'artifact_diff', MM.IDatasetDiff>>,
   Assert<Conforms<'lineage', MM.ILineage>>,
-  Assert<Conforms<'models_page', MM.IModelList>>,
   // A forced move's `forced` and `overridden`, and a version's `approvals` (issue
-  // 17): optional for the frontend (absent from older servers), so left out of
-  // the check while the schemas gain them.
+  // 17): the frontend reads approvals from their own route (a model's list and
+  // detail leave them out), and tolerates their absence from older servers.
+  Assert<Conforms<'models_page', MM.IModelList, GateFields>>,
   Assert<Conforms<'model_detail', MM.IModelDetail, GateFields>>,
   Assert<Conforms<'model_version', MM.IModelVersionDetail, GateFields>>,
+  // A rule's `actual` (number, string or boolean on the wire) is shown as text.
+  Assert<Conforms<'model_check', MM.ICheckReport, 'actual'>>,
+  Assert<Conforms<'model_approvals', MM.IApprovals>>,
+  Assert<Conforms<'model_policies', MM.IModelPolicies>>,
+  Assert<Conforms<'model_policy_request', MM.IPolicyRequest>>,
+  // The structured card is kept as JSON (the view renders its markdown).
+  Assert<Conforms<'model_card', MM.IModelCard, 'card'>>,
   // Metrics: a map by key on the wire, a list of rows (with `key`) once decoded.
   Assert<Conforms<'diff', Diff.IRunDiff, 'metrics'>>,
   // Runs: run summaries, checked with runs_page.

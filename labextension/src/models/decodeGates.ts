@@ -80,12 +80,16 @@ export function decodeRuleResult(v: unknown, what = 'rule'): MM.IRuleResult {
   };
 }
 
-function decodeCheckPolicy(v: unknown): MM.ICheckPolicy {
+/** The policy a check applied; absent or partial, it is no policy of `stage`. */
+function decodeCheckPolicy(v: unknown, stage: string): MM.IStagePolicy {
   const o = isObject(v) ? v : {};
   return {
-    source: policySource(o.source),
+    stage: optStr(o.stage) ?? stage,
     require: strList(o.require),
-    overriders: strList(o.overriders)
+    overriders: strList(o.overriders),
+    source: policySource(o.source),
+    updated_at: optStr(o.updated_at),
+    updated_by: optStr(o.updated_by)
   };
 }
 
@@ -107,14 +111,16 @@ export function decodeCheckReport(v: unknown): MM.ICheckReport {
   const failed = Array.isArray(o.failed)
     ? strList(o.failed)
     : rules.filter(r => !r.passed).map(r => r.rule);
+  const stage = str(o.stage, `${what}.stage`);
   return {
     ref: optStr(o.ref) ?? `${model}:${version}`,
     model,
     version,
-    stage: str(o.stage, `${what}.stage`),
+    stage,
+    current_stage: optStr(o.current_stage),
     passed:
       o.passed === true && failed.length === 0 && rules.every(r => r.passed),
-    policy: decodeCheckPolicy(o.policy),
+    policy: decodeCheckPolicy(o.policy, stage),
     rules,
     failed,
     can_override: flag(o.can_override),

@@ -28,18 +28,6 @@ export interface IRuleResult {
 }
 
 /**
- * The policy a check applied.
- */
-export interface ICheckPolicy {
-  /** The model's own policy, the registry's default, or none. */
-  source: PolicySource;
-  /** Its rules, one per entry. */
-  require: string[];
-  /** Roles or users allowed to force a transition past it. */
-  overriders: string[];
-}
-
-/**
  * `GET models/{name}/versions/{v}/checks?stage=S`: whether a version may move to
  * a stage, rule by rule. Also the `check` of a 409 answer to a transition.
  */
@@ -52,10 +40,12 @@ export interface ICheckReport {
   version: number;
   /** The stage checked. */
   stage: string;
+  /** The stage the version is in now, or null when not said. */
+  current_stage: string | null;
   /** Whether every rule passed. */
   passed: boolean;
-  /** The policy applied. */
-  policy: ICheckPolicy;
+  /** The policy applied (`source` none: no policy). */
+  policy: IStagePolicy;
   /** Each rule's result, in the policy's order. */
   rules: IRuleResult[];
   /** The rules that failed (as written). */

@@ -28,6 +28,10 @@ export type LineDiff = {
   b: string[];
 }[];
 /**
+ * Every rule of the stage's policy judged against the version; nothing changes.
+ */
+export type GETModelsNameVersionsVChecksStageS = CheckReport;
+/**
  * Exactly one action. Sent as Content-Type: application/json, at most 65536 bytes; anything else is 400 (415 for another content type, 413 when larger).
  */
 export type POSTModelsNameVersionsVTransitionBody =
@@ -41,6 +45,14 @@ export type POSTModelsNameVersionsVTransitionBody =
        * Move the other versions in this stage (staging or production) to archived.
        */
       archive_others?: boolean;
+      /**
+       * Move even though policy rules fail; only for a user the policy's overriders name. Needs a reason.
+       */
+      force?: boolean;
+      /**
+       * Why the move is forced; recorded in the history.
+       */
+      reason?: string;
     }
   | {
       alias: string;
@@ -63,12 +75,7 @@ export type POSTModelsNameVersionsVTransitionBody =
 /**
  * The updated version, as GET models/{name}/versions/{v} returns it.
  */
-export type POSTModelsNameVersionsVTransitionReply = ModelVersion & {
-  /**
-   * This version's stage changes and alias moves, oldest first.
-   */
-  history: ModelTransition[];
-};
+export type POSTModelsNameVersionsVTransitionReply = GETModelsNameVersionsV;
 /**
  * A ModelVersion plus that version's transitions.
  */
@@ -85,12 +92,7 @@ export type Numbers = (number | ('NaN' | 'Infinity' | '-Infinity'))[];
 /**
  * The new version (or the existing one when that model already holds these bytes), as GET models/{name}/versions/{v} returns it.
  */
-export type POSTRunsIdRegisterModelReply = ModelVersion & {
-  /**
-   * This version's stage changes and alias moves, oldest first.
-   */
-  history: ModelTransition[];
-};
+export type POSTRunsIdRegisterModelReply = GETModelsNameVersionsV;
 
 /**
  * Every REST payload, keyed by the name of its schema file.
@@ -110,7 +112,13 @@ export interface RestPayloads {
   meta: GETMeta;
   metric_direction_request: POSTMetricDirectionsBody;
   metric_direction_response: POSTMetricDirectionsReply;
+  model_approval_request: POSTModelsNameVersionsVApprovalsBody;
+  model_approvals: GETPOSTModelsNameVersionsVApprovals;
+  model_card: GETModelsNameVersionsVCard;
+  model_check: GETModelsNameVersionsVChecksStageS;
   model_detail: GETModelsName;
+  model_policies: GETPOSTModelsNamePoliciesGETPOSTPolicies;
+  model_policy_request: POSTModelsNamePoliciesPOSTPoliciesBody;
   model_registration_request: POSTModelsBody;
   model_transition_request: POSTModelsNameVersionsVTransitionBody;
   model_transition_response: POSTModelsNameVersionsVTransitionReply;
@@ -1042,6 +1050,239 @@ export interface POSTMetricDirectionsReply {
   direction: 'min' | 'max';
   source: 'set' | 'inferred';
 }
+export interface POSTModelsNameVersionsVApprovalsBody {
+  comment?: string;
+}
+export interface GETPOSTModelsNameVersionsVApprovals {
+  approvals: Approval[];
+  /**
+   * How many approvals count (by others than the registrant).
+   */
+  count: number;
+}
+/**
+ * One user's approval of a model version (docs/deploy.md).
+ */
+export interface Approval {
+  user: string;
+  comment: string | null;
+  /**
+   * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
+   */
+  at: string;
+  /**
+   * Whether the approval counts towards 'approvals >= N': not the registrant's own.
+   */
+  counts: boolean;
+  why_not: string | null;
+}
+/**
+ * A version's model card: its Markdown (MODEL_CARD.md of a package) and the structured card it is rendered from.
+ */
+export interface GETModelsNameVersionsVCard {
+  markdown: string;
+  card: Card;
+}
+export interface Card {
+  format: 'mm-jupyter.model-card/1';
+  model: {
+    name: string;
+    version: number;
+    ref: string;
+    stage: 'none' | 'staging' | 'production' | 'archived';
+    aliases: string[];
+    description: string | null;
+    owner: string | null;
+    tags: {
+      [k: string]: string;
+    };
+    flavor: string;
+    /**
+     * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
+     */
+    created_at: string;
+    created_by: string | null;
+    artifact: VersionRef;
+  };
+  history: ModelTransition[];
+  /**
+   * The producing run, with its notebook and cell; null when registered outside one.
+   */
+  run: {
+    id: string;
+    name: string | null;
+    experiment: string | null;
+    status: string | null;
+    user: string | null;
+    host: string | null;
+    notebook_path: string | null;
+    cell_id: string | null;
+    git: {
+      [k: string]: unknown;
+    } | null;
+    reproducibility: {
+      [k: string]: unknown;
+    } | null;
+  } | null;
+  training_data: {
+    inputs: VersionRef[];
+    /**
+     * The reference profile in brief (at most 50 features).
+     */
+    profile: {
+      rows: number | null;
+      task: string | null;
+      n_features: number;
+      features: {
+        name: string;
+        type: string | null;
+        missing_rate: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+        mean?: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+        min?: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+        max?: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+        top?: string[];
+      }[];
+    } | null;
+  };
+  signature: {
+    [k: string]: unknown;
+  } | null;
+  requirements: {
+    [k: string]: unknown;
+  };
+  metrics: {
+    [k: string]: unknown;
+  };
+  evaluation: {
+    name: string;
+    task: string;
+    /**
+     * At most 8 of the report's metrics.
+     */
+    metrics: {
+      [k: string]: unknown;
+    };
+    artifact: string;
+  }[];
+  /**
+   * This version's monitored predictions; null when none were logged.
+   */
+  monitoring: {
+    batches: number;
+    rows: number;
+    labelled: number;
+    last_ts: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+    firing: number;
+    drift_share: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+    prediction_psi: (number | ('NaN' | 'Infinity' | '-Infinity')) | null;
+    performance: {
+      /**
+       * A float in strict JSON: non-finite values are spelled as strings.
+       */
+      [k: string]: number | 'NaN' | 'Infinity' | '-Infinity';
+    };
+    alerts: {
+      series: string;
+      state: string;
+      severity: string;
+      message: string | null;
+      /**
+       * A float in strict JSON: non-finite values are spelled as strings.
+       */
+      fired_ts: number | ('NaN' | 'Infinity' | '-Infinity');
+    }[];
+  } | null;
+  reproducibility: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * Sections other features contribute (services/models/card.py card_sections), e.g. the promotion policy and approvals.
+   */
+  sections: {
+    key: string;
+    title: string;
+    data: {
+      [k: string]: unknown;
+    };
+    markdown: string;
+  }[];
+}
+/**
+ * One stage change or alias move of a model version.
+ */
+export interface ModelTransition {
+  version: number;
+  kind: 'stage' | 'alias';
+  alias: string | null;
+  from: string | null;
+  to: string | null;
+  /**
+   * Who: the Jupyter user (REST) or the OS user (Python API).
+   */
+  user: string | null;
+  comment: string | null;
+  /**
+   * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
+   */
+  at: string;
+  /**
+   * True when the move went past failing policy rules (--force); the comment holds the reason.
+   */
+  forced?: boolean;
+  /**
+   * The policy rules a forced move went past.
+   */
+  overridden?: string[] | null;
+}
+/**
+ * The policy check of a model version for a stage (GET .../checks, models check --json).
+ */
+export interface CheckReport {
+  ref: string;
+  model: string;
+  version: number;
+  stage: 'none' | 'staging' | 'production' | 'archived';
+  /**
+   * The stage the version is in now.
+   */
+  current_stage: 'none' | 'staging' | 'production' | 'archived';
+  passed: boolean;
+  policy: Policy;
+  rules: PolicyRuleVerdict[];
+  failed: string[];
+  /**
+   * Whether the asking user may force the move past failing rules.
+   */
+  can_override: boolean;
+  user: string | null;
+}
+/**
+ * The rules a version must pass to enter a stage.
+ */
+export interface Policy {
+  stage: 'none' | 'staging' | 'production' | 'archived';
+  require: string[];
+  /**
+   * Users (or PostgreSQL roles) allowed to force a refused move.
+   */
+  overriders: string[];
+  source: 'model' | 'default' | 'none';
+  updated_at: string | null;
+  updated_by: string | null;
+}
+/**
+ * What one policy rule says about a model version.
+ */
+export interface PolicyRuleVerdict {
+  rule: string;
+  status: 'pass' | 'fail' | 'n/a';
+  passed: boolean;
+  /**
+   * The value judged: a number, a verdict string, a boolean, or null.
+   */
+  actual: number | string | boolean | null;
+  message: string;
+}
 export interface GETModelsName {
   model: Model;
   /**
@@ -1192,6 +1433,10 @@ export interface ModelVersion {
     warnings: number;
     confirmed_by: string | null;
   };
+  /**
+   * Approvals of this version, oldest first.
+   */
+  approvals?: Approval[];
 }
 /**
  * A short reference to one artifact version.
@@ -1209,23 +1454,25 @@ export interface ModelRun {
  * One version of a registered model (ModelVersion). Its own fields only: uses add `unevaluatedProperties: false` (the version route adds `history`).
  */
 /**
- * One stage change or alias move of a model version.
+ * The policies in force, one per stage that has one: the model's own, else the registry-wide default. model is null for the defaults.
  */
-export interface ModelTransition {
-  version: number;
-  kind: 'stage' | 'alias';
-  alias: string | null;
-  from: string | null;
-  to: string | null;
+export interface GETPOSTModelsNamePoliciesGETPOSTPolicies {
+  model: string | null;
+  policies: Policy[];
+}
+/**
+ * Replace the policy for one stage; empty require and overriders remove it.
+ */
+export interface POSTModelsNamePoliciesPOSTPoliciesBody {
+  stage: 'none' | 'staging' | 'production' | 'archived';
   /**
-   * Who: the Jupyter user (REST) or the OS user (Python API).
+   * @maxItems 50
    */
-  user: string | null;
-  comment: string | null;
+  require: string[];
   /**
-   * ISO-8601 UTC, e.g. 2026-11-26T15:37:05.123Z.
+   * @maxItems 50
    */
-  at: string;
+  overriders?: string[];
 }
 /**
  * Register model artifact version `artifact` (name:vN), an output of run `run`, as a new version of model `name`, from its stored bytes (nothing is unpickled): what the Register action of a tracked cell's run output sends. The reply is a run_model_registration_response. Sent as Content-Type: application/json, at most 65536 bytes; anything else is 400 (415 for another content type, 413 when larger). An artifact that is not a model or not an output of the run is 400; an unknown run or artifact version 404. An empty alias or description means none.

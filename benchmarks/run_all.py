@@ -50,6 +50,7 @@ def benches(blob_mb: int) -> list[list[str]]:
         ["bench_metrics.py"],  # log_metric / log_metric_series, RSS of 1M points, flush gap
         ["bench_export.py"],  # runs.csv, GET runs.csv, runs_frame, runs list --csv at 100k
         ["bench_package.py"],  # issue 17: models package of the quickstart model (CLI and in-process)
+        ["bench_policies.py"],  # issue 17: models check (and --help) as a process, beside its floor
     ]
 
 

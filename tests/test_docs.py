@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from mm_jupyter.cli.main import main
@@ -28,10 +29,12 @@ def test_every_mm_track_flag_is_in_the_readme():
 
 def test_every_cli_command_is_in_the_readme_and_has_help():
     def walk(group, prefix):
-        for name, command in group.commands.items():
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):  # lazy groups import each command here
+            command = group.get_command(ctx, name)
             path = f"{prefix} {name}"
             assert command.help, f"{path} has no help"
-            if hasattr(command, "commands"):
+            if isinstance(command, click.Group):
                 yield from walk(command, path)
             else:
                 yield path

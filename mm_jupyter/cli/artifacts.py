@@ -103,8 +103,4 @@ def gc(grace: float, dry_run: bool, as_json: bool) -> None:
                    f" {report['temp_files']} temp files")
 
 
-def register(main: click.Group) -> None:
-    """Add the artifact commands to the ``mm-jupyter`` group."""
-    main.add_command(artifacts)
-    main.add_command(verify)
-    main.add_command(gc)
+__all__ = ["artifacts", "gc", "verify"]

@@ -213,9 +213,8 @@ def metrics_directions(as_json: bool) -> None:
         click.echo(f"{row['key']:<{width}}  {row['direction']}  {row['source']}{who}")
 
 
-def register(main: click.Group, runs: click.Group) -> None:
-    """Add the housekeeping commands to ``runs`` and the ``metrics`` group to ``main``."""
+def register(runs: click.Group) -> None:
+    """Add the housekeeping commands to ``runs`` (``metrics`` is loaded by cli/main.py)."""
     for command in (runs_rename, runs_note, runs_tag, runs_star, runs_archive,
                     runs_restore, runs_delete, runs_move):
         runs.add_command(command)
-    main.add_command(metrics)

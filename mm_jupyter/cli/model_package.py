@@ -24,7 +24,7 @@ def package(ref: str, out: Path, as_json: bool) -> None:
     digest). Packaging the same version twice gives identical files. Serve it with
     `mm-jupyter serve --package DIR` or `docker build DIR`.
     """
-    # Imported here: every CLI start imports this module (main.py), few package.
+    # Imported here: `models --help` loads this module to list it; only packaging needs it.
     from mm_jupyter.services.models.packaging import package_model
 
     found = package_model(open_cli_registry(), ref, out)

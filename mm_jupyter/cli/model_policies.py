@@ -17,7 +17,7 @@ from mm_jupyter.cli.support import emit, emit_json, open_cli_registry
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.identity import current_user
 from mm_jupyter.services.models import policies
-from mm_jupyter.services.models.transitions import MODEL_STAGES
+from mm_jupyter.services.models.policies import MODEL_STAGES
 
 DEFAULT = "*"  # the name that means the registry-wide default policy
 

@@ -28,7 +28,7 @@ from tornado.iostream import StreamClosedError
 
 from mm_jupyter.errors import BlobCorruptedError
 from mm_jupyter.server.base import BaseHandler, ParameterError
-from mm_jupyter.services.registry import is_blob_digest, open_recorded_blob
+from mm_jupyter.services.blobs import is_blob_digest, open_recorded_blob
 
 if TYPE_CHECKING:
     from mm_jupyter.store import Registry

@@ -1,7 +1,8 @@
-"""The registry itself: opening it, where it is, its blobs, and the doctor's check.
+"""The registry itself: opening it, where it is, and the doctor's check.
 
 Every adapter reaches the registry through these functions (the CLI, the server, the
-Python API through the session), so a second backend has one place to plug in.
+Python API through the session), so a second backend has one place to plug in. Reading
+a recorded blob is services/blobs.py's (its queries are not needed to open a registry).
 """
 
 from __future__ import annotations
@@ -10,11 +11,8 @@ import os
 from pathlib import Path
 from typing import Any, TypedDict
 
-from mm_jupyter.errors import FingerprintOnlyError, NotFoundError
-from mm_jupyter.store import artifact_queries, db, journal, queries, recovery
+from mm_jupyter.store import db, journal, recovery
 from mm_jupyter.store.backend_config import load_backend_config
-from mm_jupyter.store.blob_interface import BlobReader
-from mm_jupyter.store.blobs import is_digest
 from mm_jupyter.store.location import PROJECT_DIR, resolve_location
 
 
@@ -97,29 +95,3 @@ def check_registry(*, recover: bool = False) -> dict[str, Any]:
         after = recovery.check(db_path)
         report["ok"], report["problems_after"] = after["ok"], after["problems"]
     return report
-
-
-def is_blob_digest(value: str) -> bool:
-    """Return whether ``value`` can name a blob (a lowercase hex sha256 digest)."""
-    return is_digest(value)
-
-
-def open_recorded_blob(registry: db.Registry, digest: str) -> tuple[str | None, BlobReader]:
-    """Return the recorded media type of blob ``digest`` and a reader of its bytes.
-
-    Raises ``NotFoundError`` unless the blob has a ``blobs`` row (an orphan in the
-    blob store is not registry content) and its bytes are there. The caller closes
-    the reader; the read that reaches the end raises ``BlobCorruptedError`` if the
-    bytes do not hash to ``digest``.
-    """
-    info = queries.blob_info(registry, digest)
-    if info is None:
-        unstored = artifact_queries.unstored_version(registry, digest)
-        if unstored is not None:  # a fit() input recorded by fingerprint: no bytes, by design
-            raise FingerprintOnlyError(unstored)
-        raise NotFoundError(f"no blob {digest} in the registry")
-    try:
-        reader = registry.blobs.open(digest)
-    except NotFoundError:
-        raise NotFoundError(f"blob {digest} is recorded but its file is missing") from None
-    return info["media_type"], reader

@@ -20,7 +20,7 @@ from mm_jupyter.encoding import dumps, spell_non_finite, to_jsonable
 from mm_jupyter.errors import ConflictError, NotFoundError
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
-from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
+from mm_jupyter.store.stamps import CURRENT_SEQ, iso_now
 
 KINDS = ("dataset", "model", "file", "report", "figure")
 ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")

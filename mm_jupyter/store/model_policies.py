@@ -15,7 +15,7 @@ from mm_jupyter.encoding import decode_float, dumps
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
-from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
+from mm_jupyter.store.stamps import CURRENT_SEQ, iso_now
 
 
 def db_role(registry: Registry, conn: Connection) -> str | None:

@@ -18,7 +18,7 @@ from mm_jupyter.store.artifacts import check_alias, kind_clash
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
 from mm_jupyter.store.model_policies import db_role
-from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
+from mm_jupyter.store.stamps import CURRENT_SEQ, iso_now
 
 STAGES = ("none", "staging", "production", "archived")
 

@@ -8,16 +8,19 @@ import math
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 from mm_jupyter.encoding import dumps, numeric_value
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection, bulk_insert
+from mm_jupyter.store.stamps import CURRENT_SEQ as CURRENT_SEQ
+from mm_jupyter.store.stamps import iso_now as iso_now
+
+# CURRENT_SEQ and iso_now live in store/stamps.py; re-exported as most store modules
+# take them from here.
 
 STATUSES = ("running", "finished", "failed", "interrupted", "killed")
 PARAM_SOURCES = ("auto", "explicit", "namespace", "autolog")
-CURRENT_SEQ = "(SELECT change_seq FROM registry_state)"
 # A point becomes the run's latest value of its key unless a later step is there already.
 UPSERT_LATEST = (
     "INSERT INTO latest_metrics (run_id, key, step, value, timestamp_ts)"
@@ -26,11 +29,6 @@ UPSERT_LATEST = (
     " timestamp_ts = excluded.timestamp_ts"
     " WHERE excluded.step >= latest_metrics.step"
 )
-
-
-def iso_now() -> str:
-    """Return the current UTC time as ISO-8601 with milliseconds and ``Z``."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def new_run_id() -> str:

@@ -18,6 +18,8 @@ from mm_jupyter.store import Registry
 from mm_jupyter.store import model_policies as store
 from mm_jupyter.store.models import STAGES, resolve_model_version
 
+#: The stages a model version can be in, in the order the filters offer them.
+MODEL_STAGES: tuple[str, ...] = STAGES
 MAX_OVERRIDERS = 50
 MAX_COMMENT = 2000
 
@@ -182,5 +184,5 @@ def approvals(registry: Registry, ref: str) -> dict[str, Any]:
     return {"approvals": found, "count": sum(1 for a in found if a["counts"])}
 
 
-__all__ = ["Override", "PolicyRefusedError", "approvals", "approve", "check", "enforce",
-           "policies", "refusal", "set_policy"]
+__all__ = ["MODEL_STAGES", "Override", "PolicyRefusedError", "approvals", "approve", "check",
+           "enforce", "policies", "refusal", "set_policy"]

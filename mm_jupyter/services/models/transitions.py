@@ -10,13 +10,13 @@ docs/monitoring.md).
 from __future__ import annotations
 
 from mm_jupyter.monitoring.dispatch import dispatch_events
+from mm_jupyter.services.models.policies import MODEL_STAGES as MODEL_STAGES
 from mm_jupyter.services.models.policies import Override, enforce
 from mm_jupyter.store import Registry
 from mm_jupyter.store import artifacts as artifact_store
 from mm_jupyter.store import models as store
 
-#: The stages a model version can be in, in the order the filters offer them.
-MODEL_STAGES: tuple[str, ...] = store.STAGES
+# MODEL_STAGES is policies.py's (its check needs nothing of this module); re-exported.
 
 
 def check_alias(alias: str) -> str:

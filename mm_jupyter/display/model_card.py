@@ -158,4 +158,26 @@ def _reproducibility(found: dict[str, Any] | None) -> list[str]:
     return [*lines, line + ".", ""]
 
 
-__all__ = ["POLICY_KEY", "POLICY_TITLE", "card_markdown", "text"]
+
+
+def policy_markdown(data: dict[str, Any]) -> str:
+    """The body of the card's policy section: each stage's rules, then the approvals."""
+    lines: list[str] = []
+    for policy in data["policies"]:
+        overriders = ", ".join(policy["overriders"]) or "nobody"
+        lines += [f"**{text(policy['stage'])}** ({text(policy['source'])} policy; may force:"
+                  f" {text(overriders)}):", ""]
+        lines += [f"- `{text(rule)}`" for rule in policy["require"]] + [""]
+    if not data["policies"]:
+        lines += ["No promotion policy applies to this model.", ""]
+    rows = [[a["user"], a["at"], a["comment"], "yes" if a["counts"] else f"no: {a['why_not']}"]
+            for a in data["approvals"]]
+    if rows:
+        lines += [f"Approvals that count: {data['count']}", ""]
+        lines += _table(["Approved by", "At", "Comment", "Counts"], rows)
+    else:
+        lines += ["No approvals yet."]
+    return "\n".join(lines).rstrip()
+
+
+__all__ = ["POLICY_KEY", "POLICY_TITLE", "card_markdown", "policy_markdown", "text"]

@@ -156,7 +156,7 @@ def test_the_api_returns_records_whose_dicts_are_the_rest_payloads(reg, iris):
     assert repr(promoted) == "<ModelVersion m:2 [production] sklearn no run>"
     # get_model carries the version's history; to_dict() is the REST payload, key order too
     version = mm.get_model("m@champion")
-    assert [h.to_value for h in version.history] == ["1", "staging"]  # alias with the version
+    assert [h.to_value for h in version.history] == ["staging", "1"]
     payload = catalog.version_detail(reg, "m@champion")
     assert list(version.to_dict()) == list(payload) and version.to_dict() == payload
     assert ModelVersion.from_store(payload) == version

@@ -11,10 +11,9 @@ Everything in it is registry data, never the time it was built, so the card of a
 version changes only when the registry's facts about that version do (a new
 monitoring batch, a promotion).
 
-``card_sections`` is the hook for sections other features own: append a
-``CardSection`` and every card (REST, package) carries its data and Markdown under
-``sections``. The promotion policy and approvals section is meant to come from there;
-until one with the key ``policy`` is appended, the Markdown says that none is recorded.
+``card_sections`` lists the sections other features own: each ``CardSection`` puts its
+data and Markdown under ``sections`` in every card (REST, package). The promotion policy
+and approvals section (services/models/policies.py) is the first.
 """
 
 from __future__ import annotations
@@ -23,10 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mm_jupyter.display.model_card import POLICY_KEY, POLICY_TITLE, policy_markdown
 from mm_jupyter.errors import NotFoundError
 from mm_jupyter.monitoring import queries as monitoring
 from mm_jupyter.services.evaluation.storage import run_reports
-from mm_jupyter.services.models import catalog
+from mm_jupyter.services.models import catalog, policies
 from mm_jupyter.services.runs.queries import run_detail
 from mm_jupyter.store import Registry, model_queries
 
@@ -52,8 +52,10 @@ class CardSection:
     render: Callable[[dict[str, Any]], str]
 
 
-# Sections appended here appear in every card after the built-in ones, in this order.
-card_sections: list[CardSection] = []
+# Sections listed here appear in every card after the built-in ones, in this order.
+card_sections: list[CardSection] = [
+    CardSection(POLICY_KEY, POLICY_TITLE, policies.card_data, policy_markdown),
+]
 
 
 def model_card(registry: Registry, ref: str) -> dict[str, Any]:

@@ -184,5 +184,38 @@ def approvals(registry: Registry, ref: str) -> dict[str, Any]:
     return {"approvals": found, "count": sum(1 for a in found if a["counts"])}
 
 
-__all__ = ["MODEL_STAGES", "Override", "PolicyRefusedError", "approvals", "approve", "check",
-           "enforce", "policies", "refusal", "set_policy"]
+def governs(registry: Registry, name: str, stage: str) -> bool:
+    """Whether a policy (model ``name``'s own or the default) has rules for ``stage``.
+
+    Registering straight into a stage no policy governs stays one transaction.
+    """
+    with registry.read() as conn:
+        row = conn.execute("SELECT id FROM registered_models WHERE name = ?",
+                           (name,)).fetchone()
+        found = store.policies(conn, None if row is None else int(row[0]))
+    return any(p["stage"] == stage and p["require"] for p in found)
+
+
+def card_data(registry: Registry, version: dict[str, Any]) -> dict[str, Any]:
+    """The model card's policy section for a ``ModelVersion`` payload: the policies in
+    force for its model and the version's approvals (services/models/card.py)."""
+    found = policies(registry, version["name"])["policies"]
+    approved = version.get("approvals") or []
+    return {"policies": found, "approvals": approved,
+            "count": sum(1 for a in approved if a["counts"])}
+
+
+__all__ = [
+    "MODEL_STAGES",
+    "Override",
+    "PolicyRefusedError",
+    "approvals",
+    "approve",
+    "card_data",
+    "check",
+    "enforce",
+    "governs",
+    "policies",
+    "refusal",
+    "set_policy",
+]

@@ -22,7 +22,7 @@ from mm_jupyter.identity import current_user
 from mm_jupyter.monitoring.dispatch import dispatch_events
 from mm_jupyter.records import ModelVersion
 from mm_jupyter.services.artifacts.materialize import materialize
-from mm_jupyter.services.models import flavors, lookup, transitions
+from mm_jupyter.services.models import flavors, lookup, policies, transitions
 from mm_jupyter.services.runs.queries import get_run, resolve_run
 from mm_jupyter.services.runs.session import Session
 from mm_jupyter.store import Registry, model_queries
@@ -350,6 +350,9 @@ def _add_model_version(
             " warnings: this model may not be reproducible from the notebook (see the run's"
             " reproducibility, docs/reproducibility.md)", UserWarning, stacklevel=3,
         )
+    # A stage some policy governs is entered as a move of its own, once the version
+    # exists to be judged (_label); otherwise with the registration, as one change.
+    gated = options.stage is not None and policies.governs(registry, name, options.stage)
     version_id, _created = store.register(
         registry,
         store.NewModelVersion(
@@ -359,12 +362,14 @@ def _add_model_version(
             description=options.description, owner=options.owner,
             tags={str(k): str(v) for k, v in (options.tags or {}).items()},
             reproducibility=repro, alias=options.alias,
+            stage=None if gated else options.stage,
         ),
         user=options.user or current_user(),
     )
     # Registration events can trigger monitoring rules (docs/monitoring.md).
     dispatch_events(registry)
-    _label(registry, name, version_id, options)
+    if gated:
+        _label(registry, name, version_id, options)
     return ModelVersion.from_store(lookup.model_version(registry, version_id))
 
 

@@ -22,6 +22,7 @@ from mm_jupyter.encoding import dumps
 from mm_jupyter.store import artifacts, models
 from mm_jupyter.store.db import Registry
 from mm_jupyter.store.dialect import Connection
+from mm_jupyter.store.model_policies import db_role
 from mm_jupyter.store.runs import CURRENT_SEQ, iso_now
 from mm_jupyter.store.sync_runs import chunks, marks
 
@@ -292,10 +293,12 @@ def copy_model_versions(dest: Registry, plans: Sequence[VersionCopy], *,
                     "SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone():
                 run_id = None
             columns = [c for c in MODEL_VERSION_COLUMNS if c != "stage"]
+            # created_role: who registers it *there* is the pushing role, so a
+            # policy's approvals there are judged against it (docs/deploy.md).
             item.dest_id = int(conn.execute(
                 "INSERT INTO model_versions (model_id, version, artifact_version_id, run_id,"
-                f" {', '.join(columns)}) VALUES (?, ?, ?, ?, {marks(columns)})",
-                (model_id, number, row["artifact"].dest_id, run_id,
+                f" created_role, {', '.join(columns)}) VALUES (?, ?, ?, ?, ?, {marks(columns)})",
+                (model_id, number, row["artifact"].dest_id, run_id, db_role(dest, conn),
                  *(row[c] for c in columns))).lastrowid or 0)
             item.dest_version, item.state = number, "sent"
             conn.execute(

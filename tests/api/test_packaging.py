@@ -101,7 +101,7 @@ def test_model_card_names_history_run_data_reports_and_monitoring(quickstart, mm
                      "**test** (binary, tuned-test-report:v1): accuracy",
                      "## Monitoring", "| Batches | 1 |", "| Rows | 143 |", "Drift share",
                      "## Reproducibility", "## Promotion policy and approvals",
-                     "None recorded for this version."):
+                     "No promotion policy applies to this model.", "No approvals yet."):
         assert expected in card, expected
     digests = {v["ref"]: v["digest"] for v in mm.get_model("cancer-clf:1").inputs}
     assert digests["cancer-train:v1"] in card
@@ -112,13 +112,14 @@ def test_card_sections_hook_adds_a_section_and_replaces_the_placeholder(quicksta
         key="policy", title="Promotion policy and approvals",
         build=lambda registry, version: {"approvals": 1, "ref": version["ref"]},
         render=lambda data: f"{data['approvals']} approval of {data['ref']}.")
-    card_service.card_sections.append(section)
+    built_in = list(card_service.card_sections)  # the policy section: replaced here
+    card_service.card_sections[:] = [section]
     try:
         from mm_jupyter.display.model_card import card_markdown
 
         card = card_service.model_card(registry, "cancer-clf:1")
     finally:
-        card_service.card_sections.remove(section)
+        card_service.card_sections[:] = built_in
     assert card["sections"] == [{"key": "policy", "title": "Promotion policy and approvals",
                                  "data": {"approvals": 1, "ref": "cancer-clf:1"},
                                  "markdown": "1 approval of cancer-clf:1."}]

@@ -19,7 +19,8 @@ EXPECTED = {
     **{table: (set(columns), {"id"}) for table, columns in CHILD_TABLES.items()},
     "artifact_versions": (set(VERSION_COLUMNS), {"id", "artifact_id", "version", "run_id"}),
     "model_versions": (set(MODEL_VERSION_COLUMNS),
-                       {"id", "model_id", "version", "artifact_version_id", "run_id"}),
+                       {"id", "model_id", "version", "artifact_version_id", "run_id",
+                        "created_role"}),
 }
 
 

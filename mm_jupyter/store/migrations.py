@@ -126,10 +126,18 @@ def m0013_model_policies(db: Database) -> None:
 @MIGRATIONS(name="0014_run_exports")
 def m0014_run_exports(db: Database) -> None:
     """Each run's params and latest metrics as the runs export writes them, one row
-    per run, queued by triggers and built here for every existing run (issue 16)."""
+    per run, queued by triggers for every existing run (issue 16); built by 0015,
+    whose column store/export_rows.refresh writes too."""
+    db.executescript(sql("0014_run_exports"))
+
+
+@MIGRATIONS(name="0015_run_frames")
+def m0015_run_frames(db: Database) -> None:
+    """Each run's params and latest metrics as mm.runs_frame reads them, beside its
+    CSV cells, built here for every existing run (issue 16)."""
     from mm_jupyter.store import export_rows
 
-    db.executescript(sql("0014_run_exports"))
+    db.executescript(sql("0015_run_frames"))
     export_rows.refresh(db.conn)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from mm_jupyter.identity import current_user
 from mm_jupyter.records import ModelSummary, ModelTransition, ModelVersion
-from mm_jupyter.services.models import catalog, lookup, registration, transitions
+from mm_jupyter.services.models import catalog, loading, lookup, registration, transitions
 from mm_jupyter.services.runs.session import get_session
 
 __all__ = [
@@ -72,7 +72,7 @@ def load_model(ref: str, *, model: Any = None, trust: bool = False) -> Any:
     A model whose bytes this user stored on this host loads as is; one stored by
     another user or on another host (a shared registry) needs ``trust=True``.
     """
-    return registration.load_model(get_session().require_registry(), ref, model=model, trust=trust)
+    return loading.load_model(get_session().require_registry(), ref, model=model, trust=trust)
 
 
 def promote_model(ref: str, stage: str, *, comment: str | None = None,

@@ -1,5 +1,5 @@
-"""Register a model and load it back: what ``mm.register_model``, ``%mm register``, the
-Register button and ``mm.load_model`` do.
+"""Register a model: what ``mm.register_model``, ``%mm register`` and the Register button
+do (loading it back is loading.py's; the reference profile reference.py's).
 
 A registration stores the model's bytes as an artifact version (content-addressed), then
 the model version with what describes it: the producing run and its metrics, the
@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from mm_jupyter.core.names import check_name
-from mm_jupyter.errors import ConflictError, NotFoundError, PolicyRefusedError, TrustRequiredError
+from mm_jupyter.errors import ConflictError, NotFoundError, PolicyRefusedError
 from mm_jupyter.identity import current_user
 from mm_jupyter.monitoring.dispatch import dispatch_events
 from mm_jupyter.records import ModelVersion
-from mm_jupyter.services.artifacts.materialize import materialize
 from mm_jupyter.services.models import flavors, lookup, policies, transitions
+from mm_jupyter.services.models.reference import reference_profile
 from mm_jupyter.services.runs.queries import get_run, resolve_run
 from mm_jupyter.services.runs.session import Session
-from mm_jupyter.store import Registry, model_queries
+from mm_jupyter.store import Registry
 from mm_jupyter.store import artifacts as artifact_store
 from mm_jupyter.store import models as store
 from mm_jupyter.store.artifact_queries import run_artifacts
@@ -106,7 +106,7 @@ def register_model(
         registry, name, digest, len(data), flavor, run_id,
         {
             "class": f"{type(model).__module__}.{type(model).__qualname__}",
-            # who stored these bytes, from where: load_model trusts only its own
+            # who stored these bytes, from where: loading.load_model trusts only its own
             "registered_by": {"user": current_user(), "host": socket.gethostname()},
         },
     )
@@ -384,67 +384,3 @@ def _label(registry: Registry, name: str, version_id: int, options: Registration
     except PolicyRefusedError as exc:
         raise PolicyRefusedError(f"registered {ref} (stage none), but {exc}",
                                  exc.report) from None
-
-
-def reference_profile(model: Any, data: Any) -> dict[str, Any]:
-    """Return the profile of the training data monitoring compares live data with.
-
-    It includes the model's predictions on ``data`` when it can make them (the
-    baseline of prediction drift).
-    """
-    # numpy loads only for a registration with
-    # reference data: `%load_ext` imports this module, and its time is benchmarked.
-    from mm_jupyter.monitoring.profile import profile_data
-
-    profile: dict[str, Any] = profile_data(data, predictions=reference_predictions(model, data))
-    return profile
-
-
-def reference_predictions(model: Any, data: Any) -> Any:
-    """The model's predictions on its reference data: monitoring's prediction-drift baseline.
-
-    Best effort: a model that cannot predict on the frame it was given still registers.
-    """
-    import numpy as np  # see reference_profile: only with reference data
-
-    predict = getattr(model, "predict", None)
-    if not callable(predict):
-        return None
-    try:
-        predictions = np.asarray(predict(data))
-    except Exception:  # user models raise anything; the profile then has no prediction part
-        return None
-    if predictions.ndim == 2 and predictions.shape[1] == 1:
-        predictions = predictions[:, 0]
-    # One prediction per row, or none: multi-output models have no single prediction drift.
-    return predictions if predictions.ndim == 1 and len(predictions) == len(data) else None
-
-
-def load_model(registry: Registry, ref: str, *, model: Any = None, trust: bool = False) -> Any:
-    """Load the model version ``ref`` names from a verified copy of its bytes.
-
-    A pickle (scikit-learn, joblib) loads as is only when this user stored it on this
-    host; otherwise ``TrustRequiredError`` names who did, until ``trust`` is given.
-    ``model`` is the instance a ``torch_state_dict`` is loaded into.
-    """
-    _, version_id = lookup.resolve_model_version(registry, ref)
-    flavor, artifact = model_queries.version_artifact(registry, version_id)
-    if flavor in flavors.PICKLE_FLAVORS and not trust:
-        check_origin(registry, version_id, ref, flavor)
-    path = materialize(registry, artifact)  # verified copy
-    return flavors.load(str(path), flavor, model=model)
-
-
-def check_origin(registry: Registry, version_id: int, ref: str, flavor: str) -> None:
-    """Raise ``TrustRequiredError`` unless this user on this host stored the model."""
-    user, host = model_queries.version_origin(registry, version_id)
-    me, here = current_user(), socket.gethostname()
-    # Versions from before hosts were recorded have no host: the user must match.
-    if user is not None and user == me and (host is None or host == here):
-        return
-    raise TrustRequiredError(
-        f"model {ref!r} was stored by {user or 'an unknown user'} on"
-        f" {host or 'an unknown host'}, not by you ({me} on {here}); it is a pickle"
-        f" ({flavor}), so loading it runs code from the file. If you trust whoever"
-        f" registered it, call load_model({ref!r}, trust=True)"
-    )

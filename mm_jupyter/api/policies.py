@@ -18,14 +18,6 @@ from mm_jupyter.services.runs.session import get_session
 
 __all__ = ["approve_model", "check_model", "get_policy", "set_policy"]
 
-#: ``mm.set_policy(DEFAULT, ...)``: the registry-wide default policy.
-DEFAULT = "*"
-
-
-def _scope(name: str | None) -> str | None:
-    return None if name in (None, DEFAULT) else name
-
-
 def set_policy(name: str | None, stage: str = "production", *,
                require: Sequence[str] = (), overriders: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Set the rules model ``name`` must pass to enter ``stage``; return its policies.
@@ -37,14 +29,14 @@ def set_policy(name: str | None, stage: str = "production", *,
     naming it. ``overriders`` may force a refused move (with a reason). Empty
     ``require`` and ``overriders`` remove the policy.
     """
-    found = policies.set_policy(get_session().require_registry(), _scope(name), stage,
+    found = policies.set_policy(get_session().require_registry(), policies.scope(name), stage,
                                 list(require), list(overriders), user=current_user())
     return list(found["policies"])
 
 
 def get_policy(name: str | None = None) -> list[dict[str, Any]]:
     """The policies in force for model ``name`` (its own, else the default), by stage."""
-    return list(policies.policies(get_session().require_registry(), _scope(name))["policies"])
+    return list(policies.policies(get_session().require_registry(), policies.scope(name))["policies"])
 
 
 def check_model(ref: str, stage: str = "production") -> PolicyCheck:

@@ -19,8 +19,6 @@ from mm_jupyter.identity import current_user
 from mm_jupyter.services.models import policies
 from mm_jupyter.services.models.policies import MODEL_STAGES
 
-DEFAULT = "*"  # the name that means the registry-wide default policy
-
 
 def check_text(report: dict[str, Any]) -> str:
     """A check report as lines: the verdict, then each rule with its status."""
@@ -98,11 +96,11 @@ def policy() -> None:
 
 
 @policy.command("show")
-@click.argument("name", default=DEFAULT)
+@click.argument("name", default=policies.DEFAULT)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def policy_show(name: str, as_json: bool) -> None:
     """Show NAME's policies in force (its own, else the default; '*' the default)."""
-    found = policies.policies(open_cli_registry(), None if name == DEFAULT else name)
+    found = policies.policies(open_cli_registry(), policies.scope(name))
     emit(found, as_json, policies_text)
 
 
@@ -118,7 +116,7 @@ def policy_set(name: str, stage: str, require: tuple[str, ...], overriders: tupl
                as_json: bool) -> None:
     """Replace NAME's policy for --stage ('*' for the registry-wide default)."""
     try:
-        found = policies.set_policy(open_cli_registry(), None if name == DEFAULT else name,
+        found = policies.set_policy(open_cli_registry(), policies.scope(name),
                                     stage, list(require), list(overriders), user=current_user())
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None

@@ -20,6 +20,8 @@ from mm_jupyter.store.models import STAGES, resolve_model_version
 
 #: The stages a model version can be in, in the order the filters offer them.
 MODEL_STAGES: tuple[str, ...] = STAGES
+#: The model name that means the registry-wide default policy (``mm.set_policy("*", ...)``).
+DEFAULT = "*"
 MAX_OVERRIDERS = 50
 MAX_COMMENT = 2000
 
@@ -51,6 +53,11 @@ def _check_overriders(overriders: Any) -> list[str]:
         if name.strip() not in names:
             names.append(name.strip())
     return names
+
+
+def scope(name: str | None) -> str | None:
+    """The model a policy name addresses: None (the default) for ``"*"`` or None."""
+    return None if name in (None, DEFAULT) else name
 
 
 def policies(registry: Registry, name: str | None) -> dict[str, Any]:
@@ -206,6 +213,7 @@ def card_data(registry: Registry, version: dict[str, Any]) -> dict[str, Any]:
 
 
 __all__ = [
+    "DEFAULT",
     "MODEL_STAGES",
     "Override",
     "PolicyRefusedError",
@@ -217,5 +225,6 @@ __all__ = [
     "governs",
     "policies",
     "refusal",
+    "scope",
     "set_policy",
 ]

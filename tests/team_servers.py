@@ -264,6 +264,12 @@ def start_s3(folder: Path) -> tuple[subprocess.Popen[bytes], S3Server]:
         str(weed), "mini", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         f"-s3.config={config}", "-s3.port.iceberg=0", "-s3.port.lance=0", "-webdav=false",
         "-admin.ui=false", "-master.telemetry=false", f"-bucket={BUCKET}",
+        # Every bucket is a collection with volumes of its own, and by default the
+        # volume count is free disk / volume size (about 35 on a 36 GB disk), so a
+        # session of one fresh bucket per test ran out of volumes on a smaller CI disk
+        # ("No writable volumes and no free volumes left"). Volumes are sparse files,
+        # so a high count and a small size cost no disk.
+        "-volume.max=2000", "-master.volumeSizeLimitMB=64",
         *(f"-{flag}={port}" for flag, port in ports.items()),
     ]
     with open(folder / "weed.log", "wb") as log:  # the child keeps its own handle

@@ -9,6 +9,7 @@ up-to-date registry costs one pragma read, and a newer registry is refused.
 
 from __future__ import annotations
 
+import sqlite3
 from importlib.resources import files
 
 from sqlite_utils import Database
@@ -126,18 +127,30 @@ def m0013_model_policies(db: Database) -> None:
 @MIGRATIONS(name="0014_run_exports")
 def m0014_run_exports(db: Database) -> None:
     """Each run's params and latest metrics as the runs export writes them, one row
-    per run, queued by triggers for every existing run (issue 16); built by 0015,
-    whose column store/export_rows.refresh writes too."""
+    per run, queued by triggers for every existing run (issue 16); built by 0016,
+    whose columns store/export_rows.refresh writes too."""
     db.executescript(sql("0014_run_exports"))
 
 
 @MIGRATIONS(name="0015_run_frames")
 def m0015_run_frames(db: Database) -> None:
-    """Each run's params and latest metrics as mm.runs_frame reads them, beside its
-    CSV cells, built here for every existing run (issue 16)."""
+    """Each run's params and latest metrics as mm.runs_frame read them, one JSON text
+    per run (issue 16); queued here, built by 0016, which replaces its column."""
+    db.executescript(sql("0015_run_frames"))
+
+
+@MIGRATIONS(name="0016_run_frame_columns")
+def m0016_run_frame_columns(db: Database) -> None:
+    """Each run's params and latest metrics as mm.runs_frame reads them (key sets as
+    JSON, metric values as float64 bytes), beside its CSV cells, built here for every
+    existing run (issue 16)."""
     from mm_jupyter.store import export_rows
 
-    db.executescript(sql("0015_run_frames"))
+    db.executescript(sql("0016_run_frame_columns"))
+    if sqlite3.sqlite_version_info >= (3, 35):
+        db.execute("ALTER TABLE run_exports DROP COLUMN frame_json")
+    else:  # no DROP COLUMN before SQLite 3.35: the column stays, unread and empty
+        db.execute("UPDATE run_exports SET frame_json = NULL")
     export_rows.refresh(db.conn)
 
 

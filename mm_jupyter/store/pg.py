@@ -55,7 +55,7 @@ MIGRATIONS = ("0001_tracking", "0002_artifacts", "0003_model_registry", "0004_mo
               "0005_history_and_journals", "0006_text_search", "0007_sync",
               "0008_autolog", "0009_housekeeping", "0010_run_lists",
               "0011_reproducibility", "0012_run_pages", "0013_model_policies",
-              "0014_run_exports", "0015_run_frames")
+              "0014_run_exports", "0015_run_frames", "0016_run_frame_columns")
 _RETRIED = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure,
             pg_errors.LockNotAvailable)
 

@@ -9,9 +9,9 @@ holds one batch of rows, not the registry.
 The CSV export reads :func:`wide_batches`: per run one row of its attributes and tags
 text, and its params and latest metrics each as two texts the database joins (the
 keys, the values), so that 100,000 runs of 20 values cross into Python as 300,000
-rows, not 2.1 million, and the caller splits them in C. ``mm.runs_frame`` reads
-:func:`frame_batches` (in id order: the frame is whole in memory anyway), and
-:func:`object_batches` gives a CSV's runs as decoded objects, per run and key.
+rows, not 2.1 million, and the caller splits them in C. :func:`object_batches` gives
+a CSV's runs as decoded objects, per run and key (and ``mm.runs_frame`` the runs it
+cannot read ready, store/frame_parts.py).
 """
 
 from __future__ import annotations
@@ -62,12 +62,12 @@ def matching_ids(registry: Registry, **options: Any) -> list[str]:
 
 
 @dataclass
-class FrameBatch:
-    """Runs as a DataFrame reads them: ``runs`` (the ``ATTRIBUTES`` of each), and per
-    run id its ``params``, ``metrics`` and ``tags`` as objects. The database builds
-    one JSON text per batch and kind, parsed in one call: a long format would fetch
-    2.1 million rows for 100,000 runs of 20 values, and a JSON text per run costs a
-    call per run. Metric values are numbers, or the text ``"NaN"``."""
+class ObjectBatch:
+    """Runs with their values as objects: ``runs`` (the ``ATTRIBUTES`` of each), and
+    per run id its ``params``, ``metrics`` and ``tags``. The database builds one JSON
+    text per batch and kind, parsed in one call: a long format would fetch 2.1 million
+    rows for 100,000 runs of 20 values, and a JSON text per run costs a call per run.
+    Metric values are numbers, or the text ``"NaN"``."""
 
     runs: list[tuple[Any, ...]]
     params: dict[str, dict[str, Any]]
@@ -99,31 +99,8 @@ _PARAM_JSON = {
 }
 
 
-def frame_batches(registry: Registry, ids: Sequence[str], size: int = BATCH * 10
-                  ) -> Iterator[FrameBatch]:
-    """Yield the runs ``ids`` names, in id order, ``size`` runs a batch; rows of other
-    runs are left out.
-
-    Where the ids are most of the registry each batch reads one range of ids in index
-    order instead of looking each one up (three times faster at 100,000 runs).
-    """
-    ordered = sorted(ids)
-    with registry.read() as conn:
-        n_runs = int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
-    dense = len(ordered) * 2 > n_runs
-    for start in range(0, len(ordered), size):
-        chunk = ordered[start:start + size]
-        if not dense:
-            yield _objects(registry, chunk)
-            continue
-        batch = _objects(registry, chunk, between=True)
-        wanted = set(chunk)  # the range holds runs the options left out
-        batch.runs = [r for r in batch.runs if r[0] in wanted]
-        yield batch
-
-
 def object_batches(registry: Registry, ids: Sequence[str], size: int = BATCH
-                   ) -> Iterator[FrameBatch]:
+                   ) -> Iterator[ObjectBatch]:
     """Yield the runs ``ids`` names ``size`` at a time, each batch's ``runs`` in the
     order of ``ids`` (a CSV export's rows)."""
     for start in range(0, len(ids), size):
@@ -134,16 +111,12 @@ def object_batches(registry: Registry, ids: Sequence[str], size: int = BATCH
         yield batch
 
 
-def _objects(registry: Registry, chunk: list[str], *, between: bool = False) -> FrameBatch:
-    """Read a batch of runs: ``chunk`` by id, or every run from its first to its last id
-    (``between``; ``chunk`` sorted)."""
+def _objects(registry: Registry, chunk: list[str]) -> ObjectBatch:
+    """Read a batch of runs by id."""
     backend = registry.backend
     agg, param_json = _JSON_OBJECT_AGG[backend], _PARAM_JSON[backend]
     as_json, metric_json = _AS_JSON[backend], _METRIC_JSON[backend]
-    if between:
-        match, args = "BETWEEN ? AND ?", [chunk[0], chunk[-1]]
-    else:
-        match, args = f"IN ({','.join('?' * len(chunk))})", list(chunk)
+    match, args = f"IN ({','.join('?' * len(chunk))})", list(chunk)
 
     def by_run(conn: Connection, sql: str) -> dict[str, dict[str, Any]]:
         # {run id: inner object} in one JSON text (psycopg decodes json values itself).
@@ -167,7 +140,7 @@ def _objects(registry: Registry, chunk: list[str], *, between: bool = False) -> 
                          f" FROM latest_metrics WHERE run_id {match} GROUP BY run_id")
         tags = by_run(conn, f"SELECT id AS run_id, tags AS obj FROM runs"
                       f" WHERE id {match} AND json_valid(tags) AND tags LIKE '{{%'")
-    return FrameBatch([tuple(r) for r in runs], params, metrics, tags)
+    return ObjectBatch([tuple(r) for r in runs], params, metrics, tags)
 
 
 def keys_in_use(registry: Registry, ids: Sequence[str], size: int = BATCH

@@ -5,4 +5,4 @@ Kept apart from ``migrations.py`` so that opening an up-to-date registry (one
 when it is installed, about 0.4 s, which the first tracked cell of a kernel would pay.
 """
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16

@@ -3,8 +3,6 @@ through query_runs, the archived option, the column statistics and the export re
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from mm_jupyter.core.run_filter import (
@@ -18,7 +16,15 @@ from mm_jupyter.core.run_filter import (
     Or,
     parse_filter,
 )
-from mm_jupyter.store import queries, run_columns, run_selection, runs, runs_export
+from mm_jupyter.store import (
+    export_rows,
+    frame_parts,
+    queries,
+    run_columns,
+    run_selection,
+    runs,
+    runs_export,
+)
 
 # -- parser ------------------------------------------------------------------------------
 
@@ -284,12 +290,13 @@ def test_export_reads_every_match_in_list_order(registry, zoo):
     assert delta.params[zoo["d"]] == {"lr": "0.1", "n": 2**70}  # the big int exact
     assert delta.tags[zoo["d"]] == {"team": "risk", "it's": "x"}
     assert delta.metrics[zoo["e"]] == {"acc": "Infinity"}  # spelled, as 'NaN' is
-    raw = list(runs_export.frame_batches(registry, ids, size=2))
-    assert [r[0] for b in raw for r in b.runs] == sorted(ids)  # id order, all of them
-    params = {k: v for b in raw for k, v in b.params.items()}
-    decoded = params[zoo["d"]]
-    decoded = json.loads(decoded) if isinstance(decoded, str) else decoded
-    assert decoded == {"lr": "0.1", "n": 2**70}  # the big int exact, the text a text
+    export_rows.catch_up(registry)
+    parts = frame_parts.read(registry, ids)
+    assert sorted(parts.columns[0]) == sorted(ids)  # all of them
+    at = parts.columns[0].index(zoo["d"])
+    (group,) = [g for g in parts.params if at in g.positions]
+    values = dict(zip(group.keys, group.rows[group.positions.index(at)], strict=True))
+    assert values == {"lr": "0.1", "n": 2**70}  # the big int exact, the text a text
     assert runs_export.keys_in_use(registry, ids) == (
         ["deep", "lr", "n", "opt"], ["acc", "val.loss"], ["it's", "team"])
 

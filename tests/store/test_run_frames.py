@@ -1,4 +1,4 @@
-"""Each run's ready frame values (store/export_rows.py, migration 0015): mm.runs_frame
+"""Each run's ready frame values (store/frame_parts.py, migration 0016): mm.runs_frame
 built from them equals the frame built the long way, whatever queued, changed or was
 deleted meanwhile, on both backends; an older registry gets them when it upgrades."""
 
@@ -11,18 +11,28 @@ import pytest
 from test_runs_export_wide import make
 
 from mm_jupyter.services.runs import export
-from mm_jupyter.store import export_rows, open_registry, runs, runs_export
+from mm_jupyter.store import export_rows, open_registry, runs
 
 pd = pytest.importorskip("pandas")
 V4_FIXTURE = Path(__file__).parent / "data" / "registry_v4.db"
 
 
 def both_ways(registry, monkeypatch, **options):
-    """The frame from the ready rows, and the frame built the long way."""
+    """The frame from the ready rows, and the frame built the long way: every run
+    queued, as if another writer held the lock when the export tried to take the
+    queue in."""
     ready = export.runs_frame(registry, **options)
+    with registry.write() as conn:
+        conn.execute("CREATE TEMP TABLE was_queued AS SELECT run_id FROM run_exports_pending")
+        conn.execute("INSERT INTO run_exports_pending (run_id) SELECT id FROM runs WHERE true"
+                     " ON CONFLICT DO NOTHING")
     with monkeypatch.context() as m:
-        m.setattr(export_rows, "frame_batches", runs_export.frame_batches)
+        m.setattr(export_rows, "catch_up", lambda registry: None)
         long_way = export.runs_frame(registry, **options)
+    with registry.write() as conn:  # the queue as it was (the other rows are current)
+        conn.execute("DELETE FROM run_exports_pending"
+                     " WHERE run_id NOT IN (SELECT run_id FROM was_queued)")
+        conn.execute("DROP TABLE was_queued")
     return ready, long_way
 
 
@@ -74,11 +84,47 @@ def test_ready_rows_build_the_same_frame_as_the_long_way(registry, monkeypatch):
     assert_same(ready, long_way)
 
 
+def test_runs_of_one_key_set_give_typed_columns(registry, monkeypatch):
+    # Given runs that all have the same params and metrics (the common case: one group)
+    for i in range(4):
+        make(registry, f"r{i}", params={"depth": i, "lr": 0.1 * i, "model": "rf"},
+             metrics={"acc": 0.5 + i / 10, "whole": float(i)})
+    # When the frame is read both ways
+    ready, long_way = both_ways(registry, monkeypatch)
+    # Then they agree, numbers are numbers and metrics floats on both backends
+    assert_same(ready, long_way)
+    assert ready["params.depth"].dtype == "int64"
+    assert ready["params.lr"].dtype == "float64"
+    assert ready["metrics.whole"].dtype == "float64"
+    assert list(ready["params.model"]) == ["rf"] * 4
+    assert sorted(ready["metrics.acc"]) == [0.5, 0.6, 0.7, 0.8]
+
+
+@pytest.mark.parametrize(("column", "damage"), [
+    ("frame_params", "[1"),  # no JSON
+    ("frame_params", "[1,2]"),  # fewer values than keys
+    ("frame_metrics", b"\x00"),  # no whole float64
+])
+def test_a_damaged_ready_row_is_read_the_long_way(registry, monkeypatch, column, damage):
+    # Given three runs of one key set, one of whose ready rows was written by hand
+    ids = [make(registry, f"r{i}", params={"a": i, "b": "x", "c": True},
+                metrics={"acc": i / 4}) for i in range(3)]
+    export_rows.catch_up(registry)
+    with registry.write() as conn:
+        conn.execute(f"UPDATE run_exports SET {column} = ? WHERE run_id = ?", (damage, ids[1]))
+    # When the frame is read
+    ready, long_way = both_ways(registry, monkeypatch)
+    # Then the damaged run's values come from the params and metrics themselves
+    assert_same(ready, long_way)
+    by_id = ready.set_index("run_id")
+    assert by_id.loc[ids[1], "params.a"] == 1 and by_id.loc[ids[1], "metrics.acc"] == 0.25
+
+
 def test_a_row_built_before_the_upgrade_is_read_the_long_way(registry, monkeypatch):
     run_id = make(registry, "a", params={"lr": 0.1}, metrics={"acc": 0.5})
     export_rows.catch_up(registry)
     with registry.write() as conn:
-        conn.execute("UPDATE run_exports SET frame_json = NULL")
+        conn.execute("UPDATE run_exports SET frame_param_keys = NULL")
     ready, long_way = both_ways(registry, monkeypatch)
     assert_same(ready, long_way)
     assert ready.loc[0, "run_id"] == run_id and ready.loc[0, "params.lr"] == 0.1
@@ -94,7 +140,7 @@ def test_an_older_registry_gets_its_frame_rows_when_it_upgrades(tmp_path, monkey
         with registry.read() as conn:
             pending = conn.execute("SELECT count(*) FROM run_exports_pending").fetchone()[0]
             missing = conn.execute(
-                "SELECT count(*) FROM run_exports WHERE frame_json IS NULL").fetchone()[0]
+                "SELECT count(*) FROM run_exports WHERE frame_param_keys IS NULL").fetchone()[0]
             built = conn.execute("SELECT count(*) FROM run_exports").fetchone()[0]
         assert (pending, missing) == (0, 0) and built > 0
         ready, long_way = both_ways(registry, monkeypatch)

@@ -14,12 +14,12 @@ import json
 import math
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mm_jupyter.core.csv_cells import csv_text, param_value, quoted
-from mm_jupyter.store import export_rows, runs_export
+from mm_jupyter.store import export_rows, frame_parts, runs_export
 from mm_jupyter.store.db import Registry
 
 if TYPE_CHECKING:
@@ -346,57 +346,46 @@ def _ready(plans: _Plans, keys: str | None, cells: str | None, width: int, sep: 
 def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
     """Return a DataFrame of every run the list ``options`` select, one row per run:
     ``run_id, name, experiment, status, user, start_time, end_time, duration_s``, then
-    ``params.K`` (numbers as numbers), ``metrics.K`` (latest values) and ``tags.K``.
+    ``params.K`` (numbers as numbers), ``metrics.K`` (latest values, floats) and
+    ``tags.K``.
 
-    Each run's params and metrics are one ready JSON text (store/export_rows.py; a
-    run still queued is read the long way), all parsed in one call, which pandas reads
-    as records: 100,000 runs with 20 values each fetch 100,000 rows, not 2.1 million.
+    The params and metrics come grouped by key set (store/frame_parts.py) and become
+    columns a group at a time: 100,000 runs with 20 values each decode their param
+    values in one call per key set and their metrics not at all.
     """
     try:
+        import numpy as np
         import pandas as pd
     except ImportError:
         raise ImportError(
             "mm.runs_frame needs pandas: pip install pandas"
             " (or pip install \"mm-jupyter[examples]\")") from None
     ids = runs_export.matching_ids(registry, **options)
-    runs: list[tuple[Any, ...]] = []
-    params: dict[str, dict[str, Any]] = {}
-    metrics: dict[str, dict[str, Any]] = {}
-    tags: dict[str, dict[str, Any]] = {}
-    # Each run's ready values (store/export_rows.py), a run still queued the long way.
     export_rows.catch_up(registry)
-    # Millions of decoded values, none in a cycle: the collector's passes over them
+    # A million decoded values, none in a cycle: the collector's passes over them
     # (0.1-0.3 s at 100,000 runs, measured) find nothing: it waits until the frame is built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for batch in export_rows.frame_batches(registry, ids):
-            runs += batch.runs
-            params.update(batch.params)
-            metrics.update(batch.metrics)
-            tags.update(batch.tags)
-        return _frame(pd, ids, runs, params, metrics, tags)
+        return _frame(pd, np, ids, frame_parts.read(registry, ids))
     finally:
         if collecting:
             gc.enable()
 
 
-def _frame(pd: Any, ids: list[str], runs: list[tuple[Any, ...]],
-           params: dict[str, dict[str, Any]], metrics: dict[str, dict[str, Any]],
-           tags: dict[str, dict[str, Any]]) -> pandas.DataFrame:
+def _frame(pd: Any, np: Any, ids: list[str], parts: frame_parts.FrameParts
+           ) -> pandas.DataFrame:
     """``runs_frame`` of the runs read (in any order), in the order of ``ids``."""
-    index = [r[0] for r in runs]
-    frame = pd.DataFrame(runs, columns=list(runs_export.ATTRIBUTES))
-    frame.index = pd.Index(index)
-    parts = [frame.drop(columns=["id"])]
-    param_frame = _records(pd, [params.get(i, {}) for i in index], index)
-    parts.append(param_frame.infer_objects().add_prefix("params."))
-    metric_frame = _records(pd, [metrics.get(i, {}) for i in index], index)
-    # NaN is stored as the text 'NaN' (and PostgreSQL spells non-finite floats so).
-    parts.append(metric_frame.apply(pd.to_numeric, errors="coerce").add_prefix("metrics."))
-    tag_frame = _records(pd, [tags.get(i, {}) for i in index], index)
-    parts.append(tag_frame.add_prefix("tags."))
-    frame = pd.concat(parts, axis=1).reindex(ids)  # the list's order
+    index = pd.Index(parts.columns[0])
+    frame = pd.DataFrame(dict(zip(runs_export.ATTRIBUTES, parts.columns, strict=True)),
+                         index=index)
+    params = pd.DataFrame(_param_columns(len(index), parts.params), index=index)
+    metrics = pd.DataFrame(_metric_columns(np, len(index), parts.metrics), index=index)
+    tags = _records(pd, [t or {} for t in parts.tags], index)
+    frame = pd.concat([frame.drop(columns=["id"]),
+                       params.infer_objects().add_prefix("params."),
+                       metrics.add_prefix("metrics."), tags.add_prefix("tags.")], axis=1)
+    frame = frame.reindex(ids)  # the list's order
     frame.index.name = "run_id"
     frame = frame.reset_index()
     for column in ("started_at", "finished_at"):
@@ -404,7 +393,49 @@ def _frame(pd: Any, ids: list[str], runs: list[tuple[Any, ...]],
     return frame.rename(columns={"started_at": "start_time", "finished_at": "end_time"})
 
 
-def _records(pd: Any, rows: list[dict[str, Any]], index: list[str]) -> Any:
+def _param_columns(n: int, groups: list[frame_parts.ParamGroup]
+                   ) -> dict[str, Sequence[Any]]:
+    """Per param key (sorted) its values, one per run, NaN where a run has none (as
+    ``DataFrame.from_records`` fills a missing key)."""
+    columns: dict[str, Sequence[Any]] = {}
+    filled: dict[str, list[Any]] = {}
+    for group in groups:
+        if len(group.positions) == n:  # every run: the only group
+            inverse = [0] * n
+            for i, at in enumerate(group.positions):
+                inverse[at] = i
+            rows = [group.rows[i] for i in inverse]  # in the runs' order
+            columns.update(zip(group.keys, zip(*rows, strict=True), strict=False))
+            continue
+        transposed = zip(*group.rows, strict=True) if group.rows else ()
+        for key, values in zip(group.keys, transposed, strict=False):
+            column = filled.get(key)
+            if column is None:
+                column = filled[key] = [math.nan] * n
+            for at, value in zip(group.positions, values, strict=True):
+                column[at] = value
+    columns.update(filled)
+    return {key: columns[key] for key in sorted(columns)}
+
+
+def _metric_columns(np: Any, n: int, groups: list[frame_parts.MetricGroup]
+                    ) -> dict[str, Any]:
+    """Per metric key (sorted) a float64 array, one value per run, NaN where a run has
+    none."""
+    columns: dict[str, Any] = {}
+    for group in groups:
+        block = np.frombuffer(group.values, dtype="<f8").reshape(
+            len(group.positions), len(group.keys))
+        positions = np.asarray(group.positions, dtype=np.intp)
+        for j, key in enumerate(group.keys):
+            column = columns.get(key)
+            if column is None:
+                column = columns[key] = np.full(n, np.nan)
+            column[positions] = block[:, j]
+    return {key: columns[key] for key in sorted(columns)}
+
+
+def _records(pd: Any, rows: list[dict[str, Any]], index: Any) -> Any:
     """One column per key (sorted), one row per run."""
     frame = pd.DataFrame.from_records(rows, index=index) if rows else pd.DataFrame(index=index)
     return frame.reindex(columns=sorted(frame.columns))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 
 import pytest
@@ -79,6 +80,35 @@ async def test_a_package_over_the_cap_is_413_naming_it(raw_fetch, quickstart, mo
     monkeypatch.setenv("MM_JUPYTER_PACKAGE_MAX_MB", str(model * 4 / 2**20))
     response = await raw_fetch(f"{ROOT}cancer-clf/versions/1/package.zip")
     assert response.code == 200
+
+
+async def test_a_zip_over_the_cap_is_413_and_leaves_no_temporary_folder(
+        raw_fetch, mm, monkeypatch, tmp_path):
+    # Given a model file of a few hundred bytes under a cap its package's zip is over
+    # (serve.py, the card and the pins come on top)
+    pd = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [1.0, 0.0, 1.0, 0.0]})
+    tiny = mm.register_model(LogisticRegression().fit(X, [0, 0, 1, 1]), "tiny",
+                             reference_data=X)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        whole = await raw_fetch(f"{ROOT}tiny/versions/1/package.zip")
+        assert whole.code == 200
+        zip_size = len(whole.body)
+        assert zip_size > tiny.artifact["size"]
+        monkeypatch.setenv("MM_JUPYTER_PACKAGE_MAX_MB", str((zip_size - 1) / 2**20))
+        # When the package is asked for
+        response = await raw_fetch(f"{ROOT}tiny/versions/1/package.zip")
+    finally:
+        tempfile.tempdir = None
+    # Then 413 names the package and its size, and the folder it was built in is gone
+    assert response.code == 413
+    message = strict_loads(response.body)["message"]
+    assert f"({zip_size} bytes) is over" in message and "MM_JUPYTER_PACKAGE_MAX_MB" in message
+    assert not list(tmp_path.glob("mm-jupyter-package-*"))
 
 
 async def test_a_version_that_cannot_be_packaged_is_409(raw_fetch, mm):

@@ -192,3 +192,16 @@ def test_cli_packages_with_a_json_summary_and_refuses_a_bad_out(quickstart, tmp_
     unknown = runner.invoke(main, ["models", "package", "nope", "--out", str(tmp_path / "p3")])
     assert unknown.exit_code == 1 and "nope" in str(unknown.exception)
     assert not (tmp_path / "p3").exists()
+
+
+def test_a_weights_only_version_is_refused_naming_its_flavor(quickstart, mm, registry,
+                                                             tmp_path):
+    # Given a version stored as a PyTorch state_dict (torch is not installed here: the
+    # record says so, as registering an nn.Module writes it)
+    with registry.write() as conn:
+        conn.execute("UPDATE model_versions SET flavor = 'torch_state_dict'")
+    # When it is packaged, then it is refused before anything is written
+    with pytest.raises(MMError, match=r"cancer-clf:1 is stored as torch_state_dict"
+                                      r" \(weights only\)"):
+        mm.package_model("cancer-clf:1", tmp_path / "pkg")
+    assert not (tmp_path / "pkg").exists()

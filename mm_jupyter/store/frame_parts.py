@@ -130,10 +130,13 @@ class _Groups:
         params, metrics, damaged = [], [], []
         for text, (positions, rows_text) in self.params.items():
             keys = json.loads(text)
+            joined = "[" + ",".join(rows_text) + "]"
+            rows_text.clear()  # let go of each text before the values are decoded
             try:
-                rows = json.loads("[" + ",".join(rows_text) + "]")
+                rows = json.loads(joined)
             except ValueError:
                 rows = []
+            del joined
             if len(rows) != len(positions) or any(len(r) != len(keys) for r in rows):
                 damaged += positions
                 continue
@@ -141,6 +144,7 @@ class _Groups:
         for text, (positions, blobs) in self.metrics.items():
             keys = json.loads(text)
             values = b"".join(blobs)
+            blobs.clear()
             if len(values) != 8 * len(keys) * len(positions):
                 damaged += positions
                 continue

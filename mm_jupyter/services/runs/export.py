@@ -375,13 +375,19 @@ def runs_frame(registry: Registry, **options: Any) -> pandas.DataFrame:
 
 def _frame(pd: Any, np: Any, ids: list[str], parts: frame_parts.FrameParts
            ) -> pandas.DataFrame:
-    """``runs_frame`` of the runs read (in any order), in the order of ``ids``."""
+    """``runs_frame`` of the runs read (in any order), in the order of ``ids``. Each
+    part is let go once its columns are built: the decoded values of 100,000 runs take
+    several times the frame's memory."""
     index = pd.Index(parts.columns[0])
     frame = pd.DataFrame(dict(zip(runs_export.ATTRIBUTES, parts.columns, strict=True)),
                          index=index)
+    parts.columns = []
     params = pd.DataFrame(_param_columns(len(index), parts.params), index=index)
+    parts.params = []
     metrics = pd.DataFrame(_metric_columns(np, len(index), parts.metrics), index=index)
+    parts.metrics = []
     tags = _records(pd, [t or {} for t in parts.tags], index)
+    parts.tags = []
     frame = pd.concat([frame.drop(columns=["id"]),
                        params.infer_objects().add_prefix("params."),
                        metrics.add_prefix("metrics."), tags.add_prefix("tags.")], axis=1)

@@ -99,3 +99,33 @@ def test_eight_processes_opening_a_fresh_registry_migrate_it_once(tmp_path):
     conn = sqlite3.connect(tmp_path / "shared" / "registry.db")
     assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_script_runs_statement_by_statement_inside_the_transaction(tmp_path):
+    # Given a script whose ';' also sit in a comment, a string and a trigger's body
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    script = """
+        -- a comment; with a semicolon
+        CREATE TABLE t (x TEXT);
+        CREATE TABLE log (x TEXT);
+        CREATE TRIGGER t_log AFTER INSERT ON t BEGIN
+            INSERT INTO log VALUES (NEW.x || ';');
+            INSERT INTO log VALUES ('two');
+        END;
+        INSERT INTO t VALUES ('a;b'); INSERT INTO t VALUES ('c')
+    """
+    # When it runs in a transaction that is then rolled back, and again committed
+    conn.execute("BEGIN")
+    migrations.run_script(Database(conn), script)
+    assert conn.in_transaction  # nothing committed it on the way
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    conn.execute("BEGIN")
+    migrations.run_script(Database(conn), script)
+    conn.execute("COMMIT")
+    # Then every statement ran once, the trigger whole
+    assert [r[0] for r in conn.execute("SELECT x FROM t ORDER BY x")] == ["a;b", "c"]
+    assert [r[0] for r in conn.execute("SELECT x FROM log ORDER BY rowid")] == [
+        "a;b;", "two", "c;", "two"]

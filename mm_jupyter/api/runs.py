@@ -328,7 +328,8 @@ def runs_frame(
     """Return every run the options select as a pandas DataFrame, one row per run,
     like ``mlflow.search_runs``: ``run_id, name, experiment, status, user, start_time,
     end_time, duration_s``, then ``params.K`` (numbers as numbers), ``metrics.K``
-    (latest values) and ``tags.K``. The options are ``list_runs``'s, without a limit.
+    (latest values, floats on either backend) and ``tags.K``. The options are
+    ``list_runs``'s, without a limit.
 
     Needs pandas (``ImportError`` saying so when it is missing).
     """

@@ -14,7 +14,7 @@ cached under ``benchmarks/.cache/``. Each figure is the best of ``--rounds`` rou
   table's Export CSV asks; its floor pivots only those keys.
 - ``http_csv``: ``GET runs.csv`` through a started ``jupyter server`` (read whole; its
   floor is ``floor_csv``: no HTTP at all).
-- ``frame``: ``export.runs_frame``, and its peak RSS growth.
+- ``frame``: ``frames.runs_frame``, and its peak RSS growth.
 - ``cli_csv``: ``mm-jupyter runs list --csv > /dev/null`` as a process (start-up in).
 
 The floors are what plain sqlite3 does with the same rows, no mm-jupyter code: one
@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 from seed_runs import EXPERIMENTS, cached, insert_seed  # noqa: E402
 
 from mm_jupyter.services.runs import export  # noqa: E402
+from mm_jupyter.services.runs import frame as frames  # noqa: E402
 from mm_jupyter.store import open_registry  # noqa: E402
 
 GENERATOR_VERSION = "1"  # bump to rebuild the cached registry
@@ -144,7 +145,7 @@ def memory_child(what: str, path: Path) -> None:
     import pandas  # noqa: F401  (imported before the baseline, as in a notebook)
 
     registry = open_registry(path)
-    work = {"csv": lambda: csv_drain(registry), "frame": lambda: export.runs_frame(registry),
+    work = {"csv": lambda: csv_drain(registry), "frame": lambda: frames.runs_frame(registry),
             "floor_csv": lambda: floor_csv(path / "registry.db"),
             "floor_frame": lambda: floor_frame(path / "registry.db")}[what]
     reset_peak()
@@ -322,10 +323,10 @@ def main() -> None:
                 result[f"{prefix}_{name}_peak_rss_growth_mb"] = peak_growth_mb(name, path)
             result["export_csv_target_met"] = result[f"{prefix}_csv_s"] <= TARGET_S
         if "frame" in only:
-            frame = export.runs_frame(registry)
+            frame = frames.runs_frame(registry)
             result[f"{prefix}_frame_shape"] = list(frame.shape)
             del frame
-            record("frame", timed(lambda: export.runs_frame(registry), args.rounds))
+            record("frame", timed(lambda: frames.runs_frame(registry), args.rounds))
             record("floor_frame", timed(lambda: floor_frame(db), args.rounds))
             for name in ("frame", "floor_frame"):
                 result[f"{prefix}_{name}_peak_rss_growth_mb"] = peak_growth_mb(name, path)

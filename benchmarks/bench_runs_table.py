@@ -33,6 +33,7 @@ from timing import median_ms  # noqa: E402
 
 from mm_jupyter.server.base import strict_json  # noqa: E402
 from mm_jupyter.services.runs import export  # noqa: E402
+from mm_jupyter.services.runs import frame as frames  # noqa: E402
 from mm_jupyter.services.runs import queries as runs  # noqa: E402
 from mm_jupyter.store import open_registry  # noqa: E402
 
@@ -141,8 +142,8 @@ def main() -> None:
 
         result[f"runs_table_{label}_csv_export_s"] = once_s(csv_export)
         result[f"runs_table_{label}_csv_bytes"] = csv_export()
-        result[f"runs_table_{label}_runs_frame_s"] = once_s(lambda: export.runs_frame(registry))
-        frame = export.runs_frame(registry)
+        result[f"runs_table_{label}_runs_frame_s"] = once_s(lambda: frames.runs_frame(registry))
+        frame = frames.runs_frame(registry)
         result[f"runs_table_{label}_runs_frame_shape"] = list(frame.shape)
     finally:
         registry.close()

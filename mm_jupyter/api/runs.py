@@ -333,11 +333,11 @@ def runs_frame(
 
     Needs pandas (``ImportError`` saying so when it is missing).
     """
-    from mm_jupyter.services.runs import export  # on first use: see log_params
+    from mm_jupyter.services.runs import frame  # on first use: see log_params
 
     session = get_session()
     session.flush()
-    return export.runs_frame(
+    return frame.runs_frame(
         session.require_registry(), filter=filter, experiment=experiment, status=status,
         user=user, sort=sort, order=order, children=include_children,
         archived=_archived(include_archived, archived),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_runs_export_wide import make
 
-from mm_jupyter.services.runs import export
+from mm_jupyter.services.runs import frame as frames
 from mm_jupyter.store import export_rows, open_registry, runs
 
 pd = pytest.importorskip("pandas")
@@ -21,14 +21,14 @@ def both_ways(registry, monkeypatch, **options):
     """The frame from the ready rows, and the frame built the long way: every run
     queued, as if another writer held the lock when the export tried to take the
     queue in."""
-    ready = export.runs_frame(registry, **options)
+    ready = frames.runs_frame(registry, **options)
     with registry.write() as conn:
         conn.execute("CREATE TEMP TABLE was_queued AS SELECT run_id FROM run_exports_pending")
         conn.execute("INSERT INTO run_exports_pending (run_id) SELECT id FROM runs WHERE true"
                      " ON CONFLICT DO NOTHING")
     with monkeypatch.context() as m:
         m.setattr(export_rows, "catch_up", lambda registry: None)
-        long_way = export.runs_frame(registry, **options)
+        long_way = frames.runs_frame(registry, **options)
     with registry.write() as conn:  # the queue as it was (the other rows are current)
         conn.execute("DELETE FROM run_exports_pending"
                      " WHERE run_id NOT IN (SELECT run_id FROM was_queued)")

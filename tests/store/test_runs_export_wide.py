@@ -13,6 +13,7 @@ import time
 import pytest
 
 from mm_jupyter.services.runs import export
+from mm_jupyter.services.runs import frame as frames
 from mm_jupyter.store import runs, runs_export
 
 
@@ -105,7 +106,7 @@ def test_chosen_columns_repeat_and_name_unused_keys(registry, odd):
 
 def test_frame_values_match_the_csv(registry, odd):
     pd = pytest.importorskip("pandas")
-    frame = export.runs_frame(registry).set_index("name")
+    frame = frames.runs_frame(registry).set_index("name")
     assert frame.loc["sep", "params.a\x1fb"] == "x"
     assert frame.loc["sep", "params.big"] == 2**70
     assert frame.loc["sep", "metrics.m\x1fn"] == 1 / 3

@@ -15,12 +15,12 @@ from mm_jupyter.store import export_rows, open_registry, runs
 V4_FIXTURE = Path(__file__).parent / "data" / "registry_v4.db"
 
 
-def both_ways(registry, monkeypatch):
+def both_ways(registry, monkeypatch, columns=None):
     """The CSV from the ready rows, and the CSV written the long way."""
-    ready = "".join(export.csv_chunks(registry))
+    ready = "".join(export.csv_chunks(registry, columns=columns))
     with monkeypatch.context() as m:
         m.setattr(export._ReadyLines, "batch", lambda self, registry, ids: None)
-        long_way = "".join(export.csv_chunks(registry))
+        long_way = "".join(export.csv_chunks(registry, columns=columns))
     return ready, long_way
 
 
@@ -45,6 +45,36 @@ def test_ready_rows_write_the_same_csv_as_the_long_way(registry, monkeypatch):
     ready, long_way = both_ways(registry, monkeypatch)
     # Then: the same bytes each time (the queued run read the long way)
     assert ready == long_way and "0.7" in ready
+
+
+def test_chosen_columns_from_ready_rows_are_the_long_way_s_bytes(registry, monkeypatch):
+    # Given runs with other keys, a text to quote and a formula
+    make(registry, "a", params={"lr": 0.1, "s": "=1+1", "note": "x,y"},
+         metrics={"acc": 0.5, "nan": float("nan")}, tags={"team": "a,b"})
+    make(registry, "b", params={"lr": 0.3, "depth": 4}, metrics={"loss": 1e300})
+    make(registry, "d")
+    written = []
+    batch = export._ReadyLines.batch
+    monkeypatch.setattr(export._ReadyLines, "batch", lambda self, registry, ids: (
+        written.append(batch(self, registry, ids)) or written[-1]))
+    # When columns are chosen in any order: attributes among keys, a key no run has,
+    # one column, the same column twice
+    choices = ("name,params.lr,metrics.acc,tags.team,status",
+               "metrics.acc,params.note,params.s,started_at,params.depth,tags.none",
+               "params.lr", "name,name", "tags.team,metrics.loss,params.lr")
+    for columns in choices:
+        ready, long_way = both_ways(registry, monkeypatch, columns)
+        # Then the ready rows give the long way's bytes
+        assert ready == long_way, columns
+        assert ready.count("\r\n") == 4
+    assert all(text is not None for text in written)  # every batch from ready rows
+    ready, _ = both_ways(registry, monkeypatch, "name,params.note,tags.team")
+    assert '"x,y","a,b"' in ready
+    # And with a run whose key holds a separator, its batch goes the long way alike
+    make(registry, "c", params={"k\x1fey": 1, "lr": 2}, metrics={"acc": float("inf")})
+    for columns in (*choices, "tags.team,params.k\x1fey,metrics.loss"):
+        ready, long_way = both_ways(registry, monkeypatch, columns)
+        assert ready == long_way and ready.count("\r\n") == 5, columns
 
 
 def test_the_queue_holds_each_run_once_and_empties(registry):

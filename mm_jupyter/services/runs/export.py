@@ -249,34 +249,27 @@ def csv_chunks(registry: Registry, *, columns: str | list[str] | None = None,
     yield buffer.getvalue()
     layout = _Layout(names)
     layout.chosen = chosen is not None
-    if layout.pick is None and not layout.chosen:
-        # Every column: each run's ready row (store/export_rows.py), a batch whose
-        # runs it cannot write as they are (see _ready_lines) the long way below.
-        export_rows.catch_up(registry)
-        lines = _ReadyLines(layout)
-        for start in range(0, len(ids), runs_export.BATCH * 2):
-            chunk = ids[start:start + runs_export.BATCH * 2]
-            text = lines.batch(registry, chunk)
-            if text is None:
-                buffer.seek(0)
-                buffer.truncate()
-                for batch in _wide_rows(registry, chunk, layout):
-                    writer.writerows(batch.rows())
-                text = buffer.getvalue()
-            yield text
-        return
     pick = operator.itemgetter(*layout.pick) if layout.pick else None
-    for batch in _wide_rows(registry, ids, layout):
-        buffer.seek(0)
-        buffer.truncate()
-        rows = batch.rows()
-        if pick is None:
-            writer.writerows(rows)
-        elif len(names) == 1:
-            writer.writerows([pick(row)] for row in rows)
-        else:
-            writer.writerows(map(pick, rows))
-        yield buffer.getvalue()
+    # Each run's ready row (store/export_rows.py); a batch whose runs it cannot write
+    # as they are (see _ReadyLines.batch) goes the long way: each run's values read.
+    export_rows.catch_up(registry)
+    lines = _ReadyLines(layout)
+    for start in range(0, len(ids), runs_export.BATCH * 2):
+        chunk = ids[start:start + runs_export.BATCH * 2]
+        text = lines.batch(registry, chunk)
+        if text is None:
+            buffer.seek(0)
+            buffer.truncate()
+            for batch in _wide_rows(registry, chunk, layout):
+                rows = batch.rows()
+                if pick is None:
+                    writer.writerows(rows)
+                elif len(names) == 1:
+                    writer.writerows([pick(row)] for row in rows)
+                else:
+                    writer.writerows(map(pick, rows))
+            text = buffer.getvalue()
+        yield text
 
 
 # In a batch's attribute lines (joined by NUL): a field that starts a formula, or text
@@ -285,16 +278,21 @@ _ODD_ATTRIBUTE = re.compile('(?:^|[,\x00])[=+\\-@\t\r]|["\r\n]')
 
 
 class _ReadyLines:
-    """CSV lines of every column from the runs' ``run_exports`` rows: per run its
-    attributes, then its ready param and metric cells (placed when its keys are not
-    every column's), then its tags, joined as csv.writer joins them."""
+    """CSV lines from the runs' ``run_exports`` rows: per run its attributes, then its
+    ready param and metric cells (placed when its keys are not every column's), then
+    its tags, joined as csv.writer joins them; for chosen columns (``layout.pick``)
+    each run's cells are picked in the columns' order first."""
 
     def __init__(self, layout: _Layout) -> None:
         self.n_params, self.n_metrics = len(layout.params), len(layout.metrics)
         self.param_plans, self.metric_plans = _Plans(layout.params), _Plans(layout.metrics)
         tag_keys = tuple(layout.tags)
-        self.tags = _Memo(lambda text: ",".join(
-            quoted(csv_text(v)) for v in _tag_values(text, tag_keys)))
+
+        def tag_cells(text: str) -> tuple[str, ...]:
+            return tuple(quoted(csv_text(v)) for v in _tag_values(text, tag_keys))
+
+        self.pick = layout.pick
+        self.tags = _Memo(tag_cells if self.pick else lambda t: ",".join(tag_cells(t)))
         self.has_tags = bool(tag_keys)
 
     def batch(self, registry: Registry, ids: list[str]) -> str | None:
@@ -312,31 +310,65 @@ class _ReadyLines:
                 or not all(type(d) is float for d in durations) \
                 or not math.isfinite(math.fsum(durations)) or any(r[9] == 0 for r in rows):
             return None
+        lines = self._picked(rows) if self.pick else self._whole(rows, attributes)
+        self.tags.bound()
+        return "\r\n".join(lines) + "\r\n"
+
+    def _whole(self, rows: list[tuple[Any, ...]], attributes: list[str]) -> list[str]:
+        """Every column: each run's parts joined as they come."""
         lines = []
         sep = export_rows.VALUE_SEP
         for r, line in zip(rows, attributes, strict=True):
             parts = [line]
             if self.n_params:
-                parts.append(_ready(self.param_plans, r[10], r[11], self.n_params, sep))
+                parts.append(_ready_text(self.param_plans, r[10], r[11], self.n_params, sep))
             if self.n_metrics:
-                parts.append(_ready(self.metric_plans, r[12], r[13], self.n_metrics, sep))
+                parts.append(_ready_text(self.metric_plans, r[12], r[13], self.n_metrics,
+                                         sep))
             if self.has_tags:
                 parts.append(self.tags[r[8] or ""])
             lines.append(",".join(parts))
-        self.tags.bound()
-        return "\r\n".join(lines) + "\r\n"
+        return lines
+
+    def _picked(self, rows: list[tuple[Any, ...]]) -> list[str]:
+        """Chosen columns: each run's cells (as in ``_whole``), picked."""
+        assert self.pick is not None
+        pick, sep = self.pick, export_rows.VALUE_SEP
+        lines = []
+        for r in rows:
+            cells = ["" if v is None else str(v) for v in r[:8]]
+            if self.n_params:
+                cells += _ready(self.param_plans, r[10], r[11], self.n_params, sep)
+            if self.n_metrics:
+                cells += _ready(self.metric_plans, r[12], r[13], self.n_metrics, sep)
+            if self.has_tags:
+                cells += self.tags[r[8] or ""]
+            lines.append(",".join([cells[i] for i in pick]))
+        if len(pick) == 1:  # csv.writer writes a row of one empty field as ""
+            lines = [line or '""' for line in lines]
+        return lines
+
+
+def _ready_text(plans: _Plans, keys: str | None, cells: str | None, width: int, sep: str
+                ) -> str:
+    """A run's ready cells of one kind placed in their ``width`` columns, joined."""
+    if keys is None or cells is None:
+        return "," * (width - 1)
+    if plans[keys] is True:
+        return cells.replace(sep, ",")
+    return ",".join(_ready(plans, keys, cells, width, sep))
 
 
 def _ready(plans: _Plans, keys: str | None, cells: str | None, width: int, sep: str
-           ) -> str:
+           ) -> list[str]:
     """A run's ready cells of one kind placed in their ``width`` columns."""
     if keys is None or cells is None:
-        return "," * (width - 1)
+        return [""] * width
     plan = plans[keys]
     if plan is True:
-        return cells.replace(sep, ",")
+        return cells.split(sep)
     row = [""] * width
     for at, cell in zip(plan, cells.split(sep), strict=True):
         if at is not None:
             row[at] = cell
-    return ",".join(row)
+    return row

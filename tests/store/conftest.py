@@ -33,3 +33,21 @@ def registry(backend, registry_dir):
     assert reg.backend == backend
     yield reg
     reg.close()
+
+
+@pytest.fixture
+def v4_registry(tmp_path, monkeypatch):
+    """The checked-in schema-4 SQLite registry (two runs with values), copied and
+    opened: upgraded to this mm-jupyter's schema as any older registry is."""
+    import shutil
+    from pathlib import Path
+
+    from mm_jupyter.store import open_registry
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "registry_v4.db", folder / "registry.db")
+    monkeypatch.delenv("MM_JUPYTER_DATABASE_URL", raising=False)
+    reg = open_registry(folder)
+    yield reg
+    reg.close()

@@ -4,15 +4,10 @@ deleted meanwhile, on both backends; an older registry gets them when it upgrade
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 from test_runs_export_wide import make
 
 from mm_jupyter.services.runs import export
-from mm_jupyter.store import export_rows, open_registry, runs
-
-V4_FIXTURE = Path(__file__).parent / "data" / "registry_v4.db"
+from mm_jupyter.store import export_rows, runs
 
 
 def both_ways(registry, monkeypatch, columns=None):
@@ -92,21 +87,13 @@ def test_the_queue_holds_each_run_once_and_empties(registry):
     assert tuple(row) == ("lr", "acc", "0.30000000000000004")
 
 
-def test_an_older_registry_gets_its_rows_when_it_upgrades(tmp_path, monkeypatch):
-    path = tmp_path / "old"
-    path.mkdir()
-    shutil.copy(V4_FIXTURE, path / "registry.db")
-    monkeypatch.delenv("MM_JUPYTER_DATABASE_URL", raising=False)
-    registry = open_registry(path)
-    try:
-        with registry.read() as conn:
-            pending = conn.execute("SELECT count(*) FROM run_exports_pending").fetchone()[0]
-            with_values = conn.execute(
-                "SELECT count(*) FROM (SELECT run_id FROM params UNION"
-                " SELECT run_id FROM latest_metrics)").fetchone()[0]
-            built = conn.execute("SELECT count(*) FROM run_exports").fetchone()[0]
-        assert (pending, built) == (0, with_values) and built > 0
-        ready, long_way = both_ways(registry, monkeypatch)
-        assert ready == long_way
-    finally:
-        registry.close()
+def test_an_older_registry_gets_its_rows_when_it_upgrades(v4_registry, monkeypatch):
+    with v4_registry.read() as conn:
+        pending = conn.execute("SELECT count(*) FROM run_exports_pending").fetchone()[0]
+        with_values = conn.execute(
+            "SELECT count(*) FROM (SELECT run_id FROM params UNION"
+            " SELECT run_id FROM latest_metrics)").fetchone()[0]
+        built = conn.execute("SELECT count(*) FROM run_exports").fetchone()[0]
+    assert (pending, built) == (0, with_values) and built > 0
+    ready, long_way = both_ways(v4_registry, monkeypatch)
+    assert ready == long_way

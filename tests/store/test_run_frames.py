@@ -4,17 +4,13 @@ deleted meanwhile, on both backends; an older registry gets them when it upgrade
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from test_runs_export_wide import make
 
 from mm_jupyter.services.runs import frame as frames
-from mm_jupyter.store import export_rows, open_registry, runs
+from mm_jupyter.store import export_rows, runs
 
 pd = pytest.importorskip("pandas")
-V4_FIXTURE = Path(__file__).parent / "data" / "registry_v4.db"
 
 
 def both_ways(registry, monkeypatch, **options):
@@ -130,20 +126,12 @@ def test_a_row_built_before_the_upgrade_is_read_the_long_way(registry, monkeypat
     assert ready.loc[0, "run_id"] == run_id and ready.loc[0, "params.lr"] == 0.1
 
 
-def test_an_older_registry_gets_its_frame_rows_when_it_upgrades(tmp_path, monkeypatch):
-    path = tmp_path / "old"
-    path.mkdir()
-    shutil.copy(V4_FIXTURE, path / "registry.db")
-    monkeypatch.delenv("MM_JUPYTER_DATABASE_URL", raising=False)
-    registry = open_registry(path)
-    try:
-        with registry.read() as conn:
-            pending = conn.execute("SELECT count(*) FROM run_exports_pending").fetchone()[0]
-            missing = conn.execute(
-                "SELECT count(*) FROM run_exports WHERE frame_param_keys IS NULL").fetchone()[0]
-            built = conn.execute("SELECT count(*) FROM run_exports").fetchone()[0]
-        assert (pending, missing) == (0, 0) and built > 0
-        ready, long_way = both_ways(registry, monkeypatch)
-        assert_same(ready, long_way)
-    finally:
-        registry.close()
+def test_an_older_registry_gets_its_frame_rows_when_it_upgrades(v4_registry, monkeypatch):
+    with v4_registry.read() as conn:
+        pending = conn.execute("SELECT count(*) FROM run_exports_pending").fetchone()[0]
+        missing = conn.execute(
+            "SELECT count(*) FROM run_exports WHERE frame_param_keys IS NULL").fetchone()[0]
+        built = conn.execute("SELECT count(*) FROM run_exports").fetchone()[0]
+    assert (pending, missing) == (0, 0) and built > 0
+    ready, long_way = both_ways(v4_registry, monkeypatch)
+    assert_same(ready, long_way)

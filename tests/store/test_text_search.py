@@ -10,10 +10,8 @@ after tags, names and experiments change, and after runs are deleted.
 
 from __future__ import annotations
 
-import shutil
 import string
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +19,6 @@ from mm_jupyter.encoding import dumps
 from mm_jupyter.store import open_registry, queries, runs, text_search
 
 FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-V4_FIXTURE = Path(__file__).parent / "data" / "registry_v4.db"
 
 # (name, experiment, tags): case, Unicode, LIKE's special characters, quotes.
 CORPUS = [
@@ -246,18 +243,13 @@ def test_a_search_that_cannot_write_the_index_still_finds_queued_runs(registry):
         registry.conn.execute("PRAGMA query_only = 0")
 
 
-@pytest.mark.sqlite_only("the checked-in schema-4 SQLite file")
-def test_an_older_registry_is_indexed_when_it_upgrades(backend, tmp_path):
-    folder = tmp_path / "old"
-    folder.mkdir()
-    shutil.copy(V4_FIXTURE, folder / "registry.db")
-    registry = open_registry(folder)
+def test_an_older_registry_is_indexed_when_it_upgrades(v4_registry):
+    registry = v4_registry
     with registry.read() as conn:
         assert text_search.index_exists(conn) and not text_search.pending(conn)
         indexed = conn.execute("SELECT count(*) FROM runs_text").fetchone()[0]
     assert indexed == 2
     assert search(registry, "bbbbbbb") == (1, ["bbbbbbbbbbbb"])
-    registry.close()
 
 
 # -- PostgreSQL ------------------------------------------------------------------

@@ -76,7 +76,7 @@ def refresh(conn: Connection, limit: int | None = None) -> int:
             "INSERT INTO run_exports (run_id, plain, param_keys, param_cells,"
             " metric_keys, metric_cells, frame_param_keys, frame_params,"
             " frame_metric_keys, frame_metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*_row(i, params.get(i, ()), metrics.get(i, ())), *_frame_row(*typed[i]))
+            [(*_row(i, params.get(i, ()), metrics.get(i, ())), *frame_parts.row_values(*typed[i]))
              for i in ids if i in typed])
         conn.execute(f"DELETE FROM run_exports_pending WHERE run_id IN ({marks})", ids)
         taken += len(ids)
@@ -99,14 +99,6 @@ def _row(run_id: str, params: Iterable[tuple[str, str]],
             plain = 0
         texts += [KEY_SEP.join(keys), VALUE_SEP.join(cells)]
     return (run_id, plain, *texts)
-
-
-def _frame_row(params: dict[str, Any], metrics: dict[str, Any]) -> tuple[Any, ...]:
-    """A run's ``frame_*`` columns (store/frame_parts.py): keys sorted as Python
-    sorts them, values in their order."""
-    p_keys, m_keys = sorted(params), sorted(metrics)
-    return (frame_parts.keys_text(p_keys), frame_parts.values_text([params[k] for k in p_keys]),
-            frame_parts.keys_text(m_keys), frame_parts.metric_bytes([metrics[k] for k in m_keys]))
 
 
 def catch_up(registry: Registry) -> None:

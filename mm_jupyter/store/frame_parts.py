@@ -32,17 +32,22 @@ CHUNK = runs_export.BATCH * 10  # runs per read transaction
 _NO_KEYS = "[]"
 
 
-def keys_text(keys: Sequence[str]) -> str:
-    """A key set as ``run_exports`` holds it (the text runs are grouped by)."""
-    return json.dumps(list(keys), separators=(",", ":"))
+def row_values(params: Mapping[str, Any], metrics: Mapping[str, Any]
+               ) -> tuple[str, str, str, bytes]:
+    """A run's ``frame_*`` columns as ``run_exports`` holds them: its param keys
+    (sorted as Python sorts them: the text runs are grouped by) and values as JSON
+    arrays, big ints exact; its metric keys likewise and their values as
+    little-endian float64."""
+    p_keys, m_keys = sorted(params), sorted(metrics)
+    return (_array(p_keys), _array([params[k] for k in p_keys]), _array(m_keys),
+            struct.pack(f"<{len(m_keys)}d", *(_metric_float(metrics[k]) for k in m_keys)))
 
 
-def values_text(values: Sequence[Any]) -> str:
-    """Param values as ``run_exports`` holds them: a JSON array, big ints exact."""
-    return json.dumps(list(values), separators=(",", ":"))
+def _array(items: list[Any]) -> str:
+    return json.dumps(items, separators=(",", ":"))
 
 
-def metric_float(value: Any) -> float:
+def _metric_float(value: Any) -> float:
     """A latest metric value as a float: non-finite ones are stored as text ('NaN',
     'Infinity') on SQLite, and anything else that is no number is NaN."""
     if isinstance(value, float):
@@ -55,11 +60,6 @@ def metric_float(value: Any) -> float:
         except ValueError:
             return math.nan
     return math.nan
-
-
-def metric_bytes(values: Sequence[Any]) -> bytes:
-    """Latest metric values as ``run_exports`` holds them: little-endian float64."""
-    return struct.pack(f"<{len(values)}d", *map(metric_float, values))
 
 
 @dataclass
@@ -120,9 +120,7 @@ class _Groups:
     def add_objects(self, position: int, params: Mapping[str, Any],
                     metrics: Mapping[str, Any]) -> None:
         """A run read the long way, encoded as its row would hold it."""
-        p_keys, m_keys = sorted(params), sorted(metrics)
-        self.add(position, keys_text(p_keys), values_text([params[k] for k in p_keys]),
-                 keys_text(m_keys), metric_bytes([metrics[k] for k in m_keys]))
+        self.add(position, *row_values(params, metrics))
 
     def decoded(self) -> tuple[list[ParamGroup], list[MetricGroup], list[int]]:
         """The groups decoded, and the positions of runs in a group whose values do

@@ -310,7 +310,7 @@ class _ReadyLines:
                 or not all(type(d) is float for d in durations) \
                 or not math.isfinite(math.fsum(durations)) or any(r[9] == 0 for r in rows):
             return None
-        lines = self._picked(rows) if self.pick else self._whole(rows, attributes)
+        lines = self._picked(rows, self.pick) if self.pick else self._whole(rows, attributes)
         self.tags.bound()
         return "\r\n".join(lines) + "\r\n"
 
@@ -330,10 +330,9 @@ class _ReadyLines:
             lines.append(",".join(parts))
         return lines
 
-    def _picked(self, rows: list[tuple[Any, ...]]) -> list[str]:
+    def _picked(self, rows: list[tuple[Any, ...]], pick: list[int]) -> list[str]:
         """Chosen columns: each run's cells (as in ``_whole``), picked."""
-        assert self.pick is not None
-        pick, sep = self.pick, export_rows.VALUE_SEP
+        sep = export_rows.VALUE_SEP
         lines = []
         for r in rows:
             cells = ["" if v is None else str(v) for v in r[:8]]
